@@ -1,0 +1,145 @@
+"""The Norwegian legal calendar: business days and statutory deadlines.
+
+Pure functions on ``datetime.date``. Dates carry no time of day, so daylight saving
+time can never shift them; callers convert instants to Europe/Oslo dates first
+(see ``local_date``).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+OSLO = ZoneInfo("Europe/Oslo")
+_DURATION = re.compile(r"^\s*([+-]?\d+)\s*([dwm])\s*$")
+_UNIT_NAMES = {"d": ("dag", "dager"), "w": ("uke", "uker"), "m": ("måned", "måneder")}
+
+
+class DurationError(ValueError):
+    """A duration string that is not of the form 10d, 3w or 1m."""
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str  # "d", "w" or "m"
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+def parse_duration(text: str) -> Duration:
+    match = _DURATION.match(str(text))
+    if not match:
+        raise DurationError(f"'{text}' er ikke en gyldig frist: bruk f.eks. 10d, 3w eller 1m")
+    return Duration(int(match.group(1)), match.group(2))
+
+
+@lru_cache(maxsize=64)
+def _holidays_for(year: int) -> holidays.HolidayBase:
+    # Official public holidays only; Sundays are handled as weekend days.
+    return holidays.country_holidays("NO", years=year, language="no")
+
+
+def holiday_name(day: date) -> str | None:
+    return _holidays_for(day.year).get(day)
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5 and holiday_name(day) is None
+
+
+def next_business_day(day: date) -> date:
+    """The day itself if it is a business day, otherwise the next one (domstolloven § 149)."""
+    while not is_business_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def previous_business_day(day: date) -> date:
+    """The day itself if it is a business day, otherwise the one before."""
+    while not is_business_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def add_business_days(day: date, count: int) -> date:
+    """Count ``count`` business days from ``day`` (negative counts go backwards)."""
+    step = 1 if count >= 0 else -1
+    remaining = abs(count)
+    while remaining:
+        day += timedelta(days=step)
+        if is_business_day(day):
+            remaining -= 1
+    return day
+
+
+def business_days_between(start: date, end: date) -> int:
+    """Business days after ``start`` up to and including ``end``; negative if end < start."""
+    if end < start:
+        return -business_days_between(end, start)
+    return sum(1 for n in range(1, (end - start).days + 1) if is_business_day(start + timedelta(days=n)))
+
+
+def add_calendar(day: date, duration: Duration) -> date:
+    """Add days, weeks or months by domstolloven § 148.
+
+    Weeks end on the day with the same name; months on the day with the same number,
+    or on the month's last day where it has no such day (31 Jan + 1m = 28/29 Feb).
+    """
+    if duration.unit == "d":
+        return day + timedelta(days=duration.amount)
+    if duration.unit == "w":
+        return day + timedelta(weeks=duration.amount)
+    return day + relativedelta(months=duration.amount)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    start: date
+    duration: str
+    raw: date  # before any roll
+    due: date
+    rule: str  # which rules were applied, in bokmål
+
+
+def statutory_deadline(start: date, duration: str, business_days: bool = False) -> Deadline:
+    """A statutory deadline counted from ``start`` (e.g. forvaltningsloven § 29: 3w).
+
+    Calendar deadlines follow domstolloven § 148 and, ending on a non-business day,
+    move forwards to the next business day (§ 149). Business-day deadlines count
+    business days only.
+    """
+    parsed = parse_duration(duration)
+    if business_days:
+        if parsed.unit != "d":
+            raise DurationError(f"'{duration}': virkedager må angis i dager, f.eks. 10d")
+        due = add_business_days(start, parsed.amount)
+        return Deadline(start, duration, due, due, f"{parsed.amount} virkedager fra {start.isoformat()}")
+    raw = add_calendar(start, parsed)
+    due = next_business_day(raw)
+    unit = _UNIT_NAMES[parsed.unit][abs(parsed.amount) != 1]
+    rule = f"{abs(parsed.amount)} {unit} fra {start.isoformat()} (domstolloven § 148)"
+    if due != raw:
+        reason = holiday_name(raw) or ("lørdag" if raw.weekday() == 5 else "søndag")
+        rule += f"; {raw.isoformat()} er {reason}, flyttet til neste virkedag (domstolloven § 149)"
+    return Deadline(start, duration, raw, due, rule)
+
+
+def at_least_before(event_day: date, days: int) -> date:
+    """The latest business day that is at least ``days`` days before ``event_day``.
+
+    "Minst N dager i forkant" can only move backwards, never forwards.
+    """
+    return previous_business_day(event_day - timedelta(days=days))
+
+
+def local_date(moment: datetime, tz: ZoneInfo = OSLO) -> date:
+    """The Europe/Oslo calendar date of an instant. Naive datetimes are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(tz).date()
