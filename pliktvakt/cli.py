@@ -230,3 +230,7 @@ def _parse_date(value: str, option: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise UserError(f"{option}: '{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
+
+
+if __name__ == "__main__":
+    main()

@@ -13,8 +13,11 @@ from pliktvakt.catalogue import Catalogue, Obligation
 from pliktvakt.legal_calendar import local_date
 from pliktvakt.models import ObligationRecord, Occurrence, utcnow
 
-# Recurring occurrences are kept from this far back, so a late one stays visible.
+# On a fresh database, recurring occurrences due this far back are created, so a late
+# one stays visible. Anchors are looked for further back, since a due date can fall
+# many months after its anchor (a report per 31.12 due in August).
 LOOKBACK_MONTHS = 3
+ANCHOR_LOOKBACK_MONTHS = 24
 
 
 class OccurrenceError(ValueError):
@@ -71,7 +74,8 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
     ones follow a changed rule, and open future ones a rule no longer produces are withdrawn.
     """
     changed = sync_obligations(session, catalogue, actor)
-    start = as_of - relativedelta(months=LOOKBACK_MONTHS)
+    start = as_of - relativedelta(months=ANCHOR_LOOKBACK_MONTHS)
+    oldest_due = as_of - relativedelta(months=LOOKBACK_MONTHS)
     end = as_of + relativedelta(months=horizon_months)
     created = updated = withdrawn = 0
     existing = _recurring_by_key(session, start)
@@ -82,8 +86,9 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
             key = (obligation.id, anchor.isoformat())
             occurrence = existing.pop(key, None)
             if occurrence is None:
-                session.add(_new_occurrence(obligation, anchor.isoformat(), anchor))
-                created += 1
+                if obligation.deadline.due(anchor) >= oldest_due:
+                    session.add(_new_occurrence(obligation, anchor.isoformat(), anchor))
+                    created += 1
             elif occurrence.status == "open" and _follow_rule(occurrence, obligation):
                 session.add(occurrence)
                 updated += 1

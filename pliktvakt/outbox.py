@@ -50,8 +50,9 @@ def enqueue(session: Session, key: str, channel: str, recipient: str, subject: s
                   attachments=encode_attachments(attachments), occurrence_id=occurrence_id, step=step,
                   status="pending", attempts=0, created_at=utcnow())
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    written = session.execute(statement).rowcount == 1
+    statement = (dialect.insert(OutboxMessage).values(**values)
+                 .on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id))
+    written = session.execute(statement).first() is not None
     if written:
         audit.append(session, "pliktvakt", "message.queued", key, {"channel": channel, "recipient": recipient,
                                                                    "subject": subject})
