@@ -47,6 +47,18 @@ def start_server() -> subprocess.Popen | None:
     sys.exit("Prefect-serveren svarte ikke innen 120 sekunder.")
 
 
+def run_each_flow_once() -> None:
+    """Bring the UI up to date at once instead of at the first scheduled time.
+
+    The flows are level-triggered, so an extra run is harmless. A failed run is shown in
+    the UI and does not stop the serving."""
+    from flows.registry import FLOWS
+
+    for name, flow in FLOWS.items():
+        state = flow(return_state=True)
+        print(f"{name}: {state.name}")
+
+
 def main() -> None:
     os.chdir(ROOT)
     os.environ.update(_prefect_env())
@@ -56,6 +68,7 @@ def main() -> None:
         from deployments.serve import main as serve
 
         init(as_of=None)
+        run_each_flow_once()
         print(f"\nPrefect UI: http://{HOST}:{PORT}  (deployments, kjøringer og artefakter)\n")
         serve()
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ from pliktvakt.db import make_engine, migrate, session_scope
 from pliktvakt.ics import build_feed
 from pliktvakt.legal_calendar import DurationError, statutory_deadline
 from pliktvakt.models import Occurrence
-from pliktvakt.redact import redact_url
+from pliktvakt.redact import redact_db_url
 from pliktvakt.rendering import status_row
 from pliktvakt.settings import get_settings
 
@@ -46,7 +46,7 @@ def main() -> None:
         err.print(f"[red]Feil:[/red] {exc}")
         sys.exit(2)
     except OperationalError as exc:
-        err.print(f"[red]Feil:[/red] kan ikke bruke databasen ({redact_url(get_settings().database_url)}): "
+        err.print(f"[red]Feil:[/red] kan ikke bruke databasen ({redact_db_url(get_settings().database_url)}): "
                   f"{exc.orig}. Kjør `pliktvakt init` først, eller sjekk PLIKTVAKT_DATABASE_URL.")
         sys.exit(2)
 
@@ -72,7 +72,7 @@ def init(as_of: AsOf = None) -> None:
     migrate(settings.database_url)
     with session_scope(_engine()) as session:
         result = occurrences.materialise(session, catalogue, clock.resolve(as_of).date(), settings.horizon_months)
-    out.print(f"Database klar: {redact_url(settings.database_url)}")
+    out.print(f"Database klar: {redact_db_url(settings.database_url)}")
     out.print(f"Katalog: {len(catalogue.obligations)} plikter; {result.created} nye forekomster, "
               f"{result.updated} oppdatert, {result.withdrawn} trukket tilbake.")
 

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 import apprise
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<cred>[^@/\s]+)@", re.IGNORECASE)
 
@@ -18,6 +20,14 @@ def redact_url(url: str | SecretStr | None) -> str:
     if plugin is not None:
         return plugin.url(privacy=True)
     return _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", raw.split("?")[0])
+
+
+def redact_db_url(url: str) -> str:
+    """A database URL with its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", url)
 
 
 def scrub(text: str, secrets: Iterable[str | SecretStr | None]) -> str:
