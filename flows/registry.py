@@ -1,7 +1,9 @@
 """Every flow pliktvakt runs, by name: for `pliktvakt run` and for serving."""
 
+from flows.deadline_watch import deadline_watch
 from flows.materialise import materialise
 
 FLOWS = {
     "materialise": materialise,
+    "deadline-watch": deadline_watch,
 }

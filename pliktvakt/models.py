@@ -92,3 +92,15 @@ class OutboxMessage(SQLModel, table=True):
     receipt: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class OfficerAbsence(SQLModel, table=True):
+    """While an officer is absent, the deputy gets the officer's alerts."""
+
+    __tablename__ = "officer_absence"
+    id: int | None = Field(default=None, primary_key=True)
+    officer_id: str = Field(index=True, max_length=100)
+    start: date
+    end: date
+    reason: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)

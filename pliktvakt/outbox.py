@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -59,14 +59,60 @@ def enqueue(session: Session, key: str, channel: str, recipient: str, subject: s
     return written
 
 
-def deliverable(session: Session, now: datetime) -> list[OutboxMessage]:
-    """Pending messages, and those whose claim went stale, oldest first."""
+def enqueue_many(session: Session, rows: list[dict]) -> int:
+    """Write many messages at once, skipping keys that exist. Returns how many were new.
+
+    Each row has the fields of ``enqueue``, plus ``status``: "pending", or "digest" for a
+    message held for its recipient's daily digest. One audit entry covers the batch.
+    """
+    if not rows:
+        return 0
+    keys = [row["key"] for row in rows]
+    before = _count_keys(session, keys)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    values = [{"html": None, "attachments": None, "occurrence_id": None, "step": None, "status": "pending",
+               **row, "attempts": 0, "created_at": now} for row in rows]
+    session.execute(dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]), values)
+    written = _count_keys(session, keys) - before
+    if written:
+        audit.append(session, "pliktvakt", "messages.queued", f"{written} meldinger",
+                     {"written": written, "first_key": keys[0], "last_key": keys[-1]})
+    return written
+
+
+def _count_keys(session: Session, keys: list[str]) -> int:
+    count = 0
+    for start in range(0, len(keys), 5000):  # stay under SQLite's bound-parameter limit
+        chunk = keys[start:start + 5000]
+        count += session.exec(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.key.in_(chunk))).one()
+    return count
+
+
+def deliverable(session: Session, now: datetime, channels: tuple[str, ...] = CHANNELS) -> list[OutboxMessage]:
+    """Pending messages on ``channels``, and those whose claim went stale, oldest first."""
     stale = now - STALE_CLAIM
     query = select(OutboxMessage).where(
+        OutboxMessage.channel.in_(channels),
         or_(OutboxMessage.status == "pending",
-            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale))
+            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale)),
     ).order_by(OutboxMessage.id)
     return list(session.exec(query))
+
+
+def pending_keys(session: Session, channel: str) -> list[str]:
+    query = select(OutboxMessage.key).where(OutboxMessage.channel == channel, OutboxMessage.status == "pending")
+    return list(session.exec(query))
+
+
+def held_for_digest(session: Session) -> list[OutboxMessage]:
+    return list(session.exec(select(OutboxMessage).where(OutboxMessage.status == "digest").order_by(OutboxMessage.id)))
+
+
+def mark_digested(session: Session, messages_in_digest: list[OutboxMessage], digest_key: str) -> None:
+    for message in messages_in_digest:
+        message.status, message.receipt = "digested", f"samlet i {digest_key}"
+        session.add(message)
 
 
 def claim(session: Session, message: OutboxMessage, now: datetime) -> bool:
@@ -97,7 +143,7 @@ def record_failed(session: Session, message_id: int, error: str) -> None:
 
 
 def undelivered(session: Session) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(OutboxMessage.status != "sent").order_by(OutboxMessage.id)
+    query = select(OutboxMessage).where(OutboxMessage.status.not_in(["sent", "digested"])).order_by(OutboxMessage.id)
     return list(session.exec(query))
 
 

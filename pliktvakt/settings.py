@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Delivery attempts within one run before a message waits for the next run.
     delivery_retries: int = Field(default=2, ge=0)
     delivery_backoff_seconds: float = Field(default=2.0, ge=0)
+    # Officers who chose a daily digest get it on the first watch run from this hour.
+    digest_hour: int = Field(default=8, ge=0, le=23)
+    # The role told when a deployment did not run, failed or crashed.
+    ops_role: str = "drift"
     ministry_recipients: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("ministry_recipients", mode="before")

@@ -107,15 +107,19 @@ def deliver_pending(engine: Engine, settings: Settings, catalogue: Catalogue, no
     """Try every deliverable message once (with in-run retries). Never raises for a failed send."""
     report = DeliveryReport()
     secrets = _secrets(settings, catalogue)
+    channels = ("email", "teams") if settings.email_url else ("teams",)
     with session_scope(engine) as session:
-        candidates = outbox.deliverable(session, now)
+        candidates = outbox.deliverable(session, utcnow(), channels)
+        if settings.email_url is None:
+            report.no_channel = outbox.pending_keys(session, "email")
     for message in candidates:
         url = target_url(message, settings, catalogue)
         if url is None:
             report.no_channel.append(message.key)
             continue
         with session_scope(engine) as session:
-            if not outbox.claim(session, message, now):
+            # Claims use the wall clock, not as_of: they guard against a concurrent run now.
+            if not outbox.claim(session, message, utcnow()):
                 continue  # another run has it
         try:
             receipt = send_with_backoff(url, message, settings.delivery_retries, settings.delivery_backoff_seconds)

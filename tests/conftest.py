@@ -75,3 +75,21 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def smtp_server():
+    from tests.servers import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def teams_endpoint():
+    from tests.servers import TeamsEndpoint
+
+    endpoint = TeamsEndpoint().start()
+    yield endpoint
+    endpoint.stop()

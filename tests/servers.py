@@ -1,0 +1,115 @@
+"""Real servers on 127.0.0.1 for tests: an SMTP server (aiosmtpd) and an HTTPS endpoint
+that behaves like a Power Automate (Teams) workflow, with trustme certificates."""
+
+import email
+import email.policy
+import json
+import socket
+import ssl
+import threading
+from dataclasses import dataclass, field
+from email.message import EmailMessage as Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import trustme
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Recorder:
+    def __init__(self):
+        self.messages: list[Message] = []
+        self.envelopes: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """aiosmtpd on a free (or given) port. ``url`` is the PLIKTVAKT_EMAIL_URL that reaches it.
+
+    With ``password``, the server requires AUTH LOGIN/PLAIN as user ``pliktvakt``.
+    """
+
+    def __init__(self, port: int | None = None, password: str | None = None):
+        self.port = port or free_port()
+        self.password = password
+        self.recorder = _Recorder()
+        extra = {}
+        if password:
+            extra = dict(authenticator=self._authenticate, auth_required=True, auth_require_tls=False)
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **extra)
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        ok = auth_data.login == b"pliktvakt" and auth_data.password == self.password.encode()
+        return AuthResult(success=ok)
+
+    def start(self) -> "SmtpServer":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def url(self) -> str:
+        credentials = f"pliktvakt:{self.password}@" if self.password else ""
+        return f"mailto://{credentials}127.0.0.1:{self.port}?from=pliktvakt@imdi.example"
+
+    @property
+    def messages(self) -> list[Message]:
+        return self.recorder.messages
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in m["To"]]
+
+
+@dataclass
+class TeamsEndpoint:
+    """An HTTPS server answering like a Power Automate workflow trigger (202), or ``status``."""
+
+    status: int = 202
+    requests: list[dict] = field(default_factory=list)
+
+    def start(self) -> "TeamsEndpoint":
+        authority = trustme.CA()
+        certificate = authority.issue_cert("127.0.0.1")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        certificate.configure_cert(context)
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                endpoint.requests.append({"path": self.path, "body": json.loads(body or b"{}")})
+                self.send_response(endpoint.status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def url(self, workflow: str = "wf0123456789", signature: str = "SECRETsig0123456789abcdef") -> str:
+        # verify=no only here: the certificate comes from a throwaway trustme CA.
+        return f"workflows://127.0.0.1:{self.port}/{workflow}/{signature}?verify=no"
+
+    def texts(self) -> list[str]:
+        return [json.dumps(r["body"], ensure_ascii=False) for r in self.requests]
