@@ -49,8 +49,14 @@ def build_deployments() -> list[RunnerDeployment]:
 
 
 def main() -> None:
+    from deployments.automations import apply_automations
+
+    deployments = build_deployments()
+    for deployment in deployments:
+        deployment.apply()  # registered first, so the automations can name ops-alert
+    apply_automations()
     # Pausing a deployment makes Prefect delete its scheduled runs (DESIGN principle 1).
-    serve(*build_deployments(), pause_on_shutdown=False)
+    serve(*deployments, pause_on_shutdown=False)
 
 
 if __name__ == "__main__":
