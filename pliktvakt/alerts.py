@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+from functools import lru_cache
+from html import escape as _escape
 
 from pliktvakt.catalogue import Obligation, Officer
+
+# Titles and clauses repeat across thousands of alerts in one run.
+escape = lru_cache(maxsize=4096)(_escape)
 
 WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",

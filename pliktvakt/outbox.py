@@ -73,7 +73,9 @@ def enqueue_many(session: Session, rows: list[dict]) -> int:
     now = utcnow()
     values = [{"html": None, "attachments": None, "occurrence_id": None, "step": None, "status": "pending",
                **row, "attempts": 0, "created_at": now} for row in rows]
-    session.execute(dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]), values)
+    # Core, not the ORM bulk path: this runs for tens of thousands of rows after downtime.
+    statement = dialect.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
+    session.connection().execute(statement, values)
     written = _count_keys(session, keys) - before
     if written:
         audit.append(session, "pliktvakt", "messages.queued", f"{written} meldinger",

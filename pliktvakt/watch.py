@@ -53,9 +53,12 @@ class Absence:
     end: date
 
 
-def stand_in(catalogue: Catalogue, officer_id: str, today: date, absences: list[Absence]) -> Officer:
+def away_on(absences: list[Absence], today: date) -> frozenset[str]:
+    return frozenset(a.officer_id for a in absences if a.start <= today <= a.end)
+
+
+def stand_in(catalogue: Catalogue, officer_id: str, away: frozenset[str]) -> Officer:
     """The officer, or while absent the deputy (then the deputy's deputy), else the manager."""
-    away = {a.officer_id for a in absences if a.start <= today <= a.end}
     seen: set[str] = set()
     current = catalogue.officers[officer_id]
     while current.id in away and current.id not in seen:
@@ -69,10 +72,9 @@ def stand_in(catalogue: Catalogue, officer_id: str, today: date, absences: list[
     return current
 
 
-def recipient_for(catalogue: Catalogue, role: str, step: str, today: date, absences: list[Absence]) -> Officer:
+def recipient_for(catalogue: Catalogue, role: str, step: str, away: frozenset[str]) -> Officer:
     """Whoever should receive ``step``: the role's officer, or the manager for escalation."""
     officer = catalogue.officer_for_role(role)
     if step == ESCALATION:
-        target = officer.manager or officer.id
-        return stand_in(catalogue, target, today, absences)
-    return stand_in(catalogue, officer.id, today, absences)
+        return stand_in(catalogue, officer.manager or officer.id, away)
+    return stand_in(catalogue, officer.id, away)

@@ -11,7 +11,7 @@ from pliktvakt.alerts import AlertFacts, render_alert, render_digest
 from pliktvakt.catalogue import Catalogue, Officer
 from pliktvakt.db import session_scope
 from pliktvakt.models import OfficerAbsence, Occurrence, OutboxMessage
-from pliktvakt.watch import Absence, due_steps, recipient_for
+from pliktvakt.watch import ESCALATION, Absence, away_on, due_steps, recipient_for
 from tasks.common import engine_for, io_task
 
 # The artifact lists at most this many alerted occurrences, the most serious first.
@@ -46,44 +46,59 @@ def _channels(officer: Officer) -> list[tuple[str, str]]:
     return pairs
 
 
-def plan_alerts(session: Session, catalogue: Catalogue, today: date, ui_url: str) -> tuple[list[dict], WatchSummary]:
-    """Outbox rows for every step due today that has not been queued before."""
-    query = select(Occurrence.id, Occurrence.obligation_id, Occurrence.period, Occurrence.due, Occurrence.role
-                   ).where(Occurrence.status == "open")
-    occurrences = session.exec(query).all()
-    absences, existing = read_absences(session, today), _existing_keys(session)
-    summary, rows = WatchSummary(open_occurrences=len(occurrences)), []
+# Occurrences are planned and queued in slices, so memory stays flat with 100,000 open.
+SLICE = 10000
+
+
+def plan_alerts(catalogue: Catalogue, occurrences: list[tuple], today: date, away: frozenset[str],
+                existing: set[str], ui_url: str, summary: WatchSummary) -> list[dict]:
+    """Outbox rows for every step due today on ``occurrences`` that has not been queued before."""
+    rows, recipients = [], {}
     for occurrence_id, obligation_id, period, due, role in occurrences:
         obligation = catalogue.obligations.get(obligation_id)
         if obligation is None or role not in catalogue.roles:
             continue
         for step in due_steps(due, today, obligation.reminders):
             summary.steps_due += 1
-            officer = recipient_for(catalogue, role, step, today, absences)
+            target = (role, step == ESCALATION)
+            if target not in recipients:
+                recipients[target] = recipient_for(catalogue, role, step, away)
+            officer = recipients[target]
+            keys = [f"occ:{occurrence_id}:{step}:{officer.id}:{channel}" for channel, _ in _channels(officer)]
             summary.rows.append({"occurrence_id": occurrence_id, "obligation": obligation.title,
-                                 "clause": obligation.clause.section, "due": due, "step": step,
-                                 "officer": officer.id, "keys": []})
-            facts = None
-            for channel, recipient in _channels(officer):
-                key = f"occ:{occurrence_id}:{step}:{officer.id}:{channel}"
-                summary.rows[-1]["keys"].append(key)
-                if key in existing:
-                    continue
-                facts = facts or AlertFacts(occurrence_id, period, due, today, step, obligation,
-                                            catalogue.officer_for_role(role))
-                text = render_alert(facts, ui_url)
-                rows.append({"key": key, "channel": channel, "recipient": recipient, "subject": text.subject,
-                             "body": text.body, "html": text.html if channel == "email" else None,
-                             "occurrence_id": occurrence_id, "step": step,
-                             "status": "digest" if officer.digest else "pending"})
-    return rows, summary
+                                 "clause": obligation.clause.section, "due": due, "step": step, "keys": keys})
+            if all(key in existing for key in keys):
+                continue
+            text = render_alert(AlertFacts(occurrence_id, period, due, today, step, obligation,
+                                           catalogue.officer_for_role(role)), ui_url)
+            for key, (channel, recipient) in zip(keys, _channels(officer)):
+                if key not in existing:
+                    rows.append({"key": key, "channel": channel, "recipient": recipient, "subject": text.subject,
+                                 "body": text.body, "html": text.html if channel == "email" else None,
+                                 "occurrence_id": occurrence_id, "step": step,
+                                 "status": "digest" if officer.digest else "pending"})
+    return rows
 
 
 def queue_alerts_now(engine: Engine, catalogue: Catalogue, today: date, ui_url: str) -> WatchSummary:
+    """Plan and queue every step due today, slice by slice, each slice in its own transaction."""
+    summary = WatchSummary()
     with session_scope(engine) as session:
-        rows, summary = plan_alerts(session, catalogue, today, ui_url)
-        summary.queued = outbox.enqueue_many(session, rows)
+        query = select(Occurrence.id, Occurrence.obligation_id, Occurrence.period, Occurrence.due, Occurrence.role
+                       ).where(Occurrence.status == "open").order_by(Occurrence.id)
+        occurrences = session.exec(query).all()
+        away, existing = away_on(read_absences(session, today), today), _existing_keys(session)
+    summary.open_occurrences = len(occurrences)
+    for start in range(0, len(occurrences), SLICE):
+        with session_scope(engine) as session:
+            rows = plan_alerts(catalogue, occurrences[start:start + SLICE], today, away, existing, ui_url, summary)
+            summary.queued += outbox.enqueue_many(session, rows)
+        summary.rows = most_serious(summary.rows)
     return summary
+
+
+def most_serious(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (SEVERITY[r["step"].split("-")[0]], r["due"]))[:ARTIFACT_ROWS]
 
 
 @io_task(name="queue-alerts", retries=2, retry_delay_seconds=5)
@@ -123,7 +138,7 @@ def _group_by_officer(held: list[OutboxMessage], catalogue: Catalogue) -> dict[t
 @io_task(name="who-was-told")
 def who_was_told(url: str, summary: WatchSummary) -> list[dict]:
     """The artifact rows, most serious first, with each recipient and delivery state."""
-    shown = sorted(summary.rows, key=lambda r: (SEVERITY[r["step"].split("-")[0]], r["due"]))[:ARTIFACT_ROWS]
+    shown = most_serious(summary.rows)
     keys = [key for row in shown for key in row["keys"]]
     with session_scope(engine_for(url)) as session:
         states = {m.key: (m.recipient, m.status) for m in session.exec(select(OutboxMessage).where(OutboxMessage.key.in_(keys)))} if keys else {}
@@ -150,8 +165,7 @@ def queue_ops_alerts(url: str, catalogue: Catalogue, role: str, items: list[tupl
     """Alert the operations role: each item is (key stem, subject, body); each stem goes once."""
     written = 0
     with session_scope(engine_for(url)) as session:
-        absences = read_absences(session, today)
-        officer = recipient_for(catalogue, role, "ops", today, absences)
+        officer = recipient_for(catalogue, role, "ops", away_on(read_absences(session, today), today))
         for stem, subject, body in items:
             for channel, recipient in _channels(officer):
                 written += outbox.enqueue(session, f"{stem}:{officer.id}:{channel}", channel, recipient,
