@@ -17,7 +17,7 @@ from pliktvakt.catalogue import Catalogue, CatalogueError, load_catalogue
 from pliktvakt.db import make_engine, migrate, session_scope
 from pliktvakt.ics import build_feed
 from pliktvakt.legal_calendar import DurationError, statutory_deadline
-from pliktvakt.models import Occurrence
+from pliktvakt.models import OfficerAbsence, Occurrence
 from pliktvakt.redact import redact_db_url
 from pliktvakt.rendering import status_row
 from pliktvakt.settings import get_settings
@@ -27,6 +27,9 @@ obligations_app = typer.Typer(help="Pliktene i katalogen.", no_args_is_help=True
 audit_app = typer.Typer(help="Revisjonsloggen.", no_args_is_help=True)
 app.add_typer(obligations_app, name="obligations")
 app.add_typer(audit_app, name="audit")
+absence_app = typer.Typer(help="Fravær: stedfortrederen får varslene mens en saksbehandler er borte.",
+                          no_args_is_help=True)
+app.add_typer(absence_app, name="absence")
 
 out = Console()
 err = Console(stderr=True)
@@ -223,6 +226,54 @@ def audit_verify(as_json: AsJson = False) -> None:
         err.print(f"[red]Rad {problem.seq}:[/red] {problem.problem}")
     if problems:
         raise typer.Exit(1)
+
+
+@absence_app.command("add")
+def absence_add(officer: Annotated[str, typer.Argument(help="Saksbehandlerens id i officers.yaml.")],
+                start: Annotated[str, typer.Option("--from", help="Første fraværsdag (ÅÅÅÅ-MM-DD).")],
+                end: Annotated[str, typer.Option("--to", help="Siste fraværsdag (ÅÅÅÅ-MM-DD).")],
+                reason: Annotated[Optional[str], typer.Option(help="Grunn, f.eks. ferie.")] = None) -> None:
+    """Registrer fravær; varsler går til stedfortrederen i perioden."""
+    catalogue = _catalogue()
+    if officer not in catalogue.officers:
+        raise UserError(f"Ukjent saksbehandler '{officer}'. Kjente: {', '.join(sorted(catalogue.officers))}.")
+    first, last = _parse_date(start, "--from"), _parse_date(end, "--to")
+    if last < first:
+        raise UserError(f"--to ({last}) er før --from ({first}).")
+    with session_scope(_engine()) as session:
+        absence = OfficerAbsence(officer_id=officer, start=first, end=last, reason=reason)
+        session.add(absence)
+        session.flush()
+        audit.append(session, "pliktvakt", "absence.added", officer, {"id": absence.id, "from": first, "to": last})
+    deputy = catalogue.officers[officer].deputy
+    out.print(f"Fravær {absence.id} registrert for {officer} {first:%d.%m.%Y}–{last:%d.%m.%Y}; "
+              f"varsler går til {deputy or 'lederen'}.")
+
+
+@absence_app.command("list")
+def absence_list(as_json: AsJson = False) -> None:
+    """List registrert fravær."""
+    with session_scope(_engine()) as session:
+        rows = [{"id": a.id, "officer": a.officer_id, "from": a.start, "to": a.end, "reason": a.reason}
+                for a in session.exec(select(OfficerAbsence).order_by(OfficerAbsence.start))]
+    if as_json:
+        return _print_json(rows)
+    table = Table("Id", "Saksbehandler", "Fra", "Til", "Grunn")
+    for row in rows:
+        table.add_row(str(row["id"]), row["officer"], str(row["from"]), str(row["to"]), row["reason"] or "")
+    out.print(table)
+
+
+@absence_app.command("remove")
+def absence_remove(absence_id: int) -> None:
+    """Slett et registrert fravær."""
+    with session_scope(_engine()) as session:
+        absence = session.get(OfficerAbsence, absence_id)
+        if absence is None:
+            raise UserError(f"Fant ikke fravær {absence_id}.")
+        session.delete(absence)
+        audit.append(session, "pliktvakt", "absence.removed", absence.officer_id, {"id": absence_id})
+    out.print(f"Fravær {absence_id} slettet.")
 
 
 def _parse_date(value: str, option: str) -> date:

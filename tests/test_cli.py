@@ -81,3 +81,15 @@ def test_calendar_feed_parses_back(cli, tmp_path):
     # The same feed twice has the same UIDs.
     again = Calendar.from_ical(cli("calendar", "--owner", "ingrid.berg@imdi.example", "--as-of", "2026-11-28").stdout)
     assert [str(e["UID"]) for e in again.walk("VEVENT")] == uids
+
+
+def test_absence_is_marked_and_checked(cli):
+    cli("init", "--as-of", "2026-11-28")
+    assert "Ukjent saksbehandler" in cli("absence", "add", "nobody", "--from", "2026-03-09", "--to", "2026-03-13",
+                                         expect=2).stderr
+    assert "er før" in cli("absence", "add", "styringsleder", "--from", "2026-03-13", "--to", "2026-03-09",
+                           expect=2).stderr
+    assert "okonomileder" in cli("absence", "add", "styringsleder", "--from", "2026-03-09", "--to", "2026-03-13",
+                                 "--reason", "ferie").stdout
+    rows = json.loads(cli("absence", "list", "--json").stdout)
+    assert [(r["officer"], r["from"], r["to"]) for r in rows] == [("styringsleder", "2026-03-09", "2026-03-13")]

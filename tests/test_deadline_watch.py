@@ -182,3 +182,17 @@ def test_two_runs_at_once_on_postgresql_send_each_step_once(prefect_server, pg_u
     assert len(smtp_server.to(KARI)) == 20  # 20 occurrences, one due-day notice each
     with session_scope(engine) as session:
         assert {m.status for m in session.exec(select(OutboxMessage))} == {"sent"}
+
+
+def test_without_a_channel_messages_wait_and_are_delivered_later(prefect_server, env, monkeypatch, smtp_server):
+    settings = get_settings()
+    with session_scope(make_engine(settings.database_url)) as session:
+        occurrences.trigger(session, load_catalogue(settings.config_dir), "oversight-matters-notice", date(2026, 3, 2))
+    state = watch("2026-03-09")
+    assert state.is_completed() and state.result()["waiting_for_channel"] == 1
+    with session_scope(make_engine(settings.database_url)) as session:
+        assert session.exec(select(OutboxMessage)).one().status == "pending"
+    monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", smtp_server.url)
+    get_settings.cache_clear()
+    assert watch("2026-03-10").result()["sent"] == 2  # yesterday's due-day notice and today's overdue-1
+    assert [str(m["Subject"]).split(":")[0] for m in smtp_server.to(KARI)] == ["Frist i dag", "Over fristen"]
