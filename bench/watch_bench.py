@@ -55,7 +55,7 @@ def seed(engine, catalogue, count: int) -> None:
 def one_pass(engine, settings, catalogue) -> tuple[float, int]:
     started = time.perf_counter()
     summary = queue_alerts_now(engine, catalogue, TODAY, "http://127.0.0.1:4200")
-    deliver_pending(engine, settings, catalogue, None)
+    deliver_pending(engine, settings, catalogue)
     return time.perf_counter() - started, summary.queued
 
 

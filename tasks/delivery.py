@@ -103,7 +103,7 @@ def send_with_backoff(url: str, message: OutboxMessage, retries: int, backoff: f
     raise AssertionError("unreachable")
 
 
-def deliver_pending(engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime) -> DeliveryReport:
+def deliver_pending(engine: Engine, settings: Settings, catalogue: Catalogue) -> DeliveryReport:
     """Try every deliverable message once (with in-run retries). Never raises for a failed send."""
     report = DeliveryReport()
     secrets = _secrets(settings, catalogue)
@@ -142,10 +142,11 @@ def _secrets(settings: Settings, catalogue: Catalogue) -> list:
 
 @task(name="deliver-outbox")
 def deliver_outbox(engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime) -> DeliveryReport:
+    """Deliver the outbox; ``now`` is the run's as_of, named in the log."""
     logger = get_run_logger()
-    report = deliver_pending(engine, settings, catalogue, now)
-    logger.info("Levert %d melding(er); %d feilet; %d venter på kanal.",
-                len(report.sent), len(report.failed), len(report.no_channel))
+    report = deliver_pending(engine, settings, catalogue)
+    logger.info("Utboksen per %s: levert %d melding(er); %d feilet; %d venter på kanal.",
+                f"{now:%d.%m.%Y %H:%M}", len(report.sent), len(report.failed), len(report.no_channel))
     for key, error in report.failed.items():
         logger.warning("Ikke levert %s: %s", key, error)
     if report.no_channel:

@@ -169,7 +169,7 @@ def test_two_runs_at_once_on_postgresql_send_each_step_once(prefect_server, pg_u
         try:
             barrier.wait()
             queue_alerts_now(make_engine(pg_url), catalogue, date(2026, 3, 9), settings.ui_url)
-            deliver_pending(make_engine(pg_url), settings, catalogue, None)
+            deliver_pending(make_engine(pg_url), settings, catalogue)
         except Exception as exc:  # surfaced below
             errors.append(exc)
 
