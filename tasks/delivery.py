@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import apprise
 from apprise.attachment.memory import AttachMemory
-from prefect import get_run_logger, task
+from prefect import get_run_logger
 from sqlalchemy.engine import Engine
 
 from pliktvakt import outbox
@@ -21,6 +21,7 @@ from pliktvakt.db import session_scope
 from pliktvakt.models import OutboxMessage, utcnow
 from pliktvakt.redact import scrub
 from pliktvakt.settings import Settings
+from tasks.common import io_task
 
 
 @dataclass
@@ -140,7 +141,7 @@ def _secrets(settings: Settings, catalogue: Catalogue) -> list:
     return [settings.email_url, *(holder.teams_url for holder in holders)]
 
 
-@task(name="deliver-outbox")
+@io_task(name="deliver-outbox")
 def deliver_outbox(engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime) -> DeliveryReport:
     """Deliver the outbox; ``now`` is the run's as_of, named in the log."""
     logger = get_run_logger()
