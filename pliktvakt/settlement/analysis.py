@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from pliktvakt.settlement.model import (
     Category,
+    FarBehindRule,
     LargeDeviationRule,
     LoadResult,
     Municipality,
@@ -104,6 +105,8 @@ class AnalysisResult:
     source: str
     need: int
     rule: LargeDeviationRule
+    far_behind_rule: FarBehindRule
+    history_limit: int
     national: AreaStatus
     counties: list[AreaStatus]
     municipalities: list[AreaStatus]
@@ -309,6 +312,8 @@ def run_analysis(rows: Iterable[SettlementRow] | LoadResult, municipalities: Seq
         source=source,
         need=need,
         rule=config.large_deviation,
+        far_behind_rule=config.far_behind,
+        history_limit=config.projection.history_years,
         national=national,
         counties=county_statuses(statuses),
         municipalities=statuses,

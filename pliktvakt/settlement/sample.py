@@ -18,8 +18,10 @@ from pliktvakt.settlement.model import Municipality, YearMonth
 from pliktvakt.settlement.parsing import COLUMNS
 
 SEASON = [0.05, 0.07, 0.09, 0.09, 0.09, 0.08, 0.05, 0.07, 0.10, 0.10, 0.11, 0.10]
-CITY_WEIGHT = {"0301": 12, "4601": 7, "5001": 6, "1103": 5, "4204": 4, "3301": 4, "3201": 4,
-               "3205": 4, "5501": 3, "1804": 3, "3107": 3, "3105": 3, "1108": 3, "3905": 2}
+# Rough relative size of the largest municipalities; all others weigh 1 before noise.
+CITY_WEIGHT = {"0301": 40, "4601": 20, "5001": 16, "1103": 12, "3201": 10, "4204": 10,
+               "3301": 9, "3205": 8, "3107": 7, "3203": 7, "5501": 7, "1108": 6, "3105": 5,
+               "1804": 5, "1508": 5, "3905": 4, "3907": 4, "3909": 4, "4003": 4, "3403": 3}
 # Settled over the year / agreement; 2026 is made to fall behind so that the large-deviation
 # rule shows in the demo.
 DEFAULT_PERFORMANCE = {2021: 0.95, 2022: 1.0, 2023: 0.96, 2024: 0.93, 2025: 0.97, 2026: 0.76}
@@ -51,7 +53,7 @@ def generate_rows(municipalities: Sequence[Municipality], need: dict[int, int], 
     ``need`` up to ``until``. Deterministic for a given seed."""
     rnd = random.Random(seed)
     performance = performance or {}
-    weights = {m.code: rnd.lognormvariate(0, 0.8) * CITY_WEIGHT.get(m.code, 1) for m in municipalities}
+    weights = {m.code: rnd.lognormvariate(0, 0.5) * CITY_WEIGHT.get(m.code, 1) for m in municipalities}
     total_weight = sum(weights.values())
     rows: list[dict] = []
     for year in sorted(need):
