@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -84,11 +85,12 @@ class LoadResult:
     quarantined: list[QuarantinedRow] = field(default_factory=list)
 
     def quarantine_reasons(self) -> dict[str, int]:
-        """How many rows were quarantined for each reason (a row may have several)."""
+        """How many rows were quarantined for each kind of reason (a row may have several).
+        The offending values are left out, so that the kinds stay few."""
         counts: dict[str, int] = {}
         for row in self.quarantined:
             for reason in row.reasons:
-                key = reason.split(" (")[0]
+                key = re.sub(r"\s*«[^»]*»", "", reason.split(" (")[0])
                 counts[key] = counts.get(key, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
