@@ -264,6 +264,12 @@ def is_large_deviation(projected_year_end: float, need: int, rule: LargeDeviatio
     return rule.above is not None and projected_year_end > rule.above * need
 
 
+def reporting_cadence(large_deviation: bool) -> str:
+    """Instruction 2.2: report more often while a large deviation holds, so weekly instead
+    of monthly; back to monthly once the deviation is within the rule."""
+    return "weekly" if large_deviation else "monthly"
+
+
 def municipality_shortfalls(statuses: Sequence[AreaStatus], share: float) -> list[MunicipalityDeviation]:
     result = []
     for status in statuses:

@@ -26,7 +26,6 @@ quarantined with its reasons; the good rows are loaded.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal

@@ -10,7 +10,7 @@ from pliktvakt.settlement.model import (
     ProjectionConfig,
     SettlementConfig,
 )
-from pliktvakt.settlement.parsing import COLUMNS, parse_csv
+from pliktvakt.settlement.parsing import COLUMNS
 
 MUNICIPALITIES = [
     Municipality("0301", "Oslo", "03", "Oslo"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pliktvakt.settlement.analysis import is_large_deviation, run_analysis
+from pliktvakt.settlement.analysis import is_large_deviation, reporting_cadence, run_analysis
 from pliktvakt.settlement.model import ConfigError, LargeDeviationRule, YearMonth
 from tests.settlement.handmade import make_config
 
@@ -124,3 +124,11 @@ def test_missing_municipality_and_missing_need(load_result, municipalities):
     assert [m.code for m in r.missing_municipalities] == ["4602"]
     with pytest.raises(ConfigError, match="Bosettingsbehovet for 2026 mangler"):
         run_analysis(load_result, municipalities, make_config(), YearMonth(2026, 1))
+
+
+def test_cadence_goes_weekly_and_back(load_result, municipalities):
+    # The same data against three needs in turn: 140 (120 >= 119, within), 150 (120 < 127.5,
+    # large deviation), 140 again: monthly -> weekly -> monthly.
+    cadences = [reporting_cadence(run_analysis(load_result, municipalities, make_config(need), MARCH)
+                                  .large_deviation) for need in (140, 150, 140)]
+    assert cadences == ["monthly", "weekly", "monthly"]

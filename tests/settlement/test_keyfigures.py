@@ -99,7 +99,8 @@ def test_publishing_writes_csv_and_json(figures, municipalities, tmp_path):
     assert [p.name for p in paths] == ["nokkeltall-bosetting-2025-03.csv", "nokkeltall-bosetting-2025-03.json"]
     lines = paths[0].read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("år;til_og_med_måned;nivå;kode;navn;fylkesnr;anmodet")
-    # The nation: anmodet 140 (EM Oslo 4 (March) + 0 + 5 + 2 = 11), vedtatt 120 (EM 3+0+5+1 = 9), bosatt 18 (EM 2, hidden).
+    # The nation: anmodet 140 (EM Oslo 4 (March) + 0 + 5 + 2 = 11),
+    # vedtatt 120 (EM 3 + 0 + 5 + 1 = 9), bosatt 18 (EM 2, hidden as under 5).
     assert lines[1] == "2025;3;land;00;Hele landet;;140;11;120;9;18;:"
     document = json.loads(paths[1].read_text(encoding="utf-8"))
     assert document["prikket_under"] == 5
