@@ -3,17 +3,19 @@
 Level-triggered: each run analyses the last complete month, sends the report that is due
 and not yet sent (this month's, or this week's while a large deviation holds), and
 publishes the month's key figures once they pass the quality checks. Running again does
-nothing new. A failed quality check blocks publishing and fails the run, after the rest.
+nothing new. A failed quality check blocks publishing and fails the run, after the rest;
+bad input fails it at once, before anything is written.
 """
 
 from datetime import datetime
 
 from prefect import flow, get_run_logger
+from prefect.states import Failed, State
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from pliktvakt import clock
 from pliktvakt.settings import get_settings
-from pliktvakt.settlement import YearMonth, run_analysis
+from pliktvakt.settlement import ConfigError, YearMonth, run_analysis
 from pliktvakt.settlement.cadence import CADENCE_NAMES, WEEKLY_PREFIX
 from pliktvakt.settlement.messages import report_filename
 from pliktvakt.settlement.report import render_report
@@ -32,12 +34,8 @@ from tasks.settlement import (
 )
 
 
-class SettlementRunFailed(RuntimeError):
-    """The run did everything it could, but something the officers must fix went wrong."""
-
-
 @flow(name="settlement-analysis", log_prints=False)
-def settlement_analysis(as_of: datetime | None = None) -> dict:
+def settlement_analysis(as_of: datetime | None = None) -> dict | State:
     """Analyse the last complete month; report, publish and complete what is due."""
     logger = get_run_logger()
     settings = get_settings()
@@ -45,10 +43,19 @@ def settlement_analysis(as_of: datetime | None = None) -> dict:
     today = now.date()
     url = settings.database_url
     catalogue = load_catalogue_task(settings)
-    municipalities, config = load_config(settings)
-    loaded = load_source(settings, [m.code for m in municipalities])
+    loaded_config = load_config(settings)
+    if loaded_config.error:
+        return _failed(logger, loaded_config.error)
+    municipalities, config = loaded_config.value
+    source = load_source(settings, [m.code for m in municipalities])
+    if source.error:
+        return _failed(logger, source.error)
+    loaded = source.value
     month = YearMonth.last_complete_before(today.year, today.month)
-    result = run_analysis(loaded, municipalities, config, month)
+    try:
+        result = run_analysis(loaded, municipalities, config, month)
+    except ConfigError as exc:
+        return _failed(logger, str(exc))
     logger.info("Lest %d rader fra %s; %d i karantene. Analyse av %s: framskrevet %.0f av behov %d (%.1f %%).",
                 len(loaded.rows), loaded.source, len(loaded.quarantined), month.label(),
                 result.projection.year_end, result.need, result.need_ratio * 100)
@@ -87,12 +94,18 @@ def settlement_analysis(as_of: datetime | None = None) -> dict:
         problems.append(f"{len(delivery.failed)} melding(er) kunne ikke leveres: " +
                         "; ".join(f"{key}: {error}" for key, error in delivery.failed.items()))
     if problems:
-        raise SettlementRunFailed(" | ".join(problems))
+        return _failed(logger, " | ".join(problems))
     return {"month": f"{month.year}-{month.month:02d}", "cadence": cadence.cadence,
             "cadence_changed": cadence.changed_to, "weekly_period": cadence.weekly_period,
             "report_queued": plan.queued, "completed": completed, "key_figures": publish.status,
             "published": publish.paths, "quarantined": len(loaded.quarantined), "report": str(report_path),
             "large_deviation": result.large_deviation, "projected_year_end": round(result.projection.year_end, 1)}
+
+
+def _failed(logger, message: str) -> State:
+    """End the run Failed with a message officers can act on; no traceback, as it is not a bug."""
+    logger.error(message)
+    return Failed(message=message)
 
 
 def _status_lines(cadence, plan, completed, publish, delivery, report_path) -> list[str]:

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
@@ -18,6 +19,9 @@ from pliktvakt.models import Occurrence, OutboxMessage
 from pliktvakt.settings import Settings
 from pliktvakt.settlement import (
     AnalysisResult,
+    ConfigError,
+    SettlementFileError,
+    SettlementSourceError,
     LoadResult,
     Municipality,
     PublishBlocked,
@@ -57,22 +61,41 @@ def shown_source(source: str) -> str:
     return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}"
 
 
+# Mistakes an officer can fix: the run ends Failed with the message, without a traceback.
+USER_ERRORS = (SettlementFileError, SettlementSourceError, ConfigError)
+
+
+@dataclass
+class Loaded:
+    value: Any = None
+    error: str | None = None  # bokmål, naming the file, line and field where there is one
+
+
 @io_task(name="load-settlement-config")
-def load_config(settings: Settings) -> tuple[list[Municipality], SettlementConfig]:
-    return (load_municipalities(settings.config_dir / "municipalities.csv"),
-            load_settlement_config(settings.config_dir / "settlement.yaml"))
+def load_config(settings: Settings) -> Loaded:
+    """(municipalities, config) from config_dir."""
+    try:
+        return Loaded((load_municipalities(settings.config_dir / "municipalities.csv"),
+                       load_settlement_config(settings.config_dir / "settlement.yaml")))
+    except USER_ERRORS as exc:
+        return Loaded(error=str(exc))
 
 
 @io_task(name="load-settlement-source")
-def load_source(settings: Settings, known: list[str]) -> LoadResult:
-    """All or nothing: a malformed file raises SettlementFileError naming file, line and field.
+def load_source(settings: Settings, known: list[str]) -> Loaded:
+    """All or nothing: a malformed file gives an error naming file, line and field, and no rows.
     The HTTP source retries by itself (PLIKTVAKT_SETTLEMENT_RETRIES), so the task does not."""
     source = source_location(settings)
-    if is_url(source):
-        result = load_settlement_url(source, known, settings.settlement_timeout, settings.settlement_retries)
-        result.source = shown_source(source)
-        return result
-    return load_settlement_file(Path(source), known)
+    try:
+        if is_url(source):
+            result = load_settlement_url(source, known, settings.settlement_timeout, settings.settlement_retries)
+            result.source = shown_source(source)
+            return Loaded(result)
+        return Loaded(load_settlement_file(Path(source), known))
+    except SettlementSourceError as exc:
+        return Loaded(error=str(exc).replace(exc.url, shown_source(exc.url)))
+    except USER_ERRORS as exc:
+        return Loaded(error=str(exc))
 
 
 @io_task(name="write-report")
