@@ -2,8 +2,10 @@
 
 from flows.deadline_watch import deadline_watch
 from flows.materialise import materialise
+from flows.settlement_analysis import settlement_analysis
 
 FLOWS = {
     "materialise": materialise,
     "deadline-watch": deadline_watch,
+    "settlement-analysis": settlement_analysis,
 }

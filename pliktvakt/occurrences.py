@@ -104,7 +104,10 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
 
 
 def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Occurrence]:
-    query = select(Occurrence).where(Occurrence.anchor >= start, ~Occurrence.period.startswith("event:"))
+    # Weekly periods are added beside the catalogue's rule (pliktvakt/settlement/cadence.py):
+    # not the rule's to withdraw.
+    query = select(Occurrence).where(Occurrence.anchor >= start, ~Occurrence.period.startswith("event:"),
+                                     ~Occurrence.period.startswith("weekly:"))
     return {(row.obligation_id, row.period): row for row in session.exec(query)}
 
 

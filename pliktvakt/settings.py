@@ -39,6 +39,18 @@ class Settings(BaseSettings):
     ops_role: str = "drift"
     ministry_recipients: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # --- Settlement analysis (issue 6, instruction 2.2) ---------------------------------
+    # A .csv/.xlsx file or an http(s):// JSON endpoint; unset means the shipped synthetic
+    # sample, config_dir/sample/bosetting-syntetisk.csv.
+    settlement_source: str | None = None
+    # Where quality-checked key figures (CSV and JSON) are published.
+    publish_dir: Path = Path("data/publisert")
+    # Where each run keeps its HTML report.
+    settlement_report_dir: Path = Path("data/reports")
+    # The HTTP source: seconds per request, and extra attempts after the first.
+    settlement_timeout: float = Field(default=30.0, gt=0)
+    settlement_retries: int = Field(default=3, ge=0)
+
     @field_validator("ministry_recipients", mode="before")
     @classmethod
     def _split_recipients(cls, value: object) -> object:

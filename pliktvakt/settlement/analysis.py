@@ -1,0 +1,340 @@
+"""The monthly settlement analysis (instruction 2.2): status, trends and deviations.
+
+Everything here is a pure function of the loaded rows, the municipality list and the
+config. ``run_analysis`` puts it together for one month.
+
+Definitions used throughout (stated in the report too):
+- *Year to date* for month M of year Y: bosatt summed over months 1..M of Y; anmodet and
+  vedtatt are the latest figure reported in Y up to M ("as known at the month's end").
+- *Suppressed* input counts (":") are counted as 0, so the sums are lower bounds; the
+  number of such cells is reported.
+- *Seasonal share* s(M): of everyone settled in a full earlier year, the share settled by
+  the end of month M, pooled over up to ``history_years`` full years before Y:
+  s(M) = sum_y settled_y(1..M) / sum_y settled_y(1..12). A year counts as full when it has
+  December figures.
+- *Projection* to year end: settled YTD / s(M). Without any full earlier year the method
+  falls back to a straight line: settled YTD x 12 / M.
+- *Far behind the agreement*: settled YTD < ratio x vedtatt x s(M), and the shortfall
+  vedtatt x s(M) - settled YTD is at least ``min_shortfall``.
+- *3-month trend*: settled in months M-2..M against the three months before, in per cent;
+  "stabil" within +-5 %.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pliktvakt.settlement.model import (
+    Category,
+    FarBehindRule,
+    LargeDeviationRule,
+    LoadResult,
+    Municipality,
+    SettlementConfig,
+    SettlementRow,
+    YearMonth,
+)
+
+STABLE_BAND = 0.05
+
+
+@dataclass(frozen=True)
+class AreaStatus:
+    """Year-to-date status of the nation, a county or a municipality."""
+
+    code: str
+    name: str
+    county_code: str
+    county_name: str
+    requested: int
+    agreed: int
+    settled_ytd: int
+    requested_em: int
+    agreed_em: int
+    settled_em_ytd: int
+    settled_month: int  # settled in the analysed month
+    settled_previous_month: int
+
+    @property
+    def settled_share_of_agreed(self) -> float | None:
+        return self.settled_ytd / self.agreed if self.agreed else None
+
+    @property
+    def agreed_share_of_requested(self) -> float | None:
+        return self.agreed / self.requested if self.requested else None
+
+
+@dataclass(frozen=True)
+class MonthChange:
+    month: YearMonth
+    settled: int
+    previous: int
+    change: int
+    change_pct: float | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    last_three: int
+    previous_three: int
+    change_pct: float | None
+    direction: str  # "økende", "synkende", "stabil", "ukjent"
+
+
+@dataclass(frozen=True)
+class Projection:
+    settled_ytd: int
+    seasonal_share: float
+    year_end: float
+    method: str  # "sesong" or "lineær"
+    history_years: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class MunicipalityDeviation:
+    status: AreaStatus
+    expected_by_now: float
+    shortfall: float  # expected_by_now - settled_ytd
+
+
+@dataclass
+class AnalysisResult:
+    as_of: YearMonth
+    source: str
+    need: int
+    rule: LargeDeviationRule
+    far_behind_rule: FarBehindRule
+    history_limit: int
+    national: AreaStatus
+    counties: list[AreaStatus]
+    municipalities: list[AreaStatus]
+    monthly: dict[YearMonth, int]  # national settled per month, all years up to as_of
+    month_change: MonthChange
+    trend: Trend
+    projection: Projection
+    need_ratio: float  # projected year end / need
+    large_deviation: bool
+    far_behind: list[MunicipalityDeviation]
+    largest_shortfalls: list[MunicipalityDeviation]
+    agreed_below_requested: list[AreaStatus]
+    missing_municipalities: list[Municipality]
+    suppressed_cells: int
+    quarantined_rows: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class SettlementIndex:
+    # (municipality, year, month) -> (settled, of whom em)
+    settled: dict[tuple[str, int, int], tuple[int, int]]
+    # (municipality, year, category) -> {month: (count, em)} for anmodet/vedtatt
+    stock: dict[tuple[str, int, Category], dict[int, tuple[int, int]]]
+    suppressed_cells: int
+
+
+def index_rows(rows: Iterable[SettlementRow]) -> SettlementIndex:
+    settled: dict[tuple[str, int, int], tuple[int, int]] = {}
+    stock: dict[tuple[str, int, Category], dict[int, tuple[int, int]]] = defaultdict(dict)
+    suppressed = 0
+    for row in rows:
+        count, em = row.count, row.em
+        if count is None:
+            suppressed += 1
+            count = 0
+        if em is None:
+            em = 0
+        if row.category is Category.SETTLED:
+            settled[(row.municipality, row.year, row.month)] = (count, em)
+        else:
+            stock[(row.municipality, row.year, row.category)][row.month] = (count, em)
+    return SettlementIndex(settled, dict(stock), suppressed)
+
+
+def national_monthly(index: SettlementIndex, as_of: YearMonth) -> dict[YearMonth, int]:
+    totals: dict[YearMonth, int] = defaultdict(int)
+    for (_, year, month), (count, _) in index.settled.items():
+        if (year, month) <= as_of:
+            totals[YearMonth(year, month)] += count
+    return dict(sorted(totals.items()))
+
+
+def stock_as_known(index: SettlementIndex, code: str, year: int, month: int,
+                   category: Category) -> tuple[int, int]:
+    """anmodet/vedtatt for the year as known at the end of ``month``: the latest report."""
+    by_month = index.stock.get((code, year, category))
+    if not by_month:
+        return 0, 0
+    known = [m for m in by_month if m <= month]
+    return by_month[max(known)] if known else (0, 0)
+
+
+def municipality_status(index: SettlementIndex, municipality: Municipality,
+                        as_of: YearMonth) -> AreaStatus:
+    year, month = as_of
+    settled = em = 0
+    for m in range(1, month + 1):
+        count, count_em = index.settled.get((municipality.code, year, m), (0, 0))
+        settled += count
+        em += count_em
+    previous = as_of.previous()
+    requested, requested_em = stock_as_known(index, municipality.code, year, month, Category.REQUESTED)
+    agreed, agreed_em = stock_as_known(index, municipality.code, year, month, Category.AGREED)
+    return AreaStatus(
+        code=municipality.code, name=municipality.name,
+        county_code=municipality.county_code, county_name=municipality.county_name,
+        requested=requested, agreed=agreed, settled_ytd=settled,
+        requested_em=requested_em, agreed_em=agreed_em, settled_em_ytd=em,
+        settled_month=index.settled.get((municipality.code, year, month), (0, 0))[0],
+        settled_previous_month=index.settled.get((municipality.code, *previous), (0, 0))[0],
+    )
+
+
+def sum_statuses(statuses: Sequence[AreaStatus], code: str, name: str,
+                 county_code: str = "", county_name: str = "") -> AreaStatus:
+    return AreaStatus(
+        code=code, name=name, county_code=county_code, county_name=county_name,
+        requested=sum(s.requested for s in statuses),
+        agreed=sum(s.agreed for s in statuses),
+        settled_ytd=sum(s.settled_ytd for s in statuses),
+        requested_em=sum(s.requested_em for s in statuses),
+        agreed_em=sum(s.agreed_em for s in statuses),
+        settled_em_ytd=sum(s.settled_em_ytd for s in statuses),
+        settled_month=sum(s.settled_month for s in statuses),
+        settled_previous_month=sum(s.settled_previous_month for s in statuses),
+    )
+
+
+def county_statuses(municipalities: Sequence[AreaStatus]) -> list[AreaStatus]:
+    by_county: dict[tuple[str, str], list[AreaStatus]] = defaultdict(list)
+    for status in municipalities:
+        by_county[(status.county_code, status.county_name)].append(status)
+    return [sum_statuses(members, code, name, code, name)
+            for (code, name), members in sorted(by_county.items())]
+
+
+def month_on_month(monthly: dict[YearMonth, int], as_of: YearMonth) -> MonthChange:
+    current = monthly.get(as_of, 0)
+    previous = monthly.get(as_of.previous(), 0)
+    pct = (current - previous) / previous if previous else None
+    return MonthChange(as_of, current, previous, current - previous, pct)
+
+
+def three_month_trend(monthly: dict[YearMonth, int], as_of: YearMonth) -> Trend:
+    months = [as_of]
+    for _ in range(5):
+        months.append(months[-1].previous())
+    last = sum(monthly.get(m, 0) for m in months[:3])
+    before = sum(monthly.get(m, 0) for m in months[3:])
+    if not before:
+        return Trend(last, before, None, "ukjent")
+    pct = (last - before) / before
+    direction = "stabil" if abs(pct) <= STABLE_BAND else ("økende" if pct > 0 else "synkende")
+    return Trend(last, before, pct, direction)
+
+
+def full_years_before(monthly: dict[YearMonth, int], year: int, limit: int) -> list[int]:
+    """The most recent earlier years that have December figures, newest first."""
+    years = sorted({ym.year for ym in monthly if ym.month == 12 and ym.year < year}, reverse=True)
+    return years[:limit]
+
+
+def seasonal_share(monthly: dict[YearMonth, int], as_of: YearMonth,
+                   history_years: int) -> tuple[float, tuple[int, ...]]:
+    """s(M), pooled over earlier full years; (M/12, ()) when there is no usable history."""
+    years = full_years_before(monthly, as_of.year, history_years)
+    by_month = sum(monthly.get(YearMonth(y, m), 0) for y in years for m in range(1, as_of.month + 1))
+    whole = sum(monthly.get(YearMonth(y, m), 0) for y in years for m in range(1, 13))
+    if not years or not whole or not by_month:
+        return as_of.month / 12, ()
+    return by_month / whole, tuple(sorted(years))
+
+
+def project_year_end(settled_ytd: int, share: float, years: tuple[int, ...]) -> Projection:
+    return Projection(settled_ytd, share, settled_ytd / share, "sesong" if years else "lineær", years)
+
+
+def is_large_deviation(projected_year_end: float, need: int, rule: LargeDeviationRule) -> bool:
+    """The configured large-deviation rule (instruction 2.2: "Ved store avvik skal det
+    rapporteres hyppigere"): projected year end below ``below`` x need, or above
+    ``above`` x need when that bound is set."""
+    if projected_year_end < rule.below * need:
+        return True
+    return rule.above is not None and projected_year_end > rule.above * need
+
+
+def reporting_cadence(large_deviation: bool) -> str:
+    """Instruction 2.2: report more often while a large deviation holds, so weekly instead
+    of monthly; back to monthly once the deviation is within the rule."""
+    return "weekly" if large_deviation else "monthly"
+
+
+def municipality_shortfalls(statuses: Sequence[AreaStatus], share: float) -> list[MunicipalityDeviation]:
+    result = []
+    for status in statuses:
+        expected = status.agreed * share
+        result.append(MunicipalityDeviation(status, expected, expected - status.settled_ytd))
+    return sorted(result, key=lambda d: (-d.shortfall, d.status.code))
+
+
+def far_behind_agreement(shortfalls: Sequence[MunicipalityDeviation], ratio: float,
+                         min_shortfall: int) -> list[MunicipalityDeviation]:
+    return [d for d in shortfalls
+            if d.status.agreed > 0
+            and d.status.settled_ytd < ratio * d.expected_by_now
+            and d.shortfall >= min_shortfall]
+
+
+def agreed_below_requested(statuses: Sequence[AreaStatus]) -> list[AreaStatus]:
+    below = [s for s in statuses if s.agreed < s.requested]
+    return sorted(below, key=lambda s: (s.agreed - s.requested, s.code))
+
+
+def run_analysis(rows: Iterable[SettlementRow] | LoadResult, municipalities: Sequence[Municipality],
+                 config: SettlementConfig, as_of_month: YearMonth) -> AnalysisResult:
+    """The whole monthly analysis for ``as_of_month`` (the last complete month).
+
+    ``rows`` may be a ``LoadResult``, so that the quarantine counts reach the report.
+    """
+    as_of = YearMonth(*as_of_month)
+    source, quarantined, reasons = "", 0, {}
+    if isinstance(rows, LoadResult):
+        source, quarantined, reasons = rows.source, len(rows.quarantined), rows.quarantine_reasons()
+        rows = rows.rows
+    need = config.need_for(as_of.year)
+    index = index_rows(rows)
+    monthly = national_monthly(index, as_of)
+    statuses = [municipality_status(index, m, as_of) for m in municipalities]
+    present = {code for (code, year, _) in index.settled if year == as_of.year}
+    present |= {code for (code, year, _) in index.stock if year == as_of.year}
+    missing = [m for m in municipalities if m.code not in present]
+    national = sum_statuses(statuses, "00", "Hele landet")
+    share, years = seasonal_share(monthly, as_of, config.projection.history_years)
+    projection = project_year_end(national.settled_ytd, share, years)
+    shortfalls = municipality_shortfalls(statuses, share)
+    return AnalysisResult(
+        as_of=as_of,
+        source=source,
+        need=need,
+        rule=config.large_deviation,
+        far_behind_rule=config.far_behind,
+        history_limit=config.projection.history_years,
+        national=national,
+        counties=county_statuses(statuses),
+        municipalities=statuses,
+        monthly=monthly,
+        month_change=month_on_month(monthly, as_of),
+        trend=three_month_trend(monthly, as_of),
+        projection=projection,
+        need_ratio=projection.year_end / need,
+        large_deviation=is_large_deviation(projection.year_end, need, config.large_deviation),
+        far_behind=far_behind_agreement(shortfalls, config.far_behind.ratio,
+                                        config.far_behind.min_shortfall),
+        largest_shortfalls=[d for d in shortfalls[:10] if d.shortfall > 0],
+        agreed_below_requested=agreed_below_requested(statuses),
+        missing_municipalities=missing,
+        suppressed_cells=index.suppressed_cells,
+        quarantined_rows=quarantined,
+        quarantine_reasons=reasons,
+    )

@@ -1,0 +1,140 @@
+"""How often the settlement analysis is reported (instruction 2.2: "Ved store avvik skal
+det rapporteres hyppigere").
+
+Monthly is the catalogue's rule: ``settlement-monthly-analysis`` recurs on the 1st. While
+the configured large-deviation rule holds, the cadence is weekly: the same obligation also
+falls due every ISO week, in an occurrence with period ``weekly:YYYY-Www``, anchored on the
+week's Monday and due two business days later. These are made here rather than by
+materialise, since the catalogue's rule is monthly. Each change of cadence is a row in
+``settlement_cadence`` and an audit entry; back within the rule, the cadence is monthly
+again and open weekly occurrences from the current week on are withdrawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from pliktvakt import audit, occurrences
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.legal_calendar import add_business_days
+from pliktvakt.models import ObligationRecord, Occurrence, utcnow
+from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
+from pliktvakt.settlement.report import format_number, format_percent
+from pliktvakt.settlement.tables import SettlementCadence
+
+OBLIGATION = "settlement-monthly-analysis"
+KEY_FIGURES_OBLIGATION = "settlement-key-figures-published"
+MONTHLY, WEEKLY = "monthly", "weekly"
+WEEKLY_PREFIX = "weekly:"
+WEEKLY_DUE_BUSINESS_DAYS = 2
+CADENCE_NAMES = {MONTHLY: "månedlig", WEEKLY: "ukentlig"}
+
+
+@dataclass(frozen=True)
+class CadenceChange:
+    row: SettlementCadence
+    previous: str
+
+
+def monthly_period(day: date) -> str:
+    """The period of the monthly occurrences due in ``day``'s month (anchored on the 1st)."""
+    return date(day.year, day.month, 1).isoformat()
+
+
+def week_monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_period(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{WEEKLY_PREFIX}{iso.year}-W{iso.week:02d}"
+
+
+def current(session: Session, day: date) -> SettlementCadence | None:
+    """The cadence row in force on ``day``, or None (monthly: never changed)."""
+    query = (select(SettlementCadence).where(SettlementCadence.from_date <= day)
+             .order_by(SettlementCadence.from_date.desc(), SettlementCadence.id.desc()))
+    return session.exec(query).first()
+
+
+def cadence_on(session: Session, day: date) -> str:
+    row = current(session, day)
+    return row.cadence if row else MONTHLY
+
+
+def reason_for(result: AnalysisResult) -> str:
+    """Why the cadence is what it is, in bokmål, with the figures the rule looked at."""
+    figures = (f"framskrevet bosetting ved årets slutt er {format_number(result.projection.year_end)}, "
+               f"{format_percent(result.need_ratio)} av behovet på {format_number(result.need)} "
+               f"(analyse av {result.as_of.label()})")
+    rule = f"under {format_percent(result.rule.below)}"
+    if result.rule.above is not None:
+        rule += f" eller over {format_percent(result.rule.above)}"
+    if result.large_deviation:
+        return f"Stort avvik: {figures}; regelen er {rule} av behovet."
+    return f"Innenfor regelen igjen: {figures}; stort avvik er {rule} av behovet."
+
+
+def record(session: Session, day: date, result: AnalysisResult, actor: str = "pliktvakt") -> CadenceChange | None:
+    """Store a change of cadence from ``day`` if the analysis calls for one; None if not."""
+    wanted = reporting_cadence(result.large_deviation)
+    previous = cadence_on(session, day)
+    if wanted == previous:
+        return None
+    row = SettlementCadence(from_date=day, cadence=wanted, reason=reason_for(result),
+                            analysed_month=f"{result.as_of.year}-{result.as_of.month:02d}",
+                            projected_year_end=round(result.projection.year_end, 1), need=result.need,
+                            need_ratio=round(result.need_ratio, 4))
+    session.add(row)
+    session.flush()
+    audit.append(session, actor, "settlement.cadence_changed", OBLIGATION,
+                 {"id": row.id, "from": day, "cadence": wanted, "previous": previous, "reason": row.reason,
+                  "projected_year_end": row.projected_year_end, "need": row.need, "need_ratio": row.need_ratio})
+    return CadenceChange(row, previous)
+
+
+def ensure_weekly_occurrence(session: Session, catalogue: Catalogue, day: date,
+                             actor: str = "pliktvakt") -> tuple[Occurrence, bool]:
+    """The weekly occurrence for ``day``'s ISO week; (occurrence, created). Idempotent."""
+    period = week_period(day)
+    found = occurrences.find(session, OBLIGATION, period)
+    if found is not None:
+        return found, False
+    obligation = catalogue.obligations[OBLIGATION]
+    if session.get(ObligationRecord, OBLIGATION) is None:
+        occurrences.sync_obligations(session, catalogue, actor)
+    monday = week_monday(day)
+    occurrence = Occurrence(obligation_id=OBLIGATION, period=period, anchor=monday,
+                            due=add_business_days(monday, WEEKLY_DUE_BUSINESS_DAYS), role=obligation.role)
+    try:
+        with session.begin_nested():  # a concurrent run may have made it in the meantime
+            session.add(occurrence)
+    except IntegrityError:
+        return occurrences.find(session, OBLIGATION, period), False
+    audit.append(session, actor, "occurrence.created", f"{OBLIGATION}/{period}",
+                 {"id": occurrence.id, "due": occurrence.due, "reason": "ukentlig rapportering ved stort avvik"})
+    return occurrence, True
+
+
+def withdraw_weekly(session: Session, from_day: date, reason: str, actor: str = "pliktvakt") -> int:
+    """Withdraw open weekly occurrences from ``from_day``'s week on. Past open ones stay, overdue."""
+    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open",
+                                     Occurrence.period.startswith(WEEKLY_PREFIX),
+                                     Occurrence.anchor >= week_monday(from_day))
+    withdrawn = 0
+    for occurrence in session.exec(query):
+        occurrence.status, occurrence.updated_at = "withdrawn", utcnow()
+        session.add(occurrence)
+        audit.append(session, actor, "occurrence.withdrawn", f"{OBLIGATION}/{occurrence.period}", {"reason": reason})
+        withdrawn += 1
+    session.flush()
+    return withdrawn
+
+
+def history(session: Session) -> list[SettlementCadence]:
+    query = select(SettlementCadence).order_by(SettlementCadence.from_date, SettlementCadence.id)
+    return list(session.exec(query))

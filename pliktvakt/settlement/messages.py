@@ -1,0 +1,85 @@
+"""The messages the settlement flow sends, in bokmål: the report to the ministry, the
+alert on a change of cadence, and the alert when the key figures fail a quality check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from pliktvakt.settlement.analysis import AnalysisResult
+from pliktvakt.settlement.cadence import CADENCE_NAMES, WEEKLY, WEEKLY_PREFIX, CadenceChange
+from pliktvakt.settlement.keyfigures import QualityFailure
+from pliktvakt.settlement.report import format_number, format_percent
+
+
+def report_filename(result: AnalysisResult, tag: str) -> str:
+    return f"bosetting-analyse-{result.as_of.year}-{result.as_of.month:02d}-{tag}.html"
+
+
+def report_subject(result: AnalysisResult, weekly_period: str | None) -> str:
+    if weekly_period:
+        week = weekly_period.removeprefix(WEEKLY_PREFIX).replace("-W", ", uke ")
+        return f"Ukentlig analyse av bosettingsarbeidet ({week}) – stort avvik, tall til og med {result.as_of.label()}"
+    return f"Månedlig analyse av bosettingsarbeidet – {result.as_of.label()}"
+
+
+def summary_lines(result: AnalysisResult) -> list[str]:
+    national = result.national
+    lines = [
+        f"Bosatt hittil i {result.as_of.year}: {format_number(national.settled_ytd)} "
+        f"av {format_number(national.agreed)} vedtatt og {format_number(national.requested)} anmodet; "
+        f"behovet er {format_number(result.need)}.",
+        f"Framskrevet ved årets slutt: {format_number(result.projection.year_end)} "
+        f"({format_percent(result.need_ratio)} av behovet).",
+        f"Bosatt i {result.as_of.label()}: {format_number(result.month_change.settled)} "
+        f"({format_percent(result.month_change.change_pct, signed=True)} fra måneden før); "
+        f"trenden siste tre måneder er {result.trend.direction}.",
+        f"Kommuner langt bak vedtaket: {len(result.far_behind)}; "
+        f"kommuner som har vedtatt færre enn anmodet: {len(result.agreed_below_requested)}.",
+    ]
+    if result.large_deviation:
+        lines.append("Stort avvik mot behovet: analysen rapporteres ukentlig til avviket er innenfor regelen.")
+    if result.quarantined_rows:
+        reasons = "; ".join(f"{reason} ({count})" for reason, count in result.quarantine_reasons.items())
+        lines.append(f"{result.quarantined_rows} rader i kildedataene er satt i karantene og ikke tatt med: {reasons}.")
+    return lines
+
+
+def report_body(result: AnalysisResult, attachment: str) -> tuple[str, str]:
+    """(plain text, html) of the covering email; the full report is the attachment."""
+    lines = summary_lines(result)
+    closing = f"Hele analysen med figurer ligger ved som {attachment}."
+    text = "\n".join(["Hei,", "", f"Her er IMDis analyse av bosettingsarbeidet per {result.as_of.label()} "
+                      "(instruksen pkt. 2.2).", "", *(f"- {line}" for line in lines), "", closing,
+                      "", "Hilsen IMDi (sendt av pliktvakt)"])
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    html = (f"<p>Hei,</p><p>Her er IMDis analyse av bosettingsarbeidet per {escape(result.as_of.label())} "
+            f"(instruksen pkt. 2.2).</p><ul>{items}</ul><p>{escape(closing)}</p>"
+            "<p>Hilsen IMDi (sendt av pliktvakt)</p>")
+    return text, html
+
+
+def cadence_alert(change: CadenceChange) -> tuple[str, str]:
+    row = change.row
+    if row.cadence == WEEKLY:
+        subject = "Bosetting: stort avvik – analysen rapporteres nå ukentlig"
+        action = ("Fra og med i dag lages og sendes analysen hver uke, med frist to virkedager etter "
+                  "ukens mandag, til avviket er innenfor regelen igjen.")
+    else:
+        subject = "Bosetting: avviket er innenfor regelen – tilbake til månedlig rapportering"
+        action = "Fra og med i dag rapporteres analysen igjen månedlig; det lages ingen nye ukentlige forekomster."
+    body = (f"Rapporteringen av plikten «Månedlig analyse av bosettingsarbeidet» (instruksen pkt. 2.2) er endret "
+            f"fra {CADENCE_NAMES[change.previous]} til {CADENCE_NAMES[row.cadence]} fra {row.from_date:%d.%m.%Y}.\n\n"
+            f"{row.reason}\n\n{action}")
+    return subject, body
+
+
+def quality_alert(failures: Sequence[QualityFailure], label: str) -> tuple[str, str]:
+    subject = f"Bosetting: nøkkeltallene for {label} er ikke publisert – kvalitetskontrollen feilet"
+    shown = [f"- {failure.message}" for failure in failures[:30]]
+    if len(failures) > 30:
+        shown.append(f"- … og {len(failures) - 30} til")
+    body = (f"Nøkkeltallene om bosetting for {label} (instruksen pkt. 2.2) er holdt tilbake fordi "
+            f"{len(failures)} kontroll(er) feilet:\n\n" + "\n".join(shown) +
+            "\n\nRett kildedataene eller konfigurasjonen; neste kjøring publiserer når kontrollene går gjennom.")
+    return subject, body

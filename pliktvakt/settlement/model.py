@@ -1,0 +1,199 @@
+"""Settlement data: the rows read from a source, the municipality list and the config.
+
+Settlement (bosetting) of refugees in municipalities, instruction 2.2: IMDi makes a
+monthly analysis of status, trends and developments, reports more often on large
+deviations, and publishes quality-assured key figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+
+class Category(StrEnum):
+    """The three settlement figures. anmodet and vedtatt are the year's figures as known at
+    the month's end; bosatt is the number settled in the month."""
+
+    REQUESTED = "anmodet"
+    AGREED = "vedtatt"
+    SETTLED = "bosatt"
+
+
+class YearMonth(NamedTuple):
+    year: int
+    month: int
+
+    def previous(self) -> YearMonth:
+        return YearMonth(self.year - 1, 12) if self.month == 1 else YearMonth(self.year, self.month - 1)
+
+    def label(self) -> str:
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+
+    @classmethod
+    def last_complete_before(cls, year: int, month: int) -> YearMonth:
+        """The last whole month before the given month: the month an analysis run covers."""
+        return cls(year, month).previous()
+
+
+MONTH_NAMES = [
+    "januar", "februar", "mars", "april", "mai", "juni",
+    "juli", "august", "september", "oktober", "november", "desember",
+]
+MONTH_ABBR = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"]
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    code: str  # kommunenummer, four digits
+    name: str
+    county_code: str
+    county_name: str
+
+
+class SettlementRow(NamedTuple):
+    """One validated row. ``count``/``em`` are None where the source suppressed them (":").
+    A NamedTuple because a load makes a great many of them (see bench/)."""
+
+    year: int
+    month: int
+    municipality: str
+    category: Category
+    count: int | None
+    em: int | None  # herav enslige mindreårige
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedRow:
+    line: int
+    raw: dict[str, object]
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class LoadResult:
+    source: str
+    rows: list[SettlementRow]
+    quarantined: list[QuarantinedRow] = field(default_factory=list)
+
+    def quarantine_reasons(self) -> dict[str, int]:
+        """How many rows were quarantined for each kind of reason (a row may have several).
+        The offending values are left out, so that the kinds stay few."""
+        counts: dict[str, int] = {}
+        for row in self.quarantined:
+            for reason in row.reasons:
+                key = re.sub(r"\s*«[^»]*»", "", reason.split(" (")[0])
+                counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+class SettlementFileError(Exception):
+    """A file (or payload) that cannot be read at all. Nothing from it is loaded."""
+
+    def __init__(self, file: str, line: int | None, field: str | None, problem: str):
+        self.file = file
+        self.line = line
+        self.field = field
+        self.problem = problem
+        where = f"{file}"
+        if line is not None:
+            where += f", linje {line}"
+        if field is not None:
+            where += f", felt «{field}»"
+        super().__init__(f"{where}: {problem}")
+
+
+class ConfigError(Exception):
+    """Settlement config or municipality list that cannot be used; message in bokmål."""
+
+
+class LargeDeviationRule(BaseModel):
+    below: float = Field(gt=0, le=1)
+    above: float | None = Field(default=None, gt=1)
+
+
+class FarBehindRule(BaseModel):
+    ratio: float = Field(gt=0, le=1)
+    min_shortfall: int = Field(ge=0)
+
+
+class ProjectionConfig(BaseModel):
+    history_years: int = Field(default=3, ge=1)
+
+
+class SettlementConfig(BaseModel):
+    need: dict[int, int]
+    large_deviation: LargeDeviationRule
+    far_behind: FarBehindRule
+    projection: ProjectionConfig = ProjectionConfig()
+    suppression_threshold: int = Field(default=5, ge=1)
+
+    @model_validator(mode="after")
+    def _positive_need(self) -> SettlementConfig:
+        for year, need in self.need.items():
+            if need <= 0:
+                raise ValueError(f"behovet for {year} må være større enn null")
+        return self
+
+    def need_for(self, year: int) -> int:
+        try:
+            return self.need[year]
+        except KeyError:
+            raise ConfigError(
+                f"Bosettingsbehovet for {year} mangler i konfigurasjonen (need: {year}: ...)."
+            ) from None
+
+
+def load_settlement_config(path: Path) -> SettlementConfig:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return SettlementConfig.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: kan ikke lese konfigurasjonen: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"{path}: ugyldig konfigurasjon: {problems}") from None
+
+
+MUNICIPALITY_COLUMNS = ["kommunenr", "kommune", "fylkesnr", "fylke"]
+
+
+def load_municipalities(path: Path) -> list[Municipality]:
+    """Read the municipality list (semicolon CSV; lines starting with '#' are comments)."""
+    text = path.read_text(encoding="utf-8")
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if not line.startswith("#")]
+    if not lines:
+        raise SettlementFileError(str(path), None, None, "filen er tom")
+    header_no, header = lines[0]
+    columns = header.split(";")
+    if columns != MUNICIPALITY_COLUMNS:
+        raise SettlementFileError(
+            str(path), header_no, None, f"forventet kolonnene {';'.join(MUNICIPALITY_COLUMNS)}"
+        )
+    result: list[Municipality] = []
+    seen: set[str] = set()
+    for line_no, line in lines[1:]:
+        if not line.strip():
+            continue
+        values = next(csv.reader(io.StringIO(line), delimiter=";"))
+        if len(values) != 4:
+            raise SettlementFileError(str(path), line_no, MUNICIPALITY_COLUMNS[min(len(values), 3)],
+                                      "feil antall felt")
+        code, name, county_code, county_name = (v.strip() for v in values)
+        if not (len(code) == 4 and code.isdigit()):
+            raise SettlementFileError(str(path), line_no, "kommunenr", f"«{code}» er ikke fire siffer")
+        if code in seen:
+            raise SettlementFileError(str(path), line_no, "kommunenr", f"{code} står flere ganger")
+        seen.add(code)
+        result.append(Municipality(code, name, county_code, county_name))
+    return result

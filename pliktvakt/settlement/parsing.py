@@ -1,0 +1,262 @@
+"""Reading settlement figures from CSV, XLSX or a JSON payload.
+
+All three share one long format, one row per municipality, month and category:
+
+    år;måned;kommunenr;kommune;kategori;antall;herav_em
+
+- kategori is ``anmodet``, ``vedtatt`` or ``bosatt``. anmodet and vedtatt are the year's
+  figures as known at the month's end; bosatt is the number settled in the month.
+- ``:`` in antall or herav_em is a suppressed count (under 5). An empty herav_em is unknown.
+- CSV is semicolon-separated, UTF-8 (with or without BOM) or ISO-8859-1; lines starting
+  with ``#`` before the header are comments (the synthetic sample uses one to say so).
+
+JSON payload (the HTTP source), version 1::
+
+    {"format": "pliktvakt-bosetting/1",
+     "rader": [{"år": 2026, "måned": 10, "kommunenr": "0301", "kommune": "Oslo",
+                "kategori": "bosatt", "antall": 41, "herav_em": ":"}, ...]}
+
+antall and herav_em are integers, ``":"`` (suppressed) or null (herav_em only: unknown).
+
+Errors: a file that cannot be read as this format raises ``SettlementFileError`` naming
+file, line and field, and nothing is loaded. A readable row with a bad value is
+quarantined with its reasons; the good rows are loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import openpyxl
+from pydantic import Field, StringConstraints, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
+
+from pliktvakt.settlement.model import (
+    Category,
+    LoadResult,
+    QuarantinedRow,
+    SettlementFileError,
+    SettlementRow,
+)
+
+COLUMNS = ["år", "måned", "kommunenr", "kommune", "kategori", "antall", "herav_em"]
+JSON_FORMAT = "pliktvakt-bosetting/1"
+SUPPRESSED = ":"
+
+
+NonNegativeInt = Annotated[int, Field(ge=0, strict=False)]
+
+
+class RowIn(TypedDict):
+    """The edge: one raw row. Validated for the whole file in one pydantic call (fast, in
+    pydantic-core); the errors are then turned into bokmål reasons per field."""
+
+    år: Annotated[int, Field(ge=2000, le=2100)]
+    måned: Annotated[int, Field(ge=1, le=12)]
+    kommunenr: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{4}$")]
+    kommune: str
+    kategori: Literal["anmodet", "vedtatt", "bosatt"]
+    antall: NonNegativeInt | Literal[":"]
+    herav_em: NonNegativeInt | Literal[":", ""] | None
+
+
+ROWS = TypeAdapter(list[RowIn])
+CATEGORIES = {c.value: c for c in Category}
+
+
+def _field_reason(field: str, value: Any) -> str:
+    shown = f"«{value}»"
+    if field == "år":
+        return f"{field}: året {shown} er ikke et heltall mellom 2000 og 2100"
+    if field == "måned":
+        return f"{field}: måneden {shown} er ikke et heltall mellom 1 og 12"
+    if field == "kommunenr":
+        return f"{field}: kommunenummer {shown} er ikke fire siffer"
+    if field == "kategori":
+        return f"{field}: ukjent kategori {shown} (anmodet, vedtatt eller bosatt)"
+    if field in ("antall", "herav_em"):
+        text = str(value).strip()
+        if text.lstrip("-").isdigit() and int(text) < 0:
+            return f"{field}: negativt antall ({text})"
+        if text == "" or value is None:
+            return f"{field}: mangler tall"
+        return f"{field}: {shown} er ikke et heltall eller «:»"
+    return f"{field}: {shown} må være tekst"
+
+
+def _reasons_by_row(exc: ValidationError, raw: list[tuple[int, dict[str, Any]]]) -> dict[int, list[str]]:
+    reasons: dict[int, list[str]] = {}
+    for err in exc.errors():
+        index, field = err["loc"][0], str(err["loc"][1]) if len(err["loc"]) > 1 else "rad"
+        values = raw[index][1]
+        reason = (f"{field}: mangler" if err["type"] == "missing"
+                  else _field_reason(field, values.get(field)))
+        row_reasons = reasons.setdefault(index, [])
+        if reason not in row_reasons:  # a union field reports once per member
+            row_reasons.append(reason)
+    return reasons
+
+
+def validate_rows(
+    source: str,
+    raw_rows: Iterable[tuple[int, dict[str, Any]]],
+    known_municipalities: Iterable[str] | None = None,
+) -> LoadResult:
+    """Validate raw rows (line number, mapping): good rows loaded, bad rows quarantined."""
+    raw = list(raw_rows)
+    known = set(known_municipalities) if known_municipalities is not None else None
+    validated: list[RowIn | None]
+    try:
+        validated = ROWS.validate_python([values for _, values in raw])
+        bad: dict[int, list[str]] = {}
+    except ValidationError as exc:
+        bad = _reasons_by_row(exc, raw)
+        good = [i for i in range(len(raw)) if i not in bad]
+        validated = [None] * len(raw)
+        for i, row in zip(good, ROWS.validate_python([raw[i][1] for i in good])):
+            validated[i] = row
+    seen: dict[tuple[int, int, str, Category], int] = {}
+    rows: list[SettlementRow] = []
+    quarantined: list[QuarantinedRow] = []
+    for index, (line, values) in enumerate(raw):
+        row = validated[index]
+        if row is None:
+            quarantined.append(QuarantinedRow(line, values, tuple(bad[index])))
+            continue
+        count, em = row["antall"], row["herav_em"]
+        count = count if count.__class__ is int else None  # ":" -> suppressed
+        em = em if em.__class__ is int else None  # ":", "" or null -> not known
+        code, category = row["kommunenr"], CATEGORIES[row["kategori"]]
+        reasons = []
+        if known is not None and code not in known:
+            reasons.append(f"kommunenr: ukjent kommunenummer ({code})")
+        if count is not None and em is not None and em > count:
+            reasons.append(f"herav_em: større enn antall ({em} > {count})")
+        key = (row["år"], row["måned"], code, category)
+        if key in seen:
+            reasons.append(f"rad: duplikat (samme som linje {seen[key]})")
+        if reasons:
+            quarantined.append(QuarantinedRow(line, values, tuple(reasons)))
+            continue
+        seen[key] = line
+        rows.append(SettlementRow(row["år"], row["måned"], code, category, count, em))
+    return LoadResult(source=source, rows=rows, quarantined=quarantined)
+
+
+def _decode(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # ISO-8859-1 decodes any byte sequence, so it is the fallback, not a guess.
+        return data.decode("iso-8859-1")
+
+
+def _csv_rows(text: str, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines) and (lines[index].startswith("#") or not lines[index].strip()):
+        index += 1
+    if index == len(lines):
+        raise SettlementFileError(file, None, None, "filen har ingen overskriftslinje")
+    header_line = index + 1
+    header = [name.strip().lower() for name in lines[index].split(";")]
+    if len(header) == 1 and "," in lines[index]:
+        raise SettlementFileError(file, header_line, None,
+                                  "filen er ikke semikolonseparert (fant komma)")
+    for name in COLUMNS:
+        if name not in header:
+            raise SettlementFileError(file, header_line, name, "kolonnen mangler i overskriften")
+    positions = [header.index(name) for name in COLUMNS]
+    in_order = header == COLUMNS
+    width = len(header)
+    reader = csv.reader(lines[index + 1:], delimiter=";")
+    for offset, values in enumerate(reader):
+        line = header_line + 1 + offset
+        if not values or (len(values) == 1 and not values[0].strip()):
+            continue
+        if len(values) != width:
+            field = COLUMNS[min(len(values), len(COLUMNS) - 1)] if len(values) < width else None
+            raise SettlementFileError(file, line, field,
+                                      f"fant {len(values)} felt, forventet {width}")
+        if in_order:
+            yield line, dict(zip(COLUMNS, values))
+        else:
+            yield line, {name: values[pos] for name, pos in zip(COLUMNS, positions)}
+
+
+def parse_csv(data: bytes, file: str, known_municipalities: Iterable[str] | None = None) -> LoadResult:
+    text = _decode(data, file)
+    # Structure is checked for the whole file before any row is validated: all or nothing.
+    raw = list(_csv_rows(text, file))
+    return validate_rows(file, raw, known_municipalities)
+
+
+def parse_xlsx(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
+    file = str(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise SettlementFileError(file, None, None, f"kan ikke åpne regnearket ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_row = next(rows, None)
+        if header_row is None:
+            raise SettlementFileError(file, 1, None, "arket er tomt")
+        header = [str(c).strip().lower() if c is not None else "" for c in header_row]
+        for name in COLUMNS:
+            if name not in header:
+                raise SettlementFileError(file, 1, name, "kolonnen mangler i overskriften")
+        positions = [header.index(name) for name in COLUMNS]
+        raw = []
+        for line, values in enumerate(rows, start=2):
+            if all(v is None for v in values):
+                continue
+            raw.append((line, {name: _cell(values, pos) for name, pos in zip(COLUMNS, positions)}))
+    finally:
+        workbook.close()
+    return validate_rows(file, raw, known_municipalities)
+
+
+def _cell(values: tuple, pos: int) -> Any:
+    value = values[pos] if pos < len(values) else None
+    if pos == 2 and isinstance(value, int):  # Excel stores 0301 as the number 301
+        return f"{value:04d}"
+    return "" if value is None else value
+
+
+def parse_json_payload(payload: Any, source: str,
+                       known_municipalities: Iterable[str] | None = None) -> LoadResult:
+    """Validate a decoded JSON payload of the shape in the module docstring.
+    The 'line' of a row is its 1-based position in ``rader``."""
+    if not isinstance(payload, dict):
+        raise SettlementFileError(source, None, None, "svaret er ikke et JSON-objekt")
+    if payload.get("format") != JSON_FORMAT:
+        raise SettlementFileError(source, None, "format",
+                                  f"forventet «{JSON_FORMAT}», fikk «{payload.get('format')}»")
+    rows = payload.get("rader")
+    if not isinstance(rows, list):
+        raise SettlementFileError(source, None, "rader", "mangler eller er ikke en liste")
+    raw = []
+    for index, item in enumerate(rows, start=1):
+        if not isinstance(item, dict):
+            raise SettlementFileError(source, index, None, "raden er ikke et JSON-objekt")
+        raw.append((index, {name: item.get(name, "") for name in COLUMNS}))
+    return validate_rows(source, raw, known_municipalities)
+
+
+def load_settlement_file(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
+    """Read a CSV or XLSX file, chosen by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return parse_xlsx(path, known_municipalities)
+    if suffix in (".csv", ".txt"):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SettlementFileError(str(path), None, None, f"kan ikke lese filen ({exc.strerror})") from None
+        return parse_csv(data, str(path), known_municipalities)
+    raise SettlementFileError(str(path), None, None, "ukjent filtype (bruk .csv eller .xlsx)")

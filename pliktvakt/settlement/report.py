@@ -1,0 +1,162 @@
+"""The monthly settlement report in bokmål: HTML (for the ministry, attached to the email)
+and Markdown (for the Prefect UI), both with the same three charts.
+
+Charts are drawn with matplotlib's Agg backend (no display) as PNG. The HTML embeds them as
+data URIs so that it is one self-contained file; the Markdown does the same, since the
+Prefect UI renders ``![..](data:image/png;base64,..)`` in markdown artifacts.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: never try to open a display
+
+import matplotlib.pyplot as plt  # noqa: E402
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # noqa: E402
+
+from pliktvakt.settlement.analysis import AnalysisResult  # noqa: E402
+from pliktvakt.settlement.model import MONTH_ABBR, MONTH_NAMES, YearMonth  # noqa: E402
+
+CHART_TITLES = {
+    "settled_vs_need": "Bosatt per måned og hittil i år mot behovet",
+    "counties": "Bosatt hittil i år mot vedtak, per fylke",
+    "deviations": "Største avvik: kommuner lengst bak vedtaket",
+}
+
+
+def format_number(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    return f"{round(value):,}".replace(",", "\u00a0")
+
+
+def format_percent(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    text = f"{value * 100:{'+' if signed else ''}.1f}".replace(".", ",").replace("-", "−")
+    return f"{text}\u00a0%"
+
+
+def _png(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def chart_settled_vs_need(result: AnalysisResult) -> str:
+    year, month = result.as_of
+    months = list(range(1, month + 1))
+    settled = [result.monthly.get(YearMonth(year, m), 0) for m in months]
+    cumulative = [sum(settled[:i + 1]) for i in range(len(settled))]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6.5), sharex=True)
+    top.plot(months, cumulative, marker="o", color="#1f4e79", label=f"Bosatt hittil {year}")
+    if month < 12:
+        top.plot([month, 12], [cumulative[-1], result.projection.year_end], linestyle="--",
+                 color="#1f4e79", label="Framskrevet")
+    top.axhline(result.need, color="#2e7d32", label=f"Behov {format_number(result.need)}")
+    top.axhline(result.need * result.rule.below, color="#c62828", linestyle=":",
+                label=f"Grense for stort avvik ({format_percent(result.rule.below)})")
+    previous = [result.monthly.get(YearMonth(year - 1, m)) for m in range(1, 13)]
+    if all(v is not None for v in previous):
+        top.plot(range(1, 13), [sum(previous[:i + 1]) for i in range(12)], color="#9e9e9e",
+                 label=f"Bosatt {year - 1}")
+    top.set_ylabel("Personer, akkumulert")
+    top.legend(fontsize=8, loc="upper left")
+    top.grid(alpha=0.3)
+    bottom.bar(months, settled, color="#1f4e79", label=f"Bosatt per måned {year}")
+    history = result.projection.history_years
+    if history:
+        # Earlier years differ in volume, so their seasonal pattern is scaled to this
+        # year's projection rather than shown in absolute numbers.
+        per_month = [sum(result.monthly.get(YearMonth(y, m), 0) for y in history) for m in range(1, 13)]
+        whole = sum(per_month)
+        bottom.plot(range(1, 13), [result.projection.year_end * v / whole for v in per_month],
+                    color="#ef6c00", marker=".",
+                    label=f"Sesongmønster {history[0]}–{history[-1]}, skalert til framskrivingen")
+    bottom.set_ylabel("Personer per måned")
+    bottom.set_xticks(range(1, 13), MONTH_ABBR)
+    bottom.legend(fontsize=8, loc="upper left")
+    bottom.grid(alpha=0.3)
+    fig.suptitle(CHART_TITLES["settled_vs_need"])
+    return _png(fig)
+
+
+def chart_counties(result: AnalysisResult) -> str:
+    counties = sorted(result.counties, key=lambda c: c.agreed)
+    names = [c.name for c in counties]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(names) + 1.2))
+    positions = range(len(names))
+    ax.barh([p + 0.2 for p in positions], [c.agreed for c in counties], height=0.4,
+            color="#b0bec5", label="Vedtatt")
+    ax.barh([p - 0.2 for p in positions], [c.settled_ytd for c in counties], height=0.4,
+            color="#1f4e79", label="Bosatt hittil")
+    ax.set_yticks(list(positions), names)
+    ax.set_xlabel("Personer")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(CHART_TITLES["counties"])
+    return _png(fig)
+
+
+def chart_deviations(result: AnalysisResult) -> str:
+    rows = list(reversed(result.largest_shortfalls))
+    fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(rows), 1) + 1.2))
+    if rows:
+        names = [d.status.name for d in rows]
+        positions = range(len(rows))
+        ax.barh([p + 0.2 for p in positions], [d.expected_by_now for d in rows], height=0.4,
+                color="#b0bec5", label="Forventet hittil etter vedtak")
+        ax.barh([p - 0.2 for p in positions], [d.status.settled_ytd for d in rows], height=0.4,
+                color="#c62828", label="Bosatt hittil")
+        ax.set_yticks(list(positions), names)
+        ax.legend(fontsize=8, loc="lower right")
+    else:
+        ax.text(0.5, 0.5, "Ingen kommuner ligger bak vedtaket", ha="center", va="center")
+        ax.set_yticks([])
+    ax.set_xlabel("Personer")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(CHART_TITLES["deviations"])
+    return _png(fig)
+
+
+def render_charts(result: AnalysisResult) -> dict[str, str]:
+    """Chart name -> base64 PNG."""
+    return {
+        "settled_vs_need": chart_settled_vs_need(result),
+        "counties": chart_counties(result),
+        "deviations": chart_deviations(result),
+    }
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("pliktvakt.settlement", "templates"),
+        autoescape=select_autoescape(["html"]) if autoescape else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["tall"] = format_number
+    env.filters["pst"] = format_percent
+    env.filters["endring"] = lambda v: format_percent(v, signed=True)
+    return env
+
+
+def render_report(result: AnalysisResult, charts: dict[str, str] | None = None) -> tuple[str, str]:
+    """(html, markdown) of the monthly report. Pass ``charts`` to reuse rendered charts."""
+    charts = charts if charts is not None else render_charts(result)
+    context = {
+        "r": result,
+        "month_name": MONTH_NAMES[result.as_of.month - 1],
+        "charts": charts,
+        "chart_titles": CHART_TITLES,
+        "top": 20,
+    }
+    html = _environment(True).get_template("report.html.j2").render(context)
+    markdown = _environment(False).get_template("report.md.j2").render(context)
+    return html, markdown

@@ -1,0 +1,122 @@
+"""Fixtures over the hand-made data in ``handmade.py``."""
+
+import pytest
+
+from pliktvakt.settlement.model import Municipality
+from pliktvakt.settlement.parsing import parse_csv
+from tests.settlement.handmade import MUNICIPALITIES, hand_made_csv
+
+
+@pytest.fixture
+def municipalities() -> list[Municipality]:
+    return list(MUNICIPALITIES)
+
+
+@pytest.fixture
+def load_result():
+    result = parse_csv(hand_made_csv().encode("utf-8"), "hand.csv", [m.code for m in MUNICIPALITIES])
+    assert result.quarantined == []
+    return result
+
+
+# --- For the flow tests: a real SMTP server and a small hand-made world -------------------
+
+import shutil  # noqa: E402
+import socket  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from email import message_from_bytes, policy  # noqa: E402
+from email.message import EmailMessage  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from aiosmtpd.controller import Controller  # noqa: E402
+
+from pliktvakt.settings import get_settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server received, as parsed MIME messages."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    url: str = ""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        message["X-Test-Rcpt"] = ",".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["X-Test-Rcpt"]]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A real SMTP server on 127.0.0.1; PLIKTVAKT_EMAIL_URL points at it."""
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.url = f"mailto://127.0.0.1:{port}?from=pliktvakt@imdi.example"
+    monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", inbox.url)
+    get_settings.cache_clear()
+    yield inbox
+    controller.stop()
+
+
+MUNICIPALITY_CSV = """\
+# Fire kommuner, håndlaget for testene.
+kommunenr;kommune;fylkesnr;fylke
+0301;Oslo;03;Oslo
+1103;Stavanger;11;Rogaland
+4601;Bergen;46;Vestland
+4602;Kinn;46;Vestland
+"""
+
+SETTLEMENT_YAML = """\
+need: {2024: 200, 2025: 200}
+large_deviation: {below: 0.85, above: null}
+far_behind: {ratio: 0.6, min_shortfall: 5}
+projection: {history_years: 3}
+suppression_threshold: 5
+"""
+
+RECIPIENTS = ["post@aid.example", "analyse@aid.example"]
+
+
+@dataclass
+class FlowWorld:
+    source: Path
+    publish_dir: Path
+    report_dir: Path
+
+    def write(self, text: str, encoding: str = "utf-8") -> None:
+        self.source.write_bytes(text.encode(encoding))
+
+
+@pytest.fixture
+def world(env, monkeypatch, tmp_path) -> FlowWorld:
+    """Settings for a flow run on the hand-made municipalities, with the real catalogue."""
+    config = tmp_path / "config"
+    config.mkdir()
+    for name in ("obligations.yaml", "officers.yaml"):
+        shutil.copy(ROOT / "config" / name, config / name)
+    (config / "municipalities.csv").write_text(MUNICIPALITY_CSV, encoding="utf-8")
+    (config / "settlement.yaml").write_text(SETTLEMENT_YAML, encoding="utf-8")
+    created = FlowWorld(tmp_path / "bosetting.csv", tmp_path / "publisert", tmp_path / "rapporter")
+    for name, value in [("CONFIG_DIR", config), ("SETTLEMENT_SOURCE", created.source),
+                        ("PUBLISH_DIR", created.publish_dir), ("SETTLEMENT_REPORT_DIR", created.report_dir),
+                        ("MINISTRY_RECIPIENTS", ",".join(RECIPIENTS)), ("SETTLEMENT_RETRIES", "1"),
+                        ("SETTLEMENT_TIMEOUT", "0.5")]:
+        monkeypatch.setenv(f"PLIKTVAKT_{name}", str(value))
+    monkeypatch.delenv("PLIKTVAKT_EMAIL_URL", raising=False)
+    get_settings.cache_clear()
+    return created

@@ -1,0 +1,45 @@
+"""The report: bokmål text, the hand-computed figures, and three real PNG charts."""
+
+import base64
+import re
+
+from pliktvakt.settlement.analysis import run_analysis
+from pliktvakt.settlement.model import YearMonth
+from pliktvakt.settlement.parsing import parse_csv
+from pliktvakt.settlement.report import format_number, format_percent, render_report
+from tests.settlement.handmade import hand_made_csv, make_config
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_number_formats():
+    assert format_number(12000) == "12\u00a0000"
+    assert format_percent(0.8) == "80,0\u00a0%"
+    assert format_percent(-0.64, signed=True) == "−64,0\u00a0%"
+    assert format_percent(None) == "–"
+
+
+def test_markdown_has_figures_and_embedded_charts(load_result, municipalities):
+    result = run_analysis(load_result, municipalities, make_config(150), YearMonth(2025, 3))
+    html, markdown = render_report(result)
+    # Projection 120 = 80 % of 150, below 85 %: the large-deviation notice.
+    assert "**Stort avvik.** Framskrevet bosetting ved årets slutt er 120 personer, 80,0\u00a0% av behovet på 150" in markdown
+    assert "Bosatt i mars: 9, mot 6 måneden før (+50,0\u00a0%)" in markdown
+    assert "| 46 Vestland | 80 | 70 | 4 |" in markdown
+    assert "| 4601 Bergen | Vestland | 60 | 9 | 1 | 8 |" in markdown
+    images = re.findall(r"!\[[^\]]+\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", markdown)
+    assert len(images) == 3
+    assert all(base64.b64decode(image).startswith(PNG_MAGIC) for image in images)
+    assert html.count('src="data:image/png;base64,') == 3
+    assert '<html lang="nb">' in html and "Stort avvik." in html
+
+
+def test_within_the_rule_and_quarantine_counted(load_result, municipalities):
+    data = hand_made_csv() + "2025;3;0301;Oslo;bosatt;-2;0\n2025;3;4601;Bergen;flyttet;1;0\n"
+    loaded = parse_csv(data.encode(), "inn.csv", [m.code for m in municipalities])
+    result = run_analysis(loaded, municipalities, make_config(140), YearMonth(2025, 3))
+    html, markdown = render_report(result)
+    # Need 140: 120 is 85.7 %, within the rule.
+    assert "**Innenfor regelen.**" in markdown
+    assert "Rader i karantene: 2 (antall: negativt antall: 1; kategori: ukjent kategori: 1)" in markdown
+    assert "Prikkede tall i kildedataene" in html
