@@ -2,8 +2,8 @@
 
 Serves ``GET /api/v0/documents?type=…&actor_name=…&page=N`` as Laravel-style pages,
 like Kudos does, and can be told to misbehave for the next requests:
-"timeout" (sleeps beyond the client's timeout), "500", or "bad_shape" (JSON without
-``meta``). ``requests`` records the query of every request it got.
+"timeout" (sleeps beyond the client's timeout), "500", "bad_shape" (JSON without
+``meta``) or "html" (a 200 that is not JSON). ``requests`` records the query of every request it got.
 """
 
 import json
@@ -90,6 +90,14 @@ class KudosStandIn:
                     return self._send(200, stand_in.page(query))
                 if behaviour == "500":
                     return self._send(500, {"message": "Server Error"})
+                if behaviour == "html":  # e.g. a maintenance page from a proxy
+                    payload = b"<html><body>Vedlikehold</body></html>"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return None
                 if behaviour == "bad_shape":
                     return self._send(200, {"data": stand_in.page(query)["data"], "pagination": {}})
                 return self._send(200, stand_in.page(query))

@@ -102,6 +102,13 @@ def test_unexpected_shape_is_a_clear_error_naming_the_field():
     assert lookup.status == "bad_response" and "«meta» mangler" in lookup.message
 
 
+def test_a_body_that_is_not_json_is_a_clear_error():
+    with KudosStandIn(five_documents()) as kudos:
+        kudos.always = "html"
+        lookup = lookup_evaluation(kudos.base_url, TITLE, IMDI, **FAST)
+    assert lookup.status == "bad_response" and lookup.message.endswith("svaret er ikke JSON")
+
+
 def test_document_without_title_names_the_field():
     docs = [{"uuid": "z", "type": "Evaluering", "actors": [{"name": IMDI}]}]
     with KudosStandIn(docs) as kudos:
