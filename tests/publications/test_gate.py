@@ -75,3 +75,13 @@ def test_without_notice_too_close_to_the_planned_date():
     result = check_gate(date(2025, 3, 31), None, as_of=date(2025, 3, 20))
     assert not result.planned_date_reachable
     assert result.earliest_date == date(2025, 4, 3)
+
+
+def test_config_refuses_a_lead_time_below_14_days():
+    from pydantic import ValidationError
+
+    from pliktvakt.publications.config import PublicationConfig
+
+    assert PublicationConfig().publication_notice_lead_days == 21
+    with pytest.raises(ValidationError):
+        PublicationConfig(publication_notice_lead_days=10)
