@@ -14,10 +14,12 @@ from sqlmodel import select
 
 from pliktvakt import audit, clock, occurrences, outbox
 from pliktvakt.catalogue import Catalogue, CatalogueError, load_catalogue
+from pliktvakt.cli_publications import app as publications_app
 from pliktvakt.db import make_engine, migrate, session_scope
 from pliktvakt.ics import build_feed
 from pliktvakt.legal_calendar import DurationError, statutory_deadline
 from pliktvakt.models import Occurrence
+from pliktvakt.publications.register import PublicationError
 from pliktvakt.redact import redact_db_url
 from pliktvakt.rendering import status_row
 from pliktvakt.settings import get_settings
@@ -27,6 +29,7 @@ obligations_app = typer.Typer(help="Pliktene i katalogen.", no_args_is_help=True
 audit_app = typer.Typer(help="Revisjonsloggen.", no_args_is_help=True)
 app.add_typer(obligations_app, name="obligations")
 app.add_typer(audit_app, name="audit")
+app.add_typer(publications_app, name="publication")
 
 out = Console()
 err = Console(stderr=True)
@@ -42,7 +45,7 @@ class UserError(Exception):
 def main() -> None:
     try:
         app()
-    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError) as exc:
+    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError, PublicationError) as exc:
         err.print(f"[red]Feil:[/red] {exc}")
         sys.exit(2)
     except OperationalError as exc:

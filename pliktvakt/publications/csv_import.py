@@ -68,8 +68,11 @@ def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") >= header_line.count(",") and ";" in header_line else ","
 
 
-def read_publications_csv(path: str | Path) -> list[PublicationInput]:
-    """Parse and validate every row; raise ``PublicationImportError`` if any row is bad."""
+def read_publications_csv(path: str | Path, owners: set[str] | None = None) -> list[PublicationInput]:
+    """Parse and validate every row; raise ``PublicationImportError`` if any row is bad.
+
+    ``owners``: the known role ids; an ``eier`` outside them is rejected.
+    """
     path = Path(path)
     name = str(path)
     try:
@@ -108,6 +111,9 @@ def read_publications_csv(path: str | Path) -> list[PublicationInput]:
                 field = FIELD_TO_COLUMN.get(str(error["loc"][0])) if error["loc"] else None
                 rejected.append(RejectedRow(line, field, _reason(error), _raw(row)))
             continue
+        if owners is not None and publication.owner not in owners:
+            rejected.append(RejectedRow(line, "eier", unknown_owner(publication.owner, owners), _raw(row)))
+            continue
         key = (publication.title.casefold(), publication.publish_on)
         if key in seen:
             rejected.append(
@@ -119,6 +125,10 @@ def read_publications_csv(path: str | Path) -> list[PublicationInput]:
     if rejected:
         raise PublicationImportError(name, rejected)
     return publications
+
+
+def unknown_owner(owner: str, owners: set[str]) -> str:
+    return f"ukjent rolle '{owner}'; kjente roller: {', '.join(sorted(owners))}"
 
 
 def _raw(row: dict) -> dict[str, str]:

@@ -77,11 +77,12 @@ def test_without_notice_too_close_to_the_planned_date():
     assert result.earliest_date == date(2025, 4, 3)
 
 
-def test_config_refuses_a_lead_time_below_14_days():
+def test_settings_refuse_a_lead_time_below_14_days(monkeypatch):
     from pydantic import ValidationError
 
-    from pliktvakt.publications.config import PublicationConfig
+    from pliktvakt.settings import Settings
 
-    assert PublicationConfig().publication_notice_lead_days == 21
+    assert Settings().publication_notice_lead_days == 21
+    monkeypatch.setenv("PLIKTVAKT_PUBLICATION_NOTICE_LEAD_DAYS", "10")
     with pytest.raises(ValidationError):
-        PublicationConfig(publication_notice_lead_days=10)
+        Settings()
