@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import apprise
 from apprise.attachment.memory import AttachMemory
 from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
 from pliktvakt import outbox
@@ -136,7 +137,7 @@ def _secrets(settings: Settings, catalogue: Catalogue) -> list:
     return [settings.email_url, *(holder.teams_url for holder in holders)]
 
 
-@task(name="deliver-outbox")
+@task(name="deliver-outbox", cache_policy=NO_CACHE)  # the engine cannot be hashed
 def deliver_outbox(engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime) -> DeliveryReport:
     logger = get_run_logger()
     report = deliver_pending(engine, settings, catalogue, now)
