@@ -12,7 +12,6 @@ from pathlib import Path
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-from sqlmodel import select
 
 from flows.prepublication_notice import prepublication_notice
 from pliktvakt.catalogue import load_catalogue
