@@ -14,10 +14,12 @@ from sqlmodel import select
 
 from pliktvakt import audit, clock, occurrences, outbox
 from pliktvakt.catalogue import Catalogue, CatalogueError, load_catalogue
+from pliktvakt.cli_publications import app as publications_app
 from pliktvakt.db import make_engine, migrate, session_scope
 from pliktvakt.ics import build_feed
 from pliktvakt.legal_calendar import DurationError, statutory_deadline
 from pliktvakt.models import OfficerAbsence, Occurrence
+from pliktvakt.publications.register import PublicationError
 from pliktvakt.redact import redact_db_url
 from pliktvakt.rendering import status_row
 from pliktvakt.settings import get_settings
@@ -30,6 +32,7 @@ app.add_typer(audit_app, name="audit")
 absence_app = typer.Typer(help="Fravær: stedfortrederen får varslene mens en saksbehandler er borte.",
                           no_args_is_help=True)
 app.add_typer(absence_app, name="absence")
+app.add_typer(publications_app, name="publication")
 
 out = Console()
 err = Console(stderr=True)
@@ -45,7 +48,7 @@ class UserError(Exception):
 def main() -> None:
     try:
         app()
-    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError) as exc:
+    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError, PublicationError) as exc:
         err.print(f"[red]Feil:[/red] {exc}")
         sys.exit(2)
     except OperationalError as exc:

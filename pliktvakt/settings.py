@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     # The HTTP source: seconds per request, and extra attempts after the first.
     settlement_timeout: float = Field(default=30.0, gt=0)
     settlement_retries: int = Field(default=3, ge=0)
+    # --- Publications: the 14-day notice (instruks pkt. 6.1) and Kudos (pkt. 4.3) ---------
+    # Days before the planned date the notice goes; never under the 14 of pkt. 6.1.
+    publication_notice_lead_days: int = Field(default=21, ge=14)
+    kudos_url: str = "https://kudos.dfo.no/api/v0"
+    kudos_document_url: str = "https://kudos.dfo.no/dokument/{uuid}"  # "{uuid}" is replaced
+    kudos_actor_name: str = "Integrerings- og mangfoldsdirektoratet"
+    kudos_timeout_seconds: float = Field(default=10.0, gt=0)
+    kudos_attempts: int = Field(default=3, ge=1, le=10)
+    kudos_backoff_seconds: float = Field(default=1.0, ge=0)
+    # Days after publication before the owner is reminded that the evaluation is not in Kudos.
+    kudos_reminder_days: int = Field(default=30, ge=1)
 
     @field_validator("ministry_recipients", mode="before")
     @classmethod

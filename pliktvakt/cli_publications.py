@@ -1,0 +1,152 @@
+"""`pliktvakt publication ...`: the publications register (instruks pkt. 6.1 and 4.3)."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pliktvakt import clock
+from pliktvakt.catalogue import load_catalogue
+from pliktvakt.db import make_engine, session_scope
+from pliktvakt.publications import register
+from pliktvakt.publications.csv_import import PublicationImportError
+from pliktvakt.publications.models import PublicationKind
+from pliktvakt.settings import get_settings
+
+app = typer.Typer(help="Publikasjoner: varsel til departementet minst 14 dager før (pkt. 6.1) og Kudos (pkt. 4.3).",
+                  no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Tidspunkt (ISO-dato eller -tid) i stedet for nå.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.")]
+By = Annotated[str, typer.Option("--by", help="Hvem som gjør endringen (e-post).")]
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+def _context():
+    settings = get_settings()
+    return load_catalogue(settings.config_dir), make_engine(settings.database_url)
+
+
+@app.command("add")
+def add(title: Annotated[str, typer.Option("--title", help="Tittel.")],
+        kind: Annotated[PublicationKind, typer.Option("--kind", help="fou, evaluering, rapport eller annet.")],
+        publish_on: Annotated[str, typer.Option("--publish-on", help="Planlagt dato (ÅÅÅÅ-MM-DD).")],
+        owner: Annotated[str, typer.Option("--owner", help="Ansvarlig rolle, f.eks. kunnskap.")],
+        summary: Annotated[Optional[str], typer.Option("--summary", help="Kort sammendrag til departementet.")] = None,
+        as_of: AsOf = None, as_json: AsJson = False) -> None:
+    """Registrer en planlagt publikasjon; varselet til departementet blir en plikt med frist."""
+    data = register.validate(title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary)
+    catalogue, engine = _context()
+    with session_scope(engine) as session:
+        publication = register.add(session, catalogue, data, "cli", "cli")
+        result = register.as_dict(publication, clock.resolve(as_of).date())
+    if as_json:
+        return _print_json(result)
+    out.print(f"Publikasjon {result['id']} registrert: «{result['title']}», planlagt {result['publish_on']}.")
+    out.print(result["gate"])
+
+
+@app.command("list")
+def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
+    """List publikasjonene med varsel og 14-dagersregelen."""
+    today = clock.resolve(as_of).date()
+    _, engine = _context()
+    with session_scope(engine) as session:
+        items = [register.as_dict(p, today) for p in register.all_publications(session)]
+    if as_json:
+        return _print_json(items)
+    table = Table("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varslet", "Tillatt", "Tidligst")
+    for item in items:
+        table.add_row(str(item["id"]), item["title"], item["kind"], item["publish_on"], item["owner"],
+                      register.STATUS_NO.get(item["status"], item["status"]), item["notice_sent_on"] or "",
+                      "ja" if item["may_publish_on_planned_date"] else "nei", item["earliest_date"])
+    out.print(table)
+
+
+@app.command("check")
+def check(publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: AsOf = None,
+          as_json: AsJson = False) -> None:
+    """Kan publikasjonen gå ut på planlagt dato? Hvis ikke: tidligste dato (pkt. 6.1). Avslutter 1 ved nei."""
+    _, engine = _context()
+    with session_scope(engine) as session:
+        item = register.as_dict(register.get(session, publication_id), clock.resolve(as_of).date())
+    if as_json:
+        _print_json({k: item[k] for k in ("id", "title", "publish_on", "notice_sent_on",
+                                          "may_publish_on_planned_date", "planned_date_reachable",
+                                          "earliest_date", "gate")})
+    elif item["may_publish_on_planned_date"]:
+        out.print(f"[green]Ja:[/green] «{item['title']}» kan publiseres {item['publish_on']}. {item['gate']}")
+    elif item["planned_date_reachable"]:
+        out.print(f"[yellow]Ikke ennå:[/yellow] departementet er ikke varslet om «{item['title']}». {item['gate']}")
+    else:
+        out.print(f"[red]Nei:[/red] «{item['title']}» kan ikke publiseres {item['publish_on']}; "
+                  f"tidligst {item['earliest_date']}. {item['gate']}")
+    if not item["may_publish_on_planned_date"]:
+        raise typer.Exit(1)
+
+
+def _report_change(publication_id: int, change_no: int | None, as_json: bool) -> None:
+    if as_json:
+        return _print_json({"id": publication_id, "change_no": change_no})
+    if change_no is None:
+        out.print(f"Ingen endring av publikasjon {publication_id}.")
+    else:
+        out.print(f"Endring {change_no} av publikasjon {publication_id} registrert. Departementet og eier varsles "
+                  "ved neste kjøring av prepublication-notice om det trengs.")
+
+
+@app.command("move")
+def move(publication_id: Annotated[int, typer.Argument(metavar="ID")],
+         publish_on: Annotated[str, typer.Option("--publish-on", help="Ny planlagt dato (ÅÅÅÅ-MM-DD).")],
+         by: By = "cli", as_json: AsJson = False) -> None:
+    """Flytt publiseringsdatoen. Endringen lagres i historikken."""
+    catalogue, engine = _context()
+    with session_scope(engine) as session:
+        change_no = register.change(session, catalogue, publication_id, by, publish_on=publish_on)
+    _report_change(publication_id, change_no, as_json)
+
+
+@app.command("edit")
+def edit(publication_id: Annotated[int, typer.Argument(metavar="ID")],
+         title: Annotated[Optional[str], typer.Option("--title")] = None,
+         summary: Annotated[Optional[str], typer.Option("--summary", help="Tom tekst fjerner sammendraget.")] = None,
+         kind: Annotated[Optional[PublicationKind], typer.Option("--kind")] = None,
+         by: By = "cli", as_json: AsJson = False) -> None:
+    """Endre tittel, sammendrag eller type. Er departementet varslet, får det et nytt varsel."""
+    catalogue, engine = _context()
+    with session_scope(engine) as session:
+        change_no = register.change(session, catalogue, publication_id, by, title=title, summary=summary,
+                                    kind=kind.value if kind else None)
+    _report_change(publication_id, change_no, as_json)
+
+
+@app.command("import")
+def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: AsJson = False) -> None:
+    """Importer publikasjoner fra CSV (tittel;type;publiseres;eier;sammendrag). Alt eller ingenting."""
+    catalogue, engine = _context()
+    try:
+        with session_scope(engine) as session:
+            added = register.import_csv(session, catalogue, file, "csv-import")
+            ids = [p.id for p in added]
+    except PublicationImportError as exc:
+        with session_scope(engine) as session:
+            import_id = register.record_rejections(session, exc)
+        if as_json:
+            _print_json({"imported": 0, "import_id": import_id, "file": exc.file,
+                         "rejected": [{"line": r.line, "field": r.field, "reason": r.reason, "raw": r.raw}
+                                      for r in exc.rejected]})
+        err.print(f"[red]Feil:[/red] {exc}")
+        err.print(f"De avviste radene er lagret med årsak (import {import_id}, tabellen publication_import_rejection).")
+        raise typer.Exit(2)
+    if as_json:
+        return _print_json({"imported": len(ids), "ids": ids})
+    out.print(f"Importerte {len(ids)} publikasjon(er) fra {file}: id {', '.join(map(str, ids)) or '-'}.")

@@ -1,0 +1,227 @@
+"""The daily work of the ``prepublication-notice`` flow, as plain functions on a session.
+
+``plan_day`` decides (``decisions.plan_notice`` / ``decide_change``) and acts through the
+outbox; delivery is the flow's. ``record_notice_receipts`` completes the notice
+occurrence once every recipient's copy is delivered, with the receipts as evidence.
+The Kudos part (pkt. 4.3): ``kudos_candidates`` then ``apply_kudos`` per lookup.
+
+"Published" here means the planned date has come while the gate allowed it; pliktvakt
+does not publish anything itself. A publication the gate blocks stays planned, so the
+owner can still move it.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from pliktvakt import audit, occurrences, outbox
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.models import Occurrence, OutboxMessage, utcnow
+from pliktvakt.publications import texts
+from pliktvakt.publications.decisions import (
+    Action, AlertOwner, AlertReason, CompleteKudos, MarkLate, RemindKudos, SendMinistryUpdate, SendNotice,
+    decide_change, decide_kudos, kudos_lookup_due, plan_notice,
+)
+from pliktvakt.publications.kudos import KudosLookup
+from pliktvakt.publications.models import PublicationKind, parse_date
+from pliktvakt.publications.register import KUDOS, changes, gate, get, ref, state_of
+from pliktvakt.publications.tables import Publication
+from pliktvakt.settings import Settings
+
+ACTOR = "pliktvakt"
+
+
+@dataclass
+class DayReport:
+    queued: list[str] = field(default_factory=list)  # outbox keys written today
+    marked_late: list[int] = field(default_factory=list)  # publication ids
+    published: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # bokmål; the run ends Failed
+
+
+def _where_to_act(settings: Settings, publication_id: int) -> str:
+    return (f"`pliktvakt publication move {publication_id} --publish-on ÅÅÅÅ-MM-DD` "
+            f"(se status i {settings.ui_url})")
+
+
+def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: date) -> DayReport:
+    report = DayReport()
+    for publication in session.exec(select(Publication).where(Publication.status == "planned")
+                                    .order_by(Publication.id)).all():
+        _act(session, catalogue, settings, publication, _decide_changes(session, publication), today, report)
+        _act(session, catalogue, settings, publication,
+             plan_notice(state_of(publication), today, settings.publication_notice_lead_days), today, report)
+        if publication.publish_on <= today and gate(publication, today).may_publish_on_planned_date:
+            publication.status, publication.updated_at = "published", utcnow()
+            session.add(publication)
+            audit.append(session, ACTOR, "publication.published", ref(publication.id),
+                         {"publish_on": publication.publish_on})
+            report.published.append(publication.id)
+    session.flush()
+    return report
+
+
+def _decide_changes(session: Session, publication: Publication) -> list[Action]:
+    """All changes not yet acted on, taken together: one notice or update, not one per edit."""
+    pending = changes(session, publication.id, after=publication.changes_handled)
+    if not pending:
+        return []
+    before = state_of(publication)
+    for row in reversed(pending):  # undo them, newest first, to get the state before
+        old = parse_date(row.old_value) if row.field == "publish_on" else row.old_value
+        before = replace(before, **{"owner" if row.field == "owner_role" else row.field:
+                                    PublicationKind(old) if row.field == "kind" else old})
+    last = pending[-1].change_no
+    publication.changes_handled = last
+    session.add(publication)
+    return decide_change(before, state_of(publication), last)
+
+
+def _act(session: Session, catalogue: Catalogue, settings: Settings, publication: Publication,
+         actions: list[Action], today: date, report: DayReport) -> None:
+    for action in actions:
+        if isinstance(action, SendNotice):
+            _send_notice(session, settings, publication, action, today, report)
+        elif isinstance(action, SendMinistryUpdate):
+            message = texts.date_update_to_ministry(publication.title, PublicationKind(publication.kind),
+                                                    action.old_date, action.new_date, publication.notice_sent_on,
+                                                    publication.contact)
+            _to_ministry(session, settings, publication, action.key, message, "update", report)
+        elif isinstance(action, AlertOwner):
+            _alert(session, catalogue, settings, publication, action, report)
+        elif isinstance(action, MarkLate):
+            occurrence = session.get(Occurrence, publication.notice_occurrence_id)
+            if occurrence is not None and not occurrence.late:
+                occurrences.mark_late(session, occurrence, action.reason, ACTOR)
+                report.marked_late.append(publication.id)
+
+
+def _send_notice(session: Session, settings: Settings, publication: Publication, action: SendNotice,
+                 today: date, report: DayReport) -> None:
+    message = texts.notice_to_ministry(publication.title, PublicationKind(publication.kind), publication.publish_on,
+                                       publication.summary, publication.contact, action.number)
+    if not _to_ministry(session, settings, publication, action.key, message, "notice", report):
+        return
+    if action.number == 1:
+        publication.notice_sent_on = today
+    publication.notices_sent = max(publication.notices_sent, action.number)
+    publication.updated_at = utcnow()
+    session.add(publication)
+    audit.append(session, ACTOR, "publication.notice_queued", ref(publication.id),
+                 {"number": action.number, "reason": str(action.reason), "on": today,
+                  "publish_on": publication.publish_on, "recipients": settings.ministry_recipients})
+
+
+def _to_ministry(session: Session, settings: Settings, publication: Publication, key: str,
+                 message: texts.Message, step: str, report: DayReport) -> bool:
+    if not settings.ministry_recipients:
+        report.problems.append(f"PLIKTVAKT_MINISTRY_RECIPIENTS er ikke satt: departementet kan ikke varsles "
+                               f"om «{publication.title}» (publikasjon {publication.id}).")
+        return False
+    for recipient in settings.ministry_recipients:
+        if outbox.enqueue(session, f"{key}:{recipient}", "email", recipient, message.subject, message.text,
+                          html=message.html, occurrence_id=publication.notice_occurrence_id, step=step):
+            report.queued.append(f"{key}:{recipient}")
+    return True
+
+
+def _alert(session: Session, catalogue: Catalogue, settings: Settings, publication: Publication,
+           action: AlertOwner, report: DayReport) -> None:
+    where = _where_to_act(settings, publication.id)
+    if action.reason == AlertReason.LATE_NOTICE:
+        message = texts.late_notice_alert(publication.title, publication.publish_on, publication.notice_sent_on,
+                                          action.earliest_date, where)
+    elif action.reason == AlertReason.DATE_TOO_EARLY:
+        message = texts.date_too_early_alert(publication.title, publication.publish_on, publication.notice_sent_on,
+                                             action.earliest_date, where)
+    else:
+        message = texts.notice_missed_alert(publication.title, publication.publish_on, action.earliest_date, where)
+    officer = catalogue.officer_for_role(publication.owner_role)
+    if outbox.enqueue(session, action.key, "email", officer.email, message.subject, message.text, html=message.html,
+                      occurrence_id=publication.notice_occurrence_id, step="alert"):
+        report.queued.append(action.key)
+        audit.append(session, ACTOR, "publication.owner_alerted", ref(publication.id),
+                     {"reason": str(action.reason), "earliest_date": action.earliest_date, "to": officer.email})
+
+
+def record_notice_receipts(session: Session, now: datetime) -> list[int]:
+    """Complete each open notice occurrence whose first notice reached every recipient."""
+    completed = []
+    query = select(Publication).where(Publication.notices_sent > 0, Publication.notice_occurrence_id.is_not(None))
+    for publication in session.exec(query).all():
+        occurrence = session.get(Occurrence, publication.notice_occurrence_id)
+        if occurrence is None or occurrence.status != "open":
+            continue
+        prefix = f"publication:{publication.id}:notice:1:"
+        sent = list(session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith(prefix))
+                                 .order_by(OutboxMessage.id)))
+        if not sent or any(m.status != "sent" for m in sent):
+            continue
+        evidence = "Varsel til departementet levert: " + "; ".join(f"{m.recipient}: {m.receipt}" for m in sent)
+        occurrences.complete(session, occurrence.id, ACTOR, evidence, now)
+        completed.append(publication.id)
+    return completed
+
+
+def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> list[tuple[int, str]]:
+    """Published evaluations whose Kudos occurrence is open: (id, title) to look up."""
+    found = []
+    query = select(Publication).where(Publication.status == "published", Publication.kind == "evaluering")
+    for publication in session.exec(query.order_by(Publication.id)).all():
+        if not kudos_lookup_due(state_of(publication), today):
+            continue
+        if publication.kudos_occurrence_id is None:
+            occurrence, _ = occurrences.trigger(session, catalogue, KUDOS, publication.publish_on,
+                                                ref(publication.id), ACTOR)
+            publication.kudos_occurrence_id = occurrence.id
+            session.add(publication)
+        occurrence = session.get(Occurrence, publication.kudos_occurrence_id)
+        if occurrence.status == "open":
+            found.append((publication.id, publication.title))
+    session.flush()
+    return found
+
+
+def apply_kudos(session: Session, catalogue: Catalogue, settings: Settings, publication_id: int,
+                lookup: KudosLookup, today: date, now: datetime) -> list[str]:
+    """Record a lookup; complete with the link, or remind the owner. Returns keys queued."""
+    publication = get(session, publication_id)
+    publication.kudos_checked_at, publication.kudos_last_status = now, lookup.status
+    session.add(publication)
+    if lookup.status in ("unavailable", "bad_response"):
+        audit.append(session, ACTOR, "publication.kudos_lookup_failed", ref(publication_id),
+                     {"status": lookup.status, "message": lookup.message})
+        return []
+    url = lookup.match.url if lookup.match else None
+    queued = []
+    for action in decide_kudos(state_of(publication), today, url, settings.kudos_reminder_days):
+        if isinstance(action, CompleteKudos):
+            publication.kudos_url = action.evidence_url
+            occurrences.complete(session, publication.kudos_occurrence_id, ACTOR, action.evidence_url, now)
+        elif isinstance(action, RemindKudos):
+            message = texts.kudos_reminder(publication.title, publication.publish_on, action.days_since_publication,
+                                           settings.kudos_actor_name, settings.ui_url)
+            officer = catalogue.officer_for_role(publication.owner_role)
+            if outbox.enqueue(session, action.key, "email", officer.email, message.subject, message.text,
+                              html=message.html, occurrence_id=publication.kudos_occurrence_id, step="kudos-reminder"):
+                queued.append(action.key)
+    session.flush()
+    return queued
+
+
+def gate_rows(session: Session, today: date) -> list[dict]:
+    """The ``prepublication-gate`` artifact: may each publication go out on its planned date?"""
+    rows = []
+    for publication in session.exec(select(Publication).where(Publication.status != "cancelled")
+                                    .order_by(Publication.publish_on, Publication.id)).all():
+        result = gate(publication, today)
+        rows.append({"Id": publication.id, "Tittel": publication.title,
+                     "Type": PublicationKind(publication.kind).label, "Planlagt": publication.publish_on.isoformat(),
+                     "Varslet": publication.notice_sent_on.isoformat() if publication.notice_sent_on else "",
+                     "Tillatt på planlagt dato": "ja" if result.may_publish_on_planned_date else "nei",
+                     "Tidligste dato": result.earliest_date.isoformat(),
+                     "Status": {"planned": "planlagt", "published": "publisert"}.get(publication.status, publication.status),
+                     "Kudos": publication.kudos_url or publication.kudos_last_status or "",
+                     "Begrunnelse": result.reason})
+    return rows

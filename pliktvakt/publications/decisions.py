@@ -1,0 +1,208 @@
+"""What to do about a publication today: pure decisions, returned as actions.
+
+A flow reads the stored state, calls these functions and executes the actions (each
+action has a deterministic outbox ``key``, so re-running a day sends nothing twice).
+
+Choices where the instruction is silent:
+- The 14 days count from the *first* notice. A later notice about changed content
+  informs the ministry of the change but does not restart the clock: it is the same
+  publication, and a corrected summary should not push publication back two weeks.
+- A publication whose planned date passed without any notice gets no notice (it would
+  announce a date in the past); the owner is alerted to set a new date, and the
+  occurrence is marked late.
+- Changing the date to one before notice + 14 days (usually: moving it earlier) alerts the owner and tells the ministry
+  of the new date, but does not mark the occurrence late: nothing is late until the
+  publication goes out, and the gate blocks that.
+- Changes made before any notice is sent need no action: the notice, when it goes,
+  carries the current content and date.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from pliktvakt.publications.gate import (
+    DEFAULT_LEAD_DAYS,
+    earliest_publication_date,
+    is_notice_late,
+    notice_due_date,
+)
+from pliktvakt.publications.models import PublicationKind
+
+DEFAULT_KUDOS_REMINDER_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PublicationState:
+    """What the flow knows of one publication now."""
+
+    id: int
+    title: str
+    kind: PublicationKind
+    publish_on: date
+    owner: str
+    summary: str | None = None
+    notice_sent_on: date | None = None  # the first notice (the 14 days count from it)
+    notices_sent: int = 0  # first notice plus new notices after content changes
+
+    def content(self) -> tuple:
+        return (self.title.strip(), self.kind, (self.summary or "").strip())
+
+
+class NoticeReason(StrEnum):
+    FIRST = "first"
+    CONTENT_CHANGED = "content_changed"
+
+
+class AlertReason(StrEnum):
+    LATE_NOTICE = "late_notice"  # notice sent < 14 days before the planned date
+    DATE_TOO_EARLY = "date_too_early"  # date changed to one before notice + 14 days
+    NOTICE_MISSED = "notice_missed"  # planned date passed with no notice at all
+
+
+@dataclass(frozen=True)
+class SendNotice:
+    """Send the notice of instruks pkt. 6.1 to the ministry."""
+
+    publication_id: int
+    number: int  # 1 = first notice; 2, 3 ... after content changes
+    reason: NoticeReason
+
+    @property
+    def key(self) -> str:
+        return f"publication:{self.publication_id}:notice:{self.number}"
+
+
+@dataclass(frozen=True)
+class SendMinistryUpdate:
+    """Tell the ministry that the planned date has changed."""
+
+    publication_id: int
+    change_no: int
+    old_date: date
+    new_date: date
+
+    @property
+    def key(self) -> str:
+        return f"publication:{self.publication_id}:update:{self.change_no}"
+
+
+@dataclass(frozen=True)
+class AlertOwner:
+    publication_id: int
+    owner: str
+    reason: AlertReason
+    earliest_date: date  # earliest compliant publication date
+    discriminator: str  # notice number or change number: one alert per event
+
+    @property
+    def key(self) -> str:
+        return f"publication:{self.publication_id}:alert:{self.reason}:{self.discriminator}"
+
+
+@dataclass(frozen=True)
+class MarkLate:
+    """Mark the publication's notice occurrence late."""
+
+    publication_id: int
+    earliest_date: date
+    reason: str  # bokmål, goes into the compliance record
+
+
+@dataclass(frozen=True)
+class CompleteKudos:
+    """The evaluation is found in Kudos: complete the occurrence with the link (pkt. 4.3)."""
+
+    publication_id: int
+    evidence_url: str
+
+
+@dataclass(frozen=True)
+class RemindKudos:
+    """Remind the owner that the evaluation is not yet in Kudos."""
+
+    publication_id: int
+    owner: str
+    days_since_publication: int
+    round: int  # one reminder per ``reminder_after_days`` period
+
+    @property
+    def key(self) -> str:
+        return f"publication:{self.publication_id}:kudos-reminder:{self.round}"
+
+
+Action = SendNotice | SendMinistryUpdate | AlertOwner | MarkLate | CompleteKudos | RemindKudos
+
+
+def plan_notice(state: PublicationState, as_of: date, lead_days: int = DEFAULT_LEAD_DAYS) -> list[Action]:
+    """The first notice: due ``lead_days`` before, sent even when late (then alert + mark late)."""
+    if state.notices_sent > 0 or as_of < notice_due_date(state.publish_on, lead_days):
+        return []
+    earliest = earliest_publication_date(as_of)
+    if state.publish_on < as_of:
+        return [
+            AlertOwner(state.id, state.owner, AlertReason.NOTICE_MISSED, earliest, "0"),
+            MarkLate(
+                state.id,
+                earliest,
+                f"Planlagt dato {state.publish_on.isoformat()} passerte uten varsel til departementet.",
+            ),
+        ]
+    actions: list[Action] = [SendNotice(state.id, 1, NoticeReason.FIRST)]
+    if is_notice_late(as_of, state.publish_on):
+        actions += [
+            AlertOwner(state.id, state.owner, AlertReason.LATE_NOTICE, earliest, "1"),
+            MarkLate(
+                state.id,
+                earliest,
+                f"Varsel sendt {as_of.isoformat()}, mindre enn 14 dager før planlagt publisering "
+                f"{state.publish_on.isoformat()}; tidligste tillatte dato {earliest.isoformat()}.",
+            ),
+        ]
+    return actions
+
+
+def decide_change(before: PublicationState, after: PublicationState, change_no: int) -> list[Action]:
+    """A publication was edited (change number ``change_no``). What must follow?
+
+    ``before`` and ``after`` carry the same notice facts; only content, date or owner differ.
+    """
+    if before.notices_sent == 0 or before.notice_sent_on is None:
+        return []
+    actions: list[Action] = []
+    date_changed = before.publish_on != after.publish_on
+    if before.content() != after.content():
+        # The new notice carries the new date too, so no separate update.
+        actions.append(SendNotice(after.id, before.notices_sent + 1, NoticeReason.CONTENT_CHANGED))
+    elif date_changed:
+        actions.append(SendMinistryUpdate(after.id, change_no, before.publish_on, after.publish_on))
+    earliest = earliest_publication_date(before.notice_sent_on)
+    if date_changed and after.publish_on < earliest:
+        actions.append(AlertOwner(after.id, after.owner, AlertReason.DATE_TOO_EARLY, earliest, str(change_no)))
+    return actions
+
+
+def kudos_lookup_due(state: PublicationState, as_of: date) -> bool:
+    """Evaluations are looked up in Kudos from their publication day on (pkt. 4.3)."""
+    return state.kind == PublicationKind.EVALUERING and state.publish_on <= as_of
+
+
+def decide_kudos(
+    state: PublicationState,
+    as_of: date,
+    found_url: str | None,
+    reminder_after_days: int = DEFAULT_KUDOS_REMINDER_DAYS,
+) -> list[Action]:
+    """After a lookup: complete with the link, or remind every ``reminder_after_days`` days."""
+    if not kudos_lookup_due(state, as_of):
+        return []
+    if found_url:
+        return [CompleteKudos(state.id, found_url)]
+    days = (as_of - state.publish_on).days
+    if days < reminder_after_days:
+        return []
+    return [RemindKudos(state.id, state.owner, days, days // reminder_after_days)]
+
+
+def kudos_reminder_date(publish_on: date, reminder_after_days: int = DEFAULT_KUDOS_REMINDER_DAYS) -> date:
+    return publish_on + timedelta(days=reminder_after_days)

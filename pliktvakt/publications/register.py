@@ -1,0 +1,212 @@
+"""The publications register in the database: add, change and import (instruks pkt. 6.1).
+
+Adding a publication triggers its ``publication-prenotice`` occurrence on the planned
+date (ref ``publication:{id}``). Moving the date while that occurrence is open withdraws
+it and triggers one on the new date (the occurrence is keyed by its date); lateness is
+carried over. Once the notice is given the occurrence is done and stays as it is: what
+follows a change (an update or a new notice to the ministry, an alert) is decided by the
+daily flow from the change history (``day.plan_day``).
+"""
+
+import json
+import uuid
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from pliktvakt import audit, occurrences
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.models import Occurrence, utcnow
+from pliktvakt.publications.csv_import import PublicationImportError, read_publications_csv, unknown_owner
+from pliktvakt.publications.decisions import PublicationState
+from pliktvakt.publications.gate import GateResult, check_gate
+from pliktvakt.publications.models import PublicationInput, PublicationKind
+from pliktvakt.publications.tables import Publication, PublicationChange, PublicationImportRejection
+
+PRENOTICE = "publication-prenotice"
+KUDOS = "evaluation-kudos-registration"
+CONTENT_FIELDS = ("title", "kind", "summary")
+STATUS_NO = {"planned": "planlagt", "published": "publisert", "cancelled": "avlyst"}
+_FIELD_NO = {"title": "--title", "kind": "--kind", "publish_on": "--publish-on", "owner": "--owner",
+             "summary": "--summary"}
+
+
+class PublicationError(ValueError):
+    """A request about publications that cannot be carried out; the message is in bokmål."""
+
+
+def ref(publication_id: int) -> str:
+    return f"publication:{publication_id}"
+
+
+def validate(**values) -> PublicationInput:
+    """``PublicationInput`` from option values; the error names the option."""
+    try:
+        return PublicationInput(**values)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = _FIELD_NO.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "(verdien)"
+            reason = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
+            problems.append(f"{name}: {reason}")
+        raise PublicationError("; ".join(problems)) from None
+
+
+def contact_for(catalogue: Catalogue, role: str) -> str:
+    officer = catalogue.officer_for_role(role)
+    return f"{officer.name} <{officer.email}>"
+
+
+def _check_owner(catalogue: Catalogue, role: str) -> None:
+    if role not in catalogue.roles:
+        raise PublicationError(f"--owner: {unknown_owner(role, set(catalogue.roles))}")
+
+
+def add(session: Session, catalogue: Catalogue, data: PublicationInput, source: str = "cli",
+        actor: str = "pliktvakt") -> Publication:
+    """Register a publication and trigger its notice occurrence."""
+    _check_owner(catalogue, data.owner)
+    publication = Publication(title=data.title, kind=data.kind.value, publish_on=data.publish_on,
+                              owner_role=data.owner, summary=data.summary,
+                              contact=contact_for(catalogue, data.owner), source=source)
+    session.add(publication)
+    session.flush()
+    occurrence, _ = occurrences.trigger(session, catalogue, PRENOTICE, data.publish_on, ref(publication.id), actor)
+    publication.notice_occurrence_id = occurrence.id
+    session.add(publication)
+    audit.append(session, actor, "publication.added", ref(publication.id),
+                 {"title": data.title, "kind": data.kind.value, "publish_on": data.publish_on,
+                  "owner": data.owner, "source": source, "occurrence": occurrence.id})
+    session.flush()
+    return publication
+
+
+def get(session: Session, publication_id: int) -> Publication:
+    publication = session.get(Publication, publication_id)
+    if publication is None:
+        raise PublicationError(f"Fant ingen publikasjon med id {publication_id}. Se `pliktvakt publication list`.")
+    return publication
+
+
+def all_publications(session: Session, status: str | None = None) -> list[Publication]:
+    query = select(Publication).order_by(Publication.publish_on, Publication.id)
+    if status:
+        query = query.where(Publication.status == status)
+    return list(session.exec(query))
+
+
+def changes(session: Session, publication_id: int, after: int = 0) -> list[PublicationChange]:
+    query = select(PublicationChange).where(PublicationChange.publication_id == publication_id,
+                                            PublicationChange.change_no > after)
+    return list(session.exec(query.order_by(PublicationChange.change_no, PublicationChange.id)))
+
+
+def _value(field: str, value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def change(session: Session, catalogue: Catalogue, publication_id: int, actor: str, *,
+           publish_on: date | str | None = None, title: str | None = None, summary: str | None = None,
+           kind: str | None = None) -> int | None:
+    """Change date or content; every changed field is kept in ``publication_change``.
+
+    Returns the change number, or None when nothing differs. ``summary=""`` clears it.
+    """
+    publication = get(session, publication_id)
+    if publication.status != "planned":
+        raise PublicationError(f"Publikasjon {publication_id} er {STATUS_NO[publication.status]} og kan ikke endres.")
+    new = validate(title=publication.title if title is None else title,
+                   kind=publication.kind if kind is None else kind,
+                   publish_on=publication.publish_on if publish_on is None else publish_on,
+                   owner=publication.owner_role,
+                   summary=publication.summary if summary is None else summary)
+    wanted = {"publish_on": new.publish_on, "title": new.title, "kind": new.kind.value, "summary": new.summary}
+    diffs = {f: (getattr(publication, f), v) for f, v in wanted.items() if getattr(publication, f) != v}
+    if not diffs:
+        return None
+    change_no = (session.exec(select(func.max(PublicationChange.change_no))
+                              .where(PublicationChange.publication_id == publication_id)).one() or 0) + 1
+    for field, (old, value) in diffs.items():
+        session.add(PublicationChange(publication_id=publication_id, change_no=change_no, changed_by=actor,
+                                      field=field, old_value=_value(field, old), new_value=_value(field, value),
+                                      content_changed=field in CONTENT_FIELDS))
+        setattr(publication, field, value)
+    publication.updated_at = utcnow()
+    session.add(publication)
+    audit.append(session, actor, "publication.changed", ref(publication_id),
+                 {"change_no": change_no, "changes": {f: [_value(f, o), _value(f, n)] for f, (o, n) in diffs.items()}})
+    if "publish_on" in diffs:
+        _move_prenotice(session, catalogue, publication, actor)
+    session.flush()
+    return change_no
+
+
+def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publication, actor: str) -> None:
+    """The open notice occurrence follows the date: withdraw it, trigger one on the new date."""
+    old = session.get(Occurrence, publication.notice_occurrence_id) if publication.notice_occurrence_id else None
+    if old is not None and old.status != "open":
+        return  # the notice is given; the flow tells the ministry of the new date
+    new, _ = occurrences.trigger(session, catalogue, PRENOTICE, publication.publish_on, ref(publication.id), actor)
+    if new.status == "withdrawn":  # moved back to a date it had before
+        new.status, new.updated_at = "open", utcnow()
+        session.add(new)
+        audit.append(session, actor, "occurrence.reopened", f"{PRENOTICE}/{new.period}",
+                     {"id": new.id, "reason": f"publiseringsdatoen er flyttet tilbake til {publication.publish_on}"})
+    if old is not None and old.id != new.id:
+        old.status, old.updated_at = "withdrawn", utcnow()
+        session.add(old)
+        audit.append(session, actor, "occurrence.withdrawn", f"{PRENOTICE}/{old.period}",
+                     {"id": old.id, "replaced_by": new.id,
+                      "reason": f"publiseringsdatoen er flyttet til {publication.publish_on}"})
+        if old.late:
+            occurrences.mark_late(session, new, f"overført fra forekomst {old.id}, som var for sen", actor)
+    publication.notice_occurrence_id = new.id
+    session.add(publication)
+
+
+def import_csv(session: Session, catalogue: Catalogue, path: str | Path, actor: str = "pliktvakt") -> list[Publication]:
+    """All or nothing: raises ``PublicationImportError`` before writing anything if a row is bad."""
+    inputs = read_publications_csv(path, set(catalogue.roles))
+    source = f"csv:{Path(path).name}"[:300]
+    return [add(session, catalogue, item, source, actor) for item in inputs]
+
+
+def record_rejections(session: Session, error: PublicationImportError) -> str:
+    """Keep the rejected rows of a rejected file with their reasons; returns the import id."""
+    import_id = uuid.uuid4().hex[:16]
+    for row in error.rejected:
+        session.add(PublicationImportRejection(import_id=import_id, file=error.file, line=row.line, field=row.field,
+                                               reason=row.reason,
+                                               raw=json.dumps(row.raw, ensure_ascii=False) if row.raw else None))
+    audit.append(session, "pliktvakt", "publication.import_rejected", error.file,
+                 {"import_id": import_id, "rejected": len(error.rejected)})
+    return import_id
+
+
+def state_of(publication: Publication) -> PublicationState:
+    return PublicationState(id=publication.id, title=publication.title, kind=PublicationKind(publication.kind),
+                            publish_on=publication.publish_on, owner=publication.owner_role,
+                            summary=publication.summary, notice_sent_on=publication.notice_sent_on,
+                            notices_sent=publication.notices_sent)
+
+
+def gate(publication: Publication, today: date) -> GateResult:
+    return check_gate(publication.publish_on, publication.notice_sent_on, today)
+
+
+def as_dict(publication: Publication, today: date) -> dict:
+    result = gate(publication, today)
+    return {"id": publication.id, "title": publication.title, "kind": publication.kind,
+            "publish_on": publication.publish_on.isoformat(), "owner": publication.owner_role,
+            "summary": publication.summary, "contact": publication.contact, "status": publication.status,
+            "notice_sent_on": _value("", publication.notice_sent_on), "notices_sent": publication.notices_sent,
+            "notice_occurrence_id": publication.notice_occurrence_id, "kudos_url": publication.kudos_url,
+            "kudos_last_status": publication.kudos_last_status, "source": publication.source,
+            "may_publish_on_planned_date": result.may_publish_on_planned_date,
+            "planned_date_reachable": result.planned_date_reachable,
+            "earliest_date": result.earliest_date.isoformat(), "gate": result.reason}

@@ -1,0 +1,142 @@
+"""What the ministry and the owners read, in bokmål (instruks pkt. 6.1 and 4.3)."""
+
+import html
+from dataclasses import dataclass
+from datetime import date
+
+from pliktvakt.publications.gate import NOTICE_DAYS
+from pliktvakt.publications.models import PublicationKind
+
+CLAUSE_NOTICE = "Instruks for IMDi, pkt. 6.1"
+CLAUSE_KUDOS = "Instruks for IMDi, pkt. 4.3"
+_MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+           "september", "oktober", "november", "desember"]
+_WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+
+
+def format_date(day: date) -> str:
+    """14. mars 2025 -> "fredag 14. mars 2025"."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day}. {_MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+
+
+def _message(subject: str, paragraphs: list[str]) -> Message:
+    text = "\n\n".join(paragraphs) + "\n"
+    body = "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>" for p in paragraphs
+    )
+    return Message(subject, text, f"<html><body>{body}</body></html>")
+
+
+def _facts(title: str, kind: PublicationKind, publish_on: date, summary: str | None, contact: str) -> str:
+    return "\n".join([
+        f"Tittel: {title}",
+        f"Type: {kind.label}",
+        f"Planlagt publisering: {format_date(publish_on)}",
+        f"Sammendrag: {summary or '(ikke oppgitt)'}",
+        f"Kontakt: {contact}",
+    ])
+
+
+def notice_to_ministry(
+    title: str,
+    kind: PublicationKind,
+    publish_on: date,
+    summary: str | None,
+    contact: str,
+    number: int = 1,
+) -> Message:
+    """The notice at least 14 days before publication; ``number`` > 1 for changed content."""
+    if number == 1:
+        subject = f"Varsel om publisering: {title} ({publish_on.strftime('%d.%m.%Y')})"
+        intro = (
+            f"IMDi varsler med dette departementet om en planlagt publisering, jf. {CLAUSE_NOTICE} "
+            f"(orientering minst {NOTICE_DAYS} dager i forkant ved publisering av FoU-rapporter, evalueringer m.m.)."
+        )
+    else:
+        subject = f"Endret varsel om publisering: {title} ({publish_on.strftime('%d.%m.%Y')})"
+        intro = (
+            f"IMDi har endret innholdet i en publisering som departementet tidligere er varslet om, "
+            f"jf. {CLAUSE_NOTICE}. Dette varselet erstatter det forrige."
+        )
+    return _message(subject, [
+        intro,
+        _facts(title, kind, publish_on, summary, contact),
+        "Med vennlig hilsen\nIntegrerings- og mangfoldsdirektoratet (IMDi)",
+    ])
+
+
+def date_update_to_ministry(
+    title: str, kind: PublicationKind, old_date: date, new_date: date, notice_sent_on: date, contact: str
+) -> Message:
+    """A changed date for a publication the ministry already knows of."""
+    direction = "utsatt" if new_date > old_date else "framskyndet"
+    return _message(f"Endret dato for publisering: {title} ({new_date.strftime('%d.%m.%Y')})", [
+        f"IMDi varslet departementet {format_date(notice_sent_on)} om publiseringen nedenfor, "
+        f"jf. {CLAUSE_NOTICE}. Publiseringen er {direction}.",
+        f"Tittel: {title}\nType: {kind.label}\n"
+        f"Tidligere planlagt dato: {format_date(old_date)}\nNy planlagt dato: {format_date(new_date)}\n"
+        f"Kontakt: {contact}",
+        "Innholdet er uendret.",
+        "Med vennlig hilsen\nIntegrerings- og mangfoldsdirektoratet (IMDi)",
+    ])
+
+
+def late_notice_alert(
+    title: str, publish_on: date, notice_sent_on: date, earliest_date: date, where_to_act: str
+) -> Message:
+    """To the owner: the notice went less than 14 days before the planned date."""
+    return _message(f"For sent varsel: «{title}» kan tidligst publiseres {earliest_date.strftime('%d.%m.%Y')}", [
+        f"Departementet skal varsles minst {NOTICE_DAYS} dager før publisering ({CLAUSE_NOTICE}). "
+        f"Varselet om «{title}» ble sendt {format_date(notice_sent_on)}, mindre enn {NOTICE_DAYS} dager "
+        f"før planlagt publisering {format_date(publish_on)}.",
+        f"Tidligste tillatte publiseringsdato er {format_date(earliest_date)}. "
+        "Flytt publiseringen til denne datoen eller senere, og registrer den nye datoen i pliktvakt. "
+        "Plikten er registrert som oppfylt for sent.",
+        f"Her kan du endre datoen: {where_to_act}",
+    ])
+
+
+def date_too_early_alert(
+    title: str, new_date: date, notice_sent_on: date, earliest_date: date, where_to_act: str
+) -> Message:
+    """To the owner: the date was changed to one before notice + 14 days."""
+    return _message(f"Ny dato for tidlig: «{title}» kan tidligst publiseres {earliest_date.strftime('%d.%m.%Y')}", [
+        f"Publiseringsdatoen for «{title}» er endret til {format_date(new_date)}. Departementet ble varslet "
+        f"{format_date(notice_sent_on)}, og skal ha minst {NOTICE_DAYS} dager ({CLAUSE_NOTICE}).",
+        f"Tidligste tillatte publiseringsdato er {format_date(earliest_date)}. "
+        "Publiser ikke før denne datoen. Departementet er orientert om den nye datoen.",
+        f"Her kan du endre datoen: {where_to_act}",
+    ])
+
+
+def notice_missed_alert(title: str, publish_on: date, earliest_date: date, where_to_act: str) -> Message:
+    """To the owner: the planned date passed without any notice."""
+    return _message(f"Publisering uten varsel: «{title}»", [
+        f"Planlagt publiseringsdato for «{title}» var {format_date(publish_on)}, men departementet er "
+        f"ikke varslet ({CLAUSE_NOTICE}: minst {NOTICE_DAYS} dager i forkant).",
+        f"Er publiseringen utsatt, registrer ny dato i pliktvakt. Varselet blir da sendt, og tidligste "
+        f"tillatte dato er {format_date(earliest_date)} dersom det sendes i dag. "
+        "Er den allerede publisert, er plikten brutt og registrert som for sen.",
+        f"Her kan du endre datoen: {where_to_act}",
+    ])
+
+
+def kudos_reminder(title: str, publish_on: date, days_since: int, actor_name: str, where_to_act: str) -> Message:
+    """To the owner: the published evaluation is not found in Kudos (pkt. 4.3)."""
+    return _message(f"Evalueringen «{title}» er ikke registrert i Kudos", [
+        f"Evalueringen «{title}» ble publisert {format_date(publish_on)}, for {days_since} dager siden. "
+        f"Gjennomførte evalueringer som er gjort tilgjengelige for allmennheten, skal registreres i Kudos "
+        f"({CLAUSE_KUDOS}). pliktvakt finner den ikke i Kudos under «{actor_name}».",
+        "Registreringen skjer gjennom avlevering (pliktavlevering) til Nasjonalbiblioteket via Altinn. "
+        "Kudos henter dokumentene derfra. Sørg for at evalueringen er avlevert via Altinn, "
+        "med dokumenttype evaluering og IMDi som aktør.",
+        "Når evalueringen dukker opp i Kudos, finner pliktvakt den selv og registrerer lenken som dokumentasjon.",
+        f"Se status her: {where_to_act}",
+    ])
