@@ -11,7 +11,7 @@ from pliktvakt.grants.awards import (
     read_award_file,
 )
 from pliktvakt.grants.schemes import DecisionKind
-from tests.grants.conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
+from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 
