@@ -4,6 +4,7 @@ content check required by vedlegg 1 pkt. 3."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -158,6 +159,7 @@ def validate_letter(data: LetterData) -> None:
         raise LetterIncomplete(data.reference, missing)
 
 
+@lru_cache(maxsize=8)  # compiling the template dominates the cost of a letter
 def _environment(template_dir: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(template_dir),

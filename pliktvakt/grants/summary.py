@@ -4,6 +4,7 @@ recipients list after the appeal deadlines (vedlegg 1 pkt. 2), and underspending
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -60,6 +61,7 @@ def summarize_by_scheme(
     return summaries
 
 
+@lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
