@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     ui_url: str = "http://127.0.0.1:4200"
     # apprise URL of the SMTP server and sender: mailto:// or mailtos://. May hold a password.
     email_url: SecretStr | None = None
+    # Delivery attempts within one run before a message waits for the next run.
+    delivery_retries: int = Field(default=2, ge=0)
+    delivery_backoff_seconds: float = Field(default=2.0, ge=0)
     ministry_recipients: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("ministry_recipients", mode="before")

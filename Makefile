@@ -1,0 +1,22 @@
+# The two commands: `make run` (the main job on the embedded default) and `make test`.
+# Both install what they need: uv, then the locked environment.
+
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+.PHONY: run test setup
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: .venv/.synced
+
+run: setup
+	$(UV) run python -m deployments.run_local
+
+test: setup
+	$(UV) run pytest
+

@@ -1,0 +1,57 @@
+"""Serve every deployment in prefect.yaml from this process (the embedded default).
+
+prefect.yaml is the one source of the deployments; this module reads it so that the
+embedded default and production run the same schedules.
+"""
+
+import importlib
+from pathlib import Path
+
+import yaml
+from prefect import serve
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron, Interval, RRule
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_spec(path: Path = ROOT / "prefect.yaml") -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["deployments"]
+
+
+def _flow(entrypoint: str):
+    module_path, name = entrypoint.split(":")
+    module = importlib.import_module(module_path.removesuffix(".py").replace("/", "."))
+    return getattr(module, name)
+
+
+def _schedule(spec: dict):
+    tz = spec.get("timezone", "Europe/Oslo")
+    if "cron" in spec:
+        return Cron(spec["cron"], timezone=tz)
+    if "rrule" in spec:
+        return RRule(spec["rrule"], timezone=tz)
+    return Interval(spec["interval"], timezone=tz)
+
+
+def build_deployments() -> list[RunnerDeployment]:
+    return [
+        _flow(spec["entrypoint"]).to_deployment(
+            name=spec["name"],
+            description=spec.get("description"),
+            tags=spec.get("tags"),
+            schedules=[_schedule(s) for s in spec.get("schedules", [])],
+            parameters=spec.get("parameters"),
+            concurrency_limit=spec.get("concurrency_limit"),
+        )
+        for spec in load_spec()
+    ]
+
+
+def main() -> None:
+    # Pausing a deployment makes Prefect delete its scheduled runs (DESIGN principle 1).
+    serve(*build_deployments(), pause_on_shutdown=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Keep occurrences in step with the catalogue, and show what is upcoming and overdue."""
+
+from datetime import datetime, timedelta
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from pliktvakt import clock
+from pliktvakt.rendering import catalogue_summary, status_table
+from pliktvakt.settings import get_settings
+from tasks.common import load_catalogue_task
+from tasks.occurrences import count_open_by_obligation, materialise_occurrences, read_status
+
+# How far ahead the status table looks.
+STATUS_WINDOW = timedelta(days=60)
+
+
+@flow(name="materialise", log_prints=False)
+def materialise(as_of: datetime | None = None) -> dict:
+    """Materialise occurrences over the horizon and publish the obligation-status artifacts."""
+    logger = get_run_logger()
+    settings = get_settings()
+    now = clock.resolve(as_of)
+    today = now.date()
+    catalogue = load_catalogue_task(settings)
+    result = materialise_occurrences(settings.database_url, catalogue, today, settings.horizon_months)
+    logger.info("Forekomster: %d nye, %d oppdatert, %d trukket tilbake; %d plikter endret.",
+                result.created, result.updated, result.withdrawn, result.obligations_changed)
+    rows = read_status(settings.database_url, catalogue, today, today + STATUS_WINDOW)
+    create_table_artifact(key="obligation-status", table=status_table(rows),
+                          description=f"Åpne og forfalte forekomster per {today:%d.%m.%Y} og {STATUS_WINDOW.days} dager frem")
+    summary = catalogue_summary(catalogue, count_open_by_obligation(settings.database_url), today)
+    create_markdown_artifact(key="obligation-summary", markdown=summary,
+                             description="Pliktene etter punkt i instruksen")
+    overdue = sum(1 for row in rows if row["state"] == "overdue")
+    return {"created": result.created, "updated": result.updated, "withdrawn": result.withdrawn,
+            "open_listed": len(rows), "overdue": overdue}

@@ -1,0 +1,294 @@
+"""The obligation catalogue (config/obligations.yaml) and officers (config/officers.yaml).
+
+Loading validates everything and names the file, the entry and the field of any error.
+"""
+
+import os
+import re
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from dateutil.rrule import rrulestr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+
+from pliktvakt.legal_calendar import (
+    OSLO,
+    DurationError,
+    add_business_days,
+    add_calendar,
+    next_business_day,
+    parse_duration,
+    previous_business_day,
+)
+
+KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+# Anchors of an RRULE are counted from here unless the rule gives its own DTSTART.
+RRULE_EPOCH = datetime(2024, 1, 1)
+
+
+class CatalogueError(ValueError):
+    """A configuration error that names the file, the entry and the field."""
+
+    def __init__(self, file: Path | str, entry: str, field: str, message: str, line: int | None = None):
+        self.file, self.entry, self.field, self.line = str(file), entry, field, line
+        where = f"{file}" + (f", linje {line}" if line else "")
+        super().__init__(f"{where}: {entry}: feltet '{field}': {message}")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Clause(Strict):
+    section: str = Field(min_length=1)
+    heading: str | None = None
+    text: str = Field(min_length=10, description="The sentence of the instruction that imposes the duty")
+
+
+class Recurrence(Strict):
+    rrule: str | None = None
+    dates: list[str] | None = None  # "MM-DD" every year, or "YYYY-MM-DD" once
+
+    @field_validator("rrule")
+    @classmethod
+    def _valid_rrule(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                rrulestr(value, dtstart=RRULE_EPOCH)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"ugyldig RRULE '{value}': {exc}") from None
+        return value
+
+    @field_validator("dates")
+    @classmethod
+    def _valid_dates(cls, values: list[str] | None) -> list[str] | None:
+        for value in values or []:
+            _parse_fixed_date(value, 2024)
+        return values
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "Recurrence":
+        if (self.rrule is None) == (self.dates is None):
+            raise ValueError("angi enten 'rrule' eller 'dates'")
+        return self
+
+    def anchors(self, start: date, end: date) -> list[date]:
+        """Period anchors from ``start`` to ``end``, both inclusive, as Oslo dates."""
+        if self.rrule:
+            rule = rrulestr(self.rrule, dtstart=RRULE_EPOCH)
+            found = rule.between(datetime.combine(start, time()), datetime.combine(end, time()), inc=True)
+            return [moment.date() for moment in found]
+        days = set()
+        for value in self.dates or []:
+            for year in range(start.year, end.year + 1):
+                day = _parse_fixed_date(value, year)
+                if start <= day <= end:
+                    days.add(day)
+        return sorted(days)
+
+
+def _parse_fixed_date(value: str, year: int) -> date:
+    match = MONTH_DAY.match(value)
+    try:
+        if match:
+            return date(year, int(match.group(1)), int(match.group(2)))
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"ugyldig dato '{value}': bruk MM-DD eller ÅÅÅÅ-MM-DD") from None
+
+
+class Trigger(Strict):
+    event: str = Field(pattern=KEBAB)
+    description: str
+
+
+class DeadlineRule(Strict):
+    """How the due date follows from the anchor (period date or event date)."""
+
+    offset: str = "0d"
+    by: str | None = None  # "MM-DD": the first such day after the anchor (e.g. from the tildelingsbrev)
+    days: Literal["calendar", "business"] = "calendar"
+    roll: Literal["forward", "backward", "none"] = "forward"
+
+    @field_validator("offset")
+    @classmethod
+    def _valid_offset(cls, value: str) -> str:
+        try:
+            parse_duration(value)
+        except DurationError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("by")
+    @classmethod
+    def _valid_by(cls, value: str | None) -> str | None:
+        if value is not None and not MONTH_DAY.match(value):
+            raise ValueError(f"'{value}' må være på formen MM-DD")
+        if value is not None:
+            _parse_fixed_date(value, 2024)
+        return value
+
+    @model_validator(mode="after")
+    def _business_days_in_days(self) -> "DeadlineRule":
+        if self.days == "business" and parse_duration(self.offset).unit != "d":
+            raise ValueError("virkedager må angis i dager, f.eks. 10d")
+        return self
+
+    def due(self, anchor: date) -> date:
+        day = anchor
+        if self.by:
+            day = _parse_fixed_date(self.by, anchor.year)
+            if day <= anchor:
+                day = _parse_fixed_date(self.by, anchor.year + 1)
+        offset = parse_duration(self.offset)
+        if self.days == "business":
+            return add_business_days(day, offset.amount)
+        day = add_calendar(day, offset)
+        if self.roll == "forward":
+            return next_business_day(day)  # domstolloven § 149
+        if self.roll == "backward":
+            return previous_business_day(day)  # "minst N dager i forkant" never moves forwards
+        return day
+
+
+class ReminderPlan(Strict):
+    before: list[int] = Field(default=[5, 1], description="Reminders this many business days before due")
+    due_day: bool = True
+    overdue_every: int = Field(default=2, ge=1, description="Business days between repeated overdue alerts")
+    escalate_after: int = Field(default=5, ge=1, description="Business days overdue before the manager is told")
+
+    @field_validator("before")
+    @classmethod
+    def _positive(cls, values: list[int]) -> list[int]:
+        if any(value < 1 for value in values):
+            raise ValueError("påminnelser må komme minst 1 virkedag før fristen")
+        return sorted(set(values), reverse=True)
+
+
+class Obligation(Strict):
+    id: str = Field(pattern=KEBAB)
+    title: str = Field(min_length=3)
+    clause: Clause
+    kind: Literal["recurring", "event"]
+    recurrence: Recurrence | None = None
+    trigger: Trigger | None = None
+    deadline: DeadlineRule = DeadlineRule()
+    reminders: ReminderPlan = ReminderPlan()
+    role: str
+    flow: str | None = Field(default=None, description="The flow that performs the duty, if software does it")
+
+    @model_validator(mode="after")
+    def _kind_matches(self) -> "Obligation":
+        if self.kind == "recurring" and self.recurrence is None:
+            raise ValueError("en gjentakende plikt må ha 'recurrence'")
+        if self.kind == "event" and self.trigger is None:
+            raise ValueError("en hendelsesstyrt plikt må ha 'trigger'")
+        return self
+
+
+def _unset_env_to_none(value: object) -> object:
+    # An unset ${VAR} stays as written; that means no Teams channel, not a broken URL.
+    return None if isinstance(value, str) and ("${" in value or not value.strip()) else value
+
+
+class Officer(Strict):
+    id: str = Field(pattern=KEBAB)
+    name: str
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    # The Power Automate workflows:// URL holds a signature, so it is a secret; write it
+    # as ${ENV_VAR} in the file to keep it out of the repository.
+    teams_url: SecretStr | None = None
+    deputy: str | None = None
+    manager: str | None = None
+    digest: bool = False
+
+    _teams = field_validator("teams_url", mode="before")(_unset_env_to_none)
+
+
+class Role(Strict):
+    id: str = Field(pattern=KEBAB)
+    title: str
+    officer: str
+    teams_url: SecretStr | None = None
+
+    _teams = field_validator("teams_url", mode="before")(_unset_env_to_none)
+
+
+class Catalogue(Strict):
+    obligations: dict[str, Obligation]
+    roles: dict[str, Role]
+    officers: dict[str, Officer]
+
+    def officer_for_role(self, role_id: str) -> Officer:
+        return self.officers[self.roles[role_id].officer]
+
+
+def load_catalogue(config_dir: Path | str) -> Catalogue:
+    config_dir = Path(config_dir)
+    roles, officers = _load_people(config_dir / "officers.yaml")
+    obligations = _load_obligations(config_dir / "obligations.yaml", roles)
+    return Catalogue(obligations=obligations, roles=roles, officers=officers)
+
+
+def _read_entries(path: Path, key: str) -> list[tuple[dict, int]]:
+    """The list under ``key``, each entry with its line number (1-based)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogueError(path, "(fil)", key, "filen finnes ikke") from None
+    text = os.path.expandvars(text)  # ${VAR} keeps secrets such as Teams URLs out of the file
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+        raise CatalogueError(path, "(fil)", key, f"ugyldig YAML: {exc}", line) from None
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise CatalogueError(path, "(fil)", key, f"filen må ha en liste under '{key}'")
+    entry_nodes = next(value for name, value in node.value if name.value == key).value
+    return [(entry, item.start_mark.line + 1) for entry, item in zip(data[key], entry_nodes)]
+
+
+def _validate(model: type[BaseModel], path: Path, raw: object, line: int) -> BaseModel:
+    entry = str(raw.get("id", "(uten id)")) if isinstance(raw, dict) else "(ugyldig oppføring)"
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "(oppføringen)"
+        message = error["msg"].removeprefix("Value error, ")
+        raise CatalogueError(path, entry, field, message, line) from None
+
+
+def _unique(path: Path, items: list[tuple[BaseModel, int]]) -> dict:
+    seen: dict = {}
+    for item, line in items:
+        if item.id in seen:
+            raise CatalogueError(path, item.id, "id", "id-en er brukt før", line)
+        seen[item.id] = item
+    return seen
+
+
+def _load_people(path: Path) -> tuple[dict[str, Role], dict[str, Officer]]:
+    officers = _unique(path, [(_validate(Officer, path, raw, line), line) for raw, line in _read_entries(path, "officers")])
+    role_entries = [(_validate(Role, path, raw, line), line) for raw, line in _read_entries(path, "roles")]
+    for officer in officers.values():
+        for field in ("deputy", "manager"):
+            ref = getattr(officer, field)
+            if ref is not None and ref not in officers:
+                raise CatalogueError(path, officer.id, field, f"ukjent saksbehandler '{ref}'")
+    for role, line in role_entries:
+        if role.officer not in officers:
+            raise CatalogueError(path, role.id, "officer", f"ukjent saksbehandler '{role.officer}'", line)
+    return _unique(path, role_entries), officers
+
+
+def _load_obligations(path: Path, roles: dict[str, Role]) -> dict[str, Obligation]:
+    entries = [(_validate(Obligation, path, raw, line), line) for raw, line in _read_entries(path, "obligations")]
+    for obligation, line in entries:
+        if obligation.role not in roles:
+            raise CatalogueError(path, obligation.id, "role", f"ukjent rolle '{obligation.role}'", line)
+    return _unique(path, entries)

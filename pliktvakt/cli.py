@@ -1,0 +1,236 @@
+"""The `pliktvakt` command: the face of the system for officers and operations staff."""
+
+import json
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+from sqlmodel import select
+
+from pliktvakt import audit, clock, occurrences, outbox
+from pliktvakt.catalogue import Catalogue, CatalogueError, load_catalogue
+from pliktvakt.db import make_engine, migrate, session_scope
+from pliktvakt.ics import build_feed
+from pliktvakt.legal_calendar import DurationError, statutory_deadline
+from pliktvakt.models import Occurrence
+from pliktvakt.redact import redact_db_url
+from pliktvakt.rendering import status_row
+from pliktvakt.settings import get_settings
+
+app = typer.Typer(help="Pliktvakt: IMDis plikter etter instruksen fra AID.", no_args_is_help=True)
+obligations_app = typer.Typer(help="Pliktene i katalogen.", no_args_is_help=True)
+audit_app = typer.Typer(help="Revisjonsloggen.", no_args_is_help=True)
+app.add_typer(obligations_app, name="obligations")
+app.add_typer(audit_app, name="audit")
+
+out = Console()
+err = Console(stderr=True)
+
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Tidspunkt (ISO-dato eller -tid) i stedet for nå.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.")]
+
+
+class UserError(Exception):
+    """A mistake the user can fix; shown without a traceback."""
+
+
+def main() -> None:
+    try:
+        app()
+    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError) as exc:
+        err.print(f"[red]Feil:[/red] {exc}")
+        sys.exit(2)
+    except OperationalError as exc:
+        err.print(f"[red]Feil:[/red] kan ikke bruke databasen ({redact_db_url(get_settings().database_url)}): "
+                  f"{exc.orig}. Kjør `pliktvakt init` først, eller sjekk PLIKTVAKT_DATABASE_URL.")
+        sys.exit(2)
+
+
+def _catalogue() -> Catalogue:
+    return load_catalogue(get_settings().config_dir)
+
+
+def _engine():
+    return make_engine(get_settings().database_url)
+
+
+def _print_json(data) -> None:
+    # Plain stdout: rich would wrap long lines and break the JSON.
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+@app.command()
+def init(as_of: AsOf = None) -> None:
+    """Migrer databasen og last inn katalogen."""
+    settings = get_settings()
+    catalogue = _catalogue()
+    migrate(settings.database_url)
+    with session_scope(_engine()) as session:
+        result = occurrences.materialise(session, catalogue, clock.resolve(as_of).date(), settings.horizon_months)
+    out.print(f"Database klar: {redact_db_url(settings.database_url)}")
+    out.print(f"Katalog: {len(catalogue.obligations)} plikter; {result.created} nye forekomster, "
+              f"{result.updated} oppdatert, {result.withdrawn} trukket tilbake.")
+
+
+@obligations_app.command("list")
+def obligations_list(as_json: AsJson = False) -> None:
+    """List pliktene med hjemmel i instruksen."""
+    catalogue = _catalogue()
+    items = [{"id": o.id, "title": o.title, "section": o.clause.section, "clause": o.clause.text,
+              "kind": o.kind, "role": o.role, "flow": o.flow,
+              "deadline": o.deadline.model_dump(exclude_none=True)} for o in catalogue.obligations.values()]
+    if as_json:
+        return _print_json(items)
+    table = Table("Id", "Plikt", "Pkt.", "Type", "Rolle", "Flyt")
+    for item in items:
+        table.add_row(item["id"], item["title"], item["section"], item["kind"], item["role"], item["flow"] or "")
+    out.print(table)
+
+
+@app.command()
+def status(as_of: AsOf = None, as_json: AsJson = False,
+           days: Annotated[int, typer.Option(help="Vis frister og fullførte så mange dager frem og tilbake.")] = 60) -> None:
+    """List åpne, forfalte og fullførte forekomster med frist, ansvarlig og hjemmel."""
+    catalogue, today = _catalogue(), clock.resolve(as_of).date()
+    with session_scope(_engine()) as session:
+        rows = session.exec(select(Occurrence).where(Occurrence.status != "withdrawn").order_by(Occurrence.due))
+        listed = [status_row(row, catalogue, today) for row in rows if _in_window(row, today, days)]
+    if as_json:
+        return _print_json(listed)
+    table = Table("Id", "Plikt", "Hjemmel", "Frist", "Status", "Ansvarlig", title=f"Status per {today:%d.%m.%Y}")
+    colours = {"overdue": "red", "due": "yellow", "done": "green"}
+    for row in listed:
+        colour = colours.get(row["state"], "white")
+        table.add_row(str(row["id"]), row["title"], row["clause"], row["due"],
+                      f"[{colour}]{row['state_no']}[/{colour}]", row["owner"])
+    out.print(table)
+
+
+def _in_window(row: Occurrence, today: date, days: int) -> bool:
+    if row.status == "done":
+        return row.completed_at is not None and row.completed_at.date() >= today - timedelta(days=days)
+    return row.due <= today + timedelta(days=days)
+
+
+@app.command()
+def trigger(obligation_id: str,
+            on: Annotated[str, typer.Option("--on", help="Datoen hendelsen gjelder (ÅÅÅÅ-MM-DD).")],
+            ref: Annotated[Optional[str], typer.Option(help="Referanse, f.eks. saksnummer.")] = None,
+            as_json: AsJson = False) -> None:
+    """Opprett en forekomst av en hendelsesstyrt plikt."""
+    day = _parse_date(on, "--on")
+    with session_scope(_engine()) as session:
+        occurrence, created = occurrences.trigger(session, _catalogue(), obligation_id, day, ref)
+    if as_json:
+        return _print_json({"id": occurrence.id, "obligation": obligation_id, "due": occurrence.due, "created": created})
+    verb = "Opprettet" if created else "Finnes allerede:"
+    out.print(f"{verb} forekomst {occurrence.id} av {obligation_id}, frist {occurrence.due:%d.%m.%Y}.")
+
+
+@app.command()
+def complete(occurrence_id: int,
+             by: Annotated[str, typer.Option("--by", help="E-post til den som fullførte.")],
+             evidence: Annotated[str, typer.Option("--evidence", help="Dokumentasjon: URL eller tekst.")],
+             as_of: AsOf = None) -> None:
+    """Registrer en forekomst som fullført, med hvem og dokumentasjon."""
+    with session_scope(_engine()) as session:
+        occurrence = occurrences.complete(session, occurrence_id, by, evidence, clock.resolve(as_of))
+    late = " (etter fristen)" if occurrence.late else ""
+    out.print(f"Forekomst {occurrence_id} fullført av {occurrence.completed_by}{late}.")
+
+
+@app.command()
+def calendar(owner: Annotated[Optional[str], typer.Option(help="Bare frister der denne e-posten er ansvarlig.")] = None,
+             output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Fil å skrive til.")] = None,
+             as_of: AsOf = None) -> None:
+    """Skriv en iCalendar-feed (RFC 5545) med alle åpne frister."""
+    catalogue, today = _catalogue(), clock.resolve(as_of).date()
+    with session_scope(_engine()) as session:
+        rows = list(session.exec(select(Occurrence).where(Occurrence.status == "open").order_by(Occurrence.due)))
+    if owner:
+        rows = [row for row in rows if row.role in catalogue.roles
+                and catalogue.officer_for_role(row.role).email.lower() == owner.lower()]
+    feed = build_feed(rows, catalogue, today)
+    if output is None:
+        sys.stdout.write(feed.decode("utf-8"))
+        return
+    output.write_bytes(feed)
+    err.print(f"Skrev {len(rows)} frister til {output}")
+
+
+@app.command()
+def deadline(start: Annotated[str, typer.Option("--from", help="Startdato (ÅÅÅÅ-MM-DD), f.eks. da brevet kom fram.")],
+             add: Annotated[str, typer.Option("--add", help="Frist: 3w, 10d eller 1m.")],
+             business_days: Annotated[bool, typer.Option("--business-days", help="Tell virkedager.")] = False,
+             as_json: AsJson = False) -> None:
+    """Regn ut en lovbestemt frist (domstolloven §§ 148–149)."""
+    result = statutory_deadline(_parse_date(start, "--from"), add, business_days)
+    if as_json:
+        return _print_json({"from": result.start, "add": add, "deadline": result.due, "rule": result.rule})
+    print(result.due.isoformat())
+    err.print(result.rule)
+
+
+@app.command()
+def run(flow_name: Annotated[str, typer.Argument(metavar="FLOW")], as_of: AsOf = None) -> None:
+    """Kjør en flyt én gang, f.eks. for etterkjøring: pliktvakt run materialise --as-of 2026-01-05."""
+    from flows.registry import FLOWS  # the one place the CLI calls flows
+
+    if flow_name not in FLOWS:
+        raise UserError(f"Ukjent flyt '{flow_name}'. Kjente flyter: {', '.join(sorted(FLOWS))}.")
+    state = FLOWS[flow_name](as_of=clock.resolve(as_of), return_state=True)
+    if state.is_failed() or state.is_crashed():
+        err.print(f"[red]Flyten {flow_name} endte {state.name}:[/red] {state.message or ''}")
+        raise typer.Exit(1)
+    out.print(f"Flyten {flow_name} fullført: {state.result()}")
+
+
+@app.command("outbox")
+def outbox_list(as_json: AsJson = False,
+                all_messages: Annotated[bool, typer.Option("--all", help="Også leverte meldinger.")] = False) -> None:
+    """Vis meldinger i utboksen (ulevert som standard)."""
+    with session_scope(_engine()) as session:
+        rows = outbox.messages(session) if all_messages else outbox.undelivered(session)
+    items = [{"id": m.id, "key": m.key, "channel": m.channel, "recipient": m.recipient, "subject": m.subject,
+              "status": m.status, "attempts": m.attempts, "last_error": m.last_error, "receipt": m.receipt,
+              "created_at": m.created_at, "sent_at": m.sent_at} for m in rows]
+    if as_json:
+        return _print_json(items)
+    table = Table("Id", "Kanal", "Mottaker", "Emne", "Status", "Forsøk", "Feil/kvittering")
+    for item in items:
+        table.add_row(str(item["id"]), item["channel"], item["recipient"], item["subject"], item["status"],
+                      str(item["attempts"]), item["last_error"] or item["receipt"] or "")
+    out.print(table)
+    if not get_settings().email_url:
+        err.print("PLIKTVAKT_EMAIL_URL er ikke satt: e-post blir liggende i utboksen til den settes.")
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: AsJson = False) -> None:
+    """Sjekk at revisjonsloggen er uendret: rapporterer endrede eller slettede rader."""
+    with session_scope(_engine()) as session:
+        problems = audit.verify(session)
+    if as_json:
+        _print_json([{"seq": p.seq, "problem": p.problem} for p in problems])
+    elif not problems:
+        out.print("[green]Revisjonsloggen er hel: ingen rader er endret eller slettet.[/green]")
+    for problem in problems if not as_json else []:
+        err.print(f"[red]Rad {problem.seq}:[/red] {problem.problem}")
+    if problems:
+        raise typer.Exit(1)
+
+
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option}: '{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
+
+
+if __name__ == "__main__":
+    main()

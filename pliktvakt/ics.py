@@ -1,0 +1,48 @@
+"""RFC 5545 feed of occurrences, so officers can see deadlines in their own calendar."""
+
+from datetime import date, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.legal_calendar import add_business_days
+from pliktvakt.models import Occurrence
+
+
+def occurrence_uid(occurrence: Occurrence) -> str:
+    """Stable across runs and databases: built from the obligation and period, not the row id."""
+    return f"{occurrence.obligation_id}--{occurrence.period.replace(':', '-')}@pliktvakt.imdi.no"
+
+
+def build_feed(occurrences: list[Occurrence], catalogue: Catalogue, stamp: date) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//IMDi//pliktvakt//NO")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Pliktvakt – frister etter instruksen")
+    for occurrence in occurrences:
+        obligation = catalogue.obligations.get(occurrence.obligation_id)
+        if obligation is not None:
+            calendar.add_component(_event(occurrence, obligation, stamp))
+    return calendar.to_ical()
+
+
+def _event(occurrence: Occurrence, obligation, stamp: date) -> Event:
+    event = Event()
+    event.add("uid", occurrence_uid(occurrence))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", occurrence.due)
+    event.add("dtend", occurrence.due + timedelta(days=1))
+    event.add("summary", f"Frist: {obligation.title}")
+    event.add("description", (
+        f"Hjemmel: instruksen pkt. {obligation.clause.section}: {obligation.clause.text}\n"
+        f"Fullfør: pliktvakt complete {occurrence.id} --by E-POST --evidence TEKST"
+    ))
+    event.add("categories", [f"pkt. {obligation.clause.section}"])
+    for days_before in obligation.reminders.before:
+        reminder_day = add_business_days(occurrence.due, -days_before)
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{days_before} virkedager til frist: {obligation.title}")
+        alarm.add("trigger", -(occurrence.due - reminder_day) + timedelta(hours=9))  # at 09:00 that day
+        event.add_component(alarm)
+    return event

@@ -1,0 +1,212 @@
+"""Occurrences: each time an obligation falls due, with its deadline and its completion."""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from pliktvakt import audit
+from pliktvakt.catalogue import Catalogue, Obligation
+from pliktvakt.legal_calendar import local_date
+from pliktvakt.models import ObligationRecord, Occurrence, utcnow
+
+# On a fresh database, recurring occurrences due this far back are created, so a late
+# one stays visible. Anchors are looked for further back, since a due date can fall
+# many months after its anchor (a report per 31.12 due in August).
+LOOKBACK_MONTHS = 3
+ANCHOR_LOOKBACK_MONTHS = 24
+
+
+class OccurrenceError(ValueError):
+    """A request about occurrences that cannot be carried out; the message is in bokmål."""
+
+
+@dataclass(frozen=True)
+class MaterialiseResult:
+    created: int
+    updated: int
+    withdrawn: int
+    obligations_changed: int
+
+
+def sync_obligations(session: Session, catalogue: Catalogue, actor: str = "pliktvakt") -> int:
+    """Store the catalogue; log every added, changed or removed obligation. Returns the count changed."""
+    stored = {record.id: record for record in session.exec(select(ObligationRecord))}
+    changed = 0
+    for obligation in catalogue.obligations.values():
+        spec = obligation.model_dump_json()
+        record = stored.pop(obligation.id, None)
+        if record is not None and record.spec == spec and record.active:
+            continue
+        action = "obligation.added" if record is None else "obligation.changed"
+        record = record or ObligationRecord(id=obligation.id, spec="")
+        record.sqlmodel_update(_record_fields(obligation, spec))
+        session.add(record)
+        audit.append(session, actor, action, obligation.id, {"spec": json.loads(spec)})
+        changed += 1
+    for record in stored.values():
+        if record.active:
+            record.active = False
+            record.updated_at = utcnow()
+            session.add(record)
+            audit.append(session, actor, "obligation.removed", record.id, {})
+            changed += 1
+    session.flush()
+    return changed
+
+
+def _record_fields(obligation: Obligation, spec: str) -> dict:
+    return {
+        "title": obligation.title, "section": obligation.clause.section, "clause": obligation.clause.text,
+        "kind": obligation.kind, "role": obligation.role, "flow": obligation.flow, "spec": spec,
+        "active": True, "updated_at": utcnow(),
+    }
+
+
+def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_months: int = 13,
+                actor: str = "pliktvakt") -> MaterialiseResult:
+    """Make the stored occurrences match the catalogue from a little before ``as_of`` to the horizon.
+
+    Running it twice gives the same rows. Completed occurrences are never touched; open
+    ones follow a changed rule, and open future ones a rule no longer produces are withdrawn.
+    """
+    changed = sync_obligations(session, catalogue, actor)
+    start = as_of - relativedelta(months=ANCHOR_LOOKBACK_MONTHS)
+    oldest_due = as_of - relativedelta(months=LOOKBACK_MONTHS)
+    end = as_of + relativedelta(months=horizon_months)
+    created = updated = withdrawn = 0
+    existing = _recurring_by_key(session, start)
+    for obligation in catalogue.obligations.values():
+        if obligation.kind != "recurring":
+            continue
+        for anchor in obligation.recurrence.anchors(start, end):
+            key = (obligation.id, anchor.isoformat())
+            occurrence = existing.pop(key, None)
+            if occurrence is None:
+                if obligation.deadline.due(anchor) >= oldest_due:
+                    session.add(_new_occurrence(obligation, anchor.isoformat(), anchor))
+                    created += 1
+            elif occurrence.status == "open" and _follow_rule(occurrence, obligation):
+                session.add(occurrence)
+                updated += 1
+    for occurrence in existing.values():
+        if occurrence.status == "open" and occurrence.anchor >= as_of:
+            occurrence.status, occurrence.updated_at = "withdrawn", utcnow()
+            session.add(occurrence)
+            audit.append(session, actor, "occurrence.withdrawn", _subject(occurrence), {"reason": "regelen er endret"})
+            withdrawn += 1
+    updated += _follow_event_rules(session, catalogue)
+    session.flush()
+    return MaterialiseResult(created, updated, withdrawn, changed)
+
+
+def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Occurrence]:
+    query = select(Occurrence).where(Occurrence.anchor >= start, ~Occurrence.period.startswith("event:"))
+    return {(row.obligation_id, row.period): row for row in session.exec(query)}
+
+
+def _follow_event_rules(session: Session, catalogue: Catalogue) -> int:
+    updated = 0
+    query = select(Occurrence).where(Occurrence.status == "open", Occurrence.period.startswith("event:"))
+    for occurrence in session.exec(query):
+        obligation = catalogue.obligations.get(occurrence.obligation_id)
+        if obligation is not None and _follow_rule(occurrence, obligation):
+            session.add(occurrence)
+            updated += 1
+    return updated
+
+
+def _follow_rule(occurrence: Occurrence, obligation: Obligation) -> bool:
+    due = obligation.deadline.due(occurrence.anchor)
+    if (occurrence.due, occurrence.role) == (due, obligation.role):
+        return False
+    occurrence.due, occurrence.role, occurrence.updated_at = due, obligation.role, utcnow()
+    return True
+
+
+def _new_occurrence(obligation: Obligation, period: str, anchor: date, ref: str | None = None) -> Occurrence:
+    return Occurrence(obligation_id=obligation.id, period=period, anchor=anchor,
+                      due=obligation.deadline.due(anchor), ref=ref, role=obligation.role)
+
+
+def _subject(occurrence: Occurrence) -> str:
+    return f"{occurrence.obligation_id}/{occurrence.period}"
+
+
+def trigger(session: Session, catalogue: Catalogue, obligation_id: str, on: date, ref: str | None = None,
+            actor: str = "pliktvakt") -> tuple[Occurrence, bool]:
+    """Create the event occurrence for ``obligation_id`` on ``on``; (occurrence, created).
+
+    Triggering the same event (same date and reference) again returns the existing one.
+    """
+    obligation = catalogue.obligations.get(obligation_id)
+    if obligation is None:
+        raise OccurrenceError(f"Ukjent plikt '{obligation_id}'. Se `pliktvakt obligations list`.")
+    if obligation.kind != "event":
+        raise OccurrenceError(f"Plikten '{obligation_id}' er gjentakende og utløses ikke av en hendelse.")
+    period = f"event:{on.isoformat()}" + (f":{ref}" if ref else "")
+    found = find(session, obligation_id, period)
+    if found is not None:
+        return found, False
+    _ensure_obligation_stored(session, catalogue, obligation_id)
+    occurrence = _new_occurrence(obligation, period, on, ref)
+    session.add(occurrence)
+    session.flush()
+    audit.append(session, actor, "occurrence.triggered", _subject(occurrence),
+                 {"id": occurrence.id, "due": occurrence.due, "ref": ref})
+    return occurrence, True
+
+
+def _ensure_obligation_stored(session: Session, catalogue: Catalogue, obligation_id: str) -> None:
+    if session.get(ObligationRecord, obligation_id) is None:
+        sync_obligations(session, catalogue)
+
+
+def find(session: Session, obligation_id: str, period: str) -> Occurrence | None:
+    query = select(Occurrence).where(Occurrence.obligation_id == obligation_id, Occurrence.period == period)
+    return session.exec(query).first()
+
+
+def complete(session: Session, occurrence_id: int, by: str, evidence: str, as_of: datetime) -> Occurrence:
+    """Record who completed the occurrence, when, and on what evidence. Late if after the due date."""
+    occurrence = session.get(Occurrence, occurrence_id)
+    if occurrence is None:
+        raise OccurrenceError(f"Fant ingen forekomst med id {occurrence_id}.")
+    if occurrence.status == "done":
+        raise OccurrenceError(
+            f"Forekomst {occurrence_id} ble fullført {occurrence.completed_at:%Y-%m-%d} av {occurrence.completed_by}."
+        )
+    if not evidence.strip() or not by.strip():
+        raise OccurrenceError("Både hvem som fullførte (--by) og dokumentasjon (--evidence) må oppgis.")
+    occurrence.status, occurrence.completed_by, occurrence.evidence = "done", by.strip(), evidence.strip()
+    occurrence.completed_at = as_of
+    occurrence.late = occurrence.late or local_date(as_of) > occurrence.due
+    occurrence.updated_at = utcnow()
+    session.add(occurrence)
+    audit.append(session, by, "occurrence.completed", _subject(occurrence),
+                 {"id": occurrence.id, "evidence": occurrence.evidence, "late": occurrence.late, "as_of": as_of})
+    return occurrence
+
+
+def mark_late(session: Session, occurrence: Occurrence, reason: str, actor: str = "pliktvakt") -> None:
+    if occurrence.late:
+        return
+    occurrence.late, occurrence.updated_at = True, utcnow()
+    session.add(occurrence)
+    audit.append(session, actor, "occurrence.marked_late", _subject(occurrence), {"reason": reason})
+
+
+def state(occurrence: Occurrence, today: date) -> str:
+    """open, due (today), overdue, done or withdrawn, as of ``today``."""
+    if occurrence.status != "open":
+        return occurrence.status
+    if today > occurrence.due:
+        return "overdue"
+    return "due" if today == occurrence.due else "open"
+
+
+def open_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Occurrence).where(Occurrence.status == "open")).one()

@@ -1,0 +1,53 @@
+"""Keep secrets out of logs, artifacts and the database (DESIGN principle 10)."""
+
+import re
+from collections.abc import Iterable
+
+import apprise
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<cred>[^@/\s]+)@", re.IGNORECASE)
+
+
+def redact_url(url: str | SecretStr | None) -> str:
+    """An apprise URL as it may be printed: passwords and signatures masked."""
+    if url is None:
+        return "(ikke satt)"
+    raw = url.get_secret_value() if isinstance(url, SecretStr) else url
+    plugin = apprise.Apprise.instantiate(raw)
+    if plugin is not None:
+        return plugin.url(privacy=True)
+    return _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", raw.split("?")[0])
+
+
+def redact_db_url(url: str) -> str:
+    """A database URL with its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", url)
+
+
+def scrub(text: str, secrets: Iterable[str | SecretStr | None]) -> str:
+    """Replace every occurrence of a secret (and its URL-embedded parts) with ***."""
+    for secret in secrets:
+        value = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
+        for part in _sensitive_parts(value):
+            text = text.replace(part, "***")
+    return text
+
+
+def _sensitive_parts(value: str | None) -> list[str]:
+    if not value:
+        return []
+    parts = [value]
+    match = _URL_CREDENTIALS.match(value)
+    if match:
+        parts += [p for p in re.split(r"[:]", match.group("cred")) if len(p) >= 4]
+    # Path segments and query values of a URL can be signatures (Teams workflows).
+    if "://" in value:
+        rest = value.split("://", 1)[1]
+        parts += [p for p in re.split(r"[/?&=]", rest) if len(p) >= 16]
+    return sorted(set(parts), key=len, reverse=True)

@@ -1,0 +1,24 @@
+"""Shared task plumbing: settings, the catalogue and the database engine."""
+
+from functools import lru_cache
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy.engine import Engine
+
+from pliktvakt.catalogue import Catalogue, load_catalogue
+from pliktvakt.db import make_engine
+from pliktvakt.settings import Settings
+
+# Inputs such as engines are not hashable, and every task here does I/O that must run.
+io_task = task(cache_policy=NO_CACHE)
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+@io_task(name="load-catalogue")
+def load_catalogue_task(settings: Settings) -> Catalogue:
+    return load_catalogue(settings.config_dir)

@@ -1,0 +1,35 @@
+"""The materialise flow through a real Prefect server: it leaves its artifacts."""
+
+import asyncio
+import json
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+from flows.materialise import materialise
+
+
+async def _latest(key: str):
+    async with get_client() as client:
+        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+        return sorted(found, key=lambda a: a.created)[-1]
+
+
+def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
+    state = materialise(as_of="2026-11-28", return_state=True)
+    assert state.is_completed(), state.message
+    result = state.result()
+    # Overdue on 28 Nov 2026: analysis and key figures for Sep, Oct, Nov periods (due 15 Sep,
+    # 15 Oct, 13 Nov) and the governance meeting documents due 4 Nov: 7.
+    assert result["overdue"] == 7 and result["created"] > 30
+    table = asyncio.run(_latest("obligation-status"))
+    rows = json.loads(table.data)
+    assert table.type == "table"
+    october = [r for r in rows if r["Periode"] == "2026-11-01" and r["Plikt"].startswith("Månedlig analyse")]
+    assert october == [{"Id": october[0]["Id"], "Plikt": "Månedlig analyse av bosettingsarbeidet", "Hjemmel": "pkt. 2.2",
+                        "Periode": "2026-11-01", "Frist": "2026-11-13", "Dager igjen": -15, "Status": "over fristen",
+                        "Ansvarlig": "ingrid.berg@imdi.example"}]
+    summary = asyncio.run(_latest("obligation-summary"))
+    assert summary.type == "markdown" and "## Pkt. 6.1" in summary.data and "`publication-prenotice`" in summary.data
+    again = materialise(as_of="2026-11-28")
+    assert again["created"] == 0 and again["withdrawn"] == 0
