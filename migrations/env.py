@@ -2,6 +2,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import pliktvakt.models  # noqa: F401  (registers the tables for autogenerate)
+import pliktvakt.grants.tables  # noqa: F401
 from pliktvakt.db import make_engine
 
 config = context.config
