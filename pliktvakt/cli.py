@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from pliktvakt import audit, clock, occurrences, outbox
+from pliktvakt import audit, cli_grants, clock, occurrences, outbox
 from pliktvakt.catalogue import Catalogue, CatalogueError, load_catalogue
 from pliktvakt.db import make_engine, migrate, session_scope
 from pliktvakt.ics import build_feed
@@ -27,6 +27,7 @@ obligations_app = typer.Typer(help="Pliktene i katalogen.", no_args_is_help=True
 audit_app = typer.Typer(help="Revisjonsloggen.", no_args_is_help=True)
 app.add_typer(obligations_app, name="obligations")
 app.add_typer(audit_app, name="audit")
+app.add_typer(cli_grants.app, name="grants")
 
 out = Console()
 err = Console(stderr=True)
@@ -42,7 +43,8 @@ class UserError(Exception):
 def main() -> None:
     try:
         app()
-    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError) as exc:
+    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError,
+            cli_grants.rounds.GrantsError, cli_grants.rounds.SchemeConfigError) as exc:
         err.print(f"[red]Feil:[/red] {exc}")
         sys.exit(2)
     except OperationalError as exc:

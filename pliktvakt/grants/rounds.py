@@ -22,7 +22,7 @@ from pliktvakt.grants.deadlines import (
     Appeal, GrantCase, appeal_deadline, appeal_in_time, grant_lapsed, payable, recipients_list_blockers,
 )
 from pliktvakt.grants.letters import LetterIncomplete, build_letter_data, letters_blocked_reason, render_letter
-from pliktvakt.grants.schemes import DecisionKind, GrantScheme, load_schemes
+from pliktvakt.grants.schemes import DecisionKind, GrantScheme, SchemeConfigError, load_schemes  # noqa: F401
 from pliktvakt.grants.tables import (
     GrantAppeal, GrantBudget, GrantDecision, GrantImportRejection, GrantLetter, GrantRound,
 )
