@@ -5,6 +5,7 @@ from datetime import datetime
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 
 from pliktvakt import clock
 from pliktvakt.settings import get_settings
@@ -32,7 +33,8 @@ def grant_award_notice(as_of: datetime | None = None) -> dict:
             totals[key] += getattr(prepared, key)
         totals["lapsed"] += len(prepared.lapsed)
         totals["underspent"] += len(prepared.underspent)
-    report = deliver_outbox(engine_for(url), settings, catalogue, now)
+    # The engine is not hashable: without NO_CACHE Prefect logs a traceback computing a cache key.
+    report = deliver_outbox.with_options(cache_policy=NO_CACHE)(engine_for(url), settings, catalogue, now)
     recorded = {round_id: record_round(url, round_id, now) for round_id in round_ids}
     states = read_round_states(url, schemes, today)
     create_table_artifact(key="grant-rounds", table=[_state_row(s) for s in states],
