@@ -1,13 +1,17 @@
 """Every flow pliktvakt runs, by name: for `pliktvakt run` and for serving."""
 
 from flows.deadline_watch import deadline_watch
+from flows.grant_award_notice import grant_award_notice
 from flows.materialise import materialise
 from flows.prepublication_notice import prepublication_notice
 from flows.settlement_analysis import settlement_analysis
 
+# In the order the embedded default runs them once at start: the catalogue first, the
+# duties next, and the watch last, so it alerts on what is still open after them.
 FLOWS = {
     "materialise": materialise,
-    "deadline-watch": deadline_watch,
     "settlement-analysis": settlement_analysis,
     "prepublication-notice": prepublication_notice,
+    "grant-award-notice": grant_award_notice,
+    "deadline-watch": deadline_watch,
 }

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 import pliktvakt.models  # noqa: F401  (registers the tables for autogenerate)
 import pliktvakt.settlement.tables  # noqa: F401  (issue 6: settlement_cadence)
 import pliktvakt.publications.tables  # noqa: F401
+import pliktvakt.grants.tables  # noqa: F401
 from pliktvakt.db import make_engine
 
 config = context.config

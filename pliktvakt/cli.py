@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from pliktvakt import audit, clock, occurrences, outbox
+from pliktvakt import audit, cli_grants, clock, occurrences, outbox
 from pliktvakt.catalogue import Catalogue, CatalogueError, load_catalogue
 from pliktvakt.cli_publications import app as publications_app
 from pliktvakt.db import make_engine, migrate, session_scope
@@ -33,6 +33,7 @@ absence_app = typer.Typer(help="Fravær: stedfortrederen får varslene mens en s
                           no_args_is_help=True)
 app.add_typer(absence_app, name="absence")
 app.add_typer(publications_app, name="publication")
+app.add_typer(cli_grants.app, name="grants")
 
 out = Console()
 err = Console(stderr=True)
@@ -48,7 +49,8 @@ class UserError(Exception):
 def main() -> None:
     try:
         app()
-    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError, PublicationError) as exc:
+    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError, PublicationError,
+            cli_grants.rounds.GrantsError, cli_grants.rounds.SchemeConfigError) as exc:
         err.print(f"[red]Feil:[/red] {exc}")
         sys.exit(2)
     except OperationalError as exc:

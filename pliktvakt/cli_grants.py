@@ -1,0 +1,203 @@
+"""`pliktvakt grants …`: award rounds, the 6.1 gate before grant letters, appeals and acceptance."""
+
+import getpass
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pliktvakt import clock
+from pliktvakt.catalogue import load_catalogue
+from pliktvakt.db import make_engine, session_scope
+from pliktvakt.grants import rounds
+from pliktvakt.grants.awards import AwardImportError
+from pliktvakt.grants.formatting import format_kroner
+from pliktvakt.settings import get_settings
+
+app = typer.Typer(help="Tilskuddsrunder: vedtak, orientering av departementet, tilskuddsbrev og frister.",
+                  no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Tidspunkt (ISO-dato eller -tid) i stedet for nå.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.")]
+By = Annotated[Optional[str], typer.Option("--by", help="Hvem som registrerer (standard: brukernavnet).")]
+On = Annotated[str, typer.Option("--on", help="Dato (ÅÅÅÅ-MM-DD).")]
+
+
+def _engine():
+    return make_engine(get_settings().database_url)
+
+
+def _schemes():
+    return rounds.load_grant_schemes(get_settings().config_dir)
+
+
+def _actor(by: str | None) -> str:
+    return by or getpass.getuser()
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise rounds.GrantsError(f"{option}: '{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+@app.command("import")
+def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller XLSX med vedtakene.")],
+                round_name: Annotated[str, typer.Option("--round", help="Navn på runden, f.eks. 2025-1.")],
+                budget: Annotated[Optional[list[str]], typer.Option(
+                    "--budget", help="Budsjett for en ordning: ORDNING=BELØP (kan gjentas).")] = None,
+                by: By = None, as_json: AsJson = False) -> None:
+    """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn."""
+    schemes = _schemes()
+    budgets = rounds.parse_budgets(budget or [], schemes)
+    engine = _engine()
+    try:
+        with session_scope(engine) as session:
+            grant_round = rounds.import_round(session, schemes, file, round_name, budgets, _actor(by))
+            count = len(rounds.decisions_of(session, grant_round))
+    except AwardImportError as exc:
+        # The import is rolled back whole; the reasons are kept in their own transaction.
+        with session_scope(engine) as session:
+            rounds.record_rejection(session, round_name, file, exc, _actor(by))
+        if as_json:
+            _print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
+                                                       for e in exc.errors]})
+        err.print(f"[red]Feil:[/red] {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        return _print_json({"imported": True, "round": round_name, "decisions": count})
+    out.print(f"Runde {round_name}: {count} vedtak lest inn fra {file.name}. "
+              f"Neste steg: `pliktvakt grants decide {round_name}`.")
+
+
+@app.command()
+def decide(round_name: Annotated[str, typer.Argument(metavar="ROUND")], by: By = None, as_of: AsOf = None) -> None:
+    """Marker runden som vedtatt; departementet skal da orienteres før tilskuddsbrevene (pkt. 6.1)."""
+    today = clock.resolve(as_of).date()
+    catalogue = load_catalogue(get_settings().config_dir)
+    with session_scope(_engine()) as session:
+        _, occurrence = rounds.decide_round(session, catalogue, _schemes(), round_name, today, _actor(by))
+    if occurrence is None:
+        out.print(f"Runde {round_name} er vedtatt. Ingen ordning i runden krever orientering; brevene kan lages.")
+    else:
+        out.print(f"Runde {round_name} er vedtatt. Departementet orienteres av flyten grant-award-notice "
+                  f"(forekomst {occurrence.id}, frist {occurrence.due:%d.%m.%Y}); brevene kan lages når den er levert.")
+
+
+@app.command()
+def letters(round_name: Annotated[str, typer.Argument(metavar="ROUND")],
+            output: Annotated[Path, typer.Option("-o", "--output", help="Mappe brevene skrives til.")] = Path("tilskuddsbrev"),
+            by: By = None, as_of: AsOf = None) -> None:
+    """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert."""
+    with session_scope(_engine()) as session:
+        result = rounds.make_letters(session, _schemes(), round_name, output, clock.resolve(as_of).date(), _actor(by))
+    out.print(f"Skrev {len(result.written) // 2} tilskuddsbrev til {output}.")
+    for refused in result.refused:
+        err.print(f"[red]Nektet:[/red] {refused}")
+    if result.refused:
+        raise typer.Exit(1)
+
+
+@app.command("letter-received")
+def letter_received(decision_id: int, on: On, by: By = None) -> None:
+    """Registrer når tilskuddsbrevet kom fram; klagefristen regnes fra denne dagen."""
+    with session_scope(_engine()) as session:
+        letter = rounds.letter_received(session, decision_id, _date(on, "--on"), _actor(by))
+    due = f" Klagefrist: {letter.appeal_due:%d.%m.%Y}." if letter.appeal_due else ""
+    out.print(f"Vedtak {decision_id}: brevet kom fram {letter.received_on:%d.%m.%Y}.{due}")
+
+
+@app.command()
+def appeal(decision_id: int, received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn.")],
+           by: By = None) -> None:
+    """Registrer en klage, og om den kom i tide (forvaltningsloven §§ 29–30)."""
+    with session_scope(_engine()) as session:
+        item = rounds.record_appeal(session, decision_id, _date(received, "--received"), _actor(by))
+    note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
+    out.print(f"Klage {item.id} på vedtak {decision_id} registrert, kom {note}.")
+
+
+@app.command("appeal-closed")
+def appeal_closed(decision_id: int, on: On,
+                  outcome: Annotated[str, typer.Option("--outcome", help="Utfallet, f.eks. «ikke tatt til følge».")],
+                  by: By = None) -> None:
+    """Registrer at klagen er ferdig behandlet."""
+    with session_scope(_engine()) as session:
+        item = rounds.close_appeal(session, decision_id, _date(on, "--on"), outcome, _actor(by))
+    out.print(f"Klage {item.id} på vedtak {decision_id} avsluttet {item.closed_on:%d.%m.%Y}: {item.outcome}.")
+
+
+@app.command()
+def accept(decision_id: int, on: On, by: By = None) -> None:
+    """Registrer at akseptbrevet er mottatt."""
+    with session_scope(_engine()) as session:
+        letter = rounds.accept(session, decision_id, _date(on, "--on"), _actor(by))
+    if letter.acceptance_due and letter.accepted_on > letter.acceptance_due:
+        err.print(f"[yellow]Aksepten kom etter fristen {letter.acceptance_due:%d.%m.%Y}: tilskuddet har falt bort "
+                  "(vedlegg 1 pkt. 5).[/yellow]")
+        return
+    out.print(f"Vedtak {decision_id}: aksept mottatt {letter.accepted_on:%d.%m.%Y}.")
+
+
+@app.command("list")
+def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
+    """Vis rundene: orientering, brev, klager, frister og mottakerliste."""
+    today = clock.resolve(as_of).date()
+    schemes = _schemes()
+    with session_scope(_engine()) as session:
+        states = [rounds.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
+        if as_json:
+            for state, grant_round in zip(states, rounds.all_rounds(session)):
+                state["decision_list"] = [_decision_json(session, d) for d in rounds.decisions_of(session, grant_round)]
+    if as_json:
+        return _print_json(states)
+    table = Table("Runde", "Vedtak", "Vedtatt", "Orientert", "Brev", "Åpne klager", "Siste frist", "Mottakerliste")
+    for s in states:
+        table.add_row(s["round"], str(s["decisions"]), str(s["decided_on"] or "nei"),
+                      "ikke påkrevd" if not s["notice_needed"] else ("ja" if s["notice_sent_at"] else "nei"),
+                      f"{s['letters']} ({'tillatt' if s['letters_allowed'] else 'sperret'})", str(s["open_appeals"]),
+                      str(s["last_deadline"] or ""), "sendt" if s["recipients_sent_at"] else "ikke sendt")
+    out.print(table)
+
+
+def _decision_json(session, row) -> dict:
+    letter = rounds.letter_of(session, row.id)
+    return {"id": row.id, "scheme": row.scheme_id, "applicant": row.applicant, "orgnr": row.orgnr,
+            "awarded": str(row.amount_awarded), "kind": row.decision_kind, "lapsed_at": row.lapsed_at,
+            "letter": None if letter is None else {
+                "reference": letter.reference, "date": letter.letter_date, "received_on": letter.received_on,
+                "appeal_due": letter.appeal_due, "acceptance_due": letter.acceptance_due,
+                "accepted_on": letter.accepted_on},
+            "appeals": [{"submitted_on": a.submitted_on, "in_time": a.in_time, "closed_on": a.closed_on}
+                        for a in rounds.appeals_of(session, row.id)]}
+
+
+@app.command()
+def payments(round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_json: AsJson = False,
+             as_of: AsOf = None) -> None:
+    """Utbetalingsliste: innvilgede tilskudd som kan betales (bortfalte og uaksepterte er utelatt)."""
+    today = clock.resolve(as_of).date()
+    with session_scope(_engine()) as session:
+        rows = rounds.payment_list(session, rounds.get_round(session, round_name), today)
+    items = [{"decision": r.id, "applicant": r.applicant, "orgnr": r.orgnr, "scheme": r.scheme_id,
+              "amount": str(r.amount_awarded)} for r in rows]
+    if as_json:
+        return _print_json(items)
+    table = Table("Vedtak", "Mottaker", "Org.nr.", "Ordning", "Beløp", title=f"Utbetalinger, runde {round_name}")
+    for item in items:
+        table.add_row(str(item["decision"]), item["applicant"], item["orgnr"], item["scheme"],
+                      format_kroner(Decimal(item["amount"])))
+    out.print(table)

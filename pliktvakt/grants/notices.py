@@ -1,0 +1,146 @@
+"""What the grant-award-notice flow does for one round, in the caller's transaction.
+
+``prepare`` writes every message the round needs now into the outbox (deterministic keys,
+so a rerun sends nothing twice); ``record`` turns delivery receipts into the recorded
+ministry notice and recipients list, completing their occurrences with the receipts.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from pliktvakt import audit, occurrences, outbox
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.grants.deadlines import recipients_list_blockers
+from pliktvakt.grants.formatting import format_date, format_kroner
+from pliktvakt.grants.rounds import (
+    NOTICE_OBLIGATION, RECIPIENTS_OBLIGATION, ROLE, UNDERSPENDING_OBLIGATION, as_award, budgets_of, case_of,
+    decisions_of, lapse_due, needs_notice, notice_key_prefix, notice_recorded, occurrence_for, recipients_key_prefix,
+    round_ref, sent_receipts,
+)
+from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.summary import render_award_notice, render_recipients_info, underspending
+from pliktvakt.grants.tables import GrantDecision, GrantRound
+
+ACTOR = "pliktvakt"
+
+
+@dataclass
+class Prepared:
+    notice_queued: int = 0
+    recipients_queued: int = 0
+    lapsed: list[int] = field(default_factory=list)  # decision ids
+    underspent: list[str] = field(default_factory=list)  # scheme ids, newly raised
+    problems: list[str] = field(default_factory=list)  # bokmål; the run ends Failed
+
+
+def prepare(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme], grant_round: GrantRound,
+            ministry: list[str], today: date) -> Prepared:
+    result = Prepared()
+    if grant_round.decided_on is None:
+        return result
+    wants_notice = needs_notice(session, schemes, grant_round) and grant_round.ministry_notice_sent_at is None
+    if (wants_notice or _recipients_ready(session, grant_round, today)) and not ministry:
+        result.problems.append(f"Runde {grant_round.name}: ingen mottakere i departementet er satt "
+                               "(PLIKTVAKT_MINISTRY_RECIPIENTS); orienteringen er ikke sendt.")
+    elif wants_notice:
+        result.notice_queued = _queue_notice(session, schemes, grant_round, ministry)
+    officer = catalogue.officer_for_role(ROLE).email
+    for row in lapse_due(session, grant_round, today, ACTOR):
+        _alert_lapsed(session, row, officer, grant_round)
+        result.lapsed.append(row.id)
+    result.underspent = _raise_underspending(session, catalogue, schemes, grant_round, officer, today)
+    if ministry and _recipients_ready(session, grant_round, today):
+        result.recipients_queued = _queue_recipients(session, catalogue, schemes, grant_round, ministry, today)
+    return result
+
+
+def _queue_notice(session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound,
+                  ministry: list[str]) -> int:
+    """Instruks 6.1: the ministry hears of the awards, per scheme, before any grant letter."""
+    message = render_award_notice(grant_round.name, [as_award(d) for d in decisions_of(session, grant_round)], schemes)
+    occurrence = occurrence_for(session, NOTICE_OBLIGATION, round_ref(grant_round))
+    return sum(outbox.enqueue(session, notice_key_prefix(grant_round) + address, "email", address, message.subject,
+                              message.text, html=message.html, occurrence_id=occurrence.id if occurrence else None,
+                              step="ministry-notice") for address in ministry)
+
+
+def _recipients_ready(session: Session, grant_round: GrantRound, today: date) -> bool:
+    """Vedlegg 1 pkt. 2: after processing, once every appeal deadline has passed, no appeal open."""
+    if grant_round.recipients_info_sent_at is not None or not notice_recorded_or_needless(session, grant_round):
+        return False
+    rows = decisions_of(session, grant_round)
+    return not recipients_list_blockers([case_of(session, row) for row in rows], today)
+
+
+def notice_recorded_or_needless(session: Session, grant_round: GrantRound) -> bool:
+    occurrence = occurrence_for(session, NOTICE_OBLIGATION, round_ref(grant_round))
+    return occurrence is None or notice_recorded(session, grant_round)
+
+
+def _queue_recipients(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme],
+                      grant_round: GrantRound, ministry: list[str], today: date) -> int:
+    ref = round_ref(grant_round)
+    occurrence = occurrence_for(session, RECIPIENTS_OBLIGATION, ref)
+    if occurrence is None:
+        occurrence, _ = occurrences.trigger(session, catalogue, RECIPIENTS_OBLIGATION, today, ref, ACTOR)
+    standing = [as_award(d) for d in decisions_of(session, grant_round) if d.lapsed_at is None]
+    message = render_recipients_info(grant_round.name, standing, schemes)
+    return sum(outbox.enqueue(session, recipients_key_prefix(grant_round) + address, "email", address,
+                              message.subject, message.text, html=message.html, occurrence_id=occurrence.id,
+                              step="recipients-info") for address in ministry)
+
+
+def _alert_lapsed(session: Session, row: GrantDecision, officer: str, grant_round: GrantRound) -> None:
+    subject = f"Tilskudd falt bort: {row.applicant} (runde {grant_round.name})"
+    body = (f"Tilskuddet på {format_kroner(Decimal(row.amount_awarded))} til {row.applicant} (org.nr. {row.orgnr}), "
+            f"vedtak {row.id} i runde {grant_round.name}, har falt bort fordi akseptbrevet ikke kom innen fristen "
+            "(vedlegg 1 til instruksen, punkt 5). Tilskuddet er tatt ut av utbetalingslisten.")
+    outbox.enqueue(session, f"grant-decision:{row.id}:lapsed:{officer}", "email", officer, subject, body,
+                   step="grant-lapsed")
+
+
+def _raise_underspending(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme],
+                         grant_round: GrantRound, officer: str, today: date) -> list[str]:
+    """Vedlegg 1 pkt. 2, mindreforbruk: once per round and scheme, trigger the consultation."""
+    standing = [as_award(d) for d in decisions_of(session, grant_round) if d.lapsed_at is None]
+    raised = []
+    for found in underspending(budgets_of(session, grant_round), standing, schemes):
+        ref = f"{round_ref(grant_round)}:{found.scheme_id}"
+        if occurrence_for(session, UNDERSPENDING_OBLIGATION, ref) is not None:
+            continue
+        occurrence, _ = occurrences.trigger(session, catalogue, UNDERSPENDING_OBLIGATION, today, ref, ACTOR)
+        subject = f"Mindreforbruk i runde {grant_round.name}: {found.scheme_name}"
+        body = (f"{found.describe()}\n\nFrist for å ta det opp med departementet: {format_date(occurrence.due)} "
+                f"(forekomst {occurrence.id}).")
+        outbox.enqueue(session, f"grant-round:{grant_round.id}:underspend:{found.scheme_id}:{officer}", "email",
+                       officer, subject, body, occurrence_id=occurrence.id, step="underspending")
+        raised.append(found.scheme_id)
+    return raised
+
+
+def record(session: Session, grant_round: GrantRound, now: datetime) -> list[str]:
+    """Record what has been delivered; the steps recorded in this call."""
+    recorded = []
+    if grant_round.ministry_notice_sent_at is None and (receipts := sent_receipts(session, notice_key_prefix(grant_round))):
+        grant_round.ministry_notice_sent_at = now
+        _complete(session, NOTICE_OBLIGATION, grant_round, receipts, now)
+        recorded.append("ministry-notice")
+    if grant_round.recipients_info_sent_at is None and (receipts := sent_receipts(session, recipients_key_prefix(grant_round))):
+        grant_round.recipients_info_sent_at = now
+        _complete(session, RECIPIENTS_OBLIGATION, grant_round, receipts, now)
+        recorded.append("recipients-info")
+    if recorded:
+        session.add(grant_round)
+        audit.append(session, ACTOR, "grant.round.recorded", f"grant-round/{grant_round.name}", {"steps": recorded})
+    return recorded
+
+
+def _complete(session: Session, obligation_id: str, grant_round: GrantRound, receipts: list, now: datetime) -> None:
+    occurrence = occurrence_for(session, obligation_id, round_ref(grant_round))
+    if occurrence is None or occurrence.status != "open":
+        return
+    evidence = "; ".join(f"{m.recipient}: {m.receipt}" for m in receipts)
+    occurrences.complete(session, occurrence.id, ACTOR, evidence, now)

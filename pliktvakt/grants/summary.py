@@ -1,0 +1,145 @@
+"""Figures per scheme for the ministry: the award notice before letters (instruks 6.1), the
+recipients list after the appeal deadlines (vedlegg 1 pkt. 2), and underspending
+(mindreforbruk, vedlegg 1 pkt. 2)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from pliktvakt.grants.awards import AwardDecision
+from pliktvakt.grants.formatting import format_kroner
+from pliktvakt.grants.schemes import GrantScheme
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class SchemeSummary:
+    scheme_id: str
+    scheme_name: str
+    applicants: int  # decisions (applications) in the round
+    grants_awarded: int
+    total_applied: Decimal
+    total_awarded: Decimal
+    decisions: tuple[AwardDecision, ...]  # in file order
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+
+
+def summarize_by_scheme(
+    decisions: list[AwardDecision], schemes: dict[str, GrantScheme], notice_only: bool = False
+) -> list[SchemeSummary]:
+    """One summary per scheme, in the order of the schemes file. ``notice_only`` keeps only
+    schemes that need the ministry award notice (instruks 6.1)."""
+    summaries = []
+    for scheme in schemes.values():
+        if notice_only and not scheme.needs_ministry_award_notice:
+            continue
+        own = tuple(d for d in decisions if d.scheme_id == scheme.id)
+        if not own:
+            continue
+        awarded = [d for d in own if not d.rejected]
+        summaries.append(
+            SchemeSummary(
+                scheme_id=scheme.id,
+                scheme_name=scheme.name,
+                applicants=len(own),
+                grants_awarded=len(awarded),
+                total_applied=sum((d.amount_applied for d in own), Decimal(0)),
+                total_awarded=sum((d.amount_awarded for d in awarded), Decimal(0)),
+                decisions=own,
+            )
+        )
+    return summaries
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=lambda name: (name or "").endswith(".html.j2"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["kroner"] = format_kroner
+    return env
+
+
+def _render(kind: str, subject: str, intro: str, summaries: list[SchemeSummary], recipients_only: bool) -> Message:
+    env = _environment()
+    values = dict(subject=subject, intro=intro, summaries=summaries, recipients_only=recipients_only)
+    return Message(
+        subject=subject,
+        text=env.get_template(f"{kind}.txt.j2").render(**values),
+        html=env.get_template(f"{kind}.html.j2").render(**values),
+    )
+
+
+def render_award_notice(round_id: str, decisions: list[AwardDecision], schemes: dict[str, GrantScheme]) -> Message:
+    """The `grant-award-ministry-notice`: IMDi's award decisions, per scheme, before any
+    grant letter is sent (instruks 6.1). Only schemes that need the notice are included."""
+    summaries = summarize_by_scheme(decisions, schemes, notice_only=True)
+    if not summaries:
+        raise ValueError(f"runde {round_id} har ingen ordninger som krever orientering til departementet")
+    intro = (
+        "IMDi orienterer med dette departementet om vedtakene om tildeling av tilskudd i "
+        f"runde {round_id}, før tilskuddsmottakerne får tilskuddsbrev (instruks punkt 6.1)."
+    )
+    return _render("ministry_summary", f"Orientering om tildeling av tilskudd – runde {round_id}", intro, summaries, False)
+
+
+def render_recipients_info(round_id: str, recipients: list[AwardDecision], schemes: dict[str, GrantScheme]) -> Message:
+    """The `grant-recipients-ministry-info`: who received grants, once every appeal deadline
+    has passed (vedlegg 1 pkt. 2). Pass the final recipients (lapsed grants left out);
+    rejected decisions are dropped here."""
+    summaries = summarize_by_scheme([d for d in recipients if not d.rejected], schemes)
+    intro = (
+        f"Søknadsbehandlingen i runde {round_id} er ferdig og klagefristene er ute. IMDi informerer "
+        "med dette departementet om hvem som har fått tilskudd under de ulike ordningene "
+        "(vedlegg 1 til instruksen, punkt 2)."
+    )
+    return _render("ministry_summary", f"Tilskuddsmottakere – runde {round_id}", intro, summaries, True)
+
+
+@dataclass(frozen=True)
+class Underspend:
+    scheme_id: str
+    scheme_name: str
+    budget: Decimal
+    awarded: Decimal
+
+    @property
+    def unused(self) -> Decimal:
+        return self.budget - self.awarded
+
+    def describe(self) -> str:
+        return (
+            f"{self.scheme_name}: budsjett {format_kroner(self.budget)}, tildelt {format_kroner(self.awarded)}, "
+            f"ubrukt {format_kroner(self.unused)}. IMDi skal ta opp med departementet hvordan ubrukte "
+            "midler skal disponeres (vedlegg 1 pkt. 2, mindreforbruk)."
+        )
+
+
+def underspending(
+    budgets: dict[str, Decimal], decisions: list[AwardDecision], schemes: dict[str, GrantScheme]
+) -> list[Underspend]:
+    """Schemes whose awards leave part of the budget unused: each raises the mindreforbruk
+    duty. Pass the decisions still standing (lapsed grants left out, so their money counts
+    as unused). A budgeted scheme with no awards at all is wholly unused."""
+    found = []
+    for scheme_id, budget in budgets.items():
+        if scheme_id not in schemes:
+            raise ValueError(f"budsjett for ukjent ordning «{scheme_id}»")
+        awarded = sum((d.amount_awarded for d in decisions if d.scheme_id == scheme_id), Decimal(0))
+        if awarded < budget:
+            found.append(Underspend(scheme_id, schemes[scheme_id].name, Decimal(budget), awarded))
+    return found

@@ -1,0 +1,98 @@
+"""Tables of the grant area: award rounds, their decisions, letters and appeals.
+
+Amounts are kroner as Numeric(14, 2). Dates are Europe/Oslo calendar dates; times UTC.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from pliktvakt.models import utcnow
+
+
+def _kroner() -> Column:
+    return Column(Numeric(14, 2), nullable=False)
+
+
+class GrantRound(SQLModel, table=True):
+    """One round of award decisions, imported from one file (or typed in one by one)."""
+
+    __tablename__ = "grant_round"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+    imported_file: str | None = None
+    file_sha256: str | None = Field(default=None, max_length=64)
+    decided_on: date | None = None  # the round's decisions are final; triggers the 6.1 notice
+    # Set only from delivery receipts: every ministry recipient has the notice (the gate).
+    ministry_notice_sent_at: datetime | None = None
+    recipients_info_sent_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class GrantBudget(SQLModel, table=True):
+    """The funds a round has for one scheme; less awarded than this is underspending."""
+
+    __tablename__ = "grant_budget"
+    __table_args__ = (UniqueConstraint("round_id", "scheme_id", name="uq_grant_budget_scheme"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="grant_round.id", index=True)
+    scheme_id: str = Field(max_length=100)
+    amount: Decimal = Field(sa_column=_kroner())
+
+
+class GrantDecision(SQLModel, table=True):
+    __tablename__ = "grant_decision"
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="grant_round.id", index=True)
+    source_line: int  # line in the import file; 0 when recorded by hand
+    scheme_id: str = Field(max_length=100)
+    year: int
+    applicant: str
+    orgnr: str = Field(max_length=9)
+    applicant_kind: str = Field(max_length=20)  # privat | offentlig
+    amount_applied: Decimal = Field(sa_column=_kroner())
+    amount_awarded: Decimal = Field(sa_column=_kroner())
+    rejection_reason: str | None = None
+    computation: str | None = None
+    decision_kind: str = Field(max_length=20)  # enkeltvedtak | aksept
+    lapsed_at: date | None = None  # aksept: no acceptance by the deadline (vedlegg 1 pkt. 5)
+
+
+class GrantLetter(SQLModel, table=True):
+    __tablename__ = "grant_letter"
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="grant_decision.id", unique=True)
+    reference: str = Field(max_length=100)
+    letter_date: date
+    received_on: date | None = None  # when it reached the recipient; starts the appeal period
+    appeal_due: date | None = None
+    acceptance_due: date | None = None
+    accepted_on: date | None = None
+    data: str  # the letter's data as JSON, as rendered
+
+
+class GrantAppeal(SQLModel, table=True):
+    __tablename__ = "grant_appeal"
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="grant_decision.id", index=True)
+    submitted_on: date
+    in_time: bool
+    closed_on: date | None = None
+    outcome: str | None = None
+
+
+class GrantImportRejection(SQLModel, table=True):
+    """A rejected import file's problems, kept with the rejected row (the file is not imported)."""
+
+    __tablename__ = "grant_import_rejection"
+    id: int | None = Field(default=None, primary_key=True)
+    round_name: str = Field(max_length=100)
+    file: str
+    file_sha256: str = Field(max_length=64, index=True)
+    line: int
+    field: str | None = None
+    message: str
+    raw: str  # the row as JSON
+    created_at: datetime = Field(default_factory=utcnow)

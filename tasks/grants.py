@@ -1,0 +1,49 @@
+"""Database tasks of the grant area: one transaction per round and step."""
+
+from datetime import date, datetime
+
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.db import session_scope
+from pliktvakt.grants import notices, rounds
+from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.tables import GrantRound
+from pliktvakt.settings import Settings
+from tasks.common import engine_for, io_task
+
+
+@io_task(name="load-grant-schemes")
+def load_grant_schemes_task(settings: Settings) -> dict[str, GrantScheme]:
+    return rounds.load_grant_schemes(settings.config_dir)
+
+
+@io_task(name="round-ids")
+def decided_round_ids(url: str) -> list[int]:
+    with session_scope(engine_for(url)) as session:
+        return [r.id for r in rounds.all_rounds(session) if r.decided_on is not None]
+
+
+@io_task(name="prepare-round", retries=2, retry_delay_seconds=5)
+def prepare_round(url: str, catalogue: Catalogue, schemes: dict[str, GrantScheme], round_id: int,
+                  ministry: list[str], today: date) -> notices.Prepared:
+    with session_scope(engine_for(url)) as session:
+        grant_round = session.get(GrantRound, round_id)
+        return notices.prepare(session, catalogue, schemes, grant_round, ministry, today)
+
+
+@io_task(name="record-round", retries=2, retry_delay_seconds=5)
+def record_round(url: str, round_id: int, now: datetime) -> list[str]:
+    with session_scope(engine_for(url)) as session:
+        return notices.record(session, session.get(GrantRound, round_id), now)
+
+
+@io_task(name="read-round-states")
+def read_round_states(url: str, schemes: dict[str, GrantScheme], today: date) -> list[dict]:
+    with session_scope(engine_for(url)) as session:
+        return [rounds.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
+
+
+@io_task(name="add-grant-decision")
+def add_decision_task(url: str, schemes: dict[str, GrantScheme], round_name: str, values: dict[str, str],
+                      actor: str) -> int:
+    with session_scope(engine_for(url)) as session:
+        return rounds.add_decision(session, schemes, round_name, values, actor).id

@@ -1,0 +1,167 @@
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from pliktvakt.grants.awards import (
+    ApplicantKind,
+    AwardImportError,
+    decision_kind_for,
+    parse_amount,
+    read_award_file,
+)
+from pliktvakt.grants.schemes import DecisionKind
+from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
+
+FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
+
+
+def test_valid_csv_gives_validated_records(write_csv, schemes):
+    path = write_csv(
+        HEADER,
+        f"{FRIVILLIG};2025;Frivillig lag;974 760 673;200 000;150000;;50 % av søkte kostnader",
+        f"jobbsjansen;2025;Bergen kommune;{ORGNR_B};100000,50;0;For få deltakere;",
+    )
+    first, second = read_award_file(path, schemes)
+    assert (first.line, first.orgnr, first.amount_applied, first.amount_awarded) == (
+        2, ORGNR_A, Decimal("200000.00"), Decimal("150000.00"))
+    assert not first.rejected and first.computation == "50 % av søkte kostnader"
+    assert second.rejected and second.rejection_reason == "For få deltakere"
+    assert second.amount_applied == Decimal("100000.50")
+
+
+def test_windows_1252_csv_from_norwegian_excel(write_csv, schemes):
+    path = write_csv(HEADER, f"jobbsjansen;2025;Ås kommune;{ORGNR_B};10;10;;Sats × 1", encoding="cp1252")
+    assert read_award_file(path, schemes)[0].applicant == "Ås kommune"
+
+
+def test_invalid_orgnr_names_line_and_field(write_csv, schemes):
+    path = write_csv(
+        HEADER,
+        f"jobbsjansen;2025;Gyldig;{ORGNR_A};10;10;;sats",
+        "jobbsjansen;2025;Feil kontrollsiffer;974760674;10;10;;sats",
+        "jobbsjansen;2025;For kort;97476067;10;10;;sats",
+    )
+    with pytest.raises(AwardImportError) as info:
+        read_award_file(path, schemes)
+    lines = [str(e) for e in info.value.errors]
+    assert lines == [
+        "tildelinger.csv linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet stemmer ikke",
+        "tildelinger.csv linje 4, felt «orgnr»: ugyldig organisasjonsnummer «97476067»: må ha 9 siffer",
+    ]
+    assert str(info.value).startswith("Filen ble avvist, ingen vedtak er lest inn:")
+    # The rejected row is kept with its reason.
+    assert info.value.errors[0].raw["søker"] == "Feil kontrollsiffer"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # Rejected without a reason (vedlegg 1 pkt. 3).
+        (f"jobbsjansen;2025;X;{ORGNR_A};10;0;;", "linje 2, felt «avslagsgrunn»: avslag (tildelt beløp 0) må ha en begrunnelse"),
+        # Awarded without saying how the amount was computed.
+        (f"jobbsjansen;2025;X;{ORGNR_A};10;5;;", "linje 2, felt «beregning»: innvilget tilskudd må si hvordan"),
+        (f"jobbsjansen;2025;X;{ORGNR_A};10;50;;sats", "linje 2, felt «tildelt_beløp»: tildelt beløp er større enn søkt beløp"),
+        (f"jobbsjansen;2025;X;{ORGNR_A};ti kroner;5;;sats", "linje 2, felt «søkt_beløp»: «ti kroner» er ikke et beløp"),
+        (f"jobbsjansen;2025;X;{ORGNR_A};1.000,50;5;;sats", "linje 2, felt «søkt_beløp»: «1.000,50» er tvetydig"),
+        (f"jobbsjansen;25;X;{ORGNR_A};10;5;;sats", "linje 2, felt «år»: «25» er ikke et gyldig år"),
+        (f"jobbsjansen;2025;;{ORGNR_A};10;5;;sats", "linje 2, felt «søker»: mangler verdi"),
+        (f"ukjent-ordning;2025;X;{ORGNR_A};10;5;;sats", "linje 2, felt «ordning»: ukjent ordning «ukjent-ordning»"),
+        (f"integreringstilskudd;2025;X;{ORGNR_A};10;5;;sats", "felt «ordning»: ordningen «integreringstilskudd» er ikke søknadsbasert"),
+        (f"jobbsjansen;2025;X;{ORGNR_A};10;5;;sats;ekstra", "linje 2: linjen har 9 felt, overskriften 8"),
+    ],
+)
+def test_bad_row_rejects_the_whole_file(write_csv, schemes, row, expected):
+    good = f"jobbsjansen;2025;Gyldig;{ORGNR_B};10;10;;sats"
+    path = write_csv(HEADER, good, row)
+    with pytest.raises(AwardImportError) as info:
+        read_award_file(path, schemes)
+    message = str(info.value)
+    assert expected.replace("linje 2", "linje 3") in message
+    assert "Gyldig" not in message  # the good row is not reported, but neither is it imported
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (HEADER.replace(";beregning", ""), "linje 1, felt «beregning»: kolonnen mangler i overskriften"),
+        (HEADER.replace("avslagsgrunn", "avslagsgrun"), "linje 1, felt «avslagsgrun»: ukjent kolonne"),
+        (HEADER.replace(";", ","), "linje 1: filen må være semikolonseparert"),
+    ],
+)
+def test_malformed_header_rejected(write_csv, schemes, header, expected):
+    with pytest.raises(AwardImportError, match=expected):
+        read_award_file(write_csv(header, f"jobbsjansen;2025;X;{ORGNR_A};10;5;;sats"), schemes)
+
+
+def test_empty_file_and_header_only_rejected(write_csv, schemes, tmp_path):
+    empty = tmp_path / "tom.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(AwardImportError, match="tom.csv: filen er tom"):
+        read_award_file(empty, schemes)
+    with pytest.raises(AwardImportError, match="filen har ingen vedtak"):
+        read_award_file(write_csv(HEADER, ""), schemes)
+
+
+def test_line_numbers_count_blank_and_multiline_records(write_csv, schemes):
+    path = write_csv(
+        HEADER,
+        "",
+        f'jobbsjansen;2025;X;{ORGNR_A};10;5;;"sats\nover to linjer"',
+        "jobbsjansen;2025;X;123;10;5;;sats",
+    )
+    with pytest.raises(AwardImportError) as info:
+        read_award_file(path, schemes)
+    # Line 1 header, 2 blank, 3-4 one record, 5 the bad orgnr.
+    assert [(e.line, e.field) for e in info.value.errors] == [(5, "orgnr")]
+
+
+def test_xlsx_import_and_row_numbers(tmp_path, schemes):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    sheet.append([FRIVILLIG, 2025, "Lag", int(ORGNR_A), 200000, 150000.0, None, "sats"])
+    sheet.append(["kompetansekartlegging-mottaksbeboere", 2025, "Kommune", int(ORGNR_C), 5000, 5000, None, "sats"])
+    path = tmp_path / "runde.xlsx"
+    book.save(path)
+    first, second = read_award_file(path, schemes)
+    assert first.orgnr == ORGNR_A and first.amount_awarded == Decimal("150000.00")
+    assert second.applicant_kind is ApplicantKind.PRIVATE  # no søkertype column value -> privat
+
+    sheet.append([FRIVILLIG, 2025, "Lag", "123456789", 1, 1, None, "sats"])
+    book.save(path)
+    with pytest.raises(AwardImportError, match="runde.xlsx linje 4, felt «orgnr»"):
+        read_award_file(path, schemes)
+
+
+def test_not_an_excel_file(tmp_path, schemes):
+    path = tmp_path / "falsk.xlsx"
+    path.write_text("ordning;år", encoding="utf-8")
+    with pytest.raises(AwardImportError, match="falsk.xlsx: kan ikke lese filen som Excel"):
+        read_award_file(path, schemes)
+
+
+def test_public_applicant_is_never_enkeltvedtak(write_csv, schemes):
+    # Vedlegg 1 pkt. 2: decisions to municipalities are not enkeltvedtak (forvaltningsloven § 2).
+    path = write_csv(
+        HEADER + ";søkertype",
+        f"{FRIVILLIG};2025;Lag;{ORGNR_A};10;10;;sats;privat",
+        f"{FRIVILLIG};2025;Oslo kommune;{ORGNR_B};10;10;;sats;offentlig",
+        f"jobbsjansen;2025;Lag;{ORGNR_A};10;10;;sats;privat",
+    )
+    kinds = [decision_kind_for(schemes[d.scheme_id], d) for d in read_award_file(path, schemes)]
+    assert kinds == [DecisionKind.ENKELTVEDTAK, DecisionKind.AKSEPT, DecisionKind.AKSEPT]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("150000", "150000"), ("150 000", "150000"), ("150\u00a0000 kr", "150000"), ("99,5", "99.50"), ("0", "0")],
+)
+def test_parse_amount(text, amount):
+    assert parse_amount(text) == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["-5", "1,234", "NaN", "1e3x"])
+def test_parse_amount_rejects(text):
+    with pytest.raises(ValueError):
+        parse_amount(text)
