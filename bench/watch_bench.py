@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pliktvakt.catalogue import load_catalogue  # noqa: E402
 from pliktvakt.db import make_engine, migrate, session_scope  # noqa: E402
-from pliktvakt.models import ObligationRecord, Occurrence  # noqa: E402
+from pliktvakt.models import Occurrence  # noqa: E402
 from pliktvakt.occurrences import sync_obligations  # noqa: E402
 from tasks.delivery import deliver_pending  # noqa: E402
 from tasks.watch import queue_alerts_now  # noqa: E402

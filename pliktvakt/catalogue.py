@@ -14,7 +14,6 @@ from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from pliktvakt.legal_calendar import (
-    OSLO,
     DurationError,
     add_business_days,
     add_calendar,

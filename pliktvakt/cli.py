@@ -1,13 +1,11 @@
 """The `pliktvakt` command: the face of the system for officers and operations staff."""
 
-import json
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
@@ -23,6 +21,7 @@ from pliktvakt.publications.register import PublicationError
 from pliktvakt.redact import redact_db_url
 from pliktvakt.rendering import status_row
 from pliktvakt.settings import get_settings
+from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
 
 app = typer.Typer(help="Pliktvakt: IMDis plikter etter instruksen fra AID.", no_args_is_help=True)
 obligations_app = typer.Typer(help="Pliktene i katalogen.", no_args_is_help=True)
@@ -35,11 +34,7 @@ app.add_typer(absence_app, name="absence")
 app.add_typer(publications_app, name="publication")
 app.add_typer(cli_grants.app, name="grants")
 
-out = Console()
-err = Console(stderr=True)
 
-AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Tidspunkt (ISO-dato eller -tid) i stedet for nå.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.")]
 
 
 class UserError(Exception):
@@ -67,11 +62,6 @@ def _engine():
     return make_engine(get_settings().database_url)
 
 
-def _print_json(data) -> None:
-    # Plain stdout: rich would wrap long lines and break the JSON.
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
-
-
 @app.command()
 def init(as_of: AsOf = None) -> None:
     """Migrer databasen og last inn katalogen."""
@@ -93,7 +83,7 @@ def obligations_list(as_json: AsJson = False) -> None:
               "kind": o.kind, "role": o.role, "flow": o.flow,
               "deadline": o.deadline.model_dump(exclude_none=True)} for o in catalogue.obligations.values()]
     if as_json:
-        return _print_json(items)
+        return print_json(items)
     table = Table("Id", "Plikt", "Pkt.", "Type", "Rolle", "Flyt")
     for item in items:
         table.add_row(item["id"], item["title"], item["section"], item["kind"], item["role"], item["flow"] or "")
@@ -109,7 +99,7 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
         rows = session.exec(select(Occurrence).where(Occurrence.status != "withdrawn").order_by(Occurrence.due))
         listed = [status_row(row, catalogue, today) for row in rows if _in_window(row, today, days)]
     if as_json:
-        return _print_json(listed)
+        return print_json(listed)
     table = Table("Id", "Plikt", "Hjemmel", "Frist", "Status", "Ansvarlig", title=f"Status per {today:%d.%m.%Y}")
     colours = {"overdue": "red", "due": "yellow", "done": "green"}
     for row in listed:
@@ -135,7 +125,7 @@ def trigger(obligation_id: str,
     with session_scope(_engine()) as session:
         occurrence, created = occurrences.trigger(session, _catalogue(), obligation_id, day, ref)
     if as_json:
-        return _print_json({"id": occurrence.id, "obligation": obligation_id, "due": occurrence.due, "created": created})
+        return print_json({"id": occurrence.id, "obligation": obligation_id, "due": occurrence.due, "created": created})
     verb = "Opprettet" if created else "Finnes allerede:"
     out.print(f"{verb} forekomst {occurrence.id} av {obligation_id}, frist {occurrence.due:%d.%m.%Y}.")
 
@@ -179,7 +169,7 @@ def deadline(start: Annotated[str, typer.Option("--from", help="Startdato (ÅÅ�
     """Regn ut en lovbestemt frist (domstolloven §§ 148–149)."""
     result = statutory_deadline(_parse_date(start, "--from"), add, business_days)
     if as_json:
-        return _print_json({"from": result.start, "add": add, "deadline": result.due, "rule": result.rule})
+        return print_json({"from": result.start, "add": add, "deadline": result.due, "rule": result.rule})
     print(result.due.isoformat())
     err.print(result.rule)
 
@@ -208,7 +198,7 @@ def outbox_list(as_json: AsJson = False,
               "status": m.status, "attempts": m.attempts, "last_error": m.last_error, "receipt": m.receipt,
               "created_at": m.created_at, "sent_at": m.sent_at} for m in rows]
     if as_json:
-        return _print_json(items)
+        return print_json(items)
     table = Table("Id", "Kanal", "Mottaker", "Emne", "Status", "Forsøk", "Feil/kvittering")
     for item in items:
         table.add_row(str(item["id"]), item["channel"], item["recipient"], item["subject"], item["status"],
@@ -224,7 +214,7 @@ def audit_verify(as_json: AsJson = False) -> None:
     with session_scope(_engine()) as session:
         problems = audit.verify(session)
     if as_json:
-        _print_json([{"seq": p.seq, "problem": p.problem} for p in problems])
+        print_json([{"seq": p.seq, "problem": p.problem} for p in problems])
     elif not problems:
         out.print("[green]Revisjonsloggen er hel: ingen rader er endret eller slettet.[/green]")
     for problem in problems if not as_json else []:
@@ -262,7 +252,7 @@ def absence_list(as_json: AsJson = False) -> None:
         rows = [{"id": a.id, "officer": a.officer_id, "from": a.start, "to": a.end, "reason": a.reason}
                 for a in session.exec(select(OfficerAbsence).order_by(OfficerAbsence.start))]
     if as_json:
-        return _print_json(rows)
+        return print_json(rows)
     table = Table("Id", "Saksbehandler", "Fra", "Til", "Grunn")
     for row in rows:
         table.add_row(str(row["id"]), row["officer"], str(row["from"]), str(row["to"]), row["reason"] or "")

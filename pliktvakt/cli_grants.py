@@ -1,15 +1,12 @@
 """`pliktvakt grants …`: award rounds, the 6.1 gate before grant letters, appeals and acceptance."""
 
 import getpass
-import json
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from pliktvakt import clock
@@ -19,14 +16,11 @@ from pliktvakt.grants import rounds
 from pliktvakt.grants.awards import AwardImportError
 from pliktvakt.grants.formatting import format_kroner
 from pliktvakt.settings import get_settings
+from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
 
 app = typer.Typer(help="Tilskuddsrunder: vedtak, orientering av departementet, tilskuddsbrev og frister.",
                   no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 
-AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Tidspunkt (ISO-dato eller -tid) i stedet for nå.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.")]
 By = Annotated[Optional[str], typer.Option("--by", help="Hvem som registrerer (standard: brukernavnet).")]
 On = Annotated[str, typer.Option("--on", help="Dato (ÅÅÅÅ-MM-DD).")]
 
@@ -50,10 +44,6 @@ def _date(value: str, option: str) -> date:
         raise rounds.GrantsError(f"{option}: '{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
 
 
-def _print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
-
-
 @app.command("import")
 def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller XLSX med vedtakene.")],
                 round_name: Annotated[str, typer.Option("--round", help="Navn på runden, f.eks. 2025-1.")],
@@ -73,12 +63,12 @@ def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller
         with session_scope(engine) as session:
             rounds.record_rejection(session, round_name, file, exc, _actor(by))
         if as_json:
-            _print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
+            print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
                                                        for e in exc.errors]})
         err.print(f"[red]Feil:[/red] {exc}")
         raise typer.Exit(2)
     if as_json:
-        return _print_json({"imported": True, "round": round_name, "decisions": count})
+        return print_json({"imported": True, "round": round_name, "decisions": count})
     out.print(f"Runde {round_name}: {count} vedtak lest inn fra {file.name}. "
               f"Neste steg: `pliktvakt grants decide {round_name}`.")
 
@@ -163,7 +153,7 @@ def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
             for state, grant_round in zip(states, rounds.all_rounds(session)):
                 state["decision_list"] = [_decision_json(session, d) for d in rounds.decisions_of(session, grant_round)]
     if as_json:
-        return _print_json(states)
+        return print_json(states)
     table = Table("Runde", "Vedtak", "Vedtatt", "Orientert", "Brev", "Åpne klager", "Siste frist", "Mottakerliste")
     for s in states:
         table.add_row(s["round"], str(s["decisions"]), str(s["decided_on"] or "nei"),
@@ -195,7 +185,7 @@ def payments(round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_jso
     items = [{"decision": r.id, "applicant": r.applicant, "orgnr": r.orgnr, "scheme": r.scheme_id,
               "amount": str(r.amount_awarded)} for r in rows]
     if as_json:
-        return _print_json(items)
+        return print_json(items)
     table = Table("Vedtak", "Mottaker", "Org.nr.", "Ordning", "Beløp", title=f"Utbetalinger, runde {round_name}")
     for item in items:
         table.add_row(str(item["decision"]), item["applicant"], item["orgnr"], item["scheme"],

@@ -1,12 +1,9 @@
 """`pliktvakt publication ...`: the publications register (instruks pkt. 6.1 and 4.3)."""
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from pliktvakt import clock
@@ -16,19 +13,12 @@ from pliktvakt.publications import register
 from pliktvakt.publications.csv_import import PublicationImportError
 from pliktvakt.publications.models import PublicationKind
 from pliktvakt.settings import get_settings
+from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
 
 app = typer.Typer(help="Publikasjoner: varsel til departementet minst 14 dager før (pkt. 6.1) og Kudos (pkt. 4.3).",
                   no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 
-AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Tidspunkt (ISO-dato eller -tid) i stedet for nå.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.")]
 By = Annotated[str, typer.Option("--by", help="Hvem som gjør endringen (e-post).")]
-
-
-def _print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
 
 
 def _context():
@@ -50,7 +40,7 @@ def add(title: Annotated[str, typer.Option("--title", help="Tittel.")],
         publication = register.add(session, catalogue, data, "cli", "cli")
         result = register.as_dict(publication, clock.resolve(as_of).date())
     if as_json:
-        return _print_json(result)
+        return print_json(result)
     out.print(f"Publikasjon {result['id']} registrert: «{result['title']}», planlagt {result['publish_on']}.")
     out.print(result["gate"])
 
@@ -63,7 +53,7 @@ def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
     with session_scope(engine) as session:
         items = [register.as_dict(p, today) for p in register.all_publications(session)]
     if as_json:
-        return _print_json(items)
+        return print_json(items)
     table = Table("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varslet", "Tillatt", "Tidligst")
     for item in items:
         table.add_row(str(item["id"]), item["title"], item["kind"], item["publish_on"], item["owner"],
@@ -80,7 +70,7 @@ def check(publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: A
     with session_scope(engine) as session:
         item = register.as_dict(register.get(session, publication_id), clock.resolve(as_of).date())
     if as_json:
-        _print_json({k: item[k] for k in ("id", "title", "publish_on", "notice_sent_on",
+        print_json({k: item[k] for k in ("id", "title", "publish_on", "notice_sent_on",
                                           "may_publish_on_planned_date", "planned_date_reachable",
                                           "earliest_date", "gate")})
     elif item["may_publish_on_planned_date"]:
@@ -96,7 +86,7 @@ def check(publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: A
 
 def _report_change(publication_id: int, change_no: int | None, as_json: bool) -> None:
     if as_json:
-        return _print_json({"id": publication_id, "change_no": change_no})
+        return print_json({"id": publication_id, "change_no": change_no})
     if change_no is None:
         out.print(f"Ingen endring av publikasjon {publication_id}.")
     else:
@@ -141,12 +131,12 @@ def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: 
         with session_scope(engine) as session:
             import_id = register.record_rejections(session, exc)
         if as_json:
-            _print_json({"imported": 0, "import_id": import_id, "file": exc.file,
+            print_json({"imported": 0, "import_id": import_id, "file": exc.file,
                          "rejected": [{"line": r.line, "field": r.field, "reason": r.reason, "raw": r.raw}
                                       for r in exc.rejected]})
         err.print(f"[red]Feil:[/red] {exc}")
         err.print(f"De avviste radene er lagret med årsak (import {import_id}, tabellen publication_import_rejection).")
         raise typer.Exit(2)
     if as_json:
-        return _print_json({"imported": len(ids), "ids": ids})
+        return print_json({"imported": len(ids), "ids": ids})
     out.print(f"Importerte {len(ids)} publikasjon(er) fra {file}: id {', '.join(map(str, ids)) or '-'}.")

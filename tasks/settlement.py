@@ -22,7 +22,6 @@ from pliktvakt.settlement import (
     ConfigError,
     SettlementFileError,
     SettlementSourceError,
-    LoadResult,
     Municipality,
     PublishBlocked,
     QualityFailure,

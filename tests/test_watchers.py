@@ -4,7 +4,6 @@ whose run failed, are reported; the automations and the ops alert reach operatio
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import pytest
 from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.states import Completed, Failed, Scheduled
@@ -51,7 +50,7 @@ def test_check_deployments_reads_prefect(prefect_server):
     now = datetime.now(timezone.utc)
     healthy = watched_duty.to_deployment(name="healthy", tags=["pliktvakt"], cron="*/5 * * * *").apply()
     broken = watched_duty.to_deployment(name="broken", tags=["pliktvakt"], cron="*/5 * * * *").apply()
-    ignored = watched_duty.to_deployment(name="not-ours", tags=["other"], cron="*/5 * * * *").apply()
+    watched_duty.to_deployment(name="not-ours", tags=["other"], cron="*/5 * * * *").apply()
     fire = previous_fire([("*/5 * * * *", "UTC")], now)
     with get_client(sync_client=True) as client:
         for deployment_id, state in [(healthy, Completed()), (broken, Failed())]:
