@@ -22,26 +22,42 @@ def free_port() -> int:
 
 
 class _Recorder:
-    def __init__(self):
+    """Keeps every mail, parsed, with its envelope recipients in ``X-Envelope-To``.
+
+    Recipients in ``refuse`` are answered 550 at RCPT.
+    """
+
+    def __init__(self, refuse: set[str]):
         self.messages: list[Message] = []
         self.envelopes: list = []
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
         return "250 Message accepted for delivery"
 
 
 class SmtpServer:
     """aiosmtpd on a free (or given) port. ``url`` is the PLIKTVAKT_EMAIL_URL that reaches it.
 
-    With ``password``, the server requires AUTH LOGIN/PLAIN as user ``pliktvakt``.
+    With ``password``, the server requires AUTH LOGIN/PLAIN as user ``pliktvakt``. Addresses
+    added to ``refuse`` are refused at RCPT with 550.
     """
 
     def __init__(self, port: int | None = None, password: str | None = None):
         self.port = port or free_port()
         self.password = password
-        self.recorder = _Recorder()
+        self.refuse: set[str] = set()
+        self.recorder = _Recorder(self.refuse)
         extra = {}
         if password:
             extra = dict(authenticator=self._authenticate, auth_required=True, auth_require_tls=False)
@@ -69,8 +85,12 @@ class SmtpServer:
     def messages(self) -> list[Message]:
         return self.recorder.messages
 
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if address in m["To"]]
+    def to(self, address: str, subject_start: str = "") -> list[Message]:
+        """Mails with ``address`` in their To header (and a subject starting with ``subject_start``)."""
+        return [m for m in self.messages if address in m["To"] and str(m["Subject"]).startswith(subject_start)]
+
+    def subjects(self, address: str) -> list[str]:
+        return [str(m["Subject"]) for m in self.to(address)]
 
 
 @dataclass

@@ -149,7 +149,7 @@ def test_recipients_list_waits_for_the_last_appeal_deadline(prefect_server, gran
 
 
 def test_undelivered_notice_fails_the_run_after_doing_the_rest(prefect_server, grants_env, smtp, write_csv):
-    smtp.recorder.refuse.add(MINISTRY[1])
+    smtp.refuse.add(MINISTRY[1])
     engine = make_engine(grants_env.database_url)
     schemes = rounds.load_grant_schemes(grants_env.config_dir)
     from pliktvakt.catalogue import load_catalogue

@@ -22,54 +22,20 @@ def load_result():
 # --- For the flow tests: a real SMTP server and a small hand-made world -------------------
 
 import shutil  # noqa: E402
-import socket  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from email import message_from_bytes, policy  # noqa: E402
-from email.message import EmailMessage  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
-
-from aiosmtpd.controller import Controller  # noqa: E402
 
 from pliktvakt.settings import get_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-@dataclass
-class Inbox:
-    """What the SMTP server received, as parsed MIME messages."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    url: str = ""
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        message["X-Test-Rcpt"] = ",".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in m["X-Test-Rcpt"]]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def smtp(monkeypatch):
-    """A real SMTP server on 127.0.0.1; PLIKTVAKT_EMAIL_URL points at it."""
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.url = f"mailto://127.0.0.1:{port}?from=pliktvakt@imdi.example"
-    monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", inbox.url)
+def smtp(smtp_server, monkeypatch):
+    """The shared SMTP server (tests/servers.py); PLIKTVAKT_EMAIL_URL points at it."""
+    monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", smtp_server.url)
     get_settings.cache_clear()
-    yield inbox
-    controller.stop()
+    return smtp_server
 
 
 MUNICIPALITY_CSV = """\

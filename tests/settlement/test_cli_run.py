@@ -22,7 +22,7 @@ def test_cli_run_sends_the_report_once(prefect_server, world, smtp, tmp_path):
     first = _cli(tmp_path, "run", "settlement-analysis", "--as-of", "2025-03-03")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Flyten settlement-analysis fullført" in first.stdout
-    assert sorted(m["X-Test-Rcpt"] for m in smtp.messages) == sorted(RECIPIENTS)
+    assert sorted(m["X-Envelope-To"] for m in smtp.messages) == sorted(RECIPIENTS)
     attachment = next(smtp.messages[0].iter_attachments())
     assert attachment.get_filename() == "bosetting-analyse-2025-02-2025-03-03.html"
     second = _cli(tmp_path, "run", "settlement-analysis", "--as-of", "2025-03-03T15:00")

@@ -106,7 +106,7 @@ def test_report_reaches_smtp_with_its_html_attachment_once(prefect_server, world
     world.write(scenario(ON_TRACK_FEB))
     result = _run("2025-03-03")
     assert result["report_queued"] == 2 and result["completed"] == ["2025-03-01"]
-    assert sorted(m["X-Test-Rcpt"] for m in smtp.messages) == sorted(RECIPIENTS)
+    assert sorted(m["X-Envelope-To"] for m in smtp.messages) == sorted(RECIPIENTS)
     mail = smtp.to(RECIPIENTS[0])[0]
     assert mail["Subject"] == "Månedlig analyse av bosettingsarbeidet – februar 2025"
     attachments = list(mail.iter_attachments())
