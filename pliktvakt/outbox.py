@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -67,28 +67,52 @@ def enqueue_many(session: Session, rows: list[dict]) -> int:
     """
     if not rows:
         return 0
-    keys = [row["key"] for row in rows]
-    before = _count_keys(session, keys)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     now = utcnow()
     values = [{"html": None, "attachments": None, "occurrence_id": None, "step": None, "status": "pending",
                **row, "attempts": 0, "created_at": now} for row in rows]
-    # Core, not the ORM bulk path: this runs for tens of thousands of rows after downtime.
-    statement = dialect.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
-    session.connection().execute(statement, values)
-    written = _count_keys(session, keys) - before
+    # Straight to the driver: a watch run after downtime can queue 100,000 messages, and
+    # SQLAlchemy's per-row parameter handling alone would take seconds.
+    if session.get_bind().dialect.name == "postgresql":
+        written = _insert_many_postgresql(session, values)
+    else:
+        written = _insert_many_sqlite(session, values)
     if written:
         audit.append(session, "pliktvakt", "messages.queued", f"{written} meldinger",
-                     {"written": written, "first_key": keys[0], "last_key": keys[-1]})
+                     {"written": written, "first_key": rows[0]["key"], "last_key": rows[-1]["key"]})
     return written
 
 
-def _count_keys(session: Session, keys: list[str]) -> int:
-    count = 0
-    for start in range(0, len(keys), 5000):  # stay under SQLite's bound-parameter limit
-        chunk = keys[start:start + 5000]
-        count += session.exec(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.key.in_(chunk))).one()
-    return count
+_COLUMNS = ("key", "channel", "recipient", "subject", "body", "html", "attachments", "occurrence_id", "step",
+            "status", "attempts", "created_at")
+
+
+def _insert_many_postgresql(session: Session, values: list[dict]) -> int:
+    """COPY into a temporary table, then one INSERT that skips existing keys."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    columns = ", ".join(_COLUMNS)
+    cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS outbox_incoming "
+                   "(LIKE outbox_message INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+    with cursor.copy(f"COPY outbox_incoming ({columns}) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row(tuple(row[column] for column in _COLUMNS))
+    cursor.execute(f"INSERT INTO outbox_message ({columns}) SELECT {columns} FROM outbox_incoming "
+                   "ON CONFLICT (key) DO NOTHING")
+    written = cursor.rowcount
+    cursor.execute("DELETE FROM outbox_incoming")
+    return written
+
+
+def _insert_many_sqlite(session: Session, values: list[dict]) -> int:
+    """One executemany on the driver; sqlite3 sums the rows inserted, skipped keys not counted."""
+    connection = session.connection()
+    stored_time = OutboxMessage.__table__.c.created_at.type.bind_processor(connection.dialect)
+    placeholders = ", ".join("?" for _ in _COLUMNS)
+    cursor = connection.connection.driver_connection.cursor()
+    cursor.executemany(
+        f"INSERT INTO outbox_message ({', '.join(_COLUMNS)}) VALUES ({placeholders}) ON CONFLICT (key) DO NOTHING",
+        [tuple(stored_time(row[c]) if c == "created_at" else row[c] for c in _COLUMNS) for row in values],
+    )
+    return cursor.rowcount
 
 
 def deliverable(session: Session, now: datetime, channels: tuple[str, ...] = CHANNELS) -> list[OutboxMessage]:

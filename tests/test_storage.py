@@ -144,3 +144,16 @@ def test_outbox_key_is_written_once(db_url):
     with session_scope(engine) as session:
         # A second run that read the row as pending at the same time cannot claim it too.
         assert not outbox.claim(session, second_view, datetime.now(timezone.utc))
+
+
+def test_outbox_batch_counts_only_new_keys(db_url):
+    engine = make_engine(db_url)
+    row = {"channel": "email", "recipient": "kari@imdi.example", "subject": "Emne", "body": "Tekst", "step": "due-day"}
+    with session_scope(engine) as session:
+        assert outbox.enqueue_many(session, [{**row, "key": f"batch:{n}"} for n in range(3)]) == 3
+    with session_scope(engine) as session:
+        assert outbox.enqueue_many(session, [{**row, "key": f"batch:{n}"} for n in range(4)]) == 1
+    with session_scope(engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.key)).all()
+        assert [r.key for r in rows] == ["batch:0", "batch:1", "batch:2", "batch:3"]
+        assert all(r.status == "pending" and r.created_at.tzinfo is not None for r in rows)
