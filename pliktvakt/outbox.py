@@ -168,6 +168,19 @@ def record_failed(session: Session, message_id: int, error: str) -> None:
     audit.append(session, "pliktvakt", "message.failed", message.key, {"channel": message.channel, "error": error})
 
 
+def delivered(session: Session, prefix: str | None = None, keys: list[str] | None = None) -> list[OutboxMessage] | None:
+    """The messages under ``prefix``, or with exactly ``keys``, oldest first, if there are
+    some and every one was delivered with a receipt; otherwise None. Flows use this to
+    complete an occurrence with the receipts as evidence, or to open a gate."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    query = query.where(OutboxMessage.key.startswith(prefix)) if prefix is not None else query.where(
+        OutboxMessage.key.in_(keys or []))
+    rows = list(session.exec(query))
+    if not rows or (keys is not None and len(rows) != len(set(keys))):
+        return None
+    return rows if all(m.status == "sent" and m.receipt for m in rows) else None
+
+
 def undelivered(session: Session) -> list[OutboxMessage]:
     query = select(OutboxMessage).where(OutboxMessage.status.not_in(["sent", "digested"])).order_by(OutboxMessage.id)
     return list(session.exec(query))

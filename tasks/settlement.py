@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from pliktvakt import audit, occurrences, outbox
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.models import Occurrence, OutboxMessage
+from pliktvakt.models import Occurrence
 from pliktvakt.settings import Settings
 from pliktvakt.settlement import (
     AnalysisResult,
@@ -207,8 +207,8 @@ def complete_report(url: str, plan: ReportPlan, as_of: datetime) -> list[str]:
     if not plan.keys:
         return []
     with session_scope(engine_for(url)) as session:
-        sent = list(session.exec(select(OutboxMessage).where(OutboxMessage.key.in_(plan.keys))))
-        if len(sent) != len(plan.keys) or any(m.status != "sent" for m in sent):
+        sent = outbox.delivered(session, keys=plan.keys)
+        if sent is None:
             return []
         receipts = "; ".join(f"{m.recipient}: {m.receipt}" for m in sorted(sent, key=lambda m: m.recipient))
         attachment = outbox.decode_attachments(sent[0].attachments)[0].filename

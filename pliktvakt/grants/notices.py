@@ -18,7 +18,7 @@ from pliktvakt.grants.formatting import format_date, format_kroner
 from pliktvakt.grants.rounds import (
     NOTICE_OBLIGATION, RECIPIENTS_OBLIGATION, ROLE, UNDERSPENDING_OBLIGATION, as_award, budgets_of, case_of,
     decisions_of, lapse_due, needs_notice, notice_key_prefix, notice_recorded, occurrence_for, recipients_key_prefix,
-    round_ref, sent_receipts,
+    round_ref,
 )
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.summary import render_award_notice, render_recipients_info, underspending
@@ -124,11 +124,11 @@ def _raise_underspending(session: Session, catalogue: Catalogue, schemes: dict[s
 def record(session: Session, grant_round: GrantRound, now: datetime) -> list[str]:
     """Record what has been delivered; the steps recorded in this call."""
     recorded = []
-    if grant_round.ministry_notice_sent_at is None and (receipts := sent_receipts(session, notice_key_prefix(grant_round))):
+    if grant_round.ministry_notice_sent_at is None and (receipts := outbox.delivered(session, notice_key_prefix(grant_round))):
         grant_round.ministry_notice_sent_at = now
         _complete(session, NOTICE_OBLIGATION, grant_round, receipts, now)
         recorded.append("ministry-notice")
-    if grant_round.recipients_info_sent_at is None and (receipts := sent_receipts(session, recipients_key_prefix(grant_round))):
+    if grant_round.recipients_info_sent_at is None and (receipts := outbox.delivered(session, recipients_key_prefix(grant_round))):
         grant_round.recipients_info_sent_at = now
         _complete(session, RECIPIENTS_OBLIGATION, grant_round, receipts, now)
         recorded.append("recipients-info")

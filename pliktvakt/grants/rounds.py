@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, occurrences
+from pliktvakt import audit, occurrences, outbox
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.awards import (
     HEADERS, ApplicantKind, AwardDecision, AwardImportError, decision_kind_for, parse_amount, read_award_file,
@@ -26,7 +26,7 @@ from pliktvakt.grants.schemes import DecisionKind, GrantScheme, SchemeConfigErro
 from pliktvakt.grants.tables import (
     GrantAppeal, GrantBudget, GrantDecision, GrantImportRejection, GrantLetter, GrantRound,
 )
-from pliktvakt.models import Occurrence, OutboxMessage
+from pliktvakt.models import Occurrence
 
 NOTICE_OBLIGATION = "grant-award-ministry-notice"
 RECIPIENTS_OBLIGATION = "grant-recipients-ministry-info"
@@ -230,16 +230,8 @@ def decide_round(session: Session, catalogue: Catalogue, schemes: dict[str, Gran
     return grant_round, occurrence
 
 
-def sent_receipts(session: Session, prefix: str) -> list[OutboxMessage] | None:
-    """The messages under ``prefix`` if there are some and every one has a delivery receipt."""
-    rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith(prefix))))
-    if rows and all(m.status == "sent" and m.receipt for m in rows):
-        return rows
-    return None
-
-
 def notice_recorded(session: Session, grant_round: GrantRound) -> bool:
-    return grant_round.ministry_notice_sent_at is not None and sent_receipts(
+    return grant_round.ministry_notice_sent_at is not None and outbox.delivered(
         session, notice_key_prefix(grant_round)) is not None
 
 

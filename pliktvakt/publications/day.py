@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit, occurrences, outbox
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import Occurrence, OutboxMessage, utcnow
+from pliktvakt.models import Occurrence, utcnow
 from pliktvakt.publications import texts
 from pliktvakt.publications.decisions import (
     Action, AlertOwner, AlertReason, CompleteKudos, MarkLate, RemindKudos, SendMinistryUpdate, SendNotice,
@@ -153,10 +153,8 @@ def record_notice_receipts(session: Session, now: datetime) -> list[int]:
         occurrence = session.get(Occurrence, publication.notice_occurrence_id)
         if occurrence is None or occurrence.status != "open":
             continue
-        prefix = f"publication:{publication.id}:notice:1:"
-        sent = list(session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith(prefix))
-                                 .order_by(OutboxMessage.id)))
-        if not sent or any(m.status != "sent" for m in sent):
+        sent = outbox.delivered(session, prefix=f"publication:{publication.id}:notice:1:")
+        if sent is None:
             continue
         evidence = "Varsel til departementet levert: " + "; ".join(f"{m.recipient}: {m.receipt}" for m in sent)
         occurrences.complete(session, occurrence.id, ACTOR, evidence, now)
