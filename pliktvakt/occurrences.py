@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from pliktvakt import audit
@@ -210,6 +209,3 @@ def state(occurrence: Occurrence, today: date) -> str:
         return "overdue"
     return "due" if today == occurrence.due else "open"
 
-
-def open_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Occurrence).where(Occurrence.status == "open")).one()

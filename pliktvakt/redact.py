@@ -3,23 +3,11 @@
 import re
 from collections.abc import Iterable
 
-import apprise
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<cred>[^@/\s]+)@", re.IGNORECASE)
-
-
-def redact_url(url: str | SecretStr | None) -> str:
-    """An apprise URL as it may be printed: passwords and signatures masked."""
-    if url is None:
-        return "(ikke satt)"
-    raw = url.get_secret_value() if isinstance(url, SecretStr) else url
-    plugin = apprise.Apprise.instantiate(raw)
-    if plugin is not None:
-        return plugin.url(privacy=True)
-    return _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", raw.split("?")[0])
 
 
 def redact_db_url(url: str) -> str:
