@@ -7,7 +7,9 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
+from pliktvakt.grants.rounds import DUTY
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -15,7 +17,7 @@ from tasks.grants import decided_round_ids, load_grant_schemes_task, prepare_rou
 
 
 @flow(name="grant-award-notice", log_prints=False)
-def grant_award_notice(as_of: datetime | None = None) -> dict:
+def grant_award_notice(as_of: datetime | None = None):
     """Send what each decided round needs now, deliver, record the receipts; fail if undelivered."""
     logger = get_run_logger()
     settings = get_settings()
@@ -34,19 +36,16 @@ def grant_award_notice(as_of: datetime | None = None) -> dict:
         totals["lapsed"] += len(prepared.lapsed)
         totals["underspent"] += len(prepared.underspent)
     # The engine is not hashable: without NO_CACHE Prefect logs a traceback computing a cache key.
-    report = deliver_outbox.with_options(cache_policy=NO_CACHE)(engine_for(url), settings, catalogue, now)
+    report = deliver_outbox.with_options(cache_policy=NO_CACHE)(engine_for(url), settings, catalogue, now, (DUTY,))
     recorded = {round_id: record_round(url, round_id, now) for round_id in round_ids}
     states = read_round_states(url, schemes, today)
     create_table_artifact(key="grant-rounds", table=[_state_row(s) for s in states],
                           description=f"Tilskuddsrunder per {today:%d.%m.%Y}")
     if report.no_channel:
         logger.warning("%d melding(er) venter i utboksen: PLIKTVAKT_EMAIL_URL er ikke satt.", len(report.no_channel))
-    for problem in problems:
-        logger.error(problem)
-    if report.failed or problems:
-        raise RuntimeError(f"{len(report.failed)} melding(er) ble ikke levert; " + " ".join(problems))
-    return {**totals, "rounds": len(round_ids), "sent": len(report.sent), "pending": len(report.no_channel),
-            "recorded": sum(len(steps) for steps in recorded.values())}
+    result = {**totals, "rounds": len(round_ids), "sent": len(report.sent), "pending": len(report.no_channel),
+              "recorded": sum(len(steps) for steps in recorded.values())}
+    return finish(logger, result, problems + delivery_problems(report, (DUTY,)))
 
 
 def _state_row(state: dict) -> dict:

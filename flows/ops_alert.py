@@ -3,9 +3,11 @@ Late runs; a work pool that is not ready). Run by the automations in deployments
 
 from datetime import datetime
 
-from prefect import flow
+from prefect import flow, get_run_logger
 
+from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
+from pliktvakt.notify import Key, Message
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -19,17 +21,20 @@ EVENT_NAMES = {
 }
 
 
+DUTY = "ops"
+
+
 @flow(name="ops-alert")
-def ops_alert(event: str, resource: str, event_id: str, as_of: datetime | None = None) -> dict:
+def ops_alert(event: str, resource: str, event_id: str, as_of: datetime | None = None):
+    logger = get_run_logger()
     settings, now = get_settings(), clock.resolve(as_of)
     catalogue = load_catalogue_task(settings)
     what = EVENT_NAMES.get(event, event)
     kind = "Arbeidsgruppen" if event.startswith("prefect.work-pool") else "Kjøringen"
     subject = f"pliktvakt: {kind} {resource} {what}"
     body = f"{kind} {resource} {what} ({event}).\n\nSe Prefect: {settings.ui_url}"
-    queued = queue_ops_alerts(settings.database_url, catalogue, settings.ops_role,
-                              [(f"automation:{event_id}", subject, body)], now.date())
-    report = deliver_outbox(engine_for(settings.database_url), settings, catalogue, now)
-    if report.failed:
-        raise RuntimeError(f"{len(report.failed)} melding(er) ble ikke levert.")
-    return {"queued": queued, "sent": len(report.sent)}
+    key = Key(DUTY, f"event-{event_id}".replace(":", "-"), "alert")
+    queued = queue_ops_alerts(settings.database_url, catalogue, settings.ops_role, [(key, Message(subject, body))],
+                              now.date())
+    report = deliver_outbox(engine_for(settings.database_url), settings, catalogue, now, (DUTY,))
+    return finish(logger, {"queued": queued, "sent": len(report.sent)}, delivery_problems(report, (DUTY,)))

@@ -5,9 +5,10 @@ from datetime import datetime
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
-from prefect.states import Failed
 
+from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
+from pliktvakt.publications.decisions import DUTY
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -25,6 +26,8 @@ def prepublication_notice(as_of: datetime | None = None):
     catalogue = load_catalogue_task(settings)
     url = settings.database_url
 
+    # Receipts first, so the day plan counts from what another run (the watch) delivered.
+    completed = record_notice_receipts(url, now)
     plan = plan_publications(url, catalogue, settings, today)
     problems = list(plan.problems)
     reminders: list[str] = []
@@ -35,8 +38,8 @@ def prepublication_notice(as_of: datetime | None = None):
         if lookup.status in ("unavailable", "bad_response"):
             problems.append(f"Publikasjon {publication_id}: {lookup.message}")
 
-    report = deliver_outbox(engine_for(url), settings, catalogue, now)
-    completed = record_notice_receipts(url, now)
+    report = deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
+    completed += record_notice_receipts(url, now)
     rows = read_gate(url, today)
     create_table_artifact(key="prepublication-gate", table=rows or [{"Id": "", "Tittel": "Ingen publikasjoner"}],
                           description=f"14-dagersregelen (instruks pkt. 6.1) per {today:%d.%m.%Y}: "
@@ -49,9 +52,4 @@ def prepublication_notice(as_of: datetime | None = None):
     logger.info("Publiseringer: %s", summary)
     if report.no_channel:
         logger.warning("%d melding(er) venter i utboksen: PLIKTVAKT_EMAIL_URL er ikke satt.", len(report.no_channel))
-    problems += [f"Ikke levert {key}: {error}" for key, error in report.failed.items()]
-    if problems:
-        message = "prepublication-notice fullførte alt annet, men: " + " | ".join(problems)
-        logger.error(message)
-        return Failed(message=message)
-    return summary
+    return finish(logger, summary, problems + delivery_problems(report, (DUTY,)))

@@ -10,9 +10,10 @@ bad input fails it at once, before anything is written.
 from datetime import datetime
 
 from prefect import flow, get_run_logger
-from prefect.states import Failed, State
+from prefect.states import State
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement import ConfigError, YearMonth, run_analysis
@@ -22,6 +23,7 @@ from pliktvakt.settlement.report import render_report
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
 from tasks.settlement import (
+    DUTY,
     cadence_history,
     complete_report,
     enqueue_report,
@@ -69,7 +71,7 @@ def settlement_analysis(as_of: datetime | None = None) -> dict | State:
     plan = enqueue_report(settings, catalogue, today, result, cadence.weekly_period, html, filename)
     figures, published, failures = key_figures(result, municipalities, config)
     publish = publish_or_block(settings, catalogue, today, now, figures, published, failures)
-    delivery = deliver_outbox(engine_for(url), settings, catalogue, now)
+    delivery = deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
     completed = complete_report(url, plan, now)
 
     status = _status_lines(cadence, plan, completed, publish, delivery, report_path)
@@ -85,27 +87,23 @@ def settlement_analysis(as_of: datetime | None = None) -> dict | State:
                           [{"Fra": "", "Rapportering": "månedlig", "Begrunnelse": "aldri endret"}],
                           description="Rapporteringshyppighet for den månedlige analysen, og ukentlige forekomster")
 
-    problems = []
+    problems = [plan.problem] if plan.problem else []
     if publish.status == "blocked":
         problems.append("nøkkeltallene er ikke publisert: " +
                         "; ".join(f.message for f in publish.failures[:5]) +
                         (f" (og {len(publish.failures) - 5} til)" if len(publish.failures) > 5 else ""))
-    if delivery.failed:
-        problems.append(f"{len(delivery.failed)} melding(er) kunne ikke leveres: " +
-                        "; ".join(f"{key}: {error}" for key, error in delivery.failed.items()))
-    if problems:
-        return _failed(logger, " | ".join(problems))
-    return {"month": f"{month.year}-{month.month:02d}", "cadence": cadence.cadence,
+    problems += delivery_problems(delivery, (DUTY,))
+    return finish(logger, {"month": f"{month.year}-{month.month:02d}", "cadence": cadence.cadence,
             "cadence_changed": cadence.changed_to, "weekly_period": cadence.weekly_period,
             "report_queued": plan.queued, "completed": completed, "key_figures": publish.status,
             "published": publish.paths, "quarantined": len(loaded.quarantined), "report": str(report_path),
-            "large_deviation": result.large_deviation, "projected_year_end": round(result.projection.year_end, 1)}
+            "large_deviation": result.large_deviation, "projected_year_end": round(result.projection.year_end, 1)},
+                  problems)
 
 
 def _failed(logger, message: str) -> State:
-    """End the run Failed with a message officers can act on; no traceback, as it is not a bug."""
-    logger.error(message)
-    return Failed(message=message)
+    """Bad input: end the run Failed at once, before anything is written."""
+    return finish(logger, {}, [message])
 
 
 def _status_lines(cadence, plan, completed, publish, delivery, report_path) -> list[str]:
@@ -113,7 +111,9 @@ def _status_lines(cadence, plan, completed, publish, delivery, report_path) -> l
              + (f" (endret i dag: {cadence.reason})" if cadence.changed_to else "")
              + (f"; ukens forekomst {cadence.weekly_period.removeprefix(WEEKLY_PREFIX)}" if cadence.weekly_period else "")]
     lines.append(f"Rapporten (HTML): {report_path}")
-    if plan.note:
+    if plan.problem:
+        lines.append(plan.problem)
+    elif plan.note:
         lines.append(plan.note)
     elif completed:
         lines.append(f"Rapporten er sendt til departementet; fullført: {', '.join(completed)}.")

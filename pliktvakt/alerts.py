@@ -6,6 +6,7 @@ from functools import lru_cache
 from html import escape as _escape
 
 from pliktvakt.catalogue import Obligation, Officer
+from pliktvakt.notify import Message
 
 # Titles and clauses repeat across thousands of alerts in one run.
 escape = lru_cache(maxsize=4096)(_escape)
@@ -17,13 +18,6 @@ MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
 
 def long_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day}. {MONTHS[day.month - 1]} {day.year}"
-
-
-@dataclass(frozen=True)
-class AlertText:
-    subject: str
-    body: str  # markdown, for Teams and the plain-text part of the email
-    html: str
 
 
 @dataclass(frozen=True)
@@ -50,7 +44,7 @@ def _headline(facts: AlertFacts) -> tuple[str, str]:
     return f"Over fristen: {title} ({-days} dager)", f"Fristen gikk ut for {-days} dager siden."
 
 
-def render_alert(facts: AlertFacts, ui_url: str) -> AlertText:
+def render_alert(facts: AlertFacts, ui_url: str) -> Message:
     subject, status = _headline(facts)
     clause = facts.obligation.clause
     complete = (f'pliktvakt complete {facts.occurrence_id} --by {facts.responsible.email} '
@@ -73,10 +67,10 @@ def render_alert(facts: AlertFacts, ui_url: str) -> AlertText:
         f"<p>Slik registrerer du at plikten er utført:</p><pre>{escape(complete)}</pre>"
         f'<p>Oversikt i Prefect: <a href="{escape(link)}">{escape(link)}</a></p>'
     )
-    return AlertText(subject, "\n".join(lines), html)
+    return Message(subject, "\n".join(lines), html)
 
 
-def render_digest(items: list[tuple[str, str]], officer: Officer, today: date) -> AlertText:
+def render_digest(items: list[tuple[str, str]], officer: Officer, today: date) -> Message:
     """One daily message for an officer who chose a digest: (subject, body) of each alert."""
     subject = f"Daglig oversikt fra pliktvakt {today:%d.%m.%Y}: {len(items)} varsel"
     parts = [f"Hei {officer.name},", "", f"Dette er dagens {len(items)} varsel fra pliktvakt.", ""]
@@ -84,4 +78,4 @@ def render_digest(items: list[tuple[str, str]], officer: Officer, today: date) -
     for item_subject, item_body in items:
         parts += [f"## {item_subject}", "", item_body, ""]
         html.append(f"<h2>{escape(item_subject)}</h2><pre>{escape(item_body)}</pre>")
-    return AlertText(subject, "\n".join(parts), "".join(html))
+    return Message(subject, "\n".join(parts), "".join(html))

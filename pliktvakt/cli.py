@@ -194,8 +194,9 @@ def outbox_list(as_json: AsJson = False,
     """Vis meldinger i utboksen (ulevert som standard)."""
     with session_scope(_engine()) as session:
         rows = outbox.messages(session) if all_messages else outbox.undelivered(session)
-    items = [{"id": m.id, "key": m.key, "channel": m.channel, "recipient": m.recipient, "subject": m.subject,
-              "status": m.status, "attempts": m.attempts, "last_error": m.last_error, "receipt": m.receipt,
+    items = [{"id": m.id, "key": m.key, "duty": m.duty, "officer_id": m.officer_id, "channel": m.channel,
+              "recipient": m.recipient, "subject": m.subject, "status": m.status, "attempts": m.attempts,
+              "last_error": m.last_error, "receipt": m.receipt, "message_id": m.message_id,
               "created_at": m.created_at, "sent_at": m.sent_at} for m in rows]
     if as_json:
         return print_json(items)

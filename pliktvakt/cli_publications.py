@@ -57,7 +57,7 @@ def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
     table = Table("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varslet", "Tillatt", "Tidligst")
     for item in items:
         table.add_row(str(item["id"]), item["title"], item["kind"], item["publish_on"], item["owner"],
-                      register.STATUS_NO.get(item["status"], item["status"]), item["notice_sent_on"] or "",
+                      register.STATUS_NO.get(item["status"], item["status"]), item["notice_delivered_on"] or (f"i utboksen {item['notice_queued_on']}" if item["notice_queued_on"] else ""),
                       "ja" if item["may_publish_on_planned_date"] else "nei", item["earliest_date"])
     out.print(table)
 
@@ -68,13 +68,17 @@ def check(publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: A
     """Kan publikasjonen gå ut på planlagt dato? Hvis ikke: tidligste dato (pkt. 6.1). Avslutter 1 ved nei."""
     _, engine = _context()
     with session_scope(engine) as session:
-        item = register.as_dict(register.get(session, publication_id), clock.resolve(as_of).date())
+        publication = register.get(session, publication_id)
+        item = register.as_dict(publication, clock.resolve(as_of).date(), register.notice_waiting(session, publication))
     if as_json:
-        print_json({k: item[k] for k in ("id", "title", "publish_on", "notice_sent_on",
-                                          "may_publish_on_planned_date", "planned_date_reachable",
+        print_json({k: item[k] for k in ("id", "title", "publish_on", "notice_queued_on", "notice_delivered_on",
+                                          "notice_waiting", "may_publish_on_planned_date", "planned_date_reachable",
                                           "earliest_date", "gate")})
     elif item["may_publish_on_planned_date"]:
         out.print(f"[green]Ja:[/green] «{item['title']}» kan publiseres {item['publish_on']}. {item['gate']}")
+    elif item["notice_waiting"]:
+        out.print(f"[yellow]Ikke ennå:[/yellow] varselet om «{item['title']}» er ikke levert til departementet. "
+                  f"{item['gate']}")
     elif item["planned_date_reachable"]:
         out.print(f"[yellow]Ikke ennå:[/yellow] departementet er ikke varslet om «{item['title']}». {item['gate']}")
     else:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from cronsim import CronSim
 
+from pliktvakt.notify import Key
+
 # A scheduled run gets this long to start and finish before it counts as missing.
 GRACE = timedelta(minutes=10)
 BAD_STATES = {"FAILED": "feilet", "CRASHED": "krasjet", "CANCELLED": "ble avbrutt"}
@@ -28,10 +30,10 @@ class DeploymentProblem:
     fire_time: datetime | None
     message: str  # bokmål
 
-    def alert_key(self, today_iso: str) -> str:
+    def alert_key(self, today_iso: str) -> Key:
         """One alert per problem and fire time; a paused deployment is told once a day."""
         when = self.fire_time.isoformat() if self.fire_time else today_iso
-        return f"deployment:{self.deployment}:{self.code}:{when}"
+        return Key("watch", f"deployment-{self.deployment}-{when}".replace(":", "-"), self.code)
 
 
 def previous_fire(crons: list[tuple[str, str]], now: datetime) -> datetime | None:

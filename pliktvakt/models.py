@@ -74,7 +74,9 @@ class OutboxMessage(SQLModel, table=True):
 
     __tablename__ = "outbox_message"
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True, max_length=300)
+    key: str = Field(unique=True, max_length=300)  # {duty}:{reference}:{step}:{recipient}:{channel}
+    duty: str = Field(index=True, max_length=40)  # watch | ops | settlement | publication | grants
+    officer_id: str | None = Field(default=None, max_length=100)  # None for the ministry
     channel: str = Field(max_length=20)  # email | teams
     # An email address, or for Teams the officer or role id whose URL is looked up at
     # delivery time: the URL carries a signature and is never stored.
@@ -85,11 +87,13 @@ class OutboxMessage(SQLModel, table=True):
     attachments: str | None = None  # JSON list of {filename, content_type, base64}
     occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
     step: str | None = Field(default=None, max_length=60)
-    status: str = Field(default="pending", index=True, max_length=20)  # pending | sending | sent
+    # pending | sending | sent (delivered: the server accepted it) | digest | digested
+    status: str = Field(default="pending", index=True, max_length=20)
     claimed_at: datetime | None = None  # set while one run is sending it, so no other run does
     attempts: int = 0
     last_error: str | None = None
-    receipt: str | None = None
+    receipt: str | None = None  # what the server answered, and when
+    message_id: str | None = Field(default=None, max_length=300)  # the Message-ID pliktvakt gave the email
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
 

@@ -40,22 +40,25 @@ def decode_attachments(text: str | None) -> list[Attachment]:
             for item in json.loads(text or "[]")]
 
 
-def enqueue(session: Session, key: str, channel: str, recipient: str, subject: str, body: str,
-            html: str | None = None, attachments: list[Attachment] | None = None,
-            occurrence_id: int | None = None, step: str | None = None) -> bool:
-    """Write the message unless one with ``key`` exists. True if this call wrote it."""
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}")
-    values = dict(key=key, channel=channel, recipient=recipient, subject=subject, body=body, html=html,
-                  attachments=encode_attachments(attachments), occurrence_id=occurrence_id, step=step,
-                  status="pending", attempts=0, created_at=utcnow())
+_DEFAULTS = {"html": None, "attachments": None, "occurrence_id": None, "step": None, "officer_id": None,
+             "status": "pending"}
+
+
+def enqueue(session: Session, row: dict) -> bool:
+    """Write the message unless one with its key exists. True if this call wrote it.
+
+    ``row`` has the columns of OutboxMessage; ``notify`` builds it, and nothing else should.
+    """
+    if row["channel"] not in CHANNELS:
+        raise ValueError(f"unknown channel {row['channel']!r}")
+    values = {**_DEFAULTS, **row, "attempts": 0, "created_at": utcnow()}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (dialect.insert(OutboxMessage).values(**values)
                  .on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id))
     written = session.execute(statement).first() is not None
     if written:
-        audit.append(session, "pliktvakt", "message.queued", key, {"channel": channel, "recipient": recipient,
-                                                                   "subject": subject})
+        audit.append(session, "pliktvakt", "message.queued", row["key"],
+                     {"channel": row["channel"], "recipient": row["recipient"], "subject": row["subject"]})
     return written
 
 
@@ -68,8 +71,7 @@ def enqueue_many(session: Session, rows: list[dict]) -> int:
     if not rows:
         return 0
     now = utcnow()
-    values = [{"html": None, "attachments": None, "occurrence_id": None, "step": None, "status": "pending",
-               **row, "attempts": 0, "created_at": now} for row in rows]
+    values = [{**_DEFAULTS, **row, "attempts": 0, "created_at": now} for row in rows]
     # Straight to the driver: a watch run after downtime can queue 100,000 messages, and
     # SQLAlchemy's per-row parameter handling alone would take seconds.
     if session.get_bind().dialect.name == "postgresql":
@@ -82,7 +84,7 @@ def enqueue_many(session: Session, rows: list[dict]) -> int:
     return written
 
 
-_COLUMNS = ("key", "channel", "recipient", "subject", "body", "html", "attachments", "occurrence_id", "step",
+_COLUMNS = ("key", "duty", "officer_id", "channel", "recipient", "subject", "body", "html", "attachments", "occurrence_id", "step",
             "status", "attempts", "created_at")
 
 
@@ -115,20 +117,27 @@ def _insert_many_sqlite(session: Session, values: list[dict]) -> int:
     return cursor.rowcount
 
 
-def deliverable(session: Session, now: datetime, channels: tuple[str, ...] = CHANNELS) -> list[OutboxMessage]:
-    """Pending messages on ``channels``, and those whose claim went stale, oldest first."""
+def deliverable(session: Session, now: datetime, channels: tuple[str, ...] = CHANNELS,
+                duties: tuple[str, ...] | None = None) -> list[OutboxMessage]:
+    """Pending messages on ``channels`` (of ``duties``, or all), and those whose claim went stale, oldest first."""
     stale = now - STALE_CLAIM
     query = select(OutboxMessage).where(
         OutboxMessage.channel.in_(channels),
         or_(OutboxMessage.status == "pending",
             (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale)),
     ).order_by(OutboxMessage.id)
+    if duties is not None:
+        query = query.where(OutboxMessage.duty.in_(duties))
     return list(session.exec(query))
 
 
-def pending_keys(session: Session, channel: str) -> list[str]:
-    query = select(OutboxMessage.key).where(OutboxMessage.channel == channel, OutboxMessage.status == "pending")
-    return list(session.exec(query))
+def pending(session: Session, channel: str, duties: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """(key, duty) of the pending messages on ``channel``."""
+    query = select(OutboxMessage.key, OutboxMessage.duty).where(OutboxMessage.channel == channel,
+                                                                OutboxMessage.status == "pending")
+    if duties is not None:
+        query = query.where(OutboxMessage.duty.in_(duties))
+    return [tuple(row) for row in session.exec(query)]
 
 
 def held_for_digest(session: Session) -> list[OutboxMessage]:
@@ -152,12 +161,15 @@ def claim(session: Session, message: OutboxMessage, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def record_sent(session: Session, message_id: int, receipt: str, now: datetime) -> None:
+def record_sent(session: Session, message_id: int, receipt: str, now: datetime, email_message_id: str | None = None) -> None:
+    """The server took the message: ``receipt`` says what it answered, and when ("sent" means delivered)."""
     message = session.get(OutboxMessage, message_id)
     message.status, message.receipt, message.sent_at, message.last_error = "sent", receipt, now, None
+    message.message_id = email_message_id
     session.add(message)
     audit.append(session, "pliktvakt", "message.sent", message.key,
-                 {"channel": message.channel, "recipient": message.recipient, "receipt": receipt})
+                 {"channel": message.channel, "recipient": message.recipient, "receipt": receipt,
+                  "message_id": email_message_id})
 
 
 def record_failed(session: Session, message_id: int, error: str) -> None:

@@ -1,18 +1,16 @@
-"""The deadline watch: which alert step is due for an occurrence today, and who gets it.
+"""The deadline watch: which alert step is due for an occurrence today (``notify`` says who gets it).
 
 Level-triggered (DESIGN principle 1): the step follows from the due date, the reminder
 plan and today alone. Only the latest step is due, so after downtime an overdue item
 gets its overdue alert, not every reminder it missed.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from pliktvakt.catalogue import Catalogue, Officer, ReminderPlan
+from pliktvakt.catalogue import ReminderPlan
 from pliktvakt.legal_calendar import add_business_days, business_days_between
-
-ESCALATION = "escalation"
+from pliktvakt.notify import ESCALATION
 
 
 @lru_cache(maxsize=65536)
@@ -44,37 +42,3 @@ def due_steps(due: date, today: date, plan: ReminderPlan) -> list[str]:
     if over >= plan.escalate_after:
         steps.append(ESCALATION)
     return steps
-
-
-@dataclass(frozen=True)
-class Absence:
-    officer_id: str
-    start: date
-    end: date
-
-
-def away_on(absences: list[Absence], today: date) -> frozenset[str]:
-    return frozenset(a.officer_id for a in absences if a.start <= today <= a.end)
-
-
-def stand_in(catalogue: Catalogue, officer_id: str, away: frozenset[str]) -> Officer:
-    """The officer, or while absent the deputy (then the deputy's deputy), else the manager."""
-    seen: set[str] = set()
-    current = catalogue.officers[officer_id]
-    while current.id in away and current.id not in seen:
-        seen.add(current.id)
-        if current.deputy and current.deputy not in seen:
-            current = catalogue.officers[current.deputy]
-        elif current.manager:
-            current = catalogue.officers[current.manager]
-        else:
-            break
-    return current
-
-
-def recipient_for(catalogue: Catalogue, role: str, step: str, away: frozenset[str]) -> Officer:
-    """Whoever should receive ``step``: the role's officer, or the manager for escalation."""
-    officer = catalogue.officer_for_role(role)
-    if step == ESCALATION:
-        return stand_in(catalogue, officer.manager or officer.id, away)
-    return stand_in(catalogue, officer.id, away)

@@ -21,6 +21,7 @@ from pliktvakt.db import session_scope
 from pliktvakt.models import OutboxMessage, utcnow
 from pliktvakt.redact import scrub
 from pliktvakt.settings import Settings
+from tasks import receipts
 from tasks.common import io_task
 
 
@@ -29,10 +30,15 @@ class DeliveryReport:
     sent: list[str] = field(default_factory=list)  # keys
     failed: dict[str, str] = field(default_factory=dict)  # key -> error (redacted)
     no_channel: list[str] = field(default_factory=list)  # keys with nowhere to go yet
+    duty_of: dict[str, str] = field(default_factory=dict)  # key -> duty, for failed and waiting keys
 
     @property
     def undelivered(self) -> int:
         return len(self.failed) + len(self.no_channel)
+
+    def failed_for(self, duties: tuple[str, ...]) -> dict[str, str]:
+        """The failures of these duties only: another duty's failing channel is not this run's."""
+        return {key: error for key, error in self.failed.items() if self.duty_of.get(key) in duties}
 
 
 class DeliveryError(RuntimeError):
@@ -53,7 +59,7 @@ def email_url_for(settings: Settings, address: str, key: str) -> str | None:
     parts = urlsplit(settings.email_url.get_secret_value())
     query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() != "to"]
     # A header of our own ties the mail to its outbox row for tracing.
-    query += [("to", address), ("+X-Pliktvakt-Key", key[:200])]
+    query += [("to", address), ("+X-Pliktvakt-Key", key)]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
@@ -63,16 +69,24 @@ def target_url(message: OutboxMessage, settings: Settings, catalogue: Catalogue)
     return teams_url_for(catalogue, message.recipient)
 
 
-def send_once(url: str, message: OutboxMessage) -> str:
-    """Send one message; return the receipt, or raise DeliveryError with apprise's reason."""
-    notifier = apprise.Apprise()
+@dataclass(frozen=True)
+class Receipt:
+    text: str  # what the server answered, and when: the evidence
+    message_id: str | None = None  # email only
+
+
+def send_once(url: str, message: OutboxMessage) -> Receipt:
+    """Send one message; return its receipt, or raise DeliveryError with apprise's reason."""
+    notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not notifier.add(url):
         raise DeliveryError("ugyldig leveringsadresse (apprise godtok ikke URL-en)")
     attachments = apprise.AppriseAttachment()
     for item in outbox.decode_attachments(message.attachments):
         attachments.add(AttachMemory(content=item.content, name=item.filename, mimetype=item.content_type))
-    is_html = message.channel == "email" and message.html is not None
-    with apprise.LogCapture(level=logging.INFO) as log:
+    is_email = message.channel == "email"
+    is_html = is_email and message.html is not None
+    chosen = receipts.new_message_id(_sender_domain(url)) if is_email else None
+    with apprise.LogCapture(level=logging.INFO) as log, receipts.noting(chosen) as noted:
         ok = notifier.notify(
             body=message.html if is_html else message.body,
             title=message.subject,
@@ -82,18 +96,25 @@ def send_once(url: str, message: OutboxMessage) -> str:
         captured = log.getvalue().strip()
     if not ok:
         raise DeliveryError(captured.splitlines()[-1] if captured else "levering feilet")
-    return _receipt(message.channel, url)
+    return _receipt(message.channel, url, noted)
 
 
-def _receipt(channel: str, url: str) -> str:
-    host = urlsplit(url).hostname or "?"
-    sent_at = utcnow().isoformat(timespec="seconds")
+def _sender_domain(url: str) -> str:
+    parts = urlsplit(url)
+    sender = dict(parse_qsl(parts.query)).get("from", "")
+    return sender.rpartition("@")[2] or parts.hostname or "pliktvakt"
+
+
+def _receipt(channel: str, url: str, noted: receipts.Noted) -> Receipt:
+    parts = urlsplit(url)
+    where = f"{parts.hostname}:{parts.port}" if parts.port else f"{parts.hostname}"
+    at = utcnow().isoformat(timespec="seconds")
     if channel == "email":
-        return f"SMTP: akseptert av {host} {sent_at}"
-    return f"HTTP 200/202: akseptert av Teams-arbeidsflyt på {host} {sent_at}"
+        return Receipt(f"Message-ID {noted.message_id}; godtatt av SMTP-tjeneren {where} {at}", noted.message_id)
+    return Receipt(f"HTTP {noted.http_status} fra Teams-arbeidsflyten på {where} {at}")
 
 
-def send_with_backoff(url: str, message: OutboxMessage, retries: int, backoff: float) -> str:
+def send_with_backoff(url: str, message: OutboxMessage, retries: int, backoff: float) -> Receipt:
     for attempt in range(retries + 1):
         try:
             return send_once(url, message)
@@ -104,36 +125,46 @@ def send_with_backoff(url: str, message: OutboxMessage, retries: int, backoff: f
     raise AssertionError("unreachable")
 
 
-def deliver_pending(engine: Engine, settings: Settings, catalogue: Catalogue) -> DeliveryReport:
-    """Try every deliverable message once (with in-run retries). Never raises for a failed send."""
+def deliver_pending(engine: Engine, settings: Settings, catalogue: Catalogue,
+                    duties: tuple[str, ...] | None = None) -> DeliveryReport:
+    """Try every deliverable message of ``duties`` (all with None) once, with in-run retries.
+    Never raises for a failed send."""
     report = DeliveryReport()
     secrets = _secrets(settings, catalogue)
     channels = ("email", "teams") if settings.email_url else ("teams",)
     with session_scope(engine) as session:
-        candidates = outbox.deliverable(session, utcnow(), channels)
-        if settings.email_url is None:
-            report.no_channel = outbox.pending_keys(session, "email")
+        candidates = outbox.deliverable(session, utcnow(), channels, duties)
+        waiting = [] if settings.email_url else outbox.pending(session, "email", duties)
+    for key, duty in waiting:
+        report.no_channel.append(key)
+        report.duty_of[key] = duty
     for message in candidates:
-        url = target_url(message, settings, catalogue)
-        if url is None:
-            report.no_channel.append(message.key)
-            continue
-        with session_scope(engine) as session:
-            # Claims use the wall clock, not as_of: they guard against a concurrent run now.
-            if not outbox.claim(session, message, utcnow()):
-                continue  # another run has it
-        try:
-            receipt = send_with_backoff(url, message, settings.delivery_retries, settings.delivery_backoff_seconds)
-        except Exception as exc:  # any failure of one message must not stop the others
-            error = scrub(f"{type(exc).__name__}: {exc}" if not isinstance(exc, DeliveryError) else str(exc), secrets)
-            with session_scope(engine) as session:
-                outbox.record_failed(session, message.id, error)
-            report.failed[message.key] = error
-            continue
-        with session_scope(engine) as session:
-            outbox.record_sent(session, message.id, receipt, utcnow())
-        report.sent.append(message.key)
+        _deliver_one(engine, settings, catalogue, message, secrets, report)
     return report
+
+
+def _deliver_one(engine: Engine, settings: Settings, catalogue: Catalogue, message: OutboxMessage,
+                 secrets: list, report: DeliveryReport) -> None:
+    report.duty_of[message.key] = message.duty
+    url = target_url(message, settings, catalogue)
+    if url is None:
+        report.no_channel.append(message.key)
+        return
+    with session_scope(engine) as session:
+        # Claims use the wall clock, not as_of: they guard against a concurrent run now.
+        if not outbox.claim(session, message, utcnow()):
+            return  # another run has it
+    try:
+        receipt = send_with_backoff(url, message, settings.delivery_retries, settings.delivery_backoff_seconds)
+    except Exception as exc:  # any failure of one message must not stop the others
+        error = scrub(f"{type(exc).__name__}: {exc}" if not isinstance(exc, DeliveryError) else str(exc), secrets)
+        with session_scope(engine) as session:
+            outbox.record_failed(session, message.id, error)
+        report.failed[message.key] = error
+        return
+    with session_scope(engine) as session:
+        outbox.record_sent(session, message.id, receipt.text, utcnow(), receipt.message_id)
+    report.sent.append(message.key)
 
 
 def _secrets(settings: Settings, catalogue: Catalogue) -> list:
@@ -142,10 +173,11 @@ def _secrets(settings: Settings, catalogue: Catalogue) -> list:
 
 
 @io_task(name="deliver-outbox")
-def deliver_outbox(engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime) -> DeliveryReport:
-    """Deliver the outbox; ``now`` is the run's as_of, named in the log."""
+def deliver_outbox(engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime,
+                   duties: tuple[str, ...] | None) -> DeliveryReport:
+    """Deliver the messages of ``duties`` (None: every duty's); ``now`` is the run's as_of, named in the log."""
     logger = get_run_logger()
-    report = deliver_pending(engine, settings, catalogue)
+    report = deliver_pending(engine, settings, catalogue, duties)
     logger.info("Utboksen per %s: levert %d melding(er); %d feilet; %d venter på kanal.",
                 f"{now:%d.%m.%Y %H:%M}", len(report.sent), len(report.failed), len(report.no_channel))
     for key, error in report.failed.items():

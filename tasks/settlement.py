@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, occurrences, outbox
+from pliktvakt import audit, notify, occurrences, outbox
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.models import Occurrence
+from pliktvakt.notify import Key
 from pliktvakt.settings import Settings
 from pliktvakt.settlement import (
     AnalysisResult,
@@ -41,6 +42,7 @@ from tasks.common import engine_for, io_task
 
 SAMPLE = Path("sample") / "bosetting-syntetisk.csv"
 ACTOR = "pliktvakt"
+DUTY = "settlement"
 
 
 def source_location(settings: Settings) -> str:
@@ -107,18 +109,6 @@ def write_report(directory: Path, filename: str, html: str) -> Path:
     return target.resolve()
 
 
-def _alert(session: Session, catalogue: Catalogue, role: str, key: str, subject: str, body: str,
-           occurrence_id: int | None, step: str) -> int:
-    """Email the officer holding ``role``, and Teams where the officer has a channel."""
-    officer = catalogue.officer_for_role(role)
-    queued = outbox.enqueue(session, f"{key}:{officer.email}", "email", officer.email, subject, body,
-                            occurrence_id=occurrence_id, step=step)
-    if officer.teams_url is not None:
-        queued += outbox.enqueue(session, f"{key}:teams:{officer.id}", "teams", officer.id, subject, body,
-                                 occurrence_id=occurrence_id, step=step)
-    return int(queued)
-
-
 @dataclass
 class CadenceOutcome:
     cadence: str
@@ -138,10 +128,9 @@ def update_cadence(url: str, catalogue: Catalogue, day: date, result: AnalysisRe
         outcome = CadenceOutcome(cadence.cadence_on(session, day))
         if change is not None:
             outcome.changed_to, outcome.reason = change.row.cadence, change.row.reason
-            subject, body = messages.cadence_alert(change)
             role = catalogue.obligations[cadence.OBLIGATION].role
-            outcome.alerts_queued = _alert(session, catalogue, role, f"settlement:cadence:{change.row.id}",
-                                           subject, body, None, "cadence")
+            outcome.alerts_queued = notify.notify_role(session, catalogue, role, messages.cadence_alert(change),
+                                                       Key(DUTY, f"cadence-{change.row.id}", "cadence"), day).queued
             if change.row.cadence == cadence.MONTHLY:
                 outcome.withdrawn = cadence.withdraw_weekly(session, day, "tilbake til månedlig rapportering", ACTOR)
         if outcome.cadence == cadence.WEEKLY:
@@ -159,6 +148,7 @@ class ReportPlan:
     periods: list[str] = field(default_factory=list)
     queued: int = 0
     note: str = ""
+    problem: str | None = None  # bokmål: what keeps the duty from being done
 
 
 def _ensure_monthly(session: Session, catalogue: Catalogue, day: date, horizon_months: int) -> None:
@@ -185,19 +175,17 @@ def enqueue_report(settings: Settings, catalogue: Catalogue, day: date, result: 
             plan.note = "Analysen for perioden er allerede sendt; ingenting nytt å sende."
             return plan
         plan.occurrence_ids, plan.periods = [o.id for o in due], [o.period for o in due]
-        if not settings.ministry_recipients:
-            plan.note = ("PLIKTVAKT_MINISTRY_RECIPIENTS er ikke satt: rapporten er ikke sendt, og forekomsten "
-                         "står åpen til den er sendt.")
-            return plan
         period = weekly_period or cadence.monthly_period(day)
-        subject = messages.report_subject(result, weekly_period)
         text, body_html = messages.report_body(result, filename)
-        attachment = outbox.Attachment(filename, "text/html", html.encode("utf-8"))
-        for recipient in settings.ministry_recipients:
-            key = f"settlement:report:{period}:{recipient}"
-            plan.keys.append(key)
-            plan.queued += outbox.enqueue(session, key, "email", recipient, subject, text, html=body_html,
-                                          attachments=[attachment], occurrence_id=due[-1].id, step="report")
+        message = notify.Message(messages.report_subject(result, weekly_period), text, body_html,
+                                 (outbox.Attachment(filename, "text/html", html.encode("utf-8")),))
+        try:
+            notified = notify.notify_ministry(session, settings.ministry_recipients, message,
+                                              Key(DUTY, f"report-{period}".replace(":", "-"), "report"), due[-1].id)
+        except notify.NoMinistryRecipients as exc:
+            plan.problem = str(exc)
+            return plan
+        plan.keys, plan.queued = notified.keys, notified.queued
     return plan
 
 
@@ -207,19 +195,13 @@ def complete_report(url: str, plan: ReportPlan, as_of: datetime) -> list[str]:
     if not plan.keys:
         return []
     with session_scope(engine_for(url)) as session:
-        sent = outbox.delivered(session, keys=plan.keys)
+        sent = notify.delivered(session, keys=plan.keys)
         if sent is None:
             return []
-        receipts = "; ".join(f"{m.recipient}: {m.receipt}" for m in sorted(sent, key=lambda m: m.recipient))
         attachment = outbox.decode_attachments(sent[0].attachments)[0].filename
-        evidence = f"Rapport sendt ({sent[0].subject}), vedlegg {attachment}. Kvittering: {receipts}"
-        done = []
-        for occurrence_id in plan.occurrence_ids:
-            occurrence = session.get(Occurrence, occurrence_id)
-            if occurrence.status == "open":
-                occurrences.complete(session, occurrence_id, ACTOR, evidence, as_of)
-                done.append(occurrence.period)
-        return done
+        what = f"Rapport levert ({sent[0].subject}), vedlegg {attachment}"
+        return [period for occurrence_id, period in zip(plan.occurrence_ids, plan.periods)
+                if notify.complete_with_receipts(session, occurrence_id, sent, what, ACTOR, as_of)]
 
 
 @dataclass
@@ -246,10 +228,10 @@ def publish_or_block(settings: Settings, catalogue: Catalogue, day: date, as_of:
         label = figures.as_of.label()
         if failures:
             digest = hashlib.sha256("\n".join(f.message for f in failures).encode()).hexdigest()[:12]
-            subject, body = messages.quality_alert(failures, label)
             role = catalogue.obligations[cadence.KEY_FIGURES_OBLIGATION].role
-            queued = _alert(session, catalogue, role, f"settlement:keyfigures:{period}:blocked:{digest}",
-                            subject, body, occurrence.id, "quality")
+            queued = notify.notify_role(session, catalogue, role, messages.quality_alert(failures, label),
+                                        Key(DUTY, f"keyfigures-{period}".replace(":", "-"), f"quality-{digest}"),
+                                        day, occurrence_id=occurrence.id).queued
             audit.append(session, ACTOR, "settlement.key_figures_blocked", f"{cadence.KEY_FIGURES_OBLIGATION}/{period}",
                          {"failures": [f.message for f in failures[:50]], "count": len(failures)})
             return PublishOutcome("blocked", failures=failures, alerts_queued=queued)

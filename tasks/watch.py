@@ -6,13 +6,16 @@ from datetime import date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from pliktvakt import outbox
+from pliktvakt import notify, outbox
 from pliktvakt.alerts import AlertFacts, render_alert, render_digest
-from pliktvakt.catalogue import Catalogue, Officer
+from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.models import OfficerAbsence, Occurrence, OutboxMessage
-from pliktvakt.watch import ESCALATION, Absence, away_on, due_steps, recipient_for
+from pliktvakt.models import Occurrence, OutboxMessage
+from pliktvakt.notify import Key, away_on, read_absences, recipient_for
+from pliktvakt.watch import ESCALATION, due_steps
 from tasks.common import engine_for, io_task
+
+DUTY = "watch"
 
 # The artifact lists at most this many alerted occurrences, the most serious first.
 ARTIFACT_ROWS = 500
@@ -27,23 +30,10 @@ class WatchSummary:
     rows: list[dict] = field(default_factory=list)  # for the artifact: one per alerted step
 
 
-def read_absences(session: Session, today: date) -> list[Absence]:
-    query = select(OfficerAbsence).where(OfficerAbsence.start <= today, OfficerAbsence.end >= today)
-    return [Absence(a.officer_id, a.start, a.end) for a in session.exec(query)]
-
-
 def _existing_keys(session: Session) -> set[str]:
     query = (select(OutboxMessage.key).join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
              .where(Occurrence.status == "open"))
     return set(session.exec(query))
-
-
-def _channels(officer: Officer) -> list[tuple[str, str]]:
-    """(channel, recipient) pairs: email to the address; Teams to the officer, if it has a URL."""
-    pairs = [("email", officer.email)]
-    if officer.teams_url is not None:
-        pairs.append(("teams", officer.id))
-    return pairs
 
 
 # Occurrences are planned and queued in slices, so memory stays flat with 100,000 open.
@@ -62,21 +52,17 @@ def plan_alerts(catalogue: Catalogue, occurrences: list[tuple], today: date, awa
             summary.steps_due += 1
             target = (role, step == ESCALATION)
             if target not in recipients:
-                recipients[target] = recipient_for(catalogue, role, step, away)
+                recipients[target] = recipient_for(catalogue, role, step == ESCALATION, away)
             officer = recipients[target]
-            keys = [f"occ:{occurrence_id}:{step}:{officer.id}:{channel}" for channel, _ in _channels(officer)]
+            key = Key(DUTY, f"occurrence-{occurrence_id}", step)
+            keys = [key.to(officer.id, channel) for channel, _ in notify.channels(officer)]
             summary.rows.append({"occurrence_id": occurrence_id, "obligation": obligation.title,
                                  "clause": obligation.clause.section, "due": due, "step": step, "keys": keys})
-            if all(key in existing for key in keys):
+            if all(k in existing for k in keys):
                 continue
-            text = render_alert(AlertFacts(occurrence_id, period, due, today, step, obligation,
-                                           catalogue.officer_for_role(role)), ui_url)
-            for key, (channel, recipient) in zip(keys, _channels(officer)):
-                if key not in existing:
-                    rows.append({"key": key, "channel": channel, "recipient": recipient, "subject": text.subject,
-                                 "body": text.body, "html": text.html if channel == "email" else None,
-                                 "occurrence_id": occurrence_id, "step": step,
-                                 "status": "digest" if officer.digest else "pending"})
+            message = render_alert(AlertFacts(occurrence_id, period, due, today, step, obligation,
+                                              catalogue.officer_for_role(role)), ui_url)
+            rows += [row for row in notify.rows_for(officer, message, key, occurrence_id) if row["key"] not in existing]
     return rows
 
 
@@ -116,12 +102,11 @@ def build_digests(url: str, catalogue: Catalogue, now: datetime, digest_hour: in
         held = outbox.held_for_digest(session)
         for (officer_id, channel), items in _group_by_officer(held, catalogue).items():
             officer = catalogue.officers[officer_id]
-            key = f"digest:{officer_id}:{now.date().isoformat()}:{channel}"
-            text = render_digest([(m.subject, m.body) for m in items], officer, now.date())
-            recipient = officer.email if channel == "email" else officer.id
-            if outbox.enqueue(session, key, channel, recipient, text.subject, text.body,
-                              html=text.html if channel == "email" else None, step="digest"):
-                outbox.mark_digested(session, items, key)
+            message = render_digest([(m.subject, m.body) for m in items], officer, now.date())
+            row = next(r for r in notify.rows_for(officer, message, Key(DUTY, f"digest-{now.date().isoformat()}",
+                                                                        "digest")) if r["channel"] == channel)
+            if outbox.enqueue(session, {**row, "status": "pending"}):
+                outbox.mark_digested(session, items, row["key"])
                 built += 1
     return built
 
@@ -129,9 +114,8 @@ def build_digests(url: str, catalogue: Catalogue, now: datetime, digest_hour: in
 def _group_by_officer(held: list[OutboxMessage], catalogue: Catalogue) -> dict[tuple[str, str], list]:
     groups: dict[tuple[str, str], list] = {}
     for message in held:
-        officer_id = message.key.split(":")[3]  # occ:{id}:{step}:{officer}:{channel}
-        if officer_id in catalogue.officers:
-            groups.setdefault((officer_id, message.channel), []).append(message)
+        if message.officer_id in catalogue.officers:
+            groups.setdefault((message.officer_id, message.channel), []).append(message)
     return groups
 
 
@@ -160,14 +144,8 @@ def _nth(step: str) -> str:
 
 
 @io_task(name="queue-ops-alerts")
-def queue_ops_alerts(url: str, catalogue: Catalogue, role: str, items: list[tuple[str, str, str]],
+def queue_ops_alerts(url: str, catalogue: Catalogue, role: str, items: list[tuple[Key, notify.Message]],
                      today: date) -> int:
-    """Alert the operations role: each item is (key stem, subject, body); each stem goes once."""
-    written = 0
+    """Alert the operations role: each item is (key, message); each key goes once."""
     with session_scope(engine_for(url)) as session:
-        officer = recipient_for(catalogue, role, "ops", away_on(read_absences(session, today), today))
-        for stem, subject, body in items:
-            for channel, recipient in _channels(officer):
-                written += outbox.enqueue(session, f"{stem}:{officer.id}:{channel}", channel, recipient,
-                                          subject, body, step="ops")
-    return written
+        return sum(notify.notify_role(session, catalogue, role, message, key, today).queued for key, message in items)

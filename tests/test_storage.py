@@ -133,8 +133,10 @@ def test_audit_verify_catches_an_edited_and_a_removed_row(db_url):
 def test_outbox_key_is_written_once(db_url):
     engine = make_engine(db_url)
     with session_scope(engine) as session:
-        assert outbox.enqueue(session, "occ:1:overdue:kari", "email", "kari@imdi.example", "Emne", "Tekst")
-        assert not outbox.enqueue(session, "occ:1:overdue:kari", "email", "kari@imdi.example", "Emne", "Tekst")
+        row = {"key": "watch:occurrence-1:overdue-1:kari:email", "duty": "watch", "officer_id": "kari",
+               "channel": "email", "recipient": "kari@imdi.example", "subject": "Emne", "body": "Tekst"}
+        assert outbox.enqueue(session, row)
+        assert not outbox.enqueue(session, row)
     with session_scope(engine) as session:
         rows = session.exec(select(OutboxMessage)).all()
         assert len(rows) == 1
@@ -148,7 +150,8 @@ def test_outbox_key_is_written_once(db_url):
 
 def test_outbox_batch_counts_only_new_keys(db_url):
     engine = make_engine(db_url)
-    row = {"channel": "email", "recipient": "kari@imdi.example", "subject": "Emne", "body": "Tekst", "step": "due-day"}
+    row = {"duty": "watch", "channel": "email", "recipient": "kari@imdi.example", "subject": "Emne", "body": "Tekst",
+           "step": "due-day"}
     with session_scope(engine) as session:
         assert outbox.enqueue_many(session, [{**row, "key": f"batch:{n}"} for n in range(3)]) == 3
     with session_scope(engine) as session:

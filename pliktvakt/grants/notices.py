@@ -11,18 +11,18 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from pliktvakt import audit, occurrences, outbox
+from pliktvakt import audit, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.deadlines import recipients_list_blockers
 from pliktvakt.grants.formatting import format_date, format_kroner
 from pliktvakt.grants.rounds import (
-    NOTICE_OBLIGATION, RECIPIENTS_OBLIGATION, ROLE, UNDERSPENDING_OBLIGATION, as_award, budgets_of, case_of,
-    decisions_of, lapse_due, needs_notice, notice_key_prefix, notice_recorded, occurrence_for, recipients_key_prefix,
-    round_ref,
+    DUTY, NOTICE_OBLIGATION, RECIPIENTS_OBLIGATION, ROLE, UNDERSPENDING_OBLIGATION, as_award, budgets_of, case_of,
+    decisions_of, lapse_due, needs_notice, notice_key, notice_recorded, occurrence_for, recipients_key, round_ref,
 )
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.summary import render_award_notice, render_recipients_info, underspending
 from pliktvakt.grants.tables import GrantDecision, GrantRound
+from pliktvakt.notify import Key, Message
 
 ACTOR = "pliktvakt"
 
@@ -42,18 +42,20 @@ def prepare(session: Session, catalogue: Catalogue, schemes: dict[str, GrantSche
     if grant_round.decided_on is None:
         return result
     wants_notice = needs_notice(session, schemes, grant_round) and grant_round.ministry_notice_sent_at is None
-    if (wants_notice or _recipients_ready(session, grant_round, today)) and not ministry:
-        result.problems.append(f"Runde {grant_round.name}: ingen mottakere i departementet er satt "
-                               "(PLIKTVAKT_MINISTRY_RECIPIENTS); orienteringen er ikke sendt.")
-    elif wants_notice:
-        result.notice_queued = _queue_notice(session, schemes, grant_round, ministry)
-    officer = catalogue.officer_for_role(ROLE).email
+    try:
+        if wants_notice:
+            result.notice_queued = _queue_notice(session, schemes, grant_round, ministry)
+    except notify.NoMinistryRecipients as exc:
+        result.problems.append(str(exc))
     for row in lapse_due(session, grant_round, today, ACTOR):
-        _alert_lapsed(session, row, officer, grant_round)
+        _alert_lapsed(session, catalogue, row, grant_round, today)
         result.lapsed.append(row.id)
-    result.underspent = _raise_underspending(session, catalogue, schemes, grant_round, officer, today)
-    if ministry and _recipients_ready(session, grant_round, today):
-        result.recipients_queued = _queue_recipients(session, catalogue, schemes, grant_round, ministry, today)
+    result.underspent = _raise_underspending(session, catalogue, schemes, grant_round, today)
+    try:  # after the lapses, so the list holds only the grants that stand
+        if _recipients_ready(session, grant_round, today):
+            result.recipients_queued = _queue_recipients(session, catalogue, schemes, grant_round, ministry, today)
+    except notify.NoMinistryRecipients as exc:
+        result.problems.append(str(exc))
     return result
 
 
@@ -62,9 +64,8 @@ def _queue_notice(session: Session, schemes: dict[str, GrantScheme], grant_round
     """Instruks 6.1: the ministry hears of the awards, per scheme, before any grant letter."""
     message = render_award_notice(grant_round.name, [as_award(d) for d in decisions_of(session, grant_round)], schemes)
     occurrence = occurrence_for(session, NOTICE_OBLIGATION, round_ref(grant_round))
-    return sum(outbox.enqueue(session, notice_key_prefix(grant_round) + address, "email", address, message.subject,
-                              message.text, html=message.html, occurrence_id=occurrence.id if occurrence else None,
-                              step="ministry-notice") for address in ministry)
+    return notify.notify_ministry(session, ministry, message, notice_key(grant_round),
+                                  occurrence.id if occurrence else None).queued
 
 
 def _recipients_ready(session: Session, grant_round: GrantRound, today: date) -> bool:
@@ -82,28 +83,29 @@ def notice_recorded_or_needless(session: Session, grant_round: GrantRound) -> bo
 
 def _queue_recipients(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme],
                       grant_round: GrantRound, ministry: list[str], today: date) -> int:
+    if not ministry:
+        raise notify.NoMinistryRecipients()
     ref = round_ref(grant_round)
     occurrence = occurrence_for(session, RECIPIENTS_OBLIGATION, ref)
     if occurrence is None:
         occurrence, _ = occurrences.trigger(session, catalogue, RECIPIENTS_OBLIGATION, today, ref, ACTOR)
     standing = [as_award(d) for d in decisions_of(session, grant_round) if d.lapsed_at is None]
     message = render_recipients_info(grant_round.name, standing, schemes)
-    return sum(outbox.enqueue(session, recipients_key_prefix(grant_round) + address, "email", address,
-                              message.subject, message.text, html=message.html, occurrence_id=occurrence.id,
-                              step="recipients-info") for address in ministry)
+    return notify.notify_ministry(session, ministry, message, recipients_key(grant_round), occurrence.id).queued
 
 
-def _alert_lapsed(session: Session, row: GrantDecision, officer: str, grant_round: GrantRound) -> None:
+def _alert_lapsed(session: Session, catalogue: Catalogue, row: GrantDecision, grant_round: GrantRound,
+                  today: date) -> None:
     subject = f"Tilskudd falt bort: {row.applicant} (runde {grant_round.name})"
     body = (f"Tilskuddet på {format_kroner(Decimal(row.amount_awarded))} til {row.applicant} (org.nr. {row.orgnr}), "
             f"vedtak {row.id} i runde {grant_round.name}, har falt bort fordi akseptbrevet ikke kom innen fristen "
             "(vedlegg 1 til instruksen, punkt 5). Tilskuddet er tatt ut av utbetalingslisten.")
-    outbox.enqueue(session, f"grant-decision:{row.id}:lapsed:{officer}", "email", officer, subject, body,
-                   step="grant-lapsed")
+    notify.notify_role(session, catalogue, ROLE, Message(subject, body), Key(DUTY, f"decision-{row.id}", "lapsed"),
+                       today)
 
 
 def _raise_underspending(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme],
-                         grant_round: GrantRound, officer: str, today: date) -> list[str]:
+                         grant_round: GrantRound, today: date) -> list[str]:
     """Vedlegg 1 pkt. 2, mindreforbruk: once per round and scheme, trigger the consultation."""
     standing = [as_award(d) for d in decisions_of(session, grant_round) if d.lapsed_at is None]
     raised = []
@@ -115,8 +117,9 @@ def _raise_underspending(session: Session, catalogue: Catalogue, schemes: dict[s
         subject = f"Mindreforbruk i runde {grant_round.name}: {found.scheme_name}"
         body = (f"{found.describe()}\n\nFrist for å ta det opp med departementet: {format_date(occurrence.due)} "
                 f"(forekomst {occurrence.id}).")
-        outbox.enqueue(session, f"grant-round:{grant_round.id}:underspend:{found.scheme_id}:{officer}", "email",
-                       officer, subject, body, occurrence_id=occurrence.id, step="underspending")
+        notify.notify_role(session, catalogue, ROLE, Message(subject, body),
+                           Key(DUTY, f"round-{grant_round.id}", f"underspending-{found.scheme_id}"), today,
+                           occurrence_id=occurrence.id)
         raised.append(found.scheme_id)
     return raised
 
@@ -124,11 +127,13 @@ def _raise_underspending(session: Session, catalogue: Catalogue, schemes: dict[s
 def record(session: Session, grant_round: GrantRound, now: datetime) -> list[str]:
     """Record what has been delivered; the steps recorded in this call."""
     recorded = []
-    if grant_round.ministry_notice_sent_at is None and (receipts := outbox.delivered(session, notice_key_prefix(grant_round))):
+    if grant_round.ministry_notice_sent_at is None and (
+            receipts := notify.delivered(session, prefix=notice_key(grant_round).prefix)):
         grant_round.ministry_notice_sent_at = now
         _complete(session, NOTICE_OBLIGATION, grant_round, receipts, now)
         recorded.append("ministry-notice")
-    if grant_round.recipients_info_sent_at is None and (receipts := outbox.delivered(session, recipients_key_prefix(grant_round))):
+    if grant_round.recipients_info_sent_at is None and (
+            receipts := notify.delivered(session, prefix=recipients_key(grant_round).prefix)):
         grant_round.recipients_info_sent_at = now
         _complete(session, RECIPIENTS_OBLIGATION, grant_round, receipts, now)
         recorded.append("recipients-info")
@@ -140,7 +145,6 @@ def record(session: Session, grant_round: GrantRound, now: datetime) -> list[str
 
 def _complete(session: Session, obligation_id: str, grant_round: GrantRound, receipts: list, now: datetime) -> None:
     occurrence = occurrence_for(session, obligation_id, round_ref(grant_round))
-    if occurrence is None or occurrence.status != "open":
-        return
-    evidence = "; ".join(f"{m.recipient}: {m.receipt}" for m in receipts)
-    occurrences.complete(session, occurrence.id, ACTOR, evidence, now)
+    if occurrence is not None:
+        notify.complete_with_receipts(session, occurrence.id, receipts, f"Levert til departementet ({receipts[0].subject})",
+                                      ACTOR, now)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, occurrences, outbox
+from pliktvakt import audit, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.awards import (
     HEADERS, ApplicantKind, AwardDecision, AwardImportError, decision_kind_for, parse_amount, read_award_file,
@@ -27,6 +27,7 @@ from pliktvakt.grants.tables import (
     GrantAppeal, GrantBudget, GrantDecision, GrantImportRejection, GrantLetter, GrantRound,
 )
 from pliktvakt.models import Occurrence
+from pliktvakt.notify import Key
 
 NOTICE_OBLIGATION = "grant-award-ministry-notice"
 RECIPIENTS_OBLIGATION = "grant-recipients-ministry-info"
@@ -47,12 +48,15 @@ def round_ref(grant_round: GrantRound) -> str:
     return f"grant-round:{grant_round.id}"
 
 
-def notice_key_prefix(grant_round: GrantRound) -> str:
-    return f"grant-round:{grant_round.id}:notice:"
+DUTY = "grants"
 
 
-def recipients_key_prefix(grant_round: GrantRound) -> str:
-    return f"grant-round:{grant_round.id}:recipients:"
+def notice_key(grant_round: GrantRound) -> Key:
+    return Key(DUTY, f"round-{grant_round.id}", "ministry-notice")
+
+
+def recipients_key(grant_round: GrantRound) -> Key:
+    return Key(DUTY, f"round-{grant_round.id}", "recipients-info")
 
 
 # --- import ---------------------------------------------------------------------------
@@ -231,8 +235,8 @@ def decide_round(session: Session, catalogue: Catalogue, schemes: dict[str, Gran
 
 
 def notice_recorded(session: Session, grant_round: GrantRound) -> bool:
-    return grant_round.ministry_notice_sent_at is not None and outbox.delivered(
-        session, notice_key_prefix(grant_round)) is not None
+    return grant_round.ministry_notice_sent_at is not None and notify.delivered(
+        session, prefix=notice_key(grant_round).prefix) is not None
 
 
 def letters_gate(session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound) -> str | None:

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pliktvakt.grants.awards import AwardDecision
 from pliktvakt.grants.formatting import format_kroner
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.notify import Message
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -25,13 +26,6 @@ class SchemeSummary:
     total_applied: Decimal
     total_awarded: Decimal
     decisions: tuple[AwardDecision, ...]  # in file order
-
-
-@dataclass(frozen=True)
-class Message:
-    subject: str
-    text: str
-    html: str
 
 
 def summarize_by_scheme(

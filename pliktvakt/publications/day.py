@@ -1,8 +1,9 @@
 """The daily work of the ``prepublication-notice`` flow, as plain functions on a session.
 
-``plan_day`` decides (``decisions.plan_notice`` / ``decide_change``) and acts through the
-outbox; delivery is the flow's. ``record_notice_receipts`` completes the notice
-occurrence once every recipient's copy is delivered, with the receipts as evidence.
+``plan_day`` decides (``decisions.plan_notice`` / ``decide_change`` / ``plan_undelivered``)
+and acts through ``notify``; delivery is the flow's. ``record_notice_receipts`` records the
+day the first notice reached every recipient (the 14 days count from it) and completes the
+notice occurrence with the receipts as evidence.
 The Kudos part (pkt. 4.3): ``kudos_candidates`` then ``apply_kudos`` per lookup.
 
 "Published" here means the planned date has come while the gate allowed it; pliktvakt
@@ -15,17 +16,19 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, occurrences, outbox
+from pliktvakt import audit, notify, occurrences
 from pliktvakt.catalogue import Catalogue
+from pliktvakt.legal_calendar import local_date
 from pliktvakt.models import Occurrence, utcnow
+from pliktvakt.notify import Key
 from pliktvakt.publications import texts
 from pliktvakt.publications.decisions import (
     Action, AlertOwner, AlertReason, CompleteKudos, MarkLate, RemindKudos, SendMinistryUpdate, SendNotice,
-    decide_change, decide_kudos, kudos_lookup_due, plan_notice,
+    decide_change, decide_kudos, kudos_lookup_due, plan_notice, plan_undelivered,
 )
 from pliktvakt.publications.kudos import KudosLookup
 from pliktvakt.publications.models import PublicationKind, parse_date
-from pliktvakt.publications.register import KUDOS, changes, gate, get, ref, state_of
+from pliktvakt.publications.register import KUDOS, changes, gate, get, notice_key, notice_waiting, ref, state_of
 from pliktvakt.publications.tables import Publication
 from pliktvakt.settings import Settings
 
@@ -49,9 +52,10 @@ def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: 
     report = DayReport()
     for publication in session.exec(select(Publication).where(Publication.status == "planned")
                                     .order_by(Publication.id)).all():
-        _act(session, catalogue, settings, publication, _decide_changes(session, publication), today, report)
+        _act(session, catalogue, settings, publication, _decide_changes(session, publication, today), today, report)
         _act(session, catalogue, settings, publication,
              plan_notice(state_of(publication), today, settings.publication_notice_lead_days), today, report)
+        _act(session, catalogue, settings, publication, plan_undelivered(state_of(publication), today), today, report)
         if publication.publish_on <= today and gate(publication, today).may_publish_on_planned_date:
             publication.status, publication.updated_at = "published", utcnow()
             session.add(publication)
@@ -62,7 +66,7 @@ def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: 
     return report
 
 
-def _decide_changes(session: Session, publication: Publication) -> list[Action]:
+def _decide_changes(session: Session, publication: Publication, today: date) -> list[Action]:
     """All changes not yet acted on, taken together: one notice or update, not one per edit."""
     pending = changes(session, publication.id, after=publication.changes_handled)
     if not pending:
@@ -75,7 +79,7 @@ def _decide_changes(session: Session, publication: Publication) -> list[Action]:
     last = pending[-1].change_no
     publication.changes_handled = last
     session.add(publication)
-    return decide_change(before, state_of(publication), last)
+    return decide_change(before, state_of(publication), last, today)
 
 
 def _act(session: Session, catalogue: Catalogue, settings: Settings, publication: Publication,
@@ -85,11 +89,11 @@ def _act(session: Session, catalogue: Catalogue, settings: Settings, publication
             _send_notice(session, settings, publication, action, today, report)
         elif isinstance(action, SendMinistryUpdate):
             message = texts.date_update_to_ministry(publication.title, PublicationKind(publication.kind),
-                                                    action.old_date, action.new_date, publication.notice_sent_on,
-                                                    publication.contact)
-            _to_ministry(session, settings, publication, action.key, message, "update", report)
+                                                    action.old_date, action.new_date,
+                                                    publication.notice_delivered_on, publication.contact)
+            _to_ministry(session, settings, publication, action.key, message, report)
         elif isinstance(action, AlertOwner):
-            _alert(session, catalogue, settings, publication, action, report)
+            _alert(session, catalogue, settings, publication, action, today, report)
         elif isinstance(action, MarkLate):
             occurrence = session.get(Occurrence, publication.notice_occurrence_id)
             if occurrence is not None and not occurrence.late:
@@ -101,11 +105,11 @@ def _send_notice(session: Session, settings: Settings, publication: Publication,
                  today: date, report: DayReport) -> None:
     message = texts.notice_to_ministry(publication.title, PublicationKind(publication.kind), publication.publish_on,
                                        publication.summary, publication.contact, action.number)
-    if not _to_ministry(session, settings, publication, action.key, message, "notice", report):
+    if not _to_ministry(session, settings, publication, action.key, message, report):
         return
     if action.number == 1:
-        publication.notice_sent_on = today
-    publication.notices_sent = max(publication.notices_sent, action.number)
+        publication.notice_queued_on = today
+    publication.notices_queued = max(publication.notices_queued, action.number)
     publication.updated_at = utcnow()
     session.add(publication)
     audit.append(session, ACTOR, "publication.notice_queued", ref(publication.id),
@@ -113,52 +117,60 @@ def _send_notice(session: Session, settings: Settings, publication: Publication,
                   "publish_on": publication.publish_on, "recipients": settings.ministry_recipients})
 
 
-def _to_ministry(session: Session, settings: Settings, publication: Publication, key: str,
-                 message: texts.Message, step: str, report: DayReport) -> bool:
-    if not settings.ministry_recipients:
-        report.problems.append(f"PLIKTVAKT_MINISTRY_RECIPIENTS er ikke satt: departementet kan ikke varsles "
-                               f"om «{publication.title}» (publikasjon {publication.id}).")
+def _to_ministry(session: Session, settings: Settings, publication: Publication, key: Key,
+                 message: notify.Message, report: DayReport) -> bool:
+    try:
+        notified = notify.notify_ministry(session, settings.ministry_recipients, message, key,
+                                          publication.notice_occurrence_id)
+    except notify.NoMinistryRecipients as exc:
+        report.problems.append(str(exc))
         return False
-    for recipient in settings.ministry_recipients:
-        if outbox.enqueue(session, f"{key}:{recipient}", "email", recipient, message.subject, message.text,
-                          html=message.html, occurrence_id=publication.notice_occurrence_id, step=step):
-            report.queued.append(f"{key}:{recipient}")
+    if notified.queued:
+        report.queued += notified.keys
     return True
 
 
 def _alert(session: Session, catalogue: Catalogue, settings: Settings, publication: Publication,
-           action: AlertOwner, report: DayReport) -> None:
+           action: AlertOwner, today: date, report: DayReport) -> None:
     where = _where_to_act(settings, publication.id)
     if action.reason == AlertReason.LATE_NOTICE:
-        message = texts.late_notice_alert(publication.title, publication.publish_on, publication.notice_sent_on,
+        message = texts.late_notice_alert(publication.title, publication.publish_on, publication.notice_queued_on,
                                           action.earliest_date, where)
     elif action.reason == AlertReason.DATE_TOO_EARLY:
-        message = texts.date_too_early_alert(publication.title, publication.publish_on, publication.notice_sent_on,
-                                             action.earliest_date, where)
+        message = texts.date_too_early_alert(publication.title, publication.publish_on,
+                                             publication.notice_delivered_on, action.earliest_date, where)
+    elif action.reason == AlertReason.NOTICE_UNDELIVERED:
+        message = texts.notice_undelivered_alert(publication.title, publication.publish_on,
+                                                 publication.notice_queued_on, action.earliest_date, where)
     else:
         message = texts.notice_missed_alert(publication.title, publication.publish_on, action.earliest_date, where)
-    officer = catalogue.officer_for_role(publication.owner_role)
-    if outbox.enqueue(session, action.key, "email", officer.email, message.subject, message.text, html=message.html,
-                      occurrence_id=publication.notice_occurrence_id, step="alert"):
-        report.queued.append(action.key)
+    notified = notify.notify_role(session, catalogue, publication.owner_role, message, action.key, today,
+                                  occurrence_id=publication.notice_occurrence_id)
+    if notified.queued:
+        report.queued += notified.keys
         audit.append(session, ACTOR, "publication.owner_alerted", ref(publication.id),
-                     {"reason": str(action.reason), "earliest_date": action.earliest_date, "to": officer.email})
+                     {"reason": str(action.reason), "earliest_date": action.earliest_date, "to": notified.to})
 
 
 def record_notice_receipts(session: Session, now: datetime) -> list[int]:
-    """Complete each open notice occurrence whose first notice reached every recipient."""
+    """For each first notice now delivered to every recipient: the delivery day, from which
+    the 14 days count, and the notice occurrence completed with the receipts."""
     completed = []
-    query = select(Publication).where(Publication.notices_sent > 0, Publication.notice_occurrence_id.is_not(None))
+    query = select(Publication).where(Publication.notice_queued_on.is_not(None),
+                                      Publication.notice_delivered_on.is_(None))
     for publication in session.exec(query).all():
-        occurrence = session.get(Occurrence, publication.notice_occurrence_id)
-        if occurrence is None or occurrence.status != "open":
-            continue
-        sent = outbox.delivered(session, prefix=f"publication:{publication.id}:notice:1:")
+        sent = notify.delivered(session, prefix=notice_key(publication.id).prefix)
         if sent is None:
             continue
-        evidence = "Varsel til departementet levert: " + "; ".join(f"{m.recipient}: {m.receipt}" for m in sent)
-        occurrences.complete(session, occurrence.id, ACTOR, evidence, now)
-        completed.append(publication.id)
+        # The day the last copy was accepted, on the run's clock: a replayed day never
+        # counts from the wall clock's later date, and a real run never from before delivery.
+        publication.notice_delivered_on = min(now.date(), max(local_date(m.sent_at) for m in sent))
+        session.add(publication)
+        audit.append(session, ACTOR, "publication.notice_delivered", ref(publication.id),
+                     {"on": publication.notice_delivered_on, "recipients": [m.recipient for m in sent]})
+        if publication.notice_occurrence_id is not None and notify.complete_with_receipts(
+                session, publication.notice_occurrence_id, sent, "Varsel levert til departementet", ACTOR, now):
+            completed.append(publication.id)
     return completed
 
 
@@ -200,10 +212,10 @@ def apply_kudos(session: Session, catalogue: Catalogue, settings: Settings, publ
         elif isinstance(action, RemindKudos):
             message = texts.kudos_reminder(publication.title, publication.publish_on, action.days_since_publication,
                                            settings.kudos_actor_name, settings.ui_url)
-            officer = catalogue.officer_for_role(publication.owner_role)
-            if outbox.enqueue(session, action.key, "email", officer.email, message.subject, message.text,
-                              html=message.html, occurrence_id=publication.kudos_occurrence_id, step="kudos-reminder"):
-                queued.append(action.key)
+            notified = notify.notify_role(session, catalogue, publication.owner_role, message, action.key, today,
+                                          occurrence_id=publication.kudos_occurrence_id)
+            if notified.queued:
+                queued += notified.keys
     session.flush()
     return queued
 
@@ -213,13 +225,18 @@ def gate_rows(session: Session, today: date) -> list[dict]:
     rows = []
     for publication in session.exec(select(Publication).where(Publication.status != "cancelled")
                                     .order_by(Publication.publish_on, Publication.id)).all():
-        result = gate(publication, today)
+        result = gate(publication, today, notice_waiting(session, publication))
         rows.append({"Id": publication.id, "Tittel": publication.title,
                      "Type": PublicationKind(publication.kind).label, "Planlagt": publication.publish_on.isoformat(),
-                     "Varslet": publication.notice_sent_on.isoformat() if publication.notice_sent_on else "",
+                     "Varsel i utboksen": _day(publication.notice_queued_on),
+                     "Varsel levert": _day(publication.notice_delivered_on),
                      "Tillatt på planlagt dato": "ja" if result.may_publish_on_planned_date else "nei",
                      "Tidligste dato": result.earliest_date.isoformat(),
                      "Status": {"planned": "planlagt", "published": "publisert"}.get(publication.status, publication.status),
                      "Kudos": publication.kudos_url or publication.kudos_last_status or "",
                      "Begrunnelse": result.reason})
     return rows
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else ""

@@ -4,7 +4,7 @@ A flow reads the stored state, calls these functions and executes the actions (e
 action has a deterministic outbox ``key``, so re-running a day sends nothing twice).
 
 Choices where the instruction is silent:
-- The 14 days count from the *first* notice. A later notice about changed content
+- The 14 days count from the delivery of the *first* notice. A later notice about changed content
   informs the ministry of the change but does not restart the clock: it is the same
   publication, and a corrected summary should not push publication back two weeks.
 - A publication whose planned date passed without any notice gets no notice (it would
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from pliktvakt.legal_calendar import business_days_between
+from pliktvakt.notify import Key
 from pliktvakt.publications.gate import (
     DEFAULT_LEAD_DAYS,
     earliest_publication_date,
@@ -30,6 +32,9 @@ from pliktvakt.publications.gate import (
 from pliktvakt.publications.models import PublicationKind
 
 DEFAULT_KUDOS_REMINDER_DAYS = 30
+DUTY = "publication"
+# A notice still undelivered after this many business days is alerted to the owner.
+UNDELIVERED_ALERT_AFTER = 1
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,9 @@ class PublicationState:
     publish_on: date
     owner: str
     summary: str | None = None
-    notice_sent_on: date | None = None  # the first notice (the 14 days count from it)
-    notices_sent: int = 0  # first notice plus new notices after content changes
+    notice_queued_on: date | None = None  # the first notice went into the outbox
+    notice_delivered_on: date | None = None  # ... and reached every recipient (the 14 days count from it)
+    notices_queued: int = 0  # first notice plus new notices after content changes
 
     def content(self) -> tuple:
         return (self.title.strip(), self.kind, (self.summary or "").strip())
@@ -58,6 +64,7 @@ class AlertReason(StrEnum):
     LATE_NOTICE = "late_notice"  # notice sent < 14 days before the planned date
     DATE_TOO_EARLY = "date_too_early"  # date changed to one before notice + 14 days
     NOTICE_MISSED = "notice_missed"  # planned date passed with no notice at all
+    NOTICE_UNDELIVERED = "notice_undelivered"  # queued over a business day ago, not yet delivered
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,8 @@ class SendNotice:
     reason: NoticeReason
 
     @property
-    def key(self) -> str:
-        return f"publication:{self.publication_id}:notice:{self.number}"
+    def key(self) -> Key:
+        return Key(DUTY, f"publication-{self.publication_id}", f"notice-{self.number}")
 
 
 @dataclass(frozen=True)
@@ -83,8 +90,8 @@ class SendMinistryUpdate:
     new_date: date
 
     @property
-    def key(self) -> str:
-        return f"publication:{self.publication_id}:update:{self.change_no}"
+    def key(self) -> Key:
+        return Key(DUTY, f"publication-{self.publication_id}", f"update-{self.change_no}")
 
 
 @dataclass(frozen=True)
@@ -96,8 +103,8 @@ class AlertOwner:
     discriminator: str  # notice number or change number: one alert per event
 
     @property
-    def key(self) -> str:
-        return f"publication:{self.publication_id}:alert:{self.reason}:{self.discriminator}"
+    def key(self) -> Key:
+        return Key(DUTY, f"publication-{self.publication_id}", f"alert-{self.reason}-{self.discriminator}")
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,8 @@ class RemindKudos:
     round: int  # one reminder per ``reminder_after_days`` period
 
     @property
-    def key(self) -> str:
-        return f"publication:{self.publication_id}:kudos-reminder:{self.round}"
+    def key(self) -> Key:
+        return Key(DUTY, f"publication-{self.publication_id}", f"kudos-reminder-{self.round}")
 
 
 Action = SendNotice | SendMinistryUpdate | AlertOwner | MarkLate | CompleteKudos | RemindKudos
@@ -136,7 +143,7 @@ Action = SendNotice | SendMinistryUpdate | AlertOwner | MarkLate | CompleteKudos
 
 def plan_notice(state: PublicationState, as_of: date, lead_days: int = DEFAULT_LEAD_DAYS) -> list[Action]:
     """The first notice: due ``lead_days`` before, sent even when late (then alert + mark late)."""
-    if state.notices_sent > 0 or as_of < notice_due_date(state.publish_on, lead_days):
+    if state.notices_queued > 0 or as_of < notice_due_date(state.publish_on, lead_days):
         return []
     earliest = earliest_publication_date(as_of)
     if state.publish_on < as_of:
@@ -162,21 +169,32 @@ def plan_notice(state: PublicationState, as_of: date, lead_days: int = DEFAULT_L
     return actions
 
 
-def decide_change(before: PublicationState, after: PublicationState, change_no: int) -> list[Action]:
+def plan_undelivered(state: PublicationState, as_of: date) -> list[Action]:
+    """The first notice waited for delivery more than a business day: the 14 days have not
+    started, so the owner hears of it (once per publication)."""
+    if state.notice_queued_on is None or state.notice_delivered_on is not None:
+        return []
+    if business_days_between(state.notice_queued_on, as_of) <= UNDELIVERED_ALERT_AFTER:
+        return []
+    return [AlertOwner(state.id, state.owner, AlertReason.NOTICE_UNDELIVERED, earliest_publication_date(as_of), "1")]
+
+
+def decide_change(before: PublicationState, after: PublicationState, change_no: int, as_of: date) -> list[Action]:
     """A publication was edited (change number ``change_no``). What must follow?
 
     ``before`` and ``after`` carry the same notice facts; only content, date or owner differ.
     """
-    if before.notices_sent == 0 or before.notice_sent_on is None:
+    if before.notices_queued == 0 or before.notice_queued_on is None:
         return []
     actions: list[Action] = []
     date_changed = before.publish_on != after.publish_on
     if before.content() != after.content():
         # The new notice carries the new date too, so no separate update.
-        actions.append(SendNotice(after.id, before.notices_sent + 1, NoticeReason.CONTENT_CHANGED))
+        actions.append(SendNotice(after.id, before.notices_queued + 1, NoticeReason.CONTENT_CHANGED))
     elif date_changed:
         actions.append(SendMinistryUpdate(after.id, change_no, before.publish_on, after.publish_on))
-    earliest = earliest_publication_date(before.notice_sent_on)
+    # Not delivered yet: at best it is delivered today.
+    earliest = earliest_publication_date(before.notice_delivered_on or as_of)
     if date_changed and after.publish_on < earliest:
         actions.append(AlertOwner(after.id, after.owner, AlertReason.DATE_TOO_EARLY, earliest, str(change_no)))
     return actions

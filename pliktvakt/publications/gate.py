@@ -4,8 +4,10 @@
 FoU-rapporter, evalueringer m.m."
 
 Counting rule (the instruction is silent, so we chose and document it):
-- The day the notice is sent is day 0. Publication is allowed from notice + 14 calendar
-  days: a notice sent Monday 3 March allows publication on Monday 17 March.
+- The ministry is informed when the notice is *delivered* to every recipient, not when it
+  is queued (informed means delivered). The delivery day is day 0. Publication is allowed
+  from delivery + 14 calendar days: a notice delivered Monday 3 March allows publication on
+  Monday 17 March. A notice queued but not yet delivered has not started the 14 days.
 - Publication itself may happen on any day, business day or not: the rule protects the
   ministry's 14 days of notice, and a weekend publication does not shorten them.
 - The notice is due ``lead_days`` (default 21) before the planned date. That is an
@@ -29,53 +31,66 @@ def notice_due_date(publish_on: date, lead_days: int = DEFAULT_LEAD_DAYS) -> dat
     return at_least_before(publish_on, lead_days)
 
 
-def earliest_publication_date(notice_sent_on: date) -> date:
-    """The first day a publication may go out after a notice sent on ``notice_sent_on``."""
-    return notice_sent_on + timedelta(days=NOTICE_DAYS)
+def earliest_publication_date(delivered_on: date) -> date:
+    """The first day a publication may go out after a notice delivered on ``delivered_on``."""
+    return delivered_on + timedelta(days=NOTICE_DAYS)
 
 
-def is_notice_late(notice_sent_on: date, publish_on: date) -> bool:
-    return earliest_publication_date(notice_sent_on) > publish_on
+def is_notice_late(delivered_on: date, publish_on: date) -> bool:
+    return earliest_publication_date(delivered_on) > publish_on
 
 
 @dataclass(frozen=True)
 class GateResult:
     publish_on: date
-    notice_sent_on: date | None
-    # Open only once a notice is sent at least 14 days before the planned date.
+    delivered_on: date | None
+    # Open only once a notice is delivered at least 14 days before the planned date.
     may_publish_on_planned_date: bool
     earliest_date: date
-    # No notice yet: earliest_date assumes the notice goes today (a best case), and
+    # Not delivered yet: earliest_date assumes delivery today (a best case), and
     # planned_date_reachable says whether the planned date can still be kept.
     best_case: bool
     planned_date_reachable: bool
     reason: str  # bokmål, for the CLI and the flow's artifact
 
 
-def check_gate(publish_on: date, notice_sent_on: date | None, as_of: date) -> GateResult:
-    """May the publication go out on ``publish_on``? If not, from which date?"""
-    if notice_sent_on is not None:
-        earliest = earliest_publication_date(notice_sent_on)
+def check_gate(publish_on: date, delivered_on: date | None, as_of: date, queued_on: date | None = None,
+               waiting: tuple[str, ...] = ()) -> GateResult:
+    """May the publication go out on ``publish_on``? If not, from which date?
+
+    ``queued_on`` is the day the first notice went into the outbox; ``waiting`` names its
+    copies that are not delivered yet (recipient and state), for the reason."""
+    if delivered_on is not None:
+        earliest = earliest_publication_date(delivered_on)
         ok = earliest <= publish_on
         if ok:
             reason = (
-                f"Departementet ble varslet {notice_sent_on.isoformat()}; publisering er tillatt "
+                f"Varselet ble levert til departementet {delivered_on.isoformat()}; publisering er tillatt "
                 f"fra {earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
             )
         else:
             reason = (
-                f"Departementet ble varslet {notice_sent_on.isoformat()}, mindre enn {NOTICE_DAYS} dager før "
-                f"planlagt publisering {publish_on.isoformat()}. Tidligste tillatte dato er "
+                f"Varselet ble levert til departementet {delivered_on.isoformat()}, mindre enn {NOTICE_DAYS} dager "
+                f"før planlagt publisering {publish_on.isoformat()}. Tidligste tillatte dato er "
                 f"{earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
             )
-        return GateResult(publish_on, notice_sent_on, ok, earliest, False, ok, reason)
+        return GateResult(publish_on, delivered_on, ok, earliest, False, ok, reason)
 
     earliest = earliest_publication_date(as_of)
     ok = earliest <= publish_on
-    reason = (
-        f"Departementet er ikke varslet ennå. Blir varselet sendt i dag ({as_of.isoformat()}), "
-        f"er tidligste tillatte dato {earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
-    )
+    if queued_on is not None:
+        reason = (
+            f"Varselet ble lagt i utboksen {queued_on.isoformat()}, men er ikke levert til departementet ennå, "
+            f"så de {NOTICE_DAYS} dagene har ikke begynt. Venter: {', '.join(waiting) or 'ukjent'}. "
+            f"Blir det levert i dag ({as_of.isoformat()}), er tidligste tillatte dato {earliest.isoformat()} "
+            "(Instruks for IMDi, pkt. 6.1)."
+        )
+    else:
+        reason = (
+            f"Departementet er ikke varslet ennå. Blir varselet levert i dag ({as_of.isoformat()}), "
+            f"er tidligste tillatte dato {earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
+        )
     if ok:
-        reason += f" Planlagt dato {publish_on.isoformat()} holder dersom varselet sendes senest {(publish_on - timedelta(days=NOTICE_DAYS)).isoformat()}."
+        reason += (f" Planlagt dato {publish_on.isoformat()} holder dersom varselet leveres senest "
+                   f"{(publish_on - timedelta(days=NOTICE_DAYS)).isoformat()}.")
     return GateResult(publish_on, None, False, earliest, True, ok, reason)

@@ -19,9 +19,10 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import Occurrence, utcnow
+from pliktvakt.models import Occurrence, OutboxMessage, utcnow
+from pliktvakt.notify import Key
 from pliktvakt.publications.csv_import import PublicationImportError, read_publications_csv, unknown_owner
-from pliktvakt.publications.decisions import PublicationState
+from pliktvakt.publications.decisions import NoticeReason, PublicationState, SendNotice
 from pliktvakt.publications.gate import GateResult, check_gate
 from pliktvakt.publications.models import PublicationInput, PublicationKind
 from pliktvakt.publications.tables import Publication, PublicationChange, PublicationImportRejection
@@ -191,20 +192,42 @@ def record_rejections(session: Session, error: PublicationImportError) -> str:
 def state_of(publication: Publication) -> PublicationState:
     return PublicationState(id=publication.id, title=publication.title, kind=PublicationKind(publication.kind),
                             publish_on=publication.publish_on, owner=publication.owner_role,
-                            summary=publication.summary, notice_sent_on=publication.notice_sent_on,
-                            notices_sent=publication.notices_sent)
+                            summary=publication.summary, notice_queued_on=publication.notice_queued_on,
+                            notice_delivered_on=publication.notice_delivered_on,
+                            notices_queued=publication.notices_queued)
 
 
-def gate(publication: Publication, today: date) -> GateResult:
-    return check_gate(publication.publish_on, publication.notice_sent_on, today)
+def notice_key(publication_id: int) -> Key:
+    return SendNotice(publication_id, 1, NoticeReason.FIRST).key
 
 
-def as_dict(publication: Publication, today: date) -> dict:
-    result = gate(publication, today)
+def notice_copies(session: Session, publication_id: int) -> list[OutboxMessage]:
+    """The outbox rows of the first notice, one per ministry recipient."""
+    return list(session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith(notice_key(publication_id).prefix))
+                             .order_by(OutboxMessage.id)))
+
+
+def notice_waiting(session: Session, publication: Publication) -> tuple[str, ...]:
+    """Each copy of the first notice not delivered yet: recipient, state and last error."""
+    if publication.notice_queued_on is None or publication.notice_delivered_on is not None:
+        return ()
+    return tuple(f"{m.recipient} ({m.status}{f': {m.last_error}' if m.last_error else ''})"
+                 for m in notice_copies(session, publication.id) if m.status != "sent")
+
+
+def gate(publication: Publication, today: date, waiting: tuple[str, ...] = ()) -> GateResult:
+    return check_gate(publication.publish_on, publication.notice_delivered_on, today,
+                      publication.notice_queued_on, waiting)
+
+
+def as_dict(publication: Publication, today: date, waiting: tuple[str, ...] = ()) -> dict:
+    result = gate(publication, today, waiting)
     return {"id": publication.id, "title": publication.title, "kind": publication.kind,
             "publish_on": publication.publish_on.isoformat(), "owner": publication.owner_role,
             "summary": publication.summary, "contact": publication.contact, "status": publication.status,
-            "notice_sent_on": _value("", publication.notice_sent_on), "notices_sent": publication.notices_sent,
+            "notice_queued_on": _value("", publication.notice_queued_on),
+            "notice_delivered_on": _value("", publication.notice_delivered_on),
+            "notices_queued": publication.notices_queued, "notice_waiting": list(waiting),
             "notice_occurrence_id": publication.notice_occurrence_id, "kudos_url": publication.kudos_url,
             "kudos_last_status": publication.kudos_last_status, "source": publication.source,
             "may_publish_on_planned_date": result.may_publish_on_planned_date,

@@ -22,9 +22,11 @@ class Publication(SQLModel, table=True):
     summary: str | None = None
     contact: str = Field(max_length=300)
     status: str = Field(default="planned", index=True, max_length=20)  # planned | published | cancelled
-    # The first notice: the 14 days of pkt. 6.1 count from it.
-    notice_sent_on: date | None = None
-    notices_sent: int = 0
+    # The first notice: queued on one day, delivered (to every recipient) on another. The
+    # 14 days of pkt. 6.1 count from delivery.
+    notice_queued_on: date | None = None
+    notice_delivered_on: date | None = None
+    notices_queued: int = 0  # the first notice, plus new notices after content changes
     notice_occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id")
     kudos_occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id")
     kudos_url: str | None = None

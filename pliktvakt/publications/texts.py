@@ -1,9 +1,9 @@
 """What the ministry and the owners read, in bokmål (instruks pkt. 6.1 and 4.3)."""
 
 import html
-from dataclasses import dataclass
 from datetime import date
 
+from pliktvakt.notify import Message
 from pliktvakt.publications.gate import NOTICE_DAYS
 from pliktvakt.publications.models import PublicationKind
 
@@ -17,13 +17,6 @@ _WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "sø
 def format_date(day: date) -> str:
     """14. mars 2025 -> "fredag 14. mars 2025"."""
     return f"{_WEEKDAYS[day.weekday()]} {day.day}. {_MONTHS[day.month - 1]} {day.year}"
-
-
-@dataclass(frozen=True)
-class Message:
-    subject: str
-    text: str
-    html: str
 
 
 def _message(subject: str, paragraphs: list[str]) -> Message:
@@ -73,13 +66,14 @@ def notice_to_ministry(
 
 
 def date_update_to_ministry(
-    title: str, kind: PublicationKind, old_date: date, new_date: date, notice_sent_on: date, contact: str
+    title: str, kind: PublicationKind, old_date: date, new_date: date, delivered_on: date | None, contact: str
 ) -> Message:
-    """A changed date for a publication the ministry already knows of."""
+    """A changed date for a publication the ministry has had a notice of."""
     direction = "utsatt" if new_date > old_date else "framskyndet"
+    told = (f"IMDi varslet departementet {format_date(delivered_on)}" if delivered_on
+            else "IMDi har sendt departementet et varsel")
     return _message(f"Endret dato for publisering: {title} ({new_date.strftime('%d.%m.%Y')})", [
-        f"IMDi varslet departementet {format_date(notice_sent_on)} om publiseringen nedenfor, "
-        f"jf. {CLAUSE_NOTICE}. Publiseringen er {direction}.",
+        f"{told} om publiseringen nedenfor, jf. {CLAUSE_NOTICE}. Publiseringen er {direction}.",
         f"Tittel: {title}\nType: {kind.label}\n"
         f"Tidligere planlagt dato: {format_date(old_date)}\nNy planlagt dato: {format_date(new_date)}\n"
         f"Kontakt: {contact}",
@@ -89,14 +83,14 @@ def date_update_to_ministry(
 
 
 def late_notice_alert(
-    title: str, publish_on: date, notice_sent_on: date, earliest_date: date, where_to_act: str
+    title: str, publish_on: date, queued_on: date, earliest_date: date, where_to_act: str
 ) -> Message:
-    """To the owner: the notice went less than 14 days before the planned date."""
+    """To the owner: the notice goes less than 14 days before the planned date."""
     return _message(f"For sent varsel: «{title}» kan tidligst publiseres {earliest_date.strftime('%d.%m.%Y')}", [
         f"Departementet skal varsles minst {NOTICE_DAYS} dager før publisering ({CLAUSE_NOTICE}). "
-        f"Varselet om «{title}» ble sendt {format_date(notice_sent_on)}, mindre enn {NOTICE_DAYS} dager "
+        f"Varselet om «{title}» ble lagt i utboksen {format_date(queued_on)}, mindre enn {NOTICE_DAYS} dager "
         f"før planlagt publisering {format_date(publish_on)}.",
-        f"Tidligste tillatte publiseringsdato er {format_date(earliest_date)}. "
+        f"Blir varselet levert samme dag, er tidligste tillatte publiseringsdato {format_date(earliest_date)}. "
         "Flytt publiseringen til denne datoen eller senere, og registrer den nye datoen i pliktvakt. "
         "Plikten er registrert som oppfylt for sent.",
         f"Her kan du endre datoen: {where_to_act}",
@@ -104,12 +98,14 @@ def late_notice_alert(
 
 
 def date_too_early_alert(
-    title: str, new_date: date, notice_sent_on: date, earliest_date: date, where_to_act: str
+    title: str, new_date: date, delivered_on: date | None, earliest_date: date, where_to_act: str
 ) -> Message:
-    """To the owner: the date was changed to one before notice + 14 days."""
+    """To the owner: the date was changed to one before delivery + 14 days."""
+    told = (f"Departementet fikk varselet {format_date(delivered_on)}" if delivered_on
+            else "Varselet er ikke levert til departementet ennå")
     return _message(f"Ny dato for tidlig: «{title}» kan tidligst publiseres {earliest_date.strftime('%d.%m.%Y')}", [
-        f"Publiseringsdatoen for «{title}» er endret til {format_date(new_date)}. Departementet ble varslet "
-        f"{format_date(notice_sent_on)}, og skal ha minst {NOTICE_DAYS} dager ({CLAUSE_NOTICE}).",
+        f"Publiseringsdatoen for «{title}» er endret til {format_date(new_date)}. {told}, "
+        f"og departementet skal ha minst {NOTICE_DAYS} dager ({CLAUSE_NOTICE}).",
         f"Tidligste tillatte publiseringsdato er {format_date(earliest_date)}. "
         "Publiser ikke før denne datoen. Departementet er orientert om den nye datoen.",
         f"Her kan du endre datoen: {where_to_act}",
@@ -125,6 +121,21 @@ def notice_missed_alert(title: str, publish_on: date, earliest_date: date, where
         f"tillatte dato er {format_date(earliest_date)} dersom det sendes i dag. "
         "Er den allerede publisert, er plikten brutt og registrert som for sen.",
         f"Her kan du endre datoen: {where_to_act}",
+    ])
+
+
+def notice_undelivered_alert(
+    title: str, publish_on: date, queued_on: date, earliest_date: date, where_to_act: str
+) -> Message:
+    """To the owner: the notice is queued but has not reached the ministry."""
+    return _message(f"Varselet om «{title}» er ikke levert til departementet", [
+        f"Varselet om «{title}» ble lagt i utboksen {format_date(queued_on)}, men er ennå ikke levert til "
+        f"departementet. De {NOTICE_DAYS} dagene før publisering ({CLAUSE_NOTICE}) begynner først når "
+        "varselet er levert.",
+        f"Planlagt publisering er {format_date(publish_on)}. Blir varselet levert i dag, er tidligste "
+        f"tillatte dato {format_date(earliest_date)}. Se hva som venter med `pliktvakt outbox`, og be "
+        "driftsansvarlig sjekke e-postoppsettet (PLIKTVAKT_EMAIL_URL).",
+        f"Her kan du følge og endre publiseringen: {where_to_act}",
     ])
 
 

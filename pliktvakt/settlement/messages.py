@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from pliktvakt.notify import Message
 from pliktvakt.settlement.analysis import AnalysisResult
 from pliktvakt.settlement.cadence import CADENCE_NAMES, WEEKLY, WEEKLY_PREFIX, CadenceChange
 from pliktvakt.settlement.keyfigures import QualityFailure
@@ -59,7 +60,7 @@ def report_body(result: AnalysisResult, attachment: str) -> tuple[str, str]:
     return text, html
 
 
-def cadence_alert(change: CadenceChange) -> tuple[str, str]:
+def cadence_alert(change: CadenceChange) -> Message:
     row = change.row
     if row.cadence == WEEKLY:
         subject = "Bosetting: stort avvik – analysen rapporteres nå ukentlig"
@@ -71,10 +72,10 @@ def cadence_alert(change: CadenceChange) -> tuple[str, str]:
     body = (f"Rapporteringen av plikten «Månedlig analyse av bosettingsarbeidet» (instruksen pkt. 2.2) er endret "
             f"fra {CADENCE_NAMES[change.previous]} til {CADENCE_NAMES[row.cadence]} fra {row.from_date:%d.%m.%Y}.\n\n"
             f"{row.reason}\n\n{action}")
-    return subject, body
+    return Message(subject, body)
 
 
-def quality_alert(failures: Sequence[QualityFailure], label: str) -> tuple[str, str]:
+def quality_alert(failures: Sequence[QualityFailure], label: str) -> Message:
     subject = f"Bosetting: nøkkeltallene for {label} er ikke publisert – kvalitetskontrollen feilet"
     shown = [f"- {failure.message}" for failure in failures[:30]]
     if len(failures) > 30:
@@ -82,4 +83,4 @@ def quality_alert(failures: Sequence[QualityFailure], label: str) -> tuple[str, 
     body = (f"Nøkkeltallene om bosetting for {label} (instruksen pkt. 2.2) er holdt tilbake fordi "
             f"{len(failures)} kontroll(er) feilet:\n\n" + "\n".join(shown) +
             "\n\nRett kildedataene eller konfigurasjonen; neste kjøring publiserer når kontrollene går gjennom.")
-    return subject, body
+    return Message(subject, body)

@@ -138,8 +138,9 @@ def _fake_notice_receipt(session, grant_round):
     from pliktvakt.grants import notices
     from pliktvakt.models import utcnow
 
-    key = rounds.notice_key_prefix(grant_round) + "aid@dep.example"
-    outbox.enqueue(session, key, "email", "aid@dep.example", "Orientering", "tekst")
+    key = rounds.notice_key(grant_round).to("aid@dep.example", "email")
+    outbox.enqueue(session, {"key": key, "duty": "grants", "channel": "email", "recipient": "aid@dep.example",
+                             "subject": "Orientering", "body": "tekst"})
     message = session.exec(select(outbox.OutboxMessage).where(outbox.OutboxMessage.key == key)).one()
     outbox.record_sent(session, message.id, "SMTP: akseptert av 127.0.0.1", utcnow())
     assert notices.record(session, grant_round, utcnow()) == ["ministry-notice"]
