@@ -54,7 +54,7 @@ def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
         items = [register.as_dict(p, today) for p in register.all_publications(session)]
     if as_json:
         return print_json(items)
-    table = Table("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varslet", "Tillatt", "Tidligst")
+    table = Table("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varsel levert", "Tillatt", "Tidligst")
     for item in items:
         table.add_row(str(item["id"]), item["title"], item["kind"], item["publish_on"], item["owner"],
                       register.STATUS_NO.get(item["status"], item["status"]), item["notice_delivered_on"] or (f"i utboksen {item['notice_queued_on']}" if item["notice_queued_on"] else ""),

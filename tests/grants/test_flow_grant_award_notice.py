@@ -89,7 +89,7 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
     assert len(smtp.to(OFFICER, "Mindreforbruk")) == 1
     with session_scope(make_engine(grants_env.database_url)) as session:
         notice = session.exec(select(Occurrence).where(Occurrence.obligation_id == "grant-award-ministry-notice")).one()
-        assert notice.status == "done" and notice.evidence.count("SMTP: akseptert av 127.0.0.1") == 2
+        assert notice.status == "done" and notice.evidence.count("godtatt av SMTP-tjeneren 127.0.0.1") == 2
         assert session.exec(select(Occurrence).where(
             Occurrence.obligation_id == "underspending-ministry-consultation")).one().ref.endswith(":jobbsjansen")
 

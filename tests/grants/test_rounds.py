@@ -142,7 +142,7 @@ def _fake_notice_receipt(session, grant_round):
     outbox.enqueue(session, {"key": key, "duty": "grants", "channel": "email", "recipient": "aid@dep.example",
                              "subject": "Orientering", "body": "tekst"})
     message = session.exec(select(outbox.OutboxMessage).where(outbox.OutboxMessage.key == key)).one()
-    outbox.record_sent(session, message.id, "SMTP: akseptert av 127.0.0.1", utcnow())
+    outbox.record_sent(session, message.id, "Message-ID <1@pliktvakt>; godtatt av SMTP-tjeneren 127.0.0.1:25", utcnow())
     assert notices.record(session, grant_round, utcnow()) == ["ministry-notice"]
     done = session.exec(select(Occurrence).where(Occurrence.obligation_id == "grant-award-ministry-notice")).one()
-    assert done.status == "done" and "akseptert av 127.0.0.1" in done.evidence
+    assert done.status == "done" and "godtatt av SMTP-tjeneren 127.0.0.1:25" in done.evidence

@@ -25,8 +25,8 @@ def test_add_list_and_the_gate(cli):
     added = json.loads(cli("publication", "add", "--title", "FoU om bosetting", "--kind", "fou",
                            "--publish-on", "2026-04-15", "--owner", "kunnskap", "--summary", "Funn",
                            "--as-of", "2026-03-20", "--json").stdout)
-    assert added["notice_sent_on"] is None and added["status"] == "planned"
-    # No notice yet. Sent on 20 March it would allow 20 + 14 = 3 April, so 15 April is reachable.
+    assert added["notice_queued_on"] is None and added["notice_delivered_on"] is None and added["status"] == "planned"
+    # No notice yet. Delivered on 20 March it would allow 20 + 14 = 3 April, so 15 April is reachable.
     check = cli("publication", "check", str(added["id"]), "--as-of", "2026-03-20", "--json", expect=1)
     gate = json.loads(check.stdout)
     assert (gate["may_publish_on_planned_date"], gate["planned_date_reachable"], gate["earliest_date"]) == (
@@ -78,6 +78,6 @@ def test_run_prepublication_notice_from_the_cli_alone(prefect_server, cli, smtp)
     assert [len(smtp.to(r)) for r in MINISTRY] == [1, 1]
     assert smtp.subjects(OWNER_EMAIL) == ["For sent varsel: «Rapport om språk» kan tidligst publiseres 21.04.2026"]
     check = json.loads(cli("publication", "check", str(added["id"]), "--json", expect=1).stdout)
-    assert (check["notice_sent_on"], check["earliest_date"]) == ("2026-04-07", "2026-04-21")
+    assert (check["notice_delivered_on"], check["earliest_date"]) == ("2026-04-07", "2026-04-21")
     cli("run", "prepublication-notice", "--as-of", "2026-04-07", extra_env=api)
     assert len(smtp.messages) == 3  # nothing twice

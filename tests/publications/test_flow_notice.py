@@ -16,6 +16,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from flows.prepublication_notice import prepublication_notice
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
+from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
 from pliktvakt.models import Occurrence
 from pliktvakt.publications import register
 from pliktvakt.publications.tables import Publication
@@ -64,13 +65,15 @@ def test_notice_goes_once_on_the_lead_date(prefect_server, pub_env, smtp):
         assert fact in body
     assert smtp.to(OWNER_EMAIL) == []  # in time: no alert
     publication, occurrence = read(pub_env, publication_id)
-    assert publication.notice_sent_on == date(2026, 3, 25) and publication.notices_sent == 1
+    assert (publication.notice_queued_on, publication.notice_delivered_on) == (date(2026, 3, 25), date(2026, 3, 25))
+    assert publication.notices_queued == 1
     assert occurrence.status == "done" and not occurrence.late
-    assert occurrence.evidence.startswith("Varsel til departementet levert: postmottak@aid.example: SMTP: akseptert av 127.0.0.1")
+    assert occurrence.evidence.startswith("Varsel levert til departementet. Kvittering: ")
+    assert "postmottak@aid.example: Message-ID <" in occurrence.evidence and "godtatt av SMTP-tjeneren 127.0.0.1" in occurrence.evidence
 
     table = asyncio.run(_latest("prepublication-gate"))
     rows = json.loads(table.data)
-    assert [(r["Id"], r["Varslet"], r["Tillatt på planlagt dato"], r["Tidligste dato"]) for r in rows] == [
+    assert [(r["Id"], r["Varsel levert"], r["Tillatt på planlagt dato"], r["Tidligste dato"]) for r in rows] == [
         (publication_id, "2026-03-25", "ja", "2026-04-08")]
 
 
@@ -109,7 +112,7 @@ def test_moved_earlier_later_and_changed_summary(prefect_server, pub_env, smtp):
     assert "utsatt" in update.get_body(("plain", "html")).get_content()
     assert len(smtp.to(OWNER_EMAIL)) == 1
     publication, _ = read(pub_env, publication_id)
-    assert publication.notices_sent == 1 and publication.notice_sent_on == date(2026, 3, 25)
+    assert publication.notices_queued == 1 and publication.notice_delivered_on == date(2026, 3, 25)
 
     change(pub_env, publication_id, summary="Nye funn om arbeid og utdanning.")
     run("2026-03-30")
@@ -120,8 +123,8 @@ def test_moved_earlier_later_and_changed_summary(prefect_server, pub_env, smtp):
         assert subjects[3] == "Endret varsel om publisering: Evaluering av introduksjonsprogrammet (06.05.2026)"
     assert "Nye funn om arbeid og utdanning." in smtp.to(MINISTRY[0])[3].get_body(("plain", "html")).get_content()
     publication, _ = read(pub_env, publication_id)
-    # The 14 days still count from the first notice (decisions.py).
-    assert publication.notices_sent == 2 and publication.notice_sent_on == date(2026, 3, 25)
+    # The 14 days still count from the first notice's delivery (decisions.py).
+    assert publication.notices_queued == 2 and publication.notice_delivered_on == date(2026, 3, 25)
 
 
 def test_without_ministry_recipients_the_run_fails_clearly(prefect_server, pub_env, monkeypatch):
@@ -132,7 +135,7 @@ def test_without_ministry_recipients_the_run_fails_clearly(prefect_server, pub_e
     add(pub_env)
     state = prepublication_notice(as_of="2026-03-25", return_state=True)
     assert state.is_failed()
-    assert "PLIKTVAKT_MINISTRY_RECIPIENTS er ikke satt" in state.message
+    assert state.message == NO_MINISTRY_RECIPIENTS
 
 
 async def _latest(key: str):

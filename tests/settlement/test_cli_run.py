@@ -29,7 +29,7 @@ def test_cli_run_sends_the_report_once(prefect_server, world, smtp, tmp_path):
     assert second.returncode == 0, second.stdout + second.stderr
     assert len(smtp.messages) == 2  # one email per recipient, however often it runs
     status = _cli(tmp_path, "status", "--as-of", "2025-03-03", "--json")
-    assert '"period": "2025-03-01"' in status.stdout and "SMTP: akseptert av 127.0.0.1" in status.stdout
+    assert '"period": "2025-03-01"' in status.stdout and "godtatt av SMTP-tjeneren 127.0.0.1" in status.stdout
 
 
 def test_cli_run_on_a_malformed_file_names_the_line_without_traceback(prefect_server, world, tmp_path):

@@ -66,7 +66,7 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
            ("2025-03-31", "2025-04-02", "bosetting", "done")
     # One email serves the week and the month's occurrence (anchored 1 April).
     assert sorted(second["completed"]) == ["2025-04-01", "weekly:2025-W14"]
-    assert "Kvittering: analyse@aid.example: SMTP: akseptert av 127.0.0.1" in weekly.evidence
+    assert "Kvittering: analyse@aid.example: Message-ID <" in weekly.evidence
     alert = smtp.to(BOSETTING_OFFICER)
     assert len(alert) == 1 and "nå ukentlig" in alert[0]["Subject"]
     assert "80,0" in alert[0].get_body(("plain", "html")).get_content()
@@ -118,7 +118,7 @@ def test_report_reaches_smtp_with_its_html_attachment_once(prefect_server, world
     assert html == (world.report_dir / "bosetting-analyse-2025-02-2025-03-03.html").read_text(encoding="utf-8")
     assert "<h2>Status hittil i år</h2>" in html and html.count("data:image/png;base64,") == 3
     done = _occurrence("settlement-monthly-analysis", "2025-03-01")
-    assert done.completed_by == "pliktvakt" and "post@aid.example: SMTP: akseptert av 127.0.0.1" in done.evidence
+    assert done.completed_by == "pliktvakt" and "post@aid.example: Message-ID <" in done.evidence and "godtatt av SMTP-tjeneren 127.0.0.1" in done.evidence
     # Run again for the same period: nothing more is sent.
     again = _run("2025-03-04")
     assert again["report_queued"] == 0 and len(smtp.messages) == 2
