@@ -222,15 +222,44 @@ def deadline(start: Annotated[str, typer.Option("--from", help="Startdato (ÅÅ�
 @app.command()
 def run(flow_name: Annotated[str, typer.Argument(metavar="FLOW")], as_of: AsOf = None) -> None:
     """Kjør en flyt én gang, f.eks. for etterkjøring: pliktvakt run materialise --as-of 2026-01-05."""
+    from prefect.settings import temporary_settings
+
     from flows.registry import FLOWS  # the one place the CLI calls flows
 
     if flow_name not in FLOWS:
         raise UserError(f"Ukjent flyt '{flow_name}'. Kjente flyter: {', '.join(sorted(FLOWS))}.")
-    state = FLOWS[flow_name](as_of=clock.resolve(as_of), return_state=True)
+    with temporary_settings(updates=_prefect_server()):
+        state = FLOWS[flow_name](as_of=clock.resolve(as_of), return_state=True)
     if state.is_failed() or state.is_crashed():
         err.print(f"[red]Flyten {flow_name} endte {state.name}:[/red] {state.message or ''}")
         raise typer.Exit(1)
     out.print(f"Flyten {flow_name} fullført: {state.result()}")
+
+
+# A temporary Prefect server on a busy 2-core machine can take well over Prefect's
+# default of 20 seconds to answer.
+EPHEMERAL_STARTUP_SECONDS = 300
+
+
+def _prefect_server() -> dict:
+    """The Prefect server a run talks to, as settings: PREFECT_API_URL when it is set; else
+    the server of `make run` when it answers; only then a temporary server."""
+    from prefect.settings import (PREFECT_API_URL, PREFECT_HOME, PREFECT_SERVER_ANALYTICS_ENABLED,
+                                  PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings)
+
+    from deployments import local_server
+
+    current = get_current_settings()
+    if current.api.url:
+        return {}
+    if local_server.healthy():
+        err.print(f"Kjører mot Prefect-serveren til `make run`: {local_server.UI}")
+        return {PREFECT_API_URL: local_server.API, PREFECT_HOME: local_server.PREFECT_HOME}
+    err.print("[yellow]Ingen Prefect-server svarer[/yellow] (PREFECT_API_URL er ikke satt, og `make run` kjører "
+              "ikke): flyten kjøres mot en midlertidig Prefect-server, og kjøringen blir ikke tatt vare på.")
+    timeout = max(current.server.ephemeral.startup_timeout_seconds, EPHEMERAL_STARTUP_SECONDS)
+    # Its telemetry service logs a traceback when two temporary servers share a database.
+    return {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: timeout, PREFECT_SERVER_ANALYTICS_ENABLED: False}
 
 
 @app.command("outbox")
