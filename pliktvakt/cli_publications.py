@@ -1,5 +1,6 @@
 """`pliktvakt publication ...`: the publications register (instruks pkt. 6.1 and 4.3)."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -7,10 +8,13 @@ import typer
 from rich.table import Table
 
 from pliktvakt import clock
-from pliktvakt.publications.models import PublicationKind
 from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
 
 # Each command imports what it needs when it runs (the database): see cli.py.
+# The values of PublicationKind, here so that `pliktvakt --help` need not load pydantic
+# (tests/ops/test_cli_imports.py checks that they agree).
+KINDS = ("fou", "evaluering", "rapport", "annet")
+Kind = StrEnum("Kind", KINDS)
 
 app = typer.Typer(help="Publikasjoner: varsel til departementet minst 14 dager før (pkt. 6.1) og Kudos (pkt. 4.3).",
                   no_args_is_help=True)
@@ -29,7 +33,7 @@ def _context():
 
 @app.command("add")
 def add(title: Annotated[str, typer.Option("--title", help="Tittel.")],
-        kind: Annotated[PublicationKind, typer.Option("--kind", help="fou, evaluering, rapport eller annet.")],
+        kind: Annotated[Kind, typer.Option("--kind", help="fou, evaluering, rapport eller annet.")],
         publish_on: Annotated[str, typer.Option("--publish-on", help="Planlagt dato (ÅÅÅÅ-MM-DD).")],
         owner: Annotated[str, typer.Option("--owner", help="Ansvarlig rolle, f.eks. kunnskap.")],
         summary: Annotated[Optional[str], typer.Option("--summary", help="Kort sammendrag til departementet.")] = None,
@@ -38,7 +42,7 @@ def add(title: Annotated[str, typer.Option("--title", help="Tittel.")],
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
 
-    data = register.validate(title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary)
+    data = register.validate(title=title, kind=kind.value, publish_on=publish_on, owner=owner, summary=summary)
     catalogue, engine = _context()
     with session_scope(engine) as session:
         publication = register.add(session, catalogue, data, "cli", "cli")
@@ -122,7 +126,7 @@ def move(publication_id: Annotated[int, typer.Argument(metavar="ID")],
 def edit(publication_id: Annotated[int, typer.Argument(metavar="ID")],
          title: Annotated[Optional[str], typer.Option("--title")] = None,
          summary: Annotated[Optional[str], typer.Option("--summary", help="Tom tekst fjerner sammendraget.")] = None,
-         kind: Annotated[Optional[PublicationKind], typer.Option("--kind")] = None,
+         kind: Annotated[Optional[Kind], typer.Option("--kind")] = None,
          by: By = "cli", as_json: AsJson = False) -> None:
     """Endre tittel, sammendrag eller type. Er departementet varslet, får det et nytt varsel."""
     from pliktvakt.db import session_scope

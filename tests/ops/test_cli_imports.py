@@ -38,3 +38,10 @@ def test_light_commands_load_no_database_excel_plotting_or_prefect(env, tmp_path
 
 def test_status_loads_the_database_layer_only(env, tmp_path):
     assert _loaded(tmp_path, "status", "--json") == ["sqlalchemy", "sqlmodel"]
+
+
+def test_the_cli_offers_every_publication_kind():
+    from pliktvakt.cli_publications import KINDS
+    from pliktvakt.publications.models import PublicationKind
+
+    assert KINDS == tuple(kind.value for kind in PublicationKind)
