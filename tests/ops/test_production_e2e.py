@@ -84,6 +84,10 @@ def test_duty_deployment_runs_on_a_worker_behind_auth_on_postgresql(prefect_data
         worker = _start([*prefect, "worker", "start", "--pool", "pliktvakt", "--limit", "2"], client_env,
                         tmp_path / "worker.log")
         cli("deployment", "run", "materialise/materialise", "--watch", "--watch-timeout", "600")
+        # PREFECT_API_URL comes first: a manual run lands on this server too.
+        manual = subprocess.run([sys.executable, "-m", "pliktvakt.cli", "run", "materialise"], cwd=tmp_path,
+                                env=client_env, capture_output=True, text=True, timeout=600)
+        assert manual.returncode == 0 and "midlertidig" not in manual.stderr, manual.stdout + manual.stderr
 
         with httpx.Client(base_url=api, auth=AUTH, timeout=30) as client:
             deployments = client.post("/deployments/filter", json={}).json()
@@ -95,6 +99,9 @@ def test_duty_deployment_runs_on_a_worker_behind_auth_on_postgresql(prefect_data
                 "any_": [by_name["materialise"]["id"]]}}}).json() if not run["auto_scheduled"]]
             assert [r["state_type"] for r in runs] == ["COMPLETED"], json.dumps(runs, indent=1)[:2000]
             assert runs[0]["work_pool_name"] == "pliktvakt"
+            manual_runs = client.post("/flow_runs/filter", json={"flows": {"name": {"any_": ["materialise"]}},
+                                                                 "flow_runs": {"deployment_id": {"is_null_": True}}})
+            assert [r["state_type"] for r in manual_runs.json()] == ["COMPLETED"]
             artifacts = client.post("/artifacts/filter", json={"artifacts": {"flow_run_id": {
                 "any_": [runs[0]["id"]]}}}).json()
             status = [a for a in artifacts if a["key"] == "obligation-status"]
