@@ -1,8 +1,7 @@
-"""`pliktvakt run` with no Prefect server, on a machine kept busy by CPU-bound processes:
+"""`pliktvakt run` with no Prefect server, on a machine kept busy by a CPU-bound process:
 it starts a temporary server, waits long enough for it, says once that the run is not kept,
 and completes."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,14 +22,13 @@ def test_run_materialise_completes_on_a_busy_machine_without_a_server(sqlite_url
                     PLIKTVAKT_PREFECT_PORT=str(free_port()))
     pliktvakt = [sys.executable, "-m", "pliktvakt.cli"]
     subprocess.run([*pliktvakt, "init"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
-    burners = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(os.cpu_count() or 2)]
+    burner = subprocess.Popen([sys.executable, "-c", BURN])
     try:
         result = subprocess.run([*pliktvakt, "run", "materialise"], cwd=tmp_path, env=env, capture_output=True,
                                 text=True, timeout=800)
     finally:
-        for burner in burners:
-            burner.kill()
-            burner.wait()
+        burner.kill()
+        burner.wait()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Flyten materialise fullført" in result.stdout
     assert result.stderr.count("midlertidig Prefect-server") == 1
