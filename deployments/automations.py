@@ -1,57 +1,60 @@
-"""Prefect automations that alert operations staff through pliktvakt's own outbox.
+"""Apply the Prefect automations in deployments/automations.yaml: create or update by name.
 
-They catch what a flow cannot report itself: a run that Failed or Crashed, a run that is
-Late because nothing picked it up, and a work pool that is not ready. Each runs the
-`ops-alert` deployment with the event, which queues an alert to the operations role.
+    uv run python -m deployments.automations
+
+Names in the file become ids here: `deployment: ops-alert/ops-alert` and
+`block: pliktvakt-drift`. The Teams block `pliktvakt-drift` is saved from
+PLIKTVAKT_OPS_TEAMS_URL when that is set; without it the automations still run
+`ops-alert`, and the command says that no server-side notification is attached.
 """
 
-from prefect.automations import Automation, EventTrigger, RunDeployment
+from pathlib import Path
+
+import yaml
+from prefect.automations import Automation
+from prefect.blocks.notifications import MicrosoftTeamsWebhook
 from prefect.client.orchestration import get_client
 
-TAG_RESOURCE = {"prefect.resource.role": "tag", "prefect.resource.id": "prefect.tag.pliktvakt"}
-TEMPLATED = {
-    "event": {"__prefect_kind": "jinja", "template": "{{ event.event }}"},
-    "resource": {"__prefect_kind": "jinja", "template": "{{ event.resource.name }}"},
-    "event_id": {"__prefect_kind": "jinja", "template": "{{ event.id }}"},
-}
+from pliktvakt.settings import get_settings
+
+FILE = Path(__file__).with_name("automations.yaml")
+BLOCK = "pliktvakt-drift"
 
 
-def _definitions(ops_deployment_id) -> list[Automation]:
-    action = RunDeployment(source="selected", deployment_id=ops_deployment_id, parameters=TEMPLATED)
-    return [
-        Automation(
-            name="pliktvakt: kjøring feilet eller krasjet",
-            description="Varsler driftsrollen når en pliktvakt-kjøring feiler eller krasjer.",
-            trigger=EventTrigger(expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
-                                 match={"prefect.resource.id": "prefect.flow-run.*"},
-                                 match_related=TAG_RESOURCE, posture="Reactive", threshold=1),
-            actions=[action],
-        ),
-        Automation(
-            name="pliktvakt: kjøring forsinket",
-            description="Varsler driftsrollen når en planlagt pliktvakt-kjøring ikke starter.",
-            trigger=EventTrigger(expect={"prefect.flow-run.Late"}, match={"prefect.resource.id": "prefect.flow-run.*"},
-                                 match_related=TAG_RESOURCE, posture="Reactive", threshold=1),
-            actions=[action],
-        ),
-        Automation(
-            name="pliktvakt: arbeidsgruppe ikke klar",
-            description="Varsler driftsrollen når arbeidsgruppen pliktvakt ikke er klar.",
-            trigger=EventTrigger(expect={"prefect.work-pool.not-ready"},
-                                 match={"prefect.resource.id": "prefect.work-pool.*",
-                                        "prefect.resource.name": "pliktvakt"},
-                                 posture="Reactive", threshold=1),
-            actions=[action],
-        ),
-    ]
+def load_definitions(path: Path = FILE) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["automations"]
 
 
-def apply_automations(ops_deployment_name: str = "ops-alert/ops-alert") -> list[str]:
+def notification_block() -> str | None:
+    """Save the Teams block from the settings; its id, or None when no URL is set."""
+    url = get_settings().ops_teams_url
+    if url is None:
+        return None
+    return str(MicrosoftTeamsWebhook(url=url.get_secret_value()).save(BLOCK, overwrite=True))
+
+
+def _resolve(action: dict, deployment_ids: dict, block_id: str | None) -> dict | None:
+    action = dict(action)
+    if "deployment" in action:
+        action.update(source="selected", deployment_id=deployment_ids[action.pop("deployment")])
+    if action.pop("block", None) is not None:
+        if block_id is None:
+            return None
+        action["block_document_id"] = block_id
+    return action
+
+
+def apply_automations(path: Path = FILE) -> list[str]:
     """Create or update the automations by name. Returns their names."""
+    definitions = load_definitions(path)
+    wanted = {a["deployment"] for d in definitions for a in d["actions"] if "deployment" in a}
     with get_client(sync_client=True) as client:
-        ops_deployment = client.read_deployment_by_name(ops_deployment_name)
+        deployment_ids = {name: client.read_deployment_by_name(name).id for name in wanted}
+    block_id = notification_block()
     names = []
-    for automation in _definitions(ops_deployment.id):
+    for definition in definitions:
+        actions = [a for a in (_resolve(a, deployment_ids, block_id) for a in definition["actions"]) if a]
+        automation = Automation.model_validate({**definition, "actions": actions})
         try:
             existing = Automation.read(name=automation.name)
         except ValueError:
@@ -63,3 +66,15 @@ def apply_automations(ops_deployment_name: str = "ops-alert/ops-alert") -> list[
             automation.update()
         names.append(automation.name)
     return names
+
+
+def main() -> None:
+    names = apply_automations()
+    print(f"{len(names)} automasjoner er oppdatert: {', '.join(names)}.")
+    if get_settings().ops_teams_url is None:
+        print("PLIKTVAKT_OPS_TEAMS_URL er ikke satt: automasjonene kjører ops-alert, men serveren sender ikke "
+              "eget Teams-varsel når ingen arbeider kjører.")
+
+
+if __name__ == "__main__":
+    main()

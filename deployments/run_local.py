@@ -1,50 +1,76 @@
 """The main job on the embedded default: a local Prefect server, pliktvakt's SQLite
-database, and every deployment served with its schedules. Stop it with Ctrl-C."""
+database, and every deployment served with its schedules.
 
+Stop it with Ctrl-C or SIGTERM: serving stops first, then the server. The server runs in
+a session of its own, so the terminal's Ctrl-C does not kill it from under the serving
+process (which would then hang on its websocket).
+"""
+
+import fcntl
 import os
+import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-import httpx
+from deployments.local_server import API, HOST, PORT, PREFECT_HOME, ROOT, UI, healthy, prefect_env
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST, PORT = "127.0.0.1", int(os.environ.get("PLIKTVAKT_PREFECT_PORT", "4200"))
-API = f"http://{HOST}:{PORT}/api"
-
-
-def _prefect_env() -> dict[str, str]:
-    home = ROOT / "data" / "prefect"
-    home.mkdir(parents=True, exist_ok=True)
-    return {"PREFECT_HOME": str(home), "PREFECT_API_URL": API,
-            "PREFECT_SERVER_API_HOST": HOST, "PREFECT_SERVER_API_PORT": str(PORT),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+LOG = ROOT / "data" / "prefect-server.log"
+LOCK = ROOT / "data" / "make-run.pid"
+STARTUP_SECONDS = 180
+STOP_SECONDS = 5
 
 
-def _healthy() -> bool:
+def hold_lock():
+    """One `make run` per checkout and port. A second one says so and exits."""
+    LOCK.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(LOCK, "a+")
     try:
-        return httpx.get(f"{API}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        sys.exit(f"`make run` kjører allerede (prosess {lock.read().strip() or '?'}), med Prefect-grensesnittet "
+                 f"på {UI}. Stopp den med Ctrl-C før du starter en ny.")
+    if healthy():
+        sys.exit(f"En annen Prefect-server svarer allerede på {API}. Stopp den, eller velg en annen port med "
+                 "PLIKTVAKT_PREFECT_PORT.")
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"{os.getpid()}\n")
+    lock.flush()
+    return lock
 
 
-def start_server() -> subprocess.Popen | None:
-    """Start the Prefect server unless one already answers; wait until it does."""
-    if _healthy():
-        print(f"Bruker Prefect-serveren som alt kjører på {API}")
-        return None
-    log = open(ROOT / "data" / "prefect-server.log", "ab")
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(PORT)],
-                              stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
-    for _ in range(120):
-        if _healthy():
+def start_server() -> subprocess.Popen:
+    """Start the Prefect server in its own session and wait until it answers."""
+    PREFECT_HOME.mkdir(parents=True, exist_ok=True)
+    with open(LOG, "ab") as log:
+        server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", HOST,
+                                   "--port", str(PORT)], stdout=log, stderr=subprocess.STDOUT,
+                                  env=os.environ.copy(), start_new_session=True)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if healthy():
             return server
         if server.poll() is not None:
-            sys.exit(f"Prefect-serveren stoppet; se {ROOT / 'data' / 'prefect-server.log'}")
+            sys.exit(f"Prefect-serveren stoppet; se {LOG}")
         time.sleep(1)
-    server.terminate()
-    sys.exit("Prefect-serveren svarte ikke innen 120 sekunder.")
+    stop_server(server)
+    sys.exit(f"Prefect-serveren svarte ikke innen {STARTUP_SECONDS} sekunder; se {LOG}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM to the server's whole session; SIGKILL what is left after STOP_SECONDS."""
+    for sig, wait in ((signal.SIGTERM, STOP_SECONDS), (signal.SIGKILL, STOP_SECONDS)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def run_each_flow_once() -> None:
@@ -59,24 +85,38 @@ def run_each_flow_once() -> None:
         print(f"{name}: {state.name}")
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     os.chdir(ROOT)
-    os.environ.update(_prefect_env())
-    server = start_server()
+    os.environ.update(prefect_env())
+    # Ctrl-C stops it even when started in the background, where the shell ignores SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # SIGTERM stops like Ctrl-C until serving begins; then Prefect's runner handles it.
+    signal.signal(signal.SIGTERM, _interrupt)
+    lock = hold_lock()
+    server = None
     try:
+        server = start_server()
         from pliktvakt.cli import init
         from deployments.serve import main as serve
 
         init(as_of=None)
         run_each_flow_once()
-        print(f"\nPrefect UI: http://{HOST}:{PORT}  (deployments, kjøringer og artefakter)\n")
+        print(f"\nPrefect UI: {UI}  (deployments, kjøringer og artefakter). Stopp med Ctrl-C.\n", flush=True)
         serve()
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C while stopping must not leave the server behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_server(server)
+        print("pliktvakt er stoppet.", flush=True)
+        lock.close()
 
 
 if __name__ == "__main__":

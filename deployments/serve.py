@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 from prefect import serve
+from prefect.client.schemas.objects import ConcurrencyLimitConfig
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Interval, RRule
 
@@ -34,6 +35,10 @@ def _schedule(spec: dict):
     return Interval(spec["interval"], timezone=tz)
 
 
+def _concurrency(spec: dict | int | None) -> ConcurrencyLimitConfig | int | None:
+    return ConcurrencyLimitConfig(**spec) if isinstance(spec, dict) else spec
+
+
 def build_deployments() -> list[RunnerDeployment]:
     return [
         _flow(spec["entrypoint"]).to_deployment(
@@ -42,7 +47,7 @@ def build_deployments() -> list[RunnerDeployment]:
             tags=spec.get("tags"),
             schedules=[_schedule(s) for s in spec.get("schedules", [])],
             parameters=spec.get("parameters"),
-            concurrency_limit=spec.get("concurrency_limit"),
+            concurrency_limit=_concurrency(spec.get("concurrency_limit")),
         )
         for spec in load_spec()
     ]

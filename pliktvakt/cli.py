@@ -7,21 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
-from sqlmodel import select
 
-from pliktvakt import audit, cli_grants, clock, occurrences, outbox
-from pliktvakt.catalogue import Catalogue, CatalogueError, load_catalogue
-from pliktvakt.cli_publications import app as publications_app
-from pliktvakt.db import make_engine, migrate, session_scope
-from pliktvakt.ics import build_feed
-from pliktvakt.legal_calendar import DurationError, statutory_deadline
-from pliktvakt.models import OfficerAbsence, Occurrence
-from pliktvakt.publications.register import PublicationError
-from pliktvakt.redact import redact_db_url
-from pliktvakt.rendering import status_row
-from pliktvakt.settings import get_settings
+from pliktvakt import clock
 from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
+from pliktvakt.cli_grants import app as grants_app
+from pliktvakt.cli_publications import app as publications_app
+
+# Each command imports what it needs when it runs, so `deadline` and `--help` load no
+# database, Excel, plotting or Prefect code (DESIGN: the CLI loads only what it needs).
 
 app = typer.Typer(help="Pliktvakt: IMDis plikter etter instruksen fra AID.", no_args_is_help=True)
 obligations_app = typer.Typer(help="Pliktene i katalogen.", no_args_is_help=True)
@@ -32,7 +25,7 @@ absence_app = typer.Typer(help="Fravær: stedfortrederen får varslene mens en s
                           no_args_is_help=True)
 app.add_typer(absence_app, name="absence")
 app.add_typer(publications_app, name="publication")
-app.add_typer(cli_grants.app, name="grants")
+app.add_typer(grants_app, name="grants")
 
 
 
@@ -41,30 +34,62 @@ class UserError(Exception):
     """A mistake the user can fix; shown without a traceback."""
 
 
+# Mistakes the user can fix, shown without a traceback: (module, class). A module that was
+# never imported cannot have raised its error, so checking sys.modules keeps this lazy.
+USER_ERRORS = [("pliktvakt.catalogue", "CatalogueError"), ("pliktvakt.occurrences", "OccurrenceError"),
+               ("pliktvakt.legal_calendar", "DurationError"), ("pliktvakt.publications.register", "PublicationError"),
+               ("pliktvakt.grants.rounds", "GrantsError"), ("pliktvakt.grants.rounds", "SchemeConfigError")]
+
+
+def _loaded(module: str, name: str) -> type | None:
+    return getattr(sys.modules[module], name, None) if module in sys.modules else None
+
+
+def _is_user_error(exc: Exception) -> bool:
+    return isinstance(exc, UserError) or any(
+        (cls := _loaded(module, name)) is not None and isinstance(exc, cls) for module, name in USER_ERRORS)
+
+
 def main() -> None:
     try:
         app()
-    except (UserError, CatalogueError, occurrences.OccurrenceError, DurationError, PublicationError,
-            cli_grants.rounds.GrantsError, cli_grants.rounds.SchemeConfigError) as exc:
-        err.print(f"[red]Feil:[/red] {exc}")
-        sys.exit(2)
-    except OperationalError as exc:
+    except Exception as exc:
+        if _is_user_error(exc):
+            err.print(f"[red]Feil:[/red] {exc}")
+            sys.exit(2)
+        operational = _loaded("sqlalchemy.exc", "OperationalError")
+        if operational is None or not isinstance(exc, operational):
+            raise
+        from pliktvakt.redact import redact_db_url
+        from pliktvakt.settings import get_settings
+
         err.print(f"[red]Feil:[/red] kan ikke bruke databasen ({redact_db_url(get_settings().database_url)}): "
                   f"{exc.orig}. Kjør `pliktvakt init` først, eller sjekk PLIKTVAKT_DATABASE_URL.")
         sys.exit(2)
 
 
-def _catalogue() -> Catalogue:
+def _catalogue():
+    from pliktvakt.catalogue import load_catalogue
+    from pliktvakt.settings import get_settings
+
     return load_catalogue(get_settings().config_dir)
 
 
 def _engine():
+    from pliktvakt.db import make_engine
+    from pliktvakt.settings import get_settings
+
     return make_engine(get_settings().database_url)
 
 
 @app.command()
 def init(as_of: AsOf = None) -> None:
     """Migrer databasen og last inn katalogen."""
+    from pliktvakt import occurrences
+    from pliktvakt.db import migrate, session_scope
+    from pliktvakt.redact import redact_db_url
+    from pliktvakt.settings import get_settings
+
     settings = get_settings()
     catalogue = _catalogue()
     migrate(settings.database_url)
@@ -94,6 +119,12 @@ def obligations_list(as_json: AsJson = False) -> None:
 def status(as_of: AsOf = None, as_json: AsJson = False,
            days: Annotated[int, typer.Option(help="Vis frister og fullførte så mange dager frem og tilbake.")] = 60) -> None:
     """List åpne, forfalte og fullførte forekomster med frist, ansvarlig og hjemmel."""
+    from sqlmodel import select
+
+    from pliktvakt.db import session_scope
+    from pliktvakt.models import Occurrence
+    from pliktvakt.rendering import status_row
+
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
         rows = session.exec(select(Occurrence).where(Occurrence.status != "withdrawn").order_by(Occurrence.due))
@@ -109,7 +140,7 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
     out.print(table)
 
 
-def _in_window(row: Occurrence, today: date, days: int) -> bool:
+def _in_window(row, today: date, days: int) -> bool:
     if row.status == "done":
         return row.completed_at is not None and row.completed_at.date() >= today - timedelta(days=days)
     return row.due <= today + timedelta(days=days)
@@ -121,6 +152,9 @@ def trigger(obligation_id: str,
             ref: Annotated[Optional[str], typer.Option(help="Referanse, f.eks. saksnummer.")] = None,
             as_json: AsJson = False) -> None:
     """Opprett en forekomst av en hendelsesstyrt plikt."""
+    from pliktvakt import occurrences
+    from pliktvakt.db import session_scope
+
     day = _parse_date(on, "--on")
     with session_scope(_engine()) as session:
         occurrence, created = occurrences.trigger(session, _catalogue(), obligation_id, day, ref)
@@ -136,6 +170,9 @@ def complete(occurrence_id: int,
              evidence: Annotated[str, typer.Option("--evidence", help="Dokumentasjon: URL eller tekst.")],
              as_of: AsOf = None) -> None:
     """Registrer en forekomst som fullført, med hvem og dokumentasjon."""
+    from pliktvakt import occurrences
+    from pliktvakt.db import session_scope
+
     with session_scope(_engine()) as session:
         occurrence = occurrences.complete(session, occurrence_id, by, evidence, clock.resolve(as_of))
     late = " (etter fristen)" if occurrence.late else ""
@@ -147,6 +184,12 @@ def calendar(owner: Annotated[Optional[str], typer.Option(help="Bare frister der
              output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Fil å skrive til.")] = None,
              as_of: AsOf = None) -> None:
     """Skriv en iCalendar-feed (RFC 5545) med alle åpne frister."""
+    from sqlmodel import select
+
+    from pliktvakt.db import session_scope
+    from pliktvakt.ics import build_feed
+    from pliktvakt.models import Occurrence
+
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
         rows = list(session.exec(select(Occurrence).where(Occurrence.status == "open").order_by(Occurrence.due)))
@@ -167,6 +210,8 @@ def deadline(start: Annotated[str, typer.Option("--from", help="Startdato (ÅÅ�
              business_days: Annotated[bool, typer.Option("--business-days", help="Tell virkedager.")] = False,
              as_json: AsJson = False) -> None:
     """Regn ut en lovbestemt frist (domstolloven §§ 148–149)."""
+    from pliktvakt.legal_calendar import statutory_deadline
+
     result = statutory_deadline(_parse_date(start, "--from"), add, business_days)
     if as_json:
         return print_json({"from": result.start, "add": add, "deadline": result.due, "rule": result.rule})
@@ -177,21 +222,54 @@ def deadline(start: Annotated[str, typer.Option("--from", help="Startdato (ÅÅ�
 @app.command()
 def run(flow_name: Annotated[str, typer.Argument(metavar="FLOW")], as_of: AsOf = None) -> None:
     """Kjør en flyt én gang, f.eks. for etterkjøring: pliktvakt run materialise --as-of 2026-01-05."""
+    from prefect.settings import temporary_settings
+
     from flows.registry import FLOWS  # the one place the CLI calls flows
 
     if flow_name not in FLOWS:
         raise UserError(f"Ukjent flyt '{flow_name}'. Kjente flyter: {', '.join(sorted(FLOWS))}.")
-    state = FLOWS[flow_name](as_of=clock.resolve(as_of), return_state=True)
+    with temporary_settings(updates=_prefect_server()):
+        state = FLOWS[flow_name](as_of=clock.resolve(as_of), return_state=True)
     if state.is_failed() or state.is_crashed():
         err.print(f"[red]Flyten {flow_name} endte {state.name}:[/red] {state.message or ''}")
         raise typer.Exit(1)
     out.print(f"Flyten {flow_name} fullført: {state.result()}")
 
 
+# A temporary Prefect server on a busy 2-core machine can take well over Prefect's
+# default of 20 seconds to answer.
+EPHEMERAL_STARTUP_SECONDS = 300
+
+
+def _prefect_server() -> dict:
+    """The Prefect server a run talks to, as settings: PREFECT_API_URL when it is set; else
+    the server of `make run` when it answers; only then a temporary server."""
+    from prefect.settings import (PREFECT_API_URL, PREFECT_HOME, PREFECT_SERVER_ANALYTICS_ENABLED,
+                                  PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings)
+
+    from deployments import local_server
+
+    current = get_current_settings()
+    if current.api.url:
+        return {}
+    if local_server.healthy():
+        err.print(f"Kjører mot Prefect-serveren til `make run`: {local_server.UI}")
+        return {PREFECT_API_URL: local_server.API, PREFECT_HOME: local_server.PREFECT_HOME}
+    err.print("[yellow]Ingen Prefect-server svarer[/yellow] (PREFECT_API_URL er ikke satt, og `make run` kjører "
+              "ikke): flyten kjøres mot en midlertidig Prefect-server, og kjøringen blir ikke tatt vare på.")
+    timeout = max(current.server.ephemeral.startup_timeout_seconds, EPHEMERAL_STARTUP_SECONDS)
+    # Its telemetry service logs a traceback when two temporary servers share a database.
+    return {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: timeout, PREFECT_SERVER_ANALYTICS_ENABLED: False}
+
+
 @app.command("outbox")
 def outbox_list(as_json: AsJson = False,
                 all_messages: Annotated[bool, typer.Option("--all", help="Også leverte meldinger.")] = False) -> None:
     """Vis meldinger i utboksen (ulevert som standard)."""
+    from pliktvakt import outbox
+    from pliktvakt.db import session_scope
+    from pliktvakt.settings import get_settings
+
     with session_scope(_engine()) as session:
         rows = outbox.messages(session) if all_messages else outbox.undelivered(session)
     items = [{"id": m.id, "key": m.key, "duty": m.duty, "officer_id": m.officer_id, "channel": m.channel,
@@ -212,6 +290,9 @@ def outbox_list(as_json: AsJson = False,
 @audit_app.command("verify")
 def audit_verify(as_json: AsJson = False) -> None:
     """Sjekk at revisjonsloggen er uendret: rapporterer endrede eller slettede rader."""
+    from pliktvakt import audit
+    from pliktvakt.db import session_scope
+
     with session_scope(_engine()) as session:
         problems = audit.verify(session)
     if as_json:
@@ -230,6 +311,10 @@ def absence_add(officer: Annotated[str, typer.Argument(help="Saksbehandlerens id
                 end: Annotated[str, typer.Option("--to", help="Siste fraværsdag (ÅÅÅÅ-MM-DD).")],
                 reason: Annotated[Optional[str], typer.Option(help="Grunn, f.eks. ferie.")] = None) -> None:
     """Registrer fravær; varsler går til stedfortrederen i perioden."""
+    from pliktvakt import audit
+    from pliktvakt.db import session_scope
+    from pliktvakt.models import OfficerAbsence
+
     catalogue = _catalogue()
     if officer not in catalogue.officers:
         raise UserError(f"Ukjent saksbehandler '{officer}'. Kjente: {', '.join(sorted(catalogue.officers))}.")
@@ -249,6 +334,11 @@ def absence_add(officer: Annotated[str, typer.Argument(help="Saksbehandlerens id
 @absence_app.command("list")
 def absence_list(as_json: AsJson = False) -> None:
     """List registrert fravær."""
+    from sqlmodel import select
+
+    from pliktvakt.db import session_scope
+    from pliktvakt.models import OfficerAbsence
+
     with session_scope(_engine()) as session:
         rows = [{"id": a.id, "officer": a.officer_id, "from": a.start, "to": a.end, "reason": a.reason}
                 for a in session.exec(select(OfficerAbsence).order_by(OfficerAbsence.start))]
@@ -263,6 +353,10 @@ def absence_list(as_json: AsJson = False) -> None:
 @absence_app.command("remove")
 def absence_remove(absence_id: int) -> None:
     """Slett et registrert fravær."""
+    from pliktvakt import audit
+    from pliktvakt.db import session_scope
+    from pliktvakt.models import OfficerAbsence
+
     with session_scope(_engine()) as session:
         absence = session.get(OfficerAbsence, absence_id)
         if absence is None:

@@ -10,13 +10,9 @@ import typer
 from rich.table import Table
 
 from pliktvakt import clock
-from pliktvakt.catalogue import load_catalogue
-from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import rounds
-from pliktvakt.grants.awards import AwardImportError
-from pliktvakt.grants.formatting import format_kroner
-from pliktvakt.settings import get_settings
 from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
+
+# Each command imports what it needs when it runs (openpyxl, the database): see cli.py.
 
 app = typer.Typer(help="Tilskuddsrunder: vedtak, orientering av departementet, tilskuddsbrev og frister.",
                   no_args_is_help=True)
@@ -26,10 +22,16 @@ On = Annotated[str, typer.Option("--on", help="Dato (ÅÅÅÅ-MM-DD).")]
 
 
 def _engine():
+    from pliktvakt.db import make_engine
+    from pliktvakt.settings import get_settings
+
     return make_engine(get_settings().database_url)
 
 
 def _schemes():
+    from pliktvakt.grants import rounds
+    from pliktvakt.settings import get_settings
+
     return rounds.load_grant_schemes(get_settings().config_dir)
 
 
@@ -38,6 +40,8 @@ def _actor(by: str | None) -> str:
 
 
 def _date(value: str, option: str) -> date:
+    from pliktvakt.grants import rounds
+
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -51,6 +55,10 @@ def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller
                     "--budget", help="Budsjett for en ordning: ORDNING=BELØP (kan gjentas).")] = None,
                 by: By = None, as_json: AsJson = False) -> None:
     """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+    from pliktvakt.grants.awards import AwardImportError
+
     schemes = _schemes()
     budgets = rounds.parse_budgets(budget or [], schemes)
     engine = _engine()
@@ -76,6 +84,11 @@ def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller
 @app.command()
 def decide(round_name: Annotated[str, typer.Argument(metavar="ROUND")], by: By = None, as_of: AsOf = None) -> None:
     """Marker runden som vedtatt; departementet skal da orienteres før tilskuddsbrevene (pkt. 6.1)."""
+    from pliktvakt.catalogue import load_catalogue
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+    from pliktvakt.settings import get_settings
+
     today = clock.resolve(as_of).date()
     catalogue = load_catalogue(get_settings().config_dir)
     with session_scope(_engine()) as session:
@@ -92,6 +105,9 @@ def letters(round_name: Annotated[str, typer.Argument(metavar="ROUND")],
             output: Annotated[Path, typer.Option("-o", "--output", help="Mappe brevene skrives til.")] = Path("tilskuddsbrev"),
             by: By = None, as_of: AsOf = None) -> None:
     """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+
     with session_scope(_engine()) as session:
         result = rounds.make_letters(session, _schemes(), round_name, output, clock.resolve(as_of).date(), _actor(by))
     out.print(f"Skrev {len(result.written) // 2} tilskuddsbrev til {output}.")
@@ -104,6 +120,9 @@ def letters(round_name: Annotated[str, typer.Argument(metavar="ROUND")],
 @app.command("letter-received")
 def letter_received(decision_id: int, on: On, by: By = None) -> None:
     """Registrer når tilskuddsbrevet kom fram; klagefristen regnes fra denne dagen."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+
     with session_scope(_engine()) as session:
         letter = rounds.letter_received(session, decision_id, _date(on, "--on"), _actor(by))
     due = f" Klagefrist: {letter.appeal_due:%d.%m.%Y}." if letter.appeal_due else ""
@@ -114,6 +133,9 @@ def letter_received(decision_id: int, on: On, by: By = None) -> None:
 def appeal(decision_id: int, received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn.")],
            by: By = None) -> None:
     """Registrer en klage, og om den kom i tide (forvaltningsloven §§ 29–30)."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+
     with session_scope(_engine()) as session:
         item = rounds.record_appeal(session, decision_id, _date(received, "--received"), _actor(by))
     note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
@@ -125,6 +147,9 @@ def appeal_closed(decision_id: int, on: On,
                   outcome: Annotated[str, typer.Option("--outcome", help="Utfallet, f.eks. «ikke tatt til følge».")],
                   by: By = None) -> None:
     """Registrer at klagen er ferdig behandlet."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+
     with session_scope(_engine()) as session:
         item = rounds.close_appeal(session, decision_id, _date(on, "--on"), outcome, _actor(by))
     out.print(f"Klage {item.id} på vedtak {decision_id} avsluttet {item.closed_on:%d.%m.%Y}: {item.outcome}.")
@@ -133,6 +158,9 @@ def appeal_closed(decision_id: int, on: On,
 @app.command()
 def accept(decision_id: int, on: On, by: By = None) -> None:
     """Registrer at akseptbrevet er mottatt."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+
     with session_scope(_engine()) as session:
         letter = rounds.accept(session, decision_id, _date(on, "--on"), _actor(by))
     if letter.acceptance_due and letter.accepted_on > letter.acceptance_due:
@@ -145,6 +173,9 @@ def accept(decision_id: int, on: On, by: By = None) -> None:
 @app.command("list")
 def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
     """Vis rundene: orientering, brev, klager, frister og mottakerliste."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+
     today = clock.resolve(as_of).date()
     schemes = _schemes()
     with session_scope(_engine()) as session:
@@ -164,6 +195,8 @@ def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
 
 
 def _decision_json(session, row) -> dict:
+    from pliktvakt.grants import rounds
+
     letter = rounds.letter_of(session, row.id)
     return {"id": row.id, "scheme": row.scheme_id, "applicant": row.applicant, "orgnr": row.orgnr,
             "awarded": str(row.amount_awarded), "kind": row.decision_kind, "lapsed_at": row.lapsed_at,
@@ -179,6 +212,10 @@ def _decision_json(session, row) -> dict:
 def payments(round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_json: AsJson = False,
              as_of: AsOf = None) -> None:
     """Utbetalingsliste: innvilgede tilskudd som kan betales (bortfalte og uaksepterte er utelatt)."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+    from pliktvakt.grants.formatting import format_kroner
+
     today = clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
         rows = rounds.payment_list(session, rounds.get_round(session, round_name), today)

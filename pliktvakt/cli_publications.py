@@ -1,5 +1,6 @@
 """`pliktvakt publication ...`: the publications register (instruks pkt. 6.1 and 4.3)."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -7,13 +8,13 @@ import typer
 from rich.table import Table
 
 from pliktvakt import clock
-from pliktvakt.catalogue import load_catalogue
-from pliktvakt.db import make_engine, session_scope
-from pliktvakt.publications import register
-from pliktvakt.publications.csv_import import PublicationImportError
-from pliktvakt.publications.models import PublicationKind
-from pliktvakt.settings import get_settings
 from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
+
+# Each command imports what it needs when it runs (the database): see cli.py.
+# The values of PublicationKind, here so that `pliktvakt --help` need not load pydantic
+# (tests/ops/test_cli_imports.py checks that they agree).
+KINDS = ("fou", "evaluering", "rapport", "annet")
+Kind = StrEnum("Kind", KINDS)
 
 app = typer.Typer(help="Publikasjoner: varsel til departementet minst 14 dager før (pkt. 6.1) og Kudos (pkt. 4.3).",
                   no_args_is_help=True)
@@ -22,19 +23,26 @@ By = Annotated[str, typer.Option("--by", help="Hvem som gjør endringen (e-post)
 
 
 def _context():
+    from pliktvakt.catalogue import load_catalogue
+    from pliktvakt.db import make_engine
+    from pliktvakt.settings import get_settings
+
     settings = get_settings()
     return load_catalogue(settings.config_dir), make_engine(settings.database_url)
 
 
 @app.command("add")
 def add(title: Annotated[str, typer.Option("--title", help="Tittel.")],
-        kind: Annotated[PublicationKind, typer.Option("--kind", help="fou, evaluering, rapport eller annet.")],
+        kind: Annotated[Kind, typer.Option("--kind", help="fou, evaluering, rapport eller annet.")],
         publish_on: Annotated[str, typer.Option("--publish-on", help="Planlagt dato (ÅÅÅÅ-MM-DD).")],
         owner: Annotated[str, typer.Option("--owner", help="Ansvarlig rolle, f.eks. kunnskap.")],
         summary: Annotated[Optional[str], typer.Option("--summary", help="Kort sammendrag til departementet.")] = None,
         as_of: AsOf = None, as_json: AsJson = False) -> None:
     """Registrer en planlagt publikasjon; varselet til departementet blir en plikt med frist."""
-    data = register.validate(title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary)
+    from pliktvakt.db import session_scope
+    from pliktvakt.publications import register
+
+    data = register.validate(title=title, kind=kind.value, publish_on=publish_on, owner=owner, summary=summary)
     catalogue, engine = _context()
     with session_scope(engine) as session:
         publication = register.add(session, catalogue, data, "cli", "cli")
@@ -48,6 +56,9 @@ def add(title: Annotated[str, typer.Option("--title", help="Tittel.")],
 @app.command("list")
 def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
     """List publikasjonene med varsel og 14-dagersregelen."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.publications import register
+
     today = clock.resolve(as_of).date()
     _, engine = _context()
     with session_scope(engine) as session:
@@ -66,6 +77,9 @@ def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
 def check(publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: AsOf = None,
           as_json: AsJson = False) -> None:
     """Kan publikasjonen gå ut på planlagt dato? Hvis ikke: tidligste dato (pkt. 6.1). Avslutter 1 ved nei."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.publications import register
+
     _, engine = _context()
     with session_scope(engine) as session:
         publication = register.get(session, publication_id)
@@ -103,6 +117,9 @@ def move(publication_id: Annotated[int, typer.Argument(metavar="ID")],
          publish_on: Annotated[str, typer.Option("--publish-on", help="Ny planlagt dato (ÅÅÅÅ-MM-DD).")],
          by: By = "cli", as_json: AsJson = False) -> None:
     """Flytt publiseringsdatoen. Endringen lagres i historikken."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.publications import register
+
     catalogue, engine = _context()
     with session_scope(engine) as session:
         change_no = register.change(session, catalogue, publication_id, by, publish_on=publish_on)
@@ -113,9 +130,12 @@ def move(publication_id: Annotated[int, typer.Argument(metavar="ID")],
 def edit(publication_id: Annotated[int, typer.Argument(metavar="ID")],
          title: Annotated[Optional[str], typer.Option("--title")] = None,
          summary: Annotated[Optional[str], typer.Option("--summary", help="Tom tekst fjerner sammendraget.")] = None,
-         kind: Annotated[Optional[PublicationKind], typer.Option("--kind")] = None,
+         kind: Annotated[Optional[Kind], typer.Option("--kind")] = None,
          by: By = "cli", as_json: AsJson = False) -> None:
     """Endre tittel, sammendrag eller type. Er departementet varslet, får det et nytt varsel."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.publications import register
+
     catalogue, engine = _context()
     with session_scope(engine) as session:
         change_no = register.change(session, catalogue, publication_id, by, title=title, summary=summary,
@@ -126,6 +146,10 @@ def edit(publication_id: Annotated[int, typer.Argument(metavar="ID")],
 @app.command("import")
 def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: AsJson = False) -> None:
     """Importer publikasjoner fra CSV (tittel;type;publiseres;eier;sammendrag). Alt eller ingenting."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.publications import register
+    from pliktvakt.publications.csv_import import PublicationImportError
+
     catalogue, engine = _context()
     try:
         with session_scope(engine) as session:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     digest_hour: int = Field(default=8, ge=0, le=23)
     # The role told when a deployment did not run, failed or crashed.
     ops_role: str = "drift"
+    # Power Automate workflow URL the Prefect server itself notifies on Failed, Crashed and
+    # Late runs (deployments/automations.yaml). It carries a signature: a secret.
+    ops_teams_url: SecretStr | None = None
     ministry_recipients: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # --- Settlement analysis (issue 6, instruction 2.2) ---------------------------------
