@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from pliktvakt import audit, cli_catalogue, cli_grants, clock, go_live, occurrences, outbox
+from pliktvakt import audit, cli_catalogue, cli_grants, clock, occurrences, outbox
 from pliktvakt.catalogue import Catalogue, CatalogueError, load_catalogue
 from pliktvakt.cli_publications import app as publications_app
 from pliktvakt.db import make_engine, migrate, session_scope
@@ -66,6 +66,8 @@ def _engine():
 @app.command()
 def init(as_of: AsOf = None) -> None:
     """Migrer databasen og last inn katalogen."""
+    from pliktvakt import go_live
+
     settings = get_settings()
     catalogue = _catalogue()
     migrate(settings.database_url)
@@ -93,6 +95,8 @@ def obligations_list(as_json: AsJson = False) -> None:
 def status(as_of: AsOf = None, as_json: AsJson = False,
            days: Annotated[int, typer.Option(help="Vis frister og fullførte så mange dager frem og tilbake.")] = 60) -> None:
     """List åpne, forfalte og fullførte forekomster med frist, ansvarlig og hjemmel."""
+    from pliktvakt import go_live
+
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
         rows = session.exec(select(Occurrence).where(Occurrence.status != "withdrawn").order_by(Occurrence.due))

@@ -1,17 +1,19 @@
 """The catalogue's face in the `pliktvakt` command: `config check`, the obligation tables,
 and the lines `init` prints about placeholders and the go-live date."""
 
+from __future__ import annotations
+
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from pliktvakt.catalogue import UNCONFIRMED, Catalogue, Obligation, load_catalogue
 from pliktvakt.cli_common import AsJson, err, out, print_json
-from pliktvakt.db import ROOT
-from pliktvakt.rendering import KIND_NAMES, gate_checker
-from pliktvakt.settings import get_settings
+
+if TYPE_CHECKING:  # the command loads only what it needs (DESIGN: the CLI)
+    from rich.table import Table
+
+    from pliktvakt.catalogue import Catalogue, Obligation
 
 app = typer.Typer(help="Konfigurasjonen: kontroller og plassholdere.", no_args_is_help=True)
 
@@ -20,6 +22,10 @@ app = typer.Typer(help="Konfigurasjonen: kontroller og plassholdere.", no_args_i
 def check(strict: Annotated[bool, typer.Option("--strict", help="Avslutt med 1 om noen frist er en plassholder.")] = False,
           as_json: AsJson = False) -> None:
     """Sjekk katalogen og list hver plassholder med fil og linje."""
+    from pliktvakt.catalogue import load_catalogue
+    from pliktvakt.db import ROOT
+    from pliktvakt.settings import get_settings
+
     catalogue = load_catalogue(get_settings().config_dir)  # a broken file stops here, naming file and line
     phantoms = catalogue.unknown_flows(deployment_names(ROOT / "prefect.yaml"))
     if as_json:
@@ -41,6 +47,8 @@ def deployment_names(prefect_yaml) -> set[str]:
 
 
 def placeholder_line(catalogue: Catalogue) -> str:
+    from pliktvakt.catalogue import UNCONFIRMED
+
     count = len(catalogue.placeholders)
     if not count:
         return "Ingen frister er plassholdere."
@@ -65,6 +73,10 @@ def obligation_items(catalogue: Catalogue) -> list[dict]:
 
 def obligation_tables(catalogue: Catalogue) -> list[Table]:
     """The duties, then the gates apart: a gate blocks an action and has no date."""
+    from rich.table import Table
+
+    from pliktvakt.rendering import KIND_NAMES, gate_checker
+
     duties = Table("Id", "Plikt", "Hjemmel", "Type", "Frist", "Rolle", "Flyt", title="Plikter")
     gates = Table("Id", "Sperre", "Hjemmel", "Sperrer", "Til", "Sjekkes av", title="Sperrer")
     for o in catalogue.obligations.values():
@@ -76,6 +88,8 @@ def obligation_tables(catalogue: Catalogue) -> list[Table]:
 
 
 def _deadline(obligation: Obligation) -> str:
+    from pliktvakt.catalogue import UNCONFIRMED
+
     if not obligation.dated:
         return "ingen (sjekkliste)"
     rule = obligation.deadline

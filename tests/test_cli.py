@@ -78,7 +78,8 @@ def test_obligations_list_json_has_clauses(cli):
     assert "Plikter" in shown and "Sperrer" in shown and shown.index("Sperrer") > shown.index("Plikter")
 
 
-def test_init_trigger_complete_status(cli):
+def test_init_trigger_complete_status(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")  # the status table on one line per row, as on a wide terminal
     started = " ".join(cli("init", "--as-of", "2026-11-28").stdout.split())
     assert "47 plikter" in started and "i bruk fra 28.11.2026 (første init)" in started
     assert "datoer eller frister er plassholdere" in started

@@ -55,8 +55,10 @@ def test_catalogue_change_keeps_completed_and_moves_open(db_url, tmp_path):
     shutil.copytree(CONFIG, changed)
     yaml_path = changed / "obligations.yaml"
     # The new tildelingsbrev moves the half-year report to 1 September.
-    yaml_path.write_text(yaml_path.read_text().replace('deadline: {by: "08-20"}\n    reminders: {before: [15, 5, 1]}',
-                                                       'deadline: {by: "09-01"}\n    reminders: {before: [15, 5, 1]}'))
+    old = '      by: "08-20"\n      source: placeholder\n      note: Fristen står i tildelingsbrevet'
+    assert old in yaml_path.read_text(), "the test's own premise"
+    yaml_path.write_text(yaml_path.read_text().replace(old, '      by: "09-01"\n      source: tildelingsbrev\n'
+                                                       '      note: Fristen står i tildelingsbrevet', 1))
     with session_scope(engine) as session:
         result = occurrences.materialise(session, load_catalogue(changed), AS_OF, 13)
         kept = occurrences.find(session, "half-year-report", "2026-06-30")
