@@ -93,11 +93,10 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
                 updated += 1
     for occurrence in existing.values():
         if occurrence.status == "open" and occurrence.anchor >= as_of:
-            occurrence.status, occurrence.updated_at = "withdrawn", utcnow()
-            session.add(occurrence)
-            audit.append(session, actor, "occurrence.withdrawn", _subject(occurrence), {"reason": "regelen er endret"})
+            _withdraw(session, occurrence, "regelen er endret", actor)
             withdrawn += 1
-    updated += _follow_event_rules(session, catalogue)
+    followed, undated = _follow_event_rules(session, catalogue, actor)
+    updated, withdrawn = updated + followed, withdrawn + undated
     session.flush()
     return MaterialiseResult(created, updated, withdrawn, changed)
 
@@ -110,15 +109,29 @@ def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Oc
     return {(row.obligation_id, row.period): row for row in session.exec(query)}
 
 
-def _follow_event_rules(session: Session, catalogue: Catalogue) -> int:
-    updated = 0
+def _withdraw(session: Session, occurrence: Occurrence, reason: str, actor: str) -> None:
+    occurrence.status, occurrence.updated_at = "withdrawn", utcnow()
+    session.add(occurrence)
+    audit.append(session, actor, "occurrence.withdrawn", _subject(occurrence), {"reason": reason})
+
+
+def _follow_event_rules(session: Session, catalogue: Catalogue, actor: str) -> tuple[int, int]:
+    """Open event occurrences follow a changed rule; (updated, withdrawn).
+
+    One whose obligation no longer has a deadline (now a gate, or a checklist duty) is
+    withdrawn: it would otherwise stay open with a date the catalogue no longer gives.
+    """
+    updated = withdrawn = 0
     query = select(Occurrence).where(Occurrence.status == "open", Occurrence.period.startswith("event:"))
     for occurrence in session.exec(query):
         obligation = catalogue.obligations.get(occurrence.obligation_id)
-        if obligation is not None and _follow_rule(occurrence, obligation):
+        if obligation is not None and not obligation.dated:
+            _withdraw(session, occurrence, "plikten har ikke lenger en frist i katalogen", actor)
+            withdrawn += 1
+        elif obligation is not None and _follow_rule(occurrence, obligation):
             session.add(occurrence)
             updated += 1
-    return updated
+    return updated, withdrawn
 
 
 def _follow_rule(occurrence: Occurrence, obligation: Obligation) -> bool:
