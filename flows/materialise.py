@@ -6,10 +6,10 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from pliktvakt import clock
-from pliktvakt.rendering import catalogue_summary, status_table
+from pliktvakt.rendering import status_table
 from pliktvakt.settings import get_settings
 from tasks.common import load_catalogue_task
-from tasks.occurrences import count_open_by_obligation, materialise_occurrences, read_status
+from tasks.occurrences import materialise_occurrences, read_status, read_summary
 
 # How far ahead the status table looks.
 STATUS_WINDOW = timedelta(days=60)
@@ -29,7 +29,7 @@ def materialise(as_of: datetime | None = None) -> dict:
     rows = read_status(settings.database_url, catalogue, today, today + STATUS_WINDOW)
     create_table_artifact(key="obligation-status", table=status_table(rows),
                           description=f"Åpne og forfalte forekomster per {today:%d.%m.%Y} og {STATUS_WINDOW.days} dager frem")
-    summary = catalogue_summary(catalogue, count_open_by_obligation(settings.database_url), today)
+    summary = read_summary(settings.database_url, catalogue, today)
     create_markdown_artifact(key="obligation-summary", markdown=summary,
                              description="Pliktene etter punkt i instruksen")
     overdue = sum(1 for row in rows if row["state"] == "overdue")

@@ -5,7 +5,7 @@ from datetime import date
 from functools import lru_cache
 from html import escape as _escape
 
-from pliktvakt.catalogue import Obligation, Officer
+from pliktvakt.catalogue import UNCONFIRMED, Obligation, Officer
 from pliktvakt.notify import Message
 
 # Titles and clauses repeat across thousands of alerts in one run.
@@ -18,6 +18,11 @@ MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
 
 def long_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def due_text(day: date, unconfirmed: bool) -> str:
+    """An ISO due date for tables, marked where it rests on a placeholder."""
+    return f"{day.isoformat()} ({UNCONFIRMED})" if unconfirmed else day.isoformat()
 
 
 @dataclass(frozen=True)
@@ -50,20 +55,23 @@ def render_alert(facts: AlertFacts, ui_url: str) -> Message:
     complete = (f'pliktvakt complete {facts.occurrence_id} --by {facts.responsible.email} '
                 f'--evidence "lenke eller saksnummer"')
     link = f"{ui_url.rstrip('/')}/artifacts/key/deadline-watch"
+    due = long_date(facts.due)
+    if facts.obligation.unconfirmed:  # a placeholder is marked wherever a person sees it
+        due += f" – {UNCONFIRMED}: {facts.obligation.unconfirmed}"
     lines = [
         f"**{facts.obligation.title}**", "",
-        f"- Frist: {long_date(facts.due)}",
+        f"- Frist: {due}",
         f"- Status: {status}",
         f"- Periode: {facts.period}",
-        f"- Hjemmel: Instruks for IMDi, pkt. {clause.section}: «{clause.text}»", "",
+        f"- Hjemmel: Instruks for IMDi, {clause.reference}: «{clause.text}»", "",
         "Slik registrerer du at plikten er utført:", "", f"    {complete}", "",
         f"Oversikt i Prefect: {link}",
     ]
     html = (
         f"<p><strong>{escape(facts.obligation.title)}</strong></p><ul>"
-        f"<li>Frist: {escape(long_date(facts.due))}</li><li>Status: {escape(status)}</li>"
+        f"<li>Frist: {escape(due)}</li><li>Status: {escape(status)}</li>"
         f"<li>Periode: {escape(facts.period)}</li>"
-        f"<li>Hjemmel: Instruks for IMDi, pkt. {escape(clause.section)}: «{escape(clause.text)}»</li></ul>"
+        f"<li>Hjemmel: Instruks for IMDi, {escape(clause.reference)}: «{escape(clause.text)}»</li></ul>"
         f"<p>Slik registrerer du at plikten er utført:</p><pre>{escape(complete)}</pre>"
         f'<p>Oversikt i Prefect: <a href="{escape(link)}">{escape(link)}</a></p>'
     )

@@ -5,6 +5,7 @@ Loading validates everything and names the file, the entry and the field of any 
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
@@ -20,9 +21,16 @@ from pliktvakt.legal_calendar import (
     next_business_day,
     parse_duration,
     previous_business_day,
+    straks,
 )
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A section of the instruction ("2.2", "6.1") or of its annex on grants ("vedlegg 9").
+SECTION = r"^(\d+(\.\d+)*|vedlegg \d+)$"
+# Where a date, offset or deadline comes from (DESIGN principle 6).
+Source = Literal["instruction", "tildelingsbrev", "placeholder"]
+# What a person reads next to a deadline that is not taken from the instruction or the letter.
+UNCONFIRMED = "frist ikke bekreftet"
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 # Anchors of an RRULE are counted from here unless the rule gives its own DTSTART.
 RRULE_EPOCH = datetime(2024, 1, 1)
@@ -42,12 +50,32 @@ class Strict(BaseModel):
 
 
 class Clause(Strict):
-    section: str = Field(min_length=1)
+    section: str = Field(pattern=SECTION)
     heading: str | None = None
     text: str = Field(min_length=10, description="The sentence of the instruction that imposes the duty")
 
+    @property
+    def reference(self) -> str:
+        """The section as a person reads it: "pkt. 2.2", or "vedlegg pkt. 9" in the annex."""
+        if self.section.startswith("vedlegg "):
+            return f"vedlegg pkt. {self.section.removeprefix('vedlegg ')}"
+        return f"pkt. {self.section}"
 
-class Recurrence(Strict):
+
+class Sourced(Strict):
+    """A date, offset or deadline, with where it comes from and, unless the instruction, a note."""
+
+    source: Source
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _note_unless_instruction(self):
+        if self.source != "instruction" and not (self.note or "").strip():
+            raise ValueError(f"kilden '{self.source}' må ha en 'note' som sier hvor verdien kommer fra")
+        return self
+
+
+class Recurrence(Sourced):
     rrule: str | None = None
     dates: list[str] | None = None  # "MM-DD" every year, or "YYYY-MM-DD" once
 
@@ -104,13 +132,18 @@ class Trigger(Strict):
     description: str
 
 
-class DeadlineRule(Strict):
+class DeadlineRule(Sourced):
     """How the due date follows from the anchor (period date or event date)."""
 
     offset: str = "0d"
     by: str | None = None  # "MM-DD": the first such day after the anchor (e.g. from the tildelingsbrev)
     days: Literal["calendar", "business"] = "calendar"
-    roll: Literal["forward", "backward", "none"] = "forward"
+    # backward: IMDi's own deliveries, to the ministry above all, are met on the last business
+    # day before a weekend or holiday (the safe way); forward: a statutory deadline held by
+    # a counterpart (domstolloven § 149); none: the day itself.
+    roll: Literal["forward", "backward", "none"] = "backward"
+    # «Straks» (pkt. 3.1): the same business day, or the next when recorded after 15:00.
+    straks: bool = False
 
     @field_validator("offset")
     @classmethod
@@ -134,9 +167,14 @@ class DeadlineRule(Strict):
     def _business_days_in_days(self) -> "DeadlineRule":
         if self.days == "business" and parse_duration(self.offset).unit != "d":
             raise ValueError("virkedager må angis i dager, f.eks. 10d")
+        if self.straks and (self.by or parse_duration(self.offset).amount):
+            raise ValueError("'straks' kan ikke kombineres med 'by' eller 'offset'")
         return self
 
-    def due(self, anchor: date) -> date:
+    def due(self, anchor: date, recorded_at: time | None = None) -> date:
+        """The due date from ``anchor``; ``recorded_at`` (Oslo time) matters only for «straks»."""
+        if self.straks:
+            return straks(anchor, recorded_at)
         day = anchor
         if self.by:
             day = _parse_fixed_date(self.by, anchor.year)
@@ -167,15 +205,34 @@ class ReminderPlan(Strict):
         return sorted(set(values), reverse=True)
 
 
+class GateCheck(Strict):
+    """Where software checks a gate: a flow in prefect.yaml and/or a `pliktvakt` command."""
+
+    flow: str | None = None
+    command: str | None = None
+
+
+class Gate(Strict):
+    """A condition that blocks an action until it holds (DESIGN principle 6)."""
+
+    blocks: str = Field(min_length=3, description="The action that is blocked, in bokmål")
+    until: str = Field(min_length=3, description="The condition that lifts the block, in bokmål")
+    checked_by: GateCheck | None = None  # None: a person checks it; no software does
+
+
 class Obligation(Strict):
     id: str = Field(pattern=KEBAB)
     title: str = Field(min_length=3)
     clause: Clause
-    kind: Literal["recurring", "event"]
+    # recurring: falls due by a calendar; event: started by an event; standing: holds at all
+    # times (a checklist item, no date); gate: blocks an action until a condition holds.
+    kind: Literal["recurring", "event", "standing", "gate"]
     recurrence: Recurrence | None = None
     trigger: Trigger | None = None
-    deadline: DeadlineRule = DeadlineRule()
+    # None where the instruction gives no deadline: a checklist duty, not an invented date.
+    deadline: DeadlineRule | None = None
     reminders: ReminderPlan = ReminderPlan()
+    gate: Gate | None = None
     role: str
     flow: str | None = Field(default=None, description="The flow that performs the duty, if software does it")
 
@@ -185,7 +242,39 @@ class Obligation(Strict):
             raise ValueError("en gjentakende plikt må ha 'recurrence'")
         if self.kind == "event" and self.trigger is None:
             raise ValueError("en hendelsesstyrt plikt må ha 'trigger'")
+        if self.kind == "gate" and self.gate is None:
+            raise ValueError("en sperre (gate) må ha 'gate'")
+        if self.kind != "gate" and self.gate is not None:
+            raise ValueError("bare en sperre (kind: gate) kan ha 'gate'")
+        if self.kind in ("standing", "gate") and (self.recurrence or self.trigger or self.deadline):
+            raise ValueError(f"en plikt av typen '{self.kind}' har verken 'recurrence', 'trigger' eller 'deadline'")
         return self
+
+    @property
+    def dated(self) -> bool:
+        """Whether it becomes occurrences with a deadline (recurring or event with a deadline)."""
+        return self.kind in ("recurring", "event") and self.deadline is not None
+
+    @property
+    def unconfirmed(self) -> str | None:
+        """Why the deadline is not confirmed, if it rests on a placeholder; else None."""
+        notes = [part.note for part in (self.recurrence, self.deadline)
+                 if part is not None and part.source == "placeholder"]
+        return "; ".join(notes) if notes else None
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A date, offset or deadline in the catalogue that is not taken from the instruction."""
+
+    file: str
+    line: int
+    obligation: str
+    field: str
+    note: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, linje {self.line}: {self.obligation}: {self.field}: {self.note}"
 
 
 def _unset_env_to_none(value: object) -> object:
@@ -220,20 +309,29 @@ class Catalogue(Strict):
     obligations: dict[str, Obligation]
     roles: dict[str, Role]
     officers: dict[str, Officer]
+    placeholders: list[Placeholder] = []
 
     def officer_for_role(self, role_id: str) -> Officer:
         return self.officers[self.roles[role_id].officer]
+
+    def unknown_flows(self, deployments: set[str]) -> list[str]:
+        """No phantom automation: every flow the catalogue names must be a deployment."""
+        named = [(o.id, "flow", o.flow) for o in self.obligations.values() if o.flow]
+        named += [(o.id, "gate.checked_by.flow", o.gate.checked_by.flow) for o in self.obligations.values()
+                  if o.gate and o.gate.checked_by and o.gate.checked_by.flow]
+        return [f"{entry}: feltet '{field}': flyten '{flow}' finnes ikke i prefect.yaml"
+                for entry, field, flow in named if flow not in deployments]
 
 
 def load_catalogue(config_dir: Path | str) -> Catalogue:
     config_dir = Path(config_dir)
     roles, officers = _load_people(config_dir / "officers.yaml")
-    obligations = _load_obligations(config_dir / "obligations.yaml", roles)
-    return Catalogue(obligations=obligations, roles=roles, officers=officers)
+    obligations, placeholders = _load_obligations(config_dir / "obligations.yaml", roles)
+    return Catalogue(obligations=obligations, roles=roles, officers=officers, placeholders=placeholders)
 
 
-def _read_entries(path: Path, key: str) -> list[tuple[dict, int]]:
-    """The list under ``key``, each entry with its line number (1-based)."""
+def _read_entries(path: Path, key: str) -> list[tuple[dict, int, dict[str, int]]]:
+    """The list under ``key``: each entry, its line number (1-based) and the line of each of its keys."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -248,7 +346,13 @@ def _read_entries(path: Path, key: str) -> list[tuple[dict, int]]:
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise CatalogueError(path, "(fil)", key, f"filen må ha en liste under '{key}'")
     entry_nodes = next(value for name, value in node.value if name.value == key).value
-    return [(entry, item.start_mark.line + 1) for entry, item in zip(data[key], entry_nodes)]
+    return [(entry, item.start_mark.line + 1, _key_lines(item)) for entry, item in zip(data[key], entry_nodes)]
+
+
+def _key_lines(node: yaml.Node) -> dict[str, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {name.value: name.start_mark.line + 1 for name, _ in node.value if isinstance(name, yaml.ScalarNode)}
 
 
 def _validate(model: type[BaseModel], path: Path, raw: object, line: int) -> BaseModel:
@@ -272,8 +376,8 @@ def _unique(path: Path, items: list[tuple[BaseModel, int]]) -> dict:
 
 
 def _load_people(path: Path) -> tuple[dict[str, Role], dict[str, Officer]]:
-    officers = _unique(path, [(_validate(Officer, path, raw, line), line) for raw, line in _read_entries(path, "officers")])
-    role_entries = [(_validate(Role, path, raw, line), line) for raw, line in _read_entries(path, "roles")]
+    officers = _unique(path, [(_validate(Officer, path, raw, line), line) for raw, line, _ in _read_entries(path, "officers")])
+    role_entries = [(_validate(Role, path, raw, line), line) for raw, line, _ in _read_entries(path, "roles")]
     for officer in officers.values():
         for field in ("deputy", "manager"):
             ref = getattr(officer, field)
@@ -285,9 +389,16 @@ def _load_people(path: Path) -> tuple[dict[str, Role], dict[str, Officer]]:
     return _unique(path, role_entries), officers
 
 
-def _load_obligations(path: Path, roles: dict[str, Role]) -> dict[str, Obligation]:
-    entries = [(_validate(Obligation, path, raw, line), line) for raw, line in _read_entries(path, "obligations")]
+def _load_obligations(path: Path, roles: dict[str, Role]) -> tuple[dict[str, Obligation], list[Placeholder]]:
+    read = _read_entries(path, "obligations")
+    entries = [(_validate(Obligation, path, raw, line), line) for raw, line, _ in read]
     for obligation, line in entries:
         if obligation.role not in roles:
             raise CatalogueError(path, obligation.id, "role", f"ukjent rolle '{obligation.role}'", line)
-    return _unique(path, entries)
+    placeholders = [
+        Placeholder(str(path), keys.get(field, line), obligation.id, field, part.note)
+        for (obligation, line), (_, _, keys) in zip(entries, read)
+        for field, part in (("recurrence", obligation.recurrence), ("deadline", obligation.deadline))
+        if part is not None and part.source == "placeholder"
+    ]
+    return _unique(path, entries), placeholders

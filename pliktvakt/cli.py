@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pliktvakt import clock
+from pliktvakt import cli_catalogue, clock
 from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
@@ -26,6 +26,7 @@ absence_app = typer.Typer(help="Fravær: stedfortrederen får varslene mens en s
 app.add_typer(absence_app, name="absence")
 app.add_typer(publications_app, name="publication")
 app.add_typer(grants_app, name="grants")
+app.add_typer(cli_catalogue.app, name="config")
 
 
 
@@ -89,30 +90,29 @@ def init(as_of: AsOf = None) -> None:
     from pliktvakt.db import migrate, session_scope
     from pliktvakt.redact import redact_db_url
     from pliktvakt.settings import get_settings
+    from pliktvakt import go_live
 
     settings = get_settings()
     catalogue = _catalogue()
     migrate(settings.database_url)
     with session_scope(_engine()) as session:
         result = occurrences.materialise(session, catalogue, clock.resolve(as_of).date(), settings.horizon_months)
+        started = go_live.record_first_init(session, clock.resolve(as_of).date())
     out.print(f"Database klar: {redact_db_url(settings.database_url)}")
     out.print(f"Katalog: {len(catalogue.obligations)} plikter; {result.created} nye forekomster, "
               f"{result.updated} oppdatert, {result.withdrawn} trukket tilbake.")
+    out.print(cli_catalogue.go_live_line(started, settings.go_live))
+    out.print(cli_catalogue.placeholder_line(catalogue))
 
 
 @obligations_app.command("list")
 def obligations_list(as_json: AsJson = False) -> None:
     """List pliktene med hjemmel i instruksen."""
     catalogue = _catalogue()
-    items = [{"id": o.id, "title": o.title, "section": o.clause.section, "clause": o.clause.text,
-              "kind": o.kind, "role": o.role, "flow": o.flow,
-              "deadline": o.deadline.model_dump(exclude_none=True)} for o in catalogue.obligations.values()]
     if as_json:
-        return print_json(items)
-    table = Table("Id", "Plikt", "Pkt.", "Type", "Rolle", "Flyt")
-    for item in items:
-        table.add_row(item["id"], item["title"], item["section"], item["kind"], item["role"], item["flow"] or "")
-    out.print(table)
+        return print_json(cli_catalogue.obligation_items(catalogue))
+    for table in cli_catalogue.obligation_tables(catalogue):
+        out.print(table)
 
 
 @app.command()
@@ -121,6 +121,7 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
     """List åpne, forfalte og fullførte forekomster med frist, ansvarlig og hjemmel."""
     from sqlmodel import select
 
+    from pliktvakt import go_live
     from pliktvakt.db import session_scope
     from pliktvakt.models import Occurrence
     from pliktvakt.rendering import status_row
@@ -128,14 +129,15 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
         rows = session.exec(select(Occurrence).where(Occurrence.status != "withdrawn").order_by(Occurrence.due))
-        listed = [status_row(row, catalogue, today) for row in rows if _in_window(row, today, days)]
+        started = go_live.go_live_date(session)
+        listed = [status_row(row, catalogue, today, started) for row in rows if _in_window(row, today, days)]
     if as_json:
         return print_json(listed)
     table = Table("Id", "Plikt", "Hjemmel", "Frist", "Status", "Ansvarlig", title=f"Status per {today:%d.%m.%Y}")
-    colours = {"overdue": "red", "due": "yellow", "done": "green"}
+    colours = {"overdue": "red", "due": "yellow", "done": "green", "before-go-live": "bright_black"}
     for row in listed:
         colour = colours.get(row["state"], "white")
-        table.add_row(str(row["id"]), row["title"], row["clause"], row["due"],
+        table.add_row(str(row["id"]), row["title"], row["clause"], row["due_shown"],
                       f"[{colour}]{row['state_no']}[/{colour}]", row["owner"])
     out.print(table)
 
@@ -148,16 +150,17 @@ def _in_window(row, today: date, days: int) -> bool:
 
 @app.command()
 def trigger(obligation_id: str,
-            on: Annotated[str, typer.Option("--on", help="Datoen hendelsen gjelder (ÅÅÅÅ-MM-DD).")],
+            on: Annotated[str, typer.Option("--on", help="Datoen hendelsen gjelder (ÅÅÅÅ-MM-DD), eller "
+                                            "tidspunktet den ble kjent (ÅÅÅÅ-MM-DDTTT:MM, norsk tid) for «straks».")],
             ref: Annotated[Optional[str], typer.Option(help="Referanse, f.eks. saksnummer.")] = None,
             as_json: AsJson = False) -> None:
     """Opprett en forekomst av en hendelsesstyrt plikt."""
     from pliktvakt import occurrences
     from pliktvakt.db import session_scope
 
-    day = _parse_date(on, "--on")
+    day, at = cli_catalogue.parse_event_moment(on, "--on")
     with session_scope(_engine()) as session:
-        occurrence, created = occurrences.trigger(session, _catalogue(), obligation_id, day, ref)
+        occurrence, created = occurrences.trigger(session, _catalogue(), obligation_id, day, ref, at=at)
     if as_json:
         return print_json({"id": occurrence.id, "obligation": obligation_id, "due": occurrence.due, "created": created})
     verb = "Opprettet" if created else "Finnes allerede:"
@@ -206,10 +209,11 @@ def calendar(owner: Annotated[Optional[str], typer.Option(help="Bare frister der
 
 @app.command()
 def deadline(start: Annotated[str, typer.Option("--from", help="Startdato (ÅÅÅÅ-MM-DD), f.eks. da brevet kom fram.")],
-             add: Annotated[str, typer.Option("--add", help="Frist: 3w, 10d eller 1m.")],
+             add: Annotated[str, typer.Option("--add", help="Frist: 3w, 10d eller 1m; negativ (--add=-14d) for "
+                                               "«minst 14 dager før», som flyttes bakover.")],
              business_days: Annotated[bool, typer.Option("--business-days", help="Tell virkedager.")] = False,
              as_json: AsJson = False) -> None:
-    """Regn ut en lovbestemt frist (domstolloven §§ 148–149)."""
+    """Regn ut en lovbestemt frist (domstolloven §§ 148–149); en negativ frist flyttes bakover."""
     from pliktvakt.legal_calendar import statutory_deadline
 
     result = statutory_deadline(_parse_date(start, "--from"), add, business_days)

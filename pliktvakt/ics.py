@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from pliktvakt.catalogue import Catalogue
+from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.legal_calendar import add_business_days
 from pliktvakt.models import Occurrence
 
@@ -32,12 +32,14 @@ def _event(occurrence: Occurrence, obligation, stamp: date) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", occurrence.due)
     event.add("dtend", occurrence.due + timedelta(days=1))
-    event.add("summary", f"Frist: {obligation.title}")
+    unconfirmed = obligation.unconfirmed
+    event.add("summary", f"Frist ({UNCONFIRMED}): {obligation.title}" if unconfirmed else f"Frist: {obligation.title}")
     event.add("description", (
-        f"Hjemmel: instruksen pkt. {obligation.clause.section}: {obligation.clause.text}\n"
+        (f"{UNCONFIRMED[0].upper()}{UNCONFIRMED[1:]}: {unconfirmed}\n" if unconfirmed else "")
+        + f"Hjemmel: instruksen {obligation.clause.reference}: {obligation.clause.text}\n"
         f"Fullfør: pliktvakt complete {occurrence.id} --by E-POST --evidence TEKST"
     ))
-    event.add("categories", [f"pkt. {obligation.clause.section}"])
+    event.add("categories", [obligation.clause.reference])
     for days_before in obligation.reminders.before:
         reminder_day = add_business_days(occurrence.due, -days_before)
         alarm = Alarm()

@@ -7,7 +7,7 @@ time can never shift them; callers convert instants to Europe/Oslo dates first
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -111,23 +111,54 @@ def statutory_deadline(start: date, duration: str, business_days: bool = False) 
     """A statutory deadline counted from ``start`` (e.g. forvaltningsloven § 29: 3w).
 
     Calendar deadlines follow domstolloven § 148 and, ending on a non-business day,
-    move forwards to the next business day (§ 149). Business-day deadlines count
+    move forwards to the next business day (§ 149). A negative duration ("at least 14
+    days before") moves backwards instead, never forwards. Business-day deadlines count
     business days only.
     """
     parsed = parse_duration(duration)
+    backwards = parsed.amount < 0
     if business_days:
         if parsed.unit != "d":
             raise DurationError(f"'{duration}': virkedager må angis i dager, f.eks. 10d")
         due = add_business_days(start, parsed.amount)
-        return Deadline(start, duration, due, due, f"{parsed.amount} virkedager fra {start.isoformat()}")
+        direction = "før" if backwards else "fra"
+        return Deadline(start, duration, due, due, f"{abs(parsed.amount)} virkedager {direction} {start.isoformat()}")
     raw = add_calendar(start, parsed)
-    due = next_business_day(raw)
     unit = _UNIT_NAMES[parsed.unit][abs(parsed.amount) != 1]
+    if backwards:
+        due = previous_business_day(raw)
+        rule = f"{abs(parsed.amount)} {unit} før {start.isoformat()} (domstolloven § 148)"
+        if due != raw:
+            rule += (f"; {raw.isoformat()} er {_non_business_reason(raw)}, flyttet bakover til forrige virkedag "
+                     "(en frist «minst N dager før» flyttes aldri fremover)")
+        return Deadline(start, duration, raw, due, rule)
+    due = next_business_day(raw)
     rule = f"{abs(parsed.amount)} {unit} fra {start.isoformat()} (domstolloven § 148)"
     if due != raw:
-        reason = holiday_name(raw) or ("lørdag" if raw.weekday() == 5 else "søndag")
-        rule += f"; {raw.isoformat()} er {reason}, flyttet til neste virkedag (domstolloven § 149)"
+        rule += f"; {raw.isoformat()} er {_non_business_reason(raw)}, flyttet til neste virkedag (domstolloven § 149)"
     return Deadline(start, duration, raw, due, rule)
+
+
+def _non_business_reason(day: date) -> str:
+    return holiday_name(day) or ("lørdag" if day.weekday() == 5 else "søndag")
+
+
+# «Straks» (instruksen pkt. 3.1): known at or before this time of a business day, the
+# same day; later, the next business day.
+STRAKS_CUTOFF = time(15, 0)
+
+
+def straks(day: date, at: time | None = None) -> date:
+    """The deadline of a duty owed «straks» from an event recorded on ``day`` at ``at`` (Oslo time).
+
+    The same business day; the next business day when recorded after 15:00 or on a day that
+    is not a business day. Without a time of day the earlier (safe) answer is given.
+    """
+    if not is_business_day(day):
+        return next_business_day(day)
+    if at is not None and at > STRAKS_CUTOFF:
+        return add_business_days(day, 1)
+    return day
 
 
 def at_least_before(event_day: date, days: int) -> date:

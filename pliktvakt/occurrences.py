@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
@@ -79,8 +79,8 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
     created = updated = withdrawn = 0
     existing = _recurring_by_key(session, start)
     for obligation in catalogue.obligations.values():
-        if obligation.kind != "recurring":
-            continue
+        if obligation.kind != "recurring" or not obligation.dated:
+            continue  # events, standing duties, gates and checklist duties without a deadline
         for anchor in obligation.recurrence.anchors(start, end):
             key = (obligation.id, anchor.isoformat())
             occurrence = existing.pop(key, None)
@@ -93,11 +93,10 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
                 updated += 1
     for occurrence in existing.values():
         if occurrence.status == "open" and occurrence.anchor >= as_of:
-            occurrence.status, occurrence.updated_at = "withdrawn", utcnow()
-            session.add(occurrence)
-            audit.append(session, actor, "occurrence.withdrawn", _subject(occurrence), {"reason": "regelen er endret"})
+            _withdraw(session, occurrence, "regelen er endret", actor)
             withdrawn += 1
-    updated += _follow_event_rules(session, catalogue)
+    followed, undated = _follow_event_rules(session, catalogue, actor)
+    updated, withdrawn = updated + followed, withdrawn + undated
     session.flush()
     return MaterialiseResult(created, updated, withdrawn, changed)
 
@@ -110,51 +109,77 @@ def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Oc
     return {(row.obligation_id, row.period): row for row in session.exec(query)}
 
 
-def _follow_event_rules(session: Session, catalogue: Catalogue) -> int:
-    updated = 0
+def _withdraw(session: Session, occurrence: Occurrence, reason: str, actor: str) -> None:
+    occurrence.status, occurrence.updated_at = "withdrawn", utcnow()
+    session.add(occurrence)
+    audit.append(session, actor, "occurrence.withdrawn", _subject(occurrence), {"reason": reason})
+
+
+def _follow_event_rules(session: Session, catalogue: Catalogue, actor: str) -> tuple[int, int]:
+    """Open event occurrences follow a changed rule; (updated, withdrawn).
+
+    One whose obligation no longer has a deadline (now a gate, or a checklist duty) is
+    withdrawn: it would otherwise stay open with a date the catalogue no longer gives.
+    """
+    updated = withdrawn = 0
     query = select(Occurrence).where(Occurrence.status == "open", Occurrence.period.startswith("event:"))
     for occurrence in session.exec(query):
         obligation = catalogue.obligations.get(occurrence.obligation_id)
-        if obligation is not None and _follow_rule(occurrence, obligation):
+        if obligation is not None and not obligation.dated:
+            _withdraw(session, occurrence, "plikten har ikke lenger en frist i katalogen", actor)
+            withdrawn += 1
+        elif obligation is not None and _follow_rule(occurrence, obligation):
             session.add(occurrence)
             updated += 1
-    return updated
+    return updated, withdrawn
 
 
 def _follow_rule(occurrence: Occurrence, obligation: Obligation) -> bool:
-    due = obligation.deadline.due(occurrence.anchor)
+    if not obligation.dated:
+        return False
+    # «Straks» depends on the time the event was recorded, which only the stored due keeps.
+    due = occurrence.due if obligation.deadline.straks else obligation.deadline.due(occurrence.anchor)
     if (occurrence.due, occurrence.role) == (due, obligation.role):
         return False
     occurrence.due, occurrence.role, occurrence.updated_at = due, obligation.role, utcnow()
     return True
 
 
-def _new_occurrence(obligation: Obligation, period: str, anchor: date, ref: str | None = None) -> Occurrence:
+def _new_occurrence(obligation: Obligation, period: str, anchor: date, ref: str | None = None,
+                    at: time | None = None) -> Occurrence:
     return Occurrence(obligation_id=obligation.id, period=period, anchor=anchor,
-                      due=obligation.deadline.due(anchor), ref=ref, role=obligation.role)
+                      due=obligation.deadline.due(anchor, at), ref=ref, role=obligation.role)
 
 
 def _subject(occurrence: Occurrence) -> str:
     return f"{occurrence.obligation_id}/{occurrence.period}"
 
 
+KIND_NAMES = {"recurring": "gjentakende", "standing": "en løpende plikt", "gate": "en sperre"}
+
+
 def trigger(session: Session, catalogue: Catalogue, obligation_id: str, on: date, ref: str | None = None,
-            actor: str = "pliktvakt") -> tuple[Occurrence, bool]:
+            actor: str = "pliktvakt", at: time | None = None) -> tuple[Occurrence, bool]:
     """Create the event occurrence for ``obligation_id`` on ``on``; (occurrence, created).
 
+    ``at`` is the Oslo time of day the event was recorded; only «straks» uses it.
     Triggering the same event (same date and reference) again returns the existing one.
     """
     obligation = catalogue.obligations.get(obligation_id)
     if obligation is None:
         raise OccurrenceError(f"Ukjent plikt '{obligation_id}'. Se `pliktvakt obligations list`.")
     if obligation.kind != "event":
-        raise OccurrenceError(f"Plikten '{obligation_id}' er gjentakende og utløses ikke av en hendelse.")
+        raise OccurrenceError(f"Plikten '{obligation_id}' er {KIND_NAMES[obligation.kind]} "
+                              "og utløses ikke av en hendelse.")
+    if obligation.deadline is None:
+        raise OccurrenceError(f"Plikten '{obligation_id}' har ingen frist i instruksen og blir ingen forekomst: "
+                              "den er et sjekklistepunkt. Se `pliktvakt obligations list`.")
     period = f"event:{on.isoformat()}" + (f":{ref}" if ref else "")
     found = find(session, obligation_id, period)
     if found is not None:
         return found, False
     _ensure_obligation_stored(session, catalogue, obligation_id)
-    occurrence = _new_occurrence(obligation, period, on, ref)
+    occurrence = _new_occurrence(obligation, period, on, ref, at)
     session.add(occurrence)
     session.flush()
     audit.append(session, actor, "occurrence.triggered", _subject(occurrence),

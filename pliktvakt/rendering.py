@@ -3,26 +3,36 @@
 from collections import defaultdict
 from datetime import date
 
-from pliktvakt.catalogue import Catalogue
+from pliktvakt.alerts import due_text
+from pliktvakt.catalogue import UNCONFIRMED, Catalogue
+from pliktvakt.go_live import BEFORE_GO_LIVE, before_go_live
 from pliktvakt.models import Occurrence
 from pliktvakt.occurrences import state
 
 STATE_NAMES = {"open": "åpen", "due": "forfaller i dag", "overdue": "over fristen",
-               "done": "fullført", "withdrawn": "trukket tilbake"}
+               "done": "fullført", "withdrawn": "trukket tilbake", "before-go-live": BEFORE_GO_LIVE}
+KIND_NAMES = {"recurring": "gjentakende", "event": "hendelse", "standing": "løpende", "gate": "sperre"}
 
 
-def status_row(occurrence: Occurrence, catalogue: Catalogue, today: date) -> dict:
+def status_row(occurrence: Occurrence, catalogue: Catalogue, today: date, go_live: date | None = None) -> dict:
+    """One occurrence as officers read it. Open ones due before ``go_live`` are "før pliktvakt"."""
     obligation = catalogue.obligations.get(occurrence.obligation_id)
     role = catalogue.roles.get(occurrence.role)
     owner = catalogue.officers[role.officer].email if role else occurrence.role
     current = state(occurrence, today)
+    if occurrence.status == "open" and before_go_live(occurrence.due, go_live):
+        current = "before-go-live"
+    unconfirmed = obligation.unconfirmed if obligation else None
     return {
         "id": occurrence.id,
         "obligation": occurrence.obligation_id,
         "title": obligation.title if obligation else occurrence.obligation_id,
-        "clause": f"pkt. {obligation.clause.section}" if obligation else "",
+        "clause": obligation.clause.reference if obligation else "",
         "period": occurrence.period,
         "due": occurrence.due.isoformat(),
+        "due_shown": due_text(occurrence.due, unconfirmed is not None),
+        "deadline_confirmed": unconfirmed is None,
+        "deadline_note": unconfirmed,
         "days_left": (occurrence.due - today).days,
         "state": current,
         "state_no": STATE_NAMES[current],
@@ -37,30 +47,56 @@ def status_table(rows: list[dict]) -> list[dict]:
     """Columns for the obligation-status table artifact, headed in bokmål."""
     return [
         {"Id": r["id"], "Plikt": r["title"], "Hjemmel": r["clause"], "Periode": r["period"],
-         "Frist": r["due"], "Dager igjen": r["days_left"], "Status": r["state_no"], "Ansvarlig": r["owner"]}
+         "Frist": r["due_shown"], "Dager igjen": r["days_left"], "Status": r["state_no"], "Ansvarlig": r["owner"]}
         for r in rows
     ]
 
 
-def catalogue_summary(catalogue: Catalogue, open_by_obligation: dict[str, int], today: date) -> str:
-    """Markdown: the obligations grouped by section of the instruction."""
+def catalogue_summary(catalogue: Catalogue, open_by_obligation: dict[str, int], today: date,
+                      before_go_live_count: int = 0, go_live: date | None = None) -> str:
+    """Markdown: the duties grouped by section of the instruction, then the gates."""
+    duties = [o for o in catalogue.obligations.values() if o.kind != "gate"]
+    gates = [o for o in catalogue.obligations.values() if o.kind == "gate"]
     by_section: dict[str, list] = defaultdict(list)
-    for obligation in catalogue.obligations.values():
+    for obligation in duties:
         by_section[obligation.clause.section].append(obligation)
     lines = [f"# Plikter etter instruksen for IMDi (per {today:%d.%m.%Y})", "",
-             f"{len(catalogue.obligations)} plikter i {len(by_section)} punkter av instruksen.", ""]
+             f"{len(duties)} plikter i {len(by_section)} punkter av instruksen, og {len(gates)} sperrer. "
+             f"{len(catalogue.placeholders)} datoer eller frister er plassholdere, merket «{UNCONFIRMED}».", ""]
+    if go_live is not None:
+        lines += [f"Pliktvakt ble tatt i bruk {go_live:%d.%m.%Y}. {before_go_live_count} åpne forekomster med "
+                  f"frist før det regnes for seg («{BEFORE_GO_LIVE}») og varsles ikke.", ""]
     for section in sorted(by_section, key=_section_order):
-        lines += [f"## Pkt. {section}", "", "| Plikt | Type | Ansvarlig rolle | Utføres av | Åpne |",
-                  "|---|---|---|---|---|"]
+        lines += [f"## {by_section[section][0].clause.reference.capitalize()}", "",
+                  "| Plikt | Type | Frist | Ansvarlig rolle | Utføres av | Åpne |", "|---|---|---|---|---|---|"]
         for o in by_section[section]:
-            kind = "gjentakende" if o.kind == "recurring" else "hendelse"
-            lines.append(f"| {o.title} (`{o.id}`) | {kind} | {catalogue.roles[o.role].title} | "
-                         f"{o.flow or 'saksbehandler'} | {open_by_obligation.get(o.id, 0)} |")
+            lines.append(f"| {o.title} (`{o.id}`) | {KIND_NAMES[o.kind]} | {_deadline_kind(o)} | "
+                         f"{catalogue.roles[o.role].title} | {o.flow or 'saksbehandler'} | "
+                         f"{open_by_obligation.get(o.id, 0)} |")
         lines.append("")
-    return "\n".join(lines)
+    lines += ["## Sperrer", "", "| Sperre | Hjemmel | Sperrer | Til | Sjekkes av |", "|---|---|---|---|---|"]
+    for o in gates:
+        lines.append(f"| {o.title} (`{o.id}`) | {o.clause.reference} | {o.gate.blocks} | {o.gate.until} | "
+                     f"{gate_checker(o)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _deadline_kind(obligation) -> str:
+    if not obligation.dated:
+        return "ingen frist i instruksen (sjekkliste)"
+    return UNCONFIRMED if obligation.unconfirmed else "fra instruksen"
+
+
+def gate_checker(obligation) -> str:
+    """Who or what checks a gate, in bokmål."""
+    check = obligation.gate.checked_by
+    if check is None:
+        return "en person (ingen programvare sjekker dette)"
+    return ", ".join(part for part in (f"flyten {check.flow}" if check.flow else "",
+                                       f"`{check.command}`" if check.command else "") if part)
 
 
 def _section_order(section: str) -> tuple:
-    annex = section.startswith("Vedlegg")
-    numbers = [int(part) for part in section.replace("Vedlegg, ", "").split(".") if part.isdigit()]
+    annex = section.startswith("vedlegg")
+    numbers = [int(part) for part in section.removeprefix("vedlegg ").split(".") if part.isdigit()]
     return (annex, numbers)

@@ -5,6 +5,7 @@ Every setting is read from the environment with the prefix ``PLIKTVAKT_`` or fro
 never printed by accident.
 """
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,6 +42,9 @@ class Settings(BaseSettings):
     # Late runs (deployments/automations.yaml). It carries a signature: a secret.
     ops_teams_url: SecretStr | None = None
     ministry_recipients: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The day pliktvakt took over the watch (ÅÅÅÅ-MM-DD). Occurrences due before it are shown
+    # as "før pliktvakt" and never alerted. Unset: the day of the first `pliktvakt init`.
+    go_live: date | None = None
 
     # --- Settlement analysis (issue 6, instruction 2.2) ---------------------------------
     # A .csv/.xlsx file or an http(s):// JSON endpoint; unset means the shipped synthetic

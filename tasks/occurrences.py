@@ -10,8 +10,9 @@ from sqlmodel import select
 from pliktvakt import occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
+from pliktvakt.go_live import before_go_live, go_live_date
 from pliktvakt.models import Occurrence
-from pliktvakt.rendering import status_row
+from pliktvakt.rendering import catalogue_summary, status_row
 from tasks.common import engine_for
 
 
@@ -27,11 +28,16 @@ def read_status(url: str, catalogue: Catalogue, today: date, until: date) -> lis
     with session_scope(engine_for(url)) as session:
         query = select(Occurrence).where(Occurrence.status == "open", Occurrence.due <= until)
         rows = session.exec(query.order_by(Occurrence.due, Occurrence.id))
-        return [status_row(row, catalogue, today) for row in rows]
+        go_live = go_live_date(session)
+        return [status_row(row, catalogue, today, go_live) for row in rows]
 
 
-@task(name="count-open", cache_policy=NO_CACHE)
-def count_open_by_obligation(url: str) -> dict[str, int]:
+@task(name="read-summary", cache_policy=NO_CACHE)
+def read_summary(url: str, catalogue: Catalogue, today: date) -> str:
+    """The catalogue summary, with open occurrences due before go-live counted apart."""
     with session_scope(engine_for(url)) as session:
-        rows = session.exec(select(Occurrence.obligation_id).where(Occurrence.status == "open"))
-        return dict(Counter(rows))
+        go_live = go_live_date(session)
+        dues = session.exec(select(Occurrence.obligation_id, Occurrence.due).where(Occurrence.status == "open")).all()
+    early = [obligation for obligation, due in dues if before_go_live(due, go_live)]
+    counted = Counter(obligation for obligation, due in dues if not before_go_live(due, go_live))
+    return catalogue_summary(catalogue, dict(counted), today, len(early), go_live)

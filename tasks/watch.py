@@ -7,9 +7,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from pliktvakt import notify, outbox
-from pliktvakt.alerts import AlertFacts, render_alert, render_digest
+from pliktvakt.alerts import AlertFacts, due_text, render_alert, render_digest
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
+from pliktvakt.go_live import before_go_live, go_live_date
 from pliktvakt.models import Occurrence, OutboxMessage
 from pliktvakt.notify import Key, away_on, read_absences, recipient_for
 from pliktvakt.watch import ESCALATION, due_steps
@@ -46,7 +47,7 @@ def plan_alerts(catalogue: Catalogue, occurrences: list[tuple], today: date, awa
     rows, recipients = [], {}
     for occurrence_id, obligation_id, period, due, role in occurrences:
         obligation = catalogue.obligations.get(obligation_id)
-        if obligation is None or role not in catalogue.roles:
+        if obligation is None or role not in catalogue.roles or not obligation.dated:
             continue
         for step in due_steps(due, today, obligation.reminders):
             summary.steps_due += 1
@@ -57,7 +58,8 @@ def plan_alerts(catalogue: Catalogue, occurrences: list[tuple], today: date, awa
             key = Key(DUTY, f"occurrence-{occurrence_id}", step)
             keys = [key.to(officer.id, channel) for channel, _ in notify.channels(officer)]
             summary.rows.append({"occurrence_id": occurrence_id, "obligation": obligation.title,
-                                 "clause": obligation.clause.section, "due": due, "step": step, "keys": keys})
+                                 "clause": obligation.clause.reference, "due": due, "step": step, "keys": keys,
+                                 "unconfirmed": obligation.unconfirmed is not None})
             if all(k in existing for k in keys):
                 continue
             message = render_alert(AlertFacts(occurrence_id, period, due, today, step, obligation,
@@ -72,7 +74,9 @@ def queue_alerts_now(engine: Engine, catalogue: Catalogue, today: date, ui_url: 
     with session_scope(engine) as session:
         query = select(Occurrence.id, Occurrence.obligation_id, Occurrence.period, Occurrence.due, Occurrence.role
                        ).where(Occurrence.status == "open").order_by(Occurrence.id)
-        occurrences = session.exec(query).all()
+        # Duties due before pliktvakt went live are kept, but not alerted or escalated.
+        go_live = go_live_date(session)
+        occurrences = [row for row in session.exec(query).all() if not before_go_live(row[3], go_live)]
         away, existing = away_on(read_absences(session, today), today), _existing_keys(session)
     summary.open_occurrences = len(occurrences)
     for start in range(0, len(occurrences), SLICE):
@@ -126,8 +130,8 @@ def who_was_told(url: str, summary: WatchSummary) -> list[dict]:
     keys = [key for row in shown for key in row["keys"]]
     with session_scope(engine_for(url)) as session:
         states = {m.key: (m.recipient, m.status) for m in session.exec(select(OutboxMessage).where(OutboxMessage.key.in_(keys)))} if keys else {}
-    return [{"Forekomst": r["occurrence_id"], "Plikt": r["obligation"], "Hjemmel": f"pkt. {r['clause']}",
-             "Frist": r["due"].isoformat(), "Trinn": STEP_NAMES.get(r["step"].split("-")[0], r["step"]) + _nth(r["step"]),
+    return [{"Forekomst": r["occurrence_id"], "Plikt": r["obligation"], "Hjemmel": r["clause"],
+             "Frist": due_text(r["due"], r["unconfirmed"]), "Trinn": STEP_NAMES.get(r["step"].split("-")[0], r["step"]) + _nth(r["step"]),
              "Varslet": ", ".join(f"{states[k][0]} ({STATUS_NAMES.get(states[k][1], states[k][1])})"
                                   for k in r["keys"] if k in states)}
             for r in shown]

@@ -1,7 +1,7 @@
 """The Norwegian legal calendar. Pinned dates were worked out by hand from a calendar;
 each comment shows the counting."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 import calendar as stdcal
 
 import holidays
@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from pliktvakt.legal_calendar import (
     add_business_days, add_calendar, at_least_before, business_days_between, is_business_day,
-    local_date, next_business_day, parse_duration, previous_business_day, statutory_deadline,
+    local_date, next_business_day, parse_duration, previous_business_day, statutory_deadline, straks,
 )
 
 days_2020_2040 = st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 1))
@@ -139,3 +139,33 @@ def test_month_arithmetic_keeps_the_day_number_or_the_last_day(day, months):
 def test_at_least_before_never_moves_forward(day, days):
     result = at_least_before(day, days)
     assert result <= day - timedelta(days=days) and is_business_day(result)
+
+
+def test_negative_duration_rolls_backwards():
+    # 1 May 2025 - 14 days = Thu 17 Apr 2025, Skjærtorsdag (Easter Sunday 20 April); backwards -> Wed 16 Apr.
+    # Rolled forwards it would be Tue 22 Apr (Fri 18 Langfredag, Mon 21 Andre påskedag), after the event.
+    result = statutory_deadline(date(2025, 5, 1), "-14d")
+    assert (result.raw, result.due) == (date(2025, 4, 17), date(2025, 4, 16))
+    assert "14 dager før 2025-05-01" in result.rule and "Skjærtorsdag" in result.rule and "bakover" in result.rule
+    # A negative duration on a business day stays: 20 May 2025 (Tue) - 14 = Tue 6 May.
+    assert statutory_deadline(date(2025, 5, 20), "-14d").due == date(2025, 5, 6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(days_2020_2040, st.integers(min_value=1, max_value=60))
+def test_negative_duration_never_moves_forward(day, days):
+    result = statutory_deadline(day, f"-{days}d")
+    assert result.due <= day - timedelta(days=days) and is_business_day(result.due)
+
+
+def test_straks_same_day_or_next_business_day_after_three():
+    # Wed 1 Apr 2026 at 10:00: the same day.
+    assert straks(date(2026, 4, 1), time(10, 0)) == date(2026, 4, 1)
+    # At 16:00, after 15:00: the next business day. Thu 2 Apr Skjærtorsdag, Fri 3 Langfredag, Sat 4, Sun 5,
+    # Mon 6 Andre påskedag -> Tue 7 Apr.
+    assert straks(date(2026, 4, 1), time(16, 0)) == date(2026, 4, 7)
+    # At 15:00 exactly it is not after 15:00; with no time of day, the earlier (safe) answer.
+    assert straks(date(2026, 4, 1), time(15, 0)) == date(2026, 4, 1)
+    assert straks(date(2026, 4, 1)) == date(2026, 4, 1)
+    # Recorded on Sat 4 Apr 2026 at 09:00: not a business day -> Tue 7 Apr.
+    assert straks(date(2026, 4, 4), time(9, 0)) == date(2026, 4, 7)

@@ -55,8 +55,10 @@ def test_catalogue_change_keeps_completed_and_moves_open(db_url, tmp_path):
     shutil.copytree(CONFIG, changed)
     yaml_path = changed / "obligations.yaml"
     # The new tildelingsbrev moves the half-year report to 1 September.
-    yaml_path.write_text(yaml_path.read_text().replace('deadline: {by: "08-20"}\n    reminders: {before: [15, 5, 1]}',
-                                                       'deadline: {by: "09-01"}\n    reminders: {before: [15, 5, 1]}'))
+    old = '      by: "08-20"\n      source: placeholder\n      note: Fristen står i tildelingsbrevet'
+    assert old in yaml_path.read_text(), "the test's own premise"
+    yaml_path.write_text(yaml_path.read_text().replace(old, '      by: "09-01"\n      source: tildelingsbrev\n'
+                                                       '      note: Fristen står i tildelingsbrevet', 1))
     with session_scope(engine) as session:
         result = occurrences.materialise(session, load_catalogue(changed), AS_OF, 13)
         kept = occurrences.find(session, "half-year-report", "2026-06-30")
@@ -160,3 +162,24 @@ def test_outbox_batch_counts_only_new_keys(db_url):
         rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.key)).all()
         assert [r.key for r in rows] == ["batch:0", "batch:1", "batch:2", "batch:3"]
         assert all(r.status == "pending" and r.created_at.tzinfo is not None for r in rows)
+
+
+def test_an_event_duty_that_loses_its_deadline_is_withdrawn(db_url, tmp_path):
+    """An open event occurrence whose duty became a checklist duty (no deadline) is withdrawn, with the reason."""
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        occurrence, _ = occurrences.trigger(session, load_catalogue(CONFIG), "oversight-matters-notice",
+                                            date(2026, 11, 2), "rr-9")
+    changed = tmp_path / "config"
+    shutil.copytree(CONFIG, changed)
+    path = changed / "obligations.yaml"
+    old = ("    deadline:\n      offset: 5d\n      days: business\n      source: placeholder\n"
+           "      note: Instruksen gir ingen frist; 5 virkedager er pliktvaktens forslag.\n")
+    assert old in path.read_text(), "the test's own premise"
+    path.write_text(path.read_text().replace(old, "", 1))
+    with session_scope(engine) as session:
+        result = occurrences.materialise(session, load_catalogue(changed), AS_OF, 13)
+        withdrawn = session.get(Occurrence, occurrence.id)
+        reasons = [e.details for e in session.exec(select(AuditEntry).where(AuditEntry.action == "occurrence.withdrawn"))]
+    assert withdrawn.status == "withdrawn" and result.withdrawn == 1
+    assert any("ikke lenger en frist" in details for details in reasons)

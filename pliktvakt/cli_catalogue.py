@@ -1,0 +1,109 @@
+"""The catalogue's face in the `pliktvakt` command: `config check`, the obligation tables,
+and the lines `init` prints about placeholders and the go-live date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pliktvakt.cli_common import AsJson, err, out, print_json
+
+if TYPE_CHECKING:  # the command loads only what it needs (DESIGN: the CLI)
+    from rich.table import Table
+
+    from pliktvakt.catalogue import Catalogue, Obligation
+
+app = typer.Typer(help="Konfigurasjonen: kontroller og plassholdere.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(strict: Annotated[bool, typer.Option("--strict", help="Avslutt med 1 om noen frist er en plassholder.")] = False,
+          as_json: AsJson = False) -> None:
+    """Sjekk katalogen og list hver plassholder med fil og linje."""
+    from pliktvakt.catalogue import load_catalogue
+    from pliktvakt.db import ROOT
+    from pliktvakt.settings import get_settings
+
+    catalogue = load_catalogue(get_settings().config_dir)  # a broken file stops here, naming file and line
+    phantoms = catalogue.unknown_flows(deployment_names(ROOT / "prefect.yaml"))
+    if as_json:
+        print_json({"placeholders": [vars(p) for p in catalogue.placeholders], "unknown_flows": phantoms})
+    else:
+        for placeholder in catalogue.placeholders:
+            out.print(str(placeholder), highlight=False, soft_wrap=True)
+        for problem in phantoms:
+            err.print(f"[red]Feil:[/red] {problem}")
+        out.print(f"Katalogen er gyldig: {len(catalogue.obligations)} oppføringer. {placeholder_line(catalogue)}")
+    if phantoms or (strict and catalogue.placeholders):
+        raise typer.Exit(1)
+
+
+def deployment_names(prefect_yaml) -> set[str]:
+    import yaml
+
+    return {deployment["name"] for deployment in yaml.safe_load(prefect_yaml.read_text())["deployments"]}
+
+
+def placeholder_line(catalogue: Catalogue) -> str:
+    from pliktvakt.catalogue import UNCONFIRMED
+
+    count = len(catalogue.placeholders)
+    if not count:
+        return "Ingen frister er plassholdere."
+    return (f"{count} datoer eller frister er plassholdere («{UNCONFIRMED}»); "
+            "se `pliktvakt config check`.")
+
+
+def go_live_line(stored: date, configured: date | None) -> str:
+    if configured is not None:
+        return f"Pliktvakt i bruk fra {configured:%d.%m.%Y} (PLIKTVAKT_GO_LIVE); frister før det varsles ikke."
+    return f"Pliktvakt i bruk fra {stored:%d.%m.%Y} (første init); frister før det varsles ikke."
+
+
+def obligation_items(catalogue: Catalogue) -> list[dict]:
+    return [{"id": o.id, "title": o.title, "section": o.clause.section, "reference": o.clause.reference,
+             "clause": o.clause.text, "kind": o.kind, "role": o.role, "flow": o.flow,
+             "deadline": o.deadline.model_dump(exclude_none=True) if o.deadline else None,
+             "deadline_confirmed": o.unconfirmed is None if o.dated else None,
+             "gate": o.gate.model_dump(exclude_none=True) if o.gate else None}
+            for o in catalogue.obligations.values()]
+
+
+def obligation_tables(catalogue: Catalogue) -> list[Table]:
+    """The duties, then the gates apart: a gate blocks an action and has no date."""
+    from rich.table import Table
+
+    from pliktvakt.rendering import KIND_NAMES, gate_checker
+
+    duties = Table("Id", "Plikt", "Hjemmel", "Type", "Frist", "Rolle", "Flyt", title="Plikter")
+    gates = Table("Id", "Sperre", "Hjemmel", "Sperrer", "Til", "Sjekkes av", title="Sperrer")
+    for o in catalogue.obligations.values():
+        if o.kind == "gate":
+            gates.add_row(o.id, o.title, o.clause.reference, o.gate.blocks, o.gate.until, gate_checker(o))
+        else:
+            duties.add_row(o.id, o.title, o.clause.reference, KIND_NAMES[o.kind], _deadline(o), o.role, o.flow or "")
+    return [duties, gates]
+
+
+def _deadline(obligation: Obligation) -> str:
+    from pliktvakt.catalogue import UNCONFIRMED
+
+    if not obligation.dated:
+        return "ingen (sjekkliste)"
+    rule = obligation.deadline
+    text = "straks" if rule.straks else (f"innen {rule.by}" if rule.by else rule.offset)
+    return f"{text} ({UNCONFIRMED})" if obligation.unconfirmed else text
+
+
+def parse_event_moment(value: str, option: str) -> tuple[date, time | None]:
+    """A date (ÅÅÅÅ-MM-DD), or a date and Oslo time (ÅÅÅÅ-MM-DDTTT:MM) for «straks»."""
+    try:
+        if "T" in value:
+            moment = datetime.fromisoformat(value)
+            return moment.date(), moment.time()
+        return date.fromisoformat(value), None
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' er ikke en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt "
+                                 "(ÅÅÅÅ-MM-DDTTT:MM).", param_hint=option) from None
