@@ -58,6 +58,7 @@ def render_alert(facts: AlertFacts, ui_url: str) -> Message:
     due = long_date(facts.due)
     if facts.obligation.unconfirmed:  # a placeholder is marked wherever a person sees it
         due += f" – {UNCONFIRMED}: {facts.obligation.unconfirmed}"
+        subject += f" ({UNCONFIRMED})"
     lines = [
         f"**{facts.obligation.title}**", "",
         f"- Frist: {due}",

@@ -93,10 +93,11 @@ def test_alert_marks_a_placeholder_deadline_and_names_the_annex_section():
     facts = AlertFacts(1, "event:2026-03-02", date(2026, 3, 16), date(2026, 3, 13), "reminder-1",
                        catalogue.obligations["grant-recipients-ministry-info"], officer)
     text = render_alert(facts, "http://ui")
-    assert "- Frist: mandag 16. mars 2026 – frist ikke bekreftet: Instruksen gir ingen frist" in text.body
-    assert "frist ikke bekreftet" in text.html
-    assert "Instruks for IMDi, vedlegg pkt. 2:" in text.body and "pkt. vedlegg" not in text.body.lower()
+    assert "- Frist: mandag 16. mars 2026 – frist ikke bekreftet: Instruksen gir ingen frist" in text.text
+    assert "frist ikke bekreftet" in text.html and text.subject.endswith(" (frist ikke bekreftet)")
+    assert "Instruks for IMDi, vedlegg pkt. 2:" in text.text and "pkt. vedlegg" not in text.text.lower()
     # The instruction's own 14 days carry no mark.
     prenotice = AlertFacts(2, "event:2026-05-31", date(2026, 5, 15), date(2026, 5, 14), "reminder-1",
                            catalogue.obligations["publication-prenotice"], officer)
-    assert "ikke bekreftet" not in render_alert(prenotice, "http://ui").body
+    unmarked = render_alert(prenotice, "http://ui")
+    assert "ikke bekreftet" not in unmarked.text and "ikke bekreftet" not in unmarked.subject
