@@ -30,7 +30,7 @@ class DeliveryReport:
     sent: list[str] = field(default_factory=list)  # keys
     failed: dict[str, str] = field(default_factory=dict)  # key -> error (redacted)
     no_channel: list[str] = field(default_factory=list)  # keys with nowhere to go yet
-    duty_of: dict[str, str] = field(default_factory=dict)  # key -> duty, for failed and waiting keys
+    duty_of: dict[str, str] = field(default_factory=dict)  # key -> duty, for every key this pass looked at
 
     @property
     def undelivered(self) -> int:
