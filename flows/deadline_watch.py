@@ -43,7 +43,7 @@ def deadline_watch(as_of: datetime | None = None, check_prefect: bool = True):
     for key, error in report.failed.items():
         if report.duty_of.get(key) != DUTY:
             logger.warning("Ikke levert for en annen plikt (%s): %s: %s", report.duty_of.get(key), key, error)
-    result = {"open": summary.open_occurrences, "steps_due": summary.steps_due, "queued": summary.queued,
+    result = {"open_occurrences": summary.open_occurrences, "steps_due": summary.steps_due, "queued": summary.queued,
               "sent": len(report.sent), "waiting_for_channel": len(report.no_channel)}
     return finish(logger, result, delivery_problems(report, (DUTY,)))
 

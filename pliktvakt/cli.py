@@ -123,18 +123,18 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
 
     from pliktvakt import go_live
     from pliktvakt.db import session_scope
-    from pliktvakt.models import Occurrence
+    from pliktvakt.models import Occurrence, OccurrenceStatus
     from pliktvakt.rendering import status_row
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
-        rows = session.exec(select(Occurrence).where(Occurrence.status != "withdrawn").order_by(Occurrence.due))
+        rows = session.exec(select(Occurrence).where(Occurrence.status != OccurrenceStatus.WITHDRAWN).order_by(Occurrence.due))
         started = go_live.go_live_date(session)
         listed = [status_row(row, catalogue, today, started) for row in rows if _in_window(row, today, days)]
     if as_json:
         return print_json(listed)
     table = Table("Id", "Plikt", "Hjemmel", "Frist", "Status", "Ansvarlig", title=f"Status per {today:%d.%m.%Y}")
-    colours = {"overdue": "red", "due": "yellow", "done": "green", "before-go-live": "bright_black"}
+    colours = {"overdue": "red", "due": "yellow", OccurrenceStatus.DONE: "green", "before-go-live": "bright_black"}
     for row in listed:
         colour = colours.get(row["state"], "white")
         table.add_row(str(row["id"]), row["title"], row["clause"], row["due_shown"],
@@ -143,7 +143,9 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
 
 
 def _in_window(row, today: date, days: int) -> bool:
-    if row.status == "done":
+    from pliktvakt.models import OccurrenceStatus
+
+    if row.status == OccurrenceStatus.DONE:
         return row.completed_at is not None and row.completed_at.date() >= today - timedelta(days=days)
     return row.due <= today + timedelta(days=days)
 
@@ -191,11 +193,11 @@ def calendar(owner: Annotated[Optional[str], typer.Option(help="Bare frister der
 
     from pliktvakt.db import session_scope
     from pliktvakt.ics import build_feed
-    from pliktvakt.models import Occurrence
+    from pliktvakt.models import Occurrence, OccurrenceStatus
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
-        rows = list(session.exec(select(Occurrence).where(Occurrence.status == "open").order_by(Occurrence.due)))
+        rows = list(session.exec(select(Occurrence).where(Occurrence.status == OccurrenceStatus.OPEN).order_by(Occurrence.due)))
     if owner:
         rows = [row for row in rows if row.role in catalogue.roles
                 and catalogue.officer_for_role(row.role).email.lower() == owner.lower()]

@@ -1,6 +1,7 @@
 """Database tables. Times are stored in UTC; dates are Europe/Oslo calendar dates."""
 
 from datetime import date, datetime, timezone
+from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -8,6 +9,14 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class OccurrenceStatus(StrEnum):
+    """What is stored for an occurrence. Whether it is due or overdue today is derived from it."""
+
+    OPEN = "open"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
 
 
 class ObligationRecord(SQLModel, table=True):
@@ -37,7 +46,7 @@ class Occurrence(SQLModel, table=True):
     due: date = Field(index=True)
     ref: str | None = None
     role: str = Field(max_length=100)
-    status: str = Field(default="open", index=True, max_length=20)  # open | done | withdrawn
+    status: str = Field(default=OccurrenceStatus.OPEN, index=True, max_length=20)
     late: bool = False
     completed_at: datetime | None = None
     completed_by: str | None = None

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from pliktvakt import audit
 from pliktvakt.catalogue import Catalogue, Obligation
 from pliktvakt.legal_calendar import local_date
-from pliktvakt.models import ObligationRecord, Occurrence, utcnow
+from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus, utcnow
 
 # On a fresh database, recurring occurrences due this far back are created, so a late
 # one stays visible. Anchors are looked for further back, since a due date can fall
@@ -88,11 +88,11 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
                 if obligation.deadline.due(anchor) >= oldest_due:
                     session.add(_new_occurrence(obligation, anchor.isoformat(), anchor))
                     created += 1
-            elif occurrence.status == "open" and _follow_rule(occurrence, obligation):
+            elif occurrence.status == OccurrenceStatus.OPEN and _follow_rule(occurrence, obligation):
                 session.add(occurrence)
                 updated += 1
     for occurrence in existing.values():
-        if occurrence.status == "open" and occurrence.anchor >= as_of:
+        if occurrence.status == OccurrenceStatus.OPEN and occurrence.anchor >= as_of:
             _withdraw(session, occurrence, "regelen er endret", actor)
             withdrawn += 1
     followed, undated = _follow_event_rules(session, catalogue, actor)
@@ -110,7 +110,7 @@ def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Oc
 
 
 def _withdraw(session: Session, occurrence: Occurrence, reason: str, actor: str) -> None:
-    occurrence.status, occurrence.updated_at = "withdrawn", utcnow()
+    occurrence.status, occurrence.updated_at = OccurrenceStatus.WITHDRAWN, utcnow()
     session.add(occurrence)
     audit.append(session, actor, "occurrence.withdrawn", _subject(occurrence), {"reason": reason})
 
@@ -122,7 +122,7 @@ def _follow_event_rules(session: Session, catalogue: Catalogue, actor: str) -> t
     withdrawn: it would otherwise stay open with a date the catalogue no longer gives.
     """
     updated = withdrawn = 0
-    query = select(Occurrence).where(Occurrence.status == "open", Occurrence.period.startswith("event:"))
+    query = select(Occurrence).where(Occurrence.status == OccurrenceStatus.OPEN, Occurrence.period.startswith("event:"))
     for occurrence in session.exec(query):
         obligation = catalogue.obligations.get(occurrence.obligation_id)
         if obligation is not None and not obligation.dated:
@@ -202,13 +202,13 @@ def complete(session: Session, occurrence_id: int, by: str, evidence: str, as_of
     occurrence = session.get(Occurrence, occurrence_id)
     if occurrence is None:
         raise OccurrenceError(f"Fant ingen forekomst med id {occurrence_id}.")
-    if occurrence.status == "done":
+    if occurrence.status == OccurrenceStatus.DONE:
         raise OccurrenceError(
             f"Forekomst {occurrence_id} ble fullført {occurrence.completed_at:%Y-%m-%d} av {occurrence.completed_by}."
         )
     if not evidence.strip() or not by.strip():
         raise OccurrenceError("Både hvem som fullførte (--by) og dokumentasjon (--evidence) må oppgis.")
-    occurrence.status, occurrence.completed_by, occurrence.evidence = "done", by.strip(), evidence.strip()
+    occurrence.status, occurrence.completed_by, occurrence.evidence = OccurrenceStatus.DONE, by.strip(), evidence.strip()
     occurrence.completed_at = as_of
     occurrence.late = occurrence.late or local_date(as_of) > occurrence.due
     occurrence.updated_at = utcnow()
@@ -228,9 +228,9 @@ def mark_late(session: Session, occurrence: Occurrence, reason: str, actor: str 
 
 def state(occurrence: Occurrence, today: date) -> str:
     """open, due (today), overdue, done or withdrawn, as of ``today``."""
-    if occurrence.status != "open":
+    if occurrence.status != OccurrenceStatus.OPEN:
         return occurrence.status
     if today > occurrence.due:
         return "overdue"
-    return "due" if today == occurrence.due else "open"
+    return "due" if today == occurrence.due else OccurrenceStatus.OPEN
 

@@ -11,7 +11,7 @@ from pliktvakt import occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.go_live import before_go_live, go_live_date
-from pliktvakt.models import Occurrence
+from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.rendering import catalogue_summary, status_row
 from tasks.common import engine_for
 
@@ -26,7 +26,7 @@ def materialise_occurrences(url: str, catalogue: Catalogue, today: date, horizon
 def read_status(url: str, catalogue: Catalogue, today: date, until: date) -> list[dict]:
     """Open occurrences due up to ``until`` (overdue included), soonest first."""
     with session_scope(engine_for(url)) as session:
-        query = select(Occurrence).where(Occurrence.status == "open", Occurrence.due <= until)
+        query = select(Occurrence).where(Occurrence.status == OccurrenceStatus.OPEN, Occurrence.due <= until)
         rows = session.exec(query.order_by(Occurrence.due, Occurrence.id))
         go_live = go_live_date(session)
         return [status_row(row, catalogue, today, go_live) for row in rows]
@@ -37,7 +37,7 @@ def read_summary(url: str, catalogue: Catalogue, today: date) -> str:
     """The catalogue summary, with open occurrences due before go-live counted apart."""
     with session_scope(engine_for(url)) as session:
         go_live = go_live_date(session)
-        dues = session.exec(select(Occurrence.obligation_id, Occurrence.due).where(Occurrence.status == "open")).all()
+        dues = session.exec(select(Occurrence.obligation_id, Occurrence.due).where(Occurrence.status == OccurrenceStatus.OPEN)).all()
     early = [obligation for obligation, due in dues if before_go_live(due, go_live)]
     counted = Counter(obligation for obligation, due in dues if not before_go_live(due, go_live))
     return catalogue_summary(catalogue, dict(counted), today, len(early), go_live)

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from pliktvakt import audit, notify, occurrences, outbox
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.models import Occurrence
+from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.notify import Key
 from pliktvakt.settings import Settings
 from pliktvakt.settlement import (
@@ -170,7 +170,7 @@ def enqueue_report(settings: Settings, catalogue: Catalogue, day: date, result: 
         due = [occurrences.find(session, cadence.OBLIGATION, cadence.monthly_period(day))]
         if weekly_period:
             due.append(occurrences.find(session, cadence.OBLIGATION, weekly_period))
-        due = [o for o in due if o is not None and o.status == "open"]
+        due = [o for o in due if o is not None and o.status == OccurrenceStatus.OPEN]
         if not due:
             plan.note = "Analysen for perioden er allerede sendt; ingenting nytt å sende."
             return plan
@@ -223,7 +223,7 @@ def publish_or_block(settings: Settings, catalogue: Catalogue, day: date, as_of:
         occurrence = occurrences.find(session, cadence.KEY_FIGURES_OBLIGATION, period)
         if occurrence is None:
             return PublishOutcome("missing", failures=failures)
-        if occurrence.status != "open":
+        if occurrence.status != OccurrenceStatus.OPEN:
             return PublishOutcome("already", failures=failures)
         label = figures.as_of.label()
         if failures:

@@ -11,7 +11,7 @@ from pliktvakt.alerts import AlertFacts, due_text, render_alert, render_digest
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.go_live import before_go_live, go_live_date
-from pliktvakt.models import Occurrence, OutboxMessage
+from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.notify import Key, away_on, read_absences, recipient_for
 from pliktvakt.watch import ESCALATION, due_steps
 from tasks.common import engine_for, io_task
@@ -33,7 +33,7 @@ class WatchSummary:
 
 def _existing_keys(session: Session) -> set[str]:
     query = (select(OutboxMessage.key).join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
-             .where(Occurrence.status == "open"))
+             .where(Occurrence.status == OccurrenceStatus.OPEN))
     return set(session.exec(query))
 
 
@@ -73,7 +73,7 @@ def queue_alerts_now(engine: Engine, catalogue: Catalogue, today: date, ui_url: 
     summary = WatchSummary()
     with session_scope(engine) as session:
         query = select(Occurrence.id, Occurrence.obligation_id, Occurrence.period, Occurrence.due, Occurrence.role
-                       ).where(Occurrence.status == "open").order_by(Occurrence.id)
+                       ).where(Occurrence.status == OccurrenceStatus.OPEN).order_by(Occurrence.id)
         # Duties due before pliktvakt went live are kept, but not alerted or escalated.
         go_live = go_live_date(session)
         occurrences = [row for row in session.exec(query).all() if not before_go_live(row[3], go_live)]

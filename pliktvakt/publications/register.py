@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import Occurrence, OutboxMessage, utcnow
+from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, utcnow
 from pliktvakt.notify import Key
 from pliktvakt.publications.csv_import import PublicationImportError, read_publications_csv, unknown_owner
 from pliktvakt.publications.decisions import NoticeReason, PublicationState, SendNotice
@@ -150,16 +150,16 @@ def change(session: Session, catalogue: Catalogue, publication_id: int, actor: s
 def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publication, actor: str) -> None:
     """The open notice occurrence follows the date: withdraw it, trigger one on the new date."""
     old = session.get(Occurrence, publication.notice_occurrence_id) if publication.notice_occurrence_id else None
-    if old is not None and old.status != "open":
+    if old is not None and old.status != OccurrenceStatus.OPEN:
         return  # the notice is given; the flow tells the ministry of the new date
     new, _ = occurrences.trigger(session, catalogue, PRENOTICE, publication.publish_on, ref(publication.id), actor)
-    if new.status == "withdrawn":  # moved back to a date it had before
-        new.status, new.updated_at = "open", utcnow()
+    if new.status == OccurrenceStatus.WITHDRAWN:  # moved back to a date it had before
+        new.status, new.updated_at = OccurrenceStatus.OPEN, utcnow()
         session.add(new)
         audit.append(session, actor, "occurrence.reopened", f"{PRENOTICE}/{new.period}",
                      {"id": new.id, "reason": f"publiseringsdatoen er flyttet tilbake til {publication.publish_on}"})
     if old is not None and old.id != new.id:
-        old.status, old.updated_at = "withdrawn", utcnow()
+        old.status, old.updated_at = OccurrenceStatus.WITHDRAWN, utcnow()
         session.add(old)
         audit.append(session, actor, "occurrence.withdrawn", f"{PRENOTICE}/{old.period}",
                      {"id": old.id, "replaced_by": new.id,

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import add_business_days
-from pliktvakt.models import ObligationRecord, Occurrence, utcnow
+from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus, utcnow
 from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
 from pliktvakt.settlement.report import format_number, format_percent
 from pliktvakt.settlement.tables import SettlementCadence
@@ -122,12 +122,12 @@ def ensure_weekly_occurrence(session: Session, catalogue: Catalogue, day: date,
 
 def withdraw_weekly(session: Session, from_day: date, reason: str, actor: str = "pliktvakt") -> int:
     """Withdraw open weekly occurrences from ``from_day``'s week on. Past open ones stay, overdue."""
-    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open",
+    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == OccurrenceStatus.OPEN,
                                      Occurrence.period.startswith(WEEKLY_PREFIX),
                                      Occurrence.anchor >= week_monday(from_day))
     withdrawn = 0
     for occurrence in session.exec(query):
-        occurrence.status, occurrence.updated_at = "withdrawn", utcnow()
+        occurrence.status, occurrence.updated_at = OccurrenceStatus.WITHDRAWN, utcnow()
         session.add(occurrence)
         audit.append(session, actor, "occurrence.withdrawn", f"{OBLIGATION}/{occurrence.period}", {"reason": reason})
         withdrawn += 1
