@@ -59,9 +59,9 @@ def alembic_config(url: str):
 
 
 def migrate(url: str) -> None:
-    """Bring the schema up to date. Every feature's migration branch is applied ("heads")."""
+    """Bring the schema up to date: one linear migration history, applied to its head."""
     from alembic import command
 
     if make_url(normalise_url(url)).get_backend_name() == "sqlite":
         make_engine(url).dispose()  # creates the folder of the file
-    command.upgrade(alembic_config(url), "heads")
+    command.upgrade(alembic_config(url), "head")

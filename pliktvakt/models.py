@@ -3,7 +3,7 @@
 from datetime import date, datetime, timezone
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -82,6 +82,8 @@ class OutboxMessage(SQLModel, table=True):
     """A message to deliver, written before it is sent. ``key`` makes sending idempotent."""
 
     __tablename__ = "outbox_message"
+    # The watch and delivery look up pending messages by channel (migration 0002_watch).
+    __table_args__ = (Index("ix_outbox_message_channel_status", "channel", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=300)  # {duty}:{reference}:{step}:{recipient}:{channel}
     duty: str = Field(index=True, max_length=40)  # watch | ops | settlement | publication | grants

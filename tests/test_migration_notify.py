@@ -72,7 +72,7 @@ def test_old_rows_get_the_new_key_shape(empty_url):
         connection.execute(text("UPDATE outbox_message SET sent_at = :d WHERE key = 'publication:3:notice:1:post@aid.example'"),
                            {"d": delivered})
         _insert_old(connection, "publication:4:notice:1:post@aid.example", "email", "post@aid.example", "pending")
-    command.upgrade(config, "heads")
+    command.upgrade(config, "head")
     with engine.begin() as connection:
         rows = {r.id: r for r in connection.execute(text("SELECT id, key, duty, officer_id FROM outbox_message"))}
         got = [(r.key, r.duty, r.officer_id) for r in sorted(rows.values(), key=lambda r: r.id)]

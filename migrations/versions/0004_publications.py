@@ -1,7 +1,7 @@
 """publications: register, changes, import rejections
 
 Revision ID: 0004_publications
-Revises: 0001
+Revises: 0002_watch
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 
 
 revision = '0004_publications'
-down_revision = '0001'
+down_revision = "0002_watch"
 branch_labels = None
 depends_on = None
 

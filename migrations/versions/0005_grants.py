@@ -1,7 +1,7 @@
 """grants: award rounds, decisions, letters, appeals
 
 Revision ID: 0005_grants
-Revises: 0001
+Revises: 0004_publications
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 
 
 revision = '0005_grants'
-down_revision = '0001'
+down_revision = "0004_publications"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """settlement: reporting cadence (monthly, or weekly while a large deviation holds)
 
 Revision ID: 0006_settlement
-Revises: 0001
+Revises: 0005_grants
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 
 
 revision = '0006_settlement'
-down_revision = '0001'
+down_revision = "0005_grants"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """catalogue: the installation's go-live date (issue 14)
 
 Revision ID: 0007_catalogue
-Revises: 0001
+Revises: 0006_settlement
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = "0007_catalogue"
-down_revision = "0001"
+down_revision = "0006_settlement"
 branch_labels = None
 depends_on = None
 

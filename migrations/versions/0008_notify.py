@@ -2,7 +2,7 @@
 notices counted from delivery
 
 Revision ID: 0008_notify
-Revises: 0002_watch, 0004_publications
+Revises: 0007_catalogue
 
 Existing outbox keys are rewritten to ``{duty}:{reference}:{step}:{recipient}:{channel}``
 (see ``new_key``), and each row gets its duty and, where the old key named it, its officer.
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0008_notify"
-down_revision = ("0002_watch", "0004_publications")
+down_revision = "0007_catalogue"
 branch_labels = None
 depends_on = None
 OSLO = ZoneInfo("Europe/Oslo")
