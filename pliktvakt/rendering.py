@@ -6,11 +6,9 @@ from datetime import date
 from pliktvakt.alerts import due_text
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.go_live import BEFORE_GO_LIVE, before_go_live
-from pliktvakt.models import Occurrence, OccurrenceStatus
-from pliktvakt.occurrences import state
+from pliktvakt.models import STATUS_NAMES, Occurrence
 
-STATE_NAMES = {OccurrenceStatus.OPEN: "åpen", "due": "forfaller i dag", "overdue": "over fristen",
-               OccurrenceStatus.DONE: "fullført", OccurrenceStatus.WITHDRAWN: "trukket tilbake", "before-go-live": BEFORE_GO_LIVE}
+STATE_NAMES = {**STATUS_NAMES, "due": "forfaller i dag", "overdue": "over fristen", "before-go-live": BEFORE_GO_LIVE}
 KIND_NAMES = {"recurring": "gjentakende", "event": "hendelse", "standing": "løpende", "gate": "sperre"}
 
 
@@ -19,8 +17,8 @@ def status_row(occurrence: Occurrence, catalogue: Catalogue, today: date, go_liv
     obligation = catalogue.obligations.get(occurrence.obligation_id)
     role = catalogue.roles.get(occurrence.role)
     owner = catalogue.officers[role.officer].email if role else occurrence.role
-    current = state(occurrence, today)
-    if occurrence.status == OccurrenceStatus.OPEN and before_go_live(occurrence.due, go_live):
+    current = occurrence.state_on(today)
+    if occurrence.is_open and before_go_live(occurrence.due, go_live):
         current = "before-go-live"
     unconfirmed = obligation.unconfirmed if obligation else None
     return {
