@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import date
 
 from pliktvakt.alerts import due_text
+from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.go_live import BEFORE_GO_LIVE, before_go_live
 from pliktvakt.models import STATUS_NAMES, Occurrence
@@ -58,11 +59,11 @@ def catalogue_summary(catalogue: Catalogue, open_by_obligation: dict[str, int], 
     by_section: dict[str, list] = defaultdict(list)
     for obligation in duties:
         by_section[obligation.clause.section].append(obligation)
-    lines = [f"# Plikter etter instruksen for IMDi (per {today:%d.%m.%Y})", "",
+    lines = [f"# Plikter etter instruksen for IMDi (per {date_short(today)})", "",
              f"{len(duties)} plikter i {len(by_section)} punkter av instruksen, og {len(gates)} sperrer. "
              f"{len(catalogue.placeholders)} datoer eller frister er plassholdere, merket «{UNCONFIRMED}».", ""]
     if go_live is not None:
-        lines += [f"Pliktvakt ble tatt i bruk {go_live:%d.%m.%Y}. {before_go_live_count} åpne forekomster med "
+        lines += [f"Pliktvakt ble tatt i bruk {date_short(go_live)}. {before_go_live_count} åpne forekomster med "
                   f"frist før det regnes for seg («{BEFORE_GO_LIVE}») og varsles ikke.", ""]
     for section in sorted(by_section, key=_section_order):
         lines += [f"## {by_section[section][0].clause.reference.capitalize()}", "",

@@ -16,6 +16,7 @@ from prefect import get_run_logger
 from sqlalchemy.engine import Engine
 
 from pliktvakt import outbox
+from pliktvakt.bokmal import datetime_short
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.models import OutboxMessage, utcnow
@@ -185,7 +186,7 @@ def deliver_outbox(engine: Engine, settings: Settings, catalogue: Catalogue, now
     logger = get_run_logger()
     report = deliver_pending(engine, settings, catalogue, duties)
     logger.info("Utboksen per %s: levert %d melding(er); %d feilet; %d venter på kanal.",
-                f"{now:%d.%m.%Y %H:%M}", len(report.sent), len(report.failed), len(report.no_channel))
+                datetime_short(now), len(report.sent), len(report.failed), len(report.no_channel))
     for key, error in report.failed.items():
         logger.warning("Ikke levert %s: %s", key, error)
     if report.no_channel:
