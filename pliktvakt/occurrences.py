@@ -73,31 +73,37 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
     """
     changed = sync_obligations(session, catalogue, actor)
     start = as_of - relativedelta(months=ANCHOR_LOOKBACK_MONTHS)
-    oldest_due = as_of - relativedelta(months=LOOKBACK_MONTHS)
-    end = as_of + relativedelta(months=horizon_months)
-    created = updated = withdrawn = 0
     existing = _recurring_by_key(session, start)
-    for obligation in catalogue.obligations.values():
-        if obligation.kind != "recurring" or not obligation.dated:
-            continue  # events, standing duties, gates and checklist duties without a deadline
-        for anchor in obligation.recurrence.anchors(start, end):
-            key = (obligation.id, anchor.isoformat())
-            occurrence = existing.pop(key, None)
-            if occurrence is None:
-                if obligation.deadline.due(anchor) >= oldest_due:
-                    create(session, obligation, anchor.isoformat(), anchor, actor, audited=False)
-                    created += 1
-            elif occurrence.is_open and _follow_rule(occurrence, obligation):
-                session.add(occurrence)
-                updated += 1
-    for occurrence in existing.values():
+    created, updated = _follow_recurring_rules(session, catalogue, existing, as_of, start, horizon_months, actor)
+    withdrawn = 0
+    for occurrence in existing.values():  # what is left, no rule produces any more
         if occurrence.is_open and occurrence.anchor >= as_of:
             withdraw(session, occurrence, "regelen er endret", actor)
             withdrawn += 1
     followed, undated = _follow_event_rules(session, catalogue, actor)
-    updated, withdrawn = updated + followed, withdrawn + undated
     session.flush()
-    return MaterialiseResult(created, updated, withdrawn, changed)
+    return MaterialiseResult(created, updated + followed, withdrawn + undated, changed)
+
+
+def _follow_recurring_rules(session: Session, catalogue: Catalogue, existing: dict[tuple[str, str], Occurrence],
+                            as_of: date, start: date, horizon_months: int, actor: str) -> tuple[int, int]:
+    """Create the missing recurring occurrences and let open ones follow a changed rule;
+    (created, updated). Each one found is taken out of ``existing``."""
+    oldest_due = as_of - relativedelta(months=LOOKBACK_MONTHS)
+    end = as_of + relativedelta(months=horizon_months)
+    created = updated = 0
+    for obligation in catalogue.obligations.values():
+        if obligation.kind != "recurring" or not obligation.dated:
+            continue  # events, standing duties, gates and checklist duties without a deadline
+        for anchor in obligation.recurrence.anchors(start, end):
+            occurrence = existing.pop((obligation.id, anchor.isoformat()), None)
+            if occurrence is None and obligation.deadline.due(anchor) >= oldest_due:
+                create(session, obligation, anchor.isoformat(), anchor, actor, audited=False)
+                created += 1
+            elif occurrence is not None and occurrence.is_open and _follow_rule(occurrence, obligation):
+                session.add(occurrence)
+                updated += 1
+    return created, updated
 
 
 def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Occurrence]:

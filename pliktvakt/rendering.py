@@ -1,6 +1,6 @@
 """Tables and summaries that operations staff read in the Prefect UI and the CLI (bokmål)."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from pliktvakt.alerts import due_text
@@ -49,6 +49,14 @@ def status_table(rows: list[dict]) -> list[dict]:
          "Frist": r["due_shown"], "Dager igjen": r["days_left"], "Status": r["state_no"], "Ansvarlig": r["owner"]}
         for r in rows
     ]
+
+
+def open_summary(catalogue: Catalogue, dues: list[tuple[str, date]], today: date, go_live: date | None) -> str:
+    """The catalogue summary from the (obligation, due) of the open occurrences; those due
+    before ``go_live`` are counted apart."""
+    early = [obligation for obligation, due in dues if before_go_live(due, go_live)]
+    counted = Counter(obligation for obligation, due in dues if not before_go_live(due, go_live))
+    return catalogue_summary(catalogue, dict(counted), today, len(early), go_live)
 
 
 def catalogue_summary(catalogue: Catalogue, open_by_obligation: dict[str, int], today: date,
