@@ -7,11 +7,12 @@ from prefect.artifacts import create_table_artifact
 
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.notify import Message
+from pliktvakt.deployment_health import ops_alert
 from pliktvakt.settings import get_settings
+from pliktvakt.watch import DUTY, artifact_description, digest_due, most_serious, who_was_told
 from tasks.common import engine_for, load_catalogue_task
-from tasks.delivery import deliver_outbox
-from tasks.watch import DUTY, build_digests, queue_alerts, queue_ops_alerts, who_was_told
+from tasks.delivery import DeliveryReport, deliver_outbox
+from tasks.watch import build_digests, queue_alerts, queue_ops_alerts, read_delivery
 from tasks.watchers import check_deployments
 
 
@@ -23,35 +24,31 @@ def deadline_watch(as_of: datetime | None = None, check_prefect: bool = True):
     not run since; only its own undelivered messages fail its run."""
     logger = get_run_logger()
     settings, now = get_settings(), clock.resolve(as_of)
-    catalogue = load_catalogue_task(settings)
-    summary = queue_alerts(settings.database_url, catalogue, now.date(), settings.ui_url)
-    logger.info("%d åpne forekomster; %d varseltrinn forfaller nå; %d nye meldinger lagt i utboksen.",
-                summary.open_occurrences, summary.steps_due, summary.queued)
-    if check_prefect:
-        problems = check_deployments(now)
-        items = [(p.alert_key(now.date().isoformat()),
-                  Message(f"pliktvakt: {p.message}", f"{p.message}\n\nSe kjøringene i Prefect: {settings.ui_url}"))
-                 for p in problems]
-        queue_ops_alerts(settings.database_url, catalogue, settings.ops_role, items, now.date())
-        for problem in problems:
-            logger.warning(problem.message)
-    build_digests(settings.database_url, catalogue, now, settings.digest_hour)
-    report = deliver_outbox(engine_for(settings.database_url), settings, catalogue, now, None)
-    rows = who_was_told(settings.database_url, summary)
-    create_table_artifact(key="deadline-watch", table=rows or [{"Status": "Ingen varsler forfaller nå."}],
-                          description=_description(now, summary, report))
-    for key, error in report.failed.items():
-        if report.duty_of.get(key) != DUTY:
-            logger.warning("Ikke levert for en annen plikt (%s): %s: %s", report.duty_of.get(key), key, error)
+    url, catalogue = settings.database_url, load_catalogue_task(settings)
+    summary = queue_alerts(url, catalogue, now.date(), settings.ui_url)
+    problems = check_deployments(now) if check_prefect else []
+    if problems:
+        queue_ops_alerts(url, catalogue, settings.ops_role, [ops_alert(p, now.date(), settings.ui_url) for p in problems],
+                         now.date())
+    if digest_due(now, settings.digest_hour):
+        build_digests(url, catalogue, now)
+    report = deliver_outbox(engine_for(url), settings, catalogue, now, None)
+    shown = most_serious(summary.rows)
+    table = who_was_told(shown, read_delivery(url, [key for row in shown for key in row["keys"]]))
+    create_table_artifact(key="deadline-watch", table=table or [{"Status": "Ingen varsler forfaller nå."}],
+                          description=artifact_description(now, summary, len(report.sent), len(report.failed),
+                                                           len(report.no_channel)))
+    _log(logger, summary, [p.message for p in problems], report)
     result = {"open_occurrences": summary.open_occurrences, "steps_due": summary.steps_due, "queued": summary.queued,
               "sent": len(report.sent), "waiting_for_channel": len(report.no_channel)}
     return finish(logger, result, delivery_problems(report, (DUTY,)))
 
 
-def _description(now: datetime, summary, report) -> str:
-    text = (f"Fristvakt {now:%d.%m.%Y %H:%M}: {summary.steps_due} varseltrinn forfaller, "
-            f"{len(report.sent)} levert, {len(report.failed)} feilet.")
-    if report.no_channel:
-        text += (f" {len(report.no_channel)} melding(er) ligger i utboksen fordi ingen kanal er satt opp "
-                 "(PLIKTVAKT_EMAIL_URL); se `pliktvakt outbox`.")
-    return text
+def _log(logger, summary, problems: list[str], report: DeliveryReport) -> None:
+    logger.info("%d åpne forekomster; %d varseltrinn forfaller nå; %d nye meldinger lagt i utboksen.",
+                summary.open_occurrences, summary.steps_due, summary.queued)
+    for problem in problems:
+        logger.warning(problem)
+    for key, error in report.failed.items():
+        if report.duty_of.get(key) != DUTY:
+            logger.warning("Ikke levert for en annen plikt (%s): %s: %s", report.duty_of.get(key), key, error)

@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from pliktvakt import clock
+from pliktvakt.bokmal import date_short
 from pliktvakt.rendering import status_table
 from pliktvakt.settings import get_settings
 from tasks.common import load_catalogue_task
@@ -28,7 +29,7 @@ def materialise(as_of: datetime | None = None) -> dict:
                 result.created, result.updated, result.withdrawn, result.obligations_changed)
     rows = read_status(settings.database_url, catalogue, today, today + STATUS_WINDOW)
     create_table_artifact(key="obligation-status", table=status_table(rows),
-                          description=f"Åpne og forfalte forekomster per {today:%d.%m.%Y} og {STATUS_WINDOW.days} dager frem")
+                          description=f"Åpne og forfalte forekomster per {date_short(today)} og {STATUS_WINDOW.days} dager frem")
     summary = read_summary(settings.database_url, catalogue, today)
     create_markdown_artifact(key="obligation-summary", markdown=summary,
                              description="Pliktene etter punkt i instruksen")

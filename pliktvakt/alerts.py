@@ -5,20 +5,12 @@ from datetime import date
 from functools import lru_cache
 from html import escape as _escape
 
+from pliktvakt.bokmal import date_short, date_with_weekday
 from pliktvakt.catalogue import UNCONFIRMED, Obligation, Officer
-from pliktvakt.notify import Message
+from pliktvakt.notify import Key, Message
 
 # Titles and clauses repeat across thousands of alerts in one run.
 escape = lru_cache(maxsize=4096)(_escape)
-
-WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember"]
-
-
-def long_date(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day}. {MONTHS[day.month - 1]} {day.year}"
-
 
 def due_text(day: date, unconfirmed: bool) -> str:
     """An ISO due date for tables, marked where it rests on a placeholder."""
@@ -39,7 +31,7 @@ class AlertFacts:
 def _headline(facts: AlertFacts) -> tuple[str, str]:
     title, days = facts.obligation.title, (facts.due - facts.today).days
     if facts.step.startswith("reminder-"):
-        return f"Påminnelse: {title} – frist {facts.due:%d.%m.%Y}", f"{days} dager igjen til fristen."
+        return f"Påminnelse: {title} – frist {date_short(facts.due)}", f"{days} dager igjen til fristen."
     if facts.step == "due-day":
         return f"Frist i dag: {title}", "Fristen er i dag."
     if facts.step == "escalation":
@@ -55,7 +47,7 @@ def render_alert(facts: AlertFacts, ui_url: str) -> Message:
     complete = (f'pliktvakt complete {facts.occurrence_id} --by {facts.responsible.email} '
                 f'--evidence "lenke eller saksnummer"')
     link = f"{ui_url.rstrip('/')}/artifacts/key/deadline-watch"
-    due = long_date(facts.due)
+    due = date_with_weekday(facts.due)
     if facts.obligation.unconfirmed:  # a placeholder is marked wherever a person sees it
         due += f" – {UNCONFIRMED}: {facts.obligation.unconfirmed}"
         subject += f" ({UNCONFIRMED})"
@@ -81,10 +73,27 @@ def render_alert(facts: AlertFacts, ui_url: str) -> Message:
 
 def render_digest(items: list[tuple[str, str]], officer: Officer, today: date) -> Message:
     """One daily message for an officer who chose a digest: (subject, body) of each alert."""
-    subject = f"Daglig oversikt fra pliktvakt {today:%d.%m.%Y}: {len(items)} varsel"
+    subject = f"Daglig oversikt fra pliktvakt {date_short(today)}: {len(items)} varsel"
     parts = [f"Hei {officer.name},", "", f"Dette er dagens {len(items)} varsel fra pliktvakt.", ""]
     html = [f"<p>Hei {escape(officer.name)},</p><p>Dette er dagens {len(items)} varsel fra pliktvakt.</p>"]
     for item_subject, item_body in items:
         parts += [f"## {item_subject}", "", item_body, ""]
         html.append(f"<h2>{escape(item_subject)}</h2><pre>{escape(item_body)}</pre>")
     return Message(subject, "\n".join(parts), "".join(html))
+
+
+OPS_DUTY = "ops"
+EVENT_NAMES = {
+    "prefect.flow-run.Failed": "feilet",
+    "prefect.flow-run.Crashed": "krasjet",
+    "prefect.flow-run.Late": "er forsinket",
+    "prefect.work-pool.not-ready": "er ikke klar",
+}
+
+
+def ops_event_alert(event: str, resource: str, event_id: str, ui_url: str) -> tuple[Key, Message]:
+    """The alert about an event a Prefect automation caught; one per event id."""
+    what = EVENT_NAMES.get(event, event)
+    kind = "Arbeidsgruppen" if event.startswith("prefect.work-pool") else "Kjøringen"
+    message = Message(f"pliktvakt: {kind} {resource} {what}", f"{kind} {resource} {what} ({event}).\n\nSe Prefect: {ui_url}")
+    return Key(OPS_DUTY, f"event-{event_id}".replace(":", "-"), "alert"), message

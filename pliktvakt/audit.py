@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from pliktvakt.models import AuditEntry, AuditHead, utcnow
+from pliktvakt.models import AuditEntry, AuditHead, Event, utcnow
 
 GENESIS = "0" * 64
 
@@ -46,6 +46,13 @@ def append(session: Session, actor: str, action: str, subject: str, details: dic
     session.add(head)
     session.flush()
     return entry
+
+
+def record(session: Session, event: Event | None) -> AuditEntry | None:
+    """Append the event a model transition returned (None: the transition changed nothing)."""
+    if event is None:
+        return None
+    return append(session, event.actor, event.action, event.subject, event.details)
 
 
 @dataclass(frozen=True)

@@ -86,11 +86,10 @@ def _engine():
 @app.command()
 def init(as_of: AsOf = None) -> None:
     """Migrer databasen og last inn katalogen."""
-    from pliktvakt import occurrences
+    from pliktvakt import go_live, occurrences
     from pliktvakt.db import migrate, session_scope
     from pliktvakt.redact import redact_db_url
     from pliktvakt.settings import get_settings
-    from pliktvakt import go_live
 
     settings = get_settings()
     catalogue = _catalogue()
@@ -121,7 +120,7 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
     """List åpne, forfalte og fullførte forekomster med frist, ansvarlig og hjemmel."""
     from sqlmodel import select
 
-    from pliktvakt import go_live
+    from pliktvakt import bokmal, go_live
     from pliktvakt.db import session_scope
     from pliktvakt.models import Occurrence, OccurrenceStatus
     from pliktvakt.rendering import status_row
@@ -133,7 +132,7 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
         listed = [status_row(row, catalogue, today, started) for row in rows if _in_window(row, today, days)]
     if as_json:
         return print_json(listed)
-    table = Table("Id", "Plikt", "Hjemmel", "Frist", "Status", "Ansvarlig", title=f"Status per {today:%d.%m.%Y}")
+    table = Table("Id", "Plikt", "Hjemmel", "Frist", "Status", "Ansvarlig", title=f"Status per {bokmal.date_short(today)}")
     colours = {"overdue": "red", "due": "yellow", OccurrenceStatus.DONE: "green", "before-go-live": "bright_black"}
     for row in listed:
         colour = colours.get(row["state"], "white")
@@ -157,7 +156,7 @@ def trigger(obligation_id: str,
             ref: Annotated[Optional[str], typer.Option(help="Referanse, f.eks. saksnummer.")] = None,
             as_json: AsJson = False) -> None:
     """Opprett en forekomst av en hendelsesstyrt plikt."""
-    from pliktvakt import occurrences
+    from pliktvakt import bokmal, occurrences
     from pliktvakt.db import session_scope
 
     day, at = cli_catalogue.parse_event_moment(on, "--on")
@@ -166,7 +165,7 @@ def trigger(obligation_id: str,
     if as_json:
         return print_json({"id": occurrence.id, "obligation": obligation_id, "due": occurrence.due, "created": created})
     verb = "Opprettet" if created else "Finnes allerede:"
-    out.print(f"{verb} forekomst {occurrence.id} av {obligation_id}, frist {occurrence.due:%d.%m.%Y}.")
+    out.print(f"{verb} forekomst {occurrence.id} av {obligation_id}, frist {bokmal.date_short(occurrence.due)}.")
 
 
 @app.command()
@@ -205,7 +204,9 @@ def calendar(owner: Annotated[Optional[str], typer.Option(help="Bare frister der
     if output is None:
         sys.stdout.write(feed.decode("utf-8"))
         return
-    output.write_bytes(feed)
+    from tasks.files import write_file
+
+    write_file(output, feed)
     err.print(f"Skrev {len(rows)} frister til {output}")
 
 
@@ -250,8 +251,13 @@ EPHEMERAL_STARTUP_SECONDS = 300
 def _prefect_server() -> dict:
     """The Prefect server a run talks to, as settings: PREFECT_API_URL when it is set; else
     the server of `make run` when it answers; only then a temporary server."""
-    from prefect.settings import (PREFECT_API_URL, PREFECT_HOME, PREFECT_SERVER_ANALYTICS_ENABLED,
-                                  PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings)
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_HOME,
+        PREFECT_SERVER_ANALYTICS_ENABLED,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        get_current_settings,
+    )
 
     from deployments import local_server
 
@@ -317,7 +323,7 @@ def absence_add(officer: Annotated[str, typer.Argument(help="Saksbehandlerens id
                 end: Annotated[str, typer.Option("--to", help="Siste fraværsdag (ÅÅÅÅ-MM-DD).")],
                 reason: Annotated[Optional[str], typer.Option(help="Grunn, f.eks. ferie.")] = None) -> None:
     """Registrer fravær; varsler går til stedfortrederen i perioden."""
-    from pliktvakt import audit
+    from pliktvakt import audit, bokmal
     from pliktvakt.db import session_scope
     from pliktvakt.models import OfficerAbsence
 
@@ -333,7 +339,7 @@ def absence_add(officer: Annotated[str, typer.Argument(help="Saksbehandlerens id
         session.flush()
         audit.append(session, "pliktvakt", "absence.added", officer, {"id": absence.id, "from": first, "to": last})
     deputy = catalogue.officers[officer].deputy
-    out.print(f"Fravær {absence.id} registrert for {officer} {first:%d.%m.%Y}–{last:%d.%m.%Y}; "
+    out.print(f"Fravær {absence.id} registrert for {officer} {bokmal.date_short(first)}–{bokmal.date_short(last)}; "
               f"varsler går til {deputy or 'lederen'}.")
 
 

@@ -4,12 +4,13 @@ Pure decisions on plain data; tasks/watchers.py reads the data from the Prefect 
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim
 
-from pliktvakt.notify import Key
+from pliktvakt.bokmal import datetime_short
+from pliktvakt.notify import Key, Message
 
 # A scheduled run gets this long to start and finish before it counts as missing.
 GRACE = timedelta(minutes=10)
@@ -54,7 +55,7 @@ def check_deployment(name: str, paused: bool, crons: list[tuple[str, str]], runs
     if fire is None:
         return None
     match = [r for r in runs if abs(r.expected_start - fire) <= timedelta(minutes=1)]
-    when = fire.astimezone(ZoneInfo("Europe/Oslo")).strftime("%d.%m.%Y kl. %H:%M")
+    when = datetime_short(fire.astimezone(ZoneInfo("Europe/Oslo")))
     if not match:
         return DeploymentProblem(name, "missing", fire, f"{name} skulle ha kjørt {when}, men har ikke kjørt.")
     run = match[0]
@@ -64,3 +65,9 @@ def check_deployment(name: str, paused: bool, crons: list[tuple[str, str]], runs
     if run.state_name == "Late" or run.state_type in ("SCHEDULED", "PENDING"):
         return DeploymentProblem(name, "late", fire, f"Kjøringen av {name} planlagt {when} er forsinket ({run.state_name}).")
     return None
+
+
+def ops_alert(problem: DeploymentProblem, today: date, ui_url: str) -> tuple[Key, Message]:
+    """The alert to the operations role about ``problem``; its key makes it go once."""
+    message = Message(f"pliktvakt: {problem.message}", f"{problem.message}\n\nSe kjøringene i Prefect: {ui_url}")
+    return problem.alert_key(today.isoformat()), message

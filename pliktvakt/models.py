@@ -1,10 +1,18 @@
-"""Database tables. Times are stored in UTC; dates are Europe/Oslo calendar dates."""
+"""Database tables, and the transitions of their state.
 
+Times are stored in UTC; dates are Europe/Oslo calendar dates. In the style of Healthchecks'
+``Check``, each transition is one small method that makes one change and returns the audit
+event it makes (``audit.record`` appends it to the chain in the caller's transaction).
+"""
+
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from pliktvakt.legal_calendar import local_date
 
 
 def utcnow() -> datetime:
@@ -17,6 +25,24 @@ class OccurrenceStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     WITHDRAWN = "withdrawn"
+
+
+STATUS_NAMES = {OccurrenceStatus.OPEN: "åpen", OccurrenceStatus.DONE: "fullført",
+                OccurrenceStatus.WITHDRAWN: "trukket tilbake"}
+
+
+class OccurrenceError(ValueError):
+    """A request about occurrences that cannot be carried out; the message is in bokmål."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the audit log records of one change: who did what to which subject."""
+
+    actor: str
+    action: str
+    subject: str
+    details: dict = field(default_factory=dict)
 
 
 class ObligationRecord(SQLModel, table=True):
@@ -53,6 +79,63 @@ class Occurrence(SQLModel, table=True):
     evidence: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def subject(self) -> str:
+        return f"{self.obligation_id}/{self.period}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OccurrenceStatus.OPEN
+
+    def state_on(self, day: date) -> str:
+        """open, due (``day`` is the due date), overdue, done or withdrawn."""
+        if not self.is_open:
+            return self.status
+        if day > self.due:
+            return "overdue"
+        return "due" if day == self.due else OccurrenceStatus.OPEN
+
+    def created(self, actor: str, reason: str | None = None) -> Event:
+        """The audit event of a new occurrence: an event's is triggered, a rule's is created."""
+        if self.period.startswith("event:"):
+            return Event(actor, "occurrence.triggered", self.subject, {"id": self.id, "due": self.due, "ref": self.ref})
+        return Event(actor, "occurrence.created", self.subject, {"id": self.id, "due": self.due, "reason": reason})
+
+    def complete(self, by: str, evidence: str, at: datetime) -> Event:
+        """Done by ``by`` at ``at`` on ``evidence``; late if ``at`` is after the due date (Oslo)."""
+        if self.status == OccurrenceStatus.DONE:
+            raise OccurrenceError(f"Forekomst {self.id} ble fullført {self.completed_at:%Y-%m-%d} av {self.completed_by}.")
+        if not evidence.strip() or not by.strip():
+            raise OccurrenceError("Både hvem som fullførte (--by) og dokumentasjon (--evidence) må oppgis.")
+        self.status, self.completed_by, self.evidence = OccurrenceStatus.DONE, by.strip(), evidence.strip()
+        self.completed_at, self.late = at, self.late or local_date(at) > self.due
+        self.updated_at = utcnow()
+        return Event(by, "occurrence.completed", self.subject,
+                     {"id": self.id, "evidence": self.evidence, "late": self.late, "as_of": at})
+
+    def withdraw(self, reason: str, actor: str, details: dict | None = None) -> Event:
+        """No longer due (a changed rule, a moved date). Only an open occurrence is withdrawn."""
+        self._require(OccurrenceStatus.OPEN, "trekkes tilbake")
+        self.status, self.updated_at = OccurrenceStatus.WITHDRAWN, utcnow()
+        return Event(actor, "occurrence.withdrawn", self.subject, {**(details or {}), "reason": reason})
+
+    def reopen(self, reason: str, actor: str) -> Event:
+        """Due again after a withdrawal (a date moved back)."""
+        self._require(OccurrenceStatus.WITHDRAWN, "åpnes igjen")
+        self.status, self.updated_at = OccurrenceStatus.OPEN, utcnow()
+        return Event(actor, "occurrence.reopened", self.subject, {"id": self.id, "reason": reason})
+
+    def mark_late(self, reason: str, actor: str) -> Event | None:
+        """Late whenever it is done; None if it was already marked."""
+        if self.late:
+            return None
+        self.late, self.updated_at = True, utcnow()
+        return Event(actor, "occurrence.marked_late", self.subject, {"reason": reason})
+
+    def _require(self, status: OccurrenceStatus, verb: str) -> None:
+        if self.status != status:
+            raise OccurrenceError(f"Forekomst {self.id} er {STATUS_NAMES[self.status]} og kan ikke {verb}.")
 
 
 class AuditEntry(SQLModel, table=True):
@@ -107,6 +190,26 @@ class OutboxMessage(SQLModel, table=True):
     message_id: str | None = Field(default=None, max_length=300)  # the Message-ID pliktvakt gave the email
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+    def claim(self, now: datetime) -> None:
+        """Taken for sending by this run: pending, or a stale claim of a run that died mid-send.
+        ``outbox.claim`` stores it only where the row is still as read, so one run wins."""
+        if self.status not in ("pending", "sending"):
+            raise ValueError(f"message {self.key} is {self.status}, not to be sent")
+        self.status, self.claimed_at, self.attempts = "sending", now, self.attempts + 1
+
+    def mark_delivered(self, receipt: str, at: datetime, email_message_id: str | None = None) -> Event:
+        """The server took it: ``receipt`` says what it answered, and when ("sent" means delivered)."""
+        self.status, self.receipt, self.sent_at, self.last_error = "sent", receipt, at, None
+        self.message_id = email_message_id
+        return Event("pliktvakt", "message.sent", self.key,
+                     {"channel": self.channel, "recipient": self.recipient, "receipt": receipt,
+                      "message_id": email_message_id})
+
+    def mark_failed(self, error: str) -> Event:
+        """Back to pending, so the next run tries again."""
+        self.status, self.claimed_at, self.last_error = "pending", None, error
+        return Event("pliktvakt", "message.failed", self.key, {"channel": self.channel, "error": error})
 
 
 class OfficerAbsence(SQLModel, table=True):

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import occurrences, outbox
 from pliktvakt.catalogue import Catalogue, Officer
-from pliktvakt.models import Occurrence, OccurrenceStatus, OfficerAbsence, OutboxMessage
+from pliktvakt.models import Occurrence, OfficerAbsence, OutboxMessage
 from pliktvakt.outbox import Attachment
 
 ESCALATION = "escalation"
@@ -163,7 +163,7 @@ def complete_with_receipts(session: Session, occurrence_id: int, messages: list[
                            actor: str, as_of: datetime) -> bool:
     """Complete an open occurrence whose duty was to tell someone, with the receipts as evidence."""
     occurrence = session.get(Occurrence, occurrence_id)
-    if occurrence is None or occurrence.status != OccurrenceStatus.OPEN:
+    if occurrence is None or not occurrence.is_open:
         return False
     occurrences.complete(session, occurrence_id, actor, f"{what}. Kvittering: {receipts_text(messages)}", as_of)
     return True

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from pliktvakt import audit
 from pliktvakt.catalogue import Catalogue, Obligation
-from pliktvakt.legal_calendar import local_date
-from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus, utcnow
+from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceError, OccurrenceStatus, utcnow
 
 # On a fresh database, recurring occurrences due this far back are created, so a late
 # one stays visible. Anchors are looked for further back, since a due date can fall
@@ -19,8 +19,7 @@ LOOKBACK_MONTHS = 3
 ANCHOR_LOOKBACK_MONTHS = 24
 
 
-class OccurrenceError(ValueError):
-    """A request about occurrences that cannot be carried out; the message is in bokmål."""
+__all__ = ["OccurrenceError", "complete", "create", "find", "mark_late", "materialise", "sync_obligations", "trigger"]
 
 
 @dataclass(frozen=True)
@@ -74,31 +73,37 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
     """
     changed = sync_obligations(session, catalogue, actor)
     start = as_of - relativedelta(months=ANCHOR_LOOKBACK_MONTHS)
+    existing = _recurring_by_key(session, start)
+    created, updated = _follow_recurring_rules(session, catalogue, existing, as_of, start, horizon_months, actor)
+    withdrawn = 0
+    for occurrence in existing.values():  # what is left, no rule produces any more
+        if occurrence.is_open and occurrence.anchor >= as_of:
+            withdraw(session, occurrence, "regelen er endret", actor)
+            withdrawn += 1
+    followed, undated = _follow_event_rules(session, catalogue, actor)
+    session.flush()
+    return MaterialiseResult(created, updated + followed, withdrawn + undated, changed)
+
+
+def _follow_recurring_rules(session: Session, catalogue: Catalogue, existing: dict[tuple[str, str], Occurrence],
+                            as_of: date, start: date, horizon_months: int, actor: str) -> tuple[int, int]:
+    """Create the missing recurring occurrences and let open ones follow a changed rule;
+    (created, updated). Each one found is taken out of ``existing``."""
     oldest_due = as_of - relativedelta(months=LOOKBACK_MONTHS)
     end = as_of + relativedelta(months=horizon_months)
-    created = updated = withdrawn = 0
-    existing = _recurring_by_key(session, start)
+    created = updated = 0
     for obligation in catalogue.obligations.values():
         if obligation.kind != "recurring" or not obligation.dated:
             continue  # events, standing duties, gates and checklist duties without a deadline
         for anchor in obligation.recurrence.anchors(start, end):
-            key = (obligation.id, anchor.isoformat())
-            occurrence = existing.pop(key, None)
-            if occurrence is None:
-                if obligation.deadline.due(anchor) >= oldest_due:
-                    session.add(_new_occurrence(obligation, anchor.isoformat(), anchor))
-                    created += 1
-            elif occurrence.status == OccurrenceStatus.OPEN and _follow_rule(occurrence, obligation):
+            occurrence = existing.pop((obligation.id, anchor.isoformat()), None)
+            if occurrence is None and obligation.deadline.due(anchor) >= oldest_due:
+                create(session, obligation, anchor.isoformat(), anchor, actor, audited=False)
+                created += 1
+            elif occurrence is not None and occurrence.is_open and _follow_rule(occurrence, obligation):
                 session.add(occurrence)
                 updated += 1
-    for occurrence in existing.values():
-        if occurrence.status == OccurrenceStatus.OPEN and occurrence.anchor >= as_of:
-            _withdraw(session, occurrence, "regelen er endret", actor)
-            withdrawn += 1
-    followed, undated = _follow_event_rules(session, catalogue, actor)
-    updated, withdrawn = updated + followed, withdrawn + undated
-    session.flush()
-    return MaterialiseResult(created, updated, withdrawn, changed)
+    return created, updated
 
 
 def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Occurrence]:
@@ -109,10 +114,9 @@ def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Oc
     return {(row.obligation_id, row.period): row for row in session.exec(query)}
 
 
-def _withdraw(session: Session, occurrence: Occurrence, reason: str, actor: str) -> None:
-    occurrence.status, occurrence.updated_at = OccurrenceStatus.WITHDRAWN, utcnow()
+def withdraw(session: Session, occurrence: Occurrence, reason: str, actor: str, details: dict | None = None) -> None:
+    audit.record(session, occurrence.withdraw(reason, actor, details))
     session.add(occurrence)
-    audit.append(session, actor, "occurrence.withdrawn", _subject(occurrence), {"reason": reason})
 
 
 def _follow_event_rules(session: Session, catalogue: Catalogue, actor: str) -> tuple[int, int]:
@@ -126,7 +130,7 @@ def _follow_event_rules(session: Session, catalogue: Catalogue, actor: str) -> t
     for occurrence in session.exec(query):
         obligation = catalogue.obligations.get(occurrence.obligation_id)
         if obligation is not None and not obligation.dated:
-            _withdraw(session, occurrence, "plikten har ikke lenger en frist i katalogen", actor)
+            withdraw(session, occurrence, "plikten har ikke lenger en frist i katalogen", actor)
             withdrawn += 1
         elif obligation is not None and _follow_rule(occurrence, obligation):
             session.add(occurrence)
@@ -145,14 +149,27 @@ def _follow_rule(occurrence: Occurrence, obligation: Obligation) -> bool:
     return True
 
 
-def _new_occurrence(obligation: Obligation, period: str, anchor: date, ref: str | None = None,
-                    at: time | None = None) -> Occurrence:
-    return Occurrence(obligation_id=obligation.id, period=period, anchor=anchor,
-                      due=obligation.deadline.due(anchor, at), ref=ref, role=obligation.role)
+def create(session: Session, obligation: Obligation, period: str, anchor: date, actor: str, *,
+           due: date | None = None, ref: str | None = None, at: time | None = None, reason: str | None = None,
+           audited: bool = True) -> Occurrence | None:
+    """The one way an occurrence is made; None if a concurrent run made the same period first.
 
-
-def _subject(occurrence: Occurrence) -> str:
-    return f"{occurrence.obligation_id}/{occurrence.period}"
+    ``due`` defaults to the catalogue's deadline from ``anchor`` (``at``: the Oslo time an
+    event was recorded, for «straks»). An occurrence made on request (an event, a weekly
+    period) is audited as ``occurrence.triggered`` / ``occurrence.created``. Materialised
+    ones are not (``audited=False``): they follow from the catalogue, whose every change is
+    in the log as ``obligation.added`` / ``obligation.changed``.
+    """
+    occurrence = Occurrence(obligation_id=obligation.id, period=period, anchor=anchor, ref=ref, role=obligation.role,
+                            due=due or obligation.deadline.due(anchor, at))
+    try:
+        with session.begin_nested():
+            session.add(occurrence)
+    except IntegrityError:
+        return None
+    if audited:
+        audit.record(session, occurrence.created(actor, reason))
+    return occurrence
 
 
 KIND_NAMES = {"recurring": "gjentakende", "standing": "en løpende plikt", "gate": "en sperre"}
@@ -179,11 +196,9 @@ def trigger(session: Session, catalogue: Catalogue, obligation_id: str, on: date
     if found is not None:
         return found, False
     _ensure_obligation_stored(session, catalogue, obligation_id)
-    occurrence = _new_occurrence(obligation, period, on, ref, at)
-    session.add(occurrence)
-    session.flush()
-    audit.append(session, actor, "occurrence.triggered", _subject(occurrence),
-                 {"id": occurrence.id, "due": occurrence.due, "ref": ref})
+    occurrence = create(session, obligation, period, on, actor, ref=ref, at=at)
+    if occurrence is None:  # a concurrent run triggered it first
+        return find(session, obligation_id, period), False
     return occurrence, True
 
 
@@ -202,35 +217,11 @@ def complete(session: Session, occurrence_id: int, by: str, evidence: str, as_of
     occurrence = session.get(Occurrence, occurrence_id)
     if occurrence is None:
         raise OccurrenceError(f"Fant ingen forekomst med id {occurrence_id}.")
-    if occurrence.status == OccurrenceStatus.DONE:
-        raise OccurrenceError(
-            f"Forekomst {occurrence_id} ble fullført {occurrence.completed_at:%Y-%m-%d} av {occurrence.completed_by}."
-        )
-    if not evidence.strip() or not by.strip():
-        raise OccurrenceError("Både hvem som fullførte (--by) og dokumentasjon (--evidence) må oppgis.")
-    occurrence.status, occurrence.completed_by, occurrence.evidence = OccurrenceStatus.DONE, by.strip(), evidence.strip()
-    occurrence.completed_at = as_of
-    occurrence.late = occurrence.late or local_date(as_of) > occurrence.due
-    occurrence.updated_at = utcnow()
+    audit.record(session, occurrence.complete(by, evidence, as_of))
     session.add(occurrence)
-    audit.append(session, by, "occurrence.completed", _subject(occurrence),
-                 {"id": occurrence.id, "evidence": occurrence.evidence, "late": occurrence.late, "as_of": as_of})
     return occurrence
 
 
 def mark_late(session: Session, occurrence: Occurrence, reason: str, actor: str = "pliktvakt") -> None:
-    if occurrence.late:
-        return
-    occurrence.late, occurrence.updated_at = True, utcnow()
+    audit.record(session, occurrence.mark_late(reason, actor))
     session.add(occurrence)
-    audit.append(session, actor, "occurrence.marked_late", _subject(occurrence), {"reason": reason})
-
-
-def state(occurrence: Occurrence, today: date) -> str:
-    """open, due (today), overdue, done or withdrawn, as of ``today``."""
-    if occurrence.status != OccurrenceStatus.OPEN:
-        return occurrence.status
-    if today > occurrence.due:
-        return "overdue"
-    return "due" if today == occurrence.due else OccurrenceStatus.OPEN
-

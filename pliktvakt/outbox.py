@@ -151,33 +151,31 @@ def mark_digested(session: Session, messages_in_digest: list[OutboxMessage], dig
 
 
 def claim(session: Session, message: OutboxMessage, now: datetime) -> bool:
-    """Take the message for this run. Only one of several concurrent runs gets True."""
+    """Take the message for this run. Only one of several concurrent runs gets True: the row
+    is written only where it is still as this run read it."""
+    seen_status, seen_attempts = message.status, message.attempts
+    message.claim(now)
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.status == message.status,
-               OutboxMessage.attempts == message.attempts)
-        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == seen_status,
+               OutboxMessage.attempts == seen_attempts)
+        .values(status=message.status, claimed_at=message.claimed_at, attempts=message.attempts)
     )
     return result.rowcount == 1
 
 
 def record_sent(session: Session, message_id: int, receipt: str, now: datetime, email_message_id: str | None = None) -> None:
-    """The server took the message: ``receipt`` says what it answered, and when ("sent" means delivered)."""
+    """The server took the message: ``receipt`` says what it answered, and when."""
     message = session.get(OutboxMessage, message_id)
-    message.status, message.receipt, message.sent_at, message.last_error = "sent", receipt, now, None
-    message.message_id = email_message_id
+    audit.record(session, message.mark_delivered(receipt, now, email_message_id))
     session.add(message)
-    audit.append(session, "pliktvakt", "message.sent", message.key,
-                 {"channel": message.channel, "recipient": message.recipient, "receipt": receipt,
-                  "message_id": email_message_id})
 
 
 def record_failed(session: Session, message_id: int, error: str) -> None:
     """Back to pending, so the next run tries again."""
     message = session.get(OutboxMessage, message_id)
-    message.status, message.claimed_at, message.last_error = "pending", None, error
+    audit.record(session, message.mark_failed(error))
     session.add(message)
-    audit.append(session, "pliktvakt", "message.failed", message.key, {"channel": message.channel, "error": error})
 
 
 def delivered(session: Session, prefix: str | None = None, keys: list[str] | None = None) -> list[OutboxMessage] | None:

@@ -1,16 +1,15 @@
 """Tables and summaries that operations staff read in the Prefect UI and the CLI (bokmål)."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from pliktvakt.alerts import due_text
+from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.go_live import BEFORE_GO_LIVE, before_go_live
-from pliktvakt.models import Occurrence, OccurrenceStatus
-from pliktvakt.occurrences import state
+from pliktvakt.models import STATUS_NAMES, Occurrence
 
-STATE_NAMES = {OccurrenceStatus.OPEN: "åpen", "due": "forfaller i dag", "overdue": "over fristen",
-               OccurrenceStatus.DONE: "fullført", OccurrenceStatus.WITHDRAWN: "trukket tilbake", "before-go-live": BEFORE_GO_LIVE}
+STATE_NAMES = {**STATUS_NAMES, "due": "forfaller i dag", "overdue": "over fristen", "before-go-live": BEFORE_GO_LIVE}
 KIND_NAMES = {"recurring": "gjentakende", "event": "hendelse", "standing": "løpende", "gate": "sperre"}
 
 
@@ -19,8 +18,8 @@ def status_row(occurrence: Occurrence, catalogue: Catalogue, today: date, go_liv
     obligation = catalogue.obligations.get(occurrence.obligation_id)
     role = catalogue.roles.get(occurrence.role)
     owner = catalogue.officers[role.officer].email if role else occurrence.role
-    current = state(occurrence, today)
-    if occurrence.status == OccurrenceStatus.OPEN and before_go_live(occurrence.due, go_live):
+    current = occurrence.state_on(today)
+    if occurrence.is_open and before_go_live(occurrence.due, go_live):
         current = "before-go-live"
     unconfirmed = obligation.unconfirmed if obligation else None
     return {
@@ -52,6 +51,14 @@ def status_table(rows: list[dict]) -> list[dict]:
     ]
 
 
+def open_summary(catalogue: Catalogue, dues: list[tuple[str, date]], today: date, go_live: date | None) -> str:
+    """The catalogue summary from the (obligation, due) of the open occurrences; those due
+    before ``go_live`` are counted apart."""
+    early = [obligation for obligation, due in dues if before_go_live(due, go_live)]
+    counted = Counter(obligation for obligation, due in dues if not before_go_live(due, go_live))
+    return catalogue_summary(catalogue, dict(counted), today, len(early), go_live)
+
+
 def catalogue_summary(catalogue: Catalogue, open_by_obligation: dict[str, int], today: date,
                       before_go_live_count: int = 0, go_live: date | None = None) -> str:
     """Markdown: the duties grouped by section of the instruction, then the gates."""
@@ -60,11 +67,11 @@ def catalogue_summary(catalogue: Catalogue, open_by_obligation: dict[str, int], 
     by_section: dict[str, list] = defaultdict(list)
     for obligation in duties:
         by_section[obligation.clause.section].append(obligation)
-    lines = [f"# Plikter etter instruksen for IMDi (per {today:%d.%m.%Y})", "",
+    lines = [f"# Plikter etter instruksen for IMDi (per {date_short(today)})", "",
              f"{len(duties)} plikter i {len(by_section)} punkter av instruksen, og {len(gates)} sperrer. "
              f"{len(catalogue.placeholders)} datoer eller frister er plassholdere, merket «{UNCONFIRMED}».", ""]
     if go_live is not None:
-        lines += [f"Pliktvakt ble tatt i bruk {go_live:%d.%m.%Y}. {before_go_live_count} åpne forekomster med "
+        lines += [f"Pliktvakt ble tatt i bruk {date_short(go_live)}. {before_go_live_count} åpne forekomster med "
                   f"frist før det regnes for seg («{BEFORE_GO_LIVE}») og varsles ikke.", ""]
     for section in sorted(by_section, key=_section_order):
         lines += [f"## {by_section[section][0].clause.reference.capitalize()}", "",

@@ -1,16 +1,23 @@
-"""The deadline watch: which alert step is due for an occurrence today (``notify`` says who gets it).
+"""The deadline watch: which alert steps are due today, and the messages they make (``notify``
+says who gets them). Pure: tasks/watch.py reads the open occurrences and queues the plan.
 
 Level-triggered (DESIGN principle 1): the step follows from the due date, the reminder
 plan and today alone. Only the latest step is due, so after downtime an overdue item
 gets its overdue alert, not every reminder it missed.
 """
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
-from pliktvakt.catalogue import ReminderPlan
+from pliktvakt import notify
+from pliktvakt.alerts import AlertFacts, due_text, render_alert, render_digest
+from pliktvakt.bokmal import datetime_short
+from pliktvakt.catalogue import Catalogue, Obligation, ReminderPlan
 from pliktvakt.legal_calendar import add_business_days, business_days_between
-from pliktvakt.notify import ESCALATION
+from pliktvakt.models import OutboxMessage
+from pliktvakt.notify import ESCALATION, Key, recipient_for
 
 
 @lru_cache(maxsize=65536)
@@ -42,3 +49,112 @@ def due_steps(due: date, today: date, plan: ReminderPlan) -> list[str]:
     if over >= plan.escalate_after:
         steps.append(ESCALATION)
     return steps
+
+
+DUTY = "watch"
+
+# The artifact lists at most this many alerted occurrences, the most serious first.
+ARTIFACT_ROWS = 500
+SEVERITY = {"escalation": 0, "overdue": 1, "due": 2, "reminder": 3}  # by step prefix
+STEP_NAMES = {"reminder": "påminnelse", "due": "frist i dag", "overdue": "over fristen", "escalation": "eskalert"}
+DELIVERY_NAMES = {"sent": "levert", "pending": "ikke levert ennå", "sending": "sendes",
+                  "digest": "venter på sammendrag", "digested": "i sammendrag"}
+
+
+class OpenOccurrence(NamedTuple):
+    """The columns of an open occurrence the watch reads, and no more (100,000 may be open)."""
+
+    id: int
+    obligation_id: str
+    period: str
+    due: date
+    role: str
+
+
+@dataclass
+class WatchSummary:
+    open_occurrences: int = 0
+    steps_due: int = 0
+    queued: int = 0
+    rows: list[dict] = field(default_factory=list)  # for the artifact: one per alerted step
+
+
+def plan_alerts(catalogue: Catalogue, occurrences: list[OpenOccurrence], today: date, away: frozenset[str],
+                existing: set[str], ui_url: str, summary: WatchSummary) -> list[dict]:
+    """Outbox rows for every step due today on ``occurrences`` that has not been queued before.
+
+    Counts the steps due in ``summary`` and adds one artifact row per step."""
+    rows, recipients = [], {}
+    for occurrence in occurrences:
+        obligation = catalogue.obligations.get(occurrence.obligation_id)
+        if obligation is None or occurrence.role not in catalogue.roles or not obligation.dated:
+            continue
+        for step in due_steps(occurrence.due, today, obligation.reminders):
+            summary.steps_due += 1
+            target = (occurrence.role, step == ESCALATION)
+            if target not in recipients:
+                recipients[target] = recipient_for(catalogue, occurrence.role, step == ESCALATION, away)
+            officer = recipients[target]
+            key = Key(DUTY, f"occurrence-{occurrence.id}", step)
+            keys = [key.to(officer.id, channel) for channel, _ in notify.channels(officer)]
+            summary.rows.append(_artifact_row(occurrence, obligation, step, keys))
+            if all(k in existing for k in keys):
+                continue
+            message = render_alert(AlertFacts(occurrence.id, occurrence.period, occurrence.due, today, step, obligation,
+                                              catalogue.officer_for_role(occurrence.role)), ui_url)
+            rows += [row for row in notify.rows_for(officer, message, key, occurrence.id) if row["key"] not in existing]
+    return rows
+
+
+def _artifact_row(occurrence: OpenOccurrence, obligation: Obligation, step: str, keys: list[str]) -> dict:
+    return {"occurrence_id": occurrence.id, "obligation": obligation.title, "clause": obligation.clause.reference,
+            "due": occurrence.due, "step": step, "keys": keys, "unconfirmed": obligation.unconfirmed is not None}
+
+
+def most_serious(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (SEVERITY[r["step"].split("-")[0]], r["due"]))[:ARTIFACT_ROWS]
+
+
+def who_was_told(rows: list[dict], delivery: dict[str, tuple[str, str]]) -> list[dict]:
+    """The artifact table: ``rows`` (most serious first) with each recipient and delivery state,
+    from ``delivery``: key -> (recipient, outbox status)."""
+    return [{"Forekomst": r["occurrence_id"], "Plikt": r["obligation"], "Hjemmel": r["clause"],
+             "Frist": due_text(r["due"], r["unconfirmed"]), "Trinn": _step_name(r["step"]),
+             "Varslet": ", ".join(f"{delivery[k][0]} ({DELIVERY_NAMES.get(delivery[k][1], delivery[k][1])})"
+                                  for k in r["keys"] if k in delivery)}
+            for r in rows]
+
+
+def _step_name(step: str) -> str:
+    suffix = step.split("-")[-1]
+    return STEP_NAMES.get(step.split("-")[0], step) + (f" ({suffix})" if suffix.isdigit() else "")
+
+
+def digest_due(now: datetime, digest_hour: int) -> bool:
+    """Digests are built once a day, from ``digest_hour``."""
+    return now.hour >= digest_hour
+
+
+def plan_digests(held: list[OutboxMessage], catalogue: Catalogue, today: date) -> list[tuple[dict, list[OutboxMessage]]]:
+    """One digest row per officer and channel, with the held messages it gathers."""
+    groups: dict[tuple[str, str], list[OutboxMessage]] = {}
+    for message in held:
+        if message.officer_id in catalogue.officers:
+            groups.setdefault((message.officer_id, message.channel), []).append(message)
+    plans = []
+    for (officer_id, channel), items in groups.items():
+        officer = catalogue.officers[officer_id]
+        message = render_digest([(m.subject, m.body) for m in items], officer, today)
+        rows = notify.rows_for(officer, message, Key(DUTY, f"digest-{today.isoformat()}", "digest"))
+        row = next(r for r in rows if r["channel"] == channel)
+        plans.append(({**row, "status": "pending"}, items))
+    return plans
+
+
+def artifact_description(now: datetime, summary: WatchSummary, sent: int, failed: int, waiting: int) -> str:
+    text = (f"Fristvakt {datetime_short(now)}: {summary.steps_due} varseltrinn forfaller, "
+            f"{sent} levert, {failed} feilet.")
+    if waiting:
+        text += (f" {waiting} melding(er) ligger i utboksen fordi ingen kanal er satt opp "
+                 "(PLIKTVAKT_EMAIL_URL); se `pliktvakt outbox`.")
+    return text

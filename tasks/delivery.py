@@ -1,27 +1,28 @@
 """Deliver the outbox by apprise: email (mailto/mailtos) and Microsoft Teams (workflows://).
 
-One delivery path for every flow. A failing channel is retried with backoff; what is
+One delivery path for every flow. A failing channel is retried by the one retry policy; what is
 still undelivered stays pending for the next run, and one channel never blocks another.
 """
 
 import logging
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import apprise
 from apprise.attachment.memory import AttachMemory
+from httpx_retries import Retry
 from prefect import get_run_logger
 from sqlalchemy.engine import Engine
 
 from pliktvakt import outbox
+from pliktvakt.bokmal import datetime_short
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.models import OutboxMessage, utcnow
 from pliktvakt.redact import scrub
 from pliktvakt.settings import Settings
-from tasks import receipts
+from tasks import http, receipts
 from tasks.common import io_task
 
 
@@ -114,15 +115,17 @@ def _receipt(channel: str, url: str, noted: receipts.Noted) -> Receipt:
     return Receipt(f"HTTP {noted.http_status} fra Teams-arbeidsflyten på {where} {at}")
 
 
-def send_with_backoff(url: str, message: OutboxMessage, retries: int, backoff: float) -> Receipt:
-    for attempt in range(retries + 1):
+def send_with_retries(url: str, message: OutboxMessage, retry: Retry) -> Receipt:
+    """Send, trying again on DeliveryError as the one retry policy (tasks/http.py) says how
+    often and how long to wait. The claim is taken once, before: retries are one attempt."""
+    while True:
         try:
             return send_once(url, message)
-        except DeliveryError:
-            if attempt == retries:
+        except DeliveryError as exc:
+            if retry.is_exhausted():
                 raise
-            time.sleep(backoff * (2**attempt))
-    raise AssertionError("unreachable")
+            retry = retry.increment()
+            retry.sleep(exc)
 
 
 def deliver_pending(engine: Engine, settings: Settings, catalogue: Catalogue,
@@ -155,7 +158,7 @@ def _deliver_one(engine: Engine, settings: Settings, catalogue: Catalogue, messa
         if not outbox.claim(session, message, utcnow()):
             return  # another run has it
     try:
-        receipt = send_with_backoff(url, message, settings.delivery_retries, settings.delivery_backoff_seconds)
+        receipt = send_with_retries(url, message, _retry_policy(settings))
     except Exception as exc:  # any failure of one message must not stop the others
         error = scrub(f"{type(exc).__name__}: {exc}" if not isinstance(exc, DeliveryError) else str(exc), secrets)
         with session_scope(engine) as session:
@@ -165,6 +168,10 @@ def _deliver_one(engine: Engine, settings: Settings, catalogue: Catalogue, messa
     with session_scope(engine) as session:
         outbox.record_sent(session, message.id, receipt.text, utcnow(), receipt.message_id)
     report.sent.append(message.key)
+
+
+def _retry_policy(settings: Settings) -> Retry:
+    return http.retry_policy(settings.delivery_retries + 1, settings.delivery_backoff_seconds)
 
 
 def _secrets(settings: Settings, catalogue: Catalogue) -> list:
@@ -179,7 +186,7 @@ def deliver_outbox(engine: Engine, settings: Settings, catalogue: Catalogue, now
     logger = get_run_logger()
     report = deliver_pending(engine, settings, catalogue, duties)
     logger.info("Utboksen per %s: levert %d melding(er); %d feilet; %d venter på kanal.",
-                f"{now:%d.%m.%Y %H:%M}", len(report.sent), len(report.failed), len(report.no_channel))
+                datetime_short(now), len(report.sent), len(report.failed), len(report.no_channel))
     for key, error in report.failed.items():
         logger.warning("Ikke levert %s: %s", key, error)
     if report.no_channel:

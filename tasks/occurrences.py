@@ -1,6 +1,5 @@
 """Database tasks for occurrences."""
 
-from collections import Counter
 from datetime import date
 
 from prefect import task
@@ -10,9 +9,9 @@ from sqlmodel import select
 from pliktvakt import occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.go_live import before_go_live, go_live_date
+from pliktvakt.go_live import go_live_date
 from pliktvakt.models import Occurrence, OccurrenceStatus
-from pliktvakt.rendering import catalogue_summary, status_row
+from pliktvakt.rendering import open_summary, status_row
 from tasks.common import engine_for
 
 
@@ -38,6 +37,4 @@ def read_summary(url: str, catalogue: Catalogue, today: date) -> str:
     with session_scope(engine_for(url)) as session:
         go_live = go_live_date(session)
         dues = session.exec(select(Occurrence.obligation_id, Occurrence.due).where(Occurrence.status == OccurrenceStatus.OPEN)).all()
-    early = [obligation for obligation, due in dues if before_go_live(due, go_live)]
-    counted = Counter(obligation for obligation, due in dues if not before_go_live(due, go_live))
-    return catalogue_summary(catalogue, dict(counted), today, len(early), go_live)
+    return open_summary(catalogue, list(dues), today, go_live)

@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -32,15 +33,24 @@ def pg_available() -> None:
     pytest.skip(f"PostgreSQL-testene hoppes over: {PG_ADMIN} svarer ikke ({problem})")
 
 
+@contextmanager
+def made_in_postgres(create: str, drop: str):
+    """Run ``create`` as the admin, and ``drop`` when the block ends: a schema or a database for one test."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(create)
+    try:
+        yield
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(drop)
+
+
 @pytest.fixture
 def pg_url(pg_available) -> str:
     """A fresh schema in the test database, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with made_in_postgres(f'CREATE SCHEMA "{schema}"', f'DROP SCHEMA "{schema}" CASCADE'):
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from pliktvakt import audit, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import local_date
-from pliktvakt.models import Occurrence, OccurrenceStatus, utcnow
+from pliktvakt.models import Occurrence, utcnow
 from pliktvakt.notify import Key
 from pliktvakt.publications import texts
 from pliktvakt.publications.decisions import (
@@ -187,7 +187,7 @@ def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> lis
             publication.kudos_occurrence_id = occurrence.id
             session.add(publication)
         occurrence = session.get(Occurrence, publication.kudos_occurrence_id)
-        if occurrence.status == OccurrenceStatus.OPEN:
+        if occurrence.is_open:
             found.append((publication.id, publication.title))
     session.flush()
     return found

@@ -150,20 +150,15 @@ def change(session: Session, catalogue: Catalogue, publication_id: int, actor: s
 def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publication, actor: str) -> None:
     """The open notice occurrence follows the date: withdraw it, trigger one on the new date."""
     old = session.get(Occurrence, publication.notice_occurrence_id) if publication.notice_occurrence_id else None
-    if old is not None and old.status != OccurrenceStatus.OPEN:
+    if old is not None and not old.is_open:
         return  # the notice is given; the flow tells the ministry of the new date
     new, _ = occurrences.trigger(session, catalogue, PRENOTICE, publication.publish_on, ref(publication.id), actor)
     if new.status == OccurrenceStatus.WITHDRAWN:  # moved back to a date it had before
-        new.status, new.updated_at = OccurrenceStatus.OPEN, utcnow()
+        audit.record(session, new.reopen(f"publiseringsdatoen er flyttet tilbake til {publication.publish_on}", actor))
         session.add(new)
-        audit.append(session, actor, "occurrence.reopened", f"{PRENOTICE}/{new.period}",
-                     {"id": new.id, "reason": f"publiseringsdatoen er flyttet tilbake til {publication.publish_on}"})
     if old is not None and old.id != new.id:
-        old.status, old.updated_at = OccurrenceStatus.WITHDRAWN, utcnow()
-        session.add(old)
-        audit.append(session, actor, "occurrence.withdrawn", f"{PRENOTICE}/{old.period}",
-                     {"id": old.id, "replaced_by": new.id,
-                      "reason": f"publiseringsdatoen er flyttet til {publication.publish_on}"})
+        occurrences.withdraw(session, old, f"publiseringsdatoen er flyttet til {publication.publish_on}", actor,
+                             {"id": old.id, "replaced_by": new.id})
         if old.late:
             occurrences.mark_late(session, new, f"overført fra forekomst {old.id}, som var for sen", actor)
     publication.notice_occurrence_id = new.id

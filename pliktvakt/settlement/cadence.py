@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import add_business_days
-from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus, utcnow
+from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus
 from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
 from pliktvakt.settlement.report import format_number, format_percent
 from pliktvakt.settlement.tables import SettlementCadence
@@ -108,15 +107,11 @@ def ensure_weekly_occurrence(session: Session, catalogue: Catalogue, day: date,
     if session.get(ObligationRecord, OBLIGATION) is None:
         occurrences.sync_obligations(session, catalogue, actor)
     monday = week_monday(day)
-    occurrence = Occurrence(obligation_id=OBLIGATION, period=period, anchor=monday,
-                            due=add_business_days(monday, WEEKLY_DUE_BUSINESS_DAYS), role=obligation.role)
-    try:
-        with session.begin_nested():  # a concurrent run may have made it in the meantime
-            session.add(occurrence)
-    except IntegrityError:
+    occurrence = occurrences.create(session, obligation, period, monday, actor,
+                                    due=add_business_days(monday, WEEKLY_DUE_BUSINESS_DAYS),
+                                    reason="ukentlig rapportering ved stort avvik")
+    if occurrence is None:  # a concurrent run made it in the meantime
         return occurrences.find(session, OBLIGATION, period), False
-    audit.append(session, actor, "occurrence.created", f"{OBLIGATION}/{period}",
-                 {"id": occurrence.id, "due": occurrence.due, "reason": "ukentlig rapportering ved stort avvik"})
     return occurrence, True
 
 
@@ -127,9 +122,7 @@ def withdraw_weekly(session: Session, from_day: date, reason: str, actor: str = 
                                      Occurrence.anchor >= week_monday(from_day))
     withdrawn = 0
     for occurrence in session.exec(query):
-        occurrence.status, occurrence.updated_at = OccurrenceStatus.WITHDRAWN, utcnow()
-        session.add(occurrence)
-        audit.append(session, actor, "occurrence.withdrawn", f"{OBLIGATION}/{occurrence.period}", {"reason": reason})
+        occurrences.withdraw(session, occurrence, reason, actor)
         withdrawn += 1
     session.flush()
     return withdrawn

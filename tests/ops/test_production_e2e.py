@@ -12,11 +12,10 @@ import uuid
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 
 from pliktvakt.db import migrate
-from tests.conftest import PG_ADMIN
+from tests.conftest import made_in_postgres
 from tests.ops.procs import clean_env, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,11 +42,8 @@ def _stop(proc: subprocess.Popen) -> None:
 @pytest.fixture
 def prefect_database(pg_available):
     name = f"prefect_e2e_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with made_in_postgres(f'CREATE DATABASE "{name}"', f'DROP DATABASE "{name}" WITH (FORCE)'):
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
 
 
 @pytest.mark.timeout(900)
