@@ -4,13 +4,10 @@ recipients list after the appeal deadlines (vedlegg 1 pkt. 2), and underspending
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
+from pliktvakt import bokmal, templating
 from pliktvakt.grants.awards import AwardDecision
-from pliktvakt.grants.formatting import format_kroner
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.notify import Message
 
@@ -55,27 +52,10 @@ def summarize_by_scheme(
     return summaries
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=lambda name: (name or "").endswith(".html.j2"),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["kroner"] = format_kroner
-    return env
-
-
 def _render(kind: str, subject: str, intro: str, summaries: list[SchemeSummary], recipients_only: bool) -> Message:
-    env = _environment()
     values = dict(subject=subject, intro=intro, summaries=summaries, recipients_only=recipients_only)
-    return Message(
-        subject=subject,
-        text=env.get_template(f"{kind}.txt.j2").render(**values),
-        html=env.get_template(f"{kind}.html.j2").render(**values),
-    )
+    return Message(subject=subject, text=templating.render(TEMPLATE_DIR, f"{kind}.txt.j2", **values),
+                   html=templating.render(TEMPLATE_DIR, f"{kind}.html.j2", **values))
 
 
 def render_award_notice(round_id: str, decisions: list[AwardDecision], schemes: dict[str, GrantScheme]) -> Message:
@@ -117,8 +97,8 @@ class Underspend:
 
     def describe(self) -> str:
         return (
-            f"{self.scheme_name}: budsjett {format_kroner(self.budget)}, tildelt {format_kroner(self.awarded)}, "
-            f"ubrukt {format_kroner(self.unused)}. IMDi skal ta opp med departementet hvordan ubrukte "
+            f"{self.scheme_name}: budsjett {bokmal.kroner(self.budget)}, tildelt {bokmal.kroner(self.awarded)}, "
+            f"ubrukt {bokmal.kroner(self.unused)}. IMDi skal ta opp med departementet hvordan ubrukte "
             "midler skal disponeres (vedlegg 1 pkt. 2, mindreforbruk)."
         )
 

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from flows.grant_award_notice import grant_award_notice
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import rounds
+from pliktvakt.grants import responses, round_letters, rounds
 from pliktvakt.grants.tables import GrantDecision, GrantImportRejection, GrantRound
 from pliktvakt.models import Occurrence
 
@@ -139,10 +139,10 @@ def test_recipients_list_waits_for_the_last_appeal_deadline(prefect_server, gran
         rounds.decide_round(session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 3, 24), "test")
     _run("2025-03-25")
     with session_scope(engine) as session:
-        rounds.make_letters(session, schemes, "r", tmp_path, date(2025, 3, 28), "test")
+        round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 3, 28), "test")
         decision_id = _ids(grants_env)["Frivillig lag"]
         # Reached the party Mon 31 Mar 2025: + 3 weeks = Mon 21 Apr, Andre påskedag -> Tue 22 Apr.
-        assert rounds.letter_received(session, decision_id, date(2025, 3, 31), "test").appeal_due == date(2025, 4, 22)
+        assert responses.letter_received(session, decision_id, date(2025, 3, 31), "test").appeal_due == date(2025, 4, 22)
     assert _run("2025-04-22")["recipients_queued"] == 0  # the whole due day belongs to the party
     assert _run("2025-04-23")["recipients_queued"] == 2
     assert [len(smtp.to(a, RECIPIENTS)) for a in MINISTRY] == [1, 1]
