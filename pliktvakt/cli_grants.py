@@ -67,18 +67,25 @@ def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller
             grant_round = rounds.import_round(session, schemes, file, round_name, budgets, _actor(by))
             count = len(rounds.decisions_of(session, grant_round))
     except AwardImportError as exc:
-        # The import is rolled back whole; the reasons are kept in their own transaction.
-        with session_scope(engine) as session:
-            rounds.record_rejection(session, round_name, file, exc, _actor(by))
-        if as_json:
-            print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
-                                                       for e in exc.errors]})
-        err.print(f"[red]Feil:[/red] {exc}")
-        raise typer.Exit(2)
+        _reject(engine, round_name, file, exc, _actor(by), as_json)
     if as_json:
         return print_json({"imported": True, "round": round_name, "decisions": count})
     out.print(f"Runde {round_name}: {count} vedtak lest inn fra {file.name}. "
               f"Neste steg: `pliktvakt grants decide {round_name}`.")
+
+
+def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool) -> None:
+    """The import was rolled back whole; keep the reasons in their own transaction and exit 2."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import rounds
+
+    with session_scope(engine) as session:
+        rounds.record_rejection(session, round_name, file, exc, actor)
+    if as_json:
+        print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
+                                                   for e in exc.errors]})
+    err.print(f"[red]Feil:[/red] {exc}")
+    raise typer.Exit(2)
 
 
 @app.command()
@@ -185,13 +192,17 @@ def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
                 state["decision_list"] = [_decision_json(session, d) for d in rounds.decisions_of(session, grant_round)]
     if as_json:
         return print_json(states)
+    out.print(_rounds_table(states))
+
+
+def _rounds_table(states: list[dict]) -> Table:
     table = Table("Runde", "Vedtak", "Vedtatt", "Orientert", "Brev", "Åpne klager", "Siste frist", "Mottakerliste")
     for s in states:
         table.add_row(s["round"], str(s["decisions"]), str(s["decided_on"] or "nei"),
                       "ikke påkrevd" if not s["notice_needed"] else ("ja" if s["notice_sent_at"] else "nei"),
                       f"{s['letters']} ({'tillatt' if s['letters_allowed'] else 'sperret'})", str(s["open_appeals"]),
                       str(s["last_deadline"] or ""), "sendt" if s["recipients_sent_at"] else "ikke sendt")
-    out.print(table)
+    return table
 
 
 def _decision_json(session, row) -> dict:

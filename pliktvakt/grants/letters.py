@@ -78,14 +78,8 @@ class RenderedLetter:
         return {directory / f"{self.file_stem}.html": self.html, directory / f"{self.file_stem}.json": self.json}
 
 
-def build_letter_data(
-    round_id: str,
-    reference: str,
-    scheme: GrantScheme,
-    decision: AwardDecision,
-    letter_date: date,
-    presumed_received: date | None = None,
-) -> LetterData:
+def build_letter_data(round_id: str, reference: str, scheme: GrantScheme, decision: AwardDecision, letter_date: date,
+                      presumed_received: date | None = None) -> LetterData:
     """Assemble the letter. The appeal deadline runs from when the letter reaches the party;
     the letter states it from ``presumed_received`` (default: the letter date, as for
     electronic delivery) together with the rule."""
@@ -96,9 +90,8 @@ def build_letter_data(
     if kind is DecisionKind.ENKELTVEDTAK:
         received = presumed_received or letter_date
         deadline = appeal_deadline(received)
-        appeal = AppealInfo(
-            presumed_received=received, deadline=deadline.due, deadline_rule=deadline.rule, appeal_body=scheme.appeal_body
-        )
+        appeal = AppealInfo(presumed_received=received, deadline=deadline.due, deadline_rule=deadline.rule,
+                            appeal_body=scheme.appeal_body)
     elif not decision.rejected:
         deadline = acceptance_deadline(scheme, letter_date)
         acceptance = AcceptanceInfo(deadline=deadline.due, deadline_rule=deadline.rule)

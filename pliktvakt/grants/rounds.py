@@ -143,6 +143,17 @@ def add_decision(session: Session, schemes: dict[str, GrantScheme], name: str, v
     headers = list(HEADERS)
     cells = ["" if values.get(h) is None else str(values[h]) for h in headers]
     decision = validate_rows("skjema", [(1, headers), (2, cells)], schemes)[0]
+    grant_round = _round_open_for_decisions(session, name)
+    row = _decision_row(grant_round, decision.model_copy(update={"line": 0}), schemes)
+    session.add(row)
+    session.flush()
+    audit.append(session, actor, "grant.decision.added", f"grant-decision/{row.id}",
+                 {"round": name, "scheme": row.scheme_id, "orgnr": row.orgnr, "awarded": str(row.amount_awarded)})
+    return row
+
+
+def _round_open_for_decisions(session: Session, name: str) -> GrantRound:
+    """The round, created if new; a decided round takes no more decisions."""
     grant_round = find_round(session, name)
     if grant_round is None:
         grant_round = GrantRound(name=name)
@@ -150,12 +161,7 @@ def add_decision(session: Session, schemes: dict[str, GrantScheme], name: str, v
         session.flush()
     elif grant_round.decided_on is not None:
         raise GrantsError(f"Runden «{name}» er vedtatt {grant_round.decided_on:%d.%m.%Y} og tar ikke imot flere vedtak.")
-    row = _decision_row(grant_round, decision.model_copy(update={"line": 0}), schemes)
-    session.add(row)
-    session.flush()
-    audit.append(session, actor, "grant.decision.added", f"grant-decision/{row.id}",
-                 {"round": name, "scheme": row.scheme_id, "orgnr": row.orgnr, "awarded": str(row.amount_awarded)})
-    return row
+    return grant_round
 
 
 # --- look-ups ---------------------------------------------------------------------------

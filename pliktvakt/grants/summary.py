@@ -25,31 +25,23 @@ class SchemeSummary:
     decisions: tuple[AwardDecision, ...]  # in file order
 
 
-def summarize_by_scheme(
-    decisions: list[AwardDecision], schemes: dict[str, GrantScheme], notice_only: bool = False
-) -> list[SchemeSummary]:
+def summarize_by_scheme(decisions: list[AwardDecision], schemes: dict[str, GrantScheme],
+                        notice_only: bool = False) -> list[SchemeSummary]:
     """One summary per scheme, in the order of the schemes file. ``notice_only`` keeps only
     schemes that need the ministry award notice (instruks 6.1)."""
     summaries = []
     for scheme in schemes.values():
-        if notice_only and not scheme.needs_ministry_award_notice:
-            continue
         own = tuple(d for d in decisions if d.scheme_id == scheme.id)
-        if not own:
-            continue
-        awarded = [d for d in own if not d.rejected]
-        summaries.append(
-            SchemeSummary(
-                scheme_id=scheme.id,
-                scheme_name=scheme.name,
-                applicants=len(own),
-                grants_awarded=len(awarded),
-                total_applied=sum((d.amount_applied for d in own), Decimal(0)),
-                total_awarded=sum((d.amount_awarded for d in awarded), Decimal(0)),
-                decisions=own,
-            )
-        )
+        if own and (scheme.needs_ministry_award_notice or not notice_only):
+            summaries.append(_summary(scheme, own))
     return summaries
+
+
+def _summary(scheme: GrantScheme, own: tuple[AwardDecision, ...]) -> SchemeSummary:
+    awarded = [d for d in own if not d.rejected]
+    return SchemeSummary(scheme_id=scheme.id, scheme_name=scheme.name, applicants=len(own),
+                         grants_awarded=len(awarded), total_applied=sum((d.amount_applied for d in own), Decimal(0)),
+                         total_awarded=sum((d.amount_awarded for d in awarded), Decimal(0)), decisions=own)
 
 
 def _render(kind: str, subject: str, intro: str, summaries: list[SchemeSummary], recipients_only: bool) -> Message:
