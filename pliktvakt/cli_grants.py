@@ -56,15 +56,15 @@ def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller
                 by: By = None, as_json: AsJson = False) -> None:
     """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import intake, rounds
     from pliktvakt.grants.awards import AwardImportError
 
     schemes = _schemes()
-    budgets = rounds.parse_budgets(budget or [], schemes)
+    budgets = intake.parse_budgets(budget or [], schemes)
     engine = _engine()
     try:
         with session_scope(engine) as session:
-            grant_round = rounds.import_round(session, schemes, file, round_name, budgets, _actor(by))
+            grant_round = intake.import_round(session, schemes, file, round_name, budgets, _actor(by))
             count = len(rounds.decisions_of(session, grant_round))
     except AwardImportError as exc:
         _reject(engine, round_name, file, exc, _actor(by), as_json)
@@ -77,10 +77,10 @@ def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller
 def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool) -> None:
     """The import was rolled back whole; keep the reasons in their own transaction and exit 2."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import intake
 
     with session_scope(engine) as session:
-        rounds.record_rejection(session, round_name, file, exc, actor)
+        intake.record_rejection(session, round_name, file, exc, actor)
     if as_json:
         print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
                                                    for e in exc.errors]})

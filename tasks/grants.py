@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.grants import notices, round_letters, rounds, status
+from pliktvakt.grants import intake, notices, round_letters, rounds, status
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantRound
 from pliktvakt.settings import Settings
@@ -48,7 +48,7 @@ def read_round_states(url: str, schemes: dict[str, GrantScheme], today: date) ->
 def add_decision_task(url: str, schemes: dict[str, GrantScheme], round_name: str, values: dict[str, str],
                       actor: str) -> int:
     with session_scope(engine_for(url)) as session:
-        return rounds.add_decision(session, schemes, round_name, values, actor).id
+        return intake.add_decision(session, schemes, round_name, values, actor).id
 
 
 @io_task(name="write-round-letters")

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import responses, round_letters, rounds
+from pliktvakt.grants import intake, responses, round_letters, rounds
 from pliktvakt.grants.awards import AwardImportError
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantLetter, GrantRound
 from pliktvakt.models import Occurrence
@@ -30,11 +30,11 @@ def test_invalid_orgnr_rejects_the_whole_file_and_keeps_the_reasons(db_url, sche
                      f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;")
     engine = make_engine(db_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, "2025-1", {"jobbsjansen": Decimal(1000)}, "test")
+        intake.import_round(session, schemes, path, "2025-1", {"jobbsjansen": Decimal(1000)}, "test")
     # 974760674 is 974760673 with the check digit changed: the mod 11 check fails.
     assert "tildelinger.csv linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet" in str(caught.value)
     with session_scope(engine) as session:
-        rounds.record_rejection(session, "2025-1", path, caught.value, "test")
+        intake.record_rejection(session, "2025-1", path, caught.value, "test")
     with session_scope(engine) as session:
         assert [_count(session, t) for t in (GrantRound, GrantBudget, GrantDecision)] == [0, 0, 0]
         rejected = session.exec(select(GrantImportRejection)).one()
@@ -49,7 +49,7 @@ def test_malformed_file_is_rejected_with_line_and_field(env, schemes, write_csv)
                      f"{FRIVILLIG};2025;Lag B;{ORGNR_B};mange penger;0;Utenfor målgruppen;")
     engine = make_engine(env.database_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, "2025-1", {}, "test")
+        intake.import_round(session, schemes, path, "2025-1", {}, "test")
     text = str(caught.value)
     assert "linje 2, felt «beregning»: innvilget tilskudd må si hvordan beløpet er regnet ut" in text
     assert "linje 3, felt «søkt_beløp»: «mange penger» er ikke et beløp i kroner" in text
@@ -63,7 +63,7 @@ def _round(engine, schemes, write_csv, name="2025-1"):
                      f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
                      f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig")
     with session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, name, {}, "test")
+        intake.import_round(session, schemes, path, name, {}, "test")
 
 
 def test_gate_blocks_letters_until_the_notice_has_a_receipt(env, schemes, write_csv, tmp_path):
@@ -92,7 +92,7 @@ def test_a_letter_missing_required_content_is_refused_the_others_made(env, schem
     path = write_csv(HEADER, f"tilrettelagt-fag-yrkesopplaering;2025;Kommune A;{ORGNR_A};100 000;100 000;;Sats",
                      f"tilrettelagt-fag-yrkesopplaering;2025;Kommune B;{ORGNR_B};100 000;50 000;;Halv sats")
     with session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, "r", {}, "test")
+        intake.import_round(session, schemes, path, "r", {}, "test")
     with session_scope(engine) as session:
         rounds.decide_round(session, catalogue, schemes, "r", date(2025, 4, 22), "test")
         _fake_notice_receipt(session, rounds.get_round(session, "r"))
@@ -135,7 +135,7 @@ def test_appeal_in_time_and_late_around_christmas(env, schemes, write_csv, tmp_p
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
     path = write_csv(HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %")
     with session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, "jul", {}, "test")
+        intake.import_round(session, schemes, path, "jul", {}, "test")
         rounds.decide_round(session, catalogue, schemes, "jul", date(2024, 12, 2), "test")
         grant_round = rounds.get_round(session, "jul")
         decision_id = rounds.decisions_of(session, grant_round)[0].id
