@@ -56,29 +56,36 @@ def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller
                 by: By = None, as_json: AsJson = False) -> None:
     """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import intake, rounds
     from pliktvakt.grants.awards import AwardImportError
 
     schemes = _schemes()
-    budgets = rounds.parse_budgets(budget or [], schemes)
+    budgets = intake.parse_budgets(budget or [], schemes)
     engine = _engine()
     try:
         with session_scope(engine) as session:
-            grant_round = rounds.import_round(session, schemes, file, round_name, budgets, _actor(by))
+            grant_round = intake.import_round(session, schemes, file, round_name, budgets, _actor(by))
             count = len(rounds.decisions_of(session, grant_round))
     except AwardImportError as exc:
-        # The import is rolled back whole; the reasons are kept in their own transaction.
-        with session_scope(engine) as session:
-            rounds.record_rejection(session, round_name, file, exc, _actor(by))
-        if as_json:
-            print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
-                                                       for e in exc.errors]})
-        err.print(f"[red]Feil:[/red] {exc}")
-        raise typer.Exit(2)
+        _reject(engine, round_name, file, exc, _actor(by), as_json)
     if as_json:
         return print_json({"imported": True, "round": round_name, "decisions": count})
     out.print(f"Runde {round_name}: {count} vedtak lest inn fra {file.name}. "
               f"Neste steg: `pliktvakt grants decide {round_name}`.")
+
+
+def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool) -> None:
+    """The import was rolled back whole; keep the reasons in their own transaction and exit 2."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import intake
+
+    with session_scope(engine) as session:
+        intake.record_rejection(session, round_name, file, exc, actor)
+    if as_json:
+        print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
+                                                   for e in exc.errors]})
+    err.print(f"[red]Feil:[/red] {exc}")
+    raise typer.Exit(2)
 
 
 @app.command()
@@ -105,15 +112,15 @@ def letters(round_name: Annotated[str, typer.Argument(metavar="ROUND")],
             output: Annotated[Path, typer.Option("-o", "--output", help="Mappe brevene skrives til.")] = Path("tilskuddsbrev"),
             by: By = None, as_of: AsOf = None) -> None:
     """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert."""
-    from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.settings import get_settings
+    from tasks.grants import write_round_letters
 
-    with session_scope(_engine()) as session:
-        result = rounds.make_letters(session, _schemes(), round_name, output, clock.resolve(as_of).date(), _actor(by))
-    out.print(f"Skrev {len(result.written) // 2} tilskuddsbrev til {output}.")
-    for refused in result.refused:
+    batch = write_round_letters.fn(get_settings().database_url, _schemes(), round_name, output,
+                                   clock.resolve(as_of).date(), _actor(by))
+    out.print(f"Skrev {batch.letters} tilskuddsbrev til {output}.")
+    for refused in batch.refused:
         err.print(f"[red]Nektet:[/red] {refused}")
-    if result.refused:
+    if batch.refused:
         raise typer.Exit(1)
 
 
@@ -121,10 +128,10 @@ def letters(round_name: Annotated[str, typer.Argument(metavar="ROUND")],
 def letter_received(decision_id: int, on: On, by: By = None) -> None:
     """Registrer når tilskuddsbrevet kom fram; klagefristen regnes fra denne dagen."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import responses
 
     with session_scope(_engine()) as session:
-        letter = rounds.letter_received(session, decision_id, _date(on, "--on"), _actor(by))
+        letter = responses.letter_received(session, decision_id, _date(on, "--on"), _actor(by))
     due = f" Klagefrist: {letter.appeal_due:%d.%m.%Y}." if letter.appeal_due else ""
     out.print(f"Vedtak {decision_id}: brevet kom fram {letter.received_on:%d.%m.%Y}.{due}")
 
@@ -134,10 +141,10 @@ def appeal(decision_id: int, received: Annotated[str, typer.Option("--received",
            by: By = None) -> None:
     """Registrer en klage, og om den kom i tide (forvaltningsloven §§ 29–30)."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import responses
 
     with session_scope(_engine()) as session:
-        item = rounds.record_appeal(session, decision_id, _date(received, "--received"), _actor(by))
+        item = responses.record_appeal(session, decision_id, _date(received, "--received"), _actor(by))
     note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
     out.print(f"Klage {item.id} på vedtak {decision_id} registrert, kom {note}.")
 
@@ -148,10 +155,10 @@ def appeal_closed(decision_id: int, on: On,
                   by: By = None) -> None:
     """Registrer at klagen er ferdig behandlet."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import responses
 
     with session_scope(_engine()) as session:
-        item = rounds.close_appeal(session, decision_id, _date(on, "--on"), outcome, _actor(by))
+        item = responses.close_appeal(session, decision_id, _date(on, "--on"), outcome, _actor(by))
     out.print(f"Klage {item.id} på vedtak {decision_id} avsluttet {item.closed_on:%d.%m.%Y}: {item.outcome}.")
 
 
@@ -159,10 +166,10 @@ def appeal_closed(decision_id: int, on: On,
 def accept(decision_id: int, on: On, by: By = None) -> None:
     """Registrer at akseptbrevet er mottatt."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import responses
 
     with session_scope(_engine()) as session:
-        letter = rounds.accept(session, decision_id, _date(on, "--on"), _actor(by))
+        letter = responses.accept(session, decision_id, _date(on, "--on"), _actor(by))
     if letter.acceptance_due and letter.accepted_on > letter.acceptance_due:
         err.print(f"[yellow]Aksepten kom etter fristen {letter.acceptance_due:%d.%m.%Y}: tilskuddet har falt bort "
                   "(vedlegg 1 pkt. 5).[/yellow]")
@@ -174,30 +181,34 @@ def accept(decision_id: int, on: On, by: By = None) -> None:
 def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
     """Vis rundene: orientering, brev, klager, frister og mottakerliste."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import rounds, status
 
     today = clock.resolve(as_of).date()
     schemes = _schemes()
     with session_scope(_engine()) as session:
-        states = [rounds.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
+        states = [status.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
         if as_json:
             for state, grant_round in zip(states, rounds.all_rounds(session)):
                 state["decision_list"] = [_decision_json(session, d) for d in rounds.decisions_of(session, grant_round)]
     if as_json:
         return print_json(states)
+    out.print(_rounds_table(states))
+
+
+def _rounds_table(states: list[dict]) -> Table:
     table = Table("Runde", "Vedtak", "Vedtatt", "Orientert", "Brev", "Åpne klager", "Siste frist", "Mottakerliste")
     for s in states:
         table.add_row(s["round"], str(s["decisions"]), str(s["decided_on"] or "nei"),
                       "ikke påkrevd" if not s["notice_needed"] else ("ja" if s["notice_sent_at"] else "nei"),
                       f"{s['letters']} ({'tillatt' if s['letters_allowed'] else 'sperret'})", str(s["open_appeals"]),
                       str(s["last_deadline"] or ""), "sendt" if s["recipients_sent_at"] else "ikke sendt")
-    out.print(table)
+    return table
 
 
 def _decision_json(session, row) -> dict:
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import cases
 
-    letter = rounds.letter_of(session, row.id)
+    letter = cases.letter_of(session, row.id)
     return {"id": row.id, "scheme": row.scheme_id, "applicant": row.applicant, "orgnr": row.orgnr,
             "awarded": str(row.amount_awarded), "kind": row.decision_kind, "lapsed_at": row.lapsed_at,
             "letter": None if letter is None else {
@@ -205,20 +216,20 @@ def _decision_json(session, row) -> dict:
                 "appeal_due": letter.appeal_due, "acceptance_due": letter.acceptance_due,
                 "accepted_on": letter.accepted_on},
             "appeals": [{"submitted_on": a.submitted_on, "in_time": a.in_time, "closed_on": a.closed_on}
-                        for a in rounds.appeals_of(session, row.id)]}
+                        for a in cases.appeals_of(session, row.id)]}
 
 
 @app.command()
 def payments(round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_json: AsJson = False,
              as_of: AsOf = None) -> None:
     """Utbetalingsliste: innvilgede tilskudd som kan betales (bortfalte og uaksepterte er utelatt)."""
+    from pliktvakt.bokmal import kroner
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
-    from pliktvakt.grants.formatting import format_kroner
+    from pliktvakt.grants import rounds, status
 
     today = clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
-        rows = rounds.payment_list(session, rounds.get_round(session, round_name), today)
+        rows = status.payment_list(session, rounds.get_round(session, round_name), today)
     items = [{"decision": r.id, "applicant": r.applicant, "orgnr": r.orgnr, "scheme": r.scheme_id,
               "amount": str(r.amount_awarded)} for r in rows]
     if as_json:
@@ -226,5 +237,5 @@ def payments(round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_jso
     table = Table("Vedtak", "Mottaker", "Org.nr.", "Ordning", "Beløp", title=f"Utbetalinger, runde {round_name}")
     for item in items:
         table.add_row(str(item["decision"]), item["applicant"], item["orgnr"], item["scheme"],
-                      format_kroner(Decimal(item["amount"])))
+                      kroner(Decimal(item["amount"])))
     out.print(table)

@@ -1,14 +1,16 @@
-"""Database tasks of the grant area: one transaction per round and step."""
+"""Tasks of the grant area: one unit of I/O each, one transaction per round and step."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.grants import notices, rounds
+from pliktvakt.grants import intake, notices, round_letters, rounds, status
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantRound
 from pliktvakt.settings import Settings
 from tasks.common import engine_for, io_task
+from tasks.files import write_files
 
 
 @io_task(name="load-grant-schemes")
@@ -39,11 +41,21 @@ def record_round(url: str, round_id: int, now: datetime) -> list[str]:
 @io_task(name="read-round-states")
 def read_round_states(url: str, schemes: dict[str, GrantScheme], today: date) -> list[dict]:
     with session_scope(engine_for(url)) as session:
-        return [rounds.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
+        return [status.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
 
 
 @io_task(name="add-grant-decision")
 def add_decision_task(url: str, schemes: dict[str, GrantScheme], round_name: str, values: dict[str, str],
                       actor: str) -> int:
     with session_scope(engine_for(url)) as session:
-        return rounds.add_decision(session, schemes, round_name, values, actor).id
+        return intake.add_decision(session, schemes, round_name, values, actor).id
+
+
+@io_task(name="write-round-letters")
+def write_round_letters(url: str, schemes: dict[str, GrantScheme], round_name: str, out_dir: Path,
+                        letter_date: date, actor: str) -> round_letters.LetterBatch:
+    """The round's letters, written in the transaction that records them: recorded only if written."""
+    with session_scope(engine_for(url)) as session:
+        batch = round_letters.make_letters(session, schemes, round_name, out_dir, letter_date, actor)
+        write_files(batch.files)
+        return batch

@@ -1,19 +1,17 @@
-"""Grant letters (tilskuddsbrev): their data, the gate before them, rendering and the
-content check required by vedlegg 1 pkt. 3."""
+"""Grant letters (tilskuddsbrev): their data, rendering and the content check required by
+vedlegg 1 pkt. 3. The gate before them is ``GrantRound.letters_allowed`` (instruks 6.1)."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 from pydantic import BaseModel, ConfigDict
 
+from pliktvakt import bokmal, templating
 from pliktvakt.grants.awards import ApplicantKind, AwardDecision, decision_kind_for
 from pliktvakt.grants.deadlines import acceptance_deadline, appeal_deadline
-from pliktvakt.grants.formatting import format_date, format_kroner
 from pliktvakt.grants.schemes import DecisionKind, GrantScheme
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -76,30 +74,12 @@ class RenderedLetter:
     html: str
     json: str
 
-
-def letters_blocked_reason(
-    decisions: list[AwardDecision], schemes: dict[str, GrantScheme], ministry_notice_recorded: bool
-) -> str | None:
-    """The gate of instruks 6.1: no grant letter before the ministry has been informed of the
-    round's awards, where the round has schemes that need that notice. None = letters allowed."""
-    needing = sorted({d.scheme_id for d in decisions if schemes[d.scheme_id].needs_ministry_award_notice})
-    if needing and not ministry_notice_recorded:
-        names = ", ".join(schemes[s].name for s in needing)
-        return (
-            "Tilskuddsbrev kan ikke sendes før departementet er orientert om tildelingene "
-            f"(instruks punkt 6.1). Orienteringen er ikke registrert for: {names}."
-        )
-    return None
+    def files(self, directory: Path) -> dict[Path, str]:
+        return {directory / f"{self.file_stem}.html": self.html, directory / f"{self.file_stem}.json": self.json}
 
 
-def build_letter_data(
-    round_id: str,
-    reference: str,
-    scheme: GrantScheme,
-    decision: AwardDecision,
-    letter_date: date,
-    presumed_received: date | None = None,
-) -> LetterData:
+def build_letter_data(round_id: str, reference: str, scheme: GrantScheme, decision: AwardDecision, letter_date: date,
+                      presumed_received: date | None = None) -> LetterData:
     """Assemble the letter. The appeal deadline runs from when the letter reaches the party;
     the letter states it from ``presumed_received`` (default: the letter date, as for
     electronic delivery) together with the rule."""
@@ -110,30 +90,16 @@ def build_letter_data(
     if kind is DecisionKind.ENKELTVEDTAK:
         received = presumed_received or letter_date
         deadline = appeal_deadline(received)
-        appeal = AppealInfo(
-            presumed_received=received, deadline=deadline.due, deadline_rule=deadline.rule, appeal_body=scheme.appeal_body
-        )
+        appeal = AppealInfo(presumed_received=received, deadline=deadline.due, deadline_rule=deadline.rule,
+                            appeal_body=scheme.appeal_body)
     elif not decision.rejected:
         deadline = acceptance_deadline(scheme, letter_date)
         acceptance = AcceptanceInfo(deadline=deadline.due, deadline_rule=deadline.rule)
-    return LetterData(
-        round_id=round_id,
-        reference=reference,
-        letter_date=letter_date,
-        scheme_id=scheme.id,
-        scheme_name=scheme.name,
-        year=decision.year,
-        applicant=decision.applicant,
-        orgnr=decision.orgnr,
-        applicant_public=decision.applicant_kind is ApplicantKind.PUBLIC,
-        amount_applied=decision.amount_applied,
-        amount_awarded=decision.amount_awarded,
-        rejection_reason=decision.rejection_reason,
-        computation=decision.computation,
-        decision_kind=kind,
-        appeal=appeal,
-        acceptance=acceptance,
-    )
+    copied = decision.model_dump(include={"year", "applicant", "orgnr", "amount_applied", "amount_awarded",
+                                          "rejection_reason", "computation"})
+    return LetterData(round_id=round_id, reference=reference, letter_date=letter_date, scheme_id=scheme.id,
+                      scheme_name=scheme.name, applicant_public=decision.applicant_kind is ApplicantKind.PUBLIC,
+                      decision_kind=kind, appeal=appeal, acceptance=acceptance, **copied)
 
 
 def missing_letter_items(data: LetterData) -> list[str]:
@@ -159,20 +125,6 @@ def validate_letter(data: LetterData) -> None:
         raise LetterIncomplete(data.reference, missing)
 
 
-@lru_cache(maxsize=8)  # compiling the template dominates the cost of a letter
-def _environment(template_dir: Path) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(template_dir),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["dato"] = format_date
-    env.filters["kroner"] = format_kroner
-    return env
-
-
 def _shown_items(data: LetterData) -> dict[str, str]:
     """Text that must appear in the rendered letter, by item name: guards against a
     template that drops a required item."""
@@ -182,10 +134,10 @@ def _shown_items(data: LetterData) -> dict[str, str]:
     else:
         items["hvordan beløpet er regnet ut"] = str(escape(data.computation or ""))
     if data.appeal:
-        items["klagefrist"] = format_date(data.appeal.deadline)
+        items["klagefrist"] = bokmal.date_long(data.appeal.deadline)
         items["klageinstans"] = str(escape(data.appeal.appeal_body))
     if data.acceptance:
-        items["frist for akseptbrev"] = format_date(data.acceptance.deadline)
+        items["frist for akseptbrev"] = bokmal.date_long(data.acceptance.deadline)
         items["at tilskuddet faller bort uten aksept"] = "faller tilskuddet bort"
     return items
 
@@ -193,7 +145,7 @@ def _shown_items(data: LetterData) -> dict[str, str]:
 def render_letter(data: LetterData, template_dir: Path = TEMPLATE_DIR) -> RenderedLetter:
     """Render the letter in bokmål; refuses (LetterIncomplete) a letter missing any item."""
     validate_letter(data)
-    html = _environment(template_dir).get_template(TEMPLATE_NAME).render(letter=data)
+    html = templating.render(template_dir, TEMPLATE_NAME, letter=data)
     absent = [name for name, text in _shown_items(data).items() if text not in html]
     if absent:
         raise LetterIncomplete(data.reference, [f"{name} (står ikke i malen)" for name in absent])

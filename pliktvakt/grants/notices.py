@@ -11,13 +11,25 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from pliktvakt import audit, notify, occurrences
+from pliktvakt import audit, bokmal, notify, occurrences
 from pliktvakt.catalogue import Catalogue
+from pliktvakt.grants.cases import as_award, case_of
 from pliktvakt.grants.deadlines import recipients_list_blockers
-from pliktvakt.grants.formatting import format_date, format_kroner
+from pliktvakt.grants.responses import lapse_due
 from pliktvakt.grants.rounds import (
-    DUTY, NOTICE_OBLIGATION, RECIPIENTS_OBLIGATION, ROLE, UNDERSPENDING_OBLIGATION, as_award, budgets_of, case_of,
-    decisions_of, lapse_due, needs_notice, notice_key, notice_recorded, occurrence_for, recipients_key, round_ref,
+    DUTY,
+    NOTICE_OBLIGATION,
+    RECIPIENTS_OBLIGATION,
+    ROLE,
+    UNDERSPENDING_OBLIGATION,
+    budgets_of,
+    decisions_of,
+    needs_notice,
+    notice_key,
+    notice_receipts_held,
+    occurrence_for,
+    recipients_key,
+    round_ref,
 )
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.summary import render_award_notice, render_recipients_info, underspending
@@ -34,6 +46,13 @@ class Prepared:
     lapsed: list[int] = field(default_factory=list)  # decision ids
     underspent: list[str] = field(default_factory=list)  # scheme ids, newly raised
     problems: list[str] = field(default_factory=list)  # bokmål; the run ends Failed
+
+
+def tally(prepared: list[Prepared]) -> dict[str, int]:
+    """What the rounds' preparations add up to, for the run's result."""
+    return {"notice_queued": sum(p.notice_queued for p in prepared),
+            "recipients_queued": sum(p.recipients_queued for p in prepared),
+            "lapsed": sum(len(p.lapsed) for p in prepared), "underspent": sum(len(p.underspent) for p in prepared)}
 
 
 def prepare(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme], grant_round: GrantRound,
@@ -78,7 +97,7 @@ def _recipients_ready(session: Session, grant_round: GrantRound, today: date) ->
 
 def notice_recorded_or_needless(session: Session, grant_round: GrantRound) -> bool:
     occurrence = occurrence_for(session, NOTICE_OBLIGATION, round_ref(grant_round))
-    return occurrence is None or notice_recorded(session, grant_round)
+    return occurrence is None or grant_round.notice_recorded(notice_receipts_held(session, grant_round))
 
 
 def _queue_recipients(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme],
@@ -97,7 +116,7 @@ def _queue_recipients(session: Session, catalogue: Catalogue, schemes: dict[str,
 def _alert_lapsed(session: Session, catalogue: Catalogue, row: GrantDecision, grant_round: GrantRound,
                   today: date) -> None:
     subject = f"Tilskudd falt bort: {row.applicant} (runde {grant_round.name})"
-    body = (f"Tilskuddet på {format_kroner(Decimal(row.amount_awarded))} til {row.applicant} (org.nr. {row.orgnr}), "
+    body = (f"Tilskuddet på {bokmal.kroner(Decimal(row.amount_awarded))} til {row.applicant} (org.nr. {row.orgnr}), "
             f"vedtak {row.id} i runde {grant_round.name}, har falt bort fordi akseptbrevet ikke kom innen fristen "
             "(vedlegg 1 til instruksen, punkt 5). Tilskuddet er tatt ut av utbetalingslisten.")
     notify.notify_role(session, catalogue, ROLE, Message(subject, body), Key(DUTY, f"decision-{row.id}", "lapsed"),
@@ -115,7 +134,7 @@ def _raise_underspending(session: Session, catalogue: Catalogue, schemes: dict[s
             continue
         occurrence, _ = occurrences.trigger(session, catalogue, UNDERSPENDING_OBLIGATION, today, ref, ACTOR)
         subject = f"Mindreforbruk i runde {grant_round.name}: {found.scheme_name}"
-        body = (f"{found.describe()}\n\nFrist for å ta det opp med departementet: {format_date(occurrence.due)} "
+        body = (f"{found.describe()}\n\nFrist for å ta det opp med departementet: {bokmal.date_long(occurrence.due)} "
                 f"(forekomst {occurrence.id}).")
         notify.notify_role(session, catalogue, ROLE, Message(subject, body),
                            Key(DUTY, f"round-{grant_round.id}", f"underspending-{found.scheme_id}"), today,

@@ -109,3 +109,9 @@ def _describe(exc: ValidationError) -> str:
             message = f"ugyldig verdi {error.get('input')!r} ({error['msg']})"
         parts.append(f"felt '{field}': {message}")
     return "; ".join(parts)
+
+
+def needing_notice(schemes: dict[str, GrantScheme], scheme_ids: set[str]) -> list[GrantScheme]:
+    """The schemes among ``scheme_ids`` whose awards the ministry hears of before the letters
+    (instruks 6.1), in the order of their ids."""
+    return [schemes[s] for s in sorted(scheme_ids) if schemes[s].needs_ministry_award_notice]

@@ -4,13 +4,10 @@ recipients list after the appeal deadlines (vedlegg 1 pkt. 2), and underspending
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
+from pliktvakt import bokmal, templating
 from pliktvakt.grants.awards import AwardDecision
-from pliktvakt.grants.formatting import format_kroner
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.notify import Message
 
@@ -28,54 +25,29 @@ class SchemeSummary:
     decisions: tuple[AwardDecision, ...]  # in file order
 
 
-def summarize_by_scheme(
-    decisions: list[AwardDecision], schemes: dict[str, GrantScheme], notice_only: bool = False
-) -> list[SchemeSummary]:
+def summarize_by_scheme(decisions: list[AwardDecision], schemes: dict[str, GrantScheme],
+                        notice_only: bool = False) -> list[SchemeSummary]:
     """One summary per scheme, in the order of the schemes file. ``notice_only`` keeps only
     schemes that need the ministry award notice (instruks 6.1)."""
     summaries = []
     for scheme in schemes.values():
-        if notice_only and not scheme.needs_ministry_award_notice:
-            continue
         own = tuple(d for d in decisions if d.scheme_id == scheme.id)
-        if not own:
-            continue
-        awarded = [d for d in own if not d.rejected]
-        summaries.append(
-            SchemeSummary(
-                scheme_id=scheme.id,
-                scheme_name=scheme.name,
-                applicants=len(own),
-                grants_awarded=len(awarded),
-                total_applied=sum((d.amount_applied for d in own), Decimal(0)),
-                total_awarded=sum((d.amount_awarded for d in awarded), Decimal(0)),
-                decisions=own,
-            )
-        )
+        if own and (scheme.needs_ministry_award_notice or not notice_only):
+            summaries.append(_summary(scheme, own))
     return summaries
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=lambda name: (name or "").endswith(".html.j2"),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["kroner"] = format_kroner
-    return env
+def _summary(scheme: GrantScheme, own: tuple[AwardDecision, ...]) -> SchemeSummary:
+    awarded = [d for d in own if not d.rejected]
+    return SchemeSummary(scheme_id=scheme.id, scheme_name=scheme.name, applicants=len(own),
+                         grants_awarded=len(awarded), total_applied=sum((d.amount_applied for d in own), Decimal(0)),
+                         total_awarded=sum((d.amount_awarded for d in awarded), Decimal(0)), decisions=own)
 
 
 def _render(kind: str, subject: str, intro: str, summaries: list[SchemeSummary], recipients_only: bool) -> Message:
-    env = _environment()
     values = dict(subject=subject, intro=intro, summaries=summaries, recipients_only=recipients_only)
-    return Message(
-        subject=subject,
-        text=env.get_template(f"{kind}.txt.j2").render(**values),
-        html=env.get_template(f"{kind}.html.j2").render(**values),
-    )
+    return Message(subject=subject, text=templating.render(TEMPLATE_DIR, f"{kind}.txt.j2", **values),
+                   html=templating.render(TEMPLATE_DIR, f"{kind}.html.j2", **values))
 
 
 def render_award_notice(round_id: str, decisions: list[AwardDecision], schemes: dict[str, GrantScheme]) -> Message:
@@ -117,8 +89,8 @@ class Underspend:
 
     def describe(self) -> str:
         return (
-            f"{self.scheme_name}: budsjett {format_kroner(self.budget)}, tildelt {format_kroner(self.awarded)}, "
-            f"ubrukt {format_kroner(self.unused)}. IMDi skal ta opp med departementet hvordan ubrukte "
+            f"{self.scheme_name}: budsjett {bokmal.kroner(self.budget)}, tildelt {bokmal.kroner(self.awarded)}, "
+            f"ubrukt {bokmal.kroner(self.unused)}. IMDi skal ta opp med departementet hvordan ubrukte "
             "midler skal disponeres (vedlegg 1 pkt. 2, mindreforbruk)."
         )
 

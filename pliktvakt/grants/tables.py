@@ -30,6 +30,18 @@ class GrantRound(SQLModel, table=True):
     recipients_info_sent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
+    def notice_recorded(self, receipts_held: bool) -> bool:
+        """The award notice is recorded as delivered, and the outbox still holds its delivery
+        receipts (``receipts_held``): a timestamp alone is not proof."""
+        return self.ministry_notice_sent_at is not None and receipts_held
+
+    def letters_allowed(self, notice_needed: bool, receipts_held: bool) -> bool:
+        """Instruks 6.1: grant letters go out only once the round is decided and, where one of
+        its schemes needs it, the ministry has been informed of the awards, with receipts."""
+        if self.decided_on is None:
+            return False
+        return not notice_needed or self.notice_recorded(receipts_held)
+
 
 class GrantBudget(SQLModel, table=True):
     """The funds a round has for one scheme; less awarded than this is underspending."""

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from flows.grant_award_notice import grant_award_notice
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import rounds
+from pliktvakt.grants import intake, responses, round_letters, rounds
 from pliktvakt.grants.tables import GrantDecision, GrantImportRejection, GrantRound
 from pliktvakt.models import Occurrence
 
@@ -132,17 +132,17 @@ def test_recipients_list_waits_for_the_last_appeal_deadline(prefect_server, gran
     engine = make_engine(grants_env.database_url)
     path = write_csv(HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %")
     with session_scope(engine) as session:
-        rounds.import_round(session, rounds.load_grant_schemes(grants_env.config_dir), path, "r", {}, "test")
+        intake.import_round(session, rounds.load_grant_schemes(grants_env.config_dir), path, "r", {}, "test")
     from pliktvakt.catalogue import load_catalogue
     schemes = rounds.load_grant_schemes(grants_env.config_dir)
     with session_scope(engine) as session:
         rounds.decide_round(session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 3, 24), "test")
     _run("2025-03-25")
     with session_scope(engine) as session:
-        rounds.make_letters(session, schemes, "r", tmp_path, date(2025, 3, 28), "test")
+        round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 3, 28), "test")
         decision_id = _ids(grants_env)["Frivillig lag"]
         # Reached the party Mon 31 Mar 2025: + 3 weeks = Mon 21 Apr, Andre påskedag -> Tue 22 Apr.
-        assert rounds.letter_received(session, decision_id, date(2025, 3, 31), "test").appeal_due == date(2025, 4, 22)
+        assert responses.letter_received(session, decision_id, date(2025, 3, 31), "test").appeal_due == date(2025, 4, 22)
     assert _run("2025-04-22")["recipients_queued"] == 0  # the whole due day belongs to the party
     assert _run("2025-04-23")["recipients_queued"] == 2
     assert [len(smtp.to(a, RECIPIENTS)) for a in MINISTRY] == [1, 1]
@@ -154,7 +154,7 @@ def test_undelivered_notice_fails_the_run_after_doing_the_rest(prefect_server, g
     schemes = rounds.load_grant_schemes(grants_env.config_dir)
     from pliktvakt.catalogue import load_catalogue
     with session_scope(engine) as session:
-        rounds.import_round(session, schemes, _award_file(write_csv), "r", {"jobbsjansen": 10**6}, "test")
+        intake.import_round(session, schemes, _award_file(write_csv), "r", {"jobbsjansen": 10**6}, "test")
         rounds.decide_round(session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 4, 22), "test")
     state = grant_award_notice(as_of="2025-04-23", return_state=True)
     assert state.is_failed() and "1 melding(er) ble ikke levert" in state.message

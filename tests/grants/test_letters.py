@@ -9,11 +9,11 @@ from pliktvakt.grants.letters import (
     TEMPLATE_NAME,
     LetterIncomplete,
     build_letter_data,
-    letters_blocked_reason,
     missing_letter_items,
     render_letter,
 )
 from pliktvakt.grants.schemes import DecisionKind
+
 from .conftest import HEADER, ORGNR_A, ORGNR_B
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
@@ -33,18 +33,6 @@ def round_(schemes):
         f"jobbsjansen;2025;Bergen kommune;{ORGNR_B};500000;400000;;Sats 80 000 kr × 5 deltakere;offentlig",
         f"jobbsjansen;2025;Voss kommune;{ORGNR_A};300000;0;Søknaden kom etter fristen;offentlig",
     )
-
-
-def test_gate_blocks_letters_until_ministry_notice(round_, schemes):
-    reason = letters_blocked_reason(round_, schemes, ministry_notice_recorded=False)
-    assert reason.startswith("Tilskuddsbrev kan ikke sendes før departementet er orientert")
-    assert "Tilskudd til Jobbsjansen" in reason and "instruks punkt 6.1" in reason
-    assert letters_blocked_reason(round_, schemes, ministry_notice_recorded=True) is None
-
-
-def test_gate_open_when_no_scheme_needs_the_notice(round_, schemes):
-    named = {k: s.model_copy(update={"named_in_budget": True}) for k, s in schemes.items()}
-    assert letters_blocked_reason(round_, named, ministry_notice_recorded=False) is None
 
 
 def test_enkeltvedtak_letter_has_appeal_right_and_deadline(round_, schemes):

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import rounds
+from pliktvakt.grants import intake, responses, round_letters, rounds
 from pliktvakt.grants.awards import AwardImportError
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantLetter, GrantRound
 from pliktvakt.models import Occurrence
@@ -30,11 +30,11 @@ def test_invalid_orgnr_rejects_the_whole_file_and_keeps_the_reasons(db_url, sche
                      f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;")
     engine = make_engine(db_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, "2025-1", {"jobbsjansen": Decimal(1000)}, "test")
+        intake.import_round(session, schemes, path, "2025-1", {"jobbsjansen": Decimal(1000)}, "test")
     # 974760674 is 974760673 with the check digit changed: the mod 11 check fails.
     assert "tildelinger.csv linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet" in str(caught.value)
     with session_scope(engine) as session:
-        rounds.record_rejection(session, "2025-1", path, caught.value, "test")
+        intake.record_rejection(session, "2025-1", path, caught.value, "test")
     with session_scope(engine) as session:
         assert [_count(session, t) for t in (GrantRound, GrantBudget, GrantDecision)] == [0, 0, 0]
         rejected = session.exec(select(GrantImportRejection)).one()
@@ -49,7 +49,7 @@ def test_malformed_file_is_rejected_with_line_and_field(env, schemes, write_csv)
                      f"{FRIVILLIG};2025;Lag B;{ORGNR_B};mange penger;0;Utenfor målgruppen;")
     engine = make_engine(env.database_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, "2025-1", {}, "test")
+        intake.import_round(session, schemes, path, "2025-1", {}, "test")
     text = str(caught.value)
     assert "linje 2, felt «beregning»: innvilget tilskudd må si hvordan beløpet er regnet ut" in text
     assert "linje 3, felt «søkt_beløp»: «mange penger» er ikke et beløp i kroner" in text
@@ -63,37 +63,36 @@ def _round(engine, schemes, write_csv, name="2025-1"):
                      f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
                      f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig")
     with session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, name, {}, "test")
+        intake.import_round(session, schemes, path, name, {}, "test")
 
 
 def test_gate_blocks_letters_until_the_notice_has_a_receipt(env, schemes, write_csv, tmp_path):
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
     _round(engine, schemes, write_csv)
     with pytest.raises(rounds.GrantsError, match="ikke vedtatt"), session_scope(engine) as session:
-        rounds.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
+        round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
     with session_scope(engine) as session:
         _, occurrence = rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
         # 3 business days from Tue 22 Apr 2025: Wed 23, Thu 24, Fri 25.
         assert (occurrence.obligation_id, occurrence.due) == ("grant-award-ministry-notice", date(2025, 4, 25))
     with pytest.raises(rounds.GrantsError, match="punkt 6.1") as caught, session_scope(engine) as session:
-        rounds.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
+        round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
     assert "Tilskudd til Jobbsjansen" in str(caught.value)
-    assert not (tmp_path / "brev").exists()
     # A timestamp alone is not enough: the outbox must hold a receipt for the notice.
     with session_scope(engine) as session:
         grant_round = rounds.get_round(session, "2025-1")
         grant_round.ministry_notice_sent_at = grant_round.created_at
         session.add(grant_round)
     with pytest.raises(rounds.GrantsError, match="punkt 6.1"), session_scope(engine) as session:
-        rounds.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
+        round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
 
 
-def test_a_letter_missing_required_content_is_refused_the_others_written(env, schemes, write_csv, tmp_path):
+def test_a_letter_missing_required_content_is_refused_the_others_made(env, schemes, write_csv, tmp_path):
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
     path = write_csv(HEADER, f"tilrettelagt-fag-yrkesopplaering;2025;Kommune A;{ORGNR_A};100 000;100 000;;Sats",
                      f"tilrettelagt-fag-yrkesopplaering;2025;Kommune B;{ORGNR_B};100 000;50 000;;Halv sats")
     with session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, "r", {}, "test")
+        intake.import_round(session, schemes, path, "r", {}, "test")
     with session_scope(engine) as session:
         rounds.decide_round(session, catalogue, schemes, "r", date(2025, 4, 22), "test")
         _fake_notice_receipt(session, rounds.get_round(session, "r"))
@@ -102,33 +101,56 @@ def test_a_letter_missing_required_content_is_refused_the_others_written(env, sc
         second.computation = "  "
         session.add(second)
     with session_scope(engine) as session:
-        result = rounds.make_letters(session, schemes, "r", tmp_path, date(2025, 4, 25), "test")
-    assert len(result.written) == 2 and [e.missing for e in result.refused] == [["hvordan beløpet er regnet ut"]]
-    assert sorted(p.suffix for p in result.written) == [".html", ".json"]
+        result = round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 4, 25), "test")
+    assert result.letters == 1 and [e.missing for e in result.refused] == [["hvordan beløpet er regnet ut"]]
+    assert sorted(p.suffix for p in result.files) == [".html", ".json"]
+    assert {p.parent for p in result.files} == {tmp_path} and not list(tmp_path.glob("*.html"))  # nothing written
     with session_scope(engine) as session:
         assert _count(session, GrantLetter) == 1
+
+
+def test_letters_are_recorded_only_if_written(env, schemes, write_csv, tmp_path):
+    from tasks.grants import write_round_letters
+
+    engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
+    _round(engine, schemes, write_csv)
+    with session_scope(engine) as session:
+        rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
+        _fake_notice_receipt(session, rounds.get_round(session, "2025-1"))
+    blocked = tmp_path / "brev"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(OSError):
+        write_round_letters.fn(env.database_url, schemes, "2025-1", blocked, date(2025, 4, 25), "test")
+    with session_scope(engine) as session:
+        assert _count(session, GrantLetter) == 0
+    batch = write_round_letters.fn(env.database_url, schemes, "2025-1", tmp_path / "ut", date(2025, 4, 25), "test")
+    assert batch.letters == 3 and sorted((tmp_path / "ut").iterdir()) == sorted(batch.files)
+    for path, content in batch.files.items():
+        assert path.read_text(encoding="utf-8") == content
+    with session_scope(engine) as session:
+        assert _count(session, GrantLetter) == 3
 
 
 def test_appeal_in_time_and_late_around_christmas(env, schemes, write_csv, tmp_path):
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
     path = write_csv(HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %")
     with session_scope(engine) as session:
-        rounds.import_round(session, schemes, path, "jul", {}, "test")
+        intake.import_round(session, schemes, path, "jul", {}, "test")
         rounds.decide_round(session, catalogue, schemes, "jul", date(2024, 12, 2), "test")
         grant_round = rounds.get_round(session, "jul")
         decision_id = rounds.decisions_of(session, grant_round)[0].id
         _fake_notice_receipt(session, grant_round)
     with session_scope(engine) as session:
-        rounds.make_letters(session, schemes, "jul", tmp_path, date(2024, 12, 4), "test")
+        round_letters.make_letters(session, schemes, "jul", tmp_path, date(2024, 12, 4), "test")
         # Received Thu 12 Dec 2024 + 3 weeks = Thu 2 Jan 2025, a business day (1 Jan is the holiday).
-        letter = rounds.letter_received(session, decision_id, date(2024, 12, 12), "test")
+        letter = responses.letter_received(session, decision_id, date(2024, 12, 12), "test")
         assert letter.appeal_due == date(2025, 1, 2)
-        assert rounds.record_appeal(session, decision_id, date(2025, 1, 2), "test").in_time
-        assert not rounds.record_appeal(session, decision_id, date(2025, 1, 3), "test").in_time
+        assert responses.record_appeal(session, decision_id, date(2025, 1, 2), "test").in_time
+        assert not responses.record_appeal(session, decision_id, date(2025, 1, 3), "test").in_time
     _round(engine, schemes, write_csv, name="annen")
     with pytest.raises(rounds.GrantsError, match="ikke et enkeltvedtak"), session_scope(engine) as session:
         kommune = rounds.decisions_of(session, rounds.get_round(session, "annen"))[2]
-        rounds.record_appeal(session, kommune.id, date(2025, 1, 3), "test")
+        responses.record_appeal(session, kommune.id, date(2025, 1, 3), "test")
 
 
 def _fake_notice_receipt(session, grant_round):

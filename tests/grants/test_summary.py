@@ -9,6 +9,7 @@ from pliktvakt.grants.summary import (
     summarize_by_scheme,
     underspending,
 )
+
 from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"

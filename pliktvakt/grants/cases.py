@@ -1,0 +1,47 @@
+"""One award decision as a case: its letter, its appeals, and the domain view of them."""
+
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from pliktvakt.grants.awards import ApplicantKind, AwardDecision
+from pliktvakt.grants.deadlines import Appeal, GrantCase
+from pliktvakt.grants.rounds import GrantsError
+from pliktvakt.grants.schemes import DecisionKind
+from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantLetter
+
+
+def get_decision(session: Session, decision_id: int) -> GrantDecision:
+    found = session.get(GrantDecision, decision_id)
+    if found is None:
+        raise GrantsError(f"Fant ikke vedtak {decision_id}. Se `pliktvakt grants list --json`.")
+    return found
+
+
+def letter_of(session: Session, decision_id: int) -> GrantLetter | None:
+    return session.exec(select(GrantLetter).where(GrantLetter.decision_id == decision_id)).first()
+
+
+def appeals_of(session: Session, decision_id: int) -> list[GrantAppeal]:
+    query = select(GrantAppeal).where(GrantAppeal.decision_id == decision_id).order_by(GrantAppeal.id)
+    return list(session.exec(query))
+
+
+def as_award(row: GrantDecision) -> AwardDecision:
+    """The stored decision as the domain model (already validated on the way in)."""
+    return AwardDecision.model_construct(
+        line=row.source_line, scheme_id=row.scheme_id, year=row.year, applicant=row.applicant, orgnr=row.orgnr,
+        amount_applied=Decimal(row.amount_applied), amount_awarded=Decimal(row.amount_awarded),
+        rejection_reason=row.rejection_reason, computation=row.computation,
+        applicant_kind=ApplicantKind(row.applicant_kind),
+    )
+
+
+def case_of(session: Session, row: GrantDecision) -> GrantCase:
+    letter = letter_of(session, row.id)
+    appeals = tuple(Appeal(a.submitted_on, a.closed_on) for a in appeals_of(session, row.id))
+    return GrantCase(key=str(row.id), applicant=row.applicant, decision_kind=DecisionKind(row.decision_kind),
+                     amount_awarded=Decimal(row.amount_awarded),
+                     letter_received=letter.received_on if letter else None,
+                     acceptance_due=letter.acceptance_due if letter else None,
+                     accepted_on=letter.accepted_on if letter else None, appeals=appeals)

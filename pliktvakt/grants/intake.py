@@ -1,0 +1,126 @@
+"""How a round's decisions come in: a whole file, all or nothing, or one typed in (CLI or
+Prefect form), validated alike. A rejected file's reasons are kept with its rows.
+Each function works in the caller's transaction and audits what it changes."""
+
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from sqlmodel import Session
+
+from pliktvakt import audit
+from pliktvakt.grants.awards import (
+    HEADERS,
+    AwardDecision,
+    AwardImportError,
+    decision_kind_for,
+    parse_amount,
+    read_award_file,
+    validate_rows,
+)
+from pliktvakt.grants.rounds import GrantsError, find_round
+from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantRound
+
+
+def parse_budgets(items: list[str], schemes: dict[str, GrantScheme]) -> dict[str, Decimal]:
+    """``["ordning=1 000 000", ...]`` -> amounts by scheme id."""
+    budgets: dict[str, Decimal] = {}
+    for item in items:
+        scheme_id, sep, amount = item.partition("=")
+        scheme_id = scheme_id.strip()
+        if not sep:
+            raise GrantsError(f"--budget «{item}»: skriv ORDNING=BELØP, f.eks. jobbsjansen=2000000")
+        if scheme_id not in schemes:
+            raise GrantsError(f"--budget «{item}»: ukjent ordning «{scheme_id}»; se config/grant_schemes.yaml")
+        try:
+            budgets[scheme_id] = parse_amount(amount.strip())
+        except ValueError as exc:
+            raise GrantsError(f"--budget «{item}»: {exc}") from None
+    return budgets
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def import_round(session: Session, schemes: dict[str, GrantScheme], path: Path, name: str,
+                 budgets: dict[str, Decimal], actor: str) -> GrantRound:
+    """Create the round with every decision of the file, or nothing (AwardImportError)."""
+    path = Path(path)
+    _require_new_round(session, name)
+    decisions = read_award_file(path, schemes)
+    grant_round = GrantRound(name=name, imported_file=path.name, file_sha256=file_sha256(path))
+    session.add(grant_round)
+    session.flush()
+    for scheme_id, amount in budgets.items():
+        session.add(GrantBudget(round_id=grant_round.id, scheme_id=scheme_id, amount=amount))
+    for decision in decisions:
+        session.add(_decision_row(grant_round, decision, schemes))
+    session.flush()
+    audit.append(session, actor, "grant.round.imported", f"grant-round/{name}",
+                 {"file": path.name, "sha256": grant_round.file_sha256, "decisions": len(decisions),
+                  "budgets": {k: str(v) for k, v in budgets.items()}})
+    return grant_round
+
+
+def _require_new_round(session: Session, name: str) -> None:
+    if not name.strip():
+        raise GrantsError("Runden må ha et navn (--round).")
+    if find_round(session, name) is not None:
+        raise GrantsError(f"Runden «{name}» finnes allerede; bruk et nytt navn for en ny fil.")
+
+
+def _decision_row(grant_round: GrantRound, decision: AwardDecision, schemes: dict[str, GrantScheme]) -> GrantDecision:
+    return GrantDecision(
+        round_id=grant_round.id, source_line=decision.line, scheme_id=decision.scheme_id, year=decision.year,
+        applicant=decision.applicant, orgnr=decision.orgnr, applicant_kind=decision.applicant_kind.value,
+        amount_applied=decision.amount_applied, amount_awarded=decision.amount_awarded,
+        rejection_reason=decision.rejection_reason, computation=decision.computation,
+        decision_kind=decision_kind_for(schemes[decision.scheme_id], decision).value,
+    )
+
+
+def record_rejection(session: Session, name: str, path: Path, error: AwardImportError, actor: str) -> int:
+    """Keep a rejected file's problems with the rows they concern. Nothing of the file is imported."""
+    path = Path(path)
+    digest = file_sha256(path) if path.is_file() else ""
+    for problem in error.errors:
+        session.add(GrantImportRejection(round_name=name, file=path.name, file_sha256=digest, line=problem.line,
+                                         field=problem.field, message=problem.message,
+                                         raw=json.dumps(problem.raw, ensure_ascii=False)))
+    audit.append(session, actor, "grant.import.rejected", f"grant-round/{name}",
+                 {"file": path.name, "sha256": digest, "errors": [str(e) for e in error.errors]})
+    return len(error.errors)
+
+
+def add_decision(session: Session, schemes: dict[str, GrantScheme], name: str, values: dict[str, str],
+                 actor: str) -> GrantDecision:
+    """Record one decision typed in (CLI or Prefect form), validated like an import row.
+
+    ``values`` is keyed by the file's headers (ordning, år, søker, ...). The round is
+    created if new; a decided round takes no more decisions, since the ministry has been
+    told of its awards (instruks 6.1)."""
+    headers = list(HEADERS)
+    cells = ["" if values.get(h) is None else str(values[h]) for h in headers]
+    decision = validate_rows("skjema", [(1, headers), (2, cells)], schemes)[0]
+    grant_round = _round_open_for_decisions(session, name)
+    row = _decision_row(grant_round, decision.model_copy(update={"line": 0}), schemes)
+    session.add(row)
+    session.flush()
+    audit.append(session, actor, "grant.decision.added", f"grant-decision/{row.id}",
+                 {"round": name, "scheme": row.scheme_id, "orgnr": row.orgnr, "awarded": str(row.amount_awarded)})
+    return row
+
+
+def _round_open_for_decisions(session: Session, name: str) -> GrantRound:
+    """The round, created if new; a decided round takes no more decisions."""
+    grant_round = find_round(session, name)
+    if grant_round is None:
+        grant_round = GrantRound(name=name)
+        session.add(grant_round)
+        session.flush()
+    elif grant_round.decided_on is not None:
+        raise GrantsError(f"Runden «{name}» er vedtatt {grant_round.decided_on:%d.%m.%Y} og tar ikke imot flere vedtak.")
+    return grant_round

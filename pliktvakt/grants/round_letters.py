@@ -1,0 +1,67 @@
+"""The grant letters of a round: each rendered and recorded, behind the gate of instruks 6.1.
+
+The files are returned, not written: the caller writes them in the same transaction, so a
+letter is recorded only if it was written (tasks.grants.write_round_letters).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
+
+from pliktvakt import audit
+from pliktvakt.grants.cases import as_award, letter_of
+from pliktvakt.grants.letters import LetterIncomplete, RenderedLetter, build_letter_data, render_letter
+from pliktvakt.grants.rounds import GrantsError, decisions_of, get_round, letters_gate
+from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.tables import GrantDecision, GrantLetter
+
+
+@dataclass
+class LetterBatch:
+    files: dict[Path, str] = field(default_factory=dict)  # <stem>.html and <stem>.json per letter
+    refused: list[LetterIncomplete] = field(default_factory=list)
+    without_letter: list[int] = field(default_factory=list)  # decisions of schemes with no grant letters
+
+    @property
+    def letters(self) -> int:
+        return len(self.files) // 2
+
+
+def make_letters(session: Session, schemes: dict[str, GrantScheme], name: str, out_dir: Path, letter_date: date,
+                 actor: str) -> LetterBatch:
+    """Every letter of the round, as files for ``out_dir``. Refuses them all while the gate is
+    closed (GrantsError), and each letter missing an item of vedlegg 1 pkt. 3."""
+    grant_round = get_round(session, name)
+    if reason := letters_gate(session, schemes, grant_round):
+        raise GrantsError(reason)
+    batch = LetterBatch()
+    for row in decisions_of(session, grant_round):
+        scheme = schemes[row.scheme_id]
+        if not scheme.grant_letters:
+            batch.without_letter.append(row.id)
+            continue
+        try:
+            rendered = _render(session, scheme, name, row, letter_date)
+        except LetterIncomplete as exc:
+            batch.refused.append(exc)
+            continue
+        batch.files.update(rendered.files(Path(out_dir)))
+    audit.append(session, actor, "grant.letters.rendered", f"grant-round/{name}",
+                 {"letters": batch.letters, "refused": [str(e) for e in batch.refused], "dir": str(out_dir)})
+    return batch
+
+
+def _render(session: Session, scheme: GrantScheme, name: str, row: GrantDecision, letter_date: date) -> RenderedLetter:
+    """Render one decision's letter and record it; a letter made before keeps its reference and date."""
+    letter = letter_of(session, row.id) or GrantLetter(decision_id=row.id, reference=f"{name}-{row.id}",
+                                                       letter_date=letter_date, data="")
+    data = build_letter_data(name, letter.reference, scheme, as_award(row), letter.letter_date,
+                             presumed_received=letter.received_on)
+    rendered = render_letter(data)
+    letter.data = rendered.json
+    letter.acceptance_due = data.acceptance.deadline if data.acceptance else None
+    letter.appeal_due = data.appeal.deadline if data.appeal else None
+    session.add(letter)
+    return rendered

@@ -1,0 +1,66 @@
+"""Where a round stands: what may be paid, and its state for the CLI and the flow's table."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from pliktvakt import clock
+from pliktvakt.grants.cases import case_of, letter_of
+from pliktvakt.grants.deadlines import payable, recipients_list_blockers
+from pliktvakt.grants.rounds import decisions_of, letters_gate, needs_notice
+from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.tables import GrantDecision, GrantRound
+
+
+def payment_list(session: Session, grant_round: GrantRound, as_of: date) -> list[GrantDecision]:
+    """Grants that may be paid: awarded, accepted in time where acceptance is needed, not lapsed."""
+    return [row for row in decisions_of(session, grant_round)
+            if row.lapsed_at is None and payable(case_of(session, row), as_of)]
+
+
+def round_state(session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound, as_of: date) -> dict:
+    """What a round stands at on ``as_of``: decisions, notice, letters, appeals, deadlines, recipients list."""
+    rows = decisions_of(session, grant_round)
+    cases = [case_of(session, row) for row in rows]
+    letters = [letter for row in rows if (letter := letter_of(session, row.id))]
+    open_appeals = sum(1 for case in cases for appeal in case.appeals if appeal.open)
+    deadlines = [d for letter in letters for d in (letter.appeal_due, letter.acceptance_due) if d]
+    return {
+        "round": grant_round.name, "decisions": len(rows),
+        "awarded": str(sum((Decimal(r.amount_awarded) for r in rows), Decimal(0))),
+        "decided_on": grant_round.decided_on, "notice_needed": needs_notice(session, schemes, grant_round),
+        "notice_sent_at": grant_round.ministry_notice_sent_at,
+        "letters_allowed": letters_gate(session, schemes, grant_round) is None,
+        "letters": len(letters), "open_appeals": open_appeals,
+        "last_deadline": max(deadlines) if deadlines else None,
+        "lapsed": sum(1 for r in rows if r.lapsed_at is not None),
+        "recipients_blockers": recipients_list_blockers(cases, as_of),
+        "recipients_sent_at": grant_round.recipients_info_sent_at,
+    }
+
+
+def table_row(state: dict) -> dict:
+    """A round's state as a row of the grant-rounds table, in bokmål."""
+    return {
+        "Runde": state["round"], "Vedtak": state["decisions"], "Vedtatt": _day(state["decided_on"]),
+        "Orientering sendt": _yes(state["notice_sent_at"]) if state["notice_needed"] else "ikke påkrevd",
+        "Brev tillatt": "ja" if state["letters_allowed"] else "nei", "Brev laget": state["letters"],
+        "Åpne klager": state["open_appeals"], "Siste frist": _day(state["last_deadline"]),
+        "Falt bort": state["lapsed"], "Mottakerliste sendt": _recipients_shown(state),
+    }
+
+
+def _recipients_shown(state: dict) -> str:
+    blockers = state["recipients_blockers"]
+    if state["recipients_sent_at"] or not blockers:
+        return _yes(state["recipients_sent_at"])
+    return f"nei: {blockers[0]}" + (f" (+{len(blockers) - 1})" if len(blockers) > 1 else "")
+
+
+def _yes(when) -> str:
+    return f"ja, {clock.resolve(when):%d.%m.%Y %H:%M}" if when else "nei"
+
+
+def _day(day) -> str:
+    return day.isoformat() if day else ""
