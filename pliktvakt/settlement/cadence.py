@@ -137,3 +137,15 @@ def withdraw_weekly(session: Session, from_day: date, reason: str, actor: str = 
 def history(session: Session) -> list[SettlementCadence]:
     query = select(SettlementCadence).order_by(SettlementCadence.from_date, SettlementCadence.id)
     return list(session.exec(query))
+
+
+def history_table(session: Session) -> list[dict]:
+    """Every change of cadence and every weekly occurrence, for the run's artifact."""
+    weekly = session.exec(select(Occurrence).where(Occurrence.obligation_id == OBLIGATION,
+                                                   Occurrence.period.startswith(WEEKLY_PREFIX))
+                          .order_by(Occurrence.anchor))
+    table = [{"Fra": r.from_date.isoformat(), "Rapportering": CADENCE_NAMES[r.cadence], "Begrunnelse": r.reason}
+             for r in history(session)]
+    table += [{"Fra": o.anchor.isoformat(), "Rapportering": f"ukentlig forekomst {o.period}",
+               "Begrunnelse": f"frist {o.due.isoformat()}, status {o.status}"} for o in weekly]
+    return table or [{"Fra": "", "Rapportering": "månedlig", "Begrunnelse": "aldri endret"}]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from pliktvakt import bokmal
+from pliktvakt import bokmal, outbox
 from pliktvakt.notify import Message
 from pliktvakt.settlement.analysis import AnalysisResult
 from pliktvakt.settlement.cadence import CADENCE_NAMES, WEEKLY, WEEKLY_PREFIX, CadenceChange
@@ -58,6 +58,13 @@ def report_body(result: AnalysisResult, attachment: str) -> tuple[str, str]:
             f"(instruksen pkt. 2.2).</p><ul>{items}</ul><p>{escape(closing)}</p>"
             "<p>Hilsen IMDi (sendt av pliktvakt)</p>")
     return text, html
+
+
+def report_message(result: AnalysisResult, weekly_period: str | None, html: str, filename: str) -> Message:
+    """The covering email with the full report attached as ``filename``."""
+    text, body_html = report_body(result, filename)
+    attachment = outbox.Attachment(filename, "text/html", html.encode("utf-8"))
+    return Message(report_subject(result, weekly_period), text, body_html, (attachment,))
 
 
 def cadence_alert(change: CadenceChange) -> Message:
