@@ -2,10 +2,13 @@
 
 Generates the synthetic data first (not timed), then times reading the CSV bytes,
 validating them and running the analysis for December of the last year, without Prefect.
+With --write-sample it regenerates the shipped sample, config/sample/bosetting-syntetisk.csv,
+instead (the generator, pliktvakt.settlement.sample, is pure; this writes its output).
 
-    uv run python bench/settlement_bench.py
+    uv run python bench/settlement_bench.py [--write-sample]
 """
 
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -14,9 +17,11 @@ from pliktvakt.settlement.analysis import run_analysis
 from pliktvakt.settlement.model import YearMonth, load_municipalities, load_settlement_config
 from pliktvakt.settlement.parsing import parse_csv
 from pliktvakt.settlement.sample import generate_rows, to_csv
+from tasks.files import write_file
 
 CONFIG = Path(__file__).parents[1] / "config"
 YEARS = range(2017, 2027)
+SAMPLE_UNTIL = YearMonth(2026, 10)
 
 
 def main() -> None:
@@ -50,5 +55,15 @@ def main() -> None:
     print(f"check: projection {result.projection.year_end:.0f}, settled {result.national.settled_ytd}")
 
 
+def write_sample() -> None:
+    config = load_settlement_config(CONFIG / "settlement.yaml")
+    rows = generate_rows(load_municipalities(CONFIG / "municipalities.csv"), config.need, SAMPLE_UNTIL)
+    target = write_file(CONFIG / "sample" / "bosetting-syntetisk.csv", to_csv(rows))
+    print(f"{target}: {len(rows)} rows up to {SAMPLE_UNTIL.year}-{SAMPLE_UNTIL.month:02d}")
+
+
 if __name__ == "__main__":
-    main()
+    if "--write-sample" in sys.argv[1:]:
+        write_sample()
+    else:
+        main()

@@ -315,10 +315,10 @@ def run_analysis(rows: Iterable[SettlementRow] | LoadResult, municipalities: Seq
     shortfalls = municipality_shortfalls(statuses, share)
     return AnalysisResult(
         as_of=as_of,
-        source=source,
-        need=need,
         rule=config.large_deviation,
+        source=source,
         far_behind_rule=config.far_behind,
+        need=need,
         history_limit=config.projection.history_years,
         national=national,
         counties=county_statuses(statuses),

@@ -17,12 +17,11 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, occurrences
+from pliktvakt import audit, bokmal, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import add_business_days
 from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus
 from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
-from pliktvakt.settlement.report import format_number, format_percent
 from pliktvakt.settlement.tables import SettlementCadence
 
 OBLIGATION = "settlement-monthly-analysis"
@@ -67,12 +66,12 @@ def cadence_on(session: Session, day: date) -> str:
 
 def reason_for(result: AnalysisResult) -> str:
     """Why the cadence is what it is, in bokmål, with the figures the rule looked at."""
-    figures = (f"framskrevet bosetting ved årets slutt er {format_number(result.projection.year_end)}, "
-               f"{format_percent(result.need_ratio)} av behovet på {format_number(result.need)} "
+    figures = (f"framskrevet bosetting ved årets slutt er {bokmal.number(result.projection.year_end)}, "
+               f"{bokmal.percent(result.need_ratio)} av behovet på {bokmal.number(result.need)} "
                f"(analyse av {result.as_of.label()})")
-    rule = f"under {format_percent(result.rule.below)}"
+    rule = f"under {bokmal.percent(result.rule.below)}"
     if result.rule.above is not None:
-        rule += f" eller over {format_percent(result.rule.above)}"
+        rule += f" eller over {bokmal.percent(result.rule.above)}"
     if result.large_deviation:
         return f"Stort avvik: {figures}; regelen er {rule} av behovet."
     return f"Innenfor regelen igjen: {figures}; stort avvik er {rule} av behovet."
@@ -131,3 +130,15 @@ def withdraw_weekly(session: Session, from_day: date, reason: str, actor: str = 
 def history(session: Session) -> list[SettlementCadence]:
     query = select(SettlementCadence).order_by(SettlementCadence.from_date, SettlementCadence.id)
     return list(session.exec(query))
+
+
+def history_table(session: Session) -> list[dict]:
+    """Every change of cadence and every weekly occurrence, for the run's artifact."""
+    weekly = session.exec(select(Occurrence).where(Occurrence.obligation_id == OBLIGATION,
+                                                   Occurrence.period.startswith(WEEKLY_PREFIX))
+                          .order_by(Occurrence.anchor))
+    table = [{"Fra": r.from_date.isoformat(), "Rapportering": CADENCE_NAMES[r.cadence], "Begrunnelse": r.reason}
+             for r in history(session)]
+    table += [{"Fra": o.anchor.isoformat(), "Rapportering": f"ukentlig forekomst {o.period}",
+               "Begrunnelse": f"frist {o.due.isoformat()}, status {o.status}"} for o in weekly]
+    return table or [{"Fra": "", "Rapportering": "månedlig", "Begrunnelse": "aldri endret"}]

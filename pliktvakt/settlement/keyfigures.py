@@ -2,7 +2,8 @@
 published as CSV and JSON (instruction 2.2: "oppdaterte nøkkeltall om bosetting er
 kvalitetssikret, publisert og lett tilgjengelige").
 
-Publishing is gated: ``publish_key_figures`` refuses while any quality check fails.
+Publishing is gated: ``key_figure_files`` refuses while any quality check fails; a task
+writes the files it returns.
 Suppression (prikking) replaces counts from 1 up to the threshold (5) by ":". Zero is
 published as 0. Secondary suppression (a hidden cell that can be worked out from a total)
 is not done; the county and national totals are published as they are.
@@ -13,14 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pliktvakt.settlement.analysis import AnalysisResult, AreaStatus
-from pliktvakt.settlement.model import Municipality, YearMonth
+from pliktvakt.settlement.model import Municipality, SettlementConfig, YearMonth
 
 MEASURES = ("anmodet", "herav_em_anmodet", "vedtatt", "herav_em_vedtatt",
             "bosatt_hittil", "herav_em_bosatt_hittil")
@@ -197,22 +197,28 @@ def key_figures_json(published: KeyFigures) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def publish_key_figures(published: KeyFigures, failures: Sequence[QualityFailure],
-                        directory: Path) -> list[Path]:
-    """Write CSV and JSON to ``directory`` (PLIKTVAKT_PUBLISH_DIR), only if no check failed.
-    Each file is written beside its target and renamed, so readers never see half a file."""
+def gate_failures(published: KeyFigures, failures: Sequence[QualityFailure]) -> list[QualityFailure]:
+    """What keeps ``published`` from being published: the failed checks, or suppression not done."""
     if failures:
-        raise PublishBlocked(failures)
+        return list(failures)
     if published.suppressed_below is None:
-        raise PublishBlocked([QualityFailure("suppression_applied", "nøkkeltallene",
-                                             "prikking er ikke gjort")])
-    directory.mkdir(parents=True, exist_ok=True)
+        return [QualityFailure("suppression_applied", "nøkkeltallene", "prikking er ikke gjort")]
+    return []
+
+
+def key_figure_files(published: KeyFigures, failures: Sequence[QualityFailure], directory: Path) -> dict[Path, bytes]:
+    """The CSV and JSON to publish in ``directory`` (PLIKTVAKT_PUBLISH_DIR), by path; the gate
+    raises ``PublishBlocked`` while any check failed (instruction 2.2: "kvalitetssikret")."""
+    blocked = gate_failures(published, failures)
+    if blocked:
+        raise PublishBlocked(blocked)
     stem = f"nokkeltall-bosetting-{published.as_of.year}-{published.as_of.month:02d}"
-    written = []
-    for suffix, content in ((".csv", key_figures_csv(published)), (".json", key_figures_json(published))):
-        target = directory / f"{stem}{suffix}"
-        tmp = target.with_suffix(suffix + ".tmp")
-        tmp.write_bytes(content)
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+    return {directory / f"{stem}.csv": key_figures_csv(published), directory / f"{stem}.json": key_figures_json(published)}
+
+
+def prepare(result: AnalysisResult, municipalities: Sequence[Municipality],
+            config: SettlementConfig) -> tuple[KeyFigures, KeyFigures, list[QualityFailure]]:
+    """(unsuppressed, to publish, failed checks) for the analysed month."""
+    figures = build_key_figures(result)
+    published = suppress(figures, config.suppression_threshold)
+    return figures, published, check_quality(figures, published, municipalities, config.suppression_threshold)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from pliktvakt import bokmal, outbox
 from pliktvakt.notify import Message
 from pliktvakt.settlement.analysis import AnalysisResult
 from pliktvakt.settlement.cadence import CADENCE_NAMES, WEEKLY, WEEKLY_PREFIX, CadenceChange
 from pliktvakt.settlement.keyfigures import QualityFailure
-from pliktvakt.settlement.report import format_number, format_percent
 
 
 def report_filename(result: AnalysisResult, tag: str) -> str:
@@ -27,13 +27,13 @@ def report_subject(result: AnalysisResult, weekly_period: str | None) -> str:
 def summary_lines(result: AnalysisResult) -> list[str]:
     national = result.national
     lines = [
-        f"Bosatt hittil i {result.as_of.year}: {format_number(national.settled_ytd)} "
-        f"av {format_number(national.agreed)} vedtatt og {format_number(national.requested)} anmodet; "
-        f"behovet er {format_number(result.need)}.",
-        f"Framskrevet ved årets slutt: {format_number(result.projection.year_end)} "
-        f"({format_percent(result.need_ratio)} av behovet).",
-        f"Bosatt i {result.as_of.label()}: {format_number(result.month_change.settled)} "
-        f"({format_percent(result.month_change.change_pct, signed=True)} fra måneden før); "
+        f"Bosatt hittil i {result.as_of.year}: {bokmal.number(national.settled_ytd)} "
+        f"av {bokmal.number(national.agreed)} vedtatt og {bokmal.number(national.requested)} anmodet; "
+        f"behovet er {bokmal.number(result.need)}.",
+        f"Framskrevet ved årets slutt: {bokmal.number(result.projection.year_end)} "
+        f"({bokmal.percent(result.need_ratio)} av behovet).",
+        f"Bosatt i {result.as_of.label()}: {bokmal.number(result.month_change.settled)} "
+        f"({bokmal.percent(result.month_change.change_pct, signed=True)} fra måneden før); "
         f"trenden siste tre måneder er {result.trend.direction}.",
         f"Kommuner langt bak vedtaket: {len(result.far_behind)}; "
         f"kommuner som har vedtatt færre enn anmodet: {len(result.agreed_below_requested)}.",
@@ -58,6 +58,13 @@ def report_body(result: AnalysisResult, attachment: str) -> tuple[str, str]:
             f"(instruksen pkt. 2.2).</p><ul>{items}</ul><p>{escape(closing)}</p>"
             "<p>Hilsen IMDi (sendt av pliktvakt)</p>")
     return text, html
+
+
+def report_message(result: AnalysisResult, weekly_period: str | None, html: str, filename: str) -> Message:
+    """The covering email with the full report attached as ``filename``."""
+    text, body_html = report_body(result, filename)
+    attachment = outbox.Attachment(filename, "text/html", html.encode("utf-8"))
+    return Message(report_subject(result, weekly_period), text, body_html, (attachment,))
 
 
 def cadence_alert(change: CadenceChange) -> Message:

@@ -18,6 +18,8 @@ from typing import NamedTuple
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from pliktvakt import bokmal
+
 
 class Category(StrEnum):
     """The three settlement figures. anmodet and vedtatt are the year's figures as known at
@@ -36,19 +38,12 @@ class YearMonth(NamedTuple):
         return YearMonth(self.year - 1, 12) if self.month == 1 else YearMonth(self.year, self.month - 1)
 
     def label(self) -> str:
-        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+        return bokmal.month_year(self.year, self.month)
 
     @classmethod
     def last_complete_before(cls, year: int, month: int) -> YearMonth:
         """The last whole month before the given month: the month an analysis run covers."""
         return cls(year, month).previous()
-
-
-MONTH_NAMES = [
-    "januar", "februar", "mars", "april", "mai", "juni",
-    "juli", "august", "september", "oktober", "november", "desember",
-]
-MONTH_ABBR = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,35 +10,25 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: never try to open a display
 
 import matplotlib.pyplot as plt  # noqa: E402
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape  # noqa: E402
 
+from pliktvakt import bokmal, templating  # noqa: E402
 from pliktvakt.settlement.analysis import AnalysisResult  # noqa: E402
-from pliktvakt.settlement.model import MONTH_ABBR, MONTH_NAMES, YearMonth  # noqa: E402
+from pliktvakt.settlement.model import YearMonth  # noqa: E402
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 CHART_TITLES = {
     "settled_vs_need": "Bosatt per måned og hittil i år mot behovet",
     "counties": "Bosatt hittil i år mot vedtak, per fylke",
     "deviations": "Største avvik: kommuner lengst bak vedtaket",
 }
-
-
-def format_number(value: float | int | None) -> str:
-    if value is None:
-        return "–"
-    return f"{round(value):,}".replace(",", "\u00a0")
-
-
-def format_percent(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "–"
-    text = f"{value * 100:{'+' if signed else ''}.1f}".replace(".", ",").replace("-", "−")
-    return f"{text}\u00a0%"
 
 
 def _png(fig) -> str:
@@ -58,9 +48,9 @@ def chart_settled_vs_need(result: AnalysisResult) -> str:
     if month < 12:
         top.plot([month, 12], [cumulative[-1], result.projection.year_end], linestyle="--",
                  color="#1f4e79", label="Framskrevet")
-    top.axhline(result.need, color="#2e7d32", label=f"Behov {format_number(result.need)}")
+    top.axhline(result.need, color="#2e7d32", label=f"Behov {bokmal.number(result.need)}")
     top.axhline(result.need * result.rule.below, color="#c62828", linestyle=":",
-                label=f"Grense for stort avvik ({format_percent(result.rule.below)})")
+                label=f"Grense for stort avvik ({bokmal.percent(result.rule.below)})")
     previous = [result.monthly.get(YearMonth(year - 1, m)) for m in range(1, 13)]
     if all(v is not None for v in previous):
         top.plot(range(1, 13), [sum(previous[:i + 1]) for i in range(12)], color="#9e9e9e",
@@ -79,7 +69,7 @@ def chart_settled_vs_need(result: AnalysisResult) -> str:
                     color="#ef6c00", marker=".",
                     label=f"Sesongmønster {history[0]}–{history[-1]}, skalert til framskrivingen")
     bottom.set_ylabel("Personer per måned")
-    bottom.set_xticks(range(1, 13), MONTH_ABBR)
+    bottom.set_xticks(range(1, 13), [bokmal.month_abbr(m) for m in range(1, 13)])
     bottom.legend(fontsize=8, loc="upper left")
     bottom.grid(alpha=0.3)
     fig.suptitle(CHART_TITLES["settled_vs_need"])
@@ -133,30 +123,16 @@ def render_charts(result: AnalysisResult) -> dict[str, str]:
     }
 
 
-def _environment(autoescape: bool) -> Environment:
-    env = Environment(
-        loader=PackageLoader("pliktvakt.settlement", "templates"),
-        autoescape=select_autoescape(["html"]) if autoescape else False,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["tall"] = format_number
-    env.filters["pst"] = format_percent
-    env.filters["endring"] = lambda v: format_percent(v, signed=True)
-    return env
-
-
 def render_report(result: AnalysisResult, charts: dict[str, str] | None = None) -> tuple[str, str]:
     """(html, markdown) of the monthly report. Pass ``charts`` to reuse rendered charts."""
     charts = charts if charts is not None else render_charts(result)
     context = {
         "r": result,
-        "month_name": MONTH_NAMES[result.as_of.month - 1],
+        "month_name": bokmal.month_name(result.as_of.month),
         "charts": charts,
         "chart_titles": CHART_TITLES,
         "top": 20,
     }
-    html = _environment(True).get_template("report.html.j2").render(context)
-    markdown = _environment(False).get_template("report.md.j2").render(context)
+    html = templating.render(TEMPLATE_DIR, "report.html.j2", **context)
+    markdown = templating.render(TEMPLATE_DIR, "report.md.j2", **context)
     return html, markdown

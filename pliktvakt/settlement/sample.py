@@ -1,5 +1,6 @@
 """Synthetic settlement figures: realistic in shape, not real. Used as the embedded default
-(``config/sample/bosetting-syntetisk.csv``), in the bench and for demonstrations.
+(``config/sample/bosetting-syntetisk.csv``, written by ``bench/settlement_bench.py --write-sample``),
+in the bench and for demonstrations.
 
 Shape: each year's need is spread over municipalities by a fixed random weight (larger for
 the big cities); IMDi requests about 4 % more than the need; most municipalities agree to
@@ -85,13 +86,3 @@ def to_csv(rows: Sequence[dict], notice: str = SYNTHETIC_NOTICE) -> str:
     lines.extend(";".join(str(row[c]) for c in COLUMNS) for row in rows)
     return "\n".join(lines) + "\n"
 
-
-if __name__ == "__main__":  # regenerate the shipped sample: python -m pliktvakt.settlement.sample
-    from pathlib import Path
-
-    from pliktvakt.settlement.model import load_municipalities, load_settlement_config
-
-    config = load_settlement_config(Path("config/settlement.yaml"))
-    municipalities = load_municipalities(Path("config/municipalities.csv"))
-    rows = generate_rows(municipalities, config.need, YearMonth(2026, 10))
-    Path("config/sample/bosetting-syntetisk.csv").write_text(to_csv(rows), encoding="utf-8")

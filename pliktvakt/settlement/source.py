@@ -1,67 +1,50 @@
-"""The HTTP JSON source of settlement figures (PLIKTVAKT_SETTLEMENT_SOURCE = a URL).
+"""Where the settlement figures come from (PLIKTVAKT_SETTLEMENT_SOURCE): a file, a URL
+serving JSON, or, when unset, the shipped synthetic sample.
 
+The fetch itself is in ``tasks.settlement_source``; this is what is done with what it fetched.
 The payload shape is documented in ``pliktvakt.settlement.parsing``.
 """
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
-
+from pliktvakt.settings import Settings
 from pliktvakt.settlement.model import LoadResult
 from pliktvakt.settlement.parsing import parse_json_payload
 
+SAMPLE = Path("sample") / "bosetting-syntetisk.csv"
+
 
 class SettlementSourceError(Exception):
-    """The source could not be fetched after all attempts. Message in bokmål."""
+    """The source could not be fetched after all attempts. The message is bokmål and names the
+    source without its query string, which may hold a token."""
 
     def __init__(self, url: str, attempts: int, problem: str):
-        self.url = url
         self.attempts = attempts
-        self.problem = problem
-        super().__init__(f"Kunne ikke hente bosettingstall fra {url} etter {attempts} forsøk: {problem}")
+        super().__init__(f"Kunne ikke hente bosettingstall fra {shown_source(url)} etter {attempts} forsøk: {problem}")
 
 
-def fetch_settlement_json(url: str, timeout: float = 30.0, retries: int = 3,
-                          backoff: float = 1.0) -> Any:
-    """GET ``url`` and return its decoded JSON.
-
-    Retries on timeouts, connection errors and 5xx answers, waiting ``backoff * 2**n``
-    seconds between attempts; a 4xx answer or a body that is not JSON fails at once,
-    since asking again would give the same answer. ``retries`` counts the extra attempts.
-    """
-    attempts = 0
-    problem = ""
-    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-        for attempt in range(retries + 1):
-            attempts = attempt + 1
-            if attempt:
-                time.sleep(backoff * 2 ** (attempt - 1))
-            try:
-                response = client.get(url, headers={"Accept": "application/json"})
-            except httpx.TimeoutException:
-                problem = f"tidsavbrudd etter {timeout:g} s"
-                continue
-            except httpx.TransportError as exc:
-                problem = f"nettverksfeil ({type(exc).__name__})"
-                continue
-            if response.status_code >= 500:
-                problem = f"tjenesten svarte HTTP {response.status_code}"
-                continue
-            if response.status_code >= 400:
-                raise SettlementSourceError(url, attempts, f"tjenesten svarte HTTP {response.status_code}")
-            try:
-                return response.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise SettlementSourceError(url, attempts, "svaret er ikke gyldig JSON") from None
-    raise SettlementSourceError(url, attempts, problem)
+def source_location(settings: Settings) -> str:
+    """PLIKTVAKT_SETTLEMENT_SOURCE, or the shipped synthetic sample."""
+    return settings.settlement_source or str(settings.config_dir / SAMPLE)
 
 
-def load_settlement_url(url: str, known_municipalities: Iterable[str] | None = None,
-                        timeout: float = 30.0, retries: int = 3, backoff: float = 1.0) -> LoadResult:
-    return parse_json_payload(fetch_settlement_json(url, timeout, retries, backoff), url,
-                              known_municipalities)
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def shown_source(source: str) -> str:
+    """The source without a query string or user info, which may hold a token."""
+    if not is_url(source):
+        return source
+    parts = urlsplit(source)
+    return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def parse_fetched(payload: Any, url: str, known_municipalities: Iterable[str] | None = None) -> LoadResult:
+    """The rows of a fetched JSON payload; errors and the result name the URL as shown."""
+    return parse_json_payload(payload, shown_source(url), known_municipalities)

@@ -9,7 +9,7 @@ from sqlmodel import select
 from pliktvakt import occurrences
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import AuditEntry, Occurrence
+from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus
 from pliktvakt.settlement import cadence
 from pliktvakt.settlement.analysis import run_analysis
 from pliktvakt.settlement.model import YearMonth
@@ -44,7 +44,7 @@ def test_weekly_occurrence_is_made_once_and_survives_materialise(db_url, catalog
         result = occurrences.materialise(session, catalogue, date(2025, 4, 14))
         assert result.withdrawn == 0
     with session_scope(engine) as session:
-        assert session.get(Occurrence, first.id).status == "open"
+        assert session.get(Occurrence, first.id).status == OccurrenceStatus.OPEN
         audited = session.exec(select(AuditEntry).where(AuditEntry.action == "occurrence.created")).all()
         assert [a.subject for a in audited] == ["settlement-monthly-analysis/weekly:2025-W16"]
 
@@ -76,7 +76,7 @@ def test_return_to_monthly_withdraws_open_weekly_from_this_week(db_url, catalogu
         assert "Innenfor regelen igjen" in back.row.reason and "120,0" in back.row.reason
         assert cadence.withdraw_weekly(session, date(2025, 4, 9), "tilbake til månedlig") == 1
     with session_scope(engine) as session:
-        assert session.get(Occurrence, past.id).status == "open"  # a missed week stays, overdue
+        assert session.get(Occurrence, past.id).status == OccurrenceStatus.OPEN  # a missed week stays, overdue
         assert session.get(Occurrence, current.id).status == "withdrawn"
         assert cadence.cadence_on(session, date(2025, 4, 5)) == "weekly"
         assert cadence.cadence_on(session, date(2025, 4, 9)) == "monthly"

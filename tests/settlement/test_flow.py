@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from flows.settlement_analysis import settlement_analysis
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import AuditEntry, Occurrence, OutboxMessage
+from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.tables import SettlementCadence
 from tests.settlement.conftest import RECIPIENTS
@@ -135,7 +135,7 @@ def test_failed_quality_check_blocks_publishing_and_alerts(prefect_server, world
     alert = smtp.to(STATISTIKK_OFFICER)
     assert len(alert) == 1 and "ikke publisert" in alert[0]["Subject"]
     assert "kommune 4602 Kinn: kommunen mangler i nøkkeltallene" in alert[0].get_body(("plain", "html")).get_content()
-    assert _occurrence("settlement-key-figures-published", "2025-03-01").status == "open"
+    assert _occurrence("settlement-key-figures-published", "2025-03-01").status == OccurrenceStatus.OPEN
     # Everything else was still done: the report went to the ministry.
     assert _occurrence("settlement-monthly-analysis", "2025-03-01").status == "done"
     assert len(smtp.to(RECIPIENTS[0])) == 1

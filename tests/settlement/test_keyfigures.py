@@ -5,16 +5,9 @@ import json
 
 import pytest
 
+from pliktvakt.settlement import keyfigures
 from pliktvakt.settlement.analysis import run_analysis
-from pliktvakt.settlement.keyfigures import (
-    PublishBlocked,
-    build_key_figures,
-    check_quality,
-    key_figures_csv,
-    key_figures_json,
-    publish_key_figures,
-    suppress,
-)
+from pliktvakt.settlement.keyfigures import PublishBlocked, build_key_figures, check_quality, suppress
 from pliktvakt.settlement.model import YearMonth
 from tests.settlement.handmade import make_config
 
@@ -88,22 +81,26 @@ def test_failed_check_blocks_publishing(figures, municipalities, tmp_path):
     published = suppress(broken)
     failures = check_quality(broken, published, municipalities)
     with pytest.raises(PublishBlocked) as info:
-        publish_key_figures(published, failures, tmp_path / "publisert")
+        keyfigures.key_figure_files(published, failures, tmp_path / "publisert")
     assert "Ingen negative tall" in str(info.value)
-    assert not (tmp_path / "publisert").exists()
 
 
-def test_publishing_writes_csv_and_json(figures, municipalities, tmp_path):
+def test_unsuppressed_figures_are_blocked_even_without_failures(figures, tmp_path):
+    with pytest.raises(PublishBlocked, match="prikking er ikke gjort"):
+        keyfigures.key_figure_files(figures, [], tmp_path)
+
+
+def test_publishing_gives_csv_and_json(figures, municipalities, tmp_path):
     published = suppress(figures)
-    paths = publish_key_figures(published, check_quality(figures, published, municipalities), tmp_path)
-    assert [p.name for p in paths] == ["nokkeltall-bosetting-2025-03.csv", "nokkeltall-bosetting-2025-03.json"]
-    lines = paths[0].read_bytes().decode("utf-8-sig").splitlines()
+    files = keyfigures.key_figure_files(published, check_quality(figures, published, municipalities), tmp_path)
+    assert list(files) == [tmp_path / "nokkeltall-bosetting-2025-03.csv", tmp_path / "nokkeltall-bosetting-2025-03.json"]
+    csv_bytes, json_bytes = files.values()
+    lines = csv_bytes.decode("utf-8-sig").splitlines()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")  # BOM, so that Excel in Norway opens it as is
     assert lines[0].startswith("år;til_og_med_måned;nivå;kode;navn;fylkesnr;anmodet")
     # The nation: anmodet 140 (EM Oslo 4 (March) + 0 + 5 + 2 = 11),
     # vedtatt 120 (EM 3 + 0 + 5 + 1 = 9), bosatt 18 (EM 2, hidden as under 5).
     assert lines[1] == "2025;3;land;00;Hele landet;;140;11;120;9;18;:"
-    document = json.loads(paths[1].read_text(encoding="utf-8"))
+    document = json.loads(json_bytes.decode("utf-8"))
     assert document["prikket_under"] == 5
     assert document["rader"][0]["bosatt_hittil"] == 18
-    assert paths[0].read_bytes() == key_figures_csv(published)
-    assert paths[1].read_bytes() == key_figures_json(published)

@@ -6,17 +6,19 @@ import re
 from pliktvakt.settlement.analysis import run_analysis
 from pliktvakt.settlement.model import YearMonth
 from pliktvakt.settlement.parsing import parse_csv
-from pliktvakt.settlement.report import format_number, format_percent, render_report
+from pliktvakt.settlement.report import render_report
+from pliktvakt.templating import FILTERS
 from tests.settlement.handmade import hand_made_csv, make_config
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def test_number_formats():
-    assert format_number(12000) == "12\u00a0000"
-    assert format_percent(0.8) == "80,0\u00a0%"
-    assert format_percent(-0.64, signed=True) == "−64,0\u00a0%"
-    assert format_percent(None) == "–"
+def test_the_report_filters_format_in_bokmal():
+    assert FILTERS["tall"](12000) == "12\u00a0000"
+    assert FILTERS["tall"](-10) == "\u221210"  # a negative count with the minus sign, as in print
+    assert FILTERS["pst"](0.8) == "80,0\u00a0%"
+    assert FILTERS["endring"](-0.64) == "\u221264,0\u00a0%"
+    assert FILTERS["pst"](None) == "–"
 
 
 def test_markdown_has_figures_and_embedded_charts(load_result, municipalities):

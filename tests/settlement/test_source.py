@@ -7,11 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pliktvakt.settlement.source import (
-    SettlementSourceError,
-    fetch_settlement_json,
-    load_settlement_url,
-)
+from pliktvakt.settlement.source import SettlementSourceError
+from tasks.settlement_source import fetch_settlement_json, load_settlement_url
 
 PAYLOAD = {"format": "pliktvakt-bosetting/1", "rader": [
     {"år": 2025, "måned": 1, "kommunenr": "0301", "kommune": "Oslo", "kategori": "bosatt",
