@@ -18,6 +18,8 @@ from typing import NamedTuple
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from pliktvakt.tabular import WHOLE_FILE, FileRejected, Rejection
+
 
 class Category(StrEnum):
     """The three settlement figures. anmodet and vedtatt are the year's figures as known at
@@ -95,20 +97,12 @@ class LoadResult:
         return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
-class SettlementFileError(Exception):
+class SettlementFileError(FileRejected):
     """A file (or payload) that cannot be read at all. Nothing from it is loaded."""
 
     def __init__(self, file: str, line: int | None, field: str | None, problem: str):
-        self.file = file
-        self.line = line
-        self.field = field
+        super().__init__(file, [Rejection(file, line or WHOLE_FILE, field, problem)])
         self.problem = problem
-        where = f"{file}"
-        if line is not None:
-            where += f", linje {line}"
-        if field is not None:
-            where += f", felt «{field}»"
-        super().__init__(f"{where}: {problem}")
 
 
 class ConfigError(Exception):
