@@ -209,16 +209,23 @@ def table_of(file: str, rows: list[tuple[int, list[str]]], from_sheet: bool = Fa
     header = [" ".join(c.split()).lower().replace(" ", "_") for c in cells]
     while header and not header[-1]:
         header.pop()
-    body = []
+    width, body = len(header), []
     for line, cells in rows[1:]:
-        cells = list(cells)
-        while len(cells) > len(header) and not cells[-1].strip():
-            cells.pop()
-        if from_sheet:  # a sheet has no missing cells, only empty ones
-            cells += [""] * (len(header) - len(cells))
-        if any(c.strip() for c in cells):
+        if len(cells) != width:
+            cells = _fit(cells, width, from_sheet)
+        if cells and (cells[0].strip() or "".join(cells).strip()):  # not a blank row
             body.append((line, cells))
     return Table(file, header_line, header, body, from_sheet)
+
+
+def _fit(cells: list[str], width: int, from_sheet: bool) -> list[str]:
+    """Empty cells beyond the header dropped; in a sheet, a short row padded with empty cells."""
+    end = len(cells)
+    while end > width and not cells[end - 1].strip():
+        end -= 1
+    if from_sheet and end < width:  # a sheet has no missing cells, only empty ones
+        return cells[:end] + [""] * (width - end)
+    return cells[:end]
 
 
 def _cell_text(value: object) -> str:
