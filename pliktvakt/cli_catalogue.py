@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pliktvakt.cli_common import AsJson, err, out, print_json
+from pliktvakt.cli_common import AsJson, err, moment, out, print_json
 
 if TYPE_CHECKING:  # the command loads only what it needs (DESIGN: the CLI)
     from rich.table import Table
@@ -99,11 +99,7 @@ def _deadline(obligation: Obligation) -> str:
 
 def parse_event_moment(value: str, option: str) -> tuple[date, time | None]:
     """A date (ÅÅÅÅ-MM-DD), or a date and Oslo time (ÅÅÅÅ-MM-DDTTT:MM) for «straks»."""
-    try:
-        if "T" in value:
-            moment = datetime.fromisoformat(value)
-            return moment.date(), moment.time()
-        return date.fromisoformat(value), None
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' er ikke en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt "
-                                 "(ÅÅÅÅ-MM-DDTTT:MM).", param_hint=option) from None
+    when = moment(value, option)
+    if isinstance(when, datetime):
+        return when.date(), when.time().replace(tzinfo=None)
+    return when, None

@@ -1,20 +1,19 @@
 """The Norwegian legal calendar: business days and statutory deadlines.
 
 Pure functions on ``datetime.date``. Dates carry no time of day, so daylight saving
-time can never shift them; callers convert instants to Europe/Oslo dates first
-(see ``local_date``).
+time can never shift them; callers convert instants to Oslo dates first (``local_date``).
 """
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.relativedelta import relativedelta
 
-OSLO = ZoneInfo("Europe/Oslo")
+from pliktvakt.clock import OSLO
+
 _DURATION = re.compile(r"^\s*([+-]?\d+)\s*([dwm])\s*$")
 _UNIT_NAMES = {"d": ("dag", "dager"), "w": ("uke", "uker"), "m": ("måned", "måneder")}
 
@@ -169,8 +168,9 @@ def at_least_before(event_day: date, days: int) -> date:
     return previous_business_day(event_day - timedelta(days=days))
 
 
-def local_date(moment: datetime, tz: ZoneInfo = OSLO) -> date:
-    """The Europe/Oslo calendar date of an instant. Naive datetimes are taken as UTC."""
+def local_date(moment: datetime) -> date:
+    """The Oslo calendar date of an instant. A naive datetime is refused: it gets its zone
+    where it comes in (``clock.resolve``, or ``clock.stored`` for a time from the database)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(tz).date()
+        raise ValueError(f"naive datetime {moment.isoformat()}: give it a zone with clock.resolve or clock.stored")
+    return moment.astimezone(OSLO).date()

@@ -8,13 +8,10 @@ never printed by accident.
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -24,7 +21,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///data/pliktvakt.db"
     config_dir: Path = Path("config")
-    timezone: str = "Europe/Oslo"
+    # No timezone setting: deadlines under Norwegian law run in Norwegian time (clock.OSLO).
     # How far ahead recurring occurrences are materialised, in months (issue: >= 13).
     horizon_months: int = Field(default=13, ge=13)
     # Where officers are sent to act: the Prefect UI.
@@ -75,10 +72,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
 
 @lru_cache

@@ -14,28 +14,31 @@ The file has one decision per row, with these headers (case and spaces do not ma
 - ``søkertype`` (optional): ``privat`` (default) or ``offentlig``. Decisions to public
   bodies are not enkeltvedtak (forvaltningsloven § 2, vedlegg 1 pkt. 2).
 
-CSV files are semicolon-separated (Excel's Norwegian default), UTF-8 or Windows-1252.
-XLSX files are read from the first sheet, headers in row 1. A file with any error is
-rejected whole: ``AwardImportError`` lists every error with file, line and field.
+The file is read by the one reader, ``pliktvakt.tabular`` (CSV or XLSX, encoding and
+separator). A file with any error is rejected whole: ``AwardImportError`` lists every error
+with file, line and field.
 """
 
-import csv
-import io
-import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from stdnum import exceptions as stdnum_errors
 from stdnum.no import orgnr as stdnum_orgnr
 
 from pliktvakt.grants.schemes import DecisionKind, GrantScheme
+from pliktvakt.tabular import FileRejected, Rejection, Table, read_table, table_of
 
 
 class ApplicantKind(StrEnum):
@@ -59,6 +62,25 @@ OPTIONAL_HEADERS = {"søkertype"}
 FIELD_HEADERS = {model_field: header for header, model_field in HEADERS.items()}
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _required_text(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        raise ValueError("mangler verdi")
+    return text
+
+
+def _optional_text(value: Any) -> str | None:
+    return _text(value) or None
+
+
+RequiredText = Annotated[str, BeforeValidator(_required_text)]
+OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
+
+
 class AwardDecision(BaseModel):
     """One decision on one application, as validated from the import file."""
 
@@ -67,12 +89,12 @@ class AwardDecision(BaseModel):
     line: int
     scheme_id: str
     year: int
-    applicant: str
+    applicant: RequiredText
     orgnr: str
     amount_applied: Decimal
     amount_awarded: Decimal
-    rejection_reason: str | None = None
-    computation: str | None = None
+    rejection_reason: OptionalText = None
+    computation: OptionalText = None
     applicant_kind: ApplicantKind = ApplicantKind.PRIVATE
 
     @property
@@ -99,11 +121,6 @@ class AwardDecision(BaseModel):
             raise ValueError(f"«{text}» er ikke et gyldig år (f.eks. 2025)")
         return int(text)
 
-    @field_validator("applicant", mode="before")
-    @classmethod
-    def _applicant(cls, value: Any) -> str:
-        return _required_text(value)
-
     @field_validator("orgnr", mode="before")
     @classmethod
     def _orgnr(cls, value: Any) -> str:
@@ -121,12 +138,6 @@ class AwardDecision(BaseModel):
     @classmethod
     def _amount(cls, value: Any) -> Decimal:
         return parse_amount(_required_text(value))
-
-    @field_validator("rejection_reason", "computation", mode="before")
-    @classmethod
-    def _optional_text(cls, value: Any) -> str | None:
-        text = _text(value)
-        return text or None
 
     @field_validator("applicant_kind", mode="before")
     @classmethod
@@ -156,27 +167,8 @@ def decision_kind_for(scheme: GrantScheme, decision: AwardDecision) -> DecisionK
     return DecisionKind.AKSEPT
 
 
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    line: int  # 1 = the header line/row; 0 = the file as a whole
-    field: str | None  # the column header, or None
-    message: str  # bokmål
-    raw: dict[str, str] = field(default_factory=dict)  # the rejected row, kept with its reason
-
-    def __str__(self) -> str:
-        where = self.file if self.line == 0 else f"{self.file} linje {self.line}"
-        if self.field:
-            where += f", felt «{self.field}»"
-        return f"{where}: {self.message}"
-
-
-class AwardImportError(ValueError):
-    """The whole file is rejected; ``errors`` holds every problem found."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("Filen ble avvist, ingen vedtak er lest inn:\n" + "\n".join(f"- {e}" for e in errors))
+# The one rejection type, under the name the grants register and CLI catch.
+AwardImportError = FileRejected
 
 
 def parse_amount(text: str) -> Decimal:
@@ -201,66 +193,38 @@ def parse_amount(text: str) -> Decimal:
 
 def read_award_file(path: Path, schemes: dict[str, GrantScheme]) -> list[AwardDecision]:
     """Validate a whole import file; all or nothing."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    else:
-        raise AwardImportError([RowError(path.name, 0, None, "filen må være .csv eller .xlsx")])
-    return validate_rows(path.name, rows, schemes)
+    return validate_table(read_table(path, Path(path).name), schemes)
 
 
 def validate_rows(
     file: str, rows: list[tuple[int, list[str]]], schemes: dict[str, GrantScheme]
 ) -> list[AwardDecision]:
-    """Validate ``(line, cells)`` rows whose first row is the header. Used by both readers,
-    and usable for decisions typed into the CLI or a Prefect form."""
-    if not rows:
-        raise AwardImportError([RowError(file, 0, None, "filen er tom")])
-    header_line, header_cells = rows[0]
-    headers, errors = _headers(file, header_line, header_cells)
-    if errors:
-        raise AwardImportError(errors)
+    """Validate ``(line, cells)`` rows whose first row is the header: decisions typed into
+    the CLI or a Prefect form are checked like a file."""
+    return validate_table(table_of(file, rows), schemes)
 
+
+def validate_table(table: Table, schemes: dict[str, GrantScheme]) -> list[AwardDecision]:
+    errors = table.column_problems([h for h in HEADERS if h not in OPTIONAL_HEADERS], HEADERS)
+    if errors:
+        raise AwardImportError(table.file, errors)
     decisions: list[AwardDecision] = []
-    for line, cells in rows[1:]:
-        if not any(c.strip() for c in cells):
-            continue
-        raw = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
-        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
-            errors.append(RowError(file, line, None, f"linjen har {len(cells)} felt, overskriften {len(headers)}", raw))
+    for line, cells in table.rows:
+        raw = table.record(cells)
+        if len(cells) > len(table.header):
+            errors.append(Rejection(table.file, line, None,
+                                    f"linjen har {len(cells)} felt, overskriften {len(table.header)}", raw))
             continue
         data = {HEADERS[h]: v for h, v in raw.items()}
         try:
             decisions.append(AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes}))
         except ValidationError as exc:
-            errors.extend(RowError(file, line, header, message, raw) for header, message in _row_errors(exc))
+            errors.extend(Rejection(table.file, line, header, message, raw) for header, message in _row_errors(exc))
     if not errors and not decisions:
-        errors.append(RowError(file, 0, None, "filen har ingen vedtak"))
+        errors.append(Rejection(table.file, 0, None, "filen har ingen vedtak"))
     if errors:
-        raise AwardImportError(errors)
+        raise AwardImportError(table.file, errors)
     return decisions
-
-
-def _headers(file: str, line: int, cells: list[str]) -> tuple[list[str], list[RowError]]:
-    headers = [c.strip().lower().replace(" ", "_") for c in cells]
-    while headers and not headers[-1]:
-        headers.pop()
-    errors = []
-    if len(headers) == 1 and "," in headers[0]:
-        errors.append(RowError(file, line, None, "filen må være semikolonseparert (;)"))
-        return headers, errors
-    for header in headers:
-        if header not in HEADERS:
-            errors.append(RowError(file, line, header or "(tom)", f"ukjent kolonne; gyldige er {', '.join(HEADERS)}"))
-    if len(set(headers)) != len(headers):
-        errors.append(RowError(file, line, None, "en kolonne står flere ganger i overskriften"))
-    for header in HEADERS:
-        if header not in headers and header not in OPTIONAL_HEADERS:
-            errors.append(RowError(file, line, header, "kolonnen mangler i overskriften"))
-    return headers, errors
 
 
 def _row_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
@@ -279,53 +243,3 @@ def _row_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
 
 def _row_error(header: str, message: str) -> None:
     raise PydanticCustomError("grant_row", "{message}", {"field": header, "message": message})
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _required_text(value: Any) -> str:
-    text = _text(value)
-    if not text:
-        raise ValueError("mangler verdi")
-    return text
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")  # Excel on Norwegian Windows saves "CSV (semikolondelt)" so
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    rows, line = [], 1
-    try:
-        for cells in reader:
-            rows.append((line, cells))  # the line the record starts on
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise AwardImportError([RowError(path.name, reader.line_num, None, f"ugyldig CSV: {exc}")]) from None
-    return rows
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        raise AwardImportError([RowError(path.name, 0, None, "kan ikke lese filen som Excel (.xlsx)")]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).strip()

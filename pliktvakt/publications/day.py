@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, notify, occurrences
+from pliktvakt import audit, clock, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import local_date
 from pliktvakt.models import Occurrence, utcnow
@@ -164,7 +164,7 @@ def record_notice_receipts(session: Session, now: datetime) -> list[int]:
             continue
         # The day the last copy was accepted, on the run's clock: a replayed day never
         # counts from the wall clock's later date, and a real run never from before delivery.
-        publication.notice_delivered_on = min(now.date(), max(local_date(m.sent_at) for m in sent))
+        publication.notice_delivered_on = min(now.date(), max(local_date(clock.stored(m.sent_at)) for m in sent))
         session.add(publication)
         audit.append(session, ACTOR, "publication.notice_delivered", ref(publication.id),
                      {"on": publication.notice_delivered_on, "recipients": [m.recipient for m in sent]})

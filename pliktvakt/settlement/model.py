@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from pliktvakt import bokmal
+from pliktvakt.tabular import WHOLE_FILE, FileRejected, Rejection
 
 
 class Category(StrEnum):
@@ -90,20 +91,12 @@ class LoadResult:
         return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
-class SettlementFileError(Exception):
+class SettlementFileError(FileRejected):
     """A file (or payload) that cannot be read at all. Nothing from it is loaded."""
 
     def __init__(self, file: str, line: int | None, field: str | None, problem: str):
-        self.file = file
-        self.line = line
-        self.field = field
+        super().__init__(file, [Rejection(file, line or WHOLE_FILE, field, problem)])
         self.problem = problem
-        where = f"{file}"
-        if line is not None:
-            where += f", linje {line}"
-        if field is not None:
-            where += f", felt «{field}»"
-        super().__init__(f"{where}: {problem}")
 
 
 class ConfigError(Exception):

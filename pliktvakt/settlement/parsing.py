@@ -7,8 +7,10 @@ All three share one long format, one row per municipality, month and category:
 - kategori is ``anmodet``, ``vedtatt`` or ``bosatt``. anmodet and vedtatt are the year's
   figures as known at the month's end; bosatt is the number settled in the month.
 - ``:`` in antall or herav_em is a suppressed count (under 5). An empty herav_em is unknown.
-- CSV is semicolon-separated, UTF-8 (with or without BOM) or ISO-8859-1; lines starting
-  with ``#`` before the header are comments (the synthetic sample uses one to say so).
+- CSV and XLSX are read by the one reader, ``pliktvakt.tabular`` (encoding, separator, and
+  ``#`` comment lines before the header, which the synthetic sample uses to say what it is).
+  Every line must have the header's number of fields. Excel turns the code 0301 into the
+  number 301; in a sheet a code of fewer than four digits is padded with zeros.
 
 JSON payload (the HTTP source), version 1::
 
@@ -25,12 +27,10 @@ quarantined with its reasons; the good rows are loaded.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import openpyxl
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
@@ -41,6 +41,7 @@ from pliktvakt.settlement.model import (
     SettlementFileError,
     SettlementRow,
 )
+from pliktvakt.tabular import FileRejected, Table, read_csv, read_table, read_xlsx
 
 COLUMNS = ["år", "måned", "kommunenr", "kommune", "kategori", "antall", "herav_em"]
 JSON_FORMAT = "pliktvakt-bosetting/1"
@@ -146,86 +147,43 @@ def validate_rows(
     return LoadResult(source=source, rows=rows, quarantined=quarantined)
 
 
-def _decode(data: bytes, file: str) -> str:
+def _read(reader: Callable[..., Table], *args: Any) -> Table:
+    """The one reader's rejection, as the settlement error its callers catch."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # ISO-8859-1 decodes any byte sequence, so it is the fallback, not a guess.
-        return data.decode("iso-8859-1")
+        return reader(*args)
+    except FileRejected as exc:
+        raise SettlementFileError(exc.file, exc.line, exc.field, exc.reason) from None
 
 
-def _csv_rows(text: str, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines) and (lines[index].startswith("#") or not lines[index].strip()):
-        index += 1
-    if index == len(lines):
-        raise SettlementFileError(file, None, None, "filen har ingen overskriftslinje")
-    header_line = index + 1
-    header = [name.strip().lower() for name in lines[index].split(";")]
-    if len(header) == 1 and "," in lines[index]:
-        raise SettlementFileError(file, header_line, None,
-                                  "filen er ikke semikolonseparert (fant komma)")
-    for name in COLUMNS:
-        if name not in header:
-            raise SettlementFileError(file, header_line, name, "kolonnen mangler i overskriften")
-    positions = [header.index(name) for name in COLUMNS]
-    in_order = header == COLUMNS
-    width = len(header)
-    reader = csv.reader(lines[index + 1:], delimiter=";")
-    for offset, values in enumerate(reader):
-        line = header_line + 1 + offset
-        if not values or (len(values) == 1 and not values[0].strip()):
-            continue
+def _raw_rows(table: Table) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows by column name. The structure is checked for the whole file before any row is
+    validated: all or nothing."""
+    problems = table.column_problems(COLUMNS)
+    if problems:
+        raise SettlementFileError(table.file, problems[0].line, problems[0].field, problems[0].reason)
+    positions = [table.header.index(name) for name in COLUMNS]
+    in_order = table.header == COLUMNS
+    width = len(table.header)
+    for line, values in table.rows:
         if len(values) != width:
             field = COLUMNS[min(len(values), len(COLUMNS) - 1)] if len(values) < width else None
-            raise SettlementFileError(file, line, field,
-                                      f"fant {len(values)} felt, forventet {width}")
-        if in_order:
-            yield line, dict(zip(COLUMNS, values))
-        else:
-            yield line, {name: values[pos] for name, pos in zip(COLUMNS, positions)}
+            raise SettlementFileError(table.file, line, field, f"fant {len(values)} felt, forventet {width}")
+        row = dict(zip(COLUMNS, values)) if in_order else {name: values[pos] for name, pos in zip(COLUMNS, positions)}
+        if table.from_sheet and row["kommunenr"].isdigit():
+            row["kommunenr"] = row["kommunenr"].zfill(4)  # Excel stores 0301 as the number 301
+        yield line, row
+
+
+def _load(table: Table, known_municipalities: Iterable[str] | None) -> LoadResult:
+    return validate_rows(table.file, list(_raw_rows(table)), known_municipalities)
 
 
 def parse_csv(data: bytes, file: str, known_municipalities: Iterable[str] | None = None) -> LoadResult:
-    text = _decode(data, file)
-    # Structure is checked for the whole file before any row is validated: all or nothing.
-    raw = list(_csv_rows(text, file))
-    return validate_rows(file, raw, known_municipalities)
+    return _load(_read(read_csv, data, file), known_municipalities)
 
 
 def parse_xlsx(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
-    file = str(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise SettlementFileError(file, None, None, f"kan ikke åpne regnearket ({exc})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header_row = next(rows, None)
-        if header_row is None:
-            raise SettlementFileError(file, 1, None, "arket er tomt")
-        header = [str(c).strip().lower() if c is not None else "" for c in header_row]
-        for name in COLUMNS:
-            if name not in header:
-                raise SettlementFileError(file, 1, name, "kolonnen mangler i overskriften")
-        positions = [header.index(name) for name in COLUMNS]
-        raw = []
-        for line, values in enumerate(rows, start=2):
-            if all(v is None for v in values):
-                continue
-            raw.append((line, {name: _cell(values, pos) for name, pos in zip(COLUMNS, positions)}))
-    finally:
-        workbook.close()
-    return validate_rows(file, raw, known_municipalities)
-
-
-def _cell(values: tuple, pos: int) -> Any:
-    value = values[pos] if pos < len(values) else None
-    if pos == 2 and isinstance(value, int):  # Excel stores 0301 as the number 301
-        return f"{value:04d}"
-    return "" if value is None else value
+    return _load(_read(read_xlsx, path, str(path)), known_municipalities)
 
 
 def parse_json_payload(payload: Any, source: str,
@@ -250,13 +208,4 @@ def parse_json_payload(payload: Any, source: str,
 
 def load_settlement_file(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
     """Read a CSV or XLSX file, chosen by its suffix."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return parse_xlsx(path, known_municipalities)
-    if suffix in (".csv", ".txt"):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise SettlementFileError(str(path), None, None, f"kan ikke lese filen ({exc.strerror})") from None
-        return parse_csv(data, str(path), known_municipalities)
-    raise SettlementFileError(str(path), None, None, "ukjent filtype (bruk .csv eller .xlsx)")
+    return _load(_read(read_table, path), known_municipalities)

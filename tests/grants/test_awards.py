@@ -46,10 +46,10 @@ def test_invalid_orgnr_names_line_and_field(write_csv, schemes):
         read_award_file(path, schemes)
     lines = [str(e) for e in info.value.errors]
     assert lines == [
-        "tildelinger.csv linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet stemmer ikke",
-        "tildelinger.csv linje 4, felt «orgnr»: ugyldig organisasjonsnummer «97476067»: må ha 9 siffer",
+        "tildelinger.csv, linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet stemmer ikke",
+        "tildelinger.csv, linje 4, felt «orgnr»: ugyldig organisasjonsnummer «97476067»: må ha 9 siffer",
     ]
-    assert str(info.value).startswith("Filen ble avvist, ingen vedtak er lest inn:")
+    assert str(info.value).startswith("tildelinger.csv: filen ble avvist, ingenting er lagt inn (2 feil):")
     # The rejected row is kept with its reason.
     assert info.value.errors[0].raw["søker"] == "Feil kontrollsiffer"
 
@@ -86,12 +86,19 @@ def test_bad_row_rejects_the_whole_file(write_csv, schemes, row, expected):
     [
         (HEADER.replace(";beregning", ""), "linje 1, felt «beregning»: kolonnen mangler i overskriften"),
         (HEADER.replace("avslagsgrunn", "avslagsgrun"), "linje 1, felt «avslagsgrun»: ukjent kolonne"),
-        (HEADER.replace(";", ","), "linje 1: filen må være semikolonseparert"),
+        (HEADER + ";ordning", "linje 1, felt «ordning»: kolonnen står flere ganger i overskriften"),
     ],
 )
 def test_malformed_header_rejected(write_csv, schemes, header, expected):
     with pytest.raises(AwardImportError, match=expected):
         read_award_file(write_csv(header, f"jobbsjansen;2025;X;{ORGNR_A};10;5;;sats"), schemes)
+
+
+def test_comma_separated_file_is_read(write_csv, schemes):
+    # The separator is decided from the header: Excel in English writes commas.
+    path = write_csv(HEADER.replace(";", ","), f'jobbsjansen,2025,"Lag, avd. Ås",{ORGNR_A},"10,50",10,,sats')
+    (decision,) = read_award_file(path, schemes)
+    assert (decision.applicant, decision.amount_applied) == ("Lag, avd. Ås", Decimal("10.50"))
 
 
 def test_empty_file_and_header_only_rejected(write_csv, schemes, tmp_path):
@@ -130,7 +137,7 @@ def test_xlsx_import_and_row_numbers(tmp_path, schemes):
 
     sheet.append([FRIVILLIG, 2025, "Lag", "123456789", 1, 1, None, "sats"])
     book.save(path)
-    with pytest.raises(AwardImportError, match="runde.xlsx linje 4, felt «orgnr»"):
+    with pytest.raises(AwardImportError, match="runde.xlsx, linje 4, felt «orgnr»"):
         read_award_file(path, schemes)
 
 

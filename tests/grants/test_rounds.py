@@ -32,7 +32,7 @@ def test_invalid_orgnr_rejects_the_whole_file_and_keeps_the_reasons(db_url, sche
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
         intake.import_round(session, schemes, path, "2025-1", {"jobbsjansen": Decimal(1000)}, "test")
     # 974760674 is 974760673 with the check digit changed: the mod 11 check fails.
-    assert "tildelinger.csv linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet" in str(caught.value)
+    assert "tildelinger.csv, linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet" in str(caught.value)
     with session_scope(engine) as session:
         intake.record_rejection(session, "2025-1", path, caught.value, "test")
     with session_scope(engine) as session:

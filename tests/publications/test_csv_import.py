@@ -1,6 +1,7 @@
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from openpyxl import Workbook
 
 from pliktvakt.publications.csv_import import PublicationImportError, read_publications_csv
 from pliktvakt.publications.models import PublicationKind
@@ -50,8 +51,8 @@ def test_bad_rows_reject_the_whole_file_naming_file_line_and_field(tmp_path):
     assert error.rejected[1].reason.startswith("'31.02.2025' er ikke en gyldig dato")
     assert error.rejected[2].reason == "kan ikke være tom"
     message = str(error)
-    assert message.startswith(f"{path}: filen ble avvist, ingen publikasjoner er lagt inn (4 feil).")
-    assert "linje 3, felt «type»" in message
+    assert message.startswith(f"{path}: filen ble avvist, ingenting er lagt inn (4 feil):")
+    assert f"- {path}, linje 3, felt «type»: " in message
 
 
 def test_missing_and_unknown_columns(tmp_path):
@@ -59,22 +60,32 @@ def test_missing_and_unknown_columns(tmp_path):
     with pytest.raises(PublicationImportError) as caught:
         read_publications_csv(path)
     assert [(r.line, r.field, r.reason) for r in caught.value.rejected] == [
-        (1, "dato", "ukjent kolonne"),
-        (1, "publiseres", "kolonnen mangler"),
+        (1, "dato", "ukjent kolonne; gyldige er tittel, type, publiseres, eier, sammendrag"),
+        (1, "publiseres", "kolonnen mangler i overskriften"),
     ]
 
 
 def test_empty_file(tmp_path):
     with pytest.raises(PublicationImportError) as caught:
         read_publications_csv(write(tmp_path, ""))
-    assert caught.value.line == 1 and "tom" in caught.value.reason
+    assert caught.value.line == 0 and caught.value.reason == "filen er tom"  # the file as a whole
 
 
-def test_not_utf8(tmp_path):
-    path = write(tmp_path, "tittel;type;publiseres;eier\nÅrsrapport;rapport;2025-10-01;sjef\n", encoding="latin-1")
-    with pytest.raises(PublicationImportError) as caught:
-        read_publications_csv(path)
-    assert "UTF-8" in caught.value.reason
+def test_windows_1252_from_excel_is_read(tmp_path):
+    path = write(tmp_path, "tittel;type;publiseres;eier\nÅrsrapport 2024–2025;rapport;2025-10-01;sjef\n",
+                 encoding="cp1252")
+    (only,) = read_publications_csv(path)
+    assert only.title == "Årsrapport 2024–2025"
+
+
+def test_xlsx_file_is_read_like_csv(tmp_path):
+    book = Workbook()
+    book.active.append(["Tittel", "Type", "Publiseres", "Eier"])
+    book.active.append(["Barometeret", "FoU", datetime(2025, 9, 1), "seksjonssjef"])
+    path = tmp_path / "publikasjoner.xlsx"
+    book.save(path)
+    (only,) = read_publications_csv(path)
+    assert (only.title, only.kind, only.publish_on) == ("Barometeret", PublicationKind.FOU, date(2025, 9, 1))
 
 
 def test_too_many_cells_and_duplicates(tmp_path):

@@ -69,7 +69,8 @@ def test_missing_column_names_file_line_and_field():
         parse_csv(data, "mangler.csv")
     error = info.value
     assert (error.file, error.line, error.field) == ("mangler.csv", 2, "antall")
-    assert str(error) == "mangler.csv, linje 2, felt «antall»: kolonnen mangler i overskriften"
+    assert str(error.rejected[0]) == "mangler.csv, linje 2, felt «antall»: kolonnen mangler i overskriften"
+    assert str(error).startswith("mangler.csv: filen ble avvist, ingenting er lagt inn (1 feil):")
 
 
 def test_short_line_fails_the_whole_file():
@@ -82,9 +83,10 @@ def test_short_line_fails_the_whole_file():
     assert "fant 5 felt, forventet 7" in str(info.value)
 
 
-def test_comma_separated_file_is_rejected():
-    with pytest.raises(SettlementFileError, match="ikke semikolonseparert"):
-        parse_csv(",".join(COLUMNS).encode() + b"\n", "komma.csv")
+def test_comma_separated_file_is_read():
+    # The separator is decided from the header, as for every import (pliktvakt.tabular).
+    data = (",".join(COLUMNS) + "\n2025,1,0301,Oslo,bosatt,4,1\n").encode()
+    assert [(r.municipality, r.count) for r in parse_csv(data, "komma.csv", KNOWN).rows] == [("0301", 4)]
 
 
 def test_xlsx_is_read_like_csv(tmp_path):
@@ -105,7 +107,7 @@ def test_xlsx_is_read_like_csv(tmp_path):
 def test_broken_xlsx_names_the_file(tmp_path):
     path = tmp_path / "ødelagt.xlsx"
     path.write_bytes(b"not a zip")
-    with pytest.raises(SettlementFileError, match="ødelagt.xlsx: kan ikke åpne regnearket"):
+    with pytest.raises(SettlementFileError, match="ødelagt.xlsx: kan ikke lese filen som Excel"):
         load_settlement_file(path)
 
 

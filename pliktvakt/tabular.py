@@ -1,0 +1,240 @@
+"""The one reader of tabular import files, CSV and XLSX (DESIGN.md principle 9).
+
+Every import (grant awards, publications, settlement figures) reads its file here and then
+validates the rows itself. The rules, the same for every import:
+
+- The file type is chosen by its suffix: ``.csv`` or ``.txt`` is CSV, ``.xlsx`` or ``.xlsm``
+  is Excel (the first sheet).
+- CSV encoding: UTF-8, with or without BOM. Otherwise Windows-1252, what Excel on Norwegian
+  Windows writes for "CSV (semikolondelt)". Decoded as the WHATWG Encoding Standard (and so
+  every browser) does: the five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+  become the control characters of the same number, as in ISO-8859-1. So the fallback never
+  raises, and an ISO-8859-1 file reads the same except for the rarely used C1 controls
+  (Windows-1252 puts «–», «€» and the curly quotes there). Æ, ø and å are the same in both.
+- CSV delimiter: semicolon or comma, whichever the header line has more of; semicolon when
+  it has neither (Excel's Norwegian default).
+- Blank lines, and lines starting with ``#`` before the header, are skipped. The header's
+  names are compared in lower case, with spaces as ``_``; empty names at its end are dropped,
+  as are empty cells beyond the header.
+- Every cell is text; in a sheet a row has at least the header's number of cells. An XLSX number that is whole is written without decimals (2025, not
+  2025.0); a date at midnight as ``ÅÅÅÅ-MM-DD``.
+- Line numbers are those of the file (the line a record starts on) or of the sheet's rows.
+
+A file that cannot be read raises ``FileRejected``, the one rejection type: every import
+raises it (or a subclass), naming the file, the line and the field of each problem.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+WHOLE_FILE = 0  # the line of a problem with the file as a whole
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One reason a file was rejected: where (file, line, field) and why (bokmål)."""
+
+    file: str
+    line: int  # the line or sheet row; the header is usually 1; WHOLE_FILE for the file as a whole
+    field: str | None  # the column's header, or None when the line or file as a whole is wrong
+    reason: str
+    raw: dict[str, str] = field(default_factory=dict)  # the rejected row, kept with its reason
+
+    @property
+    def message(self) -> str:  # the grants import's name for the reason
+        return self.reason
+
+    def __str__(self) -> str:
+        where = self.file if self.line == WHOLE_FILE else f"{self.file}, linje {self.line}"
+        if self.field:
+            where += f", felt «{self.field}»"
+        return f"{where}: {self.reason}"
+
+
+class FileRejected(ValueError):
+    """A file rejected whole: nothing of it is imported. ``rejected`` holds every problem
+    found; ``line``, ``field`` and ``reason`` are those of the first."""
+
+    def __init__(self, file: str, rejected: list[Rejection]):
+        self.file = file
+        self.rejected = list(rejected)
+        first = self.rejected[0]
+        self.line, self.field, self.reason = first.line, first.field, first.reason
+        super().__init__(f"{file}: filen ble avvist, ingenting er lagt inn ({len(self.rejected)} feil):\n"
+                         + "\n".join(f"- {problem}" for problem in self.rejected))
+
+    @property
+    def errors(self) -> list[Rejection]:  # the grants import's name for ``rejected``
+        return self.rejected
+
+
+def rejected(file: str, reason: str, line: int = WHOLE_FILE, field: str | None = None) -> FileRejected:
+    """A rejection with one problem."""
+    return FileRejected(file, [Rejection(file, line, field, reason)])
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header and rows, as text."""
+
+    file: str  # the name used in messages
+    header_line: int
+    header: list[str]  # normalised: lower case, spaces as _
+    rows: list[tuple[int, list[str]]]  # (line, cells); blank rows left out
+    from_sheet: bool = False  # read from XLSX, where Excel may have made numbers of codes
+
+    def record(self, cells: list[str]) -> dict[str, str]:
+        """The cells by header; missing cells are empty."""
+        return {name: cells[i] if i < len(cells) else "" for i, name in enumerate(self.header)}
+
+    def column_problems(self, required: Iterable[str], known: Iterable[str] | None = None) -> list[Rejection]:
+        """Required columns missing, columns named twice, and, where ``known`` is given,
+        columns outside it."""
+        problems = []
+        if known is not None:
+            known = list(known)
+            problems += [self._problem(name or "(tom)", f"ukjent kolonne; gyldige er {', '.join(known)}")
+                         for name in self.header if name not in known]
+        seen: set[str] = set()
+        for name in self.header:
+            if name in seen and name:
+                problems.append(self._problem(name, "kolonnen står flere ganger i overskriften"))
+            seen.add(name)
+        problems += [self._problem(name, "kolonnen mangler i overskriften") for name in required
+                     if name not in self.header]
+        return problems
+
+    def _problem(self, name: str, reason: str) -> Rejection:
+        return Rejection(self.file, self.header_line, name, reason)
+
+
+def read_table(path: str | Path, file: str | None = None) -> Table:
+    """Read a CSV or XLSX file, chosen by its suffix; ``file`` is its name in messages
+    (default: the path as given)."""
+    path = Path(path)
+    file = str(path) if file is None else file
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return read_xlsx(path, file)
+    if suffix not in CSV_SUFFIXES:
+        raise rejected(file, "filen må være .csv eller .xlsx")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise rejected(file, f"filen kan ikke leses ({exc.strerror})") from None
+    return read_csv(data, file)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as the WHATWG standard decodes it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1").translate(_WINDOWS_1252)
+
+
+def _windows_1252(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
+        return chr(byte)
+
+
+# latin-1 and Windows-1252 differ only in 0x80-0x9F.
+_WINDOWS_1252 = {byte: _windows_1252(byte) for byte in range(0x80, 0xA0)}
+
+
+def delimiter(header_line: str) -> str:
+    return "," if header_line.count(",") > header_line.count(";") else ";"
+
+
+def read_csv(data: bytes, file: str) -> Table:
+    stream = io.StringIO(decode(data), newline="")
+    first, offset, text = 0, 0, ""
+    while True:  # skip what comes before the header
+        offset, text = stream.tell(), stream.readline()
+        first += 1
+        if not text:
+            raise rejected(file, "filen er tom")
+        if not _preamble([text]):
+            break
+    stream.seek(offset)
+    reader = csv.reader(stream, delimiter=delimiter(text))
+    rows, start = [], first
+    try:
+        for cells in reader:
+            rows.append((start, cells))  # the line the record starts on
+            start = first + reader.line_num
+    except csv.Error as exc:
+        raise rejected(file, f"ugyldig CSV: {exc}", start) from None
+    return table_of(file, rows)
+
+
+def read_xlsx(path: Path, file: str) -> Table:
+    # Imported only when a workbook is read: the CLI stays light.
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = [(n, [_cell_text(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+        finally:
+            workbook.close()
+    except FileNotFoundError as exc:
+        raise rejected(file, f"filen kan ikke leses ({exc.strerror})") from None
+    except Exception:  # openpyxl raises many types for a broken workbook (zip, XML, missing parts)
+        raise rejected(file, "kan ikke lese filen som Excel (.xlsx)") from None
+    while rows and _preamble(rows[0][1]):
+        rows.pop(0)
+    return table_of(file, rows, from_sheet=True)
+
+
+def _preamble(cells: list[str]) -> bool:
+    """A blank row or a comment: what may come before the header."""
+    return not any(c.strip() for c in cells) or cells[0].startswith("#")
+
+
+def table_of(file: str, rows: list[tuple[int, list[str]]], from_sheet: bool = False) -> Table:
+    """A table of ``(line, cells)`` rows whose first row is the header."""
+    if not rows:
+        raise rejected(file, "filen er tom")
+    header_line, cells = rows[0]
+    header = [" ".join(c.split()).lower().replace(" ", "_") for c in cells]
+    while header and not header[-1]:
+        header.pop()
+    width, body = len(header), []
+    for line, cells in rows[1:]:
+        if len(cells) != width:
+            cells = _fit(cells, width, from_sheet)
+        if cells and (cells[0].strip() or "".join(cells).strip()):  # not a blank row
+            body.append((line, cells))
+    return Table(file, header_line, header, body, from_sheet)
+
+
+def _fit(cells: list[str], width: int, from_sheet: bool) -> list[str]:
+    """Empty cells beyond the header dropped; in a sheet, a short row padded with empty cells."""
+    end = len(cells)
+    while end > width and not cells[end - 1].strip():
+        end -= 1
+    if from_sheet and end < width:  # a sheet has no missing cells, only empty ones
+        return cells[:end] + [""] * (width - end)
+    return cells[:end]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == time(0, 0):
+        return value.date().isoformat()  # Excel keeps a date as a datetime at midnight
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
