@@ -22,15 +22,18 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, utcnow
 from pliktvakt.notify import Key
 from pliktvakt.publications.csv_import import PublicationImportError, read_publications_csv, unknown_owner
-from pliktvakt.publications.decisions import NoticeReason, PublicationState, SendNotice
-from pliktvakt.publications.gate import GateResult, check_gate
-from pliktvakt.publications.models import PublicationInput, PublicationKind
-from pliktvakt.publications.tables import Publication, PublicationChange, PublicationImportRejection
+from pliktvakt.publications.decisions import NoticeReason, SendNotice
+from pliktvakt.publications.models import PublicationInput
+from pliktvakt.publications.tables import (
+    Publication,
+    PublicationChange,
+    PublicationImportRejection,
+    PublicationStatus,
+)
 
 PRENOTICE = "publication-prenotice"
 KUDOS = "evaluation-kudos-registration"
 CONTENT_FIELDS = ("title", "kind", "summary")
-STATUS_NO = {"planned": "planlagt", "published": "publisert", "cancelled": "avlyst"}
 _FIELD_NO = {"title": "--title", "kind": "--kind", "publish_on": "--publish-on", "owner": "--owner",
              "summary": "--summary"}
 
@@ -54,6 +57,15 @@ def validate(**values) -> PublicationInput:
             reason = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
             problems.append(f"{name}: {reason}")
         raise PublicationError("; ".join(problems)) from None
+
+
+def validate_form(catalogue: Catalogue, **values) -> PublicationInput:
+    """``validate``, and the owner a known role: the Prefect run form's fields, checked before
+    anything is written."""
+    data = validate(**values)
+    if data.owner not in catalogue.roles:
+        raise PublicationError(f"owner: {unknown_owner(data.owner, set(catalogue.roles))}")
+    return data
 
 
 def contact_for(catalogue: Catalogue, role: str) -> str:
@@ -119,8 +131,9 @@ def change(session: Session, catalogue: Catalogue, publication_id: int, actor: s
     Returns the change number, or None when nothing differs. ``summary=""`` clears it.
     """
     publication = get(session, publication_id)
-    if publication.status != "planned":
-        raise PublicationError(f"Publikasjon {publication_id} er {STATUS_NO[publication.status]} og kan ikke endres.")
+    if publication.status != PublicationStatus.PLANNED:
+        raise PublicationError(f"Publikasjon {publication_id} er {PublicationStatus(publication.status).label} "
+                               "og kan ikke endres.")
     new = validate(title=publication.title if title is None else title,
                    kind=publication.kind if kind is None else kind,
                    publish_on=publication.publish_on if publish_on is None else publish_on,
@@ -189,14 +202,6 @@ def record_rejections(session: Session, error: PublicationImportError) -> str:
     return import_id
 
 
-def state_of(publication: Publication) -> PublicationState:
-    return PublicationState(id=publication.id, title=publication.title, kind=PublicationKind(publication.kind),
-                            publish_on=publication.publish_on, owner=publication.owner_role,
-                            summary=publication.summary, notice_queued_on=publication.notice_queued_on,
-                            notice_delivered_on=publication.notice_delivered_on,
-                            notices_queued=publication.notices_queued)
-
-
 def notice_key(publication_id: int) -> Key:
     return SendNotice(publication_id, 1, NoticeReason.FIRST).key
 
@@ -215,13 +220,8 @@ def notice_waiting(session: Session, publication: Publication) -> tuple[str, ...
                  for m in notice_copies(session, publication.id) if m.status != "sent")
 
 
-def gate(publication: Publication, today: date, waiting: tuple[str, ...] = ()) -> GateResult:
-    return check_gate(publication.publish_on, publication.notice_delivered_on, today,
-                      publication.notice_queued_on, waiting)
-
-
 def as_dict(publication: Publication, today: date, waiting: tuple[str, ...] = ()) -> dict:
-    result = gate(publication, today, waiting)
+    result = publication.gate(today, waiting)
     return {"id": publication.id, "title": publication.title, "kind": publication.kind,
             "publish_on": publication.publish_on.isoformat(), "owner": publication.owner_role,
             "summary": publication.summary, "contact": publication.contact, "status": publication.status,
