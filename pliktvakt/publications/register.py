@@ -123,6 +123,11 @@ def _value(field: str, value) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def _next_change_no(session: Session, publication_id: int) -> int:
+    query = select(func.max(PublicationChange.change_no)).where(PublicationChange.publication_id == publication_id)
+    return (session.exec(query).one() or 0) + 1
+
+
 def change(session: Session, catalogue: Catalogue, publication_id: int, actor: str, *,
            publish_on: date | str | None = None, title: str | None = None, summary: str | None = None,
            kind: str | None = None) -> int | None:
@@ -143,8 +148,7 @@ def change(session: Session, catalogue: Catalogue, publication_id: int, actor: s
     diffs = {f: (getattr(publication, f), v) for f, v in wanted.items() if getattr(publication, f) != v}
     if not diffs:
         return None
-    change_no = (session.exec(select(func.max(PublicationChange.change_no))
-                              .where(PublicationChange.publication_id == publication_id)).one() or 0) + 1
+    change_no = _next_change_no(session, publication_id)
     for field, (old, value) in diffs.items():
         session.add(PublicationChange(publication_id=publication_id, change_no=change_no, changed_by=actor,
                                       field=field, old_value=_value(field, old), new_value=_value(field, value),
