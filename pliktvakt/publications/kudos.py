@@ -144,14 +144,10 @@ def read_page(url: str, status_code: int, body: str, attempts: int, page_no: int
 
 
 def _describe_validation(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "(roten)"
-        if item["type"] == "missing":
-            parts.append(f"feltet «{where}» mangler")
-        else:
-            parts.append(f"feltet «{where}» har feil form ({item['type']})")
-    return "; ".join(parts)
+    """Each field that is missing or of the wrong shape, by its path in the answer."""
+    return "; ".join(f"feltet «{'.'.join(str(p) for p in item['loc']) or '(roten)'}» "
+                     + ("mangler" if item["type"] == "missing" else f"har feil form ({item['type']})")
+                     for item in error.errors())
 
 
 def search(fetch_page: Callable[[int], KudosPage], title: str, documents_url: str,
