@@ -6,7 +6,7 @@ from typing import Literal
 from prefect import flow, get_run_logger
 from prefect.states import Failed
 
-from pliktvakt.publications.register import PublicationError, validate
+from pliktvakt.publications.register import PublicationError, validate_form
 from pliktvakt.settings import get_settings
 from tasks.common import load_catalogue_task
 from tasks.publications import add_publication
@@ -28,9 +28,7 @@ def publication_add(title: str, kind: Literal["fou", "evaluering", "rapport", "a
     settings = get_settings()
     catalogue = load_catalogue_task(settings)
     try:
-        data = validate(title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary)
-        if data.owner not in catalogue.roles:
-            raise PublicationError(f"owner: ukjent rolle '{owner}'; kjente roller: {', '.join(sorted(catalogue.roles))}")
+        data = validate_form(catalogue, title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary)
     except PublicationError as exc:
         logger.error("Publikasjonen ble ikke registrert: %s", exc)
         return Failed(message=f"Publikasjonen ble ikke registrert: {exc}")

@@ -58,6 +58,7 @@ def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
     """List publikasjonene med varsel og 14-dagersregelen."""
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
+    from pliktvakt.publications.tables import PublicationStatus
 
     today = clock.resolve(as_of).date()
     _, engine = _context()
@@ -67,8 +68,9 @@ def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
         return print_json(items)
     table = Table("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varsel levert", "Tillatt", "Tidligst")
     for item in items:
+        queued = f"i utboksen {item['notice_queued_on']}" if item["notice_queued_on"] else ""
         table.add_row(str(item["id"]), item["title"], item["kind"], item["publish_on"], item["owner"],
-                      register.STATUS_NO.get(item["status"], item["status"]), item["notice_delivered_on"] or (f"i utboksen {item['notice_queued_on']}" if item["notice_queued_on"] else ""),
+                      PublicationStatus(item["status"]).label, item["notice_delivered_on"] or queued,
                       "ja" if item["may_publish_on_planned_date"] else "nei", item["earliest_date"])
     out.print(table)
 

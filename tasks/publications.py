@@ -1,11 +1,12 @@
-"""Tasks of the publications duty (instruks pkt. 6.1 and 4.3): one unit of I/O each."""
+"""Tasks of the publications duty (instruks pkt. 6.1 and 4.3): one database transaction each.
+The Kudos lookup, an HTTP call, is ``tasks.kudos``."""
 
 from datetime import date, datetime
 
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.publications import day, register
-from pliktvakt.publications.kudos import KudosLookup, lookup_evaluation
+from pliktvakt.publications import day, overview, register
+from pliktvakt.publications.kudos import KudosLookup
 from pliktvakt.publications.models import PublicationInput
 from pliktvakt.settings import Settings
 from tasks.common import engine_for, io_task
@@ -36,22 +37,14 @@ def kudos_candidates(url: str, catalogue: Catalogue, today: date) -> list[tuple[
         return day.kudos_candidates(session, catalogue, today)
 
 
-@io_task(name="kudos-lookup")
-def kudos_lookup(settings: Settings, title: str) -> KudosLookup:
-    """Never raises: retries (timeouts, 5xx) happen inside, and the outcome is a status."""
-    return lookup_evaluation(settings.kudos_url, title, settings.kudos_actor_name,
-                             timeout=settings.kudos_timeout_seconds, attempts=settings.kudos_attempts,
-                             backoff=settings.kudos_backoff_seconds, document_url=settings.kudos_document_url)
-
-
 @io_task(name="apply-kudos")
 def apply_kudos(url: str, catalogue: Catalogue, settings: Settings, publication_id: int, lookup: KudosLookup,
-                today: date, now: datetime) -> list[str]:
+                today: date, now: datetime) -> day.DayReport:
     with session_scope(engine_for(url)) as session:
         return day.apply_kudos(session, catalogue, settings, publication_id, lookup, today, now)
 
 
 @io_task(name="read-gate")
-def read_gate(url: str, today: date) -> list[dict]:
+def read_gate(url: str, today: date) -> list[overview.GateLine]:
     with session_scope(engine_for(url)) as session:
-        return day.gate_rows(session, today)
+        return overview.gate_lines(session, today)

@@ -23,13 +23,24 @@ from pliktvakt.models import Occurrence, utcnow
 from pliktvakt.notify import Key
 from pliktvakt.publications import texts
 from pliktvakt.publications.decisions import (
-    Action, AlertOwner, AlertReason, CompleteKudos, MarkLate, RemindKudos, SendMinistryUpdate, SendNotice,
-    decide_change, decide_kudos, kudos_lookup_due, plan_notice, plan_undelivered,
+    Action,
+    AlertOwner,
+    AlertReason,
+    CompleteKudos,
+    MarkLate,
+    RemindKudos,
+    SendMinistryUpdate,
+    SendNotice,
+    decide_change,
+    decide_kudos,
+    kudos_lookup_due,
+    plan_notice,
+    plan_undelivered,
 )
 from pliktvakt.publications.kudos import KudosLookup
 from pliktvakt.publications.models import PublicationKind, parse_date
-from pliktvakt.publications.register import KUDOS, changes, gate, get, notice_key, notice_waiting, ref, state_of
-from pliktvakt.publications.tables import Publication
+from pliktvakt.publications.register import KUDOS, changes, get, notice_key, ref
+from pliktvakt.publications.tables import Publication, PublicationStatus
 from pliktvakt.settings import Settings
 
 ACTOR = "pliktvakt"
@@ -42,6 +53,10 @@ class DayReport:
     published: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # bokmål; the run ends Failed
 
+    def merged(self, other: "DayReport") -> "DayReport":
+        return DayReport(self.queued + other.queued, self.marked_late + other.marked_late,
+                         self.published + other.published, self.problems + other.problems)
+
 
 def _where_to_act(settings: Settings, publication_id: int) -> str:
     return (f"`pliktvakt publication move {publication_id} --publish-on ÅÅÅÅ-MM-DD` "
@@ -50,14 +65,14 @@ def _where_to_act(settings: Settings, publication_id: int) -> str:
 
 def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: date) -> DayReport:
     report = DayReport()
-    for publication in session.exec(select(Publication).where(Publication.status == "planned")
+    for publication in session.exec(select(Publication).where(Publication.status == PublicationStatus.PLANNED)
                                     .order_by(Publication.id)).all():
         _act(session, catalogue, settings, publication, _decide_changes(session, publication, today), today, report)
         _act(session, catalogue, settings, publication,
-             plan_notice(state_of(publication), today, settings.publication_notice_lead_days), today, report)
-        _act(session, catalogue, settings, publication, plan_undelivered(state_of(publication), today), today, report)
-        if publication.publish_on <= today and gate(publication, today).may_publish_on_planned_date:
-            publication.status, publication.updated_at = "published", utcnow()
+             plan_notice(publication.state(), today, settings.publication_notice_lead_days), today, report)
+        _act(session, catalogue, settings, publication, plan_undelivered(publication.state(), today), today, report)
+        if publication.goes_out_on(today):
+            publication.status, publication.updated_at = PublicationStatus.PUBLISHED, utcnow()
             session.add(publication)
             audit.append(session, ACTOR, "publication.published", ref(publication.id),
                          {"publish_on": publication.publish_on})
@@ -71,7 +86,7 @@ def _decide_changes(session: Session, publication: Publication, today: date) -> 
     pending = changes(session, publication.id, after=publication.changes_handled)
     if not pending:
         return []
-    before = state_of(publication)
+    before = publication.state()
     for row in reversed(pending):  # undo them, newest first, to get the state before
         old = parse_date(row.old_value) if row.field == "publish_on" else row.old_value
         before = replace(before, **{"owner" if row.field == "owner_role" else row.field:
@@ -79,7 +94,7 @@ def _decide_changes(session: Session, publication: Publication, today: date) -> 
     last = pending[-1].change_no
     publication.changes_handled = last
     session.add(publication)
-    return decide_change(before, state_of(publication), last, today)
+    return decide_change(before, publication.state(), last, today)
 
 
 def _act(session: Session, catalogue: Catalogue, settings: Settings, publication: Publication,
@@ -177,9 +192,10 @@ def record_notice_receipts(session: Session, now: datetime) -> list[int]:
 def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> list[tuple[int, str]]:
     """Published evaluations whose Kudos occurrence is open: (id, title) to look up."""
     found = []
-    query = select(Publication).where(Publication.status == "published", Publication.kind == "evaluering")
+    query = select(Publication).where(Publication.status == PublicationStatus.PUBLISHED,
+                                      Publication.kind == PublicationKind.EVALUERING)
     for publication in session.exec(query.order_by(Publication.id)).all():
-        if not kudos_lookup_due(state_of(publication), today):
+        if not kudos_lookup_due(publication.state(), today):
             continue
         if publication.kudos_occurrence_id is None:
             occurrence, _ = occurrences.trigger(session, catalogue, KUDOS, publication.publish_on,
@@ -194,18 +210,19 @@ def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> lis
 
 
 def apply_kudos(session: Session, catalogue: Catalogue, settings: Settings, publication_id: int,
-                lookup: KudosLookup, today: date, now: datetime) -> list[str]:
-    """Record a lookup; complete with the link, or remind the owner. Returns keys queued."""
+                lookup: KudosLookup, today: date, now: datetime) -> DayReport:
+    """Record a lookup; complete with the link, or remind the owner. A failed lookup decides
+    nothing and is the run's problem."""
     publication = get(session, publication_id)
     publication.kudos_checked_at, publication.kudos_last_status = now, lookup.status
     session.add(publication)
-    if lookup.status in ("unavailable", "bad_response"):
+    if lookup.failed:
         audit.append(session, ACTOR, "publication.kudos_lookup_failed", ref(publication_id),
                      {"status": lookup.status, "message": lookup.message})
-        return []
+        return DayReport(problems=[f"Publikasjon {publication_id}: {lookup.message}"])
     url = lookup.match.url if lookup.match else None
-    queued = []
-    for action in decide_kudos(state_of(publication), today, url, settings.kudos_reminder_days):
+    report = DayReport()
+    for action in decide_kudos(publication.state(), today, url, settings.kudos_reminder_days):
         if isinstance(action, CompleteKudos):
             publication.kudos_url = action.evidence_url
             occurrences.complete(session, publication.kudos_occurrence_id, ACTOR, action.evidence_url, now)
@@ -215,28 +232,6 @@ def apply_kudos(session: Session, catalogue: Catalogue, settings: Settings, publ
             notified = notify.notify_role(session, catalogue, publication.owner_role, message, action.key, today,
                                           occurrence_id=publication.kudos_occurrence_id)
             if notified.queued:
-                queued += notified.keys
+                report.queued += notified.keys
     session.flush()
-    return queued
-
-
-def gate_rows(session: Session, today: date) -> list[dict]:
-    """The ``prepublication-gate`` artifact: may each publication go out on its planned date?"""
-    rows = []
-    for publication in session.exec(select(Publication).where(Publication.status != "cancelled")
-                                    .order_by(Publication.publish_on, Publication.id)).all():
-        result = gate(publication, today, notice_waiting(session, publication))
-        rows.append({"Id": publication.id, "Tittel": publication.title,
-                     "Type": PublicationKind(publication.kind).label, "Planlagt": publication.publish_on.isoformat(),
-                     "Varsel i utboksen": _day(publication.notice_queued_on),
-                     "Varsel levert": _day(publication.notice_delivered_on),
-                     "Tillatt på planlagt dato": "ja" if result.may_publish_on_planned_date else "nei",
-                     "Tidligste dato": result.earliest_date.isoformat(),
-                     "Status": {"planned": "planlagt", "published": "publisert"}.get(publication.status, publication.status),
-                     "Kudos": publication.kudos_url or publication.kudos_last_status or "",
-                     "Begrunnelse": result.reason})
-    return rows
-
-
-def _day(day: date | None) -> str:
-    return day.isoformat() if day else ""
+    return report

@@ -20,6 +20,7 @@ Choices where the instruction is silent:
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import ClassVar
 
 from pliktvakt.legal_calendar import business_days_between
 from pliktvakt.notify import Key
@@ -68,43 +69,47 @@ class AlertReason(StrEnum):
 
 
 @dataclass(frozen=True)
-class SendNotice:
-    """Send the notice of instruks pkt. 6.1 to the ministry."""
+class _Message:
+    """An action that sends a message. Its outbox key names the publication and the step:
+    the class's ``step``, filled in from the action's fields."""
 
+    STEP: ClassVar[str]
     publication_id: int
-    number: int  # 1 = first notice; 2, 3 ... after content changes
-    reason: NoticeReason
+
+    def __init_subclass__(cls, step: str, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.STEP = step
 
     @property
     def key(self) -> Key:
-        return Key(DUTY, f"publication-{self.publication_id}", f"notice-{self.number}")
+        return Key(DUTY, f"publication-{self.publication_id}", self.STEP.format(**vars(self)))
 
 
 @dataclass(frozen=True)
-class SendMinistryUpdate:
+class SendNotice(_Message, step="notice-{number}"):
+    """Send the notice of instruks pkt. 6.1 to the ministry."""
+
+    number: int  # 1 = first notice; 2, 3 ... after content changes
+    reason: NoticeReason
+
+
+@dataclass(frozen=True)
+class SendMinistryUpdate(_Message, step="update-{change_no}"):
     """Tell the ministry that the planned date has changed."""
 
-    publication_id: int
     change_no: int
     old_date: date
     new_date: date
 
-    @property
-    def key(self) -> Key:
-        return Key(DUTY, f"publication-{self.publication_id}", f"update-{self.change_no}")
-
 
 @dataclass(frozen=True)
-class AlertOwner:
-    publication_id: int
+class AlertOwner(_Message, step="alert-{reason}-{discriminator}"):
+    """Tell the owner what stands in the way of the planned date, and the earliest date."""
+
     owner: str
     reason: AlertReason
     earliest_date: date  # earliest compliant publication date
     discriminator: str  # notice number or change number: one alert per event
-
-    @property
-    def key(self) -> Key:
-        return Key(DUTY, f"publication-{self.publication_id}", f"alert-{self.reason}-{self.discriminator}")
 
 
 @dataclass(frozen=True)
@@ -125,17 +130,12 @@ class CompleteKudos:
 
 
 @dataclass(frozen=True)
-class RemindKudos:
+class RemindKudos(_Message, step="kudos-reminder-{round}"):
     """Remind the owner that the evaluation is not yet in Kudos."""
 
-    publication_id: int
     owner: str
     days_since_publication: int
     round: int  # one reminder per ``reminder_after_days`` period
-
-    @property
-    def key(self) -> Key:
-        return Key(DUTY, f"publication-{self.publication_id}", f"kudos-reminder-{self.round}")
 
 
 Action = SendNotice | SendMinistryUpdate | AlertOwner | MarkLate | CompleteKudos | RemindKudos

@@ -61,21 +61,29 @@ def check_gate(publish_on: date, delivered_on: date | None, as_of: date, queued_
     ``queued_on`` is the day the first notice went into the outbox; ``waiting`` names its
     copies that are not delivered yet (recipient and state), for the reason."""
     if delivered_on is not None:
-        earliest = earliest_publication_date(delivered_on)
-        ok = earliest <= publish_on
-        if ok:
-            reason = (
-                f"Varselet ble levert til departementet {delivered_on.isoformat()}; publisering er tillatt "
-                f"fra {earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
-            )
-        else:
-            reason = (
-                f"Varselet ble levert til departementet {delivered_on.isoformat()}, mindre enn {NOTICE_DAYS} dager "
-                f"før planlagt publisering {publish_on.isoformat()}. Tidligste tillatte dato er "
-                f"{earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
-            )
-        return GateResult(publish_on, delivered_on, ok, earliest, False, ok, reason)
+        return _delivered(publish_on, delivered_on)
+    return _not_delivered(publish_on, as_of, queued_on, waiting)
 
+
+def _delivered(publish_on: date, delivered_on: date) -> GateResult:
+    earliest = earliest_publication_date(delivered_on)
+    ok = earliest <= publish_on
+    if ok:
+        reason = (
+            f"Varselet ble levert til departementet {delivered_on.isoformat()}; publisering er tillatt "
+            f"fra {earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
+        )
+    else:
+        reason = (
+            f"Varselet ble levert til departementet {delivered_on.isoformat()}, mindre enn {NOTICE_DAYS} dager "
+            f"før planlagt publisering {publish_on.isoformat()}. Tidligste tillatte dato er "
+            f"{earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
+        )
+    return GateResult(publish_on, delivered_on, ok, earliest, False, ok, reason)
+
+
+def _not_delivered(publish_on: date, as_of: date, queued_on: date | None, waiting: tuple[str, ...]) -> GateResult:
+    """Closed: at best the notice is delivered today (a best case for ``earliest_date``)."""
     earliest = earliest_publication_date(as_of)
     ok = earliest <= publish_on
     if queued_on is not None:

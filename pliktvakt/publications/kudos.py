@@ -1,4 +1,5 @@
-"""Look an evaluation up in Kudos, DFØ's public register of knowledge documents (pkt. 4.3).
+"""Kudos, DFØ's public register of knowledge documents (pkt. 4.3): the query and how to read
+its answers. The HTTP client is ``tasks.kudos``; nothing here does I/O.
 
 ``GET {base}/documents?type=Evaluering&actor_name=…&page=N`` returns Laravel-style pages:
 ``{"data": [{"uuid", "title", ...}], "meta": {"current_page", "last_page", ...}}``.
@@ -10,28 +11,35 @@ Unicode NFKC, case folded, every run of non-letters/digits made one space, trimm
 shorter title does not: a near miss is reported as not found, never guessed at.
 """
 
+import json
 import re
-import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 DEFAULT_BASE_URL = "https://kudos.dfo.no/api/v0"
 # The public landing page of a document, by its uuid.
 DEFAULT_DOCUMENT_URL = "https://kudos.dfo.no/dokument/{uuid}"
 EVALUATION_TYPE = "Evaluering"
+DEFAULT_MAX_PAGES = 200
 _NON_WORD = re.compile(r"[\W_]+")
+
+Status = Literal["found", "not_found", "unavailable", "bad_response"]
 
 
 class KudosError(Exception):
     """Kudos could not answer the question. The message is bokmål, for officers."""
 
+    status: Status
+
 
 class KudosUnavailable(KudosError):
     """Timeouts, connection errors or 5xx, still failing after every retry."""
+
+    status = "unavailable"
 
     def __init__(self, url: str, attempts: int, last_error: str):
         self.url = url
@@ -42,6 +50,8 @@ class KudosUnavailable(KudosError):
 
 class KudosResponseError(KudosError):
     """Kudos answered, but not with what we expected (4xx, not JSON, wrong shape)."""
+
+    status = "bad_response"
 
     def __init__(self, url: str, problem: str):
         self.url = url
@@ -83,9 +93,14 @@ class KudosMatch:
 class KudosLookup:
     """The outcome of a lookup that never raises, for a flow to record and show."""
 
-    status: Literal["found", "not_found", "unavailable", "bad_response"]
+    status: Status
     match: KudosMatch | None
     message: str  # bokmål
+
+    @property
+    def failed(self) -> bool:
+        """Kudos gave no answer to go by: nothing is decided, and the run ends Failed."""
+        return self.status in ("unavailable", "bad_response")
 
 
 def normalise_title(title: str) -> str:
@@ -101,121 +116,64 @@ def title_matches(document: KudosDocument, title: str) -> bool:
     return any(normalise_title(c) == wanted for c in candidates)
 
 
-def _describe_validation(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "(roten)"
-        if item["type"] == "missing":
-            parts.append(f"feltet «{where}» mangler")
-        else:
-            parts.append(f"feltet «{where}» har feil form ({item['type']})")
-    return "; ".join(parts)
+def query(actor_name: str, page_no: int) -> dict[str, str | int]:
+    """The parameters of one page of ``actor_name``'s evaluations."""
+    return {"type": EVALUATION_TYPE, "actor_name": actor_name, "page": page_no}
 
 
-def _get_page(
-    client: httpx.Client, params: dict[str, str | int], attempts: int, backoff: float
-) -> KudosPage:
-    url = str(client.base_url.join("documents").copy_merge_params(params))
-    last_error = ""
-    for attempt in range(1, attempts + 1):
-        try:
-            response = client.get("documents", params=params)
-        except httpx.TimeoutException:
-            last_error = "tidsavbrudd"
-        except httpx.TransportError as exc:
-            last_error = f"nettverksfeil ({type(exc).__name__})"
-        else:
-            if response.status_code >= 500:
-                last_error = f"HTTP {response.status_code}"
-            elif response.status_code != 200:
-                raise KudosResponseError(url, f"HTTP {response.status_code}: {response.text[:200]}")
-            else:
-                return _parse_page(url, response)
-        if attempt < attempts:
-            time.sleep(backoff * 2 ** (attempt - 1))
-    raise KudosUnavailable(url, attempts, last_error)
-
-
-def _parse_page(url: str, response: httpx.Response) -> KudosPage:
+def read_page(url: str, status_code: int, body: str, attempts: int, page_no: int) -> KudosPage:
+    """Kudos' answer to the request for page ``page_no``, after the client's retries."""
+    if status_code >= 500:
+        raise KudosUnavailable(url, attempts, f"HTTP {status_code}")
+    if status_code != 200:
+        raise KudosResponseError(url, f"HTTP {status_code}: {body[:200]}")
     try:
-        body = response.json()
+        content = json.loads(body)
     except ValueError:
-        raise KudosResponseError(url, "svaret er ikke JSON")
-    if not isinstance(body, dict):
-        raise KudosResponseError(url, f"svaret er ikke et JSON-objekt, men {type(body).__name__}")
+        raise KudosResponseError(url, "svaret er ikke JSON") from None
+    if not isinstance(content, dict):
+        raise KudosResponseError(url, f"svaret er ikke et JSON-objekt, men {type(content).__name__}")
     try:
-        return KudosPage.model_validate(body)
+        page = KudosPage.model_validate(content)
     except ValidationError as exc:
-        raise KudosResponseError(url, _describe_validation(exc))
+        raise KudosResponseError(url, _describe_validation(exc)) from None
+    if page.meta.current_page != page_no:
+        # A server that ignores ?page= would otherwise have us loop forever.
+        raise KudosResponseError(url, f"ba om side {page_no}, men meta.current_page er {page.meta.current_page}")
+    return page
 
 
-def make_client(base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0, connect_retries: int = 2) -> httpx.Client:
-    """A client for Kudos; httpx's transport retries connection failures by itself."""
-    return httpx.Client(
-        base_url=base_url.rstrip("/") + "/",
-        timeout=httpx.Timeout(timeout),
-        transport=httpx.HTTPTransport(retries=connect_retries),
-        headers={"User-Agent": "pliktvakt (IMDi)", "Accept": "application/json"},
-    )
+def _describe_validation(error: ValidationError) -> str:
+    """Each field that is missing or of the wrong shape, by its path in the answer."""
+    return "; ".join(f"feltet «{'.'.join(str(p) for p in item['loc']) or '(roten)'}» "
+                     + ("mangler" if item["type"] == "missing" else f"har feil form ({item['type']})")
+                     for item in error.errors())
 
 
-def find_evaluation(
-    client_or_base_url: httpx.Client | str,
-    title: str,
-    actor_name: str,
-    *,
-    timeout: float = 10.0,
-    attempts: int = 3,
-    backoff: float = 1.0,
-    max_pages: int = 200,
-    document_url: str = DEFAULT_DOCUMENT_URL,
-) -> KudosMatch | None:
-    """Find an evaluation by title among ``actor_name``'s evaluations in Kudos.
+def search(fetch_page: Callable[[int], KudosPage], title: str, documents_url: str,
+           max_pages: int = DEFAULT_MAX_PAGES, document_url: str = DEFAULT_DOCUMENT_URL) -> KudosMatch | None:
+    """Read pages (``fetch_page(n)``) until one holds ``title``; None when none does.
 
-    Returns the match with its public link, or None when no document matches.
-    Raises ``KudosUnavailable`` after ``attempts`` tries of a page that times out or
-    gets a 5xx (waiting ``backoff``, 2×, 4× ... seconds between), and
-    ``KudosResponseError`` for a 4xx or a body of the wrong shape.
+    Raises what ``fetch_page`` raises, and ``KudosResponseError`` past ``max_pages``.
     """
-    if isinstance(client_or_base_url, str):
-        with make_client(client_or_base_url, timeout) as client:
-            return _search(client, title, actor_name, attempts, backoff, max_pages, document_url)
-    return _search(client_or_base_url, title, actor_name, attempts, backoff, max_pages, document_url)
-
-
-def _search(
-    client: httpx.Client, title: str, actor_name: str, attempts: int, backoff: float, max_pages: int, document_url: str
-) -> KudosMatch | None:
     page_no = 1
     while True:
-        params = {"type": EVALUATION_TYPE, "actor_name": actor_name, "page": page_no}
-        page = _get_page(client, params, attempts, backoff)
-        if page.meta.current_page != page_no:
-            # A server that ignores ?page= would otherwise have us loop forever.
-            raise KudosResponseError(
-                str(client.base_url.join("documents").copy_merge_params(params)),
-                f"ba om side {page_no}, men meta.current_page er {page.meta.current_page}",
-            )
+        page = fetch_page(page_no)
         for document in page.data:
             if title_matches(document, title):
                 return KudosMatch(document, document_url.format(uuid=document.uuid), page_no)
         if page_no >= page.meta.last_page:
             return None
         if page_no >= max_pages:
-            raise KudosResponseError(
-                str(client.base_url.join("documents")), f"flere enn {max_pages} sider; søket ble stoppet"
-            )
+            raise KudosResponseError(documents_url, f"flere enn {max_pages} sider; søket ble stoppet")
         page_no += 1
 
 
-def lookup_evaluation(client_or_base_url: httpx.Client | str, title: str, actor_name: str, **options) -> KudosLookup:
-    """``find_evaluation`` as a result: the flow records the status instead of crashing."""
-    try:
-        match = find_evaluation(client_or_base_url, title, actor_name, **options)
-    except KudosUnavailable as exc:
-        return KudosLookup("unavailable", None, str(exc))
-    except KudosResponseError as exc:
-        return KudosLookup("bad_response", None, str(exc))
+def lookup_result(title: str, actor_name: str, match: KudosMatch | None) -> KudosLookup:
     if match is None:
         return KudosLookup("not_found", None, f"«{title}» er ikke funnet blant evalueringene til «{actor_name}» i Kudos.")
     return KudosLookup("found", match, f"«{title}» er registrert i Kudos: {match.url}")
+
+
+def lookup_failure(error: KudosError) -> KudosLookup:
+    return KudosLookup(error.status, None, str(error))

@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 KIND_LABELS = {
     "fou": "FoU-rapport",
@@ -38,35 +39,26 @@ def parse_date(value: object) -> object:
     raise ValueError(f"'{text}' er ikke en gyldig dato: bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ")
 
 
+def _kind(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text not in KIND_LABELS:
+            raise ValueError(f"'{value.strip()}' er ikke en gyldig type: bruk fou, evaluering, rapport eller annet")
+        return text
+    return value
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 class PublicationInput(BaseModel):
     """One publication as staff enter it: by CLI, run form or CSV row."""
 
     model_config = ConfigDict(str_strip_whitespace=True, frozen=True)
 
     title: str = Field(min_length=1, max_length=500)
-    kind: PublicationKind
-    publish_on: date
+    kind: Annotated[PublicationKind, BeforeValidator(_kind)]
+    publish_on: Annotated[date, BeforeValidator(parse_date)]
     owner: str = Field(min_length=1, max_length=200)  # a role, e.g. "avdelingsdirektør analyse"
-    summary: str | None = Field(default=None, max_length=4000)
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, value: object) -> object:
-        if isinstance(value, str):
-            text = value.strip().lower()
-            if text not in KIND_LABELS:
-                raise ValueError(f"'{value.strip()}' er ikke en gyldig type: bruk fou, evaluering, rapport eller annet")
-            return text
-        return value
-
-    @field_validator("publish_on", mode="before")
-    @classmethod
-    def _publish_on(cls, value: object) -> object:
-        return parse_date(value)
-
-    @field_validator("summary", mode="before")
-    @classmethod
-    def _summary(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
+    summary: Annotated[str | None, BeforeValidator(_blank_is_none)] = Field(default=None, max_length=4000)

@@ -22,15 +22,18 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, utcnow
 from pliktvakt.notify import Key
 from pliktvakt.publications.csv_import import PublicationImportError, read_publications_csv, unknown_owner
-from pliktvakt.publications.decisions import NoticeReason, PublicationState, SendNotice
-from pliktvakt.publications.gate import GateResult, check_gate
-from pliktvakt.publications.models import PublicationInput, PublicationKind
-from pliktvakt.publications.tables import Publication, PublicationChange, PublicationImportRejection
+from pliktvakt.publications.decisions import NoticeReason, SendNotice
+from pliktvakt.publications.models import PublicationInput
+from pliktvakt.publications.tables import (
+    Publication,
+    PublicationChange,
+    PublicationImportRejection,
+    PublicationStatus,
+)
 
 PRENOTICE = "publication-prenotice"
 KUDOS = "evaluation-kudos-registration"
 CONTENT_FIELDS = ("title", "kind", "summary")
-STATUS_NO = {"planned": "planlagt", "published": "publisert", "cancelled": "avlyst"}
 _FIELD_NO = {"title": "--title", "kind": "--kind", "publish_on": "--publish-on", "owner": "--owner",
              "summary": "--summary"}
 
@@ -54,6 +57,15 @@ def validate(**values) -> PublicationInput:
             reason = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
             problems.append(f"{name}: {reason}")
         raise PublicationError("; ".join(problems)) from None
+
+
+def validate_form(catalogue: Catalogue, **values) -> PublicationInput:
+    """``validate``, and the owner a known role: the Prefect run form's fields, checked before
+    anything is written."""
+    data = validate(**values)
+    if data.owner not in catalogue.roles:
+        raise PublicationError(f"owner: {unknown_owner(data.owner, set(catalogue.roles))}")
+    return data
 
 
 def contact_for(catalogue: Catalogue, role: str) -> str:
@@ -111,6 +123,11 @@ def _value(field: str, value) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def _next_change_no(session: Session, publication_id: int) -> int:
+    query = select(func.max(PublicationChange.change_no)).where(PublicationChange.publication_id == publication_id)
+    return (session.exec(query).one() or 0) + 1
+
+
 def change(session: Session, catalogue: Catalogue, publication_id: int, actor: str, *,
            publish_on: date | str | None = None, title: str | None = None, summary: str | None = None,
            kind: str | None = None) -> int | None:
@@ -119,8 +136,9 @@ def change(session: Session, catalogue: Catalogue, publication_id: int, actor: s
     Returns the change number, or None when nothing differs. ``summary=""`` clears it.
     """
     publication = get(session, publication_id)
-    if publication.status != "planned":
-        raise PublicationError(f"Publikasjon {publication_id} er {STATUS_NO[publication.status]} og kan ikke endres.")
+    if publication.status != PublicationStatus.PLANNED:
+        raise PublicationError(f"Publikasjon {publication_id} er {PublicationStatus(publication.status).label} "
+                               "og kan ikke endres.")
     new = validate(title=publication.title if title is None else title,
                    kind=publication.kind if kind is None else kind,
                    publish_on=publication.publish_on if publish_on is None else publish_on,
@@ -130,8 +148,7 @@ def change(session: Session, catalogue: Catalogue, publication_id: int, actor: s
     diffs = {f: (getattr(publication, f), v) for f, v in wanted.items() if getattr(publication, f) != v}
     if not diffs:
         return None
-    change_no = (session.exec(select(func.max(PublicationChange.change_no))
-                              .where(PublicationChange.publication_id == publication_id)).one() or 0) + 1
+    change_no = _next_change_no(session, publication_id)
     for field, (old, value) in diffs.items():
         session.add(PublicationChange(publication_id=publication_id, change_no=change_no, changed_by=actor,
                                       field=field, old_value=_value(field, old), new_value=_value(field, value),
@@ -184,14 +201,6 @@ def record_rejections(session: Session, error: PublicationImportError) -> str:
     return import_id
 
 
-def state_of(publication: Publication) -> PublicationState:
-    return PublicationState(id=publication.id, title=publication.title, kind=PublicationKind(publication.kind),
-                            publish_on=publication.publish_on, owner=publication.owner_role,
-                            summary=publication.summary, notice_queued_on=publication.notice_queued_on,
-                            notice_delivered_on=publication.notice_delivered_on,
-                            notices_queued=publication.notices_queued)
-
-
 def notice_key(publication_id: int) -> Key:
     return SendNotice(publication_id, 1, NoticeReason.FIRST).key
 
@@ -210,13 +219,8 @@ def notice_waiting(session: Session, publication: Publication) -> tuple[str, ...
                  for m in notice_copies(session, publication.id) if m.status != "sent")
 
 
-def gate(publication: Publication, today: date, waiting: tuple[str, ...] = ()) -> GateResult:
-    return check_gate(publication.publish_on, publication.notice_delivered_on, today,
-                      publication.notice_queued_on, waiting)
-
-
 def as_dict(publication: Publication, today: date, waiting: tuple[str, ...] = ()) -> dict:
-    result = gate(publication, today, waiting)
+    result = publication.gate(today, waiting)
     return {"id": publication.id, "title": publication.title, "kind": publication.kind,
             "publish_on": publication.publish_on.isoformat(), "owner": publication.owner_role,
             "summary": publication.summary, "contact": publication.contact, "status": publication.status,

@@ -1,13 +1,26 @@
 """Tables of the publications register (instruks pkt. 6.1 and 4.3)."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from pliktvakt.models import utcnow
+from pliktvakt.publications.decisions import PublicationState
+from pliktvakt.publications.gate import GateResult, check_gate
+from pliktvakt.publications.models import PublicationKind
 
-STATUSES = ("planned", "published", "cancelled")
+
+class PublicationStatus(StrEnum):
+    PLANNED = "planned"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        """The status as officers read it, e.g. "planlagt"."""
+        return {"planned": "planlagt", "published": "publisert", "cancelled": "avlyst"}[self.value]
 
 
 class Publication(SQLModel, table=True):
@@ -21,7 +34,7 @@ class Publication(SQLModel, table=True):
     owner_role: str = Field(max_length=100)
     summary: str | None = None
     contact: str = Field(max_length=300)
-    status: str = Field(default="planned", index=True, max_length=20)  # planned | published | cancelled
+    status: str = Field(default=PublicationStatus.PLANNED, index=True, max_length=20)  # PublicationStatus
     # The first notice: queued on one day, delivered (to every recipient) on another. The
     # 14 days of pkt. 6.1 count from delivery.
     notice_queued_on: date | None = None
@@ -37,6 +50,27 @@ class Publication(SQLModel, table=True):
     changes_handled: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    def gate(self, day: date, waiting: tuple[str, ...] = ()) -> GateResult:
+        """May it go out on its planned date, seen on ``day``? (pkt. 6.1) ``waiting`` names the
+        undelivered copies of the notice, for the reason only."""
+        return check_gate(self.publish_on, self.notice_delivered_on, day, self.notice_queued_on, waiting)
+
+    def blocked_on(self, day: date) -> bool:
+        """Still planned, and the 14 days do not allow the planned date."""
+        return self.status == PublicationStatus.PLANNED and not self.gate(day).may_publish_on_planned_date
+
+    def goes_out_on(self, day: date) -> bool:
+        """Planned, its date has come, and the gate allows it: it counts as published."""
+        return (self.status == PublicationStatus.PLANNED and self.publish_on <= day
+                and self.gate(day).may_publish_on_planned_date)
+
+    def state(self) -> PublicationState:
+        """What the pure decisions need to know of it."""
+        return PublicationState(id=self.id, title=self.title, kind=PublicationKind(self.kind),
+                                publish_on=self.publish_on, owner=self.owner_role, summary=self.summary,
+                                notice_queued_on=self.notice_queued_on, notice_delivered_on=self.notice_delivered_on,
+                                notices_queued=self.notices_queued)
 
 
 class PublicationChange(SQLModel, table=True):

@@ -6,7 +6,6 @@ before); on 15 April the gate is open and it counts as published, so it is looke
 
 from datetime import date
 
-
 from flows.prepublication_notice import prepublication_notice
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import Occurrence

@@ -16,8 +16,8 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from flows.prepublication_notice import prepublication_notice
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
 from pliktvakt.models import Occurrence
+from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
 from pliktvakt.publications import register
 from pliktvakt.publications.tables import Publication
 

@@ -1,13 +1,8 @@
 import httpx
 import pytest
 
-from pliktvakt.publications.kudos import (
-    KudosResponseError,
-    KudosUnavailable,
-    find_evaluation,
-    lookup_evaluation,
-    normalise_title,
-)
+from pliktvakt.publications.kudos import KudosResponseError, KudosUnavailable, normalise_title
+from tasks.kudos import find_evaluation, lookup_evaluation
 
 from .kudos_server import KudosStandIn, document
 
@@ -26,6 +21,17 @@ def five_documents() -> list[dict]:
         document("e", "Evaluering av Jobbsjansen"),
         document("x", TITLE, actor="Arbeids- og velferdsdirektoratet"),  # other actor
     ]
+
+
+def failing_twice(behaviour: str, error: type[Exception]):
+    """The stand-in answers ``behaviour`` to every request: ``find_evaluation`` raises
+    ``error``, then ``lookup_evaluation`` reports it as a status."""
+    with KudosStandIn(five_documents()) as kudos:
+        kudos.always = behaviour
+        with pytest.raises(error) as caught:
+            find_evaluation(kudos.base_url, TITLE, IMDI, **FAST)
+        lookup = lookup_evaluation(kudos.base_url, TITLE, IMDI, **FAST)
+    return caught.value, lookup, kudos.requests
 
 
 def test_finds_the_document_on_the_second_page():
@@ -61,15 +67,11 @@ def test_timeout_and_500_are_retried_then_found():
 
 
 def test_a_500_that_persists_ends_in_a_clear_failure():
-    with KudosStandIn(five_documents()) as kudos:
-        kudos.always = "500"
-        with pytest.raises(KudosUnavailable) as caught:
-            find_evaluation(kudos.base_url, TITLE, IMDI, **FAST)
-        lookup = lookup_evaluation(kudos.base_url, TITLE, IMDI, **FAST)
-    assert caught.value.attempts == 3
-    assert caught.value.last_error == "HTTP 500"
-    assert str(caught.value).startswith("Kudos svarte ikke etter 3 forsøk")
-    assert len(kudos.requests) == 6  # 3 attempts for each of the two calls
+    error, lookup, requests = failing_twice("500", KudosUnavailable)
+    assert error.attempts == 3
+    assert error.last_error == "HTTP 500"
+    assert str(error).startswith("Kudos svarte ikke etter 3 forsøk")
+    assert len(requests) == 6  # 3 attempts for each of the two calls
     assert lookup.status == "unavailable" and "HTTP 500" in lookup.message
 
 
@@ -92,13 +94,9 @@ def test_connection_refused_is_unavailable():
 
 
 def test_unexpected_shape_is_a_clear_error_naming_the_field():
-    with KudosStandIn(five_documents()) as kudos:
-        kudos.always = "bad_shape"
-        with pytest.raises(KudosResponseError) as caught:
-            find_evaluation(kudos.base_url, TITLE, IMDI, **FAST)
-        lookup = lookup_evaluation(kudos.base_url, TITLE, IMDI, **FAST)
-    assert caught.value.problem == "feltet «meta» mangler"
-    assert len(kudos.requests) == 2  # a bad shape is not retried
+    error, lookup, requests = failing_twice("bad_shape", KudosResponseError)
+    assert error.problem == "feltet «meta» mangler"
+    assert len(requests) == 2  # a bad shape is not retried
     assert lookup.status == "bad_response" and "«meta» mangler" in lookup.message
 
 

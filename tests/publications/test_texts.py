@@ -4,7 +4,6 @@ from pliktvakt.publications.models import PublicationKind
 from pliktvakt.publications.texts import (
     date_too_early_alert,
     date_update_to_ministry,
-    format_date,
     kudos_reminder,
     late_notice_alert,
     notice_missed_alert,
@@ -12,10 +11,11 @@ from pliktvakt.publications.texts import (
 )
 
 
-def test_format_date_in_bokmal():
+def test_dates_in_bokmal_with_the_weekday():
     # 14 March 2025 was a Friday; 1 June 2025 a Sunday.
-    assert format_date(date(2025, 3, 14)) == "fredag 14. mars 2025"
-    assert format_date(date(2025, 6, 1)) == "søndag 1. juni 2025"
+    message = date_update_to_ministry("T", PublicationKind.RAPPORT, date(2025, 3, 14), date(2025, 6, 1), None, "K")
+    assert message.subject == "Endret dato for publisering: T (01.06.2025)"
+    assert "Tidligere planlagt dato: fredag 14. mars 2025\nNy planlagt dato: søndag 1. juni 2025" in message.text
 
 
 def test_notice_gives_title_kind_date_summary_contact_and_clause():
