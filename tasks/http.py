@@ -9,8 +9,10 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
 def retry_policy(attempts: int, backoff: float) -> Retry:
-    """``attempts`` in all (so attempts - 1 retries); waits backoff, 2·backoff, 4·backoff …"""
-    return Retry(total=max(attempts - 1, 0), backoff_factor=backoff, status_forcelist=RETRY_STATUSES,
+    """``attempts`` in all (so attempts - 1 retries); waits backoff, 2·backoff, 4·backoff …
+
+    httpx-retries waits factor · 2^n after the n-th attempt (n from 1), hence half the backoff."""
+    return Retry(total=max(attempts - 1, 0), backoff_factor=backoff / 2, status_forcelist=RETRY_STATUSES,
                  backoff_jitter=0.0, allowed_methods=("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "POST"))
 
 
