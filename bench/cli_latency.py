@@ -28,7 +28,11 @@ SERVING = "Your deployments are being served"
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE" and not k.startswith("PREFECT_API")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "PYTHONDONTWRITEBYTECODE" and not k.startswith("PREFECT_API")
+    }
     return {**env, **extra}
 
 
@@ -51,7 +55,14 @@ def commands(runs: int, env: dict, cwd: Path) -> None:
     pliktvakt = str(BIN / "pliktvakt")
     cases = {
         'python -c "import typer, rich, holidays"': [sys.executable, "-c", "import typer, rich, holidays"],
-        "pliktvakt deadline --from 2025-03-31 --add 3w": [pliktvakt, "deadline", "--from", "2025-03-31", "--add", "3w"],
+        "pliktvakt deadline --from 2025-03-31 --add 3w": [
+            pliktvakt,
+            "deadline",
+            "--from",
+            "2025-03-31",
+            "--add",
+            "3w",
+        ],
         "pliktvakt status": [pliktvakt, "status"],
         "pliktvakt obligations list": [pliktvakt, "obligations", "list"],
         "pliktvakt --help": [pliktvakt, "--help"],
@@ -85,8 +96,14 @@ def run_materialise(env: dict, cwd: Path) -> None:
     if not local_server.healthy():
         port = _free_port()
         log = open(cwd / "make-run.log", "wb")
-        started = subprocess.Popen(["make", "run"], cwd=ROOT, env={**env, "PLIKTVAKT_PREFECT_PORT": str(port)},
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        started = subprocess.Popen(
+            ["make", "run"],
+            cwd=ROOT,
+            env={**env, "PLIKTVAKT_PREFECT_PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         while SERVING not in (cwd / "make-run.log").read_text(errors="replace"):
             if started.poll() is not None:
                 sys.exit(f"make run stopped: see {cwd / 'make-run.log'}")
@@ -94,7 +111,9 @@ def run_materialise(env: dict, cwd: Path) -> None:
     try:
         served = {**env, "PLIKTVAKT_PREFECT_PORT": str(port)}
         for attempt in ("first", "second"):
-            print(f"  {_time(pliktvakt, served, cwd):6.1f}  with make run's server on port {port} ({attempt} run)")
+            print(
+                f"  {_time(pliktvakt, served, cwd):6.1f}  with make run's server on port {port} ({attempt} run)"
+            )
     finally:
         if started is not None:
             os.killpg(started.pid, signal.SIGINT)
@@ -107,8 +126,12 @@ def main() -> None:
     parser.add_argument("--skip-run", action="store_true", help="only the CLI commands")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-cli-"))
-    env = _env(PLIKTVAKT_DATABASE_URL=f"sqlite:///{work / 'pliktvakt.db'}", PLIKTVAKT_CONFIG_DIR=str(ROOT / "config"))
-    subprocess.run([str(BIN / "pliktvakt"), "init"], env=env, cwd=work, check=True, capture_output=True, timeout=300)
+    env = _env(
+        PLIKTVAKT_DATABASE_URL=f"sqlite:///{work / 'pliktvakt.db'}", PLIKTVAKT_CONFIG_DIR=str(ROOT / "config")
+    )
+    subprocess.run(
+        [str(BIN / "pliktvakt"), "init"], env=env, cwd=work, check=True, capture_output=True, timeout=300
+    )
     print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; PYTHONDONTWRITEBYTECODE unset")
     commands(options.runs, env, work)
     if not options.skip_run:

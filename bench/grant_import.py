@@ -1,6 +1,6 @@
 """Prints how long validating an award file and rendering its letters takes.
 
-    uv run python bench/grant_import.py [rows]
+uv run python bench/grant_import.py [rows]
 """
 
 import sys
@@ -22,7 +22,9 @@ def main(rows: int) -> None:
     for n in range(rows):
         scheme = "integreringsarbeid-frivillige-organisasjoner" if n % 2 else "jobbsjansen"
         awarded = 0 if n % 5 == 0 else 1000
-        lines.append(f"{scheme};2025;Søker {n};974760673;2000;{awarded};{'avslag' if not awarded else ''};sats")
+        lines.append(
+            f"{scheme};2025;Søker {n};974760673;2000;{awarded};{'avslag' if not awarded else ''};sats"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.csv"
         path.write_text("\n".join(lines), encoding="utf-8")

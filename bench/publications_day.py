@@ -27,8 +27,12 @@ def main(n: int) -> None:
     start = time.perf_counter()
     with session_scope(engine) as session:
         for i in range(n):
-            data = register.validate(title=f"Rapport {i}", kind="rapport", publish_on=date(2026, 4, 15) + timedelta(days=i % 7),
-                                     owner="kunnskap")
+            data = register.validate(
+                title=f"Rapport {i}",
+                kind="rapport",
+                publish_on=date(2026, 4, 15) + timedelta(days=i % 7),
+                owner="kunnskap",
+            )
             register.add(session, catalogue, data, "bench", "bench")
     print(f"add {n}: {time.perf_counter() - start:.2f} s")
     for label in ("plan_day 2026-03-27", "rerun"):

@@ -47,8 +47,10 @@ def main() -> None:
     run_analysis(parse_csv(data, "bench.csv", codes), municipalities, config, as_of)
     untraced = time.perf_counter() - again
 
-    print(f"rows: {len(loaded.rows)} ({len(municipalities)} kommuner x {len(YEARS)} år x 12 mnd x 3 kategorier), "
-          f"quarantined: {len(loaded.quarantined)}, input {len(data) / 1e6:.1f} MB")
+    print(
+        f"rows: {len(loaded.rows)} ({len(municipalities)} kommuner x {len(YEARS)} år x 12 mnd x 3 kategorier), "
+        f"quarantined: {len(loaded.quarantined)}, input {len(data) / 1e6:.1f} MB"
+    )
     print(f"parse: {parsed - started:.3f} s, analyse: {finished - parsed:.3f} s (under tracemalloc)")
     print(f"wall time load+analysis: {untraced:.3f} s (target <= 2 s)")
     print(f"peak traced memory: {peak / 1e6:.1f} MB")

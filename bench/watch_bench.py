@@ -47,12 +47,22 @@ def seed(url: str, count: int) -> None:
     for n in range(count):
         obligation = obligations[n % len(obligations)]
         due = TODAY + timedelta(days=rng.randint(-60, 60))
-        rows.append({"obligation_id": obligation.id, "period": f"bench:{n}", "anchor": due, "due": due,
-                     "role": obligation.role, "status": "open", "late": False,
-                     "created_at": STAMP, "updated_at": STAMP})
+        rows.append(
+            {
+                "obligation_id": obligation.id,
+                "period": f"bench:{n}",
+                "anchor": due,
+                "due": due,
+                "role": obligation.role,
+                "status": "open",
+                "late": False,
+                "created_at": STAMP,
+                "updated_at": STAMP,
+            }
+        )
     with engine.begin() as connection:
         for start in range(0, count, 10000):
-            connection.execute(insert(Occurrence), rows[start:start + 10000])
+            connection.execute(insert(Occurrence), rows[start : start + 10000])
 
 
 def one_pass(url: str) -> None:
@@ -72,8 +82,9 @@ def one_pass(url: str) -> None:
 
 
 def run_pass(url: str) -> tuple[float, int, float]:
-    result = subprocess.run([sys.executable, __file__, "--child-pass", url], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, __file__, "--child-pass", url], capture_output=True, text=True, check=True
+    )
     elapsed, queued, peak = result.stdout.split()
     return float(elapsed), int(queued), float(peak)
 
@@ -82,8 +93,11 @@ def measure(label: str, url: str, count: int) -> None:
     seed(url, count)
     first, queued, first_peak = run_pass(url)
     steady, again, steady_peak = run_pass(url)
-    print(f"{label:10} {count:>7} open | first pass {first:5.2f} s, {queued:>6} queued, peak {first_peak:4.0f} MB"
-          f" | steady pass {steady:5.2f} s, {again} queued, peak {steady_peak:4.0f} MB", flush=True)
+    print(
+        f"{label:10} {count:>7} open | first pass {first:5.2f} s, {queued:>6} queued, peak {first_peak:4.0f} MB"
+        f" | steady pass {steady:5.2f} s, {again} queued, peak {steady_peak:4.0f} MB",
+        flush=True,
+    )
 
 
 def pg_schema() -> str:
@@ -107,8 +121,11 @@ def main() -> None:
         if not args.skip_postgres:
             schema = pg_schema()
             try:
-                measure("PostgreSQL", f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}",
-                        count)
+                measure(
+                    "PostgreSQL",
+                    f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}",
+                    count,
+                )
             finally:
                 with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                     conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -72,8 +72,10 @@ def main() -> None:
     names = apply_automations()
     print(f"{len(names)} automasjoner er oppdatert: {', '.join(names)}.")
     if get_settings().ops_teams_url is None:
-        print("PLIKTVAKT_OPS_TEAMS_URL er ikke satt: automasjonene kjører ops-alert, men serveren sender ikke "
-              "eget Teams-varsel når ingen arbeider kjører.")
+        print(
+            "PLIKTVAKT_OPS_TEAMS_URL er ikke satt: automasjonene kjører ops-alert, men serveren sender ikke "
+            "eget Teams-varsel når ingen arbeider kjører."
+        )
 
 
 if __name__ == "__main__":

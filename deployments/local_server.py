@@ -19,9 +19,14 @@ PREFECT_HOME = ROOT / "data" / "prefect"
 
 def prefect_env() -> dict[str, str]:
     """The Prefect settings of `make run`'s server and of every client that talks to it."""
-    return {"PREFECT_HOME": str(PREFECT_HOME), "PREFECT_API_URL": API,
-            "PREFECT_SERVER_API_HOST": HOST, "PREFECT_SERVER_API_PORT": str(PORT),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    return {
+        "PREFECT_HOME": str(PREFECT_HOME),
+        "PREFECT_API_URL": API,
+        "PREFECT_SERVER_API_HOST": HOST,
+        "PREFECT_SERVER_API_PORT": str(PORT),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
 
 
 def healthy(timeout: float = 2) -> bool:

@@ -29,11 +29,15 @@ def hold_lock():
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         lock.seek(0)
-        sys.exit(f"`make run` kjører allerede (prosess {lock.read().strip() or '?'}), med Prefect-grensesnittet "
-                 f"på {UI}. Stopp den med Ctrl-C før du starter en ny.")
+        sys.exit(
+            f"`make run` kjører allerede (prosess {lock.read().strip() or '?'}), med Prefect-grensesnittet "
+            f"på {UI}. Stopp den med Ctrl-C før du starter en ny."
+        )
     if healthy():
-        sys.exit(f"En annen Prefect-server svarer allerede på {API}. Stopp den, eller velg en annen port med "
-                 "PLIKTVAKT_PREFECT_PORT.")
+        sys.exit(
+            f"En annen Prefect-server svarer allerede på {API}. Stopp den, eller velg en annen port med "
+            "PLIKTVAKT_PREFECT_PORT."
+        )
     lock.seek(0)
     lock.truncate()
     lock.write(f"{os.getpid()}\n")
@@ -45,9 +49,13 @@ def start_server() -> subprocess.Popen:
     """Start the Prefect server in its own session and wait until it answers."""
     PREFECT_HOME.mkdir(parents=True, exist_ok=True)
     with open(LOG, "ab") as log:
-        server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", HOST,
-                                   "--port", str(PORT)], stdout=log, stderr=subprocess.STDOUT,
-                                  env=os.environ.copy(), start_new_session=True)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(PORT)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
+            start_new_session=True,
+        )
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if healthy():
@@ -100,8 +108,8 @@ def main() -> None:
     server = None
     try:
         server = start_server()
-        from pliktvakt.cli import init
         from deployments.serve import main as serve
+        from pliktvakt.cli import init
 
         init(as_of=None)
         run_each_flow_once()

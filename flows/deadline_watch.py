@@ -28,25 +28,43 @@ def deadline_watch(as_of: datetime | None = None, check_prefect: bool = True):
     summary = queue_alerts(url, catalogue, now.date(), settings.ui_url)
     problems = check_deployments(now) if check_prefect else []
     if problems:
-        queue_ops_alerts(url, catalogue, settings.ops_role, [ops_alert(p, now.date(), settings.ui_url) for p in problems],
-                         now.date())
+        queue_ops_alerts(
+            url,
+            catalogue,
+            settings.ops_role,
+            [ops_alert(p, now.date(), settings.ui_url) for p in problems],
+            now.date(),
+        )
     if digest_due(now, settings.digest_hour):
         build_digests(url, catalogue, now)
     report = deliver_outbox(engine_for(url), settings, catalogue, now, None)
     shown = most_serious(summary.rows)
     table = who_was_told(shown, read_delivery(url, [key for row in shown for key in row["keys"]]))
-    create_table_artifact(key="deadline-watch", table=table or [{"Status": "Ingen varsler forfaller nå."}],
-                          description=artifact_description(now, summary, len(report.sent), len(report.failed),
-                                                           len(report.no_channel)))
+    create_table_artifact(
+        key="deadline-watch",
+        table=table or [{"Status": "Ingen varsler forfaller nå."}],
+        description=artifact_description(
+            now, summary, len(report.sent), len(report.failed), len(report.no_channel)
+        ),
+    )
     _log(logger, summary, [p.message for p in problems], report)
-    result = {"open_occurrences": summary.open_occurrences, "steps_due": summary.steps_due, "queued": summary.queued,
-              "sent": len(report.sent), "waiting_for_channel": len(report.no_channel)}
+    result = {
+        "open_occurrences": summary.open_occurrences,
+        "steps_due": summary.steps_due,
+        "queued": summary.queued,
+        "sent": len(report.sent),
+        "waiting_for_channel": len(report.no_channel),
+    }
     return finish(logger, result, delivery_problems(report, (DUTY,)))
 
 
 def _log(logger, summary, problems: list[str], report: DeliveryReport) -> None:
-    logger.info("%d åpne forekomster; %d varseltrinn forfaller nå; %d nye meldinger lagt i utboksen.",
-                summary.open_occurrences, summary.steps_due, summary.queued)
+    logger.info(
+        "%d åpne forekomster; %d varseltrinn forfaller nå; %d nye meldinger lagt i utboksen.",
+        summary.open_occurrences,
+        summary.steps_due,
+        summary.queued,
+    )
     for problem in problems:
         logger.warning(problem)
     for key, error in report.failed.items():

@@ -34,9 +34,17 @@ def grant_award_notice(as_of: datetime | None = None):
     report = deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
     recorded = [step for round_id in round_ids for step in record_round(url, round_id, now)]
     states = read_round_states(url, schemes, today)
-    create_table_artifact(key="grant-rounds", table=[status.table_row(s) for s in states],
-                          description=f"Tilskuddsrunder per {today:%d.%m.%Y}")
-    result = {**notices.tally(prepared), "rounds": len(round_ids), "sent": len(report.sent),
-              "pending": len(report.no_channel), "recorded": len(recorded)}
+    create_table_artifact(
+        key="grant-rounds",
+        table=[status.table_row(s) for s in states],
+        description=f"Tilskuddsrunder per {today:%d.%m.%Y}",
+    )
+    result = {
+        **notices.tally(prepared),
+        "rounds": len(round_ids),
+        "sent": len(report.sent),
+        "pending": len(report.no_channel),
+        "recorded": len(recorded),
+    }
     problems = [problem for round_prepared in prepared for problem in round_prepared.problems]
     return finish(get_run_logger(), result, problems + delivery_problems(report, (DUTY,)))

@@ -7,15 +7,33 @@ from tasks.grants import add_decision_task, load_grant_schemes_task
 
 
 @flow(name="grant-decision-add")
-def grant_decision_add(round_name: str, scheme: str, year: int, applicant: str, orgnr: str, amount_applied: str,
-                       amount_awarded: str, rejection_reason: str | None = None, computation: str | None = None,
-                       applicant_kind: str = "privat", recorded_by: str = "prefect-skjema") -> int:
+def grant_decision_add(
+    round_name: str,
+    scheme: str,
+    year: int,
+    applicant: str,
+    orgnr: str,
+    amount_applied: str,
+    amount_awarded: str,
+    rejection_reason: str | None = None,
+    computation: str | None = None,
+    applicant_kind: str = "privat",
+    recorded_by: str = "prefect-skjema",
+) -> int:
     """Registrer ett vedtak i en tilskuddsrunde (tildelt beløp 0 = avslag; da kreves avslagsgrunn)."""
     settings = get_settings()
     schemes = load_grant_schemes_task(settings)
-    values = {"ordning": scheme, "år": str(year), "søker": applicant, "orgnr": orgnr,
-              "søkt_beløp": amount_applied, "tildelt_beløp": amount_awarded,
-              "avslagsgrunn": rejection_reason, "beregning": computation, "søkertype": applicant_kind}
+    values = {
+        "ordning": scheme,
+        "år": str(year),
+        "søker": applicant,
+        "orgnr": orgnr,
+        "søkt_beløp": amount_applied,
+        "tildelt_beløp": amount_awarded,
+        "avslagsgrunn": rejection_reason,
+        "beregning": computation,
+        "søkertype": applicant_kind,
+    }
     decision_id = add_decision_task(settings.database_url, schemes, round_name, values, recorded_by)
     get_run_logger().info("Vedtak %d registrert i runde %s.", decision_id, round_name)
     return decision_id

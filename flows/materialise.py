@@ -25,14 +25,28 @@ def materialise(as_of: datetime | None = None) -> dict:
     today = now.date()
     catalogue = load_catalogue_task(settings)
     result = materialise_occurrences(settings.database_url, catalogue, today, settings.horizon_months)
-    logger.info("Forekomster: %d nye, %d oppdatert, %d trukket tilbake; %d plikter endret.",
-                result.created, result.updated, result.withdrawn, result.obligations_changed)
+    logger.info(
+        "Forekomster: %d nye, %d oppdatert, %d trukket tilbake; %d plikter endret.",
+        result.created,
+        result.updated,
+        result.withdrawn,
+        result.obligations_changed,
+    )
     rows = read_status(settings.database_url, catalogue, today, today + STATUS_WINDOW)
-    create_table_artifact(key="obligation-status", table=status_table(rows),
-                          description=f"Åpne og forfalte forekomster per {date_short(today)} og {STATUS_WINDOW.days} dager frem")
+    create_table_artifact(
+        key="obligation-status",
+        table=status_table(rows),
+        description=f"Åpne og forfalte forekomster per {date_short(today)} og {STATUS_WINDOW.days} dager frem",
+    )
     summary = read_summary(settings.database_url, catalogue, today)
-    create_markdown_artifact(key="obligation-summary", markdown=summary,
-                             description="Pliktene etter punkt i instruksen")
+    create_markdown_artifact(
+        key="obligation-summary", markdown=summary, description="Pliktene etter punkt i instruksen"
+    )
     overdue = sum(1 for row in rows if row["state"] == "overdue")
-    return {"created": result.created, "updated": result.updated, "withdrawn": result.withdrawn,
-            "open_listed": len(rows), "overdue": overdue}
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "withdrawn": result.withdrawn,
+        "open_listed": len(rows),
+        "overdue": overdue,
+    }

@@ -44,14 +44,22 @@ def prepublication_notice(as_of: datetime | None = None):
     completed += record_notice_receipts(url, now)
 
     gates = read_gate(url, now.date())
-    create_table_artifact(key="prepublication-gate", table=gate_table(gates), description=gate_description(now.date()))
+    create_table_artifact(
+        key="prepublication-gate", table=gate_table(gates), description=gate_description(now.date())
+    )
     summary = _summary(plan, delivery, completed, gates)
     logger.info("Publiseringer: %s", summary)
     return finish(logger, summary, plan.problems + delivery_problems(delivery, (DUTY,)))
 
 
 def _summary(plan: DayReport, delivery: DeliveryReport, completed: list[int], gates: list[GateLine]) -> dict:
-    return {"queued": len(plan.queued), "sent": len(delivery.sent), "failed": len(delivery.failed),
-            "pending_no_channel": len(delivery.no_channel), "marked_late": plan.marked_late,
-            "published": plan.published, "notices_completed": completed,
-            "blocked": [line.id for line in gates if line.blocked]}
+    return {
+        "queued": len(plan.queued),
+        "sent": len(delivery.sent),
+        "failed": len(delivery.failed),
+        "pending_no_channel": len(delivery.no_channel),
+        "marked_late": plan.marked_late,
+        "published": plan.published,
+        "notices_completed": completed,
+        "blocked": [line.id for line in gates if line.blocked],
+    }

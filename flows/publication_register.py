@@ -13,8 +13,13 @@ from tasks.publications import add_publication
 
 
 @flow(name="publication-add", log_prints=False)
-def publication_add(title: str, kind: Literal["fou", "evaluering", "rapport", "annet"], publish_on: date,
-                    owner: str, summary: str | None = None):
+def publication_add(
+    title: str,
+    kind: Literal["fou", "evaluering", "rapport", "annet"],
+    publish_on: date,
+    owner: str,
+    summary: str | None = None,
+):
     """Registrer en publikasjon som departementet skal varsles om (instruks pkt. 6.1).
 
     Args:
@@ -28,7 +33,9 @@ def publication_add(title: str, kind: Literal["fou", "evaluering", "rapport", "a
     settings = get_settings()
     catalogue = load_catalogue_task(settings)
     try:
-        data = validate_form(catalogue, title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary)
+        data = validate_form(
+            catalogue, title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary
+        )
     except PublicationError as exc:
         logger.error("Publikasjonen ble ikke registrert: %s", exc)
         return Failed(message=f"Publikasjonen ble ikke registrert: {exc}")

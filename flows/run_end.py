@@ -15,8 +15,10 @@ def delivery_problems(report: DeliveryReport, duties: tuple[str, ...]) -> list[s
     failed = report.failed_for(duties)
     if not failed:
         return []
-    return [f"{len(failed)} melding(er) ble ikke levert og prøves igjen ved neste kjøring: "
-            + "; ".join(f"{key}: {error}" for key, error in failed.items())]
+    return [
+        f"{len(failed)} melding(er) ble ikke levert og prøves igjen ved neste kjøring: "
+        + "; ".join(f"{key}: {error}" for key, error in failed.items())
+    ]
 
 
 def finish(logger, result: dict, problems: list[str]) -> dict | State:

@@ -75,8 +75,9 @@ def settlement_analysis(as_of: datetime | None = None) -> dict | State:
     delivery = deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
     completed = complete_report(url, plan, now)
 
-    run = RunSummary(loaded, result, cadence, report_path, plan, publication, completed,
-                     len(delivery.no_channel))
+    run = RunSummary(
+        loaded, result, cadence, report_path, plan, publication, completed, len(delivery.no_channel)
+    )
     _show(logger, run, markdown, published, config, url)
     return finish(logger, run.outcome(), run.problems() + delivery_problems(delivery, (DUTY,)))
 
@@ -113,18 +114,30 @@ def _read_source(settings: Settings, known: list[str]) -> Loaded:
     return read_source_file(Path(location), known)
 
 
-def _show(logger, run: RunSummary, markdown: str, published: KeyFigures, config: SettlementConfig, url: str) -> None:
+def _show(
+    logger, run: RunSummary, markdown: str, published: KeyFigures, config: SettlementConfig, url: str
+) -> None:
     if run.cadence.changed_to:
-        logger.warning("Rapporteringen er nå %s: %s", CADENCE_NAMES[run.cadence.changed_to], run.cadence.reason)
+        logger.warning(
+            "Rapporteringen er nå %s: %s", CADENCE_NAMES[run.cadence.changed_to], run.cadence.reason
+        )
     status = run.status_lines()
     for line in status:
         logger.info(line)
     month = run.result.as_of
-    create_markdown_artifact(key="settlement-report", markdown="\n".join(["## Denne kjøringen", "",
-                             *(f"- {line}" for line in status), "", markdown]),
-                             description=f"Analyse av bosettingsarbeidet, {month.label()} (pkt. 2.2)")
-    create_table_artifact(key="settlement-key-figures", table=key_figure_table(published),
-                          description=f"Nøkkeltall om bosetting hittil i {month.year}, til og med {month.label()}, "
-                                      f"prikket under {config.suppression_threshold}")
-    create_table_artifact(key="settlement-cadence", table=cadence_history(url),
-                          description="Rapporteringshyppighet for den månedlige analysen, og ukentlige forekomster")
+    create_markdown_artifact(
+        key="settlement-report",
+        markdown="\n".join(["## Denne kjøringen", "", *(f"- {line}" for line in status), "", markdown]),
+        description=f"Analyse av bosettingsarbeidet, {month.label()} (pkt. 2.2)",
+    )
+    create_table_artifact(
+        key="settlement-key-figures",
+        table=key_figure_table(published),
+        description=f"Nøkkeltall om bosetting hittil i {month.year}, til og med {month.label()}, "
+        f"prikket under {config.suppression_threshold}",
+    )
+    create_table_artifact(
+        key="settlement-cadence",
+        table=cadence_history(url),
+        description="Rapporteringshyppighet for den månedlige analysen, og ukentlige forekomster",
+    )

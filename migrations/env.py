@@ -18,8 +18,12 @@ def _collapse_old_heads(connection) -> None:
     if inspect(connection).has_table("alembic_version"):
         recorded = [row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))]
     script = ScriptDirectory.from_config(config)
-    older = {rev for rev in recorded for other in recorded
-             if other != rev and rev in {r.revision for r in script.iterate_revisions(other, "base")}}
+    older = {
+        rev
+        for rev in recorded
+        for other in recorded
+        if other != rev and rev in {r.revision for r in script.iterate_revisions(other, "base")}
+    }
     for revision in older:
         connection.execute(text("DELETE FROM alembic_version WHERE version_num = :v"), {"v": revision})
     connection.commit()  # also ends the transaction the inspection began, so alembic runs its own

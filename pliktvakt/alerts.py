@@ -12,6 +12,7 @@ from pliktvakt.notify import Key, Message
 # Titles and clauses repeat across thousands of alerts in one run.
 escape = lru_cache(maxsize=4096)(_escape)
 
+
 def due_text(day: date, unconfirmed: bool) -> str:
     """An ISO due date for tables, marked where it rests on a placeholder."""
     return f"{day.isoformat()} ({UNCONFIRMED})" if unconfirmed else day.isoformat()
@@ -35,29 +36,38 @@ def _headline(facts: AlertFacts) -> tuple[str, str]:
     if facts.step == "due-day":
         return f"Frist i dag: {title}", "Fristen er i dag."
     if facts.step == "escalation":
-        return (f"Eskalert: {title} er {-days} dager over fristen",
-                f"Fristen gikk ut for {-days} dager siden, og plikten er ikke registrert som utført. "
-                f"Ansvarlig er {facts.responsible.name} ({facts.responsible.email}).")
+        return (
+            f"Eskalert: {title} er {-days} dager over fristen",
+            f"Fristen gikk ut for {-days} dager siden, og plikten er ikke registrert som utført. "
+            f"Ansvarlig er {facts.responsible.name} ({facts.responsible.email}).",
+        )
     return f"Over fristen: {title} ({-days} dager)", f"Fristen gikk ut for {-days} dager siden."
 
 
 def render_alert(facts: AlertFacts, ui_url: str) -> Message:
     subject, status = _headline(facts)
     clause = facts.obligation.clause
-    complete = (f'pliktvakt complete {facts.occurrence_id} --by {facts.responsible.email} '
-                f'--evidence "lenke eller saksnummer"')
+    complete = (
+        f"pliktvakt complete {facts.occurrence_id} --by {facts.responsible.email} "
+        f'--evidence "lenke eller saksnummer"'
+    )
     link = f"{ui_url.rstrip('/')}/artifacts/key/deadline-watch"
     due = date_with_weekday(facts.due)
     if facts.obligation.unconfirmed:  # a placeholder is marked wherever a person sees it
         due += f" – {UNCONFIRMED}: {facts.obligation.unconfirmed}"
         subject += f" ({UNCONFIRMED})"
     lines = [
-        f"**{facts.obligation.title}**", "",
+        f"**{facts.obligation.title}**",
+        "",
         f"- Frist: {due}",
         f"- Status: {status}",
         f"- Periode: {facts.period}",
-        f"- Hjemmel: Instruks for IMDi, {clause.reference}: «{clause.text}»", "",
-        "Slik registrerer du at plikten er utført:", "", f"    {complete}", "",
+        f"- Hjemmel: Instruks for IMDi, {clause.reference}: «{clause.text}»",
+        "",
+        "Slik registrerer du at plikten er utført:",
+        "",
+        f"    {complete}",
+        "",
         f"Oversikt i Prefect: {link}",
     ]
     html = (
@@ -95,5 +105,7 @@ def ops_event_alert(event: str, resource: str, event_id: str, ui_url: str) -> tu
     """The alert about an event a Prefect automation caught; one per event id."""
     what = EVENT_NAMES.get(event, event)
     kind = "Arbeidsgruppen" if event.startswith("prefect.work-pool") else "Kjøringen"
-    message = Message(f"pliktvakt: {kind} {resource} {what}", f"{kind} {resource} {what} ({event}).\n\nSe Prefect: {ui_url}")
+    message = Message(
+        f"pliktvakt: {kind} {resource} {what}", f"{kind} {resource} {what} ({event}).\n\nSe Prefect: {ui_url}"
+    )
     return Key(OPS_DUTY, f"event-{event_id}".replace(":", "-"), "alert"), message

@@ -22,16 +22,27 @@ def canonical(details: dict) -> str:
     return json.dumps(details, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
-def entry_hash(seq: int, at: datetime, actor: str, action: str, subject: str, details: str, prev_hash: str) -> str:
+def entry_hash(
+    seq: int, at: datetime, actor: str, action: str, subject: str, details: str, prev_hash: str
+) -> str:
     at_utc = at.astimezone(timezone.utc) if at.tzinfo else at.replace(tzinfo=timezone.utc)
     payload = canonical(
-        {"seq": seq, "at": at_utc.isoformat(), "actor": actor, "action": action,
-         "subject": subject, "details": details, "prev": prev_hash}
+        {
+            "seq": seq,
+            "at": at_utc.isoformat(),
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "details": details,
+            "prev": prev_hash,
+        }
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append(session: Session, actor: str, action: str, subject: str, details: dict | None = None) -> AuditEntry:
+def append(
+    session: Session, actor: str, action: str, subject: str, details: dict | None = None
+) -> AuditEntry:
     """Append one entry in the caller's transaction; it commits or rolls back with the work."""
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
     head = session.exec(select(AuditHead).where(AuditHead.id == 1)).one()
@@ -39,8 +50,16 @@ def append(session: Session, actor: str, action: str, subject: str, details: dic
     at = utcnow().replace(microsecond=0)
     text = canonical(details or {})
     digest = entry_hash(head.seq, at, actor, action, subject, text, head.hash)
-    entry = AuditEntry(seq=head.seq, at=at, actor=actor, action=action, subject=subject,
-                       details=text, prev_hash=head.hash, hash=digest)
+    entry = AuditEntry(
+        seq=head.seq,
+        at=at,
+        actor=actor,
+        action=action,
+        subject=subject,
+        details=text,
+        prev_hash=head.hash,
+        hash=digest,
+    )
     head.hash = digest
     session.add(entry)
     session.add(head)
@@ -67,10 +86,16 @@ def verify(session: Session) -> list[ChainProblem]:
     expected_seq, prev = 1, GENESIS
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.seq)):
         if entry.seq != expected_seq:
-            problems.append(ChainProblem(expected_seq, f"rad {expected_seq}–{entry.seq - 1} mangler (slettet)"))
+            problems.append(
+                ChainProblem(expected_seq, f"rad {expected_seq}–{entry.seq - 1} mangler (slettet)")
+            )
         if entry.prev_hash != prev:
-            problems.append(ChainProblem(entry.seq, "peker ikke til forrige rad (rad fjernet eller endret før denne)"))
-        actual = entry_hash(entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details, entry.prev_hash)
+            problems.append(
+                ChainProblem(entry.seq, "peker ikke til forrige rad (rad fjernet eller endret før denne)")
+            )
+        actual = entry_hash(
+            entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details, entry.prev_hash
+        )
         if actual != entry.hash:
             problems.append(ChainProblem(entry.seq, "innholdet er endret etter at raden ble skrevet"))
         expected_seq, prev = entry.seq + 1, entry.hash

@@ -12,7 +12,15 @@ from typing import Literal
 
 import yaml
 from dateutil.rrule import rrulestr
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pliktvakt.legal_calendar import (
     DurationError,
@@ -195,7 +203,9 @@ class ReminderPlan(Strict):
     before: list[int] = Field(default=[5, 1], description="Reminders this many business days before due")
     due_day: bool = True
     overdue_every: int = Field(default=2, ge=1, description="Business days between repeated overdue alerts")
-    escalate_after: int = Field(default=5, ge=1, description="Business days overdue before the manager is told")
+    escalate_after: int = Field(
+        default=5, ge=1, description="Business days overdue before the manager is told"
+    )
 
     @field_validator("before")
     @classmethod
@@ -247,7 +257,9 @@ class Obligation(Strict):
         if self.kind != "gate" and self.gate is not None:
             raise ValueError("bare en sperre (kind: gate) kan ha 'gate'")
         if self.kind in ("standing", "gate") and (self.recurrence or self.trigger or self.deadline):
-            raise ValueError(f"en plikt av typen '{self.kind}' har verken 'recurrence', 'trigger' eller 'deadline'")
+            raise ValueError(
+                f"en plikt av typen '{self.kind}' har verken 'recurrence', 'trigger' eller 'deadline'"
+            )
         return self
 
     @property
@@ -258,8 +270,11 @@ class Obligation(Strict):
     @property
     def unconfirmed(self) -> str | None:
         """Why the deadline is not confirmed, if it rests on a placeholder; else None."""
-        notes = [part.note for part in (self.recurrence, self.deadline)
-                 if part is not None and part.source == "placeholder"]
+        notes = [
+            part.note
+            for part in (self.recurrence, self.deadline)
+            if part is not None and part.source == "placeholder"
+        ]
         return "; ".join(notes) if notes else None
 
 
@@ -317,10 +332,16 @@ class Catalogue(Strict):
     def unknown_flows(self, deployments: set[str]) -> list[str]:
         """No phantom automation: every flow the catalogue names must be a deployment."""
         named = [(o.id, "flow", o.flow) for o in self.obligations.values() if o.flow]
-        named += [(o.id, "gate.checked_by.flow", o.gate.checked_by.flow) for o in self.obligations.values()
-                  if o.gate and o.gate.checked_by and o.gate.checked_by.flow]
-        return [f"{entry}: feltet '{field}': flyten '{flow}' finnes ikke i prefect.yaml"
-                for entry, field, flow in named if flow not in deployments]
+        named += [
+            (o.id, "gate.checked_by.flow", o.gate.checked_by.flow)
+            for o in self.obligations.values()
+            if o.gate and o.gate.checked_by and o.gate.checked_by.flow
+        ]
+        return [
+            f"{entry}: feltet '{field}': flyten '{flow}' finnes ikke i prefect.yaml"
+            for entry, field, flow in named
+            if flow not in deployments
+        ]
 
 
 def load_catalogue(config_dir: Path | str) -> Catalogue:
@@ -346,13 +367,17 @@ def _read_entries(path: Path, key: str) -> list[tuple[dict, int, dict[str, int]]
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise CatalogueError(path, "(fil)", key, f"filen må ha en liste under '{key}'")
     entry_nodes = next(value for name, value in node.value if name.value == key).value
-    return [(entry, item.start_mark.line + 1, _key_lines(item)) for entry, item in zip(data[key], entry_nodes)]
+    return [
+        (entry, item.start_mark.line + 1, _key_lines(item)) for entry, item in zip(data[key], entry_nodes)
+    ]
 
 
 def _key_lines(node: yaml.Node) -> dict[str, int]:
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {name.value: name.start_mark.line + 1 for name, _ in node.value if isinstance(name, yaml.ScalarNode)}
+    return {
+        name.value: name.start_mark.line + 1 for name, _ in node.value if isinstance(name, yaml.ScalarNode)
+    }
 
 
 def _validate(model: type[BaseModel], path: Path, raw: object, line: int) -> BaseModel:
@@ -376,7 +401,10 @@ def _unique(path: Path, items: list[tuple[BaseModel, int]]) -> dict:
 
 
 def _load_people(path: Path) -> tuple[dict[str, Role], dict[str, Officer]]:
-    officers = _unique(path, [(_validate(Officer, path, raw, line), line) for raw, line, _ in _read_entries(path, "officers")])
+    officers = _unique(
+        path,
+        [(_validate(Officer, path, raw, line), line) for raw, line, _ in _read_entries(path, "officers")],
+    )
     role_entries = [(_validate(Role, path, raw, line), line) for raw, line, _ in _read_entries(path, "roles")]
     for officer in officers.values():
         for field in ("deputy", "manager"):

@@ -21,14 +21,13 @@ obligations_app = typer.Typer(help="Pliktene i katalogen.", no_args_is_help=True
 audit_app = typer.Typer(help="Revisjonsloggen.", no_args_is_help=True)
 app.add_typer(obligations_app, name="obligations")
 app.add_typer(audit_app, name="audit")
-absence_app = typer.Typer(help="Fravær: stedfortrederen får varslene mens en saksbehandler er borte.",
-                          no_args_is_help=True)
+absence_app = typer.Typer(
+    help="Fravær: stedfortrederen får varslene mens en saksbehandler er borte.", no_args_is_help=True
+)
 app.add_typer(absence_app, name="absence")
 app.add_typer(publications_app, name="publication")
 app.add_typer(grants_app, name="grants")
 app.add_typer(cli_catalogue.app, name="config")
-
-
 
 
 class UserError(Exception):
@@ -37,9 +36,14 @@ class UserError(Exception):
 
 # Mistakes the user can fix, shown without a traceback: (module, class). A module that was
 # never imported cannot have raised its error, so checking sys.modules keeps this lazy.
-USER_ERRORS = [("pliktvakt.catalogue", "CatalogueError"), ("pliktvakt.occurrences", "OccurrenceError"),
-               ("pliktvakt.legal_calendar", "DurationError"), ("pliktvakt.publications.register", "PublicationError"),
-               ("pliktvakt.grants.rounds", "GrantsError"), ("pliktvakt.grants.rounds", "SchemeConfigError")]
+USER_ERRORS = [
+    ("pliktvakt.catalogue", "CatalogueError"),
+    ("pliktvakt.occurrences", "OccurrenceError"),
+    ("pliktvakt.legal_calendar", "DurationError"),
+    ("pliktvakt.publications.register", "PublicationError"),
+    ("pliktvakt.grants.rounds", "GrantsError"),
+    ("pliktvakt.grants.rounds", "SchemeConfigError"),
+]
 
 
 def _loaded(module: str, name: str) -> type | None:
@@ -48,7 +52,8 @@ def _loaded(module: str, name: str) -> type | None:
 
 def _is_user_error(exc: Exception) -> bool:
     return isinstance(exc, UserError) or any(
-        (cls := _loaded(module, name)) is not None and isinstance(exc, cls) for module, name in USER_ERRORS)
+        (cls := _loaded(module, name)) is not None and isinstance(exc, cls) for module, name in USER_ERRORS
+    )
 
 
 def main() -> None:
@@ -64,8 +69,10 @@ def main() -> None:
         from pliktvakt.redact import redact_db_url
         from pliktvakt.settings import get_settings
 
-        err.print(f"[red]Feil:[/red] kan ikke bruke databasen ({redact_db_url(get_settings().database_url)}): "
-                  f"{exc.orig}. Kjør `pliktvakt init` først, eller sjekk PLIKTVAKT_DATABASE_URL.")
+        err.print(
+            f"[red]Feil:[/red] kan ikke bruke databasen ({redact_db_url(get_settings().database_url)}): "
+            f"{exc.orig}. Kjør `pliktvakt init` først, eller sjekk PLIKTVAKT_DATABASE_URL."
+        )
         sys.exit(2)
 
 
@@ -95,11 +102,15 @@ def init(as_of: AsOf = None) -> None:
     catalogue = _catalogue()
     migrate(settings.database_url)
     with session_scope(_engine()) as session:
-        result = occurrences.materialise(session, catalogue, clock.resolve(as_of).date(), settings.horizon_months)
+        result = occurrences.materialise(
+            session, catalogue, clock.resolve(as_of).date(), settings.horizon_months
+        )
         started = go_live.record_first_init(session, clock.resolve(as_of).date())
     out.print(f"Database klar: {redact_db_url(settings.database_url)}")
-    out.print(f"Katalog: {len(catalogue.obligations)} plikter; {result.created} nye forekomster, "
-              f"{result.updated} oppdatert, {result.withdrawn} trukket tilbake.")
+    out.print(
+        f"Katalog: {len(catalogue.obligations)} plikter; {result.created} nye forekomster, "
+        f"{result.updated} oppdatert, {result.withdrawn} trukket tilbake."
+    )
     out.print(cli_catalogue.go_live_line(started, settings.go_live))
     out.print(cli_catalogue.placeholder_line(catalogue))
 
@@ -115,8 +126,11 @@ def obligations_list(as_json: AsJson = False) -> None:
 
 
 @app.command()
-def status(as_of: AsOf = None, as_json: AsJson = False,
-           days: Annotated[int, typer.Option(help="Vis frister og fullførte så mange dager frem og tilbake.")] = 60) -> None:
+def status(
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+    days: Annotated[int, typer.Option(help="Vis frister og fullførte så mange dager frem og tilbake.")] = 60,
+) -> None:
     """List åpne, forfalte og fullførte forekomster med frist, ansvarlig og hjemmel."""
     from sqlmodel import select
 
@@ -127,17 +141,38 @@ def status(as_of: AsOf = None, as_json: AsJson = False,
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
-        rows = session.exec(select(Occurrence).where(Occurrence.status != OccurrenceStatus.WITHDRAWN).order_by(Occurrence.due))
+        rows = session.exec(
+            select(Occurrence).where(Occurrence.status != OccurrenceStatus.WITHDRAWN).order_by(Occurrence.due)
+        )
         started = go_live.go_live_date(session)
         listed = [status_row(row, catalogue, today, started) for row in rows if _in_window(row, today, days)]
     if as_json:
         return print_json(listed)
-    table = Table("Id", "Plikt", "Hjemmel", "Frist", "Status", "Ansvarlig", title=f"Status per {bokmal.date_short(today)}")
-    colours = {"overdue": "red", "due": "yellow", OccurrenceStatus.DONE: "green", "before-go-live": "bright_black"}
+    table = Table(
+        "Id",
+        "Plikt",
+        "Hjemmel",
+        "Frist",
+        "Status",
+        "Ansvarlig",
+        title=f"Status per {bokmal.date_short(today)}",
+    )
+    colours = {
+        "overdue": "red",
+        "due": "yellow",
+        OccurrenceStatus.DONE: "green",
+        "before-go-live": "bright_black",
+    }
     for row in listed:
         colour = colours.get(row["state"], "white")
-        table.add_row(str(row["id"]), row["title"], row["clause"], row["due_shown"],
-                      f"[{colour}]{row['state_no']}[/{colour}]", row["owner"])
+        table.add_row(
+            str(row["id"]),
+            row["title"],
+            row["clause"],
+            row["due_shown"],
+            f"[{colour}]{row['state_no']}[/{colour}]",
+            row["owner"],
+        )
     out.print(table)
 
 
@@ -150,11 +185,19 @@ def _in_window(row, today: date, days: int) -> bool:
 
 
 @app.command()
-def trigger(obligation_id: str,
-            on: Annotated[str, typer.Option("--on", help="Datoen hendelsen gjelder (ÅÅÅÅ-MM-DD), eller "
-                                            "tidspunktet den ble kjent (ÅÅÅÅ-MM-DDTTT:MM, norsk tid) for «straks».")],
-            ref: Annotated[Optional[str], typer.Option(help="Referanse, f.eks. saksnummer.")] = None,
-            as_json: AsJson = False) -> None:
+def trigger(
+    obligation_id: str,
+    on: Annotated[
+        str,
+        typer.Option(
+            "--on",
+            help="Datoen hendelsen gjelder (ÅÅÅÅ-MM-DD), eller "
+            "tidspunktet den ble kjent (ÅÅÅÅ-MM-DDTTT:MM, norsk tid) for «straks».",
+        ),
+    ],
+    ref: Annotated[Optional[str], typer.Option(help="Referanse, f.eks. saksnummer.")] = None,
+    as_json: AsJson = False,
+) -> None:
     """Opprett en forekomst av en hendelsesstyrt plikt."""
     from pliktvakt import bokmal, occurrences
     from pliktvakt.db import session_scope
@@ -163,16 +206,22 @@ def trigger(obligation_id: str,
     with session_scope(_engine()) as session:
         occurrence, created = occurrences.trigger(session, _catalogue(), obligation_id, day, ref, at=at)
     if as_json:
-        return print_json({"id": occurrence.id, "obligation": obligation_id, "due": occurrence.due, "created": created})
+        return print_json(
+            {"id": occurrence.id, "obligation": obligation_id, "due": occurrence.due, "created": created}
+        )
     verb = "Opprettet" if created else "Finnes allerede:"
-    out.print(f"{verb} forekomst {occurrence.id} av {obligation_id}, frist {bokmal.date_short(occurrence.due)}.")
+    out.print(
+        f"{verb} forekomst {occurrence.id} av {obligation_id}, frist {bokmal.date_short(occurrence.due)}."
+    )
 
 
 @app.command()
-def complete(occurrence_id: int,
-             by: Annotated[str, typer.Option("--by", help="E-post til den som fullførte.")],
-             evidence: Annotated[str, typer.Option("--evidence", help="Dokumentasjon: URL eller tekst.")],
-             as_of: AsOf = None) -> None:
+def complete(
+    occurrence_id: int,
+    by: Annotated[str, typer.Option("--by", help="E-post til den som fullførte.")],
+    evidence: Annotated[str, typer.Option("--evidence", help="Dokumentasjon: URL eller tekst.")],
+    as_of: AsOf = None,
+) -> None:
     """Registrer en forekomst som fullført, med hvem og dokumentasjon."""
     from pliktvakt import occurrences
     from pliktvakt.db import session_scope
@@ -184,9 +233,13 @@ def complete(occurrence_id: int,
 
 
 @app.command()
-def calendar(owner: Annotated[Optional[str], typer.Option(help="Bare frister der denne e-posten er ansvarlig.")] = None,
-             output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Fil å skrive til.")] = None,
-             as_of: AsOf = None) -> None:
+def calendar(
+    owner: Annotated[
+        Optional[str], typer.Option(help="Bare frister der denne e-posten er ansvarlig.")
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Fil å skrive til.")] = None,
+    as_of: AsOf = None,
+) -> None:
     """Skriv en iCalendar-feed (RFC 5545) med alle åpne frister."""
     from sqlmodel import select
 
@@ -196,10 +249,18 @@ def calendar(owner: Annotated[Optional[str], typer.Option(help="Bare frister der
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
-        rows = list(session.exec(select(Occurrence).where(Occurrence.status == OccurrenceStatus.OPEN).order_by(Occurrence.due)))
+        rows = list(
+            session.exec(
+                select(Occurrence).where(Occurrence.status == OccurrenceStatus.OPEN).order_by(Occurrence.due)
+            )
+        )
     if owner:
-        rows = [row for row in rows if row.role in catalogue.roles
-                and catalogue.officer_for_role(row.role).email.lower() == owner.lower()]
+        rows = [
+            row
+            for row in rows
+            if row.role in catalogue.roles
+            and catalogue.officer_for_role(row.role).email.lower() == owner.lower()
+        ]
     feed = build_feed(rows, catalogue, today)
     if output is None:
         sys.stdout.write(feed.decode("utf-8"))
@@ -211,11 +272,19 @@ def calendar(owner: Annotated[Optional[str], typer.Option(help="Bare frister der
 
 
 @app.command()
-def deadline(start: Annotated[str, typer.Option("--from", help="Startdato (ÅÅÅÅ-MM-DD), f.eks. da brevet kom fram.")],
-             add: Annotated[str, typer.Option("--add", help="Frist: 3w, 10d eller 1m; negativ (--add=-14d) for "
-                                               "«minst 14 dager før», som flyttes bakover.")],
-             business_days: Annotated[bool, typer.Option("--business-days", help="Tell virkedager.")] = False,
-             as_json: AsJson = False) -> None:
+def deadline(
+    start: Annotated[str, typer.Option("--from", help="Startdato (ÅÅÅÅ-MM-DD), f.eks. da brevet kom fram.")],
+    add: Annotated[
+        str,
+        typer.Option(
+            "--add",
+            help="Frist: 3w, 10d eller 1m; negativ (--add=-14d) for "
+            "«minst 14 dager før», som flyttes bakover.",
+        ),
+    ],
+    business_days: Annotated[bool, typer.Option("--business-days", help="Tell virkedager.")] = False,
+    as_json: AsJson = False,
+) -> None:
     """Regn ut en lovbestemt frist (domstolloven §§ 148–149); en negativ frist flyttes bakover."""
     from pliktvakt.legal_calendar import statutory_deadline
 
@@ -267,16 +336,23 @@ def _prefect_server() -> dict:
     if local_server.healthy():
         err.print(f"Kjører mot Prefect-serveren til `make run`: {local_server.UI}")
         return {PREFECT_API_URL: local_server.API, PREFECT_HOME: local_server.PREFECT_HOME}
-    err.print("[yellow]Ingen Prefect-server svarer[/yellow] (PREFECT_API_URL er ikke satt, og `make run` kjører "
-              "ikke): flyten kjøres mot en midlertidig Prefect-server, og kjøringen blir ikke tatt vare på.")
+    err.print(
+        "[yellow]Ingen Prefect-server svarer[/yellow] (PREFECT_API_URL er ikke satt, og `make run` kjører "
+        "ikke): flyten kjøres mot en midlertidig Prefect-server, og kjøringen blir ikke tatt vare på."
+    )
     timeout = max(current.server.ephemeral.startup_timeout_seconds, EPHEMERAL_STARTUP_SECONDS)
     # Its telemetry service logs a traceback when two temporary servers share a database.
-    return {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: timeout, PREFECT_SERVER_ANALYTICS_ENABLED: False}
+    return {
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: timeout,
+        PREFECT_SERVER_ANALYTICS_ENABLED: False,
+    }
 
 
 @app.command("outbox")
-def outbox_list(as_json: AsJson = False,
-                all_messages: Annotated[bool, typer.Option("--all", help="Også leverte meldinger.")] = False) -> None:
+def outbox_list(
+    as_json: AsJson = False,
+    all_messages: Annotated[bool, typer.Option("--all", help="Også leverte meldinger.")] = False,
+) -> None:
     """Vis meldinger i utboksen (ulevert som standard)."""
     from pliktvakt import outbox
     from pliktvakt.db import session_scope
@@ -284,16 +360,38 @@ def outbox_list(as_json: AsJson = False,
 
     with session_scope(_engine()) as session:
         rows = outbox.messages(session) if all_messages else outbox.undelivered(session)
-    items = [{"id": m.id, "key": m.key, "duty": m.duty, "officer_id": m.officer_id, "channel": m.channel,
-              "recipient": m.recipient, "subject": m.subject, "status": m.status, "attempts": m.attempts,
-              "last_error": m.last_error, "receipt": m.receipt, "message_id": m.message_id,
-              "created_at": m.created_at, "sent_at": m.sent_at} for m in rows]
+    items = [
+        {
+            "id": m.id,
+            "key": m.key,
+            "duty": m.duty,
+            "officer_id": m.officer_id,
+            "channel": m.channel,
+            "recipient": m.recipient,
+            "subject": m.subject,
+            "status": m.status,
+            "attempts": m.attempts,
+            "last_error": m.last_error,
+            "receipt": m.receipt,
+            "message_id": m.message_id,
+            "created_at": m.created_at,
+            "sent_at": m.sent_at,
+        }
+        for m in rows
+    ]
     if as_json:
         return print_json(items)
     table = Table("Id", "Kanal", "Mottaker", "Emne", "Status", "Forsøk", "Feil/kvittering")
     for item in items:
-        table.add_row(str(item["id"]), item["channel"], item["recipient"], item["subject"], item["status"],
-                      str(item["attempts"]), item["last_error"] or item["receipt"] or "")
+        table.add_row(
+            str(item["id"]),
+            item["channel"],
+            item["recipient"],
+            item["subject"],
+            item["status"],
+            str(item["attempts"]),
+            item["last_error"] or item["receipt"] or "",
+        )
     out.print(table)
     if not get_settings().email_url:
         err.print("PLIKTVAKT_EMAIL_URL er ikke satt: e-post blir liggende i utboksen til den settes.")
@@ -318,10 +416,12 @@ def audit_verify(as_json: AsJson = False) -> None:
 
 
 @absence_app.command("add")
-def absence_add(officer: Annotated[str, typer.Argument(help="Saksbehandlerens id i officers.yaml.")],
-                start: Annotated[str, typer.Option("--from", help="Første fraværsdag (ÅÅÅÅ-MM-DD).")],
-                end: Annotated[str, typer.Option("--to", help="Siste fraværsdag (ÅÅÅÅ-MM-DD).")],
-                reason: Annotated[Optional[str], typer.Option(help="Grunn, f.eks. ferie.")] = None) -> None:
+def absence_add(
+    officer: Annotated[str, typer.Argument(help="Saksbehandlerens id i officers.yaml.")],
+    start: Annotated[str, typer.Option("--from", help="Første fraværsdag (ÅÅÅÅ-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Siste fraværsdag (ÅÅÅÅ-MM-DD).")],
+    reason: Annotated[Optional[str], typer.Option(help="Grunn, f.eks. ferie.")] = None,
+) -> None:
     """Registrer fravær; varsler går til stedfortrederen i perioden."""
     from pliktvakt import audit, bokmal
     from pliktvakt.db import session_scope
@@ -337,10 +437,14 @@ def absence_add(officer: Annotated[str, typer.Argument(help="Saksbehandlerens id
         absence = OfficerAbsence(officer_id=officer, start=first, end=last, reason=reason)
         session.add(absence)
         session.flush()
-        audit.append(session, "pliktvakt", "absence.added", officer, {"id": absence.id, "from": first, "to": last})
+        audit.append(
+            session, "pliktvakt", "absence.added", officer, {"id": absence.id, "from": first, "to": last}
+        )
     deputy = catalogue.officers[officer].deputy
-    out.print(f"Fravær {absence.id} registrert for {officer} {bokmal.date_short(first)}–{bokmal.date_short(last)}; "
-              f"varsler går til {deputy or 'lederen'}.")
+    out.print(
+        f"Fravær {absence.id} registrert for {officer} {bokmal.date_short(first)}–{bokmal.date_short(last)}; "
+        f"varsler går til {deputy or 'lederen'}."
+    )
 
 
 @absence_app.command("list")
@@ -352,8 +456,10 @@ def absence_list(as_json: AsJson = False) -> None:
     from pliktvakt.models import OfficerAbsence
 
     with session_scope(_engine()) as session:
-        rows = [{"id": a.id, "officer": a.officer_id, "from": a.start, "to": a.end, "reason": a.reason}
-                for a in session.exec(select(OfficerAbsence).order_by(OfficerAbsence.start))]
+        rows = [
+            {"id": a.id, "officer": a.officer_id, "from": a.start, "to": a.end, "reason": a.reason}
+            for a in session.exec(select(OfficerAbsence).order_by(OfficerAbsence.start))
+        ]
     if as_json:
         return print_json(rows)
     table = Table("Id", "Saksbehandler", "Fra", "Til", "Grunn")

@@ -19,8 +19,12 @@ app = typer.Typer(help="Konfigurasjonen: kontroller og plassholdere.", no_args_i
 
 
 @app.command("check")
-def check(strict: Annotated[bool, typer.Option("--strict", help="Avslutt med 1 om noen frist er en plassholder.")] = False,
-          as_json: AsJson = False) -> None:
+def check(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Avslutt med 1 om noen frist er en plassholder.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
     """Sjekk katalogen og list hver plassholder med fil og linje."""
     from pliktvakt.catalogue import load_catalogue
     from pliktvakt.db import ROOT
@@ -35,7 +39,9 @@ def check(strict: Annotated[bool, typer.Option("--strict", help="Avslutt med 1 o
             out.print(str(placeholder), highlight=False, soft_wrap=True)
         for problem in phantoms:
             err.print(f"[red]Feil:[/red] {problem}")
-        out.print(f"Katalogen er gyldig: {len(catalogue.obligations)} oppføringer. {placeholder_line(catalogue)}")
+        out.print(
+            f"Katalogen er gyldig: {len(catalogue.obligations)} oppføringer. {placeholder_line(catalogue)}"
+        )
     if phantoms or (strict and catalogue.placeholders):
         raise typer.Exit(1)
 
@@ -52,23 +58,34 @@ def placeholder_line(catalogue: Catalogue) -> str:
     count = len(catalogue.placeholders)
     if not count:
         return "Ingen frister er plassholdere."
-    return (f"{count} datoer eller frister er plassholdere («{UNCONFIRMED}»); "
-            "se `pliktvakt config check`.")
+    return f"{count} datoer eller frister er plassholdere («{UNCONFIRMED}»); se `pliktvakt config check`."
 
 
 def go_live_line(stored: date, configured: date | None) -> str:
     if configured is not None:
-        return f"Pliktvakt i bruk fra {configured:%d.%m.%Y} (PLIKTVAKT_GO_LIVE); frister før det varsles ikke."
+        return (
+            f"Pliktvakt i bruk fra {configured:%d.%m.%Y} (PLIKTVAKT_GO_LIVE); frister før det varsles ikke."
+        )
     return f"Pliktvakt i bruk fra {stored:%d.%m.%Y} (første init); frister før det varsles ikke."
 
 
 def obligation_items(catalogue: Catalogue) -> list[dict]:
-    return [{"id": o.id, "title": o.title, "section": o.clause.section, "reference": o.clause.reference,
-             "clause": o.clause.text, "kind": o.kind, "role": o.role, "flow": o.flow,
-             "deadline": o.deadline.model_dump(exclude_none=True) if o.deadline else None,
-             "deadline_confirmed": o.unconfirmed is None if o.dated else None,
-             "gate": o.gate.model_dump(exclude_none=True) if o.gate else None}
-            for o in catalogue.obligations.values()]
+    return [
+        {
+            "id": o.id,
+            "title": o.title,
+            "section": o.clause.section,
+            "reference": o.clause.reference,
+            "clause": o.clause.text,
+            "kind": o.kind,
+            "role": o.role,
+            "flow": o.flow,
+            "deadline": o.deadline.model_dump(exclude_none=True) if o.deadline else None,
+            "deadline_confirmed": o.unconfirmed is None if o.dated else None,
+            "gate": o.gate.model_dump(exclude_none=True) if o.gate else None,
+        }
+        for o in catalogue.obligations.values()
+    ]
 
 
 def obligation_tables(catalogue: Catalogue) -> list[Table]:
@@ -83,7 +100,9 @@ def obligation_tables(catalogue: Catalogue) -> list[Table]:
         if o.kind == "gate":
             gates.add_row(o.id, o.title, o.clause.reference, o.gate.blocks, o.gate.until, gate_checker(o))
         else:
-            duties.add_row(o.id, o.title, o.clause.reference, KIND_NAMES[o.kind], _deadline(o), o.role, o.flow or "")
+            duties.add_row(
+                o.id, o.title, o.clause.reference, KIND_NAMES[o.kind], _deadline(o), o.role, o.flow or ""
+            )
     return [duties, gates]
 
 

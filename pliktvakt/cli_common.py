@@ -29,9 +29,15 @@ def _as_of(value: str | None) -> datetime | None:
 
 # The one `--as-of`: validated here; the command gets an aware Oslo datetime (or None for
 # now) and passes it to clock.resolve like any as_of.
-AsOf = Annotated[Optional[datetime], typer.Option(
-    "--as-of", parser=_as_of, metavar="ÅÅÅÅ-MM-DD[TTT:MM]",
-    help="Dato eller tidspunkt (Oslo-tid) i stedet for nå; en dato alene betyr kl. 09:00.")]
+AsOf = Annotated[
+    Optional[datetime],
+    typer.Option(
+        "--as-of",
+        parser=_as_of,
+        metavar="ÅÅÅÅ-MM-DD[TTT:MM]",
+        help="Dato eller tidspunkt (Oslo-tid) i stedet for nå; en dato alene betyr kl. 09:00.",
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.")]
 
 

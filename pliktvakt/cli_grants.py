@@ -14,8 +14,10 @@ from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
 
 # Each command imports what it needs when it runs (openpyxl, the database): see cli.py.
 
-app = typer.Typer(help="Tilskuddsrunder: vedtak, orientering av departementet, tilskuddsbrev og frister.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Tilskuddsrunder: vedtak, orientering av departementet, tilskuddsbrev og frister.",
+    no_args_is_help=True,
+)
 
 By = Annotated[Optional[str], typer.Option("--by", help="Hvem som registrerer (standard: brukernavnet).")]
 On = Annotated[str, typer.Option("--on", help="Dato (ÅÅÅÅ-MM-DD).")]
@@ -49,11 +51,16 @@ def _date(value: str, option: str) -> date:
 
 
 @app.command("import")
-def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller XLSX med vedtakene.")],
-                round_name: Annotated[str, typer.Option("--round", help="Navn på runden, f.eks. 2025-1.")],
-                budget: Annotated[Optional[list[str]], typer.Option(
-                    "--budget", help="Budsjett for en ordning: ORDNING=BELØP (kan gjentas).")] = None,
-                by: By = None, as_json: AsJson = False) -> None:
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller XLSX med vedtakene.")],
+    round_name: Annotated[str, typer.Option("--round", help="Navn på runden, f.eks. 2025-1.")],
+    budget: Annotated[
+        Optional[list[str]],
+        typer.Option("--budget", help="Budsjett for en ordning: ORDNING=BELØP (kan gjentas)."),
+    ] = None,
+    by: By = None,
+    as_json: AsJson = False,
+) -> None:
     """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import intake, rounds
@@ -70,8 +77,10 @@ def import_file(file: Annotated[Path, typer.Argument(help="CSV (semikolon) eller
         _reject(engine, round_name, file, exc, _actor(by), as_json)
     if as_json:
         return print_json({"imported": True, "round": round_name, "decisions": count})
-    out.print(f"Runde {round_name}: {count} vedtak lest inn fra {file.name}. "
-              f"Neste steg: `pliktvakt grants decide {round_name}`.")
+    out.print(
+        f"Runde {round_name}: {count} vedtak lest inn fra {file.name}. "
+        f"Neste steg: `pliktvakt grants decide {round_name}`."
+    )
 
 
 def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool) -> None:
@@ -82,14 +91,20 @@ def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool)
     with session_scope(engine) as session:
         intake.record_rejection(session, round_name, file, exc, actor)
     if as_json:
-        print_json({"imported": False, "errors": [{"line": e.line, "field": e.field, "message": e.message}
-                                                   for e in exc.errors]})
+        print_json(
+            {
+                "imported": False,
+                "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors],
+            }
+        )
     err.print(f"[red]Feil:[/red] {exc}")
     raise typer.Exit(2)
 
 
 @app.command()
-def decide(round_name: Annotated[str, typer.Argument(metavar="ROUND")], by: By = None, as_of: AsOf = None) -> None:
+def decide(
+    round_name: Annotated[str, typer.Argument(metavar="ROUND")], by: By = None, as_of: AsOf = None
+) -> None:
     """Marker runden som vedtatt; departementet skal da orienteres før tilskuddsbrevene (pkt. 6.1)."""
     from pliktvakt.catalogue import load_catalogue
     from pliktvakt.db import session_scope
@@ -101,22 +116,32 @@ def decide(round_name: Annotated[str, typer.Argument(metavar="ROUND")], by: By =
     with session_scope(_engine()) as session:
         _, occurrence = rounds.decide_round(session, catalogue, _schemes(), round_name, today, _actor(by))
     if occurrence is None:
-        out.print(f"Runde {round_name} er vedtatt. Ingen ordning i runden krever orientering; brevene kan lages.")
+        out.print(
+            f"Runde {round_name} er vedtatt. Ingen ordning i runden krever orientering; brevene kan lages."
+        )
     else:
-        out.print(f"Runde {round_name} er vedtatt. Departementet orienteres av flyten grant-award-notice "
-                  f"(forekomst {occurrence.id}, frist {occurrence.due:%d.%m.%Y}); brevene kan lages når den er levert.")
+        out.print(
+            f"Runde {round_name} er vedtatt. Departementet orienteres av flyten grant-award-notice "
+            f"(forekomst {occurrence.id}, frist {occurrence.due:%d.%m.%Y}); brevene kan lages når den er levert."
+        )
 
 
 @app.command()
-def letters(round_name: Annotated[str, typer.Argument(metavar="ROUND")],
-            output: Annotated[Path, typer.Option("-o", "--output", help="Mappe brevene skrives til.")] = Path("tilskuddsbrev"),
-            by: By = None, as_of: AsOf = None) -> None:
+def letters(
+    round_name: Annotated[str, typer.Argument(metavar="ROUND")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Mappe brevene skrives til.")] = Path(
+        "tilskuddsbrev"
+    ),
+    by: By = None,
+    as_of: AsOf = None,
+) -> None:
     """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert."""
     from pliktvakt.settings import get_settings
     from tasks.grants import write_round_letters
 
-    batch = write_round_letters.fn(get_settings().database_url, _schemes(), round_name, output,
-                                   clock.resolve(as_of).date(), _actor(by))
+    batch = write_round_letters.fn(
+        get_settings().database_url, _schemes(), round_name, output, clock.resolve(as_of).date(), _actor(by)
+    )
     out.print(f"Skrev {batch.letters} tilskuddsbrev til {output}.")
     for refused in batch.refused:
         err.print(f"[red]Nektet:[/red] {refused}")
@@ -137,8 +162,11 @@ def letter_received(decision_id: int, on: On, by: By = None) -> None:
 
 
 @app.command()
-def appeal(decision_id: int, received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn.")],
-           by: By = None) -> None:
+def appeal(
+    decision_id: int,
+    received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn.")],
+    by: By = None,
+) -> None:
     """Registrer en klage, og om den kom i tide (forvaltningsloven §§ 29–30)."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import responses
@@ -150,9 +178,12 @@ def appeal(decision_id: int, received: Annotated[str, typer.Option("--received",
 
 
 @app.command("appeal-closed")
-def appeal_closed(decision_id: int, on: On,
-                  outcome: Annotated[str, typer.Option("--outcome", help="Utfallet, f.eks. «ikke tatt til følge».")],
-                  by: By = None) -> None:
+def appeal_closed(
+    decision_id: int,
+    on: On,
+    outcome: Annotated[str, typer.Option("--outcome", help="Utfallet, f.eks. «ikke tatt til følge».")],
+    by: By = None,
+) -> None:
     """Registrer at klagen er ferdig behandlet."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import responses
@@ -171,8 +202,10 @@ def accept(decision_id: int, on: On, by: By = None) -> None:
     with session_scope(_engine()) as session:
         letter = responses.accept(session, decision_id, _date(on, "--on"), _actor(by))
     if letter.acceptance_due and letter.accepted_on > letter.acceptance_due:
-        err.print(f"[yellow]Aksepten kom etter fristen {letter.acceptance_due:%d.%m.%Y}: tilskuddet har falt bort "
-                  "(vedlegg 1 pkt. 5).[/yellow]")
+        err.print(
+            f"[yellow]Aksepten kom etter fristen {letter.acceptance_due:%d.%m.%Y}: tilskuddet har falt bort "
+            "(vedlegg 1 pkt. 5).[/yellow]"
+        )
         return
     out.print(f"Vedtak {decision_id}: aksept mottatt {letter.accepted_on:%d.%m.%Y}.")
 
@@ -189,19 +222,29 @@ def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
         states = [status.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
         if as_json:
             for state, grant_round in zip(states, rounds.all_rounds(session)):
-                state["decision_list"] = [_decision_json(session, d) for d in rounds.decisions_of(session, grant_round)]
+                state["decision_list"] = [
+                    _decision_json(session, d) for d in rounds.decisions_of(session, grant_round)
+                ]
     if as_json:
         return print_json(states)
     out.print(_rounds_table(states))
 
 
 def _rounds_table(states: list[dict]) -> Table:
-    table = Table("Runde", "Vedtak", "Vedtatt", "Orientert", "Brev", "Åpne klager", "Siste frist", "Mottakerliste")
+    table = Table(
+        "Runde", "Vedtak", "Vedtatt", "Orientert", "Brev", "Åpne klager", "Siste frist", "Mottakerliste"
+    )
     for s in states:
-        table.add_row(s["round"], str(s["decisions"]), str(s["decided_on"] or "nei"),
-                      "ikke påkrevd" if not s["notice_needed"] else ("ja" if s["notice_sent_at"] else "nei"),
-                      f"{s['letters']} ({'tillatt' if s['letters_allowed'] else 'sperret'})", str(s["open_appeals"]),
-                      str(s["last_deadline"] or ""), "sendt" if s["recipients_sent_at"] else "ikke sendt")
+        table.add_row(
+            s["round"],
+            str(s["decisions"]),
+            str(s["decided_on"] or "nei"),
+            "ikke påkrevd" if not s["notice_needed"] else ("ja" if s["notice_sent_at"] else "nei"),
+            f"{s['letters']} ({'tillatt' if s['letters_allowed'] else 'sperret'})",
+            str(s["open_appeals"]),
+            str(s["last_deadline"] or ""),
+            "sendt" if s["recipients_sent_at"] else "ikke sendt",
+        )
     return table
 
 
@@ -209,19 +252,35 @@ def _decision_json(session, row) -> dict:
     from pliktvakt.grants import cases
 
     letter = cases.letter_of(session, row.id)
-    return {"id": row.id, "scheme": row.scheme_id, "applicant": row.applicant, "orgnr": row.orgnr,
-            "awarded": str(row.amount_awarded), "kind": row.decision_kind, "lapsed_at": row.lapsed_at,
-            "letter": None if letter is None else {
-                "reference": letter.reference, "date": letter.letter_date, "received_on": letter.received_on,
-                "appeal_due": letter.appeal_due, "acceptance_due": letter.acceptance_due,
-                "accepted_on": letter.accepted_on},
-            "appeals": [{"submitted_on": a.submitted_on, "in_time": a.in_time, "closed_on": a.closed_on}
-                        for a in cases.appeals_of(session, row.id)]}
+    return {
+        "id": row.id,
+        "scheme": row.scheme_id,
+        "applicant": row.applicant,
+        "orgnr": row.orgnr,
+        "awarded": str(row.amount_awarded),
+        "kind": row.decision_kind,
+        "lapsed_at": row.lapsed_at,
+        "letter": None
+        if letter is None
+        else {
+            "reference": letter.reference,
+            "date": letter.letter_date,
+            "received_on": letter.received_on,
+            "appeal_due": letter.appeal_due,
+            "acceptance_due": letter.acceptance_due,
+            "accepted_on": letter.accepted_on,
+        },
+        "appeals": [
+            {"submitted_on": a.submitted_on, "in_time": a.in_time, "closed_on": a.closed_on}
+            for a in cases.appeals_of(session, row.id)
+        ],
+    }
 
 
 @app.command()
-def payments(round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_json: AsJson = False,
-             as_of: AsOf = None) -> None:
+def payments(
+    round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_json: AsJson = False, as_of: AsOf = None
+) -> None:
     """Utbetalingsliste: innvilgede tilskudd som kan betales (bortfalte og uaksepterte er utelatt)."""
     from pliktvakt.bokmal import kroner
     from pliktvakt.db import session_scope
@@ -230,12 +289,27 @@ def payments(round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_jso
     today = clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
         rows = status.payment_list(session, rounds.get_round(session, round_name), today)
-    items = [{"decision": r.id, "applicant": r.applicant, "orgnr": r.orgnr, "scheme": r.scheme_id,
-              "amount": str(r.amount_awarded)} for r in rows]
+    items = [
+        {
+            "decision": r.id,
+            "applicant": r.applicant,
+            "orgnr": r.orgnr,
+            "scheme": r.scheme_id,
+            "amount": str(r.amount_awarded),
+        }
+        for r in rows
+    ]
     if as_json:
         return print_json(items)
-    table = Table("Vedtak", "Mottaker", "Org.nr.", "Ordning", "Beløp", title=f"Utbetalinger, runde {round_name}")
+    table = Table(
+        "Vedtak", "Mottaker", "Org.nr.", "Ordning", "Beløp", title=f"Utbetalinger, runde {round_name}"
+    )
     for item in items:
-        table.add_row(str(item["decision"]), item["applicant"], item["orgnr"], item["scheme"],
-                      kroner(Decimal(item["amount"])))
+        table.add_row(
+            str(item["decision"]),
+            item["applicant"],
+            item["orgnr"],
+            item["scheme"],
+            kroner(Decimal(item["amount"])),
+        )
     out.print(table)

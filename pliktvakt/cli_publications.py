@@ -16,8 +16,10 @@ from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
 KINDS = ("fou", "evaluering", "rapport", "annet")
 Kind = StrEnum("Kind", KINDS)
 
-app = typer.Typer(help="Publikasjoner: varsel til departementet minst 14 dager før (pkt. 6.1) og Kudos (pkt. 4.3).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Publikasjoner: varsel til departementet minst 14 dager før (pkt. 6.1) og Kudos (pkt. 4.3).",
+    no_args_is_help=True,
+)
 
 By = Annotated[str, typer.Option("--by", help="Hvem som gjør endringen (e-post).")]
 
@@ -32,17 +34,24 @@ def _context():
 
 
 @app.command("add")
-def add(title: Annotated[str, typer.Option("--title", help="Tittel.")],
-        kind: Annotated[Kind, typer.Option("--kind", help="fou, evaluering, rapport eller annet.")],
-        publish_on: Annotated[str, typer.Option("--publish-on", help="Planlagt dato (ÅÅÅÅ-MM-DD).")],
-        owner: Annotated[str, typer.Option("--owner", help="Ansvarlig rolle, f.eks. kunnskap.")],
-        summary: Annotated[Optional[str], typer.Option("--summary", help="Kort sammendrag til departementet.")] = None,
-        as_of: AsOf = None, as_json: AsJson = False) -> None:
+def add(
+    title: Annotated[str, typer.Option("--title", help="Tittel.")],
+    kind: Annotated[Kind, typer.Option("--kind", help="fou, evaluering, rapport eller annet.")],
+    publish_on: Annotated[str, typer.Option("--publish-on", help="Planlagt dato (ÅÅÅÅ-MM-DD).")],
+    owner: Annotated[str, typer.Option("--owner", help="Ansvarlig rolle, f.eks. kunnskap.")],
+    summary: Annotated[
+        Optional[str], typer.Option("--summary", help="Kort sammendrag til departementet.")
+    ] = None,
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+) -> None:
     """Registrer en planlagt publikasjon; varselet til departementet blir en plikt med frist."""
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
 
-    data = register.validate(title=title, kind=kind.value, publish_on=publish_on, owner=owner, summary=summary)
+    data = register.validate(
+        title=title, kind=kind.value, publish_on=publish_on, owner=owner, summary=summary
+    )
     catalogue, engine = _context()
     with session_scope(engine) as session:
         publication = register.add(session, catalogue, data, "cli", "cli")
@@ -66,18 +75,29 @@ def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
         items = [register.as_dict(p, today) for p in register.all_publications(session)]
     if as_json:
         return print_json(items)
-    table = Table("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varsel levert", "Tillatt", "Tidligst")
+    table = Table(
+        "Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varsel levert", "Tillatt", "Tidligst"
+    )
     for item in items:
         queued = f"i utboksen {item['notice_queued_on']}" if item["notice_queued_on"] else ""
-        table.add_row(str(item["id"]), item["title"], item["kind"], item["publish_on"], item["owner"],
-                      PublicationStatus(item["status"]).label, item["notice_delivered_on"] or queued,
-                      "ja" if item["may_publish_on_planned_date"] else "nei", item["earliest_date"])
+        table.add_row(
+            str(item["id"]),
+            item["title"],
+            item["kind"],
+            item["publish_on"],
+            item["owner"],
+            PublicationStatus(item["status"]).label,
+            item["notice_delivered_on"] or queued,
+            "ja" if item["may_publish_on_planned_date"] else "nei",
+            item["earliest_date"],
+        )
     out.print(table)
 
 
 @app.command("check")
-def check(publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: AsOf = None,
-          as_json: AsJson = False) -> None:
+def check(
+    publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: AsOf = None, as_json: AsJson = False
+) -> None:
     """Kan publikasjonen gå ut på planlagt dato? Hvis ikke: tidligste dato (pkt. 6.1). Avslutter 1 ved nei."""
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
@@ -85,21 +105,43 @@ def check(publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: A
     _, engine = _context()
     with session_scope(engine) as session:
         publication = register.get(session, publication_id)
-        item = register.as_dict(publication, clock.resolve(as_of).date(), register.notice_waiting(session, publication))
+        item = register.as_dict(
+            publication, clock.resolve(as_of).date(), register.notice_waiting(session, publication)
+        )
     if as_json:
-        print_json({k: item[k] for k in ("id", "title", "publish_on", "notice_queued_on", "notice_delivered_on",
-                                          "notice_waiting", "may_publish_on_planned_date", "planned_date_reachable",
-                                          "earliest_date", "gate")})
+        print_json(
+            {
+                k: item[k]
+                for k in (
+                    "id",
+                    "title",
+                    "publish_on",
+                    "notice_queued_on",
+                    "notice_delivered_on",
+                    "notice_waiting",
+                    "may_publish_on_planned_date",
+                    "planned_date_reachable",
+                    "earliest_date",
+                    "gate",
+                )
+            }
+        )
     elif item["may_publish_on_planned_date"]:
         out.print(f"[green]Ja:[/green] «{item['title']}» kan publiseres {item['publish_on']}. {item['gate']}")
     elif item["notice_waiting"]:
-        out.print(f"[yellow]Ikke ennå:[/yellow] varselet om «{item['title']}» er ikke levert til departementet. "
-                  f"{item['gate']}")
+        out.print(
+            f"[yellow]Ikke ennå:[/yellow] varselet om «{item['title']}» er ikke levert til departementet. "
+            f"{item['gate']}"
+        )
     elif item["planned_date_reachable"]:
-        out.print(f"[yellow]Ikke ennå:[/yellow] departementet er ikke varslet om «{item['title']}». {item['gate']}")
+        out.print(
+            f"[yellow]Ikke ennå:[/yellow] departementet er ikke varslet om «{item['title']}». {item['gate']}"
+        )
     else:
-        out.print(f"[red]Nei:[/red] «{item['title']}» kan ikke publiseres {item['publish_on']}; "
-                  f"tidligst {item['earliest_date']}. {item['gate']}")
+        out.print(
+            f"[red]Nei:[/red] «{item['title']}» kan ikke publiseres {item['publish_on']}; "
+            f"tidligst {item['earliest_date']}. {item['gate']}"
+        )
     if not item["may_publish_on_planned_date"]:
         raise typer.Exit(1)
 
@@ -110,14 +152,19 @@ def _report_change(publication_id: int, change_no: int | None, as_json: bool) ->
     if change_no is None:
         out.print(f"Ingen endring av publikasjon {publication_id}.")
     else:
-        out.print(f"Endring {change_no} av publikasjon {publication_id} registrert. Departementet og eier varsles "
-                  "ved neste kjøring av prepublication-notice om det trengs.")
+        out.print(
+            f"Endring {change_no} av publikasjon {publication_id} registrert. Departementet og eier varsles "
+            "ved neste kjøring av prepublication-notice om det trengs."
+        )
 
 
 @app.command("move")
-def move(publication_id: Annotated[int, typer.Argument(metavar="ID")],
-         publish_on: Annotated[str, typer.Option("--publish-on", help="Ny planlagt dato (ÅÅÅÅ-MM-DD).")],
-         by: By = "cli", as_json: AsJson = False) -> None:
+def move(
+    publication_id: Annotated[int, typer.Argument(metavar="ID")],
+    publish_on: Annotated[str, typer.Option("--publish-on", help="Ny planlagt dato (ÅÅÅÅ-MM-DD).")],
+    by: By = "cli",
+    as_json: AsJson = False,
+) -> None:
     """Flytt publiseringsdatoen. Endringen lagres i historikken."""
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
@@ -129,19 +176,31 @@ def move(publication_id: Annotated[int, typer.Argument(metavar="ID")],
 
 
 @app.command("edit")
-def edit(publication_id: Annotated[int, typer.Argument(metavar="ID")],
-         title: Annotated[Optional[str], typer.Option("--title")] = None,
-         summary: Annotated[Optional[str], typer.Option("--summary", help="Tom tekst fjerner sammendraget.")] = None,
-         kind: Annotated[Optional[Kind], typer.Option("--kind")] = None,
-         by: By = "cli", as_json: AsJson = False) -> None:
+def edit(
+    publication_id: Annotated[int, typer.Argument(metavar="ID")],
+    title: Annotated[Optional[str], typer.Option("--title")] = None,
+    summary: Annotated[
+        Optional[str], typer.Option("--summary", help="Tom tekst fjerner sammendraget.")
+    ] = None,
+    kind: Annotated[Optional[Kind], typer.Option("--kind")] = None,
+    by: By = "cli",
+    as_json: AsJson = False,
+) -> None:
     """Endre tittel, sammendrag eller type. Er departementet varslet, får det et nytt varsel."""
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
 
     catalogue, engine = _context()
     with session_scope(engine) as session:
-        change_no = register.change(session, catalogue, publication_id, by, title=title, summary=summary,
-                                    kind=kind.value if kind else None)
+        change_no = register.change(
+            session,
+            catalogue,
+            publication_id,
+            by,
+            title=title,
+            summary=summary,
+            kind=kind.value if kind else None,
+        )
     _report_change(publication_id, change_no, as_json)
 
 
@@ -161,11 +220,21 @@ def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: 
         with session_scope(engine) as session:
             import_id = register.record_rejections(session, exc)
         if as_json:
-            print_json({"imported": 0, "import_id": import_id, "file": exc.file,
-                         "rejected": [{"line": r.line, "field": r.field, "reason": r.reason, "raw": r.raw}
-                                      for r in exc.rejected]})
+            print_json(
+                {
+                    "imported": 0,
+                    "import_id": import_id,
+                    "file": exc.file,
+                    "rejected": [
+                        {"line": r.line, "field": r.field, "reason": r.reason, "raw": r.raw}
+                        for r in exc.rejected
+                    ],
+                }
+            )
         err.print(f"[red]Feil:[/red] {exc}")
-        err.print(f"De avviste radene er lagret med årsak (import {import_id}, tabellen publication_import_rejection).")
+        err.print(
+            f"De avviste radene er lagret med årsak (import {import_id}, tabellen publication_import_rejection)."
+        )
         raise typer.Exit(2)
     if as_json:
         return print_json({"imported": len(ids), "ids": ids})

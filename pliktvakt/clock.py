@@ -30,7 +30,9 @@ def parse(text: str) -> date | datetime:
             return _in_oslo(datetime.fromisoformat(value))
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"«{text}» er ikke en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM)") from None
+        raise ValueError(
+            f"«{text}» er ikke en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM)"
+        ) from None
 
 
 def resolve(as_of: datetime | date | str | None = None) -> datetime:

@@ -46,11 +46,14 @@ def previous_fire(crons: list[tuple[str, str]], now: datetime) -> datetime | Non
     return max(fires) if fires else None
 
 
-def check_deployment(name: str, paused: bool, crons: list[tuple[str, str]], runs: list[RunSeen],
-                     now: datetime) -> DeploymentProblem | None:
+def check_deployment(
+    name: str, paused: bool, crons: list[tuple[str, str]], runs: list[RunSeen], now: datetime
+) -> DeploymentProblem | None:
     """What is wrong with the deployment's last scheduled run, if anything."""
     if paused:
-        return DeploymentProblem(name, "paused", None, f"Deployment {name} er satt på pause: planlagte kjøringer er slettet.")
+        return DeploymentProblem(
+            name, "paused", None, f"Deployment {name} er satt på pause: planlagte kjøringer er slettet."
+        )
     fire = previous_fire(crons, now)
     if fire is None:
         return None
@@ -60,14 +63,22 @@ def check_deployment(name: str, paused: bool, crons: list[tuple[str, str]], runs
         return DeploymentProblem(name, "missing", fire, f"{name} skulle ha kjørt {when}, men har ikke kjørt.")
     run = match[0]
     if run.state_type in BAD_STATES:
-        return DeploymentProblem(name, run.state_type.lower(), fire,
-                                 f"Kjøringen av {name} planlagt {when} {BAD_STATES[run.state_type]} ({run.state_name}).")
+        return DeploymentProblem(
+            name,
+            run.state_type.lower(),
+            fire,
+            f"Kjøringen av {name} planlagt {when} {BAD_STATES[run.state_type]} ({run.state_name}).",
+        )
     if run.state_name == "Late" or run.state_type in ("SCHEDULED", "PENDING"):
-        return DeploymentProblem(name, "late", fire, f"Kjøringen av {name} planlagt {when} er forsinket ({run.state_name}).")
+        return DeploymentProblem(
+            name, "late", fire, f"Kjøringen av {name} planlagt {when} er forsinket ({run.state_name})."
+        )
     return None
 
 
 def ops_alert(problem: DeploymentProblem, today: date, ui_url: str) -> tuple[Key, Message]:
     """The alert to the operations role about ``problem``; its key makes it go once."""
-    message = Message(f"pliktvakt: {problem.message}", f"{problem.message}\n\nSe kjøringene i Prefect: {ui_url}")
+    message = Message(
+        f"pliktvakt: {problem.message}", f"{problem.message}\n\nSe kjøringene i Prefect: {ui_url}"
+    )
     return problem.alert_key(today.isoformat()), message

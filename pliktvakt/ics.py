@@ -33,12 +33,18 @@ def _event(occurrence: Occurrence, obligation, stamp: date) -> Event:
     event.add("dtstart", occurrence.due)
     event.add("dtend", occurrence.due + timedelta(days=1))
     unconfirmed = obligation.unconfirmed
-    event.add("summary", f"Frist ({UNCONFIRMED}): {obligation.title}" if unconfirmed else f"Frist: {obligation.title}")
-    event.add("description", (
-        (f"{UNCONFIRMED[0].upper()}{UNCONFIRMED[1:]}: {unconfirmed}\n" if unconfirmed else "")
-        + f"Hjemmel: instruksen {obligation.clause.reference}: {obligation.clause.text}\n"
-        f"Fullfør: pliktvakt complete {occurrence.id} --by E-POST --evidence TEKST"
-    ))
+    event.add(
+        "summary",
+        f"Frist ({UNCONFIRMED}): {obligation.title}" if unconfirmed else f"Frist: {obligation.title}",
+    )
+    event.add(
+        "description",
+        (
+            (f"{UNCONFIRMED[0].upper()}{UNCONFIRMED[1:]}: {unconfirmed}\n" if unconfirmed else "")
+            + f"Hjemmel: instruksen {obligation.clause.reference}: {obligation.clause.text}\n"
+            f"Fullfør: pliktvakt complete {occurrence.id} --by E-POST --evidence TEKST"
+        ),
+    )
     event.add("categories", [obligation.clause.reference])
     for days_before in obligation.reminders.before:
         reminder_day = add_business_days(occurrence.due, -days_before)

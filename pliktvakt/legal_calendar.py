@@ -121,15 +121,19 @@ def statutory_deadline(start: date, duration: str, business_days: bool = False) 
             raise DurationError(f"'{duration}': virkedager må angis i dager, f.eks. 10d")
         due = add_business_days(start, parsed.amount)
         direction = "før" if backwards else "fra"
-        return Deadline(start, duration, due, due, f"{abs(parsed.amount)} virkedager {direction} {start.isoformat()}")
+        return Deadline(
+            start, duration, due, due, f"{abs(parsed.amount)} virkedager {direction} {start.isoformat()}"
+        )
     raw = add_calendar(start, parsed)
     unit = _UNIT_NAMES[parsed.unit][abs(parsed.amount) != 1]
     if backwards:
         due = previous_business_day(raw)
         rule = f"{abs(parsed.amount)} {unit} før {start.isoformat()} (domstolloven § 148)"
         if due != raw:
-            rule += (f"; {raw.isoformat()} er {_non_business_reason(raw)}, flyttet bakover til forrige virkedag "
-                     "(en frist «minst N dager før» flyttes aldri fremover)")
+            rule += (
+                f"; {raw.isoformat()} er {_non_business_reason(raw)}, flyttet bakover til forrige virkedag "
+                "(en frist «minst N dager før» flyttes aldri fremover)"
+            )
         return Deadline(start, duration, raw, due, rule)
     due = next_business_day(raw)
     rule = f"{abs(parsed.amount)} {unit} fra {start.isoformat()} (domstolloven § 148)"
@@ -172,5 +176,7 @@ def local_date(moment: datetime) -> date:
     """The Oslo calendar date of an instant. A naive datetime is refused: it gets its zone
     where it comes in (``clock.resolve``, or ``clock.stored`` for a time from the database)."""
     if moment.tzinfo is None:
-        raise ValueError(f"naive datetime {moment.isoformat()}: give it a zone with clock.resolve or clock.stored")
+        raise ValueError(
+            f"naive datetime {moment.isoformat()}: give it a zone with clock.resolve or clock.stored"
+        )
     return moment.astimezone(OSLO).date()

@@ -27,8 +27,11 @@ class OccurrenceStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-STATUS_NAMES = {OccurrenceStatus.OPEN: "åpen", OccurrenceStatus.DONE: "fullført",
-                OccurrenceStatus.WITHDRAWN: "trukket tilbake"}
+STATUS_NAMES = {
+    OccurrenceStatus.OPEN: "åpen",
+    OccurrenceStatus.DONE: "fullført",
+    OccurrenceStatus.WITHDRAWN: "trukket tilbake",
+}
 
 
 class OccurrenceError(ValueError):
@@ -99,20 +102,30 @@ class Occurrence(SQLModel, table=True):
     def created(self, actor: str, reason: str | None = None) -> Event:
         """The audit event of a new occurrence: an event's is triggered, a rule's is created."""
         if self.period.startswith("event:"):
-            return Event(actor, "occurrence.triggered", self.subject, {"id": self.id, "due": self.due, "ref": self.ref})
-        return Event(actor, "occurrence.created", self.subject, {"id": self.id, "due": self.due, "reason": reason})
+            return Event(
+                actor, "occurrence.triggered", self.subject, {"id": self.id, "due": self.due, "ref": self.ref}
+            )
+        return Event(
+            actor, "occurrence.created", self.subject, {"id": self.id, "due": self.due, "reason": reason}
+        )
 
     def complete(self, by: str, evidence: str, at: datetime) -> Event:
         """Done by ``by`` at ``at`` on ``evidence``; late if ``at`` is after the due date (Oslo)."""
         if self.status == OccurrenceStatus.DONE:
-            raise OccurrenceError(f"Forekomst {self.id} ble fullført {self.completed_at:%Y-%m-%d} av {self.completed_by}.")
+            raise OccurrenceError(
+                f"Forekomst {self.id} ble fullført {self.completed_at:%Y-%m-%d} av {self.completed_by}."
+            )
         if not evidence.strip() or not by.strip():
             raise OccurrenceError("Både hvem som fullførte (--by) og dokumentasjon (--evidence) må oppgis.")
         self.status, self.completed_by, self.evidence = OccurrenceStatus.DONE, by.strip(), evidence.strip()
         self.completed_at, self.late = at, self.late or local_date(at) > self.due
         self.updated_at = utcnow()
-        return Event(by, "occurrence.completed", self.subject,
-                     {"id": self.id, "evidence": self.evidence, "late": self.late, "as_of": at})
+        return Event(
+            by,
+            "occurrence.completed",
+            self.subject,
+            {"id": self.id, "evidence": self.evidence, "late": self.late, "as_of": at},
+        )
 
     def withdraw(self, reason: str, actor: str, details: dict | None = None) -> Event:
         """No longer due (a changed rule, a moved date). Only an open occurrence is withdrawn."""
@@ -202,9 +215,17 @@ class OutboxMessage(SQLModel, table=True):
         """The server took it: ``receipt`` says what it answered, and when ("sent" means delivered)."""
         self.status, self.receipt, self.sent_at, self.last_error = "sent", receipt, at, None
         self.message_id = email_message_id
-        return Event("pliktvakt", "message.sent", self.key,
-                     {"channel": self.channel, "recipient": self.recipient, "receipt": receipt,
-                      "message_id": email_message_id})
+        return Event(
+            "pliktvakt",
+            "message.sent",
+            self.key,
+            {
+                "channel": self.channel,
+                "recipient": self.recipient,
+                "receipt": receipt,
+                "message_id": email_message_id,
+            },
+        )
 
     def mark_failed(self, error: str) -> Event:
         """Back to pending, so the next run tries again."""

@@ -24,8 +24,10 @@ from pliktvakt.models import Occurrence, OfficerAbsence, OutboxMessage
 from pliktvakt.outbox import Attachment
 
 ESCALATION = "escalation"
-NO_MINISTRY_RECIPIENTS = ("Ingen mottakere i departementet er satt (PLIKTVAKT_MINISTRY_RECIPIENTS): departementet "
-                          "er ikke varslet, og plikten står åpen til det er gjort.")
+NO_MINISTRY_RECIPIENTS = (
+    "Ingen mottakere i departementet er satt (PLIKTVAKT_MINISTRY_RECIPIENTS): departementet "
+    "er ikke varslet, og plikten står åpen til det er gjort."
+)
 
 
 class NoMinistryRecipients(Exception):
@@ -112,12 +114,25 @@ def channels(officer: Officer) -> list[tuple[str, str]]:
 
 def rows_for(officer: Officer, message: Message, key: Key, occurrence_id: int | None = None) -> list[dict]:
     """The outbox rows that tell ``officer`` ``message``: one per channel."""
-    return [{"key": key.to(officer.id, channel), "duty": key.duty, "officer_id": officer.id, "channel": channel,
-             "recipient": recipient, "subject": message.subject, "body": message.text,
-             "html": message.html if channel == "email" else None,
-             "attachments": outbox.encode_attachments(list(message.attachments)) if channel == "email" else None,
-             "occurrence_id": occurrence_id, "step": key.step, "status": "digest" if officer.digest else "pending"}
-            for channel, recipient in channels(officer)]
+    return [
+        {
+            "key": key.to(officer.id, channel),
+            "duty": key.duty,
+            "officer_id": officer.id,
+            "channel": channel,
+            "recipient": recipient,
+            "subject": message.subject,
+            "body": message.text,
+            "html": message.html if channel == "email" else None,
+            "attachments": outbox.encode_attachments(list(message.attachments))
+            if channel == "email"
+            else None,
+            "occurrence_id": occurrence_id,
+            "step": key.step,
+            "status": "digest" if officer.digest else "pending",
+        }
+        for channel, recipient in channels(officer)
+    ]
 
 
 @dataclass
@@ -127,8 +142,16 @@ class Notified:
     to: str  # the officer id or addresses told
 
 
-def notify_role(session: Session, catalogue: Catalogue, role: str, message: Message, key: Key, as_of: date,
-                escalate: bool = False, occurrence_id: int | None = None) -> Notified:
+def notify_role(
+    session: Session,
+    catalogue: Catalogue,
+    role: str,
+    message: Message,
+    key: Key,
+    as_of: date,
+    escalate: bool = False,
+    occurrence_id: int | None = None,
+) -> Notified:
     """Tell whoever holds ``role`` today (the deputy while the officer is absent)."""
     officer = recipient_for(catalogue, role, escalate, away_on(read_absences(session, as_of), as_of))
     rows = rows_for(officer, message, key, occurrence_id)
@@ -136,20 +159,36 @@ def notify_role(session: Session, catalogue: Catalogue, role: str, message: Mess
     return Notified([row["key"] for row in rows], queued, officer.id)
 
 
-def notify_ministry(session: Session, recipients: list[str], message: Message, key: Key,
-                    occurrence_id: int | None = None) -> Notified:
+def notify_ministry(
+    session: Session, recipients: list[str], message: Message, key: Key, occurrence_id: int | None = None
+) -> Notified:
     """One email per ministry recipient; raises NoMinistryRecipients when there are none."""
     if not recipients:
         raise NoMinistryRecipients()
-    rows = [{"key": key.to(address, "email"), "duty": key.duty, "officer_id": None, "channel": "email",
-             "recipient": address, "subject": message.subject, "body": message.text, "html": message.html,
-             "attachments": outbox.encode_attachments(list(message.attachments)), "occurrence_id": occurrence_id,
-             "step": key.step, "status": "pending"} for address in recipients]
+    rows = [
+        {
+            "key": key.to(address, "email"),
+            "duty": key.duty,
+            "officer_id": None,
+            "channel": "email",
+            "recipient": address,
+            "subject": message.subject,
+            "body": message.text,
+            "html": message.html,
+            "attachments": outbox.encode_attachments(list(message.attachments)),
+            "occurrence_id": occurrence_id,
+            "step": key.step,
+            "status": "pending",
+        }
+        for address in recipients
+    ]
     queued = sum(outbox.enqueue(session, row) for row in rows)
     return Notified([row["key"] for row in rows], queued, ", ".join(recipients))
 
 
-def delivered(session: Session, keys: list[str] | None = None, prefix: str | None = None) -> list[OutboxMessage] | None:
+def delivered(
+    session: Session, keys: list[str] | None = None, prefix: str | None = None
+) -> list[OutboxMessage] | None:
     """The messages with exactly ``keys`` (or under ``prefix``), oldest first, if there are
     some and every one was delivered with a receipt; otherwise None. Queued is not delivered."""
     return outbox.delivered(session, prefix=prefix, keys=keys)
@@ -159,11 +198,19 @@ def receipts_text(messages: list[OutboxMessage]) -> str:
     return "; ".join(f"{m.recipient}: {m.receipt}" for m in sorted(messages, key=lambda m: m.recipient))
 
 
-def complete_with_receipts(session: Session, occurrence_id: int, messages: list[OutboxMessage], what: str,
-                           actor: str, as_of: datetime) -> bool:
+def complete_with_receipts(
+    session: Session,
+    occurrence_id: int,
+    messages: list[OutboxMessage],
+    what: str,
+    actor: str,
+    as_of: datetime,
+) -> bool:
     """Complete an open occurrence whose duty was to tell someone, with the receipts as evidence."""
     occurrence = session.get(Occurrence, occurrence_id)
     if occurrence is None or not occurrence.is_open:
         return False
-    occurrences.complete(session, occurrence_id, actor, f"{what}. Kvittering: {receipts_text(messages)}", as_of)
+    occurrences.complete(
+        session, occurrence_id, actor, f"{what}. Kvittering: {receipts_text(messages)}", as_of
+    )
     return True

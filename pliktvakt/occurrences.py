@@ -19,7 +19,16 @@ LOOKBACK_MONTHS = 3
 ANCHOR_LOOKBACK_MONTHS = 24
 
 
-__all__ = ["OccurrenceError", "complete", "create", "find", "mark_late", "materialise", "sync_obligations", "trigger"]
+__all__ = [
+    "OccurrenceError",
+    "complete",
+    "create",
+    "find",
+    "mark_late",
+    "materialise",
+    "sync_obligations",
+    "trigger",
+]
 
 
 @dataclass(frozen=True)
@@ -58,14 +67,21 @@ def sync_obligations(session: Session, catalogue: Catalogue, actor: str = "plikt
 
 def _record_fields(obligation: Obligation, spec: str) -> dict:
     return {
-        "title": obligation.title, "section": obligation.clause.section, "clause": obligation.clause.text,
-        "kind": obligation.kind, "role": obligation.role, "flow": obligation.flow, "spec": spec,
-        "active": True, "updated_at": utcnow(),
+        "title": obligation.title,
+        "section": obligation.clause.section,
+        "clause": obligation.clause.text,
+        "kind": obligation.kind,
+        "role": obligation.role,
+        "flow": obligation.flow,
+        "spec": spec,
+        "active": True,
+        "updated_at": utcnow(),
     }
 
 
-def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_months: int = 13,
-                actor: str = "pliktvakt") -> MaterialiseResult:
+def materialise(
+    session: Session, catalogue: Catalogue, as_of: date, horizon_months: int = 13, actor: str = "pliktvakt"
+) -> MaterialiseResult:
     """Make the stored occurrences match the catalogue from a little before ``as_of`` to the horizon.
 
     Running it twice gives the same rows. Completed occurrences are never touched; open
@@ -74,7 +90,9 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
     changed = sync_obligations(session, catalogue, actor)
     start = as_of - relativedelta(months=ANCHOR_LOOKBACK_MONTHS)
     existing = _recurring_by_key(session, start)
-    created, updated = _follow_recurring_rules(session, catalogue, existing, as_of, start, horizon_months, actor)
+    created, updated = _follow_recurring_rules(
+        session, catalogue, existing, as_of, start, horizon_months, actor
+    )
     withdrawn = 0
     for occurrence in existing.values():  # what is left, no rule produces any more
         if occurrence.is_open and occurrence.anchor >= as_of:
@@ -85,8 +103,15 @@ def materialise(session: Session, catalogue: Catalogue, as_of: date, horizon_mon
     return MaterialiseResult(created, updated + followed, withdrawn + undated, changed)
 
 
-def _follow_recurring_rules(session: Session, catalogue: Catalogue, existing: dict[tuple[str, str], Occurrence],
-                            as_of: date, start: date, horizon_months: int, actor: str) -> tuple[int, int]:
+def _follow_recurring_rules(
+    session: Session,
+    catalogue: Catalogue,
+    existing: dict[tuple[str, str], Occurrence],
+    as_of: date,
+    start: date,
+    horizon_months: int,
+    actor: str,
+) -> tuple[int, int]:
     """Create the missing recurring occurrences and let open ones follow a changed rule;
     (created, updated). Each one found is taken out of ``existing``."""
     oldest_due = as_of - relativedelta(months=LOOKBACK_MONTHS)
@@ -109,12 +134,17 @@ def _follow_recurring_rules(session: Session, catalogue: Catalogue, existing: di
 def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Occurrence]:
     # Weekly periods are added beside the catalogue's rule (pliktvakt/settlement/cadence.py):
     # not the rule's to withdraw.
-    query = select(Occurrence).where(Occurrence.anchor >= start, ~Occurrence.period.startswith("event:"),
-                                     ~Occurrence.period.startswith("weekly:"))
+    query = select(Occurrence).where(
+        Occurrence.anchor >= start,
+        ~Occurrence.period.startswith("event:"),
+        ~Occurrence.period.startswith("weekly:"),
+    )
     return {(row.obligation_id, row.period): row for row in session.exec(query)}
 
 
-def withdraw(session: Session, occurrence: Occurrence, reason: str, actor: str, details: dict | None = None) -> None:
+def withdraw(
+    session: Session, occurrence: Occurrence, reason: str, actor: str, details: dict | None = None
+) -> None:
     audit.record(session, occurrence.withdraw(reason, actor, details))
     session.add(occurrence)
 
@@ -126,7 +156,9 @@ def _follow_event_rules(session: Session, catalogue: Catalogue, actor: str) -> t
     withdrawn: it would otherwise stay open with a date the catalogue no longer gives.
     """
     updated = withdrawn = 0
-    query = select(Occurrence).where(Occurrence.status == OccurrenceStatus.OPEN, Occurrence.period.startswith("event:"))
+    query = select(Occurrence).where(
+        Occurrence.status == OccurrenceStatus.OPEN, Occurrence.period.startswith("event:")
+    )
     for occurrence in session.exec(query):
         obligation = catalogue.obligations.get(occurrence.obligation_id)
         if obligation is not None and not obligation.dated:
@@ -149,9 +181,19 @@ def _follow_rule(occurrence: Occurrence, obligation: Obligation) -> bool:
     return True
 
 
-def create(session: Session, obligation: Obligation, period: str, anchor: date, actor: str, *,
-           due: date | None = None, ref: str | None = None, at: time | None = None, reason: str | None = None,
-           audited: bool = True) -> Occurrence | None:
+def create(
+    session: Session,
+    obligation: Obligation,
+    period: str,
+    anchor: date,
+    actor: str,
+    *,
+    due: date | None = None,
+    ref: str | None = None,
+    at: time | None = None,
+    reason: str | None = None,
+    audited: bool = True,
+) -> Occurrence | None:
     """The one way an occurrence is made; None if a concurrent run made the same period first.
 
     ``due`` defaults to the catalogue's deadline from ``anchor`` (``at``: the Oslo time an
@@ -160,8 +202,14 @@ def create(session: Session, obligation: Obligation, period: str, anchor: date, 
     ones are not (``audited=False``): they follow from the catalogue, whose every change is
     in the log as ``obligation.added`` / ``obligation.changed``.
     """
-    occurrence = Occurrence(obligation_id=obligation.id, period=period, anchor=anchor, ref=ref, role=obligation.role,
-                            due=due or obligation.deadline.due(anchor, at))
+    occurrence = Occurrence(
+        obligation_id=obligation.id,
+        period=period,
+        anchor=anchor,
+        ref=ref,
+        role=obligation.role,
+        due=due or obligation.deadline.due(anchor, at),
+    )
     try:
         with session.begin_nested():
             session.add(occurrence)
@@ -175,8 +223,15 @@ def create(session: Session, obligation: Obligation, period: str, anchor: date, 
 KIND_NAMES = {"recurring": "gjentakende", "standing": "en løpende plikt", "gate": "en sperre"}
 
 
-def trigger(session: Session, catalogue: Catalogue, obligation_id: str, on: date, ref: str | None = None,
-            actor: str = "pliktvakt", at: time | None = None) -> tuple[Occurrence, bool]:
+def trigger(
+    session: Session,
+    catalogue: Catalogue,
+    obligation_id: str,
+    on: date,
+    ref: str | None = None,
+    actor: str = "pliktvakt",
+    at: time | None = None,
+) -> tuple[Occurrence, bool]:
     """Create the event occurrence for ``obligation_id`` on ``on``; (occurrence, created).
 
     ``at`` is the Oslo time of day the event was recorded; only «straks» uses it.
@@ -186,11 +241,14 @@ def trigger(session: Session, catalogue: Catalogue, obligation_id: str, on: date
     if obligation is None:
         raise OccurrenceError(f"Ukjent plikt '{obligation_id}'. Se `pliktvakt obligations list`.")
     if obligation.kind != "event":
-        raise OccurrenceError(f"Plikten '{obligation_id}' er {KIND_NAMES[obligation.kind]} "
-                              "og utløses ikke av en hendelse.")
+        raise OccurrenceError(
+            f"Plikten '{obligation_id}' er {KIND_NAMES[obligation.kind]} og utløses ikke av en hendelse."
+        )
     if obligation.deadline is None:
-        raise OccurrenceError(f"Plikten '{obligation_id}' har ingen frist i instruksen og blir ingen forekomst: "
-                              "den er et sjekklistepunkt. Se `pliktvakt obligations list`.")
+        raise OccurrenceError(
+            f"Plikten '{obligation_id}' har ingen frist i instruksen og blir ingen forekomst: "
+            "den er et sjekklistepunkt. Se `pliktvakt obligations list`."
+        )
     period = f"event:{on.isoformat()}" + (f":{ref}" if ref else "")
     found = find(session, obligation_id, period)
     if found is not None:

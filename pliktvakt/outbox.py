@@ -31,17 +31,33 @@ class Attachment:
 def encode_attachments(attachments: list[Attachment] | None) -> str | None:
     if not attachments:
         return None
-    return json.dumps([{"filename": a.filename, "content_type": a.content_type,
-                        "base64": base64.b64encode(a.content).decode("ascii")} for a in attachments])
+    return json.dumps(
+        [
+            {
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "base64": base64.b64encode(a.content).decode("ascii"),
+            }
+            for a in attachments
+        ]
+    )
 
 
 def decode_attachments(text: str | None) -> list[Attachment]:
-    return [Attachment(item["filename"], item["content_type"], base64.b64decode(item["base64"]))
-            for item in json.loads(text or "[]")]
+    return [
+        Attachment(item["filename"], item["content_type"], base64.b64decode(item["base64"]))
+        for item in json.loads(text or "[]")
+    ]
 
 
-_DEFAULTS = {"html": None, "attachments": None, "occurrence_id": None, "step": None, "officer_id": None,
-             "status": "pending"}
+_DEFAULTS = {
+    "html": None,
+    "attachments": None,
+    "occurrence_id": None,
+    "step": None,
+    "officer_id": None,
+    "status": "pending",
+}
 
 
 def enqueue(session: Session, row: dict) -> bool:
@@ -53,12 +69,21 @@ def enqueue(session: Session, row: dict) -> bool:
         raise ValueError(f"unknown channel {row['channel']!r}")
     values = {**_DEFAULTS, **row, "attempts": 0, "created_at": utcnow()}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(OutboxMessage).values(**values)
-                 .on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id))
+    statement = (
+        dialect.insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)
+    )
     written = session.execute(statement).first() is not None
     if written:
-        audit.append(session, "pliktvakt", "message.queued", row["key"],
-                     {"channel": row["channel"], "recipient": row["recipient"], "subject": row["subject"]})
+        audit.append(
+            session,
+            "pliktvakt",
+            "message.queued",
+            row["key"],
+            {"channel": row["channel"], "recipient": row["recipient"], "subject": row["subject"]},
+        )
     return written
 
 
@@ -79,26 +104,49 @@ def enqueue_many(session: Session, rows: list[dict]) -> int:
     else:
         written = _insert_many_sqlite(session, values)
     if written:
-        audit.append(session, "pliktvakt", "messages.queued", f"{written} meldinger",
-                     {"written": written, "first_key": rows[0]["key"], "last_key": rows[-1]["key"]})
+        audit.append(
+            session,
+            "pliktvakt",
+            "messages.queued",
+            f"{written} meldinger",
+            {"written": written, "first_key": rows[0]["key"], "last_key": rows[-1]["key"]},
+        )
     return written
 
 
-_COLUMNS = ("key", "duty", "officer_id", "channel", "recipient", "subject", "body", "html", "attachments", "occurrence_id", "step",
-            "status", "attempts", "created_at")
+_COLUMNS = (
+    "key",
+    "duty",
+    "officer_id",
+    "channel",
+    "recipient",
+    "subject",
+    "body",
+    "html",
+    "attachments",
+    "occurrence_id",
+    "step",
+    "status",
+    "attempts",
+    "created_at",
+)
 
 
 def _insert_many_postgresql(session: Session, values: list[dict]) -> int:
     """COPY into a temporary table, then one INSERT that skips existing keys."""
     cursor = session.connection().connection.driver_connection.cursor()
     columns = ", ".join(_COLUMNS)
-    cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS outbox_incoming "
-                   "(LIKE outbox_message INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS outbox_incoming "
+        "(LIKE outbox_message INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    )
     with cursor.copy(f"COPY outbox_incoming ({columns}) FROM STDIN") as copy:
         for row in values:
             copy.write_row(tuple(row[column] for column in _COLUMNS))
-    cursor.execute(f"INSERT INTO outbox_message ({columns}) SELECT {columns} FROM outbox_incoming "
-                   "ON CONFLICT (key) DO NOTHING")
+    cursor.execute(
+        f"INSERT INTO outbox_message ({columns}) SELECT {columns} FROM outbox_incoming "
+        "ON CONFLICT (key) DO NOTHING"
+    )
     written = cursor.rowcount
     cursor.execute("DELETE FROM outbox_incoming")
     return written
@@ -117,15 +165,25 @@ def _insert_many_sqlite(session: Session, values: list[dict]) -> int:
     return cursor.rowcount
 
 
-def deliverable(session: Session, now: datetime, channels: tuple[str, ...] = CHANNELS,
-                duties: tuple[str, ...] | None = None) -> list[OutboxMessage]:
+def deliverable(
+    session: Session,
+    now: datetime,
+    channels: tuple[str, ...] = CHANNELS,
+    duties: tuple[str, ...] | None = None,
+) -> list[OutboxMessage]:
     """Pending messages on ``channels`` (of ``duties``, or all), and those whose claim went stale, oldest first."""
     stale = now - STALE_CLAIM
-    query = select(OutboxMessage).where(
-        OutboxMessage.channel.in_(channels),
-        or_(OutboxMessage.status == "pending",
-            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale)),
-    ).order_by(OutboxMessage.id)
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel.in_(channels),
+            or_(
+                OutboxMessage.status == "pending",
+                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale),
+            ),
+        )
+        .order_by(OutboxMessage.id)
+    )
     if duties is not None:
         query = query.where(OutboxMessage.duty.in_(duties))
     return list(session.exec(query))
@@ -133,15 +191,18 @@ def deliverable(session: Session, now: datetime, channels: tuple[str, ...] = CHA
 
 def pending(session: Session, channel: str, duties: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """(key, duty) of the pending messages on ``channel``."""
-    query = select(OutboxMessage.key, OutboxMessage.duty).where(OutboxMessage.channel == channel,
-                                                                OutboxMessage.status == "pending")
+    query = select(OutboxMessage.key, OutboxMessage.duty).where(
+        OutboxMessage.channel == channel, OutboxMessage.status == "pending"
+    )
     if duties is not None:
         query = query.where(OutboxMessage.duty.in_(duties))
     return [tuple(row) for row in session.exec(query)]
 
 
 def held_for_digest(session: Session) -> list[OutboxMessage]:
-    return list(session.exec(select(OutboxMessage).where(OutboxMessage.status == "digest").order_by(OutboxMessage.id)))
+    return list(
+        session.exec(select(OutboxMessage).where(OutboxMessage.status == "digest").order_by(OutboxMessage.id))
+    )
 
 
 def mark_digested(session: Session, messages_in_digest: list[OutboxMessage], digest_key: str) -> None:
@@ -157,14 +218,19 @@ def claim(session: Session, message: OutboxMessage, now: datetime) -> bool:
     message.claim(now)
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.status == seen_status,
-               OutboxMessage.attempts == seen_attempts)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status == seen_status,
+            OutboxMessage.attempts == seen_attempts,
+        )
         .values(status=message.status, claimed_at=message.claimed_at, attempts=message.attempts)
     )
     return result.rowcount == 1
 
 
-def record_sent(session: Session, message_id: int, receipt: str, now: datetime, email_message_id: str | None = None) -> None:
+def record_sent(
+    session: Session, message_id: int, receipt: str, now: datetime, email_message_id: str | None = None
+) -> None:
     """The server took the message: ``receipt`` says what it answered, and when."""
     message = session.get(OutboxMessage, message_id)
     audit.record(session, message.mark_delivered(receipt, now, email_message_id))
@@ -178,13 +244,18 @@ def record_failed(session: Session, message_id: int, error: str) -> None:
     session.add(message)
 
 
-def delivered(session: Session, prefix: str | None = None, keys: list[str] | None = None) -> list[OutboxMessage] | None:
+def delivered(
+    session: Session, prefix: str | None = None, keys: list[str] | None = None
+) -> list[OutboxMessage] | None:
     """The messages under ``prefix``, or with exactly ``keys``, oldest first, if there are
     some and every one was delivered with a receipt; otherwise None. Flows use this to
     complete an occurrence with the receipts as evidence, or to open a gate."""
     query = select(OutboxMessage).order_by(OutboxMessage.id)
-    query = query.where(OutboxMessage.key.startswith(prefix)) if prefix is not None else query.where(
-        OutboxMessage.key.in_(keys or []))
+    query = (
+        query.where(OutboxMessage.key.startswith(prefix))
+        if prefix is not None
+        else query.where(OutboxMessage.key.in_(keys or []))
+    )
     rows = list(session.exec(query))
     if not rows or (keys is not None and len(rows) != len(set(keys))):
         return None
@@ -192,7 +263,11 @@ def delivered(session: Session, prefix: str | None = None, keys: list[str] | Non
 
 
 def undelivered(session: Session) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(OutboxMessage.status.not_in(["sent", "digested"])).order_by(OutboxMessage.id)
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.not_in(["sent", "digested"]))
+        .order_by(OutboxMessage.id)
+    )
     return list(session.exec(query))
 
 

@@ -66,8 +66,10 @@ class FileRejected(ValueError):
         self.rejected = list(rejected)
         first = self.rejected[0]
         self.line, self.field, self.reason = first.line, first.field, first.reason
-        super().__init__(f"{file}: filen ble avvist, ingenting er lagt inn ({len(self.rejected)} feil):\n"
-                         + "\n".join(f"- {problem}" for problem in self.rejected))
+        super().__init__(
+            f"{file}: filen ble avvist, ingenting er lagt inn ({len(self.rejected)} feil):\n"
+            + "\n".join(f"- {problem}" for problem in self.rejected)
+        )
 
     @property
     def errors(self) -> list[Rejection]:  # the grants import's name for ``rejected``
@@ -99,15 +101,21 @@ class Table:
         problems = []
         if known is not None:
             known = list(known)
-            problems += [self._problem(name or "(tom)", f"ukjent kolonne; gyldige er {', '.join(known)}")
-                         for name in self.header if name not in known]
+            problems += [
+                self._problem(name or "(tom)", f"ukjent kolonne; gyldige er {', '.join(known)}")
+                for name in self.header
+                if name not in known
+            ]
         seen: set[str] = set()
         for name in self.header:
             if name in seen and name:
                 problems.append(self._problem(name, "kolonnen står flere ganger i overskriften"))
             seen.add(name)
-        problems += [self._problem(name, "kolonnen mangler i overskriften") for name in required
-                     if name not in self.header]
+        problems += [
+            self._problem(name, "kolonnen mangler i overskriften")
+            for name in required
+            if name not in self.header
+        ]
         return problems
 
     def _problem(self, name: str, reason: str) -> Rejection:
@@ -184,7 +192,10 @@ def read_xlsx(path: Path, file: str) -> Table:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            rows = [(n, [_cell_text(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+            rows = [
+                (n, [_cell_text(v) for v in row])
+                for n, row in enumerate(sheet.iter_rows(values_only=True), 1)
+            ]
         finally:
             workbook.close()
     except FileNotFoundError as exc:

@@ -28,8 +28,13 @@ def _autoescape(name: str | None) -> bool:
 @lru_cache(maxsize=8)  # compiling templates dominates the cost of rendering one letter
 def environment(*template_dirs: Path) -> Environment:
     """The environment that loads from ``template_dirs``, first match wins."""
-    env = Environment(loader=FileSystemLoader([str(d) for d in template_dirs]), autoescape=_autoescape,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=_autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(FILTERS)
     return env
 

@@ -56,9 +56,19 @@ DUTY = "watch"
 # The artifact lists at most this many alerted occurrences, the most serious first.
 ARTIFACT_ROWS = 500
 SEVERITY = {"escalation": 0, "overdue": 1, "due": 2, "reminder": 3}  # by step prefix
-STEP_NAMES = {"reminder": "påminnelse", "due": "frist i dag", "overdue": "over fristen", "escalation": "eskalert"}
-DELIVERY_NAMES = {"sent": "levert", "pending": "ikke levert ennå", "sending": "sendes",
-                  "digest": "venter på sammendrag", "digested": "i sammendrag"}
+STEP_NAMES = {
+    "reminder": "påminnelse",
+    "due": "frist i dag",
+    "overdue": "over fristen",
+    "escalation": "eskalert",
+}
+DELIVERY_NAMES = {
+    "sent": "levert",
+    "pending": "ikke levert ennå",
+    "sending": "sendes",
+    "digest": "venter på sammendrag",
+    "digested": "i sammendrag",
+}
 
 
 class OpenOccurrence(NamedTuple):
@@ -79,8 +89,15 @@ class WatchSummary:
     rows: list[dict] = field(default_factory=list)  # for the artifact: one per alerted step
 
 
-def plan_alerts(catalogue: Catalogue, occurrences: list[OpenOccurrence], today: date, away: frozenset[str],
-                existing: set[str], ui_url: str, summary: WatchSummary) -> list[dict]:
+def plan_alerts(
+    catalogue: Catalogue,
+    occurrences: list[OpenOccurrence],
+    today: date,
+    away: frozenset[str],
+    existing: set[str],
+    ui_url: str,
+    summary: WatchSummary,
+) -> list[dict]:
     """Outbox rows for every step due today on ``occurrences`` that has not been queued before.
 
     Counts the steps due in ``summary`` and adds one artifact row per step."""
@@ -100,15 +117,36 @@ def plan_alerts(catalogue: Catalogue, occurrences: list[OpenOccurrence], today: 
             summary.rows.append(_artifact_row(occurrence, obligation, step, keys))
             if all(k in existing for k in keys):
                 continue
-            message = render_alert(AlertFacts(occurrence.id, occurrence.period, occurrence.due, today, step, obligation,
-                                              catalogue.officer_for_role(occurrence.role)), ui_url)
-            rows += [row for row in notify.rows_for(officer, message, key, occurrence.id) if row["key"] not in existing]
+            message = render_alert(
+                AlertFacts(
+                    occurrence.id,
+                    occurrence.period,
+                    occurrence.due,
+                    today,
+                    step,
+                    obligation,
+                    catalogue.officer_for_role(occurrence.role),
+                ),
+                ui_url,
+            )
+            rows += [
+                row
+                for row in notify.rows_for(officer, message, key, occurrence.id)
+                if row["key"] not in existing
+            ]
     return rows
 
 
 def _artifact_row(occurrence: OpenOccurrence, obligation: Obligation, step: str, keys: list[str]) -> dict:
-    return {"occurrence_id": occurrence.id, "obligation": obligation.title, "clause": obligation.clause.reference,
-            "due": occurrence.due, "step": step, "keys": keys, "unconfirmed": obligation.unconfirmed is not None}
+    return {
+        "occurrence_id": occurrence.id,
+        "obligation": obligation.title,
+        "clause": obligation.clause.reference,
+        "due": occurrence.due,
+        "step": step,
+        "keys": keys,
+        "unconfirmed": obligation.unconfirmed is not None,
+    }
 
 
 def most_serious(rows: list[dict]) -> list[dict]:
@@ -118,11 +156,21 @@ def most_serious(rows: list[dict]) -> list[dict]:
 def who_was_told(rows: list[dict], delivery: dict[str, tuple[str, str]]) -> list[dict]:
     """The artifact table: ``rows`` (most serious first) with each recipient and delivery state,
     from ``delivery``: key -> (recipient, outbox status)."""
-    return [{"Forekomst": r["occurrence_id"], "Plikt": r["obligation"], "Hjemmel": r["clause"],
-             "Frist": due_text(r["due"], r["unconfirmed"]), "Trinn": _step_name(r["step"]),
-             "Varslet": ", ".join(f"{delivery[k][0]} ({DELIVERY_NAMES.get(delivery[k][1], delivery[k][1])})"
-                                  for k in r["keys"] if k in delivery)}
-            for r in rows]
+    return [
+        {
+            "Forekomst": r["occurrence_id"],
+            "Plikt": r["obligation"],
+            "Hjemmel": r["clause"],
+            "Frist": due_text(r["due"], r["unconfirmed"]),
+            "Trinn": _step_name(r["step"]),
+            "Varslet": ", ".join(
+                f"{delivery[k][0]} ({DELIVERY_NAMES.get(delivery[k][1], delivery[k][1])})"
+                for k in r["keys"]
+                if k in delivery
+            ),
+        }
+        for r in rows
+    ]
 
 
 def _step_name(step: str) -> str:
@@ -135,7 +183,9 @@ def digest_due(now: datetime, digest_hour: int) -> bool:
     return now.hour >= digest_hour
 
 
-def plan_digests(held: list[OutboxMessage], catalogue: Catalogue, today: date) -> list[tuple[dict, list[OutboxMessage]]]:
+def plan_digests(
+    held: list[OutboxMessage], catalogue: Catalogue, today: date
+) -> list[tuple[dict, list[OutboxMessage]]]:
     """One digest row per officer and channel, with the held messages it gathers."""
     groups: dict[tuple[str, str], list[OutboxMessage]] = {}
     for message in held:
@@ -152,9 +202,13 @@ def plan_digests(held: list[OutboxMessage], catalogue: Catalogue, today: date) -
 
 
 def artifact_description(now: datetime, summary: WatchSummary, sent: int, failed: int, waiting: int) -> str:
-    text = (f"Fristvakt {datetime_short(now)}: {summary.steps_due} varseltrinn forfaller, "
-            f"{sent} levert, {failed} feilet.")
+    text = (
+        f"Fristvakt {datetime_short(now)}: {summary.steps_due} varseltrinn forfaller, "
+        f"{sent} levert, {failed} feilet."
+    )
     if waiting:
-        text += (f" {waiting} melding(er) ligger i utboksen fordi ingen kanal er satt opp "
-                 "(PLIKTVAKT_EMAIL_URL); se `pliktvakt outbox`.")
+        text += (
+            f" {waiting} melding(er) ligger i utboksen fordi ingen kanal er satt opp "
+            "(PLIKTVAKT_EMAIL_URL); se `pliktvakt outbox`."
+        )
     return text

@@ -111,7 +111,9 @@ def _receipt(channel: str, url: str, noted: receipts.Noted) -> Receipt:
     where = f"{parts.hostname}:{parts.port}" if parts.port else f"{parts.hostname}"
     at = utcnow().isoformat(timespec="seconds")
     if channel == "email":
-        return Receipt(f"Message-ID {noted.message_id}; godtatt av SMTP-tjeneren {where} {at}", noted.message_id)
+        return Receipt(
+            f"Message-ID {noted.message_id}; godtatt av SMTP-tjeneren {where} {at}", noted.message_id
+        )
     return Receipt(f"HTTP {noted.http_status} fra Teams-arbeidsflyten på {where} {at}")
 
 
@@ -128,8 +130,9 @@ def send_with_retries(url: str, message: OutboxMessage, retry: Retry) -> Receipt
             retry.sleep(exc)
 
 
-def deliver_pending(engine: Engine, settings: Settings, catalogue: Catalogue,
-                    duties: tuple[str, ...] | None = None) -> DeliveryReport:
+def deliver_pending(
+    engine: Engine, settings: Settings, catalogue: Catalogue, duties: tuple[str, ...] | None = None
+) -> DeliveryReport:
     """Try every deliverable message of ``duties`` (all with None) once, with in-run retries.
     Never raises for a failed send."""
     report = DeliveryReport()
@@ -146,8 +149,14 @@ def deliver_pending(engine: Engine, settings: Settings, catalogue: Catalogue,
     return report
 
 
-def _deliver_one(engine: Engine, settings: Settings, catalogue: Catalogue, message: OutboxMessage,
-                 secrets: list, report: DeliveryReport) -> None:
+def _deliver_one(
+    engine: Engine,
+    settings: Settings,
+    catalogue: Catalogue,
+    message: OutboxMessage,
+    secrets: list,
+    report: DeliveryReport,
+) -> None:
     report.duty_of[message.key] = message.duty
     url = target_url(message, settings, catalogue)
     if url is None:
@@ -160,7 +169,9 @@ def _deliver_one(engine: Engine, settings: Settings, catalogue: Catalogue, messa
     try:
         receipt = send_with_retries(url, message, _retry_policy(settings))
     except Exception as exc:  # any failure of one message must not stop the others
-        error = scrub(f"{type(exc).__name__}: {exc}" if not isinstance(exc, DeliveryError) else str(exc), secrets)
+        error = scrub(
+            f"{type(exc).__name__}: {exc}" if not isinstance(exc, DeliveryError) else str(exc), secrets
+        )
         with session_scope(engine) as session:
             outbox.record_failed(session, message.id, error)
         report.failed[message.key] = error
@@ -180,16 +191,25 @@ def _secrets(settings: Settings, catalogue: Catalogue) -> list:
 
 
 @io_task(name="deliver-outbox")
-def deliver_outbox(engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime,
-                   duties: tuple[str, ...] | None) -> DeliveryReport:
+def deliver_outbox(
+    engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime, duties: tuple[str, ...] | None
+) -> DeliveryReport:
     """Deliver the messages of ``duties`` (None: every duty's); ``now`` is the run's as_of, named in the log."""
     logger = get_run_logger()
     report = deliver_pending(engine, settings, catalogue, duties)
-    logger.info("Utboksen per %s: levert %d melding(er); %d feilet; %d venter på kanal.",
-                datetime_short(now), len(report.sent), len(report.failed), len(report.no_channel))
+    logger.info(
+        "Utboksen per %s: levert %d melding(er); %d feilet; %d venter på kanal.",
+        datetime_short(now),
+        len(report.sent),
+        len(report.failed),
+        len(report.no_channel),
+    )
     for key, error in report.failed.items():
         logger.warning("Ikke levert %s: %s", key, error)
     if report.no_channel:
-        logger.warning("%d melding(er) ligger i utboksen uten kanal: sett PLIKTVAKT_EMAIL_URL "
-                       "(og Teams-URL-er i officers.yaml) for å levere dem.", len(report.no_channel))
+        logger.warning(
+            "%d melding(er) ligger i utboksen uten kanal: sett PLIKTVAKT_EMAIL_URL "
+            "(og Teams-URL-er i officers.yaml) for å levere dem.",
+            len(report.no_channel),
+        )
     return report

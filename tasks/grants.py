@@ -25,8 +25,14 @@ def decided_round_ids(url: str) -> list[int]:
 
 
 @io_task(name="prepare-round", retries=2, retry_delay_seconds=5)
-def prepare_round(url: str, catalogue: Catalogue, schemes: dict[str, GrantScheme], round_id: int,
-                  ministry: list[str], today: date) -> notices.Prepared:
+def prepare_round(
+    url: str,
+    catalogue: Catalogue,
+    schemes: dict[str, GrantScheme],
+    round_id: int,
+    ministry: list[str],
+    today: date,
+) -> notices.Prepared:
     with session_scope(engine_for(url)) as session:
         grant_round = session.get(GrantRound, round_id)
         return notices.prepare(session, catalogue, schemes, grant_round, ministry, today)
@@ -45,15 +51,17 @@ def read_round_states(url: str, schemes: dict[str, GrantScheme], today: date) ->
 
 
 @io_task(name="add-grant-decision")
-def add_decision_task(url: str, schemes: dict[str, GrantScheme], round_name: str, values: dict[str, str],
-                      actor: str) -> int:
+def add_decision_task(
+    url: str, schemes: dict[str, GrantScheme], round_name: str, values: dict[str, str], actor: str
+) -> int:
     with session_scope(engine_for(url)) as session:
         return intake.add_decision(session, schemes, round_name, values, actor).id
 
 
 @io_task(name="write-round-letters")
-def write_round_letters(url: str, schemes: dict[str, GrantScheme], round_name: str, out_dir: Path,
-                        letter_date: date, actor: str) -> round_letters.LetterBatch:
+def write_round_letters(
+    url: str, schemes: dict[str, GrantScheme], round_name: str, out_dir: Path, letter_date: date, actor: str
+) -> round_letters.LetterBatch:
     """The round's letters, written in the transaction that records them: recorded only if written."""
     with session_scope(engine_for(url)) as session:
         batch = round_letters.make_letters(session, schemes, round_name, out_dir, letter_date, actor)

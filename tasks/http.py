@@ -12,8 +12,13 @@ def retry_policy(attempts: int, backoff: float) -> Retry:
     """``attempts`` in all (so attempts - 1 retries); waits backoff, 2·backoff, 4·backoff …
 
     httpx-retries waits factor · 2^n after the n-th attempt (n from 1), hence half the backoff."""
-    return Retry(total=max(attempts - 1, 0), backoff_factor=backoff / 2, status_forcelist=RETRY_STATUSES,
-                 backoff_jitter=0.0, allowed_methods=("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "POST"))
+    return Retry(
+        total=max(attempts - 1, 0),
+        backoff_factor=backoff / 2,
+        status_forcelist=RETRY_STATUSES,
+        backoff_jitter=0.0,
+        allowed_methods=("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "POST"),
+    )
 
 
 def client(attempts: int, backoff: float, timeout: float, **kwargs) -> httpx.Client:

@@ -36,5 +36,7 @@ def read_summary(url: str, catalogue: Catalogue, today: date) -> str:
     """The catalogue summary, with open occurrences due before go-live counted apart."""
     with session_scope(engine_for(url)) as session:
         go_live = go_live_date(session)
-        dues = session.exec(select(Occurrence.obligation_id, Occurrence.due).where(Occurrence.status == OccurrenceStatus.OPEN)).all()
+        dues = session.exec(
+            select(Occurrence.obligation_id, Occurrence.due).where(Occurrence.status == OccurrenceStatus.OPEN)
+        ).all()
     return open_summary(catalogue, list(dues), today, go_live)

@@ -38,8 +38,15 @@ def kudos_candidates(url: str, catalogue: Catalogue, today: date) -> list[tuple[
 
 
 @io_task(name="apply-kudos")
-def apply_kudos(url: str, catalogue: Catalogue, settings: Settings, publication_id: int, lookup: KudosLookup,
-                today: date, now: datetime) -> day.DayReport:
+def apply_kudos(
+    url: str,
+    catalogue: Catalogue,
+    settings: Settings,
+    publication_id: int,
+    lookup: KudosLookup,
+    today: date,
+    now: datetime,
+) -> day.DayReport:
     with session_scope(engine_for(url)) as session:
         return day.apply_kudos(session, catalogue, settings, publication_id, lookup, today, now)
 

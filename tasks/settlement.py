@@ -33,8 +33,12 @@ class Loaded:
 def load_config(settings: Settings) -> Loaded:
     """(municipalities, config) from config_dir."""
     try:
-        return Loaded((load_municipalities(settings.config_dir / "municipalities.csv"),
-                       load_settlement_config(settings.config_dir / "settlement.yaml")))
+        return Loaded(
+            (
+                load_municipalities(settings.config_dir / "municipalities.csv"),
+                load_settlement_config(settings.config_dir / "settlement.yaml"),
+            )
+        )
     except USER_ERRORS as exc:
         return Loaded(error=str(exc))
 
@@ -69,11 +73,27 @@ def update_cadence(url: str, catalogue: Catalogue, day: date, result: AnalysisRe
 
 
 @io_task(name="enqueue-settlement-report")
-def enqueue_report(settings: Settings, catalogue: Catalogue, day: date, result: AnalysisResult,
-                   weekly_period: str | None, html: str, filename: str) -> duty.ReportPlan:
+def enqueue_report(
+    settings: Settings,
+    catalogue: Catalogue,
+    day: date,
+    result: AnalysisResult,
+    weekly_period: str | None,
+    html: str,
+    filename: str,
+) -> duty.ReportPlan:
     with session_scope(engine_for(settings.database_url)) as session:
-        return duty.queue_report(session, catalogue, settings.ministry_recipients, settings.horizon_months, day,
-                                 result, weekly_period, html, filename)
+        return duty.queue_report(
+            session,
+            catalogue,
+            settings.ministry_recipients,
+            settings.horizon_months,
+            day,
+            result,
+            weekly_period,
+            html,
+            filename,
+        )
 
 
 @io_task(name="complete-settlement-report")
@@ -83,15 +103,17 @@ def complete_report(url: str, plan: duty.ReportPlan, as_of: datetime) -> list[st
 
 
 @io_task(name="read-key-figures-occurrence")
-def key_figures_occurrence(url: str, catalogue: Catalogue, day: date,
-                           horizon_months: int) -> duty.OccurrenceState | None:
+def key_figures_occurrence(
+    url: str, catalogue: Catalogue, day: date, horizon_months: int
+) -> duty.OccurrenceState | None:
     with session_scope(engine_for(url)) as session:
         return duty.key_figures_occurrence(session, catalogue, day, horizon_months)
 
 
 @io_task(name="record-key-figures")
-def record_publication(url: str, catalogue: Catalogue, plan: duty.PublishPlan, day: date,
-                       as_of: datetime) -> duty.PublishOutcome:
+def record_publication(
+    url: str, catalogue: Catalogue, plan: duty.PublishPlan, day: date, as_of: datetime
+) -> duty.PublishOutcome:
     with session_scope(engine_for(url)) as session:
         return duty.record_publication(session, catalogue, plan, day, as_of)
 

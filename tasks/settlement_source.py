@@ -42,6 +42,11 @@ def fetch_settlement_json(url: str, timeout: float = 30.0, retries: int = 3, bac
         raise SettlementSourceError(url, _attempts(response), "svaret er ikke gyldig JSON") from None
 
 
-def load_settlement_url(url: str, known_municipalities: Iterable[str] | None = None,
-                        timeout: float = 30.0, retries: int = 3, backoff: float = 1.0) -> LoadResult:
+def load_settlement_url(
+    url: str,
+    known_municipalities: Iterable[str] | None = None,
+    timeout: float = 30.0,
+    retries: int = 3,
+    backoff: float = 1.0,
+) -> LoadResult:
     return parse_fetched(fetch_settlement_json(url, timeout, retries, backoff), url, known_municipalities)

@@ -15,23 +15,36 @@ from pliktvakt.notify import Key, away_on, read_absences
 from pliktvakt.watch import DUTY, OpenOccurrence, WatchSummary, most_serious, plan_alerts, plan_digests
 from tasks.common import engine_for, io_task
 
-__all__ = ["DUTY", "WatchSummary", "build_digests", "queue_alerts", "queue_alerts_now", "queue_ops_alerts",
-           "read_delivery"]
+__all__ = [
+    "DUTY",
+    "WatchSummary",
+    "build_digests",
+    "queue_alerts",
+    "queue_alerts_now",
+    "queue_ops_alerts",
+    "read_delivery",
+]
 
 # Occurrences are planned and queued in slices, so memory stays flat with 100,000 open.
 SLICE = 10000
 
 
 def _existing_keys(session: Session) -> set[str]:
-    query = (select(OutboxMessage.key).join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
-             .where(Occurrence.status == OccurrenceStatus.OPEN))
+    query = (
+        select(OutboxMessage.key)
+        .join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
+        .where(Occurrence.status == OccurrenceStatus.OPEN)
+    )
     return set(session.exec(query))
 
 
 def _open_occurrences(session: Session) -> list[OpenOccurrence]:
     """Open occurrences to watch. Those due before pliktvakt went live are kept, but not alerted."""
-    query = select(Occurrence.id, Occurrence.obligation_id, Occurrence.period, Occurrence.due, Occurrence.role
-                   ).where(Occurrence.status == OccurrenceStatus.OPEN).order_by(Occurrence.id)
+    query = (
+        select(Occurrence.id, Occurrence.obligation_id, Occurrence.period, Occurrence.due, Occurrence.role)
+        .where(Occurrence.status == OccurrenceStatus.OPEN)
+        .order_by(Occurrence.id)
+    )
     go_live = go_live_date(session)
     return [OpenOccurrence(*row) for row in session.exec(query).all() if not before_go_live(row[3], go_live)]
 
@@ -45,7 +58,9 @@ def queue_alerts_now(engine: Engine, catalogue: Catalogue, today: date, ui_url: 
     summary.open_occurrences = len(occurrences)
     for start in range(0, len(occurrences), SLICE):
         with session_scope(engine) as session:
-            rows = plan_alerts(catalogue, occurrences[start:start + SLICE], today, away, existing, ui_url, summary)
+            rows = plan_alerts(
+                catalogue, occurrences[start : start + SLICE], today, away, existing, ui_url, summary
+            )
             summary.queued += outbox.enqueue_many(session, rows)
         summary.rows = most_serious(summary.rows)
     return summary
@@ -74,13 +89,18 @@ def read_delivery(url: str, keys: list[str]) -> dict[str, tuple[str, str]]:
     if not keys:
         return {}
     with session_scope(engine_for(url)) as session:
-        query = select(OutboxMessage.key, OutboxMessage.recipient, OutboxMessage.status).where(OutboxMessage.key.in_(keys))
+        query = select(OutboxMessage.key, OutboxMessage.recipient, OutboxMessage.status).where(
+            OutboxMessage.key.in_(keys)
+        )
         return {key: (recipient, status) for key, recipient, status in session.exec(query)}
 
 
 @io_task(name="queue-ops-alerts")
-def queue_ops_alerts(url: str, catalogue: Catalogue, role: str, items: list[tuple[Key, notify.Message]],
-                     today: date) -> int:
+def queue_ops_alerts(
+    url: str, catalogue: Catalogue, role: str, items: list[tuple[Key, notify.Message]], today: date
+) -> int:
     """Alert the operations role: each item is (key, message); each key goes once."""
     with session_scope(engine_for(url)) as session:
-        return sum(notify.notify_role(session, catalogue, role, message, key, today).queued for key, message in items)
+        return sum(
+            notify.notify_role(session, catalogue, role, message, key, today).queued for key, message in items
+        )

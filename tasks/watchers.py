@@ -4,7 +4,11 @@ from datetime import datetime, timedelta
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
-    DeploymentFilter, DeploymentFilterTags, FlowRunFilter, FlowRunFilterDeploymentId, FlowRunFilterExpectedStartTime,
+    DeploymentFilter,
+    DeploymentFilterTags,
+    FlowRunFilter,
+    FlowRunFilterDeploymentId,
+    FlowRunFilterExpectedStartTime,
 )
 from prefect.client.schemas.schedules import CronSchedule
 
@@ -18,10 +22,15 @@ TAG = "pliktvakt"
 def check_deployments(now: datetime) -> list[DeploymentProblem]:
     problems = []
     with get_client(sync_client=True) as client:
-        deployments = client.read_deployments(deployment_filter=DeploymentFilter(tags=DeploymentFilterTags(all_=[TAG])))
+        deployments = client.read_deployments(
+            deployment_filter=DeploymentFilter(tags=DeploymentFilterTags(all_=[TAG]))
+        )
         for deployment in deployments:
-            crons = [(s.schedule.cron, s.schedule.timezone or "UTC") for s in deployment.schedules
-                     if s.active and isinstance(s.schedule, CronSchedule)]
+            crons = [
+                (s.schedule.cron, s.schedule.timezone or "UTC")
+                for s in deployment.schedules
+                if s.active and isinstance(s.schedule, CronSchedule)
+            ]
             fire = previous_fire(crons, now)
             runs = _runs_near(client, deployment.id, fire) if fire else []
             problem = check_deployment(deployment.name, bool(deployment.paused), crons, runs, now)
@@ -31,7 +40,13 @@ def check_deployments(now: datetime) -> list[DeploymentProblem]:
 
 
 def _runs_near(client, deployment_id, fire: datetime) -> list[RunSeen]:
-    window = FlowRunFilterExpectedStartTime(after_=fire - timedelta(minutes=1), before_=fire + timedelta(minutes=1))
-    runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
-        deployment_id=FlowRunFilterDeploymentId(any_=[deployment_id]), expected_start_time=window), limit=10)
+    window = FlowRunFilterExpectedStartTime(
+        after_=fire - timedelta(minutes=1), before_=fire + timedelta(minutes=1)
+    )
+    runs = client.read_flow_runs(
+        flow_run_filter=FlowRunFilter(
+            deployment_id=FlowRunFilterDeploymentId(any_=[deployment_id]), expected_start_time=window
+        ),
+        limit=10,
+    )
     return [RunSeen(r.expected_start_time, r.state.type.value, r.state.name) for r in runs if r.state]

@@ -87,7 +87,9 @@ class SmtpServer:
 
     def to(self, address: str, subject_start: str = "") -> list[Message]:
         """Mails with ``address`` in their To header (and a subject starting with ``subject_start``)."""
-        return [m for m in self.messages if address in m["To"] and str(m["Subject"]).startswith(subject_start)]
+        return [
+            m for m in self.messages if address in m["To"] and str(m["Subject"]).startswith(subject_start)
+        ]
 
     def subjects(self, address: str) -> list[str]:
         return [str(m["Subject"]) for m in self.to(address)]

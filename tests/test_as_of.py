@@ -17,12 +17,15 @@ def _run(*args: str):
     return result, " ".join(result.output.replace("│", " ").split())  # rich boxes and wraps long lines
 
 
-@pytest.mark.parametrize("command", [
-    ("status",),
-    ("init",),
-    ("publication", "list"),
-    ("grants", "list"),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("status",),
+        ("init",),
+        ("publication", "list"),
+        ("grants", "list"),
+    ],
+)
 @pytest.mark.parametrize("value", ["09.03.2026", "2026-02-30", "i morgen", "2026-03-09T25:00"])
 def test_a_bad_as_of_is_a_usage_error_in_bokmal(env, command, value):
     result, said = _run(*command, "--as-of", value)
@@ -36,10 +39,15 @@ def test_a_bad_event_moment_uses_the_same_parser(env):
     assert result.exit_code == 2 and "'--on'" in said and "«1.4.2026» er ikke en dato" in said
 
 
-@pytest.mark.parametrize(("value", "day"), [
-    ("2026-03-09", "09.03.2026"), ("2026-03-09T07:30", "09.03.2026"), ("2026-03-09 23:30:00", "09.03.2026"),
-    ("2026-03-09T23:30+00:00", "10.03.2026"),  # 00:30 the next day in Oslo
-])
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2026-03-09", "09.03.2026"),
+        ("2026-03-09T07:30", "09.03.2026"),
+        ("2026-03-09 23:30:00", "09.03.2026"),
+        ("2026-03-09T23:30+00:00", "10.03.2026"),  # 00:30 the next day in Oslo
+    ],
+)
 def test_good_as_of_values_are_accepted_as_oslo_time(env, value, day):
     assert _run("init", "--as-of", value)[0].exit_code == 0
     result, said = _run("status", "--as-of", value)

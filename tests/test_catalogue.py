@@ -8,7 +8,6 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-
 import yaml
 
 from pliktvakt.catalogue import UNCONFIRMED, CatalogueError, load_catalogue
@@ -16,9 +15,14 @@ from pliktvakt.watch import ESCALATION, due_steps
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 PUBLIC_IDS = {
-    "settlement-monthly-analysis", "publication-prenotice", "grant-award-ministry-notice",
-    "grant-recipients-ministry-info", "tilskudd-registration", "evaluation-plan-ministry-notice",
-    "half-year-report", "annual-report",
+    "settlement-monthly-analysis",
+    "publication-prenotice",
+    "grant-award-ministry-notice",
+    "grant-recipients-ministry-info",
+    "tilskudd-registration",
+    "evaluation-plan-ministry-notice",
+    "half-year-report",
+    "annual-report",
 }
 
 
@@ -183,7 +187,9 @@ DUTY_SENTENCES = {
         "klageregler - For tilskuddsordninger der avgjørelsen ikke er å anse som enkeltvedtak, skal "
         "tilskuddsbrevet inneholde frist for å bekrefte vilkår gjennom akseptbrev.",
     ],
-    "vedlegg 5": ["Dersom akseptbrev ikke er mottatt innen at fristen for aksept har gått ut, faller tilskuddet bort."],
+    "vedlegg 5": [
+        "Dersom akseptbrev ikke er mottatt innen at fristen for aksept har gått ut, faller tilskuddet bort."
+    ],
     "vedlegg 9": [
         "IMDi skal etablere en rullerende evalueringsplan som sikrer jevnlig evaluering av tilskuddsordningene.",
         "Departementet skal være orientert om/forelegges hvilke ordninger som skal evalueres i budsjettåret.",
@@ -200,10 +206,15 @@ def _shipped():
     return load_catalogue(CONFIG)
 
 
-@pytest.mark.parametrize("section, sentence", [(s, t) for s, sentences in DUTY_SENTENCES.items() for t in sentences])
+@pytest.mark.parametrize(
+    "section, sentence", [(s, t) for s, sentences in DUTY_SENTENCES.items() for t in sentences]
+)
 def test_every_duty_sentence_is_an_obligation_or_a_gate(section, sentence):
-    quoting = [o for o in _shipped().obligations.values()
-               if o.clause.section == section and _words(sentence) in _words(o.clause.text)]
+    quoting = [
+        o
+        for o in _shipped().obligations.values()
+        if o.clause.section == section and _words(sentence) in _words(o.clause.text)
+    ]
     assert quoting, f"pkt. {section}: ingen plikt eller sperre siterer «{sentence}»"
 
 
@@ -218,9 +229,14 @@ def test_gates_are_their_own_kind_and_say_what_checks_them():
 
 def test_where_the_instruction_gives_no_deadline_there_is_none():
     catalogue = load_catalogue(CONFIG)
-    for obligation_id in ("or-exemption-through-ministry", "interpreter-breach-reports",
-                          "oral-assignment-written-follow-up", "digital-attack-information-sharing",
-                          "beregningsutvalget-annual-survey", "internal-control-documented"):
+    for obligation_id in (
+        "or-exemption-through-ministry",
+        "interpreter-breach-reports",
+        "oral-assignment-written-follow-up",
+        "digital-attack-information-sharing",
+        "beregningsutvalget-annual-survey",
+        "internal-control-documented",
+    ):
         obligation = catalogue.obligations[obligation_id]
         assert obligation.deadline is None and not obligation.dated, obligation_id
 
@@ -230,16 +246,24 @@ def test_every_placeholder_is_listed_with_its_file_and_line():
     lines = (CONFIG / "obligations.yaml").read_text().splitlines()
     listed = {(p.obligation, p.field) for p in catalogue.placeholders}
     # The invented dates named in issue 14 are all marked.
-    assert {("governance-meeting", "recurrence"), ("governance-meeting", "deadline"),
-            ("half-year-report", "deadline"), ("annual-report", "deadline"),
-            ("municipal-assignment-letters", "deadline"), ("evaluation-plan-ministry-notice", "deadline"),
-            ("risk-and-vulnerability-overview", "deadline"), ("preparedness-exercise", "deadline"),
-            ("supervision-themes", "deadline"), ("oversight-matters-notice", "deadline"),
-            ("grant-award-ministry-notice", "deadline"), ("riksrevisjonen-follow-up-plan", "deadline")} <= listed
+    assert {
+        ("governance-meeting", "recurrence"),
+        ("governance-meeting", "deadline"),
+        ("half-year-report", "deadline"),
+        ("annual-report", "deadline"),
+        ("municipal-assignment-letters", "deadline"),
+        ("evaluation-plan-ministry-notice", "deadline"),
+        ("risk-and-vulnerability-overview", "deadline"),
+        ("preparedness-exercise", "deadline"),
+        ("supervision-themes", "deadline"),
+        ("oversight-matters-notice", "deadline"),
+        ("grant-award-ministry-notice", "deadline"),
+        ("riksrevisjonen-follow-up-plan", "deadline"),
+    } <= listed
     for placeholder in catalogue.placeholders:
         assert placeholder.file.endswith("obligations.yaml") and placeholder.note
         assert lines[placeholder.line - 1].strip().startswith(f"{placeholder.field}:"), placeholder
-        above = [line for line in lines[:placeholder.line] if line.startswith("  - id: ")][-1]
+        above = [line for line in lines[: placeholder.line] if line.startswith("  - id: ")][-1]
         assert above == f"  - id: {placeholder.obligation}", placeholder
     # The instruction's own deadlines are not placeholders.
     for confirmed in ("publication-prenotice", "material-deviation-notice", "resettlement-refugee-mapping"):
@@ -250,7 +274,9 @@ def test_every_placeholder_is_listed_with_its_file_and_line():
 def test_no_phantom_automation():
     """Every flow the catalogue names is deployed in prefect.yaml, and its entrypoint defines that flow."""
     catalogue = load_catalogue(CONFIG)
-    deployments = {d["name"]: d for d in yaml.safe_load((CONFIG.parent / "prefect.yaml").read_text())["deployments"]}
+    deployments = {
+        d["name"]: d for d in yaml.safe_load((CONFIG.parent / "prefect.yaml").read_text())["deployments"]
+    }
     assert catalogue.unknown_flows(set(deployments)) == []
     named = {o.flow for o in catalogue.obligations.values() if o.flow}
     named |= {o.gate.checked_by.flow for o in catalogue.obligations.values() if o.gate and o.gate.checked_by}
@@ -264,7 +290,9 @@ def test_no_phantom_automation():
 def test_a_phantom_flow_is_caught(tmp_path):
     target = _broken(tmp_path, "    role: kunnskap\n", "    role: kunnskap\n    flow: evaluation-plan\n")
     problems = load_catalogue(target).unknown_flows({"materialise", "deadline-watch"})
-    assert any("evaluation-plan" in problem and "finnes ikke i prefect.yaml" in problem for problem in problems)
+    assert any(
+        "evaluation-plan" in problem and "finnes ikke i prefect.yaml" in problem for problem in problems
+    )
 
 
 def _broken(tmp_path: Path, old: str, new: str, file: str = "obligations.yaml") -> Path:
@@ -276,36 +304,97 @@ def _broken(tmp_path: Path, old: str, new: str, file: str = "obligations.yaml") 
     return target
 
 
-@pytest.mark.parametrize("old, new, entry, field, words", [
-    ("role: bosetting\n    flow: settlement-analysis", "role: finnes-ikke\n    flow: settlement-analysis",
-     "settlement-monthly-analysis", "role", "ukjent rolle"),
-    ('rrule: "FREQ=MONTHLY;BYMONTHDAY=1"', 'rrule: "FREQ=SOMETIMES"',
-     "settlement-monthly-analysis", "recurrence.rrule", "ugyldig RRULE"),
-    ("offset: 10d\n      days: business", "offset: 2 weeks\n      days: business",
-     "settlement-monthly-analysis", "deadline.offset", "ikke en gyldig frist"),
-    ("    kind: recurring\n    # The analysis", "    kind: sometimes\n    # The analysis",
-     "settlement-monthly-analysis", "kind", "recurring"),
-    ("- id: settlement-key-figures-published", "- id: settlement-monthly-analysis",
-     "settlement-monthly-analysis", "id", "brukt før"),
-    ('recurrence: {dates: ["06-30"], source: instruction}', 'recurrence: {dates: ["06-31"], source: instruction}',
-     "half-year-report", "recurrence.dates", "ugyldig dato"),
-    # A placeholder must say where it comes from.
-    ("      source: placeholder\n      note: Instruksen sier «månedlig», ikke når", "      source: placeholder\n      nte: x «månedlig», ikke når",
-     "settlement-monthly-analysis", "deadline.nte", "Extra inputs"),
-    ("      source: placeholder\n      note: Instruksen sier «månedlig», ikke når analysen skal være levert; 10 virkedager inn i neste måned er pliktvaktens forslag.\n",
-     "      source: placeholder\n",
-     "settlement-monthly-analysis", "deadline", "må ha en 'note'"),
-    ("      source: placeholder\n      note: Instruksen sier «månedlig», ikke når", "      source: gjetning\n      note: Instruksen sier «månedlig», ikke når",
-     "settlement-monthly-analysis", "deadline.source", "instruction"),
-    ('section: "2.2"\n      heading: Bosetting av flyktninger\n      text: IMDi skal utarbeide',
-     'section: "Vedlegg, 2"\n      heading: Bosetting av flyktninger\n      text: IMDi skal utarbeide',
-     "settlement-monthly-analysis", "clause.section", "String should match"),
-    # A gate has no date, and a standing duty neither.
-    ("    kind: gate\n    # No software", "    kind: event\n    # No software",
-     "storting-contact-clearance", "(oppføringen)", "må ha 'trigger'"),
-    ("    kind: standing\n    role: tilsyn", "    kind: standing\n    deadline: {offset: 1m, source: instruction}\n    role: tilsyn",
-     "supervision-instruction-and-handbook", "(oppføringen)", "verken"),
-])
+@pytest.mark.parametrize(
+    "old, new, entry, field, words",
+    [
+        (
+            "role: bosetting\n    flow: settlement-analysis",
+            "role: finnes-ikke\n    flow: settlement-analysis",
+            "settlement-monthly-analysis",
+            "role",
+            "ukjent rolle",
+        ),
+        (
+            'rrule: "FREQ=MONTHLY;BYMONTHDAY=1"',
+            'rrule: "FREQ=SOMETIMES"',
+            "settlement-monthly-analysis",
+            "recurrence.rrule",
+            "ugyldig RRULE",
+        ),
+        (
+            "offset: 10d\n      days: business",
+            "offset: 2 weeks\n      days: business",
+            "settlement-monthly-analysis",
+            "deadline.offset",
+            "ikke en gyldig frist",
+        ),
+        (
+            "    kind: recurring\n    # The analysis",
+            "    kind: sometimes\n    # The analysis",
+            "settlement-monthly-analysis",
+            "kind",
+            "recurring",
+        ),
+        (
+            "- id: settlement-key-figures-published",
+            "- id: settlement-monthly-analysis",
+            "settlement-monthly-analysis",
+            "id",
+            "brukt før",
+        ),
+        (
+            'recurrence: {dates: ["06-30"], source: instruction}',
+            'recurrence: {dates: ["06-31"], source: instruction}',
+            "half-year-report",
+            "recurrence.dates",
+            "ugyldig dato",
+        ),
+        # A placeholder must say where it comes from.
+        (
+            "      source: placeholder\n      note: Instruksen sier «månedlig», ikke når",
+            "      source: placeholder\n      nte: x «månedlig», ikke når",
+            "settlement-monthly-analysis",
+            "deadline.nte",
+            "Extra inputs",
+        ),
+        (
+            "      source: placeholder\n      note: Instruksen sier «månedlig», ikke når analysen skal være levert; 10 virkedager inn i neste måned er pliktvaktens forslag.\n",
+            "      source: placeholder\n",
+            "settlement-monthly-analysis",
+            "deadline",
+            "må ha en 'note'",
+        ),
+        (
+            "      source: placeholder\n      note: Instruksen sier «månedlig», ikke når",
+            "      source: gjetning\n      note: Instruksen sier «månedlig», ikke når",
+            "settlement-monthly-analysis",
+            "deadline.source",
+            "instruction",
+        ),
+        (
+            'section: "2.2"\n      heading: Bosetting av flyktninger\n      text: IMDi skal utarbeide',
+            'section: "Vedlegg, 2"\n      heading: Bosetting av flyktninger\n      text: IMDi skal utarbeide',
+            "settlement-monthly-analysis",
+            "clause.section",
+            "String should match",
+        ),
+        # A gate has no date, and a standing duty neither.
+        (
+            "    kind: gate\n    # No software",
+            "    kind: event\n    # No software",
+            "storting-contact-clearance",
+            "(oppføringen)",
+            "må ha 'trigger'",
+        ),
+        (
+            "    kind: standing\n    role: tilsyn",
+            "    kind: standing\n    deadline: {offset: 1m, source: instruction}\n    role: tilsyn",
+            "supervision-instruction-and-handbook",
+            "(oppføringen)",
+            "verken",
+        ),
+    ],
+)
 def test_catalogue_errors_name_file_entry_and_field(tmp_path, old, new, entry, field, words):
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(_broken(tmp_path, old, new))
@@ -315,19 +404,25 @@ def test_catalogue_errors_name_file_entry_and_field(tmp_path, old, new, entry, f
 
 
 def test_missing_clause_is_named(tmp_path):
-    old = '''    clause:
+    old = """    clause:
       section: "2.2"
       heading: Bosetting av flyktninger
-      text: IMDi skal utarbeide en månedlig'''
+      text: IMDi skal utarbeide en månedlig"""
     target = _broken(tmp_path, old, "    text_missing: IMDi skal utarbeide en månedlig")
     with pytest.raises(CatalogueError, match="settlement-monthly-analysis: feltet 'clause'"):
         load_catalogue(target)
 
 
 def test_officer_errors_are_named(tmp_path):
-    target = _broken(tmp_path, "manager: direktor\n  - id: okonomileder", "manager: ukjent\n  - id: okonomileder",
-                     file="officers.yaml")
-    with pytest.raises(CatalogueError, match=r"officers.yaml.*styringsleder: feltet 'manager': ukjent saksbehandler"):
+    target = _broken(
+        tmp_path,
+        "manager: direktor\n  - id: okonomileder",
+        "manager: ukjent\n  - id: okonomileder",
+        file="officers.yaml",
+    )
+    with pytest.raises(
+        CatalogueError, match=r"officers.yaml.*styringsleder: feltet 'manager': ukjent saksbehandler"
+    ):
         load_catalogue(target)
 
 
@@ -339,7 +434,9 @@ def test_broken_yaml_gives_line(tmp_path):
 
 
 def test_teams_url_from_environment_is_secret(monkeypatch):
-    monkeypatch.setenv("PLIKTVAKT_TEAMS_STYRING", "workflows://example.logic.azure.com/abc/SIGNATURE123456789")
+    monkeypatch.setenv(
+        "PLIKTVAKT_TEAMS_STYRING", "workflows://example.logic.azure.com/abc/SIGNATURE123456789"
+    )
     catalogue = load_catalogue(CONFIG)
     officer = catalogue.officers["styringsleder"]
     assert officer.teams_url.get_secret_value().endswith("SIGNATURE123456789")

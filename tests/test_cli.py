@@ -16,11 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def cli(env, tmp_path):
     def run(*args: str, expect: int = 0) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "-m", "pliktvakt.cli", *args], capture_output=True, text=True,
-                                cwd=tmp_path, env={**os.environ}, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "pliktvakt.cli", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ},
+            timeout=120,
+        )
         assert result.returncode == expect, result.stdout + result.stderr
         assert "Traceback" not in result.stderr
         return result
+
     return run
 
 
@@ -47,7 +54,10 @@ def test_config_check_lists_each_placeholder_and_strict_fails(cli):
     relaxed = cli("config", "check")
     strict = cli("config", "check", "--strict", expect=1)
     for placeholder in placeholders:
-        assert f"obligations.yaml, linje {placeholder.line}: {placeholder.obligation}: {placeholder.field}:" in strict.stdout
+        assert (
+            f"obligations.yaml, linje {placeholder.line}: {placeholder.obligation}: {placeholder.field}:"
+            in strict.stdout
+        )
     assert f"{len(placeholders)} datoer eller frister er plassholdere" in " ".join(relaxed.stdout.split())
     data = json.loads(cli("config", "check", "--json").stdout)
     assert len(data["placeholders"]) == len(placeholders) and data["unknown_flows"] == []
@@ -57,11 +67,18 @@ def test_bad_input_gets_a_clear_error_without_traceback(cli):
     assert "ÅÅÅÅ-MM-DD" in cli("deadline", "--from", "31.03.2025", "--add", "3w", expect=2).stderr
     assert "gyldig frist" in cli("deadline", "--from", "2025-03-31", "--add", "three", expect=2).stderr
     assert "Ukjent plikt" in cli("trigger", "nope", "--on", "2026-01-05", expect=2).stderr
-    assert "ÅÅÅÅ-MM-DDTTT:MM" in cli("trigger", "material-deviation-notice", "--on", "1. april", expect=2).stderr
-    assert "sjekklistepunkt" in cli("trigger", "digital-attack-information-sharing", "--on", "2026-01-05",
-                                    expect=2).stderr
+    assert (
+        "ÅÅÅÅ-MM-DDTTT:MM" in cli("trigger", "material-deviation-notice", "--on", "1. april", expect=2).stderr
+    )
+    assert (
+        "sjekklistepunkt"
+        in cli("trigger", "digital-attack-information-sharing", "--on", "2026-01-05", expect=2).stderr
+    )
     assert "en sperre" in cli("trigger", "storting-contact-clearance", "--on", "2026-01-05", expect=2).stderr
-    assert "Fant ingen forekomst" in cli("complete", "999", "--by", "a@imdi.example", "--evidence", "x", expect=2).stderr
+    assert (
+        "Fant ingen forekomst"
+        in cli("complete", "999", "--by", "a@imdi.example", "--evidence", "x", expect=2).stderr
+    )
 
 
 def test_obligations_list_json_has_clauses(cli):
@@ -72,8 +89,14 @@ def test_obligations_list_json_has_clauses(cli):
     assert all(item["section"] and item["clause"] for item in items)
     by_id = {item["id"]: item for item in items}
     assert by_id["grant-recipients-ministry-info"]["reference"] == "vedlegg pkt. 2"
-    assert by_id["storting-contact-clearance"]["kind"] == "gate" and by_id["storting-contact-clearance"]["deadline"] is None
-    assert by_id["annual-report"]["deadline_confirmed"] is False and by_id["publication-prenotice"]["deadline_confirmed"]
+    assert (
+        by_id["storting-contact-clearance"]["kind"] == "gate"
+        and by_id["storting-contact-clearance"]["deadline"] is None
+    )
+    assert (
+        by_id["annual-report"]["deadline_confirmed"] is False
+        and by_id["publication-prenotice"]["deadline_confirmed"]
+    )
     shown = cli("obligations", "list").stdout
     assert "Plikter" in shown and "Sperrer" in shown and shown.index("Sperrer") > shown.index("Plikter")
 
@@ -84,22 +107,45 @@ def test_init_trigger_complete_status(cli, monkeypatch):
     assert "47 plikter" in started and "i bruk fra 28.11.2026 (første init)" in started
     assert "datoer eller frister er plassholdere" in started
     # «Straks»: known Fri 27 Nov 2026 (no time given: the safe answer) -> the same day.
-    created = json.loads(cli("trigger", "material-deviation-notice", "--on", "2026-11-27", "--ref", "sak-1", "--json").stdout)
+    created = json.loads(
+        cli("trigger", "material-deviation-notice", "--on", "2026-11-27", "--ref", "sak-1", "--json").stdout
+    )
     assert created["due"] == "2026-11-27" and created["created"]
     # Known Fri 27 Nov 2026 at 16:00, after 15:00 -> the next business day, Mon 30 Nov 2026.
-    late = json.loads(cli("trigger", "material-deviation-notice", "--on", "2026-11-27T16:00", "--ref", "sak-2",
-                          "--json").stdout)
+    late = json.loads(
+        cli(
+            "trigger", "material-deviation-notice", "--on", "2026-11-27T16:00", "--ref", "sak-2", "--json"
+        ).stdout
+    )
     assert late["due"] == "2026-11-30"
-    cli("complete", str(created["id"]), "--by", "kari.nordmann@imdi.example", "--evidence", "Brev 26/99",
-        "--as-of", "2026-11-27T14:00")
+    cli(
+        "complete",
+        str(created["id"]),
+        "--by",
+        "kari.nordmann@imdi.example",
+        "--evidence",
+        "Brev 26/99",
+        "--as-of",
+        "2026-11-27T14:00",
+    )
     rows = json.loads(cli("status", "--json", "--as-of", "2026-11-30").stdout)
     done = next(row for row in rows if row["id"] == created["id"])
-    assert (done["state"], done["completed_by"], done["late"]) == ("done", "kari.nordmann@imdi.example", False)
+    assert (done["state"], done["completed_by"], done["late"]) == (
+        "done",
+        "kari.nordmann@imdi.example",
+        False,
+    )
     # The October analysis, anchored 1 Nov 2026, was due Fri 13 Nov (10 business days): before pliktvakt
     # went live on 28 Nov, so kept and shown as such, not as overdue.
-    october = next(r for r in rows if r["obligation"] == "settlement-monthly-analysis" and r["period"] == "2026-11-01")
+    october = next(
+        r for r in rows if r["obligation"] == "settlement-monthly-analysis" and r["period"] == "2026-11-01"
+    )
     assert (october["due"], october["state"], october["state_no"], october["owner"]) == (
-        "2026-11-13", "before-go-live", "før pliktvakt", "ingrid.berg@imdi.example")
+        "2026-11-13",
+        "before-go-live",
+        "før pliktvakt",
+        "ingrid.berg@imdi.example",
+    )
     # Its 10 business days are pliktvakt's own suggestion: marked wherever a person sees the date.
     assert october["due_shown"] == "2026-11-13 (frist ikke bekreftet)" and not october["deadline_confirmed"]
     # The deviation known after 15:00 on 27 Nov falls due today, after go-live: it is watched as usual.
@@ -128,17 +174,39 @@ def test_calendar_feed_parses_back(cli, tmp_path):
     triggers = sorted(alarm.decoded("TRIGGER") for alarm in december.walk("VALARM"))
     assert triggers == [-(timedelta(days=5) - timedelta(hours=9)), -(timedelta(days=1) - timedelta(hours=9))]
     # The same feed twice has the same UIDs.
-    again = Calendar.from_ical(cli("calendar", "--owner", "ingrid.berg@imdi.example", "--as-of", "2026-11-28").stdout)
+    again = Calendar.from_ical(
+        cli("calendar", "--owner", "ingrid.berg@imdi.example", "--as-of", "2026-11-28").stdout
+    )
     assert [str(e["UID"]) for e in again.walk("VEVENT")] == uids
 
 
 def test_absence_is_marked_and_checked(cli):
     cli("init", "--as-of", "2026-11-28")
-    assert "Ukjent saksbehandler" in cli("absence", "add", "nobody", "--from", "2026-03-09", "--to", "2026-03-13",
-                                         expect=2).stderr
-    assert "er før" in cli("absence", "add", "styringsleder", "--from", "2026-03-13", "--to", "2026-03-09",
-                           expect=2).stderr
-    assert "okonomileder" in cli("absence", "add", "styringsleder", "--from", "2026-03-09", "--to", "2026-03-13",
-                                 "--reason", "ferie").stdout
+    assert (
+        "Ukjent saksbehandler"
+        in cli("absence", "add", "nobody", "--from", "2026-03-09", "--to", "2026-03-13", expect=2).stderr
+    )
+    assert (
+        "er før"
+        in cli(
+            "absence", "add", "styringsleder", "--from", "2026-03-13", "--to", "2026-03-09", expect=2
+        ).stderr
+    )
+    assert (
+        "okonomileder"
+        in cli(
+            "absence",
+            "add",
+            "styringsleder",
+            "--from",
+            "2026-03-09",
+            "--to",
+            "2026-03-13",
+            "--reason",
+            "ferie",
+        ).stdout
+    )
     rows = json.loads(cli("absence", "list", "--json").stdout)
-    assert [(r["officer"], r["from"], r["to"]) for r in rows] == [("styringsleder", "2026-03-09", "2026-03-13")]
+    assert [(r["officer"], r["from"], r["to"]) for r in rows] == [
+        ("styringsleder", "2026-03-09", "2026-03-13")
+    ]

@@ -34,7 +34,9 @@ def watch_env(env, monkeypatch, smtp_server):
     settings = get_settings()
     catalogue = load_catalogue(settings.config_dir)
     with session_scope(make_engine(settings.database_url)) as session:
-        occurrence, _ = occurrences.trigger(session, catalogue, "oversight-matters-notice", date(2026, 3, 2), "rr-1")
+        occurrence, _ = occurrences.trigger(
+            session, catalogue, "oversight-matters-notice", date(2026, 3, 2), "rr-1"
+        )
     assert occurrence.due == date(2026, 3, 9)
     return smtp_server
 
@@ -50,17 +52,27 @@ def subjects(smtp: SmtpServer, address: str) -> list[str]:
 
 def test_each_step_once_on_its_day(prefect_server, watch_env):
     smtp = watch_env
-    for day in ["2026-03-04", "2026-03-05", "2026-03-05", "2026-03-06", "2026-03-09", "2026-03-10",
-                "2026-03-11", "2026-03-12", "2026-03-16", "2026-03-16"]:
+    for day in [
+        "2026-03-04",
+        "2026-03-05",
+        "2026-03-05",
+        "2026-03-06",
+        "2026-03-09",
+        "2026-03-10",
+        "2026-03-11",
+        "2026-03-12",
+        "2026-03-16",
+        "2026-03-16",
+    ]:
         assert watch(day).is_completed()
     title = "Departementet orientert om saker fra Riksrevisjonen, Sivilombudet og andre tilsynsorgan"
     assert subjects(smtp, KARI) == [
-        f"Påminnelse: {title} – frist 09.03.2026{MARK}",   # 5 Mar, reminder-2
-        f"Påminnelse: {title} – frist 09.03.2026{MARK}",   # 6 Mar, reminder-1
-        f"Frist i dag: {title}{MARK}",                      # 9 Mar
-        f"Over fristen: {title} (1 dager){MARK}",           # 10 Mar, overdue-1
-        f"Over fristen: {title} (3 dager){MARK}",           # 12 Mar, overdue-2
-        f"Over fristen: {title} (7 dager){MARK}",           # 16 Mar, overdue-3
+        f"Påminnelse: {title} – frist 09.03.2026{MARK}",  # 5 Mar, reminder-2
+        f"Påminnelse: {title} – frist 09.03.2026{MARK}",  # 6 Mar, reminder-1
+        f"Frist i dag: {title}{MARK}",  # 9 Mar
+        f"Over fristen: {title} (1 dager){MARK}",  # 10 Mar, overdue-1
+        f"Over fristen: {title} (3 dager){MARK}",  # 12 Mar, overdue-2
+        f"Over fristen: {title} (7 dager){MARK}",  # 16 Mar, overdue-3
     ]
     assert subjects(smtp, DIRECTOR) == [f"Eskalert: {title} er 7 dager over fristen{MARK}"]
     body = smtp.to(KARI)[0].get_body(preferencelist=("plain",)).get_content()
@@ -98,7 +110,9 @@ def test_smtp_down_fails_the_run_and_the_next_run_delivers(prefect_server, env, 
     get_settings.cache_clear()
     settings = get_settings()
     with session_scope(make_engine(settings.database_url)) as session:
-        occurrences.trigger(session, load_catalogue(settings.config_dir), "oversight-matters-notice", date(2026, 3, 2))
+        occurrences.trigger(
+            session, load_catalogue(settings.config_dir), "oversight-matters-notice", date(2026, 3, 2)
+        )
     state = watch("2026-03-09")
     assert state.is_failed() and "ble ikke levert" in state.message
     with session_scope(make_engine(settings.database_url)) as session:
@@ -107,13 +121,19 @@ def test_smtp_down_fails_the_run_and_the_next_run_delivers(prefect_server, env, 
     down.start()
     try:
         assert watch("2026-03-09").is_completed()
-        assert subjects(down, KARI) == ["Frist i dag: Departementet orientert om saker fra Riksrevisjonen, "
-                                        f"Sivilombudet og andre tilsynsorgan{MARK}"]
+        assert subjects(down, KARI) == [
+            "Frist i dag: Departementet orientert om saker fra Riksrevisjonen, "
+            f"Sivilombudet og andre tilsynsorgan{MARK}"
+        ]
     finally:
         down.stop()
     with session_scope(make_engine(settings.database_url)) as session:
         sent = session.exec(select(OutboxMessage)).one()
-    assert sent.status == "sent" and sent.receipt.startswith("Message-ID <") and "godtatt av SMTP-tjeneren 127.0.0.1:" in sent.receipt
+    assert (
+        sent.status == "sent"
+        and sent.receipt.startswith("Message-ID <")
+        and "godtatt av SMTP-tjeneren 127.0.0.1:" in sent.receipt
+    )
 
 
 def test_teams_500_does_not_stop_email(prefect_server, watch_env, teams_endpoint, monkeypatch):
@@ -129,7 +149,9 @@ def test_teams_500_does_not_stop_email(prefect_server, watch_env, teams_endpoint
     assert "Frist i dag" in teams_endpoint.texts()[-1]
     with session_scope(make_engine(get_settings().database_url)) as session:
         teams = session.exec(select(OutboxMessage).where(OutboxMessage.channel == "teams")).one()
-    assert teams.status == "sent" and teams.receipt.startswith("HTTP 202 fra Teams-arbeidsflyten på 127.0.0.1:")
+    assert teams.status == "sent" and teams.receipt.startswith(
+        "HTTP 202 fra Teams-arbeidsflyten på 127.0.0.1:"
+    )
     assert "SECRETsig" not in teams.recipient + (teams.receipt or "") + (teams.last_error or "")
 
 
@@ -186,10 +208,14 @@ def test_two_runs_at_once_on_postgresql_send_each_step_once(prefect_server, pg_u
         assert {m.status for m in session.exec(select(OutboxMessage))} == {"sent"}
 
 
-def test_without_a_channel_messages_wait_and_are_delivered_later(prefect_server, env, monkeypatch, smtp_server):
+def test_without_a_channel_messages_wait_and_are_delivered_later(
+    prefect_server, env, monkeypatch, smtp_server
+):
     settings = get_settings()
     with session_scope(make_engine(settings.database_url)) as session:
-        occurrences.trigger(session, load_catalogue(settings.config_dir), "oversight-matters-notice", date(2026, 3, 2))
+        occurrences.trigger(
+            session, load_catalogue(settings.config_dir), "oversight-matters-notice", date(2026, 3, 2)
+        )
     state = watch("2026-03-09")
     assert state.is_completed() and state.result()["waiting_for_channel"] == 1
     with session_scope(make_engine(settings.database_url)) as session:

@@ -26,11 +26,24 @@ def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
     rows = json.loads(table.data)
     assert table.type == "table"
     october = [r for r in rows if r["Periode"] == "2026-11-01" and r["Plikt"].startswith("Månedlig analyse")]
-    assert october == [{"Id": october[0]["Id"], "Plikt": "Månedlig analyse av bosettingsarbeidet", "Hjemmel": "pkt. 2.2",
-                        "Periode": "2026-11-01", "Frist": "2026-11-13 (frist ikke bekreftet)", "Dager igjen": -15, "Status": "over fristen",
-                        "Ansvarlig": "ingrid.berg@imdi.example"}]
+    assert october == [
+        {
+            "Id": october[0]["Id"],
+            "Plikt": "Månedlig analyse av bosettingsarbeidet",
+            "Hjemmel": "pkt. 2.2",
+            "Periode": "2026-11-01",
+            "Frist": "2026-11-13 (frist ikke bekreftet)",
+            "Dager igjen": -15,
+            "Status": "over fristen",
+            "Ansvarlig": "ingrid.berg@imdi.example",
+        }
+    ]
     summary = asyncio.run(_latest("obligation-summary"))
-    assert summary.type == "markdown" and "## Pkt. 6.1" in summary.data and "`publication-prenotice`" in summary.data
+    assert (
+        summary.type == "markdown"
+        and "## Pkt. 6.1" in summary.data
+        and "`publication-prenotice`" in summary.data
+    )
     assert "## Vedlegg pkt. 9" in summary.data and "## Sperrer" in summary.data
     again = materialise(as_of="2026-11-28")
     assert again["created"] == 0 and again["withdrawn"] == 0

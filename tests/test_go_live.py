@@ -32,7 +32,9 @@ def test_fresh_install_escalates_nothing_due_before_go_live(prefect_server, env,
     state = deadline_watch(as_of="2026-12-07T09:00:00", check_prefect=False, return_state=True)
     assert state.is_completed(), state.message
     with session_scope(make_engine(get_settings().database_url)) as session:
-        early = session.exec(select(Occurrence).where(Occurrence.due < GO_LIVE, Occurrence.status == "open")).all()
+        early = session.exec(
+            select(Occurrence).where(Occurrence.due < GO_LIVE, Occurrence.status == "open")
+        ).all()
         alerted = [(m, session.get(Occurrence, m.occurrence_id)) for m in session.exec(select(OutboxMessage))]
     assert {o.obligation_id for o in early} >= {"settlement-monthly-analysis", "governance-meeting"}
     assert alerted and all(occurrence.due >= GO_LIVE for _, occurrence in alerted)
@@ -52,10 +54,14 @@ def test_go_live_setting_wins_over_the_first_init(db_url, monkeypatch):
         assert record_first_init(session, GO_LIVE) == GO_LIVE
         assert record_first_init(session, date(2027, 1, 4)) == GO_LIVE  # only the first init counts
     # Mon 30 Nov 2026: the preparedness exercise is due today (a due-day notice), after go-live.
-    steps = {row["obligation"]: row["step"] for row in
-             queue_alerts_now(engine, catalogue, date(2026, 11, 30), "http://ui").rows}
+    steps = {
+        row["obligation"]: row["step"]
+        for row in queue_alerts_now(engine, catalogue, date(2026, 11, 30), "http://ui").rows
+    }
     assert steps.get("Beredskapsøvelse gjennomført") == "due-day"
-    assert not any(title.startswith("Månedlig analyse") and step.startswith("overdue") for title, step in steps.items())
+    assert not any(
+        title.startswith("Månedlig analyse") and step.startswith("overdue") for title, step in steps.items()
+    )
     # Set to Tue 1 Dec 2026, the exercise due 30 Nov falls before go-live too: no alert for it.
     monkeypatch.setenv("PLIKTVAKT_GO_LIVE", "2026-12-01")
     get_settings.cache_clear()
@@ -75,8 +81,12 @@ def test_status_and_summary_count_before_go_live_apart(db_url):
 
     with session_scope(engine) as session:
         occurrences.materialise(session, catalogue, GO_LIVE, 13)
-        november = occurrences.find(session, "settlement-monthly-analysis", "2026-11-01")  # due Fri 13 Nov 2026
-        december = occurrences.find(session, "settlement-monthly-analysis", "2026-12-01")  # due Tue 15 Dec 2026
+        november = occurrences.find(
+            session, "settlement-monthly-analysis", "2026-11-01"
+        )  # due Fri 13 Nov 2026
+        december = occurrences.find(
+            session, "settlement-monthly-analysis", "2026-12-01"
+        )  # due Tue 15 Dec 2026
     assert status_row(november, catalogue, date(2026, 11, 30), GO_LIVE)["state_no"] == "før pliktvakt"
     assert status_row(november, catalogue, date(2026, 11, 30), None)["state"] == "overdue"
     assert status_row(december, catalogue, date(2026, 11, 30), GO_LIVE)["state"] == "open"
@@ -90,14 +100,28 @@ def test_alert_marks_a_placeholder_deadline_and_names_the_annex_section():
     catalogue = load_catalogue(CONFIG)
     officer = catalogue.officers["tilskuddsleder"]
     # 10 business days after the round's appeal deadlines: pliktvakt's own suggestion.
-    facts = AlertFacts(1, "event:2026-03-02", date(2026, 3, 16), date(2026, 3, 13), "reminder-1",
-                       catalogue.obligations["grant-recipients-ministry-info"], officer)
+    facts = AlertFacts(
+        1,
+        "event:2026-03-02",
+        date(2026, 3, 16),
+        date(2026, 3, 13),
+        "reminder-1",
+        catalogue.obligations["grant-recipients-ministry-info"],
+        officer,
+    )
     text = render_alert(facts, "http://ui")
     assert "- Frist: mandag 16. mars 2026 – frist ikke bekreftet: Instruksen gir ingen frist" in text.text
     assert "frist ikke bekreftet" in text.html and text.subject.endswith(" (frist ikke bekreftet)")
     assert "Instruks for IMDi, vedlegg pkt. 2:" in text.text and "pkt. vedlegg" not in text.text.lower()
     # The instruction's own 14 days carry no mark.
-    prenotice = AlertFacts(2, "event:2026-05-31", date(2026, 5, 15), date(2026, 5, 14), "reminder-1",
-                           catalogue.obligations["publication-prenotice"], officer)
+    prenotice = AlertFacts(
+        2,
+        "event:2026-05-31",
+        date(2026, 5, 15),
+        date(2026, 5, 14),
+        "reminder-1",
+        catalogue.obligations["publication-prenotice"],
+        officer,
+    )
     unmarked = render_alert(prenotice, "http://ui")
     assert "ikke bekreftet" not in unmarked.text and "ikke bekreftet" not in unmarked.subject

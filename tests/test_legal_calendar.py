@@ -1,42 +1,55 @@
 """The Norwegian legal calendar. Pinned dates were worked out by hand from a calendar;
 each comment shows the counting."""
 
-from datetime import date, datetime, time, timedelta, timezone
 import calendar as stdcal
+from datetime import date, datetime, time, timedelta, timezone
 
 import holidays
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pliktvakt.legal_calendar import (
-    add_business_days, add_calendar, at_least_before, business_days_between, is_business_day,
-    local_date, next_business_day, parse_duration, previous_business_day, statutory_deadline, straks,
+    add_business_days,
+    add_calendar,
+    at_least_before,
+    business_days_between,
+    is_business_day,
+    local_date,
+    next_business_day,
+    parse_duration,
+    previous_business_day,
+    statutory_deadline,
+    straks,
 )
 
 days_2020_2040 = st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 1))
 
 
-@pytest.mark.parametrize("start, expected, why", [
-    # Easter 2025: Easter Sunday 20 April. 31 Mar (Mon) + 3 weeks = Mon 21 Apr, Andre påskedag -> Tue 22 Apr.
-    (date(2025, 3, 31), date(2025, 4, 22), "andre påskedag"),
-    # Easter 2026: Easter Sunday 5 April. 12 Mar (Thu) + 3w = Thu 2 Apr, Skjærtorsdag; Fri 3 Langfredag,
-    # Sat 4, Sun 5, Mon 6 Andre påskedag -> Tue 7 Apr.
-    (date(2026, 3, 12), date(2026, 4, 7), "hele påsken"),
-    # Pentecost 2025: Sunday 8 June. 19 May (Mon) + 3w = Mon 9 Jun, Andre pinsedag -> Tue 10 Jun.
-    (date(2025, 5, 19), date(2025, 6, 10), "andre pinsedag"),
-    # Ascension 2025: Thursday 29 May (Easter + 39 days). 8 May (Thu) + 3w = 29 May -> Fri 30 May.
-    (date(2025, 5, 8), date(2025, 5, 30), "Kristi himmelfart"),
-    # 17 May 2025 is a Saturday. 26 Apr (Sat) + 3w = Sat 17 May; Sun 18 -> Mon 19 May.
-    (date(2025, 4, 26), date(2025, 5, 19), "17. mai på lørdag"),
-    # 17 May 2026 is a Sunday, and Norway has no substitute day: Mon 18 May 2026 is a business day.
-    (date(2026, 4, 26), date(2026, 5, 18), "17. mai på søndag"),
-    # Christmas 2025: Thu 25, Fri 26, Sat 27, Sun 28 Dec. 4 Dec (Thu) + 3w = 25 Dec -> Mon 29 Dec.
-    (date(2025, 12, 4), date(2025, 12, 29), "jul"),
-    # New Year 2026: Thu 1 Jan. 11 Dec 2025 (Thu) + 3w = 1 Jan -> Fri 2 Jan.
-    (date(2025, 12, 11), date(2026, 1, 2), "nyttår"),
-    # An ordinary case: 2 Sep 2025 (Tue) + 3w = Tue 23 Sep, a business day: unchanged.
-    (date(2025, 9, 2), date(2025, 9, 23), "vanlig uke"),
-])
+@pytest.mark.parametrize(
+    "start, expected, why",
+    [
+        # Easter 2025: Easter Sunday 20 April. 31 Mar (Mon) + 3 weeks = Mon 21 Apr, Andre påskedag -> Tue 22 Apr.
+        (date(2025, 3, 31), date(2025, 4, 22), "andre påskedag"),
+        # Easter 2026: Easter Sunday 5 April. 12 Mar (Thu) + 3w = Thu 2 Apr, Skjærtorsdag; Fri 3 Langfredag,
+        # Sat 4, Sun 5, Mon 6 Andre påskedag -> Tue 7 Apr.
+        (date(2026, 3, 12), date(2026, 4, 7), "hele påsken"),
+        # Pentecost 2025: Sunday 8 June. 19 May (Mon) + 3w = Mon 9 Jun, Andre pinsedag -> Tue 10 Jun.
+        (date(2025, 5, 19), date(2025, 6, 10), "andre pinsedag"),
+        # Ascension 2025: Thursday 29 May (Easter + 39 days). 8 May (Thu) + 3w = 29 May -> Fri 30 May.
+        (date(2025, 5, 8), date(2025, 5, 30), "Kristi himmelfart"),
+        # 17 May 2025 is a Saturday. 26 Apr (Sat) + 3w = Sat 17 May; Sun 18 -> Mon 19 May.
+        (date(2025, 4, 26), date(2025, 5, 19), "17. mai på lørdag"),
+        # 17 May 2026 is a Sunday, and Norway has no substitute day: Mon 18 May 2026 is a business day.
+        (date(2026, 4, 26), date(2026, 5, 18), "17. mai på søndag"),
+        # Christmas 2025: Thu 25, Fri 26, Sat 27, Sun 28 Dec. 4 Dec (Thu) + 3w = 25 Dec -> Mon 29 Dec.
+        (date(2025, 12, 4), date(2025, 12, 29), "jul"),
+        # New Year 2026: Thu 1 Jan. 11 Dec 2025 (Thu) + 3w = 1 Jan -> Fri 2 Jan.
+        (date(2025, 12, 11), date(2026, 1, 2), "nyttår"),
+        # An ordinary case: 2 Sep 2025 (Tue) + 3w = Tue 23 Sep, a business day: unchanged.
+        (date(2025, 9, 2), date(2025, 9, 23), "vanlig uke"),
+    ],
+)
 def test_three_week_appeal_deadline_rolls_to_next_business_day(start, expected, why):
     assert statutory_deadline(start, "3w").due == expected, why
 
@@ -47,15 +60,18 @@ def test_deadline_rule_names_the_holiday_and_the_paragraphs():
     assert "§ 148" in rule and "§ 149" in rule
 
 
-@pytest.mark.parametrize("start, duration, expected", [
-    (date(2024, 1, 31), "1m", date(2024, 2, 29)),  # leap year: February has 29 days, Thu 29 Feb
-    (date(2025, 1, 31), "1m", date(2025, 2, 28)),  # Fri 28 Feb 2025
-    (date(2023, 1, 31), "1m", date(2023, 2, 28)),  # Tue 28 Feb 2023
-    # 31 Aug 2025 + 1m = 30 Sep 2025 (Tue): September has no 31st.
-    (date(2025, 8, 31), "1m", date(2025, 9, 30)),
-    # 28 Feb 2025 + 1m = Fri 28 Mar 2025: "same number", not "end of month".
-    (date(2025, 2, 28), "1m", date(2025, 3, 28)),
-])
+@pytest.mark.parametrize(
+    "start, duration, expected",
+    [
+        (date(2024, 1, 31), "1m", date(2024, 2, 29)),  # leap year: February has 29 days, Thu 29 Feb
+        (date(2025, 1, 31), "1m", date(2025, 2, 28)),  # Fri 28 Feb 2025
+        (date(2023, 1, 31), "1m", date(2023, 2, 28)),  # Tue 28 Feb 2023
+        # 31 Aug 2025 + 1m = 30 Sep 2025 (Tue): September has no 31st.
+        (date(2025, 8, 31), "1m", date(2025, 9, 30)),
+        # 28 Feb 2025 + 1m = Fri 28 Mar 2025: "same number", not "end of month".
+        (date(2025, 2, 28), "1m", date(2025, 3, 28)),
+    ],
+)
 def test_months_end_on_same_number_or_last_day(start, duration, expected):
     assert statutory_deadline(start, duration).due == expected
 
@@ -146,7 +162,11 @@ def test_negative_duration_rolls_backwards():
     # Rolled forwards it would be Tue 22 Apr (Fri 18 Langfredag, Mon 21 Andre påskedag), after the event.
     result = statutory_deadline(date(2025, 5, 1), "-14d")
     assert (result.raw, result.due) == (date(2025, 4, 17), date(2025, 4, 16))
-    assert "14 dager før 2025-05-01" in result.rule and "Skjærtorsdag" in result.rule and "bakover" in result.rule
+    assert (
+        "14 dager før 2025-05-01" in result.rule
+        and "Skjærtorsdag" in result.rule
+        and "bakover" in result.rule
+    )
     # A negative duration on a business day stays: 20 May 2025 (Tue) - 14 = Tue 6 May.
     assert statutory_deadline(date(2025, 5, 20), "-14d").due == date(2025, 5, 6)
 

@@ -47,17 +47,23 @@ def world(env, monkeypatch, tmp_path, smtp_server, teams_endpoint):
         shutil.copy(ROOT / "config" / name, config / name)
     officers = (ROOT / "config" / "officers.yaml").read_text(encoding="utf-8")
     officers = re.sub(r"\n    teams_url: .*", "", officers)
-    officers = re.sub(r"(  - id: ([a-z-]+)\n)", lambda m: f"{m[1]}    teams_url: ${{TEAMS_{m[2].upper()}}}\n",
-                      officers)
+    officers = re.sub(
+        r"(  - id: ([a-z-]+)\n)", lambda m: f"{m[1]}    teams_url: ${{TEAMS_{m[2].upper()}}}\n", officers
+    )
     (config / "officers.yaml").write_text(officers, encoding="utf-8")
     for officer in load_catalogue_ids(officers):
         monkeypatch.setenv(f"TEAMS_{officer.upper()}", teams_endpoint.url(workflow=f"wf-{officer}"))
     (config / "municipalities.csv").write_text(MUNICIPALITY_CSV, encoding="utf-8")
     (config / "settlement.yaml").write_text(SETTLEMENT_YAML, encoding="utf-8")
     source = tmp_path / "bosetting.csv"
-    for name, value in [("CONFIG_DIR", config), ("SETTLEMENT_SOURCE", source), ("EMAIL_URL", smtp_server.url),
-                        ("PUBLISH_DIR", tmp_path / "publisert"), ("SETTLEMENT_REPORT_DIR", tmp_path / "rapporter"),
-                        ("MINISTRY_RECIPIENTS", ",".join(MINISTRY))]:
+    for name, value in [
+        ("CONFIG_DIR", config),
+        ("SETTLEMENT_SOURCE", source),
+        ("EMAIL_URL", smtp_server.url),
+        ("PUBLISH_DIR", tmp_path / "publisert"),
+        ("SETTLEMENT_REPORT_DIR", tmp_path / "rapporter"),
+        ("MINISTRY_RECIPIENTS", ",".join(MINISTRY)),
+    ]:
         monkeypatch.setenv(f"PLIKTVAKT_{name}", str(value))
     get_settings.cache_clear()
     return source
@@ -82,7 +88,11 @@ def _absent(officer_id: str, start: date, end: date) -> None:
 
 def _teams_to(endpoint, officer_id: str) -> list[str]:
     """The Teams texts that reached ``officer_id``'s workflow."""
-    return [text for request, text in zip(endpoint.requests, endpoint.texts()) if f"wf-{officer_id}" in request["path"]]
+    return [
+        text
+        for request, text in zip(endpoint.requests, endpoint.texts())
+        if f"wf-{officer_id}" in request["path"]
+    ]
 
 
 def _outbox(**where) -> list[OutboxMessage]:
@@ -94,6 +104,7 @@ def _outbox(**where) -> list[OutboxMessage]:
 
 
 # --- receipts -----------------------------------------------------------------------------
+
 
 def test_email_receipt_is_the_message_id_the_server_received(env, smtp_server, monkeypatch):
     monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", smtp_server.url)
@@ -115,15 +126,24 @@ def test_email_receipt_is_the_message_id_the_server_received(env, smtp_server, m
 def test_teams_receipt_holds_the_status_the_endpoint_returned(world, teams_endpoint, status):
     teams_endpoint.status = status
     with session_scope(_engine()) as session:
-        notify.notify_role(session, _catalogue(), "drift", Message("Drift", "Tekst"), Key("ops", "event-1", "alert"),
-                           date(2026, 3, 9))
+        notify.notify_role(
+            session,
+            _catalogue(),
+            "drift",
+            Message("Drift", "Tekst"),
+            Key("ops", "event-1", "alert"),
+            date(2026, 3, 9),
+        )
     deliver_pending(_engine(), get_settings(), _catalogue(), ("ops",))
     [teams] = _outbox(channel="teams")
-    assert teams.status == "sent" and teams.receipt.startswith(f"HTTP {status} fra Teams-arbeidsflyten på 127.0.0.1:")
+    assert teams.status == "sent" and teams.receipt.startswith(
+        f"HTTP {status} fra Teams-arbeidsflyten på 127.0.0.1:"
+    )
     assert "SECRETsig" not in teams.receipt and teams.officer_id == "driftsansvarlig" and teams.duty == "ops"
 
 
 # --- absence: the deputy receives in every duty, by email and by Teams --------------------
+
 
 def test_watch_and_ops_alert_go_to_the_deputy(prefect_server, world, smtp_server, teams_endpoint):
     # Role styring: Kari Nordmann (styringsleder), deputy Ola Hansen (okonomileder). Role drift:
@@ -132,17 +152,32 @@ def test_watch_and_ops_alert_go_to_the_deputy(prefect_server, world, smtp_server
     _absent("styringsleder", date(2026, 3, 9), date(2026, 3, 9))
     _absent("driftsansvarlig", date(2026, 3, 9), date(2026, 3, 9))
     with session_scope(_engine()) as session:
-        occurrences.trigger(session, _catalogue(), "oversight-matters-notice", date(2026, 3, 2), "rr-1")  # due 9 Mar
+        occurrences.trigger(
+            session, _catalogue(), "oversight-matters-notice", date(2026, 3, 2), "rr-1"
+        )  # due 9 Mar
     assert deadline_watch(as_of="2026-03-09T09:00:00", check_prefect=False, return_state=True).is_completed()
-    assert [str(m["Subject"]).split(":")[0] for m in smtp_server.to("ola.hansen@imdi.example")] == ["Frist i dag"]
-    assert smtp_server.to("kari.nordmann@imdi.example") == [] and len(_teams_to(teams_endpoint, "okonomileder")) == 1
+    assert [str(m["Subject"]).split(":")[0] for m in smtp_server.to("ola.hansen@imdi.example")] == [
+        "Frist i dag"
+    ]
+    assert (
+        smtp_server.to("kari.nordmann@imdi.example") == []
+        and len(_teams_to(teams_endpoint, "okonomileder")) == 1
+    )
 
-    state = ops_alert(event="prefect.flow-run.Failed", resource="materialise", event_id="e-1",
-                      as_of="2026-03-09T09:00:00", return_state=True)
+    state = ops_alert(
+        event="prefect.flow-run.Failed",
+        resource="materialise",
+        event_id="e-1",
+        as_of="2026-03-09T09:00:00",
+        return_state=True,
+    )
     assert state.is_completed()
     assert smtp_server.subjects("ola.hansen@imdi.example")[-1] == "pliktvakt: Kjøringen materialise feilet"
     assert smtp_server.to("drift@imdi.example") == [] and smtp_server.to("kari.nordmann@imdi.example") == []
-    assert len(_teams_to(teams_endpoint, "okonomileder")) == 2 and _teams_to(teams_endpoint, "driftsansvarlig") == []
+    assert (
+        len(_teams_to(teams_endpoint, "okonomileder")) == 2
+        and _teams_to(teams_endpoint, "driftsansvarlig") == []
+    )
 
 
 def test_settlement_cadence_alert_goes_to_the_deputy(prefect_server, world, smtp_server, teams_endpoint):
@@ -176,8 +211,13 @@ def test_publication_owner_alert_goes_to_the_deputy(prefect_server, world, smtp_
     # owner (role kunnskap: kunnskapsleder Sara Lie, deputy kommunikasjonsradgiver Jonas Dahl,
     # who chose a digest) is alerted. Sara is absent, so Jonas's digest holds the alert.
     with session_scope(_engine()) as session:
-        register.add(session, _catalogue(), PublicationInput(title="Rapport om bosetting", kind="rapport",
-                                                              publish_on=date(2026, 4, 13), owner="kunnskap"))
+        register.add(
+            session,
+            _catalogue(),
+            PublicationInput(
+                title="Rapport om bosetting", kind="rapport", publish_on=date(2026, 4, 13), owner="kunnskap"
+            ),
+        )
     _absent("kunnskapsleder", date(2026, 4, 1), date(2026, 4, 1))
     assert prepublication_notice(as_of="2026-04-01T07:00:00", return_state=True).is_completed()
     assert smtp_server.to("sara.lie@imdi.example") == [] and _teams_to(teams_endpoint, "kunnskapsleder") == []
@@ -196,8 +236,11 @@ def test_grant_lapse_alert_goes_to_the_deputy(prefect_server, world, smtp_server
     from tests.grants.conftest import HEADER, ORGNR_C
 
     awards = tmp_path / "tildelinger.csv"
-    awards.write_text(f"{HEADER};søkertype\njobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;"
-                      "Sats 80 000 kr × 5;offentlig\n", encoding="utf-8")
+    awards.write_text(
+        f"{HEADER};søkertype\njobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;"
+        "Sats 80 000 kr × 5;offentlig\n",
+        encoding="utf-8",
+    )
     schemes, catalogue = rounds.load_grant_schemes(get_settings().config_dir), _catalogue()
     with session_scope(_engine()) as session:
         intake.import_round(session, schemes, awards, "2025-1", {}, "test")
@@ -207,12 +250,15 @@ def test_grant_lapse_alert_goes_to_the_deputy(prefect_server, world, smtp_server
         round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
     _absent("tilskuddsleder", date(2025, 5, 19), date(2025, 5, 19))
     assert grant_award_notice(as_of="2025-05-19", return_state=True).is_completed()
-    assert smtp_server.subjects("per.olsen@imdi.example") == ["Tilskudd falt bort: Eksempel kommune (runde 2025-1)"]
+    assert smtp_server.subjects("per.olsen@imdi.example") == [
+        "Tilskudd falt bort: Eksempel kommune (runde 2025-1)"
+    ]
     assert smtp_server.to("fatima.ali@imdi.example") == []
     assert any("Tilskudd falt bort" in t for t in _teams_to(teams_endpoint, "tilskuddsradgiver"))
 
 
 # --- the publication gate counts from delivery ----------------------------------------------
+
 
 def test_publication_gate_waits_for_delivery(prefect_server, world, monkeypatch, teams_endpoint):
     # Planned Fri 5 Jun 2026; the notice is due 21 days before, Fri 15 May 2026 (a business day;
@@ -226,9 +272,16 @@ def test_publication_gate_waits_for_delivery(prefect_server, world, monkeypatch,
     monkeypatch.setenv("PLIKTVAKT_MINISTRY_RECIPIENTS", "post@aid.example")
     get_settings.cache_clear()
     with session_scope(_engine()) as session:
-        publication_id = register.add(session, _catalogue(), PublicationInput(
-            title="Evaluering av norskopplæringen", kind="evaluering", publish_on=date(2026, 6, 5),
-            owner="kunnskap")).id
+        publication_id = register.add(
+            session,
+            _catalogue(),
+            PublicationInput(
+                title="Evaluering av norskopplæringen",
+                kind="evaluering",
+                publish_on=date(2026, 6, 5),
+                owner="kunnskap",
+            ),
+        ).id
     assert prepublication_notice(as_of="2026-05-15T07:00:00", return_state=True).is_failed()
     # Mon 18 May: one business day since Fri 15 May, so no alert yet; Tue 19 May: two.
     assert prepublication_notice(as_of="2026-05-18T07:00:00", return_state=True).is_failed()
@@ -239,9 +292,14 @@ def test_publication_gate_waits_for_delivery(prefect_server, world, monkeypatch,
     assert any("ikke levert til departementet" in t for t in _teams_to(teams_endpoint, "kunnskapsleder"))
     # Fri 29 May, 14 days after the notice was queued: the gate is still closed, naming what waits.
     runner = CliRunner()
-    result = runner.invoke(app, ["publication", "check", str(publication_id), "--as-of", "2026-05-29", "--json"])
+    result = runner.invoke(
+        app, ["publication", "check", str(publication_id), "--as-of", "2026-05-29", "--json"]
+    )
     assert result.exit_code == 1, result.output
-    assert "post@aid.example (pending" in result.output and '"may_publish_on_planned_date": false' in result.output
+    assert (
+        "post@aid.example (pending" in result.output
+        and '"may_publish_on_planned_date": false' in result.output
+    )
     down.start()
     try:
         # Delivered Mon 1 Jun 2026, so publication is allowed from Mon 15 Jun, not on 5 Jun.
@@ -251,14 +309,20 @@ def test_publication_gate_waits_for_delivery(prefect_server, world, monkeypatch,
         down.stop()
     with session_scope(_engine()) as session:
         publication = session.get(Publication, publication_id)
-        assert (publication.notice_queued_on, publication.notice_delivered_on) == (date(2026, 5, 15), date(2026, 6, 1))
+        assert (publication.notice_queued_on, publication.notice_delivered_on) == (
+            date(2026, 5, 15),
+            date(2026, 6, 1),
+        )
         assert publication.status == "planned"
-    result = runner.invoke(app, ["publication", "check", str(publication_id), "--as-of", "2026-06-02", "--json"])
+    result = runner.invoke(
+        app, ["publication", "check", str(publication_id), "--as-of", "2026-06-02", "--json"]
+    )
     assert result.exit_code == 1 and '"earliest_date": "2026-06-15"' in result.output
     assert "levert til departementet 2026-06-01" in result.output
 
 
 # --- one ending for "no recipients", and one duty's failure is not another's ------------------
+
 
 def test_no_ministry_recipients_ends_every_duty_the_same(prefect_server, world, monkeypatch, tmp_path):
     monkeypatch.setenv("PLIKTVAKT_MINISTRY_RECIPIENTS", "")
@@ -268,11 +332,17 @@ def test_no_ministry_recipients_ends_every_duty_the_same(prefect_server, world, 
     from tests.grants.conftest import HEADER, ORGNR_A
 
     awards = tmp_path / "tildelinger.csv"
-    awards.write_text(f"{HEADER};søkertype\nintegreringsarbeid-frivillige-organisasjoner;2025;Frivillig lag;"
-                      f"{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat\n", encoding="utf-8")
+    awards.write_text(
+        f"{HEADER};søkertype\nintegreringsarbeid-frivillige-organisasjoner;2025;Frivillig lag;"
+        f"{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat\n",
+        encoding="utf-8",
+    )
     with session_scope(_engine()) as session:
-        register.add(session, catalogue, PublicationInput(title="Rapport", kind="rapport",
-                                                          publish_on=date(2025, 3, 24), owner="kunnskap"))
+        register.add(
+            session,
+            catalogue,
+            PublicationInput(title="Rapport", kind="rapport", publish_on=date(2025, 3, 24), owner="kunnskap"),
+        )
         intake.import_round(session, schemes, awards, "2025-1", {}, "test")
         rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 3, 3), "test")
     for run in (settlement_analysis, prepublication_notice, grant_award_notice):
@@ -282,11 +352,14 @@ def test_no_ministry_recipients_ends_every_duty_the_same(prefect_server, world, 
     assert [m for m in _outbox() if m.officer_id is None] == []  # nothing queued for the ministry
 
 
-def test_a_teams_failure_on_a_watch_alert_does_not_fail_settlement(prefect_server, world, teams_endpoint,
-                                                                    smtp_server):
+def test_a_teams_failure_on_a_watch_alert_does_not_fail_settlement(
+    prefect_server, world, teams_endpoint, smtp_server
+):
     teams_endpoint.status = 500
     with session_scope(_engine()) as session:
-        occurrences.trigger(session, _catalogue(), "oversight-matters-notice", date(2025, 2, 24), "rr-1")  # due 3 Mar
+        occurrences.trigger(
+            session, _catalogue(), "oversight-matters-notice", date(2025, 2, 24), "rr-1"
+        )  # due 3 Mar
     watch = deadline_watch(as_of="2025-03-03T07:00:00", check_prefect=False, return_state=True)
     assert watch.is_failed() and "watch:occurrence-" in watch.message
     world.write_text(scenario(ON_TRACK_FEB), encoding="utf-8")

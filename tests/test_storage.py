@@ -50,15 +50,26 @@ def test_catalogue_change_keeps_completed_and_moves_open(db_url, tmp_path):
     with session_scope(engine) as session:
         occurrences.materialise(session, load_catalogue(CONFIG), date(2026, 8, 1), 13)
         done = occurrences.find(session, "half-year-report", "2026-06-30")
-        occurrences.complete(session, done.id, "kari@imdi.example", "https://arkiv/2026-123", datetime(2026, 8, 19, 10, tzinfo=timezone.utc))
+        occurrences.complete(
+            session,
+            done.id,
+            "kari@imdi.example",
+            "https://arkiv/2026-123",
+            datetime(2026, 8, 19, 10, tzinfo=timezone.utc),
+        )
     changed = tmp_path / "config"
     shutil.copytree(CONFIG, changed)
     yaml_path = changed / "obligations.yaml"
     # The new tildelingsbrev moves the half-year report to 1 September.
     old = '      by: "08-20"\n      source: placeholder\n      note: Fristen står i tildelingsbrevet'
     assert old in yaml_path.read_text(), "the test's own premise"
-    yaml_path.write_text(yaml_path.read_text().replace(old, '      by: "09-01"\n      source: tildelingsbrev\n'
-                                                       '      note: Fristen står i tildelingsbrevet', 1))
+    yaml_path.write_text(
+        yaml_path.read_text().replace(
+            old,
+            '      by: "09-01"\n      source: tildelingsbrev\n      note: Fristen står i tildelingsbrevet',
+            1,
+        )
+    )
     with session_scope(engine) as session:
         result = occurrences.materialise(session, load_catalogue(changed), AS_OF, 13)
         kept = occurrences.find(session, "half-year-report", "2026-06-30")
@@ -87,13 +98,22 @@ def test_removed_dates_withdraw_future_open_occurrences(db_url, tmp_path):
 def test_trigger_is_idempotent_and_complete_records_evidence(db_url):
     engine, catalogue = make_engine(db_url), load_catalogue(CONFIG)
     with session_scope(engine) as session:
-        first, created = occurrences.trigger(session, catalogue, "publication-prenotice", date(2026, 5, 31), "rapport-7")
-        again, created_again = occurrences.trigger(session, catalogue, "publication-prenotice", date(2026, 5, 31), "rapport-7")
+        first, created = occurrences.trigger(
+            session, catalogue, "publication-prenotice", date(2026, 5, 31), "rapport-7"
+        )
+        again, created_again = occurrences.trigger(
+            session, catalogue, "publication-prenotice", date(2026, 5, 31), "rapport-7"
+        )
     assert created and not created_again and first.id == again.id
     assert first.due == date(2026, 5, 15)  # 31 May - 14 = Sun 17 May -> back to Fri 15 May
     with session_scope(engine) as session:
-        done = occurrences.complete(session, first.id, "jonas@imdi.example", "Brev 26/1234",
-                                    datetime(2026, 5, 18, 8, tzinfo=timezone.utc))
+        done = occurrences.complete(
+            session,
+            first.id,
+            "jonas@imdi.example",
+            "Brev 26/1234",
+            datetime(2026, 5, 18, 8, tzinfo=timezone.utc),
+        )
     assert (done.status, done.completed_by, done.late) == ("done", "jonas@imdi.example", True)
     with pytest.raises(occurrences.OccurrenceError, match="ble fullført"):
         with session_scope(engine) as session:
@@ -135,8 +155,15 @@ def test_audit_verify_catches_an_edited_and_a_removed_row(db_url):
 def test_outbox_key_is_written_once(db_url):
     engine = make_engine(db_url)
     with session_scope(engine) as session:
-        row = {"key": "watch:occurrence-1:overdue-1:kari:email", "duty": "watch", "officer_id": "kari",
-               "channel": "email", "recipient": "kari@imdi.example", "subject": "Emne", "body": "Tekst"}
+        row = {
+            "key": "watch:occurrence-1:overdue-1:kari:email",
+            "duty": "watch",
+            "officer_id": "kari",
+            "channel": "email",
+            "recipient": "kari@imdi.example",
+            "subject": "Emne",
+            "body": "Tekst",
+        }
         assert outbox.enqueue(session, row)
         assert not outbox.enqueue(session, row)
     with session_scope(engine) as session:
@@ -152,8 +179,14 @@ def test_outbox_key_is_written_once(db_url):
 
 def test_outbox_batch_counts_only_new_keys(db_url):
     engine = make_engine(db_url)
-    row = {"duty": "watch", "channel": "email", "recipient": "kari@imdi.example", "subject": "Emne", "body": "Tekst",
-           "step": "due-day"}
+    row = {
+        "duty": "watch",
+        "channel": "email",
+        "recipient": "kari@imdi.example",
+        "subject": "Emne",
+        "body": "Tekst",
+        "step": "due-day",
+    }
     with session_scope(engine) as session:
         assert outbox.enqueue_many(session, [{**row, "key": f"batch:{n}"} for n in range(3)]) == 3
     with session_scope(engine) as session:
@@ -168,18 +201,24 @@ def test_an_event_duty_that_loses_its_deadline_is_withdrawn(db_url, tmp_path):
     """An open event occurrence whose duty became a checklist duty (no deadline) is withdrawn, with the reason."""
     engine = make_engine(db_url)
     with session_scope(engine) as session:
-        occurrence, _ = occurrences.trigger(session, load_catalogue(CONFIG), "oversight-matters-notice",
-                                            date(2026, 11, 2), "rr-9")
+        occurrence, _ = occurrences.trigger(
+            session, load_catalogue(CONFIG), "oversight-matters-notice", date(2026, 11, 2), "rr-9"
+        )
     changed = tmp_path / "config"
     shutil.copytree(CONFIG, changed)
     path = changed / "obligations.yaml"
-    old = ("    deadline:\n      offset: 5d\n      days: business\n      source: placeholder\n"
-           "      note: Instruksen gir ingen frist; 5 virkedager er pliktvaktens forslag.\n")
+    old = (
+        "    deadline:\n      offset: 5d\n      days: business\n      source: placeholder\n"
+        "      note: Instruksen gir ingen frist; 5 virkedager er pliktvaktens forslag.\n"
+    )
     assert old in path.read_text(), "the test's own premise"
     path.write_text(path.read_text().replace(old, "", 1))
     with session_scope(engine) as session:
         result = occurrences.materialise(session, load_catalogue(changed), AS_OF, 13)
         withdrawn = session.get(Occurrence, occurrence.id)
-        reasons = [e.details for e in session.exec(select(AuditEntry).where(AuditEntry.action == "occurrence.withdrawn"))]
+        reasons = [
+            e.details
+            for e in session.exec(select(AuditEntry).where(AuditEntry.action == "occurrence.withdrawn"))
+        ]
     assert withdrawn.status == "withdrawn" and result.withdrawn == 1
     assert any("ikke lenger en frist" in details for details in reasons)

@@ -23,8 +23,9 @@ def test_windows_1252_fallback_never_raises():
     assert decode(b"\xe6" + undefined) == "æ\x81\x8d\x8f\x90\x9d"
 
 
-@pytest.mark.parametrize(("header", "expected"), [("a;b;c", ";"), ("a,b,c", ","), ("a", ";"), ("a,b;c", ";"),
-                                                  ('"x;y",b,c', ",")])
+@pytest.mark.parametrize(
+    ("header", "expected"), [("a;b;c", ";"), ("a,b,c", ","), ("a", ";"), ("a,b;c", ";"), ('"x;y",b,c', ",")]
+)
 def test_delimiter_is_decided_from_the_header(header, expected):
     assert delimiter(header) == expected
 
@@ -58,21 +59,29 @@ def test_xlsx_cells_are_text_and_rows_padded(tmp_path):
     book.save(path)
     table = read_table(path)
     assert table.from_sheet and table.header == ["kode", "dato", "beløp", "tekst"]
-    assert table.rows == [(2, ["301", "2025-06-20", "150000", ""]), (4, ["0302", "2025-06-20T09:30:00", "1.5", ""])]
+    assert table.rows == [
+        (2, ["301", "2025-06-20", "150000", ""]),
+        (4, ["0302", "2025-06-20T09:30:00", "1.5", ""]),
+    ]
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("ødelagt.xlsx", b"not a zip", "ødelagt.xlsx: kan ikke lese filen som Excel (.xlsx)"),
-    ("tom.csv", b"# bare en kommentar\n\n", "tom.csv: filen er tom"),
-    ("data.json", b"{}", "data.json: filen må være .csv eller .xlsx"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("ødelagt.xlsx", b"not a zip", "ødelagt.xlsx: kan ikke lese filen som Excel (.xlsx)"),
+        ("tom.csv", b"# bare en kommentar\n\n", "tom.csv: filen er tom"),
+        ("data.json", b"{}", "data.json: filen må være .csv eller .xlsx"),
+    ],
+)
 def test_unreadable_files_are_rejected_whole(tmp_path, name, content, expected):
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(FileRejected) as caught:
         read_table(path, name)
     assert [str(r) for r in caught.value.rejected] == [expected]
-    assert caught.value.line == 0 and str(caught.value).startswith(f"{name}: filen ble avvist, ingenting er lagt inn")
+    assert caught.value.line == 0 and str(caught.value).startswith(
+        f"{name}: filen ble avvist, ingenting er lagt inn"
+    )
 
 
 def test_missing_file_names_the_file(tmp_path):
@@ -81,7 +90,11 @@ def test_missing_file_names_the_file(tmp_path):
 
 
 def test_rejection_names_file_line_and_field():
-    error = FileRejected("f.csv", [Rejection("f.csv", 3, "orgnr", "mangler verdi"), Rejection("f.csv", 4, None, "for lang")])
-    assert str(error) == ("f.csv: filen ble avvist, ingenting er lagt inn (2 feil):\n"
-                          "- f.csv, linje 3, felt «orgnr»: mangler verdi\n- f.csv, linje 4: for lang")
+    error = FileRejected(
+        "f.csv", [Rejection("f.csv", 3, "orgnr", "mangler verdi"), Rejection("f.csv", 4, None, "for lang")]
+    )
+    assert str(error) == (
+        "f.csv: filen ble avvist, ingenting er lagt inn (2 feil):\n"
+        "- f.csv, linje 3, felt «orgnr»: mangler verdi\n- f.csv, linje 4: for lang"
+    )
     assert (error.line, error.field, error.reason) == (3, "orgnr", "mangler verdi")

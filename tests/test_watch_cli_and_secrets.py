@@ -9,7 +9,12 @@ from datetime import date
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
-    ArtifactFilter, ArtifactFilterFlowRunId, FlowFilter, FlowFilterName, LogFilter, LogFilterFlowRunId,
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    FlowFilter,
+    FlowFilterName,
+    LogFilter,
+    LogFilterFlowRunId,
 )
 from prefect.client.schemas.sorting import FlowRunSort
 from prefect.settings import PREFECT_API_URL
@@ -25,8 +30,9 @@ SIGNATURE = "SECRETsig0123456789abcdef"
 
 
 def _cli(*args, env, expect=0):
-    result = subprocess.run([sys.executable, "-m", "pliktvakt.cli", *args], capture_output=True, text=True,
-                            env=env, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "pliktvakt.cli", *args], capture_output=True, text=True, env=env, timeout=300
+    )
     assert result.returncode == expect, result.stdout + result.stderr
     return result.stdout + result.stderr
 
@@ -34,37 +40,57 @@ def _cli(*args, env, expect=0):
 async def _everything_prefect_kept() -> str:
     """Logs, artifacts, parameters and state messages of the latest deadline-watch run."""
     async with get_client() as client:
-        runs = await client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["deadline-watch"])),
-                                           sort=FlowRunSort.START_TIME_DESC, limit=1)
+        runs = await client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["deadline-watch"])),
+            sort=FlowRunSort.START_TIME_DESC,
+            limit=1,
+        )
         ids = [run.id for run in runs]
         logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids)))
-        artifacts = await client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=ids)))
-    return "\n".join([*(log.message for log in logs), *(json.dumps(a.data, default=str) for a in artifacts),
-                      *(json.dumps(r.parameters, default=str) + str(r.state.message) for r in runs)])
+        artifacts = await client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=ids))
+        )
+    return "\n".join(
+        [
+            *(log.message for log in logs),
+            *(json.dumps(a.data, default=str) for a in artifacts),
+            *(json.dumps(r.parameters, default=str) + str(r.state.message) for r in runs),
+        ]
+    )
 
 
 def test_cli_run_delivers_and_no_secret_leaks(prefect_server, env, teams_endpoint, tmp_path):
     smtp = SmtpServer(password=PASSWORD).start()
     teams_endpoint.status = 500
     try:
-        run_env = {**os.environ, "PLIKTVAKT_EMAIL_URL": smtp.url, "PREFECT_API_URL": PREFECT_API_URL.value(),
-                   "PLIKTVAKT_TEAMS_STYRING": teams_endpoint.url(signature=SIGNATURE)}
+        run_env = {
+            **os.environ,
+            "PLIKTVAKT_EMAIL_URL": smtp.url,
+            "PREFECT_API_URL": PREFECT_API_URL.value(),
+            "PLIKTVAKT_TEAMS_STYRING": teams_endpoint.url(signature=SIGNATURE),
+        }
         assert PASSWORD in run_env["PLIKTVAKT_EMAIL_URL"]  # the premise: a real secret is in play
         with session_scope(make_engine(env.database_url)) as session:
-            occurrences.trigger(session, load_catalogue(env.config_dir), "oversight-matters-notice",
-                                date(2026, 3, 2), "rr-1")
+            occurrences.trigger(
+                session, load_catalogue(env.config_dir), "oversight-matters-notice", date(2026, 3, 2), "rr-1"
+            )
         # Teams answers 500, so the run ends Failed (exit 1) after mailing.
         output = _cli("run", "deadline-watch", "--as-of", "2026-03-09T09:00", env=run_env, expect=1)
         assert "Failed" in output
-        assert [str(m["Subject"]).split(":")[0] for m in smtp.to("kari.nordmann@imdi.example")] == ["Frist i dag"]
+        assert [str(m["Subject"]).split(":")[0] for m in smtp.to("kari.nordmann@imdi.example")] == [
+            "Frist i dag"
+        ]
         output += _cli("outbox", "--json", "--all", env=run_env)
         output += _cli("status", "--json", "--as-of", "2026-03-09", env=run_env)
         output += _cli("audit", "verify", env=run_env)
     finally:
         smtp.stop()
     with make_engine(env.database_url).connect() as connection:
-        stored = "\n".join(str(row) for table in ("audit_entry", "outbox_message", "occurrence", "obligation")
-                           for row in connection.execute(text(f"SELECT * FROM {table}")))
+        stored = "\n".join(
+            str(row)
+            for table in ("audit_entry", "outbox_message", "occurrence", "obligation")
+            for row in connection.execute(text(f"SELECT * FROM {table}"))
+        )
     kept = asyncio.run(_everything_prefect_kept())
     for place, content in [("CLI", output), ("database", stored), ("Prefect logs/artifacts", kept)]:
         assert PASSWORD not in content, place
@@ -75,7 +101,9 @@ def test_cli_run_delivers_and_no_secret_leaks(prefect_server, env, teams_endpoin
 
 def test_audit_verify_cli_catches_an_edited_row(env):
     with session_scope(make_engine(env.database_url)) as session:
-        occurrences.trigger(session, load_catalogue(env.config_dir), "oversight-matters-notice", date(2026, 3, 2))
+        occurrences.trigger(
+            session, load_catalogue(env.config_dir), "oversight-matters-notice", date(2026, 3, 2)
+        )
     run_env = dict(os.environ)
     assert "hel" in _cli("audit", "verify", env=run_env)
     with make_engine(env.database_url).begin() as connection:

@@ -33,7 +33,9 @@ def test_check_deployment_decisions():
     assert check_deployment("d", False, DAILY_SIX, [RunSeen(fire, "COMPLETED", "Completed")], now) is None
     assert check_deployment("d", False, DAILY_SIX, [], now).code == "missing"
     assert check_deployment("d", False, DAILY_SIX, [RunSeen(fire, "FAILED", "Failed")], now).code == "failed"
-    assert check_deployment("d", False, DAILY_SIX, [RunSeen(fire, "CRASHED", "Crashed")], now).code == "crashed"
+    assert (
+        check_deployment("d", False, DAILY_SIX, [RunSeen(fire, "CRASHED", "Crashed")], now).code == "crashed"
+    )
     assert check_deployment("d", False, DAILY_SIX, [RunSeen(fire, "SCHEDULED", "Late")], now).code == "late"
     assert check_deployment("d", True, DAILY_SIX, [], now).code == "paused"
     # A run for another fire time does not count.
@@ -62,7 +64,9 @@ def test_check_deployments_reads_prefect(prefect_server):
     assert "healthy" not in problems and "not-ours" not in problems
 
 
-def test_automations_are_applied_once_and_ops_alert_mails_operations(prefect_server, env, smtp_server, monkeypatch):
+def test_automations_are_applied_once_and_ops_alert_mails_operations(
+    prefect_server, env, smtp_server, monkeypatch
+):
     for deployment in build_deployments():
         deployment.apply()
     names = apply_automations()
@@ -73,7 +77,11 @@ def test_automations_are_applied_once_and_ops_alert_mails_operations(prefect_ser
     monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", smtp_server.url)
     get_settings.cache_clear()
     for _ in range(2):  # the same event twice alerts once
-        ops_alert(event="prefect.flow-run.Failed", resource="deadline-watch", event_id="evt-1",
-                  as_of="2026-03-09T10:00:00")
+        ops_alert(
+            event="prefect.flow-run.Failed",
+            resource="deadline-watch",
+            event_id="evt-1",
+            as_of="2026-03-09T10:00:00",
+        )
     mails = smtp_server.to("drift@imdi.example")
     assert [str(m["Subject"]) for m in mails] == ["pliktvakt: Kjøringen deadline-watch feilet"]

@@ -3,6 +3,7 @@
 Revision ID: 0002_watch
 Revises: 0001
 """
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op

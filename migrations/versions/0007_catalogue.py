@@ -3,6 +3,7 @@
 Revision ID: 0007_catalogue
 Revises: 0006_settlement
 """
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op

@@ -9,6 +9,7 @@ Existing outbox keys are rewritten to ``{duty}:{reference}:{step}:{recipient}:{c
 A publication whose first notice was already delivered to every recipient gets the day of
 the last delivery as ``notice_delivered_on``; one still waiting keeps its gate closed.
 """
+
 import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -28,26 +29,57 @@ OSLO = ZoneInfo("Europe/Oslo")
 _OLD_SHAPES = [
     (r"occ:(\d+):([^:]+):([^:]+):(email|teams)", lambda m: ("watch", f"occurrence-{m[1]}", m[2], m[3], m[3])),
     (r"digest:([^:]+):([^:]+):(email|teams)", lambda m: ("watch", f"digest-{m[2]}", "digest", m[1], m[1])),
-    (r"deployment:([^:]+):([a-z-]+):(.+):([^:]+):(email|teams)",
-     lambda m: ("watch", _plain(f"deployment-{m[1]}-{m[3]}"), m[2], m[4], m[4])),
-    (r"automation:([^:]+):([^:]+):(email|teams)", lambda m: ("ops", _plain(f"event-{m[1]}"), "alert", m[2], m[2])),
-    (r"settlement:cadence:(\d+):teams:([^:]+)", lambda m: ("settlement", f"cadence-{m[1]}", "cadence", m[2], m[2])),
+    (
+        r"deployment:([^:]+):([a-z-]+):(.+):([^:]+):(email|teams)",
+        lambda m: ("watch", _plain(f"deployment-{m[1]}-{m[3]}"), m[2], m[4], m[4]),
+    ),
+    (
+        r"automation:([^:]+):([^:]+):(email|teams)",
+        lambda m: ("ops", _plain(f"event-{m[1]}"), "alert", m[2], m[2]),
+    ),
+    (
+        r"settlement:cadence:(\d+):teams:([^:]+)",
+        lambda m: ("settlement", f"cadence-{m[1]}", "cadence", m[2], m[2]),
+    ),
     (r"settlement:cadence:(\d+):([^:]+)", lambda m: ("settlement", f"cadence-{m[1]}", "cadence", m[2], None)),
-    (r"settlement:keyfigures:(.+):blocked:(\w+):teams:([^:]+)",
-     lambda m: ("settlement", _plain(f"keyfigures-{m[1]}"), f"quality-{m[2]}", m[3], m[3])),
-    (r"settlement:keyfigures:(.+):blocked:(\w+):([^:]+)",
-     lambda m: ("settlement", _plain(f"keyfigures-{m[1]}"), f"quality-{m[2]}", m[3], None)),
-    (r"settlement:report:(.+):([^:]+)", lambda m: ("settlement", _plain(f"report-{m[1]}"), "report", m[2], None)),
-    (r"publication:(\d+):(notice|update):(\d+):([^:]+)",
-     lambda m: ("publication", f"publication-{m[1]}", f"{m[2]}-{m[3]}", m[4], None)),
-    (r"publication:(\d+):alert:([a-z_]+):(\w+)",
-     lambda m: ("publication", f"publication-{m[1]}", f"alert-{m[2]}-{m[3]}", None, None)),
-    (r"publication:(\d+):kudos-reminder:(\d+)",
-     lambda m: ("publication", f"publication-{m[1]}", f"kudos-reminder-{m[2]}", None, None)),
-    (r"grant-round:(\d+):(notice|recipients):([^:]+)",
-     lambda m: ("grants", f"round-{m[1]}", "ministry-notice" if m[2] == "notice" else "recipients-info", m[3], None)),
-    (r"grant-round:(\d+):underspend:([^:]+):([^:]+)",
-     lambda m: ("grants", f"round-{m[1]}", f"underspending-{m[2]}", m[3], None)),
+    (
+        r"settlement:keyfigures:(.+):blocked:(\w+):teams:([^:]+)",
+        lambda m: ("settlement", _plain(f"keyfigures-{m[1]}"), f"quality-{m[2]}", m[3], m[3]),
+    ),
+    (
+        r"settlement:keyfigures:(.+):blocked:(\w+):([^:]+)",
+        lambda m: ("settlement", _plain(f"keyfigures-{m[1]}"), f"quality-{m[2]}", m[3], None),
+    ),
+    (
+        r"settlement:report:(.+):([^:]+)",
+        lambda m: ("settlement", _plain(f"report-{m[1]}"), "report", m[2], None),
+    ),
+    (
+        r"publication:(\d+):(notice|update):(\d+):([^:]+)",
+        lambda m: ("publication", f"publication-{m[1]}", f"{m[2]}-{m[3]}", m[4], None),
+    ),
+    (
+        r"publication:(\d+):alert:([a-z_]+):(\w+)",
+        lambda m: ("publication", f"publication-{m[1]}", f"alert-{m[2]}-{m[3]}", None, None),
+    ),
+    (
+        r"publication:(\d+):kudos-reminder:(\d+)",
+        lambda m: ("publication", f"publication-{m[1]}", f"kudos-reminder-{m[2]}", None, None),
+    ),
+    (
+        r"grant-round:(\d+):(notice|recipients):([^:]+)",
+        lambda m: (
+            "grants",
+            f"round-{m[1]}",
+            "ministry-notice" if m[2] == "notice" else "recipients-info",
+            m[3],
+            None,
+        ),
+    ),
+    (
+        r"grant-round:(\d+):underspend:([^:]+):([^:]+)",
+        lambda m: ("grants", f"round-{m[1]}", f"underspending-{m[2]}", m[3], None),
+    ),
     (r"grant-decision:(\d+):lapsed:([^:]+)", lambda m: ("grants", f"decision-{m[1]}", "lapsed", m[2], None)),
 ]
 
@@ -69,8 +101,12 @@ def new_key(old: str, channel: str, recipient: str) -> tuple[str, str, str | Non
 def upgrade() -> None:
     with op.batch_alter_table("outbox_message") as batch_op:
         batch_op.add_column(sa.Column("duty", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
-        batch_op.add_column(sa.Column("officer_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True))
-        batch_op.add_column(sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True))
+        batch_op.add_column(
+            sa.Column("officer_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True)
+        )
     connection = op.get_bind()
     rows = connection.execute(sa.text("SELECT id, key, channel, recipient FROM outbox_message")).all()
     updates = []
@@ -78,10 +114,16 @@ def upgrade() -> None:
         key, duty, officer = new_key(key, channel, recipient)
         updates.append({"id": row_id, "key": key, "duty": duty, "officer_id": officer})
     if updates:
-        connection.execute(sa.text("UPDATE outbox_message SET key = :key, duty = :duty, officer_id = :officer_id "
-                                   "WHERE id = :id"), updates)
+        connection.execute(
+            sa.text(
+                "UPDATE outbox_message SET key = :key, duty = :duty, officer_id = :officer_id WHERE id = :id"
+            ),
+            updates,
+        )
     with op.batch_alter_table("outbox_message") as batch_op:
-        batch_op.alter_column("duty", existing_type=sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False)
+        batch_op.alter_column(
+            "duty", existing_type=sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False
+        )
         batch_op.create_index("ix_outbox_message_duty", ["duty"], unique=False)
 
     with op.batch_alter_table("publication") as batch_op:
@@ -96,12 +138,15 @@ def _delivered_notices(connection) -> None:
     publications = connection.execute(sa.text("SELECT id FROM publication WHERE notices_queued > 0")).all()
     for (publication_id,) in publications:
         prefix = f"publication:publication-{publication_id}:notice-1:"
-        copies = connection.execute(sa.text("SELECT status, sent_at FROM outbox_message WHERE key LIKE :p"),
-                                    {"p": prefix + "%"}).all()
+        copies = connection.execute(
+            sa.text("SELECT status, sent_at FROM outbox_message WHERE key LIKE :p"), {"p": prefix + "%"}
+        ).all()
         if copies and all(status == "sent" for status, _ in copies):
             last = max(_utc(sent) for _, sent in copies)
-            connection.execute(sa.text("UPDATE publication SET notice_delivered_on = :day WHERE id = :id"),
-                               {"day": last.astimezone(OSLO).date(), "id": publication_id})
+            connection.execute(
+                sa.text("UPDATE publication SET notice_delivered_on = :day WHERE id = :id"),
+                {"day": last.astimezone(OSLO).date(), "id": publication_id},
+            )
 
 
 def _utc(value) -> datetime:

@@ -212,14 +212,25 @@ def validate_table(table: Table, schemes: dict[str, GrantScheme]) -> list[AwardD
     for line, cells in table.rows:
         raw = table.record(cells)
         if len(cells) > len(table.header):
-            errors.append(Rejection(table.file, line, None,
-                                    f"linjen har {len(cells)} felt, overskriften {len(table.header)}", raw))
+            errors.append(
+                Rejection(
+                    table.file,
+                    line,
+                    None,
+                    f"linjen har {len(cells)} felt, overskriften {len(table.header)}",
+                    raw,
+                )
+            )
             continue
         data = {HEADERS[h]: v for h, v in raw.items()}
         try:
-            decisions.append(AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes}))
+            decisions.append(
+                AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
+            )
         except ValidationError as exc:
-            errors.extend(Rejection(table.file, line, header, message, raw) for header, message in _row_errors(exc))
+            errors.extend(
+                Rejection(table.file, line, header, message, raw) for header, message in _row_errors(exc)
+            )
     if not errors and not decisions:
         errors.append(Rejection(table.file, 0, None, "filen har ingen vedtak"))
     if errors:

@@ -30,9 +30,15 @@ def appeals_of(session: Session, decision_id: int) -> list[GrantAppeal]:
 def as_award(row: GrantDecision) -> AwardDecision:
     """The stored decision as the domain model (already validated on the way in)."""
     return AwardDecision.model_construct(
-        line=row.source_line, scheme_id=row.scheme_id, year=row.year, applicant=row.applicant, orgnr=row.orgnr,
-        amount_applied=Decimal(row.amount_applied), amount_awarded=Decimal(row.amount_awarded),
-        rejection_reason=row.rejection_reason, computation=row.computation,
+        line=row.source_line,
+        scheme_id=row.scheme_id,
+        year=row.year,
+        applicant=row.applicant,
+        orgnr=row.orgnr,
+        amount_applied=Decimal(row.amount_applied),
+        amount_awarded=Decimal(row.amount_awarded),
+        rejection_reason=row.rejection_reason,
+        computation=row.computation,
         applicant_kind=ApplicantKind(row.applicant_kind),
     )
 
@@ -40,8 +46,13 @@ def as_award(row: GrantDecision) -> AwardDecision:
 def case_of(session: Session, row: GrantDecision) -> GrantCase:
     letter = letter_of(session, row.id)
     appeals = tuple(Appeal(a.submitted_on, a.closed_on) for a in appeals_of(session, row.id))
-    return GrantCase(key=str(row.id), applicant=row.applicant, decision_kind=DecisionKind(row.decision_kind),
-                     amount_awarded=Decimal(row.amount_awarded),
-                     letter_received=letter.received_on if letter else None,
-                     acceptance_due=letter.acceptance_due if letter else None,
-                     accepted_on=letter.accepted_on if letter else None, appeals=appeals)
+    return GrantCase(
+        key=str(row.id),
+        applicant=row.applicant,
+        decision_kind=DecisionKind(row.decision_kind),
+        amount_awarded=Decimal(row.amount_awarded),
+        letter_received=letter.received_on if letter else None,
+        acceptance_due=letter.acceptance_due if letter else None,
+        accepted_on=letter.accepted_on if letter else None,
+        appeals=appeals,
+    )

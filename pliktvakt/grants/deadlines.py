@@ -106,7 +106,9 @@ def _case_blocker(case: GrantCase, as_of: date) -> str | None:
     if case.acceptance_due is None:
         return f"{case.applicant} ({case.key}): akseptfristen er ikke registrert"
     if not deadline_passed(case.acceptance_due, as_of):
-        return f"{case.applicant} ({case.key}): akseptfristen løper til og med {case.acceptance_due.isoformat()}"
+        return (
+            f"{case.applicant} ({case.key}): akseptfristen løper til og med {case.acceptance_due.isoformat()}"
+        )
     return None
 
 

@@ -33,7 +33,9 @@ def parse_budgets(items: list[str], schemes: dict[str, GrantScheme]) -> dict[str
         if not sep:
             raise GrantsError(f"--budget «{item}»: skriv ORDNING=BELØP, f.eks. jobbsjansen=2000000")
         if scheme_id not in schemes:
-            raise GrantsError(f"--budget «{item}»: ukjent ordning «{scheme_id}»; se config/grant_schemes.yaml")
+            raise GrantsError(
+                f"--budget «{item}»: ukjent ordning «{scheme_id}»; se config/grant_schemes.yaml"
+            )
         try:
             budgets[scheme_id] = parse_amount(amount.strip())
         except ValueError as exc:
@@ -45,8 +47,14 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def import_round(session: Session, schemes: dict[str, GrantScheme], path: Path, name: str,
-                 budgets: dict[str, Decimal], actor: str) -> GrantRound:
+def import_round(
+    session: Session,
+    schemes: dict[str, GrantScheme],
+    path: Path,
+    name: str,
+    budgets: dict[str, Decimal],
+    actor: str,
+) -> GrantRound:
     """Create the round with every decision of the file, or nothing (AwardImportError)."""
     path = Path(path)
     _require_new_round(session, name)
@@ -59,9 +67,18 @@ def import_round(session: Session, schemes: dict[str, GrantScheme], path: Path, 
     for decision in decisions:
         session.add(_decision_row(grant_round, decision, schemes))
     session.flush()
-    audit.append(session, actor, "grant.round.imported", f"grant-round/{name}",
-                 {"file": path.name, "sha256": grant_round.file_sha256, "decisions": len(decisions),
-                  "budgets": {k: str(v) for k, v in budgets.items()}})
+    audit.append(
+        session,
+        actor,
+        "grant.round.imported",
+        f"grant-round/{name}",
+        {
+            "file": path.name,
+            "sha256": grant_round.file_sha256,
+            "decisions": len(decisions),
+            "budgets": {k: str(v) for k, v in budgets.items()},
+        },
+    )
     return grant_round
 
 
@@ -72,12 +89,21 @@ def _require_new_round(session: Session, name: str) -> None:
         raise GrantsError(f"Runden «{name}» finnes allerede; bruk et nytt navn for en ny fil.")
 
 
-def _decision_row(grant_round: GrantRound, decision: AwardDecision, schemes: dict[str, GrantScheme]) -> GrantDecision:
+def _decision_row(
+    grant_round: GrantRound, decision: AwardDecision, schemes: dict[str, GrantScheme]
+) -> GrantDecision:
     return GrantDecision(
-        round_id=grant_round.id, source_line=decision.line, scheme_id=decision.scheme_id, year=decision.year,
-        applicant=decision.applicant, orgnr=decision.orgnr, applicant_kind=decision.applicant_kind.value,
-        amount_applied=decision.amount_applied, amount_awarded=decision.amount_awarded,
-        rejection_reason=decision.rejection_reason, computation=decision.computation,
+        round_id=grant_round.id,
+        source_line=decision.line,
+        scheme_id=decision.scheme_id,
+        year=decision.year,
+        applicant=decision.applicant,
+        orgnr=decision.orgnr,
+        applicant_kind=decision.applicant_kind.value,
+        amount_applied=decision.amount_applied,
+        amount_awarded=decision.amount_awarded,
+        rejection_reason=decision.rejection_reason,
+        computation=decision.computation,
         decision_kind=decision_kind_for(schemes[decision.scheme_id], decision).value,
     )
 
@@ -87,16 +113,30 @@ def record_rejection(session: Session, name: str, path: Path, error: AwardImport
     path = Path(path)
     digest = file_sha256(path) if path.is_file() else ""
     for problem in error.errors:
-        session.add(GrantImportRejection(round_name=name, file=path.name, file_sha256=digest, line=problem.line,
-                                         field=problem.field, message=problem.message,
-                                         raw=json.dumps(problem.raw, ensure_ascii=False)))
-    audit.append(session, actor, "grant.import.rejected", f"grant-round/{name}",
-                 {"file": path.name, "sha256": digest, "errors": [str(e) for e in error.errors]})
+        session.add(
+            GrantImportRejection(
+                round_name=name,
+                file=path.name,
+                file_sha256=digest,
+                line=problem.line,
+                field=problem.field,
+                message=problem.message,
+                raw=json.dumps(problem.raw, ensure_ascii=False),
+            )
+        )
+    audit.append(
+        session,
+        actor,
+        "grant.import.rejected",
+        f"grant-round/{name}",
+        {"file": path.name, "sha256": digest, "errors": [str(e) for e in error.errors]},
+    )
     return len(error.errors)
 
 
-def add_decision(session: Session, schemes: dict[str, GrantScheme], name: str, values: dict[str, str],
-                 actor: str) -> GrantDecision:
+def add_decision(
+    session: Session, schemes: dict[str, GrantScheme], name: str, values: dict[str, str], actor: str
+) -> GrantDecision:
     """Record one decision typed in (CLI or Prefect form), validated like an import row.
 
     ``values`` is keyed by the file's headers (ordning, år, søker, ...). The round is
@@ -109,8 +149,13 @@ def add_decision(session: Session, schemes: dict[str, GrantScheme], name: str, v
     row = _decision_row(grant_round, decision.model_copy(update={"line": 0}), schemes)
     session.add(row)
     session.flush()
-    audit.append(session, actor, "grant.decision.added", f"grant-decision/{row.id}",
-                 {"round": name, "scheme": row.scheme_id, "orgnr": row.orgnr, "awarded": str(row.amount_awarded)})
+    audit.append(
+        session,
+        actor,
+        "grant.decision.added",
+        f"grant-decision/{row.id}",
+        {"round": name, "scheme": row.scheme_id, "orgnr": row.orgnr, "awarded": str(row.amount_awarded)},
+    )
     return row
 
 
@@ -122,5 +167,7 @@ def _round_open_for_decisions(session: Session, name: str) -> GrantRound:
         session.add(grant_round)
         session.flush()
     elif grant_round.decided_on is not None:
-        raise GrantsError(f"Runden «{name}» er vedtatt {grant_round.decided_on:%d.%m.%Y} og tar ikke imot flere vedtak.")
+        raise GrantsError(
+            f"Runden «{name}» er vedtatt {grant_round.decided_on:%d.%m.%Y} og tar ikke imot flere vedtak."
+        )
     return grant_round

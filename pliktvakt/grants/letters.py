@@ -75,11 +75,20 @@ class RenderedLetter:
     json: str
 
     def files(self, directory: Path) -> dict[Path, str]:
-        return {directory / f"{self.file_stem}.html": self.html, directory / f"{self.file_stem}.json": self.json}
+        return {
+            directory / f"{self.file_stem}.html": self.html,
+            directory / f"{self.file_stem}.json": self.json,
+        }
 
 
-def build_letter_data(round_id: str, reference: str, scheme: GrantScheme, decision: AwardDecision, letter_date: date,
-                      presumed_received: date | None = None) -> LetterData:
+def build_letter_data(
+    round_id: str,
+    reference: str,
+    scheme: GrantScheme,
+    decision: AwardDecision,
+    letter_date: date,
+    presumed_received: date | None = None,
+) -> LetterData:
     """Assemble the letter. The appeal deadline runs from when the letter reaches the party;
     the letter states it from ``presumed_received`` (default: the letter date, as for
     electronic delivery) together with the rule."""
@@ -90,16 +99,38 @@ def build_letter_data(round_id: str, reference: str, scheme: GrantScheme, decisi
     if kind is DecisionKind.ENKELTVEDTAK:
         received = presumed_received or letter_date
         deadline = appeal_deadline(received)
-        appeal = AppealInfo(presumed_received=received, deadline=deadline.due, deadline_rule=deadline.rule,
-                            appeal_body=scheme.appeal_body)
+        appeal = AppealInfo(
+            presumed_received=received,
+            deadline=deadline.due,
+            deadline_rule=deadline.rule,
+            appeal_body=scheme.appeal_body,
+        )
     elif not decision.rejected:
         deadline = acceptance_deadline(scheme, letter_date)
         acceptance = AcceptanceInfo(deadline=deadline.due, deadline_rule=deadline.rule)
-    copied = decision.model_dump(include={"year", "applicant", "orgnr", "amount_applied", "amount_awarded",
-                                          "rejection_reason", "computation"})
-    return LetterData(round_id=round_id, reference=reference, letter_date=letter_date, scheme_id=scheme.id,
-                      scheme_name=scheme.name, applicant_public=decision.applicant_kind is ApplicantKind.PUBLIC,
-                      decision_kind=kind, appeal=appeal, acceptance=acceptance, **copied)
+    copied = decision.model_dump(
+        include={
+            "year",
+            "applicant",
+            "orgnr",
+            "amount_applied",
+            "amount_awarded",
+            "rejection_reason",
+            "computation",
+        }
+    )
+    return LetterData(
+        round_id=round_id,
+        reference=reference,
+        letter_date=letter_date,
+        scheme_id=scheme.id,
+        scheme_name=scheme.name,
+        applicant_public=decision.applicant_kind is ApplicantKind.PUBLIC,
+        decision_kind=kind,
+        appeal=appeal,
+        acceptance=acceptance,
+        **copied,
+    )
 
 
 def missing_letter_items(data: LetterData) -> list[str]:

@@ -50,13 +50,22 @@ class Prepared:
 
 def tally(prepared: list[Prepared]) -> dict[str, int]:
     """What the rounds' preparations add up to, for the run's result."""
-    return {"notice_queued": sum(p.notice_queued for p in prepared),
-            "recipients_queued": sum(p.recipients_queued for p in prepared),
-            "lapsed": sum(len(p.lapsed) for p in prepared), "underspent": sum(len(p.underspent) for p in prepared)}
+    return {
+        "notice_queued": sum(p.notice_queued for p in prepared),
+        "recipients_queued": sum(p.recipients_queued for p in prepared),
+        "lapsed": sum(len(p.lapsed) for p in prepared),
+        "underspent": sum(len(p.underspent) for p in prepared),
+    }
 
 
-def prepare(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme], grant_round: GrantRound,
-            ministry: list[str], today: date) -> Prepared:
+def prepare(
+    session: Session,
+    catalogue: Catalogue,
+    schemes: dict[str, GrantScheme],
+    grant_round: GrantRound,
+    ministry: list[str],
+    today: date,
+) -> Prepared:
     result = Prepared()
     if grant_round.decided_on is None:
         return result
@@ -72,24 +81,32 @@ def prepare(session: Session, catalogue: Catalogue, schemes: dict[str, GrantSche
     result.underspent = _raise_underspending(session, catalogue, schemes, grant_round, today)
     try:  # after the lapses, so the list holds only the grants that stand
         if _recipients_ready(session, grant_round, today):
-            result.recipients_queued = _queue_recipients(session, catalogue, schemes, grant_round, ministry, today)
+            result.recipients_queued = _queue_recipients(
+                session, catalogue, schemes, grant_round, ministry, today
+            )
     except notify.NoMinistryRecipients as exc:
         result.problems.append(str(exc))
     return result
 
 
-def _queue_notice(session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound,
-                  ministry: list[str]) -> int:
+def _queue_notice(
+    session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound, ministry: list[str]
+) -> int:
     """Instruks 6.1: the ministry hears of the awards, per scheme, before any grant letter."""
-    message = render_award_notice(grant_round.name, [as_award(d) for d in decisions_of(session, grant_round)], schemes)
+    message = render_award_notice(
+        grant_round.name, [as_award(d) for d in decisions_of(session, grant_round)], schemes
+    )
     occurrence = occurrence_for(session, NOTICE_OBLIGATION, round_ref(grant_round))
-    return notify.notify_ministry(session, ministry, message, notice_key(grant_round),
-                                  occurrence.id if occurrence else None).queued
+    return notify.notify_ministry(
+        session, ministry, message, notice_key(grant_round), occurrence.id if occurrence else None
+    ).queued
 
 
 def _recipients_ready(session: Session, grant_round: GrantRound, today: date) -> bool:
     """Vedlegg 1 pkt. 2: after processing, once every appeal deadline has passed, no appeal open."""
-    if grant_round.recipients_info_sent_at is not None or not notice_recorded_or_needless(session, grant_round):
+    if grant_round.recipients_info_sent_at is not None or not notice_recorded_or_needless(
+        session, grant_round
+    ):
         return False
     rows = decisions_of(session, grant_round)
     return not recipients_list_blockers([case_of(session, row) for row in rows], today)
@@ -100,8 +117,14 @@ def notice_recorded_or_needless(session: Session, grant_round: GrantRound) -> bo
     return occurrence is None or grant_round.notice_recorded(notice_receipts_held(session, grant_round))
 
 
-def _queue_recipients(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme],
-                      grant_round: GrantRound, ministry: list[str], today: date) -> int:
+def _queue_recipients(
+    session: Session,
+    catalogue: Catalogue,
+    schemes: dict[str, GrantScheme],
+    grant_round: GrantRound,
+    ministry: list[str],
+    today: date,
+) -> int:
     if not ministry:
         raise notify.NoMinistryRecipients()
     ref = round_ref(grant_round)
@@ -110,21 +133,32 @@ def _queue_recipients(session: Session, catalogue: Catalogue, schemes: dict[str,
         occurrence, _ = occurrences.trigger(session, catalogue, RECIPIENTS_OBLIGATION, today, ref, ACTOR)
     standing = [as_award(d) for d in decisions_of(session, grant_round) if d.lapsed_at is None]
     message = render_recipients_info(grant_round.name, standing, schemes)
-    return notify.notify_ministry(session, ministry, message, recipients_key(grant_round), occurrence.id).queued
+    return notify.notify_ministry(
+        session, ministry, message, recipients_key(grant_round), occurrence.id
+    ).queued
 
 
-def _alert_lapsed(session: Session, catalogue: Catalogue, row: GrantDecision, grant_round: GrantRound,
-                  today: date) -> None:
+def _alert_lapsed(
+    session: Session, catalogue: Catalogue, row: GrantDecision, grant_round: GrantRound, today: date
+) -> None:
     subject = f"Tilskudd falt bort: {row.applicant} (runde {grant_round.name})"
-    body = (f"Tilskuddet på {bokmal.kroner(Decimal(row.amount_awarded))} til {row.applicant} (org.nr. {row.orgnr}), "
-            f"vedtak {row.id} i runde {grant_round.name}, har falt bort fordi akseptbrevet ikke kom innen fristen "
-            "(vedlegg 1 til instruksen, punkt 5). Tilskuddet er tatt ut av utbetalingslisten.")
-    notify.notify_role(session, catalogue, ROLE, Message(subject, body), Key(DUTY, f"decision-{row.id}", "lapsed"),
-                       today)
+    body = (
+        f"Tilskuddet på {bokmal.kroner(Decimal(row.amount_awarded))} til {row.applicant} (org.nr. {row.orgnr}), "
+        f"vedtak {row.id} i runde {grant_round.name}, har falt bort fordi akseptbrevet ikke kom innen fristen "
+        "(vedlegg 1 til instruksen, punkt 5). Tilskuddet er tatt ut av utbetalingslisten."
+    )
+    notify.notify_role(
+        session, catalogue, ROLE, Message(subject, body), Key(DUTY, f"decision-{row.id}", "lapsed"), today
+    )
 
 
-def _raise_underspending(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme],
-                         grant_round: GrantRound, today: date) -> list[str]:
+def _raise_underspending(
+    session: Session,
+    catalogue: Catalogue,
+    schemes: dict[str, GrantScheme],
+    grant_round: GrantRound,
+    today: date,
+) -> list[str]:
     """Vedlegg 1 pkt. 2, mindreforbruk: once per round and scheme, trigger the consultation."""
     standing = [as_award(d) for d in decisions_of(session, grant_round) if d.lapsed_at is None]
     raised = []
@@ -134,11 +168,19 @@ def _raise_underspending(session: Session, catalogue: Catalogue, schemes: dict[s
             continue
         occurrence, _ = occurrences.trigger(session, catalogue, UNDERSPENDING_OBLIGATION, today, ref, ACTOR)
         subject = f"Mindreforbruk i runde {grant_round.name}: {found.scheme_name}"
-        body = (f"{found.describe()}\n\nFrist for å ta det opp med departementet: {bokmal.date_long(occurrence.due)} "
-                f"(forekomst {occurrence.id}).")
-        notify.notify_role(session, catalogue, ROLE, Message(subject, body),
-                           Key(DUTY, f"round-{grant_round.id}", f"underspending-{found.scheme_id}"), today,
-                           occurrence_id=occurrence.id)
+        body = (
+            f"{found.describe()}\n\nFrist for å ta det opp med departementet: {bokmal.date_long(occurrence.due)} "
+            f"(forekomst {occurrence.id})."
+        )
+        notify.notify_role(
+            session,
+            catalogue,
+            ROLE,
+            Message(subject, body),
+            Key(DUTY, f"round-{grant_round.id}", f"underspending-{found.scheme_id}"),
+            today,
+            occurrence_id=occurrence.id,
+        )
         raised.append(found.scheme_id)
     return raised
 
@@ -147,23 +189,30 @@ def record(session: Session, grant_round: GrantRound, now: datetime) -> list[str
     """Record what has been delivered; the steps recorded in this call."""
     recorded = []
     if grant_round.ministry_notice_sent_at is None and (
-            receipts := notify.delivered(session, prefix=notice_key(grant_round).prefix)):
+        receipts := notify.delivered(session, prefix=notice_key(grant_round).prefix)
+    ):
         grant_round.ministry_notice_sent_at = now
         _complete(session, NOTICE_OBLIGATION, grant_round, receipts, now)
         recorded.append("ministry-notice")
     if grant_round.recipients_info_sent_at is None and (
-            receipts := notify.delivered(session, prefix=recipients_key(grant_round).prefix)):
+        receipts := notify.delivered(session, prefix=recipients_key(grant_round).prefix)
+    ):
         grant_round.recipients_info_sent_at = now
         _complete(session, RECIPIENTS_OBLIGATION, grant_round, receipts, now)
         recorded.append("recipients-info")
     if recorded:
         session.add(grant_round)
-        audit.append(session, ACTOR, "grant.round.recorded", f"grant-round/{grant_round.name}", {"steps": recorded})
+        audit.append(
+            session, ACTOR, "grant.round.recorded", f"grant-round/{grant_round.name}", {"steps": recorded}
+        )
     return recorded
 
 
-def _complete(session: Session, obligation_id: str, grant_round: GrantRound, receipts: list, now: datetime) -> None:
+def _complete(
+    session: Session, obligation_id: str, grant_round: GrantRound, receipts: list, now: datetime
+) -> None:
     occurrence = occurrence_for(session, obligation_id, round_ref(grant_round))
     if occurrence is not None:
-        notify.complete_with_receipts(session, occurrence.id, receipts, f"Levert til departementet ({receipts[0].subject})",
-                                      ACTOR, now)
+        notify.complete_with_receipts(
+            session, occurrence.id, receipts, f"Levert til departementet ({receipts[0].subject})", ACTOR, now
+        )

@@ -17,7 +17,9 @@ from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantLetter, Gra
 def _letter_for(session: Session, decision: GrantDecision) -> GrantLetter:
     letter = letter_of(session, decision.id)
     if letter is None:
-        raise GrantsError(f"Vedtak {decision.id} har ikke fått tilskuddsbrev ennå (`pliktvakt grants letters`).")
+        raise GrantsError(
+            f"Vedtak {decision.id} har ikke fått tilskuddsbrev ennå (`pliktvakt grants letters`)."
+        )
     return letter
 
 
@@ -31,25 +33,40 @@ def letter_received(session: Session, decision_id: int, on: date, actor: str) ->
     if decision.decision_kind == DecisionKind.ENKELTVEDTAK:
         letter.appeal_due = appeal_deadline(on).due
     session.add(letter)
-    audit.append(session, actor, "grant.letter.received", f"grant-decision/{decision_id}",
-                 {"on": on, "appeal_due": letter.appeal_due})
+    audit.append(
+        session,
+        actor,
+        "grant.letter.received",
+        f"grant-decision/{decision_id}",
+        {"on": on, "appeal_due": letter.appeal_due},
+    )
     return letter
 
 
 def record_appeal(session: Session, decision_id: int, received: date, actor: str) -> GrantAppeal:
     decision = get_decision(session, decision_id)
     if decision.decision_kind != DecisionKind.ENKELTVEDTAK:
-        raise GrantsError(f"Vedtak {decision_id} er ikke et enkeltvedtak og kan ikke påklages "
-                          "(vedlegg 1 pkt. 2); mottakeren aksepterer eller lar tilskuddet falle bort.")
+        raise GrantsError(
+            f"Vedtak {decision_id} er ikke et enkeltvedtak og kan ikke påklages "
+            "(vedlegg 1 pkt. 2); mottakeren aksepterer eller lar tilskuddet falle bort."
+        )
     letter = _letter_for(session, decision)
     if letter.received_on is None:
-        raise GrantsError(f"Registrer først når brevet kom fram: `pliktvakt grants letter-received {decision_id} --on DATO`.")
-    appeal = GrantAppeal(decision_id=decision_id, submitted_on=received,
-                         in_time=appeal_in_time(letter.received_on, received))
+        raise GrantsError(
+            f"Registrer først når brevet kom fram: `pliktvakt grants letter-received {decision_id} --on DATO`."
+        )
+    appeal = GrantAppeal(
+        decision_id=decision_id, submitted_on=received, in_time=appeal_in_time(letter.received_on, received)
+    )
     session.add(appeal)
     session.flush()
-    audit.append(session, actor, "grant.appeal.received", f"grant-decision/{decision_id}",
-                 {"appeal": appeal.id, "received": received, "in_time": appeal.in_time, "due": letter.appeal_due})
+    audit.append(
+        session,
+        actor,
+        "grant.appeal.received",
+        f"grant-decision/{decision_id}",
+        {"appeal": appeal.id, "received": received, "in_time": appeal.in_time, "due": letter.appeal_due},
+    )
     return appeal
 
 
@@ -62,8 +79,13 @@ def close_appeal(session: Session, decision_id: int, on: date, outcome: str, act
     appeal = open_appeals[0]
     appeal.closed_on, appeal.outcome = on, outcome.strip()
     session.add(appeal)
-    audit.append(session, actor, "grant.appeal.closed", f"grant-decision/{decision_id}",
-                 {"appeal": appeal.id, "on": on, "outcome": appeal.outcome})
+    audit.append(
+        session,
+        actor,
+        "grant.appeal.closed",
+        f"grant-decision/{decision_id}",
+        {"appeal": appeal.id, "on": on, "outcome": appeal.outcome},
+    )
     return appeal
 
 
@@ -76,8 +98,13 @@ def accept(session: Session, decision_id: int, on: date, actor: str) -> GrantLet
     letter = _letter_for(session, decision)
     letter.accepted_on = on
     session.add(letter)
-    audit.append(session, actor, "grant.accepted", f"grant-decision/{decision_id}",
-                 {"on": on, "due": letter.acceptance_due, "in_time": on <= (letter.acceptance_due or on)})
+    audit.append(
+        session,
+        actor,
+        "grant.accepted",
+        f"grant-decision/{decision_id}",
+        {"on": on, "due": letter.acceptance_due, "in_time": on <= (letter.acceptance_due or on)},
+    )
     return letter
 
 
@@ -88,7 +115,12 @@ def lapse_due(session: Session, grant_round: GrantRound, as_of: date, actor: str
         if row.lapsed_at is None and grant_lapsed(case_of(session, row), as_of):
             row.lapsed_at = as_of
             session.add(row)
-            audit.append(session, actor, "grant.lapsed", f"grant-decision/{row.id}",
-                         {"applicant": row.applicant, "orgnr": row.orgnr, "on": as_of})
+            audit.append(
+                session,
+                actor,
+                "grant.lapsed",
+                f"grant-decision/{row.id}",
+                {"applicant": row.applicant, "orgnr": row.orgnr, "on": as_of},
+            )
             lapsed.append(row)
     return lapsed

@@ -29,8 +29,9 @@ class LetterBatch:
         return len(self.files) // 2
 
 
-def make_letters(session: Session, schemes: dict[str, GrantScheme], name: str, out_dir: Path, letter_date: date,
-                 actor: str) -> LetterBatch:
+def make_letters(
+    session: Session, schemes: dict[str, GrantScheme], name: str, out_dir: Path, letter_date: date, actor: str
+) -> LetterBatch:
     """Every letter of the round, as files for ``out_dir``. Refuses them all while the gate is
     closed (GrantsError), and each letter missing an item of vedlegg 1 pkt. 3."""
     grant_round = get_round(session, name)
@@ -48,17 +49,31 @@ def make_letters(session: Session, schemes: dict[str, GrantScheme], name: str, o
             batch.refused.append(exc)
             continue
         batch.files.update(rendered.files(Path(out_dir)))
-    audit.append(session, actor, "grant.letters.rendered", f"grant-round/{name}",
-                 {"letters": batch.letters, "refused": [str(e) for e in batch.refused], "dir": str(out_dir)})
+    audit.append(
+        session,
+        actor,
+        "grant.letters.rendered",
+        f"grant-round/{name}",
+        {"letters": batch.letters, "refused": [str(e) for e in batch.refused], "dir": str(out_dir)},
+    )
     return batch
 
 
-def _render(session: Session, scheme: GrantScheme, name: str, row: GrantDecision, letter_date: date) -> RenderedLetter:
+def _render(
+    session: Session, scheme: GrantScheme, name: str, row: GrantDecision, letter_date: date
+) -> RenderedLetter:
     """Render one decision's letter and record it; a letter made before keeps its reference and date."""
-    letter = letter_of(session, row.id) or GrantLetter(decision_id=row.id, reference=f"{name}-{row.id}",
-                                                       letter_date=letter_date, data="")
-    data = build_letter_data(name, letter.reference, scheme, as_award(row), letter.letter_date,
-                             presumed_received=letter.received_on)
+    letter = letter_of(session, row.id) or GrantLetter(
+        decision_id=row.id, reference=f"{name}-{row.id}", letter_date=letter_date, data=""
+    )
+    data = build_letter_data(
+        name,
+        letter.reference,
+        scheme,
+        as_award(row),
+        letter.letter_date,
+        presumed_received=letter.received_on,
+    )
     rendered = render_letter(data)
     letter.data = rendered.json
     letter.acceptance_due = data.acceptance.deadline if data.acceptance else None

@@ -52,6 +52,7 @@ def recipients_key(grant_round: GrantRound) -> Key:
 
 # --- look-ups ---------------------------------------------------------------------------
 
+
 def find_round(session: Session, name: str) -> GrantRound | None:
     return session.exec(select(GrantRound).where(GrantRound.name == name)).first()
 
@@ -84,7 +85,10 @@ def occurrence_for(session: Session, obligation_id: str, ref: str) -> Occurrence
 
 # --- decision and the 6.1 gate ------------------------------------------------------------
 
-def notice_schemes(session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound) -> list[GrantScheme]:
+
+def notice_schemes(
+    session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound
+) -> list[GrantScheme]:
     """The round's schemes whose awards the ministry hears of before the letters (instruks 6.1)."""
     return needing_notice(schemes, {d.scheme_id for d in decisions_of(session, grant_round)})
 
@@ -93,8 +97,9 @@ def needs_notice(session: Session, schemes: dict[str, GrantScheme], grant_round:
     return bool(notice_schemes(session, schemes, grant_round))
 
 
-def decide_round(session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme], name: str, on: date,
-                 actor: str) -> tuple[GrantRound, Occurrence | None]:
+def decide_round(
+    session: Session, catalogue: Catalogue, schemes: dict[str, GrantScheme], name: str, on: date, actor: str
+) -> tuple[GrantRound, Occurrence | None]:
     """Mark the round decided; where a scheme needs it, trigger the ministry notice (instruks 6.1)."""
     grant_round = get_round(session, name)
     if grant_round.decided_on is not None:
@@ -106,7 +111,9 @@ def decide_round(session: Session, catalogue: Catalogue, schemes: dict[str, Gran
     audit.append(session, actor, "grant.round.decided", f"grant-round/{name}", {"on": on})
     occurrence = None
     if needs_notice(session, schemes, grant_round):
-        occurrence, _ = occurrences.trigger(session, catalogue, NOTICE_OBLIGATION, on, round_ref(grant_round), actor)
+        occurrence, _ = occurrences.trigger(
+            session, catalogue, NOTICE_OBLIGATION, on, round_ref(grant_round), actor
+        )
     return grant_round, occurrence
 
 
@@ -121,8 +128,12 @@ def letters_gate(session: Session, schemes: dict[str, GrantScheme], grant_round:
     if grant_round.letters_allowed(bool(needing), notice_receipts_held(session, grant_round)):
         return None
     if grant_round.decided_on is None:
-        return (f"Runden «{grant_round.name}» er ikke vedtatt. Kjør `pliktvakt grants decide {grant_round.name}`; "
-                "departementet orienteres så før tilskuddsbrevene sendes (instruks punkt 6.1).")
-    return ("Tilskuddsbrev kan ikke sendes før departementet er orientert om tildelingene (instruks punkt 6.1). "
-            f"Orienteringen er ikke registrert for: {', '.join(s.name for s in needing)}. "
-            "Orienteringen sendes av flyten grant-award-notice; brevene kan lages når den er levert.")
+        return (
+            f"Runden «{grant_round.name}» er ikke vedtatt. Kjør `pliktvakt grants decide {grant_round.name}`; "
+            "departementet orienteres så før tilskuddsbrevene sendes (instruks punkt 6.1)."
+        )
+    return (
+        "Tilskuddsbrev kan ikke sendes før departementet er orientert om tildelingene (instruks punkt 6.1). "
+        f"Orienteringen er ikke registrert for: {', '.join(s.name for s in needing)}. "
+        "Orienteringen sendes av flyten grant-award-notice; brevene kan lages når den er levert."
+    )

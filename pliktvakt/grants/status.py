@@ -15,11 +15,16 @@ from pliktvakt.grants.tables import GrantDecision, GrantRound
 
 def payment_list(session: Session, grant_round: GrantRound, as_of: date) -> list[GrantDecision]:
     """Grants that may be paid: awarded, accepted in time where acceptance is needed, not lapsed."""
-    return [row for row in decisions_of(session, grant_round)
-            if row.lapsed_at is None and payable(case_of(session, row), as_of)]
+    return [
+        row
+        for row in decisions_of(session, grant_round)
+        if row.lapsed_at is None and payable(case_of(session, row), as_of)
+    ]
 
 
-def round_state(session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound, as_of: date) -> dict:
+def round_state(
+    session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound, as_of: date
+) -> dict:
     """What a round stands at on ``as_of``: decisions, notice, letters, appeals, deadlines, recipients list."""
     rows = decisions_of(session, grant_round)
     cases = [case_of(session, row) for row in rows]
@@ -27,12 +32,15 @@ def round_state(session: Session, schemes: dict[str, GrantScheme], grant_round: 
     open_appeals = sum(1 for case in cases for appeal in case.appeals if appeal.open)
     deadlines = [d for letter in letters for d in (letter.appeal_due, letter.acceptance_due) if d]
     return {
-        "round": grant_round.name, "decisions": len(rows),
+        "round": grant_round.name,
+        "decisions": len(rows),
         "awarded": str(sum((Decimal(r.amount_awarded) for r in rows), Decimal(0))),
-        "decided_on": grant_round.decided_on, "notice_needed": needs_notice(session, schemes, grant_round),
+        "decided_on": grant_round.decided_on,
+        "notice_needed": needs_notice(session, schemes, grant_round),
         "notice_sent_at": grant_round.ministry_notice_sent_at,
         "letters_allowed": letters_gate(session, schemes, grant_round) is None,
-        "letters": len(letters), "open_appeals": open_appeals,
+        "letters": len(letters),
+        "open_appeals": open_appeals,
         "last_deadline": max(deadlines) if deadlines else None,
         "lapsed": sum(1 for r in rows if r.lapsed_at is not None),
         "recipients_blockers": recipients_list_blockers(cases, as_of),
@@ -43,11 +51,16 @@ def round_state(session: Session, schemes: dict[str, GrantScheme], grant_round: 
 def table_row(state: dict) -> dict:
     """A round's state as a row of the grant-rounds table, in bokmål."""
     return {
-        "Runde": state["round"], "Vedtak": state["decisions"], "Vedtatt": _day(state["decided_on"]),
+        "Runde": state["round"],
+        "Vedtak": state["decisions"],
+        "Vedtatt": _day(state["decided_on"]),
         "Orientering sendt": _yes(state["notice_sent_at"]) if state["notice_needed"] else "ikke påkrevd",
-        "Brev tillatt": "ja" if state["letters_allowed"] else "nei", "Brev laget": state["letters"],
-        "Åpne klager": state["open_appeals"], "Siste frist": _day(state["last_deadline"]),
-        "Falt bort": state["lapsed"], "Mottakerliste sendt": _recipients_shown(state),
+        "Brev tillatt": "ja" if state["letters_allowed"] else "nei",
+        "Brev laget": state["letters"],
+        "Åpne klager": state["open_appeals"],
+        "Siste frist": _day(state["last_deadline"]),
+        "Falt bort": state["lapsed"],
+        "Mottakerliste sendt": _recipients_shown(state),
     }
 
 

@@ -25,8 +25,9 @@ class SchemeSummary:
     decisions: tuple[AwardDecision, ...]  # in file order
 
 
-def summarize_by_scheme(decisions: list[AwardDecision], schemes: dict[str, GrantScheme],
-                        notice_only: bool = False) -> list[SchemeSummary]:
+def summarize_by_scheme(
+    decisions: list[AwardDecision], schemes: dict[str, GrantScheme], notice_only: bool = False
+) -> list[SchemeSummary]:
     """One summary per scheme, in the order of the schemes file. ``notice_only`` keeps only
     schemes that need the ministry award notice (instruks 6.1)."""
     summaries = []
@@ -39,18 +40,31 @@ def summarize_by_scheme(decisions: list[AwardDecision], schemes: dict[str, Grant
 
 def _summary(scheme: GrantScheme, own: tuple[AwardDecision, ...]) -> SchemeSummary:
     awarded = [d for d in own if not d.rejected]
-    return SchemeSummary(scheme_id=scheme.id, scheme_name=scheme.name, applicants=len(own),
-                         grants_awarded=len(awarded), total_applied=sum((d.amount_applied for d in own), Decimal(0)),
-                         total_awarded=sum((d.amount_awarded for d in awarded), Decimal(0)), decisions=own)
+    return SchemeSummary(
+        scheme_id=scheme.id,
+        scheme_name=scheme.name,
+        applicants=len(own),
+        grants_awarded=len(awarded),
+        total_applied=sum((d.amount_applied for d in own), Decimal(0)),
+        total_awarded=sum((d.amount_awarded for d in awarded), Decimal(0)),
+        decisions=own,
+    )
 
 
-def _render(kind: str, subject: str, intro: str, summaries: list[SchemeSummary], recipients_only: bool) -> Message:
+def _render(
+    kind: str, subject: str, intro: str, summaries: list[SchemeSummary], recipients_only: bool
+) -> Message:
     values = dict(subject=subject, intro=intro, summaries=summaries, recipients_only=recipients_only)
-    return Message(subject=subject, text=templating.render(TEMPLATE_DIR, f"{kind}.txt.j2", **values),
-                   html=templating.render(TEMPLATE_DIR, f"{kind}.html.j2", **values))
+    return Message(
+        subject=subject,
+        text=templating.render(TEMPLATE_DIR, f"{kind}.txt.j2", **values),
+        html=templating.render(TEMPLATE_DIR, f"{kind}.html.j2", **values),
+    )
 
 
-def render_award_notice(round_id: str, decisions: list[AwardDecision], schemes: dict[str, GrantScheme]) -> Message:
+def render_award_notice(
+    round_id: str, decisions: list[AwardDecision], schemes: dict[str, GrantScheme]
+) -> Message:
     """The `grant-award-ministry-notice`: IMDi's award decisions, per scheme, before any
     grant letter is sent (instruks 6.1). Only schemes that need the notice are included."""
     summaries = summarize_by_scheme(decisions, schemes, notice_only=True)
@@ -60,10 +74,18 @@ def render_award_notice(round_id: str, decisions: list[AwardDecision], schemes: 
         "IMDi orienterer med dette departementet om vedtakene om tildeling av tilskudd i "
         f"runde {round_id}, før tilskuddsmottakerne får tilskuddsbrev (instruks punkt 6.1)."
     )
-    return _render("ministry_summary", f"Orientering om tildeling av tilskudd – runde {round_id}", intro, summaries, False)
+    return _render(
+        "ministry_summary",
+        f"Orientering om tildeling av tilskudd – runde {round_id}",
+        intro,
+        summaries,
+        False,
+    )
 
 
-def render_recipients_info(round_id: str, recipients: list[AwardDecision], schemes: dict[str, GrantScheme]) -> Message:
+def render_recipients_info(
+    round_id: str, recipients: list[AwardDecision], schemes: dict[str, GrantScheme]
+) -> Message:
     """The `grant-recipients-ministry-info`: who received grants, once every appeal deadline
     has passed (vedlegg 1 pkt. 2). Pass the final recipients (lapsed grants left out);
     rejected decisions are dropped here."""

@@ -12,7 +12,13 @@ from pydantic import ValidationError
 from pliktvakt.publications.models import PublicationInput
 from pliktvakt.tabular import FileRejected, Rejection, Table, read_table
 
-COLUMNS = {"tittel": "title", "type": "kind", "publiseres": "publish_on", "eier": "owner", "sammendrag": "summary"}
+COLUMNS = {
+    "tittel": "title",
+    "type": "kind",
+    "publiseres": "publish_on",
+    "eier": "owner",
+    "sammendrag": "summary",
+}
 REQUIRED = ("tittel", "type", "publiseres", "eier")
 FIELD_TO_COLUMN = {field: column for column, field in COLUMNS.items()}
 
@@ -45,7 +51,9 @@ def read_publications_csv(path: str | Path, owners: set[str] | None = None) -> l
             continue
         key = (publication.title.casefold(), publication.publish_on)
         if key in seen:
-            rejected.append(_rejection(table, line, cells, "tittel", f"samme tittel og dato som linje {seen[key]}"))
+            rejected.append(
+                _rejection(table, line, cells, "tittel", f"samme tittel og dato som linje {seen[key]}")
+            )
             continue
         seen[key] = line
         publications.append(publication)
@@ -54,8 +62,9 @@ def read_publications_csv(path: str | Path, owners: set[str] | None = None) -> l
     return publications
 
 
-def _row(table: Table, line: int, cells: list[str],
-         owners: set[str] | None) -> tuple[PublicationInput | None, list[Rejection]]:
+def _row(
+    table: Table, line: int, cells: list[str], owners: set[str] | None
+) -> tuple[PublicationInput | None, list[Rejection]]:
     """The row as a publication, or None and why it is rejected."""
     if len(cells) > len(table.header):
         return None, [_rejection(table, line, cells, None, "raden har flere felt enn overskriften")]
@@ -63,7 +72,9 @@ def _row(table: Table, line: int, cells: list[str],
     try:
         publication = PublicationInput(**values)
     except ValidationError as exc:
-        return None, [_rejection(table, line, cells, _column(error), _reason(error)) for error in exc.errors()]
+        return None, [
+            _rejection(table, line, cells, _column(error), _reason(error)) for error in exc.errors()
+        ]
     if owners is not None and publication.owner not in owners:
         return None, [_rejection(table, line, cells, "eier", unknown_owner(publication.owner, owners))]
     return publication, []
@@ -72,7 +83,7 @@ def _row(table: Table, line: int, cells: list[str],
 def _rejection(table: Table, line: int, cells: list[str], column: str | None, reason: str) -> Rejection:
     raw = table.record(cells)
     if len(cells) > len(table.header):
-        raw["(ekstra)"] = ";".join(cells[len(table.header):])
+        raw["(ekstra)"] = ";".join(cells[len(table.header) :])
     return Rejection(table.file, line, column, reason, raw)
 
 

@@ -54,28 +54,63 @@ class DayReport:
     problems: list[str] = field(default_factory=list)  # bokmål; the run ends Failed
 
     def merged(self, other: "DayReport") -> "DayReport":
-        return DayReport(self.queued + other.queued, self.marked_late + other.marked_late,
-                         self.published + other.published, self.problems + other.problems)
+        return DayReport(
+            self.queued + other.queued,
+            self.marked_late + other.marked_late,
+            self.published + other.published,
+            self.problems + other.problems,
+        )
 
 
 def _where_to_act(settings: Settings, publication_id: int) -> str:
-    return (f"`pliktvakt publication move {publication_id} --publish-on ÅÅÅÅ-MM-DD` "
-            f"(se status i {settings.ui_url})")
+    return (
+        f"`pliktvakt publication move {publication_id} --publish-on ÅÅÅÅ-MM-DD` "
+        f"(se status i {settings.ui_url})"
+    )
 
 
 def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: date) -> DayReport:
     report = DayReport()
-    for publication in session.exec(select(Publication).where(Publication.status == PublicationStatus.PLANNED)
-                                    .order_by(Publication.id)).all():
-        _act(session, catalogue, settings, publication, _decide_changes(session, publication, today), today, report)
-        _act(session, catalogue, settings, publication,
-             plan_notice(publication.state(), today, settings.publication_notice_lead_days), today, report)
-        _act(session, catalogue, settings, publication, plan_undelivered(publication.state(), today), today, report)
+    for publication in session.exec(
+        select(Publication).where(Publication.status == PublicationStatus.PLANNED).order_by(Publication.id)
+    ).all():
+        _act(
+            session,
+            catalogue,
+            settings,
+            publication,
+            _decide_changes(session, publication, today),
+            today,
+            report,
+        )
+        _act(
+            session,
+            catalogue,
+            settings,
+            publication,
+            plan_notice(publication.state(), today, settings.publication_notice_lead_days),
+            today,
+            report,
+        )
+        _act(
+            session,
+            catalogue,
+            settings,
+            publication,
+            plan_undelivered(publication.state(), today),
+            today,
+            report,
+        )
         if publication.goes_out_on(today):
             publication.status, publication.updated_at = PublicationStatus.PUBLISHED, utcnow()
             session.add(publication)
-            audit.append(session, ACTOR, "publication.published", ref(publication.id),
-                         {"publish_on": publication.publish_on})
+            audit.append(
+                session,
+                ACTOR,
+                "publication.published",
+                ref(publication.id),
+                {"publish_on": publication.publish_on},
+            )
             report.published.append(publication.id)
     session.flush()
     return report
@@ -89,23 +124,41 @@ def _decide_changes(session: Session, publication: Publication, today: date) -> 
     before = publication.state()
     for row in reversed(pending):  # undo them, newest first, to get the state before
         old = parse_date(row.old_value) if row.field == "publish_on" else row.old_value
-        before = replace(before, **{"owner" if row.field == "owner_role" else row.field:
-                                    PublicationKind(old) if row.field == "kind" else old})
+        before = replace(
+            before,
+            **{
+                "owner" if row.field == "owner_role" else row.field: PublicationKind(old)
+                if row.field == "kind"
+                else old
+            },
+        )
     last = pending[-1].change_no
     publication.changes_handled = last
     session.add(publication)
     return decide_change(before, publication.state(), last, today)
 
 
-def _act(session: Session, catalogue: Catalogue, settings: Settings, publication: Publication,
-         actions: list[Action], today: date, report: DayReport) -> None:
+def _act(
+    session: Session,
+    catalogue: Catalogue,
+    settings: Settings,
+    publication: Publication,
+    actions: list[Action],
+    today: date,
+    report: DayReport,
+) -> None:
     for action in actions:
         if isinstance(action, SendNotice):
             _send_notice(session, settings, publication, action, today, report)
         elif isinstance(action, SendMinistryUpdate):
-            message = texts.date_update_to_ministry(publication.title, PublicationKind(publication.kind),
-                                                    action.old_date, action.new_date,
-                                                    publication.notice_delivered_on, publication.contact)
+            message = texts.date_update_to_ministry(
+                publication.title,
+                PublicationKind(publication.kind),
+                action.old_date,
+                action.new_date,
+                publication.notice_delivered_on,
+                publication.contact,
+            )
             _to_ministry(session, settings, publication, action.key, message, report)
         elif isinstance(action, AlertOwner):
             _alert(session, catalogue, settings, publication, action, today, report)
@@ -116,10 +169,22 @@ def _act(session: Session, catalogue: Catalogue, settings: Settings, publication
                 report.marked_late.append(publication.id)
 
 
-def _send_notice(session: Session, settings: Settings, publication: Publication, action: SendNotice,
-                 today: date, report: DayReport) -> None:
-    message = texts.notice_to_ministry(publication.title, PublicationKind(publication.kind), publication.publish_on,
-                                       publication.summary, publication.contact, action.number)
+def _send_notice(
+    session: Session,
+    settings: Settings,
+    publication: Publication,
+    action: SendNotice,
+    today: date,
+    report: DayReport,
+) -> None:
+    message = texts.notice_to_ministry(
+        publication.title,
+        PublicationKind(publication.kind),
+        publication.publish_on,
+        publication.summary,
+        publication.contact,
+        action.number,
+    )
     if not _to_ministry(session, settings, publication, action.key, message, report):
         return
     if action.number == 1:
@@ -127,16 +192,33 @@ def _send_notice(session: Session, settings: Settings, publication: Publication,
     publication.notices_queued = max(publication.notices_queued, action.number)
     publication.updated_at = utcnow()
     session.add(publication)
-    audit.append(session, ACTOR, "publication.notice_queued", ref(publication.id),
-                 {"number": action.number, "reason": str(action.reason), "on": today,
-                  "publish_on": publication.publish_on, "recipients": settings.ministry_recipients})
+    audit.append(
+        session,
+        ACTOR,
+        "publication.notice_queued",
+        ref(publication.id),
+        {
+            "number": action.number,
+            "reason": str(action.reason),
+            "on": today,
+            "publish_on": publication.publish_on,
+            "recipients": settings.ministry_recipients,
+        },
+    )
 
 
-def _to_ministry(session: Session, settings: Settings, publication: Publication, key: Key,
-                 message: notify.Message, report: DayReport) -> bool:
+def _to_ministry(
+    session: Session,
+    settings: Settings,
+    publication: Publication,
+    key: Key,
+    message: notify.Message,
+    report: DayReport,
+) -> bool:
     try:
-        notified = notify.notify_ministry(session, settings.ministry_recipients, message, key,
-                                          publication.notice_occurrence_id)
+        notified = notify.notify_ministry(
+            session, settings.ministry_recipients, message, key, publication.notice_occurrence_id
+        )
     except notify.NoMinistryRecipients as exc:
         report.problems.append(str(exc))
         return False
@@ -145,46 +227,91 @@ def _to_ministry(session: Session, settings: Settings, publication: Publication,
     return True
 
 
-def _alert(session: Session, catalogue: Catalogue, settings: Settings, publication: Publication,
-           action: AlertOwner, today: date, report: DayReport) -> None:
+def _alert(
+    session: Session,
+    catalogue: Catalogue,
+    settings: Settings,
+    publication: Publication,
+    action: AlertOwner,
+    today: date,
+    report: DayReport,
+) -> None:
     where = _where_to_act(settings, publication.id)
     if action.reason == AlertReason.LATE_NOTICE:
-        message = texts.late_notice_alert(publication.title, publication.publish_on, publication.notice_queued_on,
-                                          action.earliest_date, where)
+        message = texts.late_notice_alert(
+            publication.title,
+            publication.publish_on,
+            publication.notice_queued_on,
+            action.earliest_date,
+            where,
+        )
     elif action.reason == AlertReason.DATE_TOO_EARLY:
-        message = texts.date_too_early_alert(publication.title, publication.publish_on,
-                                             publication.notice_delivered_on, action.earliest_date, where)
+        message = texts.date_too_early_alert(
+            publication.title,
+            publication.publish_on,
+            publication.notice_delivered_on,
+            action.earliest_date,
+            where,
+        )
     elif action.reason == AlertReason.NOTICE_UNDELIVERED:
-        message = texts.notice_undelivered_alert(publication.title, publication.publish_on,
-                                                 publication.notice_queued_on, action.earliest_date, where)
+        message = texts.notice_undelivered_alert(
+            publication.title,
+            publication.publish_on,
+            publication.notice_queued_on,
+            action.earliest_date,
+            where,
+        )
     else:
-        message = texts.notice_missed_alert(publication.title, publication.publish_on, action.earliest_date, where)
-    notified = notify.notify_role(session, catalogue, publication.owner_role, message, action.key, today,
-                                  occurrence_id=publication.notice_occurrence_id)
+        message = texts.notice_missed_alert(
+            publication.title, publication.publish_on, action.earliest_date, where
+        )
+    notified = notify.notify_role(
+        session,
+        catalogue,
+        publication.owner_role,
+        message,
+        action.key,
+        today,
+        occurrence_id=publication.notice_occurrence_id,
+    )
     if notified.queued:
         report.queued += notified.keys
-        audit.append(session, ACTOR, "publication.owner_alerted", ref(publication.id),
-                     {"reason": str(action.reason), "earliest_date": action.earliest_date, "to": notified.to})
+        audit.append(
+            session,
+            ACTOR,
+            "publication.owner_alerted",
+            ref(publication.id),
+            {"reason": str(action.reason), "earliest_date": action.earliest_date, "to": notified.to},
+        )
 
 
 def record_notice_receipts(session: Session, now: datetime) -> list[int]:
     """For each first notice now delivered to every recipient: the delivery day, from which
     the 14 days count, and the notice occurrence completed with the receipts."""
     completed = []
-    query = select(Publication).where(Publication.notice_queued_on.is_not(None),
-                                      Publication.notice_delivered_on.is_(None))
+    query = select(Publication).where(
+        Publication.notice_queued_on.is_not(None), Publication.notice_delivered_on.is_(None)
+    )
     for publication in session.exec(query).all():
         sent = notify.delivered(session, prefix=notice_key(publication.id).prefix)
         if sent is None:
             continue
         # The day the last copy was accepted, on the run's clock: a replayed day never
         # counts from the wall clock's later date, and a real run never from before delivery.
-        publication.notice_delivered_on = min(now.date(), max(local_date(clock.stored(m.sent_at)) for m in sent))
+        publication.notice_delivered_on = min(
+            now.date(), max(local_date(clock.stored(m.sent_at)) for m in sent)
+        )
         session.add(publication)
-        audit.append(session, ACTOR, "publication.notice_delivered", ref(publication.id),
-                     {"on": publication.notice_delivered_on, "recipients": [m.recipient for m in sent]})
+        audit.append(
+            session,
+            ACTOR,
+            "publication.notice_delivered",
+            ref(publication.id),
+            {"on": publication.notice_delivered_on, "recipients": [m.recipient for m in sent]},
+        )
         if publication.notice_occurrence_id is not None and notify.complete_with_receipts(
-                session, publication.notice_occurrence_id, sent, "Varsel levert til departementet", ACTOR, now):
+            session, publication.notice_occurrence_id, sent, "Varsel levert til departementet", ACTOR, now
+        ):
             completed.append(publication.id)
     return completed
 
@@ -192,14 +319,16 @@ def record_notice_receipts(session: Session, now: datetime) -> list[int]:
 def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> list[tuple[int, str]]:
     """Published evaluations whose Kudos occurrence is open: (id, title) to look up."""
     found = []
-    query = select(Publication).where(Publication.status == PublicationStatus.PUBLISHED,
-                                      Publication.kind == PublicationKind.EVALUERING)
+    query = select(Publication).where(
+        Publication.status == PublicationStatus.PUBLISHED, Publication.kind == PublicationKind.EVALUERING
+    )
     for publication in session.exec(query.order_by(Publication.id)).all():
         if not kudos_lookup_due(publication.state(), today):
             continue
         if publication.kudos_occurrence_id is None:
-            occurrence, _ = occurrences.trigger(session, catalogue, KUDOS, publication.publish_on,
-                                                ref(publication.id), ACTOR)
+            occurrence, _ = occurrences.trigger(
+                session, catalogue, KUDOS, publication.publish_on, ref(publication.id), ACTOR
+            )
             publication.kudos_occurrence_id = occurrence.id
             session.add(publication)
         occurrence = session.get(Occurrence, publication.kudos_occurrence_id)
@@ -209,16 +338,28 @@ def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> lis
     return found
 
 
-def apply_kudos(session: Session, catalogue: Catalogue, settings: Settings, publication_id: int,
-                lookup: KudosLookup, today: date, now: datetime) -> DayReport:
+def apply_kudos(
+    session: Session,
+    catalogue: Catalogue,
+    settings: Settings,
+    publication_id: int,
+    lookup: KudosLookup,
+    today: date,
+    now: datetime,
+) -> DayReport:
     """Record a lookup; complete with the link, or remind the owner. A failed lookup decides
     nothing and is the run's problem."""
     publication = get(session, publication_id)
     publication.kudos_checked_at, publication.kudos_last_status = now, lookup.status
     session.add(publication)
     if lookup.failed:
-        audit.append(session, ACTOR, "publication.kudos_lookup_failed", ref(publication_id),
-                     {"status": lookup.status, "message": lookup.message})
+        audit.append(
+            session,
+            ACTOR,
+            "publication.kudos_lookup_failed",
+            ref(publication_id),
+            {"status": lookup.status, "message": lookup.message},
+        )
         return DayReport(problems=[f"Publikasjon {publication_id}: {lookup.message}"])
     url = lookup.match.url if lookup.match else None
     report = DayReport()
@@ -227,10 +368,22 @@ def apply_kudos(session: Session, catalogue: Catalogue, settings: Settings, publ
             publication.kudos_url = action.evidence_url
             occurrences.complete(session, publication.kudos_occurrence_id, ACTOR, action.evidence_url, now)
         elif isinstance(action, RemindKudos):
-            message = texts.kudos_reminder(publication.title, publication.publish_on, action.days_since_publication,
-                                           settings.kudos_actor_name, settings.ui_url)
-            notified = notify.notify_role(session, catalogue, publication.owner_role, message, action.key, today,
-                                          occurrence_id=publication.kudos_occurrence_id)
+            message = texts.kudos_reminder(
+                publication.title,
+                publication.publish_on,
+                action.days_since_publication,
+                settings.kudos_actor_name,
+                settings.ui_url,
+            )
+            notified = notify.notify_role(
+                session,
+                catalogue,
+                publication.owner_role,
+                message,
+                action.key,
+                today,
+                occurrence_id=publication.kudos_occurrence_id,
+            )
             if notified.queued:
                 report.queued += notified.keys
     session.flush()

@@ -176,10 +176,16 @@ def plan_undelivered(state: PublicationState, as_of: date) -> list[Action]:
         return []
     if business_days_between(state.notice_queued_on, as_of) <= UNDELIVERED_ALERT_AFTER:
         return []
-    return [AlertOwner(state.id, state.owner, AlertReason.NOTICE_UNDELIVERED, earliest_publication_date(as_of), "1")]
+    return [
+        AlertOwner(
+            state.id, state.owner, AlertReason.NOTICE_UNDELIVERED, earliest_publication_date(as_of), "1"
+        )
+    ]
 
 
-def decide_change(before: PublicationState, after: PublicationState, change_no: int, as_of: date) -> list[Action]:
+def decide_change(
+    before: PublicationState, after: PublicationState, change_no: int, as_of: date
+) -> list[Action]:
     """A publication was edited (change number ``change_no``). What must follow?
 
     ``before`` and ``after`` carry the same notice facts; only content, date or owner differ.
@@ -196,7 +202,9 @@ def decide_change(before: PublicationState, after: PublicationState, change_no: 
     # Not delivered yet: at best it is delivered today.
     earliest = earliest_publication_date(before.notice_delivered_on or as_of)
     if date_changed and after.publish_on < earliest:
-        actions.append(AlertOwner(after.id, after.owner, AlertReason.DATE_TOO_EARLY, earliest, str(change_no)))
+        actions.append(
+            AlertOwner(after.id, after.owner, AlertReason.DATE_TOO_EARLY, earliest, str(change_no))
+        )
     return actions
 
 

@@ -27,7 +27,9 @@ DEFAULT_LEAD_DAYS = 21
 def notice_due_date(publish_on: date, lead_days: int = DEFAULT_LEAD_DAYS) -> date:
     """The business day on which the notice to the ministry is to be sent."""
     if lead_days < NOTICE_DAYS:
-        raise ValueError(f"varslingstiden må være minst {NOTICE_DAYS} dager (instruks pkt. 6.1), ikke {lead_days}")
+        raise ValueError(
+            f"varslingstiden må være minst {NOTICE_DAYS} dager (instruks pkt. 6.1), ikke {lead_days}"
+        )
     return at_least_before(publish_on, lead_days)
 
 
@@ -54,8 +56,13 @@ class GateResult:
     reason: str  # bokmål, for the CLI and the flow's artifact
 
 
-def check_gate(publish_on: date, delivered_on: date | None, as_of: date, queued_on: date | None = None,
-               waiting: tuple[str, ...] = ()) -> GateResult:
+def check_gate(
+    publish_on: date,
+    delivered_on: date | None,
+    as_of: date,
+    queued_on: date | None = None,
+    waiting: tuple[str, ...] = (),
+) -> GateResult:
     """May the publication go out on ``publish_on``? If not, from which date?
 
     ``queued_on`` is the day the first notice went into the outbox; ``waiting`` names its
@@ -82,7 +89,9 @@ def _delivered(publish_on: date, delivered_on: date) -> GateResult:
     return GateResult(publish_on, delivered_on, ok, earliest, False, ok, reason)
 
 
-def _not_delivered(publish_on: date, as_of: date, queued_on: date | None, waiting: tuple[str, ...]) -> GateResult:
+def _not_delivered(
+    publish_on: date, as_of: date, queued_on: date | None, waiting: tuple[str, ...]
+) -> GateResult:
     """Closed: at best the notice is delivered today (a best case for ``earliest_date``)."""
     earliest = earliest_publication_date(as_of)
     ok = earliest <= publish_on
@@ -99,6 +108,8 @@ def _not_delivered(publish_on: date, as_of: date, queued_on: date | None, waitin
             f"er tidligste tillatte dato {earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
         )
     if ok:
-        reason += (f" Planlagt dato {publish_on.isoformat()} holder dersom varselet leveres senest "
-                   f"{(publish_on - timedelta(days=NOTICE_DAYS)).isoformat()}.")
+        reason += (
+            f" Planlagt dato {publish_on.isoformat()} holder dersom varselet leveres senest "
+            f"{(publish_on - timedelta(days=NOTICE_DAYS)).isoformat()}."
+        )
     return GateResult(publish_on, None, False, earliest, True, ok, reason)

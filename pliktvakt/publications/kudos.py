@@ -139,19 +139,28 @@ def read_page(url: str, status_code: int, body: str, attempts: int, page_no: int
         raise KudosResponseError(url, _describe_validation(exc)) from None
     if page.meta.current_page != page_no:
         # A server that ignores ?page= would otherwise have us loop forever.
-        raise KudosResponseError(url, f"ba om side {page_no}, men meta.current_page er {page.meta.current_page}")
+        raise KudosResponseError(
+            url, f"ba om side {page_no}, men meta.current_page er {page.meta.current_page}"
+        )
     return page
 
 
 def _describe_validation(error: ValidationError) -> str:
     """Each field that is missing or of the wrong shape, by its path in the answer."""
-    return "; ".join(f"feltet «{'.'.join(str(p) for p in item['loc']) or '(roten)'}» "
-                     + ("mangler" if item["type"] == "missing" else f"har feil form ({item['type']})")
-                     for item in error.errors())
+    return "; ".join(
+        f"feltet «{'.'.join(str(p) for p in item['loc']) or '(roten)'}» "
+        + ("mangler" if item["type"] == "missing" else f"har feil form ({item['type']})")
+        for item in error.errors()
+    )
 
 
-def search(fetch_page: Callable[[int], KudosPage], title: str, documents_url: str,
-           max_pages: int = DEFAULT_MAX_PAGES, document_url: str = DEFAULT_DOCUMENT_URL) -> KudosMatch | None:
+def search(
+    fetch_page: Callable[[int], KudosPage],
+    title: str,
+    documents_url: str,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    document_url: str = DEFAULT_DOCUMENT_URL,
+) -> KudosMatch | None:
     """Read pages (``fetch_page(n)``) until one holds ``title``; None when none does.
 
     Raises what ``fetch_page`` raises, and ``KudosResponseError`` past ``max_pages``.
@@ -171,7 +180,9 @@ def search(fetch_page: Callable[[int], KudosPage], title: str, documents_url: st
 
 def lookup_result(title: str, actor_name: str, match: KudosMatch | None) -> KudosLookup:
     if match is None:
-        return KudosLookup("not_found", None, f"«{title}» er ikke funnet blant evalueringene til «{actor_name}» i Kudos.")
+        return KudosLookup(
+            "not_found", None, f"«{title}» er ikke funnet blant evalueringene til «{actor_name}» i Kudos."
+        )
     return KudosLookup("found", match, f"«{title}» er registrert i Kudos: {match.url}")
 
 

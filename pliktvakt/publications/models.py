@@ -43,7 +43,9 @@ def _kind(value: object) -> object:
     if isinstance(value, str):
         text = value.strip().lower()
         if text not in KIND_LABELS:
-            raise ValueError(f"'{value.strip()}' er ikke en gyldig type: bruk fou, evaluering, rapport eller annet")
+            raise ValueError(
+                f"'{value.strip()}' er ikke en gyldig type: bruk fou, evaluering, rapport eller annet"
+            )
         return text
     return value
 

@@ -34,25 +34,48 @@ class GateLine:
 def gate_lines(session: Session, today: date) -> list[GateLine]:
     """Every publication not cancelled, by planned date: may it go out on that date?"""
     query = select(Publication).where(Publication.status != PublicationStatus.CANCELLED)
-    return [GateLine(p.id, p.title, PublicationKind(p.kind), p.publish_on, PublicationStatus(p.status),
-                     p.notice_queued_on, p.notice_delivered_on, p.kudos_url or p.kudos_last_status or "",
-                     p.gate(today, notice_waiting(session, p)), p.blocked_on(today))
-            for p in session.exec(query.order_by(Publication.publish_on, Publication.id)).all()]
+    return [
+        GateLine(
+            p.id,
+            p.title,
+            PublicationKind(p.kind),
+            p.publish_on,
+            PublicationStatus(p.status),
+            p.notice_queued_on,
+            p.notice_delivered_on,
+            p.kudos_url or p.kudos_last_status or "",
+            p.gate(today, notice_waiting(session, p)),
+            p.blocked_on(today),
+        )
+        for p in session.exec(query.order_by(Publication.publish_on, Publication.id)).all()
+    ]
 
 
 def gate_table(lines: list[GateLine]) -> list[dict]:
     """The ``prepublication-gate`` artifact's rows, in bokmål; for display only."""
-    return [{"Id": line.id, "Tittel": line.title, "Type": line.kind.label, "Planlagt": line.publish_on.isoformat(),
-             "Varsel i utboksen": _day(line.notice_queued_on), "Varsel levert": _day(line.notice_delivered_on),
-             "Tillatt på planlagt dato": "ja" if line.gate.may_publish_on_planned_date else "nei",
-             "Tidligste dato": line.gate.earliest_date.isoformat(), "Status": line.status.label,
-             "Kudos": line.kudos, "Begrunnelse": line.gate.reason}
-            for line in lines] or [NONE_ROW]
+    return [
+        {
+            "Id": line.id,
+            "Tittel": line.title,
+            "Type": line.kind.label,
+            "Planlagt": line.publish_on.isoformat(),
+            "Varsel i utboksen": _day(line.notice_queued_on),
+            "Varsel levert": _day(line.notice_delivered_on),
+            "Tillatt på planlagt dato": "ja" if line.gate.may_publish_on_planned_date else "nei",
+            "Tidligste dato": line.gate.earliest_date.isoformat(),
+            "Status": line.status.label,
+            "Kudos": line.kudos,
+            "Begrunnelse": line.gate.reason,
+        }
+        for line in lines
+    ] or [NONE_ROW]
 
 
 def gate_description(today: date) -> str:
-    return (f"14-dagersregelen (instruks pkt. 6.1) per {date_short(today)}: "
-            "kan hver publikasjon gå ut på planlagt dato, og ellers tidligst når?")
+    return (
+        f"14-dagersregelen (instruks pkt. 6.1) per {date_short(today)}: "
+        "kan hver publikasjon gå ut på planlagt dato, og ellers tidligst når?"
+    )
 
 
 def _day(day: date | None) -> str:

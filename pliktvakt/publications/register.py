@@ -34,8 +34,13 @@ from pliktvakt.publications.tables import (
 PRENOTICE = "publication-prenotice"
 KUDOS = "evaluation-kudos-registration"
 CONTENT_FIELDS = ("title", "kind", "summary")
-_FIELD_NO = {"title": "--title", "kind": "--kind", "publish_on": "--publish-on", "owner": "--owner",
-             "summary": "--summary"}
+_FIELD_NO = {
+    "title": "--title",
+    "kind": "--kind",
+    "publish_on": "--publish-on",
+    "owner": "--owner",
+    "summary": "--summary",
+}
 
 
 class PublicationError(ValueError):
@@ -78,21 +83,45 @@ def _check_owner(catalogue: Catalogue, role: str) -> None:
         raise PublicationError(f"--owner: {unknown_owner(role, set(catalogue.roles))}")
 
 
-def add(session: Session, catalogue: Catalogue, data: PublicationInput, source: str = "cli",
-        actor: str = "pliktvakt") -> Publication:
+def add(
+    session: Session,
+    catalogue: Catalogue,
+    data: PublicationInput,
+    source: str = "cli",
+    actor: str = "pliktvakt",
+) -> Publication:
     """Register a publication and trigger its notice occurrence."""
     _check_owner(catalogue, data.owner)
-    publication = Publication(title=data.title, kind=data.kind.value, publish_on=data.publish_on,
-                              owner_role=data.owner, summary=data.summary,
-                              contact=contact_for(catalogue, data.owner), source=source)
+    publication = Publication(
+        title=data.title,
+        kind=data.kind.value,
+        publish_on=data.publish_on,
+        owner_role=data.owner,
+        summary=data.summary,
+        contact=contact_for(catalogue, data.owner),
+        source=source,
+    )
     session.add(publication)
     session.flush()
-    occurrence, _ = occurrences.trigger(session, catalogue, PRENOTICE, data.publish_on, ref(publication.id), actor)
+    occurrence, _ = occurrences.trigger(
+        session, catalogue, PRENOTICE, data.publish_on, ref(publication.id), actor
+    )
     publication.notice_occurrence_id = occurrence.id
     session.add(publication)
-    audit.append(session, actor, "publication.added", ref(publication.id),
-                 {"title": data.title, "kind": data.kind.value, "publish_on": data.publish_on,
-                  "owner": data.owner, "source": source, "occurrence": occurrence.id})
+    audit.append(
+        session,
+        actor,
+        "publication.added",
+        ref(publication.id),
+        {
+            "title": data.title,
+            "kind": data.kind.value,
+            "publish_on": data.publish_on,
+            "owner": data.owner,
+            "source": source,
+            "occurrence": occurrence.id,
+        },
+    )
     session.flush()
     return publication
 
@@ -100,7 +129,9 @@ def add(session: Session, catalogue: Catalogue, data: PublicationInput, source: 
 def get(session: Session, publication_id: int) -> Publication:
     publication = session.get(Publication, publication_id)
     if publication is None:
-        raise PublicationError(f"Fant ingen publikasjon med id {publication_id}. Se `pliktvakt publication list`.")
+        raise PublicationError(
+            f"Fant ingen publikasjon med id {publication_id}. Se `pliktvakt publication list`."
+        )
     return publication
 
 
@@ -112,8 +143,9 @@ def all_publications(session: Session, status: str | None = None) -> list[Public
 
 
 def changes(session: Session, publication_id: int, after: int = 0) -> list[PublicationChange]:
-    query = select(PublicationChange).where(PublicationChange.publication_id == publication_id,
-                                            PublicationChange.change_no > after)
+    query = select(PublicationChange).where(
+        PublicationChange.publication_id == publication_id, PublicationChange.change_no > after
+    )
     return list(session.exec(query.order_by(PublicationChange.change_no, PublicationChange.id)))
 
 
@@ -124,40 +156,72 @@ def _value(field: str, value) -> str | None:
 
 
 def _next_change_no(session: Session, publication_id: int) -> int:
-    query = select(func.max(PublicationChange.change_no)).where(PublicationChange.publication_id == publication_id)
+    query = select(func.max(PublicationChange.change_no)).where(
+        PublicationChange.publication_id == publication_id
+    )
     return (session.exec(query).one() or 0) + 1
 
 
-def change(session: Session, catalogue: Catalogue, publication_id: int, actor: str, *,
-           publish_on: date | str | None = None, title: str | None = None, summary: str | None = None,
-           kind: str | None = None) -> int | None:
+def change(
+    session: Session,
+    catalogue: Catalogue,
+    publication_id: int,
+    actor: str,
+    *,
+    publish_on: date | str | None = None,
+    title: str | None = None,
+    summary: str | None = None,
+    kind: str | None = None,
+) -> int | None:
     """Change date or content; every changed field is kept in ``publication_change``.
 
     Returns the change number, or None when nothing differs. ``summary=""`` clears it.
     """
     publication = get(session, publication_id)
     if publication.status != PublicationStatus.PLANNED:
-        raise PublicationError(f"Publikasjon {publication_id} er {PublicationStatus(publication.status).label} "
-                               "og kan ikke endres.")
-    new = validate(title=publication.title if title is None else title,
-                   kind=publication.kind if kind is None else kind,
-                   publish_on=publication.publish_on if publish_on is None else publish_on,
-                   owner=publication.owner_role,
-                   summary=publication.summary if summary is None else summary)
-    wanted = {"publish_on": new.publish_on, "title": new.title, "kind": new.kind.value, "summary": new.summary}
+        raise PublicationError(
+            f"Publikasjon {publication_id} er {PublicationStatus(publication.status).label} "
+            "og kan ikke endres."
+        )
+    new = validate(
+        title=publication.title if title is None else title,
+        kind=publication.kind if kind is None else kind,
+        publish_on=publication.publish_on if publish_on is None else publish_on,
+        owner=publication.owner_role,
+        summary=publication.summary if summary is None else summary,
+    )
+    wanted = {
+        "publish_on": new.publish_on,
+        "title": new.title,
+        "kind": new.kind.value,
+        "summary": new.summary,
+    }
     diffs = {f: (getattr(publication, f), v) for f, v in wanted.items() if getattr(publication, f) != v}
     if not diffs:
         return None
     change_no = _next_change_no(session, publication_id)
     for field, (old, value) in diffs.items():
-        session.add(PublicationChange(publication_id=publication_id, change_no=change_no, changed_by=actor,
-                                      field=field, old_value=_value(field, old), new_value=_value(field, value),
-                                      content_changed=field in CONTENT_FIELDS))
+        session.add(
+            PublicationChange(
+                publication_id=publication_id,
+                change_no=change_no,
+                changed_by=actor,
+                field=field,
+                old_value=_value(field, old),
+                new_value=_value(field, value),
+                content_changed=field in CONTENT_FIELDS,
+            )
+        )
         setattr(publication, field, value)
     publication.updated_at = utcnow()
     session.add(publication)
-    audit.append(session, actor, "publication.changed", ref(publication_id),
-                 {"change_no": change_no, "changes": {f: [_value(f, o), _value(f, n)] for f, (o, n) in diffs.items()}})
+    audit.append(
+        session,
+        actor,
+        "publication.changed",
+        ref(publication_id),
+        {"change_no": change_no, "changes": {f: [_value(f, o), _value(f, n)] for f, (o, n) in diffs.items()}},
+    )
     if "publish_on" in diffs:
         _move_prenotice(session, catalogue, publication, actor)
     session.flush()
@@ -166,23 +230,38 @@ def change(session: Session, catalogue: Catalogue, publication_id: int, actor: s
 
 def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publication, actor: str) -> None:
     """The open notice occurrence follows the date: withdraw it, trigger one on the new date."""
-    old = session.get(Occurrence, publication.notice_occurrence_id) if publication.notice_occurrence_id else None
+    old = (
+        session.get(Occurrence, publication.notice_occurrence_id)
+        if publication.notice_occurrence_id
+        else None
+    )
     if old is not None and not old.is_open:
         return  # the notice is given; the flow tells the ministry of the new date
-    new, _ = occurrences.trigger(session, catalogue, PRENOTICE, publication.publish_on, ref(publication.id), actor)
+    new, _ = occurrences.trigger(
+        session, catalogue, PRENOTICE, publication.publish_on, ref(publication.id), actor
+    )
     if new.status == OccurrenceStatus.WITHDRAWN:  # moved back to a date it had before
-        audit.record(session, new.reopen(f"publiseringsdatoen er flyttet tilbake til {publication.publish_on}", actor))
+        audit.record(
+            session, new.reopen(f"publiseringsdatoen er flyttet tilbake til {publication.publish_on}", actor)
+        )
         session.add(new)
     if old is not None and old.id != new.id:
-        occurrences.withdraw(session, old, f"publiseringsdatoen er flyttet til {publication.publish_on}", actor,
-                             {"id": old.id, "replaced_by": new.id})
+        occurrences.withdraw(
+            session,
+            old,
+            f"publiseringsdatoen er flyttet til {publication.publish_on}",
+            actor,
+            {"id": old.id, "replaced_by": new.id},
+        )
         if old.late:
             occurrences.mark_late(session, new, f"overført fra forekomst {old.id}, som var for sen", actor)
     publication.notice_occurrence_id = new.id
     session.add(publication)
 
 
-def import_csv(session: Session, catalogue: Catalogue, path: str | Path, actor: str = "pliktvakt") -> list[Publication]:
+def import_csv(
+    session: Session, catalogue: Catalogue, path: str | Path, actor: str = "pliktvakt"
+) -> list[Publication]:
     """All or nothing: raises ``PublicationImportError`` before writing anything if a row is bad."""
     inputs = read_publications_csv(path, set(catalogue.roles))
     source = f"csv:{Path(path).name}"[:300]
@@ -193,11 +272,23 @@ def record_rejections(session: Session, error: PublicationImportError) -> str:
     """Keep the rejected rows of a rejected file with their reasons; returns the import id."""
     import_id = uuid.uuid4().hex[:16]
     for row in error.rejected:
-        session.add(PublicationImportRejection(import_id=import_id, file=error.file, line=row.line, field=row.field,
-                                               reason=row.reason,
-                                               raw=json.dumps(row.raw, ensure_ascii=False) if row.raw else None))
-    audit.append(session, "pliktvakt", "publication.import_rejected", error.file,
-                 {"import_id": import_id, "rejected": len(error.rejected)})
+        session.add(
+            PublicationImportRejection(
+                import_id=import_id,
+                file=error.file,
+                line=row.line,
+                field=row.field,
+                reason=row.reason,
+                raw=json.dumps(row.raw, ensure_ascii=False) if row.raw else None,
+            )
+        )
+    audit.append(
+        session,
+        "pliktvakt",
+        "publication.import_rejected",
+        error.file,
+        {"import_id": import_id, "rejected": len(error.rejected)},
+    )
     return import_id
 
 
@@ -207,28 +298,47 @@ def notice_key(publication_id: int) -> Key:
 
 def notice_copies(session: Session, publication_id: int) -> list[OutboxMessage]:
     """The outbox rows of the first notice, one per ministry recipient."""
-    return list(session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith(notice_key(publication_id).prefix))
-                             .order_by(OutboxMessage.id)))
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.startswith(notice_key(publication_id).prefix))
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 def notice_waiting(session: Session, publication: Publication) -> tuple[str, ...]:
     """Each copy of the first notice not delivered yet: recipient, state and last error."""
     if publication.notice_queued_on is None or publication.notice_delivered_on is not None:
         return ()
-    return tuple(f"{m.recipient} ({m.status}{f': {m.last_error}' if m.last_error else ''})"
-                 for m in notice_copies(session, publication.id) if m.status != "sent")
+    return tuple(
+        f"{m.recipient} ({m.status}{f': {m.last_error}' if m.last_error else ''})"
+        for m in notice_copies(session, publication.id)
+        if m.status != "sent"
+    )
 
 
 def as_dict(publication: Publication, today: date, waiting: tuple[str, ...] = ()) -> dict:
     result = publication.gate(today, waiting)
-    return {"id": publication.id, "title": publication.title, "kind": publication.kind,
-            "publish_on": publication.publish_on.isoformat(), "owner": publication.owner_role,
-            "summary": publication.summary, "contact": publication.contact, "status": publication.status,
-            "notice_queued_on": _value("", publication.notice_queued_on),
-            "notice_delivered_on": _value("", publication.notice_delivered_on),
-            "notices_queued": publication.notices_queued, "notice_waiting": list(waiting),
-            "notice_occurrence_id": publication.notice_occurrence_id, "kudos_url": publication.kudos_url,
-            "kudos_last_status": publication.kudos_last_status, "source": publication.source,
-            "may_publish_on_planned_date": result.may_publish_on_planned_date,
-            "planned_date_reachable": result.planned_date_reachable,
-            "earliest_date": result.earliest_date.isoformat(), "gate": result.reason}
+    return {
+        "id": publication.id,
+        "title": publication.title,
+        "kind": publication.kind,
+        "publish_on": publication.publish_on.isoformat(),
+        "owner": publication.owner_role,
+        "summary": publication.summary,
+        "contact": publication.contact,
+        "status": publication.status,
+        "notice_queued_on": _value("", publication.notice_queued_on),
+        "notice_delivered_on": _value("", publication.notice_delivered_on),
+        "notices_queued": publication.notices_queued,
+        "notice_waiting": list(waiting),
+        "notice_occurrence_id": publication.notice_occurrence_id,
+        "kudos_url": publication.kudos_url,
+        "kudos_last_status": publication.kudos_last_status,
+        "source": publication.source,
+        "may_publish_on_planned_date": result.may_publish_on_planned_date,
+        "planned_date_reachable": result.planned_date_reachable,
+        "earliest_date": result.earliest_date.isoformat(),
+        "gate": result.reason,
+    }

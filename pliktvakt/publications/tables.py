@@ -44,7 +44,9 @@ class Publication(SQLModel, table=True):
     kudos_occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id")
     kudos_url: str | None = None
     kudos_checked_at: datetime | None = None
-    kudos_last_status: str | None = Field(default=None, max_length=20)  # found | not_found | unavailable | bad_response
+    kudos_last_status: str | None = Field(
+        default=None, max_length=20
+    )  # found | not_found | unavailable | bad_response
     source: str = Field(default="cli", max_length=300)  # cli | prefect | csv:<file>
     # The flow has acted on every change up to this change number.
     changes_handled: int = 0
@@ -62,15 +64,25 @@ class Publication(SQLModel, table=True):
 
     def goes_out_on(self, day: date) -> bool:
         """Planned, its date has come, and the gate allows it: it counts as published."""
-        return (self.status == PublicationStatus.PLANNED and self.publish_on <= day
-                and self.gate(day).may_publish_on_planned_date)
+        return (
+            self.status == PublicationStatus.PLANNED
+            and self.publish_on <= day
+            and self.gate(day).may_publish_on_planned_date
+        )
 
     def state(self) -> PublicationState:
         """What the pure decisions need to know of it."""
-        return PublicationState(id=self.id, title=self.title, kind=PublicationKind(self.kind),
-                                publish_on=self.publish_on, owner=self.owner_role, summary=self.summary,
-                                notice_queued_on=self.notice_queued_on, notice_delivered_on=self.notice_delivered_on,
-                                notices_queued=self.notices_queued)
+        return PublicationState(
+            id=self.id,
+            title=self.title,
+            kind=PublicationKind(self.kind),
+            publish_on=self.publish_on,
+            owner=self.owner_role,
+            summary=self.summary,
+            notice_queued_on=self.notice_queued_on,
+            notice_delivered_on=self.notice_delivered_on,
+            notices_queued=self.notices_queued,
+        )
 
 
 class PublicationChange(SQLModel, table=True):

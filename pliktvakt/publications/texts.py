@@ -22,7 +22,9 @@ def _message(subject: str, paragraphs: list[str]) -> Message:
     return Message(subject, text, f"<html><body>{body}</body></html>")
 
 
-def _owner_alert(subject: str, paragraphs: list[str], where_to_act: str, invitation: str = MOVE_IT) -> Message:
+def _owner_alert(
+    subject: str, paragraphs: list[str], where_to_act: str, invitation: str = MOVE_IT
+) -> Message:
     """To a publication's owner: what happened, what to do, and where to do it."""
     return _message(subject, [*paragraphs, f"{invitation}: {where_to_act}"])
 
@@ -32,13 +34,15 @@ def _earliest_subject(what: str, title: str, earliest_date: date) -> str:
 
 
 def _facts(title: str, kind: PublicationKind, publish_on: date, summary: str | None, contact: str) -> str:
-    return "\n".join([
-        f"Tittel: {title}",
-        f"Type: {kind.label}",
-        f"Planlagt publisering: {date_with_weekday(publish_on)}",
-        f"Sammendrag: {summary or '(ikke oppgitt)'}",
-        f"Kontakt: {contact}",
-    ])
+    return "\n".join(
+        [
+            f"Tittel: {title}",
+            f"Type: {kind.label}",
+            f"Planlagt publisering: {date_with_weekday(publish_on)}",
+            f"Sammendrag: {summary or '(ikke oppgitt)'}",
+            f"Kontakt: {contact}",
+        ]
+    )
 
 
 def notice_to_ministry(
@@ -62,11 +66,14 @@ def notice_to_ministry(
             f"IMDi har endret innholdet i en publisering som departementet tidligere er varslet om, "
             f"jf. {CLAUSE_NOTICE}. Dette varselet erstatter det forrige."
         )
-    return _message(subject, [
-        intro,
-        _facts(title, kind, publish_on, summary, contact),
-        SIGNATURE,
-    ])
+    return _message(
+        subject,
+        [
+            intro,
+            _facts(title, kind, publish_on, summary, contact),
+            SIGNATURE,
+        ],
+    )
 
 
 def date_update_to_ministry(
@@ -74,80 +81,113 @@ def date_update_to_ministry(
 ) -> Message:
     """A changed date for a publication the ministry has had a notice of."""
     direction = "utsatt" if new_date > old_date else "framskyndet"
-    told = (f"IMDi varslet departementet {date_with_weekday(delivered_on)}" if delivered_on
-            else "IMDi har sendt departementet et varsel")
-    return _message(f"Endret dato for publisering: {title} ({date_short(new_date)})", [
-        f"{told} om publiseringen nedenfor, jf. {CLAUSE_NOTICE}. Publiseringen er {direction}.",
-        f"Tittel: {title}\nType: {kind.label}\n"
-        f"Tidligere planlagt dato: {date_with_weekday(old_date)}\nNy planlagt dato: {date_with_weekday(new_date)}\n"
-        f"Kontakt: {contact}",
-        "Innholdet er uendret.",
-        SIGNATURE,
-    ])
+    told = (
+        f"IMDi varslet departementet {date_with_weekday(delivered_on)}"
+        if delivered_on
+        else "IMDi har sendt departementet et varsel"
+    )
+    return _message(
+        f"Endret dato for publisering: {title} ({date_short(new_date)})",
+        [
+            f"{told} om publiseringen nedenfor, jf. {CLAUSE_NOTICE}. Publiseringen er {direction}.",
+            f"Tittel: {title}\nType: {kind.label}\n"
+            f"Tidligere planlagt dato: {date_with_weekday(old_date)}\nNy planlagt dato: {date_with_weekday(new_date)}\n"
+            f"Kontakt: {contact}",
+            "Innholdet er uendret.",
+            SIGNATURE,
+        ],
+    )
 
 
 def late_notice_alert(
     title: str, publish_on: date, queued_on: date, earliest_date: date, where_to_act: str
 ) -> Message:
     """To the owner: the notice goes less than 14 days before the planned date."""
-    return _owner_alert(_earliest_subject("For sent varsel", title, earliest_date), [
-        f"Departementet skal varsles minst {NOTICE_DAYS} dager før publisering ({CLAUSE_NOTICE}). "
-        f"Varselet om «{title}» ble lagt i utboksen {date_with_weekday(queued_on)}, "
-        f"mindre enn {NOTICE_DAYS} dager før planlagt publisering {date_with_weekday(publish_on)}.",
-        "Blir varselet levert samme dag, er tidligste tillatte publiseringsdato "
-        f"{date_with_weekday(earliest_date)}. "
-        "Flytt publiseringen til denne datoen eller senere, og registrer den nye datoen i pliktvakt. "
-        "Plikten er registrert som oppfylt for sent.",
-    ], where_to_act)
+    return _owner_alert(
+        _earliest_subject("For sent varsel", title, earliest_date),
+        [
+            f"Departementet skal varsles minst {NOTICE_DAYS} dager før publisering ({CLAUSE_NOTICE}). "
+            f"Varselet om «{title}» ble lagt i utboksen {date_with_weekday(queued_on)}, "
+            f"mindre enn {NOTICE_DAYS} dager før planlagt publisering {date_with_weekday(publish_on)}.",
+            "Blir varselet levert samme dag, er tidligste tillatte publiseringsdato "
+            f"{date_with_weekday(earliest_date)}. "
+            "Flytt publiseringen til denne datoen eller senere, og registrer den nye datoen i pliktvakt. "
+            "Plikten er registrert som oppfylt for sent.",
+        ],
+        where_to_act,
+    )
 
 
 def date_too_early_alert(
     title: str, new_date: date, delivered_on: date | None, earliest_date: date, where_to_act: str
 ) -> Message:
     """To the owner: the date was changed to one before delivery + 14 days."""
-    told = (f"Departementet fikk varselet {date_with_weekday(delivered_on)}" if delivered_on
-            else "Varselet er ikke levert til departementet ennå")
-    return _owner_alert(_earliest_subject("Ny dato for tidlig", title, earliest_date), [
-        f"Publiseringsdatoen for «{title}» er endret til {date_with_weekday(new_date)}. {told}, "
-        f"og departementet skal ha minst {NOTICE_DAYS} dager ({CLAUSE_NOTICE}).",
-        f"Tidligste tillatte publiseringsdato er {date_with_weekday(earliest_date)}. "
-        "Publiser ikke før denne datoen. Departementet er orientert om den nye datoen.",
-    ], where_to_act)
+    told = (
+        f"Departementet fikk varselet {date_with_weekday(delivered_on)}"
+        if delivered_on
+        else "Varselet er ikke levert til departementet ennå"
+    )
+    return _owner_alert(
+        _earliest_subject("Ny dato for tidlig", title, earliest_date),
+        [
+            f"Publiseringsdatoen for «{title}» er endret til {date_with_weekday(new_date)}. {told}, "
+            f"og departementet skal ha minst {NOTICE_DAYS} dager ({CLAUSE_NOTICE}).",
+            f"Tidligste tillatte publiseringsdato er {date_with_weekday(earliest_date)}. "
+            "Publiser ikke før denne datoen. Departementet er orientert om den nye datoen.",
+        ],
+        where_to_act,
+    )
 
 
 def notice_missed_alert(title: str, publish_on: date, earliest_date: date, where_to_act: str) -> Message:
     """To the owner: the planned date passed without any notice."""
-    return _owner_alert(f"Publisering uten varsel: «{title}»", [
-        f"Planlagt publiseringsdato for «{title}» var {date_with_weekday(publish_on)}, men departementet er "
-        f"ikke varslet ({CLAUSE_NOTICE}: minst {NOTICE_DAYS} dager i forkant).",
-        f"Er publiseringen utsatt, registrer ny dato i pliktvakt. Varselet blir da sendt, og tidligste "
-        f"tillatte dato er {date_with_weekday(earliest_date)} dersom det sendes i dag. "
-        "Er den allerede publisert, er plikten brutt og registrert som for sen.",
-    ], where_to_act)
+    return _owner_alert(
+        f"Publisering uten varsel: «{title}»",
+        [
+            f"Planlagt publiseringsdato for «{title}» var {date_with_weekday(publish_on)}, men departementet er "
+            f"ikke varslet ({CLAUSE_NOTICE}: minst {NOTICE_DAYS} dager i forkant).",
+            f"Er publiseringen utsatt, registrer ny dato i pliktvakt. Varselet blir da sendt, og tidligste "
+            f"tillatte dato er {date_with_weekday(earliest_date)} dersom det sendes i dag. "
+            "Er den allerede publisert, er plikten brutt og registrert som for sen.",
+        ],
+        where_to_act,
+    )
 
 
 def notice_undelivered_alert(
     title: str, publish_on: date, queued_on: date, earliest_date: date, where_to_act: str
 ) -> Message:
     """To the owner: the notice is queued but has not reached the ministry."""
-    return _owner_alert(f"Varselet om «{title}» er ikke levert til departementet", [
-        f"Varselet om «{title}» ble lagt i utboksen {date_with_weekday(queued_on)}, "
-        f"men er ennå ikke levert til departementet. De {NOTICE_DAYS} dagene før publisering ({CLAUSE_NOTICE}) begynner først når "
-        "varselet er levert.",
-        f"Planlagt publisering er {date_with_weekday(publish_on)}. Blir varselet levert i dag, er tidligste "
-        f"tillatte dato {date_with_weekday(earliest_date)}. Se hva som venter med `pliktvakt outbox`, og be "
-        "driftsansvarlig sjekke e-postoppsettet (PLIKTVAKT_EMAIL_URL).",
-    ], where_to_act, "Her kan du følge og endre publiseringen")
+    return _owner_alert(
+        f"Varselet om «{title}» er ikke levert til departementet",
+        [
+            f"Varselet om «{title}» ble lagt i utboksen {date_with_weekday(queued_on)}, "
+            f"men er ennå ikke levert til departementet. De {NOTICE_DAYS} dagene før publisering ({CLAUSE_NOTICE}) begynner først når "
+            "varselet er levert.",
+            f"Planlagt publisering er {date_with_weekday(publish_on)}. Blir varselet levert i dag, er tidligste "
+            f"tillatte dato {date_with_weekday(earliest_date)}. Se hva som venter med `pliktvakt outbox`, og be "
+            "driftsansvarlig sjekke e-postoppsettet (PLIKTVAKT_EMAIL_URL).",
+        ],
+        where_to_act,
+        "Her kan du følge og endre publiseringen",
+    )
 
 
-def kudos_reminder(title: str, publish_on: date, days_since: int, actor_name: str, where_to_act: str) -> Message:
+def kudos_reminder(
+    title: str, publish_on: date, days_since: int, actor_name: str, where_to_act: str
+) -> Message:
     """To the owner: the published evaluation is not found in Kudos (pkt. 4.3)."""
-    return _owner_alert(f"Evalueringen «{title}» er ikke registrert i Kudos", [
-        f"Evalueringen «{title}» ble publisert {date_with_weekday(publish_on)}, for {days_since} dager siden. "
-        f"Gjennomførte evalueringer som er gjort tilgjengelige for allmennheten, skal registreres i Kudos "
-        f"({CLAUSE_KUDOS}). pliktvakt finner den ikke i Kudos under «{actor_name}».",
-        "Registreringen skjer gjennom avlevering (pliktavlevering) til Nasjonalbiblioteket via Altinn. "
-        "Kudos henter dokumentene derfra. Sørg for at evalueringen er avlevert via Altinn, "
-        "med dokumenttype evaluering og IMDi som aktør.",
-        "Når evalueringen dukker opp i Kudos, finner pliktvakt den selv og registrerer lenken som dokumentasjon.",
-    ], where_to_act, "Se status her")
+    return _owner_alert(
+        f"Evalueringen «{title}» er ikke registrert i Kudos",
+        [
+            f"Evalueringen «{title}» ble publisert {date_with_weekday(publish_on)}, for {days_since} dager siden. "
+            f"Gjennomførte evalueringer som er gjort tilgjengelige for allmennheten, skal registreres i Kudos "
+            f"({CLAUSE_KUDOS}). pliktvakt finner den ikke i Kudos under «{actor_name}».",
+            "Registreringen skjer gjennom avlevering (pliktavlevering) til Nasjonalbiblioteket via Altinn. "
+            "Kudos henter dokumentene derfra. Sørg for at evalueringen er avlevert via Altinn, "
+            "med dokumenttype evaluering og IMDi som aktør.",
+            "Når evalueringen dukker opp i Kudos, finner pliktvakt den selv og registrerer lenken som dokumentasjon.",
+        ],
+        where_to_act,
+        "Se status her",
+    )

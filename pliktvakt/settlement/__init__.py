@@ -22,6 +22,13 @@ from pliktvakt.settlement.model import (
 from pliktvakt.settlement.source import SettlementSourceError
 
 __all__ = [
-    "AnalysisResult", "ConfigError", "LoadResult", "Municipality", "SettlementConfig", "SettlementFileError",
-    "SettlementSourceError", "YearMonth", "run_analysis",
+    "AnalysisResult",
+    "ConfigError",
+    "LoadResult",
+    "Municipality",
+    "SettlementConfig",
+    "SettlementFileError",
+    "SettlementSourceError",
+    "YearMonth",
+    "run_analysis",
 ]

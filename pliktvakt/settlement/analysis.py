@@ -160,8 +160,9 @@ def national_monthly(index: SettlementIndex, as_of: YearMonth) -> dict[YearMonth
     return dict(sorted(totals.items()))
 
 
-def stock_as_known(index: SettlementIndex, code: str, year: int, month: int,
-                   category: Category) -> tuple[int, int]:
+def stock_as_known(
+    index: SettlementIndex, code: str, year: int, month: int, category: Category
+) -> tuple[int, int]:
     """anmodet/vedtatt for the year as known at the end of ``month``: the latest report."""
     by_month = index.stock.get((code, year, category))
     if not by_month:
@@ -170,8 +171,7 @@ def stock_as_known(index: SettlementIndex, code: str, year: int, month: int,
     return by_month[max(known)] if known else (0, 0)
 
 
-def municipality_status(index: SettlementIndex, municipality: Municipality,
-                        as_of: YearMonth) -> AreaStatus:
+def municipality_status(index: SettlementIndex, municipality: Municipality, as_of: YearMonth) -> AreaStatus:
     year, month = as_of
     settled = em = 0
     for m in range(1, month + 1):
@@ -182,19 +182,29 @@ def municipality_status(index: SettlementIndex, municipality: Municipality,
     requested, requested_em = stock_as_known(index, municipality.code, year, month, Category.REQUESTED)
     agreed, agreed_em = stock_as_known(index, municipality.code, year, month, Category.AGREED)
     return AreaStatus(
-        code=municipality.code, name=municipality.name,
-        county_code=municipality.county_code, county_name=municipality.county_name,
-        requested=requested, agreed=agreed, settled_ytd=settled,
-        requested_em=requested_em, agreed_em=agreed_em, settled_em_ytd=em,
+        code=municipality.code,
+        name=municipality.name,
+        county_code=municipality.county_code,
+        county_name=municipality.county_name,
+        requested=requested,
+        agreed=agreed,
+        settled_ytd=settled,
+        requested_em=requested_em,
+        agreed_em=agreed_em,
+        settled_em_ytd=em,
         settled_month=index.settled.get((municipality.code, year, month), (0, 0))[0],
         settled_previous_month=index.settled.get((municipality.code, *previous), (0, 0))[0],
     )
 
 
-def sum_statuses(statuses: Sequence[AreaStatus], code: str, name: str,
-                 county_code: str = "", county_name: str = "") -> AreaStatus:
+def sum_statuses(
+    statuses: Sequence[AreaStatus], code: str, name: str, county_code: str = "", county_name: str = ""
+) -> AreaStatus:
     return AreaStatus(
-        code=code, name=name, county_code=county_code, county_name=county_name,
+        code=code,
+        name=name,
+        county_code=county_code,
+        county_name=county_name,
         requested=sum(s.requested for s in statuses),
         agreed=sum(s.agreed for s in statuses),
         settled_ytd=sum(s.settled_ytd for s in statuses),
@@ -210,8 +220,9 @@ def county_statuses(municipalities: Sequence[AreaStatus]) -> list[AreaStatus]:
     by_county: dict[tuple[str, str], list[AreaStatus]] = defaultdict(list)
     for status in municipalities:
         by_county[(status.county_code, status.county_name)].append(status)
-    return [sum_statuses(members, code, name, code, name)
-            for (code, name), members in sorted(by_county.items())]
+    return [
+        sum_statuses(members, code, name, code, name) for (code, name), members in sorted(by_county.items())
+    ]
 
 
 def month_on_month(monthly: dict[YearMonth, int], as_of: YearMonth) -> MonthChange:
@@ -240,8 +251,9 @@ def full_years_before(monthly: dict[YearMonth, int], year: int, limit: int) -> l
     return years[:limit]
 
 
-def seasonal_share(monthly: dict[YearMonth, int], as_of: YearMonth,
-                   history_years: int) -> tuple[float, tuple[int, ...]]:
+def seasonal_share(
+    monthly: dict[YearMonth, int], as_of: YearMonth, history_years: int
+) -> tuple[float, tuple[int, ...]]:
     """s(M), pooled over earlier full years; (M/12, ()) when there is no usable history."""
     years = full_years_before(monthly, as_of.year, history_years)
     by_month = sum(monthly.get(YearMonth(y, m), 0) for y in years for m in range(1, as_of.month + 1))
@@ -278,12 +290,16 @@ def municipality_shortfalls(statuses: Sequence[AreaStatus], share: float) -> lis
     return sorted(result, key=lambda d: (-d.shortfall, d.status.code))
 
 
-def far_behind_agreement(shortfalls: Sequence[MunicipalityDeviation], ratio: float,
-                         min_shortfall: int) -> list[MunicipalityDeviation]:
-    return [d for d in shortfalls
-            if d.status.agreed > 0
-            and d.status.settled_ytd < ratio * d.expected_by_now
-            and d.shortfall >= min_shortfall]
+def far_behind_agreement(
+    shortfalls: Sequence[MunicipalityDeviation], ratio: float, min_shortfall: int
+) -> list[MunicipalityDeviation]:
+    return [
+        d
+        for d in shortfalls
+        if d.status.agreed > 0
+        and d.status.settled_ytd < ratio * d.expected_by_now
+        and d.shortfall >= min_shortfall
+    ]
 
 
 def agreed_below_requested(statuses: Sequence[AreaStatus]) -> list[AreaStatus]:
@@ -291,8 +307,12 @@ def agreed_below_requested(statuses: Sequence[AreaStatus]) -> list[AreaStatus]:
     return sorted(below, key=lambda s: (s.agreed - s.requested, s.code))
 
 
-def run_analysis(rows: Iterable[SettlementRow] | LoadResult, municipalities: Sequence[Municipality],
-                 config: SettlementConfig, as_of_month: YearMonth) -> AnalysisResult:
+def run_analysis(
+    rows: Iterable[SettlementRow] | LoadResult,
+    municipalities: Sequence[Municipality],
+    config: SettlementConfig,
+    as_of_month: YearMonth,
+) -> AnalysisResult:
     """The whole monthly analysis for ``as_of_month`` (the last complete month).
 
     ``rows`` may be a ``LoadResult``, so that the quarantine counts reach the report.
@@ -329,8 +349,7 @@ def run_analysis(rows: Iterable[SettlementRow] | LoadResult, municipalities: Seq
         projection=projection,
         need_ratio=projection.year_end / need,
         large_deviation=is_large_deviation(projection.year_end, need, config.large_deviation),
-        far_behind=far_behind_agreement(shortfalls, config.far_behind.ratio,
-                                        config.far_behind.min_shortfall),
+        far_behind=far_behind_agreement(shortfalls, config.far_behind.ratio, config.far_behind.min_shortfall),
         largest_shortfalls=[d for d in shortfalls[:10] if d.shortfall > 0],
         agreed_below_requested=agreed_below_requested(statuses),
         missing_municipalities=missing,

@@ -54,8 +54,11 @@ def week_period(day: date) -> str:
 
 def current(session: Session, day: date) -> SettlementCadence | None:
     """The cadence row in force on ``day``, or None (monthly: never changed)."""
-    query = (select(SettlementCadence).where(SettlementCadence.from_date <= day)
-             .order_by(SettlementCadence.from_date.desc(), SettlementCadence.id.desc()))
+    query = (
+        select(SettlementCadence)
+        .where(SettlementCadence.from_date <= day)
+        .order_by(SettlementCadence.from_date.desc(), SettlementCadence.id.desc())
+    )
     return session.exec(query).first()
 
 
@@ -66,9 +69,11 @@ def cadence_on(session: Session, day: date) -> str:
 
 def reason_for(result: AnalysisResult) -> str:
     """Why the cadence is what it is, in bokmål, with the figures the rule looked at."""
-    figures = (f"framskrevet bosetting ved årets slutt er {bokmal.number(result.projection.year_end)}, "
-               f"{bokmal.percent(result.need_ratio)} av behovet på {bokmal.number(result.need)} "
-               f"(analyse av {result.as_of.label()})")
+    figures = (
+        f"framskrevet bosetting ved årets slutt er {bokmal.number(result.projection.year_end)}, "
+        f"{bokmal.percent(result.need_ratio)} av behovet på {bokmal.number(result.need)} "
+        f"(analyse av {result.as_of.label()})"
+    )
     rule = f"under {bokmal.percent(result.rule.below)}"
     if result.rule.above is not None:
         rule += f" eller over {bokmal.percent(result.rule.above)}"
@@ -77,26 +82,47 @@ def reason_for(result: AnalysisResult) -> str:
     return f"Innenfor regelen igjen: {figures}; stort avvik er {rule} av behovet."
 
 
-def record(session: Session, day: date, result: AnalysisResult, actor: str = "pliktvakt") -> CadenceChange | None:
+def record(
+    session: Session, day: date, result: AnalysisResult, actor: str = "pliktvakt"
+) -> CadenceChange | None:
     """Store a change of cadence from ``day`` if the analysis calls for one; None if not."""
     wanted = reporting_cadence(result.large_deviation)
     previous = cadence_on(session, day)
     if wanted == previous:
         return None
-    row = SettlementCadence(from_date=day, cadence=wanted, reason=reason_for(result),
-                            analysed_month=f"{result.as_of.year}-{result.as_of.month:02d}",
-                            projected_year_end=round(result.projection.year_end, 1), need=result.need,
-                            need_ratio=round(result.need_ratio, 4))
+    row = SettlementCadence(
+        from_date=day,
+        cadence=wanted,
+        reason=reason_for(result),
+        analysed_month=f"{result.as_of.year}-{result.as_of.month:02d}",
+        projected_year_end=round(result.projection.year_end, 1),
+        need=result.need,
+        need_ratio=round(result.need_ratio, 4),
+    )
     session.add(row)
     session.flush()
-    audit.append(session, actor, "settlement.cadence_changed", OBLIGATION,
-                 {"id": row.id, "from": day, "cadence": wanted, "previous": previous, "reason": row.reason,
-                  "projected_year_end": row.projected_year_end, "need": row.need, "need_ratio": row.need_ratio})
+    audit.append(
+        session,
+        actor,
+        "settlement.cadence_changed",
+        OBLIGATION,
+        {
+            "id": row.id,
+            "from": day,
+            "cadence": wanted,
+            "previous": previous,
+            "reason": row.reason,
+            "projected_year_end": row.projected_year_end,
+            "need": row.need,
+            "need_ratio": row.need_ratio,
+        },
+    )
     return CadenceChange(row, previous)
 
 
-def ensure_weekly_occurrence(session: Session, catalogue: Catalogue, day: date,
-                             actor: str = "pliktvakt") -> tuple[Occurrence, bool]:
+def ensure_weekly_occurrence(
+    session: Session, catalogue: Catalogue, day: date, actor: str = "pliktvakt"
+) -> tuple[Occurrence, bool]:
     """The weekly occurrence for ``day``'s ISO week; (occurrence, created). Idempotent."""
     period = week_period(day)
     found = occurrences.find(session, OBLIGATION, period)
@@ -106,9 +132,15 @@ def ensure_weekly_occurrence(session: Session, catalogue: Catalogue, day: date,
     if session.get(ObligationRecord, OBLIGATION) is None:
         occurrences.sync_obligations(session, catalogue, actor)
     monday = week_monday(day)
-    occurrence = occurrences.create(session, obligation, period, monday, actor,
-                                    due=add_business_days(monday, WEEKLY_DUE_BUSINESS_DAYS),
-                                    reason="ukentlig rapportering ved stort avvik")
+    occurrence = occurrences.create(
+        session,
+        obligation,
+        period,
+        monday,
+        actor,
+        due=add_business_days(monday, WEEKLY_DUE_BUSINESS_DAYS),
+        reason="ukentlig rapportering ved stort avvik",
+    )
     if occurrence is None:  # a concurrent run made it in the meantime
         return occurrences.find(session, OBLIGATION, period), False
     return occurrence, True
@@ -116,9 +148,12 @@ def ensure_weekly_occurrence(session: Session, catalogue: Catalogue, day: date,
 
 def withdraw_weekly(session: Session, from_day: date, reason: str, actor: str = "pliktvakt") -> int:
     """Withdraw open weekly occurrences from ``from_day``'s week on. Past open ones stay, overdue."""
-    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == OccurrenceStatus.OPEN,
-                                     Occurrence.period.startswith(WEEKLY_PREFIX),
-                                     Occurrence.anchor >= week_monday(from_day))
+    query = select(Occurrence).where(
+        Occurrence.obligation_id == OBLIGATION,
+        Occurrence.status == OccurrenceStatus.OPEN,
+        Occurrence.period.startswith(WEEKLY_PREFIX),
+        Occurrence.anchor >= week_monday(from_day),
+    )
     withdrawn = 0
     for occurrence in session.exec(query):
         occurrences.withdraw(session, occurrence, reason, actor)
@@ -134,11 +169,21 @@ def history(session: Session) -> list[SettlementCadence]:
 
 def history_table(session: Session) -> list[dict]:
     """Every change of cadence and every weekly occurrence, for the run's artifact."""
-    weekly = session.exec(select(Occurrence).where(Occurrence.obligation_id == OBLIGATION,
-                                                   Occurrence.period.startswith(WEEKLY_PREFIX))
-                          .order_by(Occurrence.anchor))
-    table = [{"Fra": r.from_date.isoformat(), "Rapportering": CADENCE_NAMES[r.cadence], "Begrunnelse": r.reason}
-             for r in history(session)]
-    table += [{"Fra": o.anchor.isoformat(), "Rapportering": f"ukentlig forekomst {o.period}",
-               "Begrunnelse": f"frist {o.due.isoformat()}, status {o.status}"} for o in weekly]
+    weekly = session.exec(
+        select(Occurrence)
+        .where(Occurrence.obligation_id == OBLIGATION, Occurrence.period.startswith(WEEKLY_PREFIX))
+        .order_by(Occurrence.anchor)
+    )
+    table = [
+        {"Fra": r.from_date.isoformat(), "Rapportering": CADENCE_NAMES[r.cadence], "Begrunnelse": r.reason}
+        for r in history(session)
+    ]
+    table += [
+        {
+            "Fra": o.anchor.isoformat(),
+            "Rapportering": f"ukentlig forekomst {o.period}",
+            "Begrunnelse": f"frist {o.due.isoformat()}, status {o.status}",
+        }
+        for o in weekly
+    ]
     return table or [{"Fra": "", "Rapportering": "månedlig", "Begrunnelse": "aldri endret"}]

@@ -38,7 +38,9 @@ class CadenceOutcome:
     withdrawn: int = 0
 
 
-def update_cadence(session: Session, catalogue: Catalogue, day: date, result: AnalysisResult) -> CadenceOutcome:
+def update_cadence(
+    session: Session, catalogue: Catalogue, day: date, result: AnalysisResult
+) -> CadenceOutcome:
     """Switch between monthly and weekly reporting when the large-deviation rule says so, alert
     the settlement officer of a change, and keep this week's occurrence while weekly."""
     change = cadence.record(session, day, result, ACTOR)
@@ -46,10 +48,18 @@ def update_cadence(session: Session, catalogue: Catalogue, day: date, result: An
     if change is not None:
         outcome.changed_to, outcome.reason = change.row.cadence, change.row.reason
         role = catalogue.obligations[OBLIGATION].role
-        outcome.alerts_queued = notify.notify_role(session, catalogue, role, messages.cadence_alert(change),
-                                                   Key(DUTY, f"cadence-{change.row.id}", "cadence"), day).queued
+        outcome.alerts_queued = notify.notify_role(
+            session,
+            catalogue,
+            role,
+            messages.cadence_alert(change),
+            Key(DUTY, f"cadence-{change.row.id}", "cadence"),
+            day,
+        ).queued
         if change.row.cadence == cadence.MONTHLY:
-            outcome.withdrawn = cadence.withdraw_weekly(session, day, "tilbake til månedlig rapportering", ACTOR)
+            outcome.withdrawn = cadence.withdraw_weekly(
+                session, day, "tilbake til månedlig rapportering", ACTOR
+            )
     if outcome.cadence == cadence.WEEKLY:
         occurrence, outcome.weekly_created = cadence.ensure_weekly_occurrence(session, catalogue, day, ACTOR)
         outcome.weekly_period = occurrence.period
@@ -63,6 +73,7 @@ def ensure_monthly(session: Session, catalogue: Catalogue, day: date, horizon_mo
 
 
 # --- The report ------------------------------------------------------------------------------
+
 
 @dataclass
 class ReportPlan:
@@ -86,8 +97,17 @@ def report_key(day: date, weekly_period: str | None) -> Key:
     return Key(DUTY, f"report-{weekly_period or monthly_period(day)}".replace(":", "-"), "report")
 
 
-def queue_report(session: Session, catalogue: Catalogue, recipients: list[str], horizon_months: int, day: date,
-                 result: AnalysisResult, weekly_period: str | None, html: str, filename: str) -> ReportPlan:
+def queue_report(
+    session: Session,
+    catalogue: Catalogue,
+    recipients: list[str],
+    horizon_months: int,
+    day: date,
+    result: AnalysisResult,
+    weekly_period: str | None,
+    html: str,
+    filename: str,
+) -> ReportPlan:
     """Queue the report to each ministry recipient if this month's or this week's occurrence is open.
 
     While weekly, one email a week serves the weekly occurrence and, in the month's first
@@ -101,7 +121,9 @@ def queue_report(session: Session, catalogue: Catalogue, recipients: list[str], 
     plan = ReportPlan(occurrence_ids=[o.id for o in due], periods=[o.period for o in due])
     message = messages.report_message(result, weekly_period, html, filename)
     try:
-        notified = notify.notify_ministry(session, recipients, message, report_key(day, weekly_period), due[-1].id)
+        notified = notify.notify_ministry(
+            session, recipients, message, report_key(day, weekly_period), due[-1].id
+        )
     except notify.NoMinistryRecipients as exc:
         plan.problem = str(exc)
         return plan
@@ -117,8 +139,11 @@ def complete_reports(session: Session, plan: ReportPlan, as_of: datetime) -> lis
         return []
     attachment = outbox.decode_attachments(sent[0].attachments)[0].filename
     what = f"Rapport levert ({sent[0].subject}), vedlegg {attachment}"
-    return [period for occurrence_id, period in zip(plan.occurrence_ids, plan.periods)
-            if notify.complete_with_receipts(session, occurrence_id, sent, what, ACTOR, as_of)]
+    return [
+        period
+        for occurrence_id, period in zip(plan.occurrence_ids, plan.periods)
+        if notify.complete_with_receipts(session, occurrence_id, sent, what, ACTOR, as_of)
+    ]
 
 
 # --- The key figures -------------------------------------------------------------------------
@@ -132,8 +157,9 @@ class OccurrenceState:
     status: str
 
 
-def key_figures_occurrence(session: Session, catalogue: Catalogue, day: date,
-                           horizon_months: int) -> OccurrenceState | None:
+def key_figures_occurrence(
+    session: Session, catalogue: Catalogue, day: date, horizon_months: int
+) -> OccurrenceState | None:
     """This month's occurrence of publishing the key figures, if there is one."""
     ensure_monthly(session, catalogue, day, horizon_months)
     found = occurrences.find(session, KEY_FIGURES_OBLIGATION, monthly_period(day))
@@ -150,8 +176,13 @@ class PublishPlan:
     failures: list[QualityFailure] = field(default_factory=list)
 
 
-def publish_plan(occurrence: OccurrenceState | None, day: date, published: KeyFigures,
-                 failures: list[QualityFailure], directory: Path) -> PublishPlan:
+def publish_plan(
+    occurrence: OccurrenceState | None,
+    day: date,
+    published: KeyFigures,
+    failures: list[QualityFailure],
+    directory: Path,
+) -> PublishPlan:
     """The publishing gate: publish the month's key figures once, and only if every check passed."""
     period, label = monthly_period(day), published.as_of.label()
     if occurrence is None:
@@ -161,7 +192,9 @@ def publish_plan(occurrence: OccurrenceState | None, day: date, published: KeyFi
     blocked = gate_failures(published, failures)
     if blocked:
         return PublishPlan(BLOCKED, period, label, occurrence.id, failures=blocked)
-    return PublishPlan(PUBLISH, period, label, occurrence.id, files=key_figure_files(published, [], directory))
+    return PublishPlan(
+        PUBLISH, period, label, occurrence.id, files=key_figure_files(published, [], directory)
+    )
 
 
 @dataclass
@@ -172,8 +205,9 @@ class PublishOutcome:
     alerts_queued: int = 0
 
 
-def record_publication(session: Session, catalogue: Catalogue, plan: PublishPlan, day: date,
-                       as_of: datetime) -> PublishOutcome:
+def record_publication(
+    session: Session, catalogue: Catalogue, plan: PublishPlan, day: date, as_of: datetime
+) -> PublishOutcome:
     """After the files are written: complete the occurrence. Blocked: alert the statistics
     officer with the failed checks, once for the same failures."""
     subject = f"{KEY_FIGURES_OBLIGATION}/{plan.period}"
@@ -181,14 +215,28 @@ def record_publication(session: Session, catalogue: Catalogue, plan: PublishPlan
         digest = hashlib.sha256("\n".join(f.message for f in plan.failures).encode()).hexdigest()[:12]
         key = Key(DUTY, f"keyfigures-{plan.period}".replace(":", "-"), f"quality-{digest}")
         role = catalogue.obligations[KEY_FIGURES_OBLIGATION].role
-        queued = notify.notify_role(session, catalogue, role, messages.quality_alert(plan.failures, plan.label), key,
-                                    day, occurrence_id=plan.occurrence_id).queued
-        audit.append(session, ACTOR, "settlement.key_figures_blocked", subject,
-                     {"failures": [f.message for f in plan.failures[:50]], "count": len(plan.failures)})
+        queued = notify.notify_role(
+            session,
+            catalogue,
+            role,
+            messages.quality_alert(plan.failures, plan.label),
+            key,
+            day,
+            occurrence_id=plan.occurrence_id,
+        ).queued
+        audit.append(
+            session,
+            ACTOR,
+            "settlement.key_figures_blocked",
+            subject,
+            {"failures": [f.message for f in plan.failures[:50]], "count": len(plan.failures)},
+        )
         return PublishOutcome(BLOCKED, failures=plan.failures, alerts_queued=queued)
     if plan.status != PUBLISH:
         return PublishOutcome(plan.status, failures=plan.failures)
     shown = [str(path.resolve()) for path in plan.files]
     occurrences.complete(session, plan.occurrence_id, ACTOR, "Publisert: " + ", ".join(shown), as_of)
-    audit.append(session, ACTOR, "settlement.key_figures_published", subject, {"files": shown, "month": plan.label})
+    audit.append(
+        session, ACTOR, "settlement.key_figures_published", subject, {"files": shown, "month": plan.label}
+    )
     return PublishOutcome("published", paths=shown)

@@ -22,10 +22,19 @@ from pathlib import Path
 from pliktvakt.settlement.analysis import AnalysisResult, AreaStatus
 from pliktvakt.settlement.model import Municipality, SettlementConfig, YearMonth
 
-MEASURES = ("anmodet", "herav_em_anmodet", "vedtatt", "herav_em_vedtatt",
-            "bosatt_hittil", "herav_em_bosatt_hittil")
-EM_OF = {"herav_em_anmodet": "anmodet", "herav_em_vedtatt": "vedtatt",
-         "herav_em_bosatt_hittil": "bosatt_hittil"}
+MEASURES = (
+    "anmodet",
+    "herav_em_anmodet",
+    "vedtatt",
+    "herav_em_vedtatt",
+    "bosatt_hittil",
+    "herav_em_bosatt_hittil",
+)
+EM_OF = {
+    "herav_em_anmodet": "anmodet",
+    "herav_em_vedtatt": "vedtatt",
+    "herav_em_bosatt_hittil": "bosatt_hittil",
+}
 LEVEL_NATIONAL, LEVEL_COUNTY, LEVEL_MUNICIPALITY = "land", "fylke", "kommune"
 SUPPRESSED = ":"
 
@@ -73,9 +82,12 @@ class PublishBlocked(Exception):
 
 def _values(status: AreaStatus) -> dict[str, int | str]:
     return {
-        "anmodet": status.requested, "herav_em_anmodet": status.requested_em,
-        "vedtatt": status.agreed, "herav_em_vedtatt": status.agreed_em,
-        "bosatt_hittil": status.settled_ytd, "herav_em_bosatt_hittil": status.settled_em_ytd,
+        "anmodet": status.requested,
+        "herav_em_anmodet": status.requested_em,
+        "vedtatt": status.agreed,
+        "herav_em_vedtatt": status.agreed_em,
+        "bosatt_hittil": status.settled_ytd,
+        "herav_em_bosatt_hittil": status.settled_em_ytd,
     }
 
 
@@ -85,8 +97,11 @@ def build_key_figures(result: AnalysisResult) -> KeyFigures:
     missing = {m.code for m in result.missing_municipalities}
     rows = [KeyFigureRow(LEVEL_NATIONAL, "00", "Hele landet", "", _values(result.national))]
     rows += [KeyFigureRow(LEVEL_COUNTY, c.code, c.name, c.code, _values(c)) for c in result.counties]
-    rows += [KeyFigureRow(LEVEL_MUNICIPALITY, m.code, m.name, m.county_code, _values(m))
-             for m in result.municipalities if m.code not in missing]
+    rows += [
+        KeyFigureRow(LEVEL_MUNICIPALITY, m.code, m.name, m.county_code, _values(m))
+        for m in result.municipalities
+        if m.code not in missing
+    ]
     return KeyFigures(result.as_of, rows)
 
 
@@ -94,8 +109,10 @@ def suppress(figures: KeyFigures, threshold: int = 5) -> KeyFigures:
     def hide(value: int | str) -> int | str:
         return SUPPRESSED if isinstance(value, int) and 0 < value < threshold else value
 
-    rows = [KeyFigureRow(r.level, r.code, r.name, r.county_code,
-                         {k: hide(v) for k, v in r.values.items()}) for r in figures.rows]
+    rows = [
+        KeyFigureRow(r.level, r.code, r.name, r.county_code, {k: hide(v) for k, v in r.values.items()})
+        for r in figures.rows
+    ]
     return KeyFigures(figures.as_of, rows, threshold)
 
 
@@ -117,57 +134,88 @@ def check_sums(figures: KeyFigures) -> list[QualityFailure]:
         for measure in MEASURES:
             expected = sum(int(p.values[measure]) for p in parts)
             if int(total.values[measure]) != expected:
-                failures.append(QualityFailure("sums_add_up", f"{_label(total)}, {measure}",
-                                               f"totalen er {total.values[measure]}, "
-                                               f"{what} summerer til {expected}"))
+                failures.append(
+                    QualityFailure(
+                        "sums_add_up",
+                        f"{_label(total)}, {measure}",
+                        f"totalen er {total.values[measure]}, {what} summerer til {expected}",
+                    )
+                )
     for row in figures.rows:
         for em, measure in EM_OF.items():
             if int(row.values[em]) > int(row.values[measure]):
-                failures.append(QualityFailure("sums_add_up", f"{_label(row)}, {em}",
-                                               f"herav EM ({row.values[em]}) er større enn "
-                                               f"{measure} ({row.values[measure]})"))
+                failures.append(
+                    QualityFailure(
+                        "sums_add_up",
+                        f"{_label(row)}, {em}",
+                        f"herav EM ({row.values[em]}) er større enn {measure} ({row.values[measure]})",
+                    )
+                )
     return failures
 
 
 def check_no_negative(figures: KeyFigures) -> list[QualityFailure]:
-    return [QualityFailure("no_negative_counts", f"{_label(row)}, {measure}", f"tallet er {value}")
-            for row in figures.rows for measure, value in row.values.items()
-            if isinstance(value, int) and value < 0]
+    return [
+        QualityFailure("no_negative_counts", f"{_label(row)}, {measure}", f"tallet er {value}")
+        for row in figures.rows
+        for measure, value in row.values.items()
+        if isinstance(value, int) and value < 0
+    ]
 
 
-def check_all_municipalities(figures: KeyFigures, municipalities: Sequence[Municipality]) -> list[QualityFailure]:
+def check_all_municipalities(
+    figures: KeyFigures, municipalities: Sequence[Municipality]
+) -> list[QualityFailure]:
     codes = [r.code for r in figures.rows if r.level == LEVEL_MUNICIPALITY]
     present = set(codes)
-    failures = [QualityFailure("all_municipalities_present", f"kommune {m.code} {m.name}",
-                               "kommunen mangler i nøkkeltallene")
-                for m in municipalities if m.code not in present]
+    failures = [
+        QualityFailure(
+            "all_municipalities_present", f"kommune {m.code} {m.name}", "kommunen mangler i nøkkeltallene"
+        )
+        for m in municipalities
+        if m.code not in present
+    ]
     known = {m.code for m in municipalities}
-    failures += [QualityFailure("all_municipalities_present", f"kommune {code}",
-                                "kommunenummeret finnes ikke i kommunelisten")
-                 for code in sorted(present - known)]
+    failures += [
+        QualityFailure(
+            "all_municipalities_present", f"kommune {code}", "kommunenummeret finnes ikke i kommunelisten"
+        )
+        for code in sorted(present - known)
+    ]
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            failures.append(QualityFailure("all_municipalities_present", f"kommune {code}",
-                                           "kommunen står flere ganger"))
+            failures.append(
+                QualityFailure("all_municipalities_present", f"kommune {code}", "kommunen står flere ganger")
+            )
         seen.add(code)
     return failures
 
 
 def check_suppression(published: KeyFigures, threshold: int = 5) -> list[QualityFailure]:
-    return [QualityFailure("suppression_applied", f"{_label(row)}, {measure}",
-                           f"tallet {value} er under {threshold} og skulle vært prikket")
-            for row in published.rows for measure, value in row.values.items()
-            if isinstance(value, int) and 0 < value < threshold]
+    return [
+        QualityFailure(
+            "suppression_applied",
+            f"{_label(row)}, {measure}",
+            f"tallet {value} er under {threshold} og skulle vært prikket",
+        )
+        for row in published.rows
+        for measure, value in row.values.items()
+        if isinstance(value, int) and 0 < value < threshold
+    ]
 
 
-def check_quality(figures: KeyFigures, published: KeyFigures,
-                  municipalities: Sequence[Municipality], threshold: int = 5) -> list[QualityFailure]:
+def check_quality(
+    figures: KeyFigures, published: KeyFigures, municipalities: Sequence[Municipality], threshold: int = 5
+) -> list[QualityFailure]:
     """All checks: sums and signs on the unsuppressed figures, completeness, and
     suppression on what would be published."""
-    return (check_sums(figures) + check_no_negative(figures)
-            + check_all_municipalities(figures, municipalities)
-            + check_suppression(published, threshold))
+    return (
+        check_sums(figures)
+        + check_no_negative(figures)
+        + check_all_municipalities(figures, municipalities)
+        + check_suppression(published, threshold)
+    )
 
 
 CSV_COLUMNS = ["år", "til_og_med_måned", "nivå", "kode", "navn", "fylkesnr", *MEASURES]
@@ -179,8 +227,17 @@ def key_figures_csv(published: KeyFigures) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in published.rows:
-        writer.writerow([published.as_of.year, published.as_of.month, row.level, row.code,
-                         row.name, row.county_code, *(row.values[m] for m in MEASURES)])
+        writer.writerow(
+            [
+                published.as_of.year,
+                published.as_of.month,
+                row.level,
+                row.code,
+                row.name,
+                row.county_code,
+                *(row.values[m] for m in MEASURES),
+            ]
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -190,9 +247,11 @@ def key_figures_json(published: KeyFigures) -> bytes:
         "til_og_med_måned": published.as_of.month,
         "prikket_under": published.suppressed_below,
         "forklaring": "anmodet og vedtatt er årets tall per månedens slutt; bosatt_hittil er "
-                      "bosatte hittil i år. \":\" er et prikket tall (under 5).",
-        "rader": [{"nivå": r.level, "kode": r.code, "navn": r.name, "fylkesnr": r.county_code,
-                   **r.values} for r in published.rows],
+        'bosatte hittil i år. ":" er et prikket tall (under 5).',
+        "rader": [
+            {"nivå": r.level, "kode": r.code, "navn": r.name, "fylkesnr": r.county_code, **r.values}
+            for r in published.rows
+        ],
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -206,18 +265,24 @@ def gate_failures(published: KeyFigures, failures: Sequence[QualityFailure]) -> 
     return []
 
 
-def key_figure_files(published: KeyFigures, failures: Sequence[QualityFailure], directory: Path) -> dict[Path, bytes]:
+def key_figure_files(
+    published: KeyFigures, failures: Sequence[QualityFailure], directory: Path
+) -> dict[Path, bytes]:
     """The CSV and JSON to publish in ``directory`` (PLIKTVAKT_PUBLISH_DIR), by path; the gate
     raises ``PublishBlocked`` while any check failed (instruction 2.2: "kvalitetssikret")."""
     blocked = gate_failures(published, failures)
     if blocked:
         raise PublishBlocked(blocked)
     stem = f"nokkeltall-bosetting-{published.as_of.year}-{published.as_of.month:02d}"
-    return {directory / f"{stem}.csv": key_figures_csv(published), directory / f"{stem}.json": key_figures_json(published)}
+    return {
+        directory / f"{stem}.csv": key_figures_csv(published),
+        directory / f"{stem}.json": key_figures_json(published),
+    }
 
 
-def prepare(result: AnalysisResult, municipalities: Sequence[Municipality],
-            config: SettlementConfig) -> tuple[KeyFigures, KeyFigures, list[QualityFailure]]:
+def prepare(
+    result: AnalysisResult, municipalities: Sequence[Municipality], config: SettlementConfig
+) -> tuple[KeyFigures, KeyFigures, list[QualityFailure]]:
     """(unsuppressed, to publish, failed checks) for the analysed month."""
     figures = build_key_figures(result)
     published = suppress(figures, config.suppression_threshold)

@@ -39,10 +39,14 @@ def summary_lines(result: AnalysisResult) -> list[str]:
         f"kommuner som har vedtatt færre enn anmodet: {len(result.agreed_below_requested)}.",
     ]
     if result.large_deviation:
-        lines.append("Stort avvik mot behovet: analysen rapporteres ukentlig til avviket er innenfor regelen.")
+        lines.append(
+            "Stort avvik mot behovet: analysen rapporteres ukentlig til avviket er innenfor regelen."
+        )
     if result.quarantined_rows:
         reasons = "; ".join(f"{reason} ({count})" for reason, count in result.quarantine_reasons.items())
-        lines.append(f"{result.quarantined_rows} rader i kildedataene er satt i karantene og ikke tatt med: {reasons}.")
+        lines.append(
+            f"{result.quarantined_rows} rader i kildedataene er satt i karantene og ikke tatt med: {reasons}."
+        )
     return lines
 
 
@@ -50,13 +54,25 @@ def report_body(result: AnalysisResult, attachment: str) -> tuple[str, str]:
     """(plain text, html) of the covering email; the full report is the attachment."""
     lines = summary_lines(result)
     closing = f"Hele analysen med figurer ligger ved som {attachment}."
-    text = "\n".join(["Hei,", "", f"Her er IMDis analyse av bosettingsarbeidet per {result.as_of.label()} "
-                      "(instruksen pkt. 2.2).", "", *(f"- {line}" for line in lines), "", closing,
-                      "", "Hilsen IMDi (sendt av pliktvakt)"])
+    text = "\n".join(
+        [
+            "Hei,",
+            "",
+            f"Her er IMDis analyse av bosettingsarbeidet per {result.as_of.label()} (instruksen pkt. 2.2).",
+            "",
+            *(f"- {line}" for line in lines),
+            "",
+            closing,
+            "",
+            "Hilsen IMDi (sendt av pliktvakt)",
+        ]
+    )
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    html = (f"<p>Hei,</p><p>Her er IMDis analyse av bosettingsarbeidet per {escape(result.as_of.label())} "
-            f"(instruksen pkt. 2.2).</p><ul>{items}</ul><p>{escape(closing)}</p>"
-            "<p>Hilsen IMDi (sendt av pliktvakt)</p>")
+    html = (
+        f"<p>Hei,</p><p>Her er IMDis analyse av bosettingsarbeidet per {escape(result.as_of.label())} "
+        f"(instruksen pkt. 2.2).</p><ul>{items}</ul><p>{escape(closing)}</p>"
+        "<p>Hilsen IMDi (sendt av pliktvakt)</p>"
+    )
     return text, html
 
 
@@ -71,14 +87,20 @@ def cadence_alert(change: CadenceChange) -> Message:
     row = change.row
     if row.cadence == WEEKLY:
         subject = "Bosetting: stort avvik – analysen rapporteres nå ukentlig"
-        action = ("Fra og med i dag lages og sendes analysen hver uke, med frist to virkedager etter "
-                  "ukens mandag, til avviket er innenfor regelen igjen.")
+        action = (
+            "Fra og med i dag lages og sendes analysen hver uke, med frist to virkedager etter "
+            "ukens mandag, til avviket er innenfor regelen igjen."
+        )
     else:
         subject = "Bosetting: avviket er innenfor regelen – tilbake til månedlig rapportering"
-        action = "Fra og med i dag rapporteres analysen igjen månedlig; det lages ingen nye ukentlige forekomster."
-    body = (f"Rapporteringen av plikten «Månedlig analyse av bosettingsarbeidet» (instruksen pkt. 2.2) er endret "
-            f"fra {CADENCE_NAMES[change.previous]} til {CADENCE_NAMES[row.cadence]} fra {row.from_date:%d.%m.%Y}.\n\n"
-            f"{row.reason}\n\n{action}")
+        action = (
+            "Fra og med i dag rapporteres analysen igjen månedlig; det lages ingen nye ukentlige forekomster."
+        )
+    body = (
+        f"Rapporteringen av plikten «Månedlig analyse av bosettingsarbeidet» (instruksen pkt. 2.2) er endret "
+        f"fra {CADENCE_NAMES[change.previous]} til {CADENCE_NAMES[row.cadence]} fra {row.from_date:%d.%m.%Y}.\n\n"
+        f"{row.reason}\n\n{action}"
+    )
     return Message(subject, body)
 
 
@@ -87,7 +109,10 @@ def quality_alert(failures: Sequence[QualityFailure], label: str) -> Message:
     shown = [f"- {failure.message}" for failure in failures[:30]]
     if len(failures) > 30:
         shown.append(f"- … og {len(failures) - 30} til")
-    body = (f"Nøkkeltallene om bosetting for {label} (instruksen pkt. 2.2) er holdt tilbake fordi "
-            f"{len(failures)} kontroll(er) feilet:\n\n" + "\n".join(shown) +
-            "\n\nRett kildedataene eller konfigurasjonen; neste kjøring publiserer når kontrollene går gjennom.")
+    body = (
+        f"Nøkkeltallene om bosetting for {label} (instruksen pkt. 2.2) er holdt tilbake fordi "
+        f"{len(failures)} kontroll(er) feilet:\n\n"
+        + "\n".join(shown)
+        + "\n\nRett kildedataene eller konfigurasjonen; neste kjøring publiserer når kontrollene går gjennom."
+    )
     return Message(subject, body)

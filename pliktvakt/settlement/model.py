@@ -147,9 +147,7 @@ def load_settlement_config(path: Path) -> SettlementConfig:
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: kan ikke lese konfigurasjonen: {exc}") from None
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ConfigError(f"{path}: ugyldig konfigurasjon: {problems}") from None
 
 
@@ -175,8 +173,9 @@ def load_municipalities(path: Path) -> list[Municipality]:
             continue
         values = next(csv.reader(io.StringIO(line), delimiter=";"))
         if len(values) != 4:
-            raise SettlementFileError(str(path), line_no, MUNICIPALITY_COLUMNS[min(len(values), 3)],
-                                      "feil antall felt")
+            raise SettlementFileError(
+                str(path), line_no, MUNICIPALITY_COLUMNS[min(len(values), 3)], "feil antall felt"
+            )
         code, name, county_code, county_name = (v.strip() for v in values)
         if not (len(code) == 4 and code.isdigit()):
             raise SettlementFileError(str(path), line_no, "kommunenr", f"«{code}» er ikke fire siffer")

@@ -93,8 +93,7 @@ def _reasons_by_row(exc: ValidationError, raw: list[tuple[int, dict[str, Any]]])
     for err in exc.errors():
         index, field = err["loc"][0], str(err["loc"][1]) if len(err["loc"]) > 1 else "rad"
         values = raw[index][1]
-        reason = (f"{field}: mangler" if err["type"] == "missing"
-                  else _field_reason(field, values.get(field)))
+        reason = f"{field}: mangler" if err["type"] == "missing" else _field_reason(field, values.get(field))
         row_reasons = reasons.setdefault(index, [])
         if reason not in row_reasons:  # a union field reports once per member
             row_reasons.append(reason)
@@ -168,7 +167,11 @@ def _raw_rows(table: Table) -> Iterator[tuple[int, dict[str, Any]]]:
         if len(values) != width:
             field = COLUMNS[min(len(values), len(COLUMNS) - 1)] if len(values) < width else None
             raise SettlementFileError(table.file, line, field, f"fant {len(values)} felt, forventet {width}")
-        row = dict(zip(COLUMNS, values)) if in_order else {name: values[pos] for name, pos in zip(COLUMNS, positions)}
+        row = (
+            dict(zip(COLUMNS, values))
+            if in_order
+            else {name: values[pos] for name, pos in zip(COLUMNS, positions)}
+        )
         if table.from_sheet and row["kommunenr"].isdigit():
             row["kommunenr"] = row["kommunenr"].zfill(4)  # Excel stores 0301 as the number 301
         yield line, row
@@ -186,15 +189,17 @@ def parse_xlsx(path: Path, known_municipalities: Iterable[str] | None = None) ->
     return _load(_read(read_xlsx, path, str(path)), known_municipalities)
 
 
-def parse_json_payload(payload: Any, source: str,
-                       known_municipalities: Iterable[str] | None = None) -> LoadResult:
+def parse_json_payload(
+    payload: Any, source: str, known_municipalities: Iterable[str] | None = None
+) -> LoadResult:
     """Validate a decoded JSON payload of the shape in the module docstring.
     The 'line' of a row is its 1-based position in ``rader``."""
     if not isinstance(payload, dict):
         raise SettlementFileError(source, None, None, "svaret er ikke et JSON-objekt")
     if payload.get("format") != JSON_FORMAT:
-        raise SettlementFileError(source, None, "format",
-                                  f"forventet «{JSON_FORMAT}», fikk «{payload.get('format')}»")
+        raise SettlementFileError(
+            source, None, "format", f"forventet «{JSON_FORMAT}», fikk «{payload.get('format')}»"
+        )
     rows = payload.get("rader")
     if not isinstance(rows, list):
         raise SettlementFileError(source, None, "rader", "mangler eller er ikke en liste")

@@ -42,19 +42,32 @@ def chart_settled_vs_need(result: AnalysisResult) -> str:
     year, month = result.as_of
     months = list(range(1, month + 1))
     settled = [result.monthly.get(YearMonth(year, m), 0) for m in months]
-    cumulative = [sum(settled[:i + 1]) for i in range(len(settled))]
+    cumulative = [sum(settled[: i + 1]) for i in range(len(settled))]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6.5), sharex=True)
     top.plot(months, cumulative, marker="o", color="#1f4e79", label=f"Bosatt hittil {year}")
     if month < 12:
-        top.plot([month, 12], [cumulative[-1], result.projection.year_end], linestyle="--",
-                 color="#1f4e79", label="Framskrevet")
+        top.plot(
+            [month, 12],
+            [cumulative[-1], result.projection.year_end],
+            linestyle="--",
+            color="#1f4e79",
+            label="Framskrevet",
+        )
     top.axhline(result.need, color="#2e7d32", label=f"Behov {bokmal.number(result.need)}")
-    top.axhline(result.need * result.rule.below, color="#c62828", linestyle=":",
-                label=f"Grense for stort avvik ({bokmal.percent(result.rule.below)})")
+    top.axhline(
+        result.need * result.rule.below,
+        color="#c62828",
+        linestyle=":",
+        label=f"Grense for stort avvik ({bokmal.percent(result.rule.below)})",
+    )
     previous = [result.monthly.get(YearMonth(year - 1, m)) for m in range(1, 13)]
     if all(v is not None for v in previous):
-        top.plot(range(1, 13), [sum(previous[:i + 1]) for i in range(12)], color="#9e9e9e",
-                 label=f"Bosatt {year - 1}")
+        top.plot(
+            range(1, 13),
+            [sum(previous[: i + 1]) for i in range(12)],
+            color="#9e9e9e",
+            label=f"Bosatt {year - 1}",
+        )
     top.set_ylabel("Personer, akkumulert")
     top.legend(fontsize=8, loc="upper left")
     top.grid(alpha=0.3)
@@ -65,9 +78,13 @@ def chart_settled_vs_need(result: AnalysisResult) -> str:
         # year's projection rather than shown in absolute numbers.
         per_month = [sum(result.monthly.get(YearMonth(y, m), 0) for y in history) for m in range(1, 13)]
         whole = sum(per_month)
-        bottom.plot(range(1, 13), [result.projection.year_end * v / whole for v in per_month],
-                    color="#ef6c00", marker=".",
-                    label=f"Sesongmønster {history[0]}–{history[-1]}, skalert til framskrivingen")
+        bottom.plot(
+            range(1, 13),
+            [result.projection.year_end * v / whole for v in per_month],
+            color="#ef6c00",
+            marker=".",
+            label=f"Sesongmønster {history[0]}–{history[-1]}, skalert til framskrivingen",
+        )
     bottom.set_ylabel("Personer per måned")
     bottom.set_xticks(range(1, 13), [bokmal.month_abbr(m) for m in range(1, 13)])
     bottom.legend(fontsize=8, loc="upper left")
@@ -81,10 +98,20 @@ def chart_counties(result: AnalysisResult) -> str:
     names = [c.name for c in counties]
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(names) + 1.2))
     positions = range(len(names))
-    ax.barh([p + 0.2 for p in positions], [c.agreed for c in counties], height=0.4,
-            color="#b0bec5", label="Vedtatt")
-    ax.barh([p - 0.2 for p in positions], [c.settled_ytd for c in counties], height=0.4,
-            color="#1f4e79", label="Bosatt hittil")
+    ax.barh(
+        [p + 0.2 for p in positions],
+        [c.agreed for c in counties],
+        height=0.4,
+        color="#b0bec5",
+        label="Vedtatt",
+    )
+    ax.barh(
+        [p - 0.2 for p in positions],
+        [c.settled_ytd for c in counties],
+        height=0.4,
+        color="#1f4e79",
+        label="Bosatt hittil",
+    )
     ax.set_yticks(list(positions), names)
     ax.set_xlabel("Personer")
     ax.legend(fontsize=8, loc="lower right")
@@ -99,10 +126,20 @@ def chart_deviations(result: AnalysisResult) -> str:
     if rows:
         names = [d.status.name for d in rows]
         positions = range(len(rows))
-        ax.barh([p + 0.2 for p in positions], [d.expected_by_now for d in rows], height=0.4,
-                color="#b0bec5", label="Forventet hittil etter vedtak")
-        ax.barh([p - 0.2 for p in positions], [d.status.settled_ytd for d in rows], height=0.4,
-                color="#c62828", label="Bosatt hittil")
+        ax.barh(
+            [p + 0.2 for p in positions],
+            [d.expected_by_now for d in rows],
+            height=0.4,
+            color="#b0bec5",
+            label="Forventet hittil etter vedtak",
+        )
+        ax.barh(
+            [p - 0.2 for p in positions],
+            [d.status.settled_ytd for d in rows],
+            height=0.4,
+            color="#c62828",
+            label="Bosatt hittil",
+        )
         ax.set_yticks(list(positions), names)
         ax.legend(fontsize=8, loc="lower right")
     else:

@@ -20,15 +20,36 @@ from pliktvakt.settlement.parsing import COLUMNS
 
 SEASON = [0.05, 0.07, 0.09, 0.09, 0.09, 0.08, 0.05, 0.07, 0.10, 0.10, 0.11, 0.10]
 # Rough relative size of the largest municipalities; all others weigh 1 before noise.
-CITY_WEIGHT = {"0301": 40, "4601": 20, "5001": 16, "1103": 12, "3201": 10, "4204": 10,
-               "3301": 9, "3205": 8, "3107": 7, "3203": 7, "5501": 7, "1108": 6, "3105": 5,
-               "1804": 5, "1508": 5, "3905": 4, "3907": 4, "3909": 4, "4003": 4, "3403": 3}
+CITY_WEIGHT = {
+    "0301": 40,
+    "4601": 20,
+    "5001": 16,
+    "1103": 12,
+    "3201": 10,
+    "4204": 10,
+    "3301": 9,
+    "3205": 8,
+    "3107": 7,
+    "3203": 7,
+    "5501": 7,
+    "1108": 6,
+    "3105": 5,
+    "1804": 5,
+    "1508": 5,
+    "3905": 4,
+    "3907": 4,
+    "3909": 4,
+    "4003": 4,
+    "3403": 3,
+}
 # Settled over the year / agreement; 2026 is made to fall behind so that the large-deviation
 # rule shows in the demo.
 DEFAULT_PERFORMANCE = {2021: 0.95, 2022: 1.0, 2023: 0.96, 2024: 0.93, 2025: 0.97, 2026: 0.76}
 EM_SHARE = 0.07
-SYNTHETIC_NOTICE = ("# SYNTETISKE DATA - ikke virkelige bosettingstall. "
-                    "Laget av pliktvakt.settlement.sample for demonstrasjon og test.")
+SYNTHETIC_NOTICE = (
+    "# SYNTETISKE DATA - ikke virkelige bosettingstall. "
+    "Laget av pliktvakt.settlement.sample for demonstrasjon og test."
+)
 
 
 def _poisson(rnd: random.Random, lam: float) -> int:
@@ -48,8 +69,13 @@ def _binomial(rnd: random.Random, n: int, p: float) -> int:
     return sum(1 for _ in range(n) if rnd.random() < p)
 
 
-def generate_rows(municipalities: Sequence[Municipality], need: dict[int, int], until: YearMonth,
-                  seed: int = 2024, performance: dict[int, float] | None = None) -> list[dict]:
+def generate_rows(
+    municipalities: Sequence[Municipality],
+    need: dict[int, int],
+    until: YearMonth,
+    seed: int = 2024,
+    performance: dict[int, float] | None = None,
+) -> list[dict]:
     """Rows in the long input format for every municipality and every month of the years in
     ``need`` up to ``until``. Deterministic for a given seed."""
     rnd = random.Random(seed)
@@ -74,10 +100,17 @@ def generate_rows(municipalities: Sequence[Municipality], need: dict[int, int], 
                 settled = _poisson(rnd, agreed * pace * SEASON[month - 1])
                 base = {"år": year, "måned": month, "kommunenr": m.code, "kommune": m.name}
                 rows.append({**base, "kategori": "anmodet", "antall": asked, "herav_em": asked_em})
-                rows.append({**base, "kategori": "vedtatt", "antall": known_agreed[0],
-                             "herav_em": known_agreed[1]})
-                rows.append({**base, "kategori": "bosatt", "antall": settled,
-                             "herav_em": _binomial(rnd, settled, EM_SHARE)})
+                rows.append(
+                    {**base, "kategori": "vedtatt", "antall": known_agreed[0], "herav_em": known_agreed[1]}
+                )
+                rows.append(
+                    {
+                        **base,
+                        "kategori": "bosatt",
+                        "antall": settled,
+                        "herav_em": _binomial(rnd, settled, EM_SHARE),
+                    }
+                )
     return rows
 
 
@@ -85,4 +118,3 @@ def to_csv(rows: Sequence[dict], notice: str = SYNTHETIC_NOTICE) -> str:
     lines = [notice, ";".join(COLUMNS)]
     lines.extend(";".join(str(row[c]) for c in COLUMNS) for row in rows)
     return "\n".join(lines) + "\n"
-

@@ -25,7 +25,9 @@ class SettlementSourceError(Exception):
 
     def __init__(self, url: str, attempts: int, problem: str):
         self.attempts = attempts
-        super().__init__(f"Kunne ikke hente bosettingstall fra {shown_source(url)} etter {attempts} forsøk: {problem}")
+        super().__init__(
+            f"Kunne ikke hente bosettingstall fra {shown_source(url)} etter {attempts} forsøk: {problem}"
+        )
 
 
 def source_location(settings: Settings) -> str:

@@ -35,25 +35,36 @@ class RunSummary:
         if self.publish.status == BLOCKED:
             failures = self.publish.failures
             more = f" (og {len(failures) - 5} til)" if len(failures) > 5 else ""
-            problems.append("nøkkeltallene er ikke publisert: " + "; ".join(f.message for f in failures[:5]) + more)
+            problems.append(
+                "nøkkeltallene er ikke publisert: " + "; ".join(f.message for f in failures[:5]) + more
+            )
         return problems
 
     def status_lines(self) -> list[str]:
         cadence, plan = self.cadence, self.plan
-        lines = [f"Rapportering: {CADENCE_NAMES[cadence.cadence]}"
-                 + (f" (endret i dag: {cadence.reason})" if cadence.changed_to else "")
-                 + (f"; ukens forekomst {cadence.weekly_period.removeprefix(WEEKLY_PREFIX)}"
-                    if cadence.weekly_period else ""),
-                 f"Rapporten (HTML): {self.report_path}"]
+        lines = [
+            f"Rapportering: {CADENCE_NAMES[cadence.cadence]}"
+            + (f" (endret i dag: {cadence.reason})" if cadence.changed_to else "")
+            + (
+                f"; ukens forekomst {cadence.weekly_period.removeprefix(WEEKLY_PREFIX)}"
+                if cadence.weekly_period
+                else ""
+            ),
+            f"Rapporten (HTML): {self.report_path}",
+        ]
         if plan.problem or plan.note:
             lines.append(plan.problem or plan.note)
         elif self.completed:
             lines.append(f"Rapporten er sendt til departementet; fullført: {', '.join(self.completed)}.")
         else:
-            lines.append(f"Rapporten ligger i utboksen ({len(plan.keys)} mottaker(e)) og er ikke levert ennå; "
-                         "forekomsten fullføres når den er levert.")
+            lines.append(
+                f"Rapporten ligger i utboksen ({len(plan.keys)} mottaker(e)) og er ikke levert ennå; "
+                "forekomsten fullføres når den er levert."
+            )
         if self.waiting_for_channel:
-            lines.append(f"{self.waiting_for_channel} melding(er) venter på kanal: PLIKTVAKT_EMAIL_URL er ikke satt.")
+            lines.append(
+                f"{self.waiting_for_channel} melding(er) venter på kanal: PLIKTVAKT_EMAIL_URL er ikke satt."
+            )
         lines.append(self._publish_line())
         return lines
 
@@ -62,25 +73,37 @@ class RunSummary:
         if publish.status == "published":
             return "Nøkkeltallene er publisert: " + ", ".join(publish.paths)
         if publish.status == BLOCKED:
-            return (f"Nøkkeltallene er IKKE publisert: {len(publish.failures)} kontroll(er) feilet; "
-                    "statistikkansvarlig er varslet.")
+            return (
+                f"Nøkkeltallene er IKKE publisert: {len(publish.failures)} kontroll(er) feilet; "
+                "statistikkansvarlig er varslet."
+            )
         return PUBLISH_LINES[publish.status]
 
     def outcome(self) -> dict:
         """The run's result, for the CLI and the tests."""
         month, cadence = self.result.as_of, self.cadence
-        return {"month": f"{month.year}-{month.month:02d}", "cadence": cadence.cadence,
-                "cadence_changed": cadence.changed_to, "weekly_period": cadence.weekly_period,
-                "report_queued": self.plan.queued, "completed": self.completed, "key_figures": self.publish.status,
-                "published": self.publish.paths, "quarantined": len(self.loaded.quarantined),
-                "report": str(self.report_path), "large_deviation": self.result.large_deviation,
-                "projected_year_end": round(self.result.projection.year_end, 1)}
+        return {
+            "month": f"{month.year}-{month.month:02d}",
+            "cadence": cadence.cadence,
+            "cadence_changed": cadence.changed_to,
+            "weekly_period": cadence.weekly_period,
+            "report_queued": self.plan.queued,
+            "completed": self.completed,
+            "key_figures": self.publish.status,
+            "published": self.publish.paths,
+            "quarantined": len(self.loaded.quarantined),
+            "report": str(self.report_path),
+            "large_deviation": self.result.large_deviation,
+            "projected_year_end": round(self.result.projection.year_end, 1),
+        }
 
 
 def loaded_line(loaded: LoadResult, result: AnalysisResult) -> str:
-    return (f"Lest {len(loaded.rows)} rader fra {loaded.source}; {len(loaded.quarantined)} i karantene. "
-            f"Analyse av {result.as_of.label()}: framskrevet {result.projection.year_end:.0f} av behov "
-            f"{result.need} ({result.need_ratio * 100:.1f} %).")
+    return (
+        f"Lest {len(loaded.rows)} rader fra {loaded.source}; {len(loaded.quarantined)} i karantene. "
+        f"Analyse av {result.as_of.label()}: framskrevet {result.projection.year_end:.0f} av behov "
+        f"{result.need} ({result.need_ratio * 100:.1f} %)."
+    )
 
 
 def key_figure_table(published: KeyFigures) -> list[dict]:

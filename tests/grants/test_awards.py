@@ -11,6 +11,7 @@ from pliktvakt.grants.awards import (
     read_award_file,
 )
 from pliktvakt.grants.schemes import DecisionKind
+
 from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
@@ -24,7 +25,11 @@ def test_valid_csv_gives_validated_records(write_csv, schemes):
     )
     first, second = read_award_file(path, schemes)
     assert (first.line, first.orgnr, first.amount_applied, first.amount_awarded) == (
-        2, ORGNR_A, Decimal("200000.00"), Decimal("150000.00"))
+        2,
+        ORGNR_A,
+        Decimal("200000.00"),
+        Decimal("150000.00"),
+    )
     assert not first.rejected and first.computation == "50 % av søkte kostnader"
     assert second.rejected and second.rejection_reason == "For få deltakere"
     assert second.amount_applied == Decimal("100000.50")
@@ -58,16 +63,37 @@ def test_invalid_orgnr_names_line_and_field(write_csv, schemes):
     ("row", "expected"),
     [
         # Rejected without a reason (vedlegg 1 pkt. 3).
-        (f"jobbsjansen;2025;X;{ORGNR_A};10;0;;", "linje 2, felt «avslagsgrunn»: avslag (tildelt beløp 0) må ha en begrunnelse"),
+        (
+            f"jobbsjansen;2025;X;{ORGNR_A};10;0;;",
+            "linje 2, felt «avslagsgrunn»: avslag (tildelt beløp 0) må ha en begrunnelse",
+        ),
         # Awarded without saying how the amount was computed.
-        (f"jobbsjansen;2025;X;{ORGNR_A};10;5;;", "linje 2, felt «beregning»: innvilget tilskudd må si hvordan"),
-        (f"jobbsjansen;2025;X;{ORGNR_A};10;50;;sats", "linje 2, felt «tildelt_beløp»: tildelt beløp er større enn søkt beløp"),
-        (f"jobbsjansen;2025;X;{ORGNR_A};ti kroner;5;;sats", "linje 2, felt «søkt_beløp»: «ti kroner» er ikke et beløp"),
-        (f"jobbsjansen;2025;X;{ORGNR_A};1.000,50;5;;sats", "linje 2, felt «søkt_beløp»: «1.000,50» er tvetydig"),
+        (
+            f"jobbsjansen;2025;X;{ORGNR_A};10;5;;",
+            "linje 2, felt «beregning»: innvilget tilskudd må si hvordan",
+        ),
+        (
+            f"jobbsjansen;2025;X;{ORGNR_A};10;50;;sats",
+            "linje 2, felt «tildelt_beløp»: tildelt beløp er større enn søkt beløp",
+        ),
+        (
+            f"jobbsjansen;2025;X;{ORGNR_A};ti kroner;5;;sats",
+            "linje 2, felt «søkt_beløp»: «ti kroner» er ikke et beløp",
+        ),
+        (
+            f"jobbsjansen;2025;X;{ORGNR_A};1.000,50;5;;sats",
+            "linje 2, felt «søkt_beløp»: «1.000,50» er tvetydig",
+        ),
         (f"jobbsjansen;25;X;{ORGNR_A};10;5;;sats", "linje 2, felt «år»: «25» er ikke et gyldig år"),
         (f"jobbsjansen;2025;;{ORGNR_A};10;5;;sats", "linje 2, felt «søker»: mangler verdi"),
-        (f"ukjent-ordning;2025;X;{ORGNR_A};10;5;;sats", "linje 2, felt «ordning»: ukjent ordning «ukjent-ordning»"),
-        (f"integreringstilskudd;2025;X;{ORGNR_A};10;5;;sats", "felt «ordning»: ordningen «integreringstilskudd» er ikke søknadsbasert"),
+        (
+            f"ukjent-ordning;2025;X;{ORGNR_A};10;5;;sats",
+            "linje 2, felt «ordning»: ukjent ordning «ukjent-ordning»",
+        ),
+        (
+            f"integreringstilskudd;2025;X;{ORGNR_A};10;5;;sats",
+            "felt «ordning»: ordningen «integreringstilskudd» er ikke søknadsbasert",
+        ),
         (f"jobbsjansen;2025;X;{ORGNR_A};10;5;;sats;ekstra", "linje 2: linjen har 9 felt, overskriften 8"),
     ],
 )
@@ -128,7 +154,9 @@ def test_xlsx_import_and_row_numbers(tmp_path, schemes):
     sheet = book.active
     sheet.append(HEADER.split(";"))
     sheet.append([FRIVILLIG, 2025, "Lag", int(ORGNR_A), 200000, 150000.0, None, "sats"])
-    sheet.append(["kompetansekartlegging-mottaksbeboere", 2025, "Kommune", int(ORGNR_C), 5000, 5000, None, "sats"])
+    sheet.append(
+        ["kompetansekartlegging-mottaksbeboere", 2025, "Kommune", int(ORGNR_C), 5000, 5000, None, "sats"]
+    )
     path = tmp_path / "runde.xlsx"
     book.save(path)
     first, second = read_award_file(path, schemes)
@@ -162,7 +190,13 @@ def test_public_applicant_is_never_enkeltvedtak(write_csv, schemes):
 
 @pytest.mark.parametrize(
     ("text", "amount"),
-    [("150000", "150000"), ("150 000", "150000"), ("150\u00a0000 kr", "150000"), ("99,5", "99.50"), ("0", "0")],
+    [
+        ("150000", "150000"),
+        ("150 000", "150000"),
+        ("150\u00a0000 kr", "150000"),
+        ("99,5", "99.50"),
+        ("0", "0"),
+    ],
 )
 def test_parse_amount(text, amount):
     assert parse_amount(text) == Decimal(amount)

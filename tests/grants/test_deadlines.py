@@ -82,7 +82,9 @@ def _aksept(key="k1", due=date(2025, 5, 23), accepted=None, awarded="100000"):
 
 
 def _vedtak(key="v1", received=date(2025, 3, 31), appeals=(), awarded="100000"):
-    return GrantCase(key, f"Søker {key}", E, Decimal(awarded), letter_received=received, appeals=tuple(appeals))
+    return GrantCase(
+        key, f"Søker {key}", E, Decimal(awarded), letter_received=received, appeals=tuple(appeals)
+    )
 
 
 def test_lapse_only_after_the_acceptance_deadline():
@@ -142,5 +144,10 @@ def test_unknown_receipt_and_running_acceptance_block():
 
 
 def test_recipients_leave_out_rejected_and_lapsed():
-    cases = [_aksept("k1"), _aksept("k2", accepted=date(2025, 5, 2)), _vedtak("v1"), _vedtak("v2", awarded="0")]
+    cases = [
+        _aksept("k1"),
+        _aksept("k2", accepted=date(2025, 5, 2)),
+        _vedtak("v1"),
+        _vedtak("v2", awarded="0"),
+    ]
     assert [c.key for c in recipients(cases, date(2025, 6, 1))] == ["k2", "v1"]

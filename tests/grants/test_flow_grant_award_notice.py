@@ -28,10 +28,17 @@ NOTICE, RECIPIENTS = "Orientering om tildeling", "Tilskuddsmottakere"
 
 @pytest.fixture
 def cli(grants_env, tmp_path):
-    def run(*args: str, expect: int = 0, extra_env: dict | None = None,
-            server_noise: bool = False) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "-m", "pliktvakt.cli", *args], capture_output=True, text=True,
-                                cwd=tmp_path, env={**os.environ, **(extra_env or {})}, timeout=180)
+    def run(
+        *args: str, expect: int = 0, extra_env: dict | None = None, server_noise: bool = False
+    ) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "pliktvakt.cli", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, **(extra_env or {})},
+            timeout=180,
+        )
         assert result.returncode == expect, result.stdout + result.stderr
         if server_noise:
             # The ephemeral Prefect server may log its own SQLite contention ("database is
@@ -40,21 +47,27 @@ def cli(grants_env, tmp_path):
         else:
             assert "Traceback" not in result.stderr
         return result
+
     return run
 
 
 def _award_file(write_csv):
-    return write_csv(HEADER + ";søkertype",
-                     f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat",
-                     f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
-                     f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig",
-                     f"jobbsjansen;2025;Annen kommune;{ORGNR_D};400 000;300 000;;Sats 100 000 kr × 3;offentlig")
+    return write_csv(
+        HEADER + ";søkertype",
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat",
+        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
+        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig",
+        f"jobbsjansen;2025;Annen kommune;{ORGNR_D};400 000;300 000;;Sats 100 000 kr × 3;offentlig",
+    )
 
 
 def _text(message) -> str:
     """Every text part of the mail, decoded."""
-    return "".join(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-                   for part in message.walk() if part.get_content_maintype() == "text")
+    return "".join(
+        part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+        for part in message.walk()
+        if part.get_content_maintype() == "text"
+    )
 
 
 def _run(as_of: str):
@@ -75,9 +88,19 @@ async def _latest_artifact(key: str):
 
 
 def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, cli, write_csv, tmp_path):
-    cli("grants", "import", str(_award_file(write_csv)), "--round", "2025-1", "--budget", "jobbsjansen=1 000 000")
+    cli(
+        "grants",
+        "import",
+        str(_award_file(write_csv)),
+        "--round",
+        "2025-1",
+        "--budget",
+        "jobbsjansen=1 000 000",
+    )
     cli("grants", "decide", "2025-1", "--as-of", "2025-04-22")
-    refused = cli("grants", "letters", "2025-1", "-o", str(tmp_path / "brev"), "--as-of", "2025-04-22", expect=2)
+    refused = cli(
+        "grants", "letters", "2025-1", "-o", str(tmp_path / "brev"), "--as-of", "2025-04-22", expect=2
+    )
     assert "før departementet er orientert" in refused.stderr and not (tmp_path / "brev").exists()
 
     first = _run("2025-04-23")
@@ -88,10 +111,17 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
     # Jobbsjansen: budget 1 000 000, awarded 400 000 + 300 000: 300 000 unused -> the officer is told once.
     assert len(smtp.to(OFFICER, "Mindreforbruk")) == 1
     with session_scope(make_engine(grants_env.database_url)) as session:
-        notice = session.exec(select(Occurrence).where(Occurrence.obligation_id == "grant-award-ministry-notice")).one()
+        notice = session.exec(
+            select(Occurrence).where(Occurrence.obligation_id == "grant-award-ministry-notice")
+        ).one()
         assert notice.status == "done" and notice.evidence.count("godtatt av SMTP-tjeneren 127.0.0.1") == 2
-        assert session.exec(select(Occurrence).where(
-            Occurrence.obligation_id == "underspending-ministry-consultation")).one().ref.endswith(":jobbsjansen")
+        assert (
+            session.exec(
+                select(Occurrence).where(Occurrence.obligation_id == "underspending-ministry-consultation")
+            )
+            .one()
+            .ref.endswith(":jobbsjansen")
+        )
 
     # Letters dated Fri 25 Apr 2025; acceptance 3 weeks later: Fri 16 May 2025 (no holiday).
     cli("grants", "letters", "2025-1", "-o", str(tmp_path / "brev"), "--as-of", "2025-04-25")
@@ -100,9 +130,14 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
     ids = _ids(grants_env)
     # Reached the party Sat 26 Apr: + 3 weeks = Sat 17 May (Grunnlovsdag and a Saturday), Sun 18 ->
     # Mon 19 May 2025. Received Mon 28 Apr: + 3 weeks = Mon 19 May.
-    assert "19.05.2025" in cli("grants", "letter-received", str(ids["Frivillig lag"]), "--on", "2025-04-26").stdout
+    assert (
+        "19.05.2025"
+        in cli("grants", "letter-received", str(ids["Frivillig lag"]), "--on", "2025-04-26").stdout
+    )
     cli("grants", "letter-received", str(ids["Frivillig forening"]), "--on", "2025-04-28")
-    assert "i tide" in cli("grants", "appeal", str(ids["Frivillig forening"]), "--received", "2025-05-05").stdout
+    assert (
+        "i tide" in cli("grants", "appeal", str(ids["Frivillig forening"]), "--received", "2025-05-05").stdout
+    )
     cli("grants", "accept", str(ids["Eksempel kommune"]), "--on", "2025-05-10")
 
     # Sat 17 May: Annen kommune's acceptance (due 16 May) is missing -> lapsed, officer told once.
@@ -114,8 +149,18 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
     # Wed 21 May: every deadline has passed, but the appeal is open: the list is held back.
     assert _run("2025-05-21")["recipients_queued"] == 0
     state = json.loads(cli("grants", "list", "--json", "--as-of", "2025-05-21").stdout)[0]
-    assert state["recipients_blockers"] == [f"Frivillig forening ({ids['Frivillig forening']}): klagen er ikke ferdig behandlet"]
-    cli("grants", "appeal-closed", str(ids["Frivillig forening"]), "--on", "2025-05-21", "--outcome", "ikke tatt til følge")
+    assert state["recipients_blockers"] == [
+        f"Frivillig forening ({ids['Frivillig forening']}): klagen er ikke ferdig behandlet"
+    ]
+    cli(
+        "grants",
+        "appeal-closed",
+        str(ids["Frivillig forening"]),
+        "--on",
+        "2025-05-21",
+        "--outcome",
+        "ikke tatt til følge",
+    )
 
     assert _run("2025-05-22")["recipients_queued"] == 2
     _run("2025-05-23")
@@ -128,21 +173,28 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
     assert table[0]["Brev tillatt"] == "ja" and table[0]["Falt bort"] == 1
 
 
-def test_recipients_list_waits_for_the_last_appeal_deadline(prefect_server, grants_env, smtp, write_csv, tmp_path):
+def test_recipients_list_waits_for_the_last_appeal_deadline(
+    prefect_server, grants_env, smtp, write_csv, tmp_path
+):
     engine = make_engine(grants_env.database_url)
     path = write_csv(HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %")
     with session_scope(engine) as session:
         intake.import_round(session, rounds.load_grant_schemes(grants_env.config_dir), path, "r", {}, "test")
     from pliktvakt.catalogue import load_catalogue
+
     schemes = rounds.load_grant_schemes(grants_env.config_dir)
     with session_scope(engine) as session:
-        rounds.decide_round(session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 3, 24), "test")
+        rounds.decide_round(
+            session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 3, 24), "test"
+        )
     _run("2025-03-25")
     with session_scope(engine) as session:
         round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 3, 28), "test")
         decision_id = _ids(grants_env)["Frivillig lag"]
         # Reached the party Mon 31 Mar 2025: + 3 weeks = Mon 21 Apr, Andre påskedag -> Tue 22 Apr.
-        assert responses.letter_received(session, decision_id, date(2025, 3, 31), "test").appeal_due == date(2025, 4, 22)
+        assert responses.letter_received(session, decision_id, date(2025, 3, 31), "test").appeal_due == date(
+            2025, 4, 22
+        )
     assert _run("2025-04-22")["recipients_queued"] == 0  # the whole due day belongs to the party
     assert _run("2025-04-23")["recipients_queued"] == 2
     assert [len(smtp.to(a, RECIPIENTS)) for a in MINISTRY] == [1, 1]
@@ -153,9 +205,12 @@ def test_undelivered_notice_fails_the_run_after_doing_the_rest(prefect_server, g
     engine = make_engine(grants_env.database_url)
     schemes = rounds.load_grant_schemes(grants_env.config_dir)
     from pliktvakt.catalogue import load_catalogue
+
     with session_scope(engine) as session:
         intake.import_round(session, schemes, _award_file(write_csv), "r", {"jobbsjansen": 10**6}, "test")
-        rounds.decide_round(session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 4, 22), "test")
+        rounds.decide_round(
+            session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 4, 22), "test"
+        )
     state = grant_award_notice(as_of="2025-04-23", return_state=True)
     assert state.is_failed() and "1 melding(er) ble ikke levert" in state.message
     assert len(smtp.to(MINISTRY[0], NOTICE)) == 1 and len(smtp.to(OFFICER, "Mindreforbruk")) == 1
@@ -163,21 +218,32 @@ def test_undelivered_notice_fails_the_run_after_doing_the_rest(prefect_server, g
         assert session.exec(select(GrantRound)).one().ministry_notice_sent_at is None  # the gate stays shut
 
 
-def test_cli_rejects_bad_files_and_runs_the_flow_alone(prefect_server, grants_env, smtp, cli, write_csv, tmp_path):
-    bad = write_csv(HEADER, f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;", name="feil.csv")
+def test_cli_rejects_bad_files_and_runs_the_flow_alone(
+    prefect_server, grants_env, smtp, cli, write_csv, tmp_path
+):
+    bad = write_csv(
+        HEADER, f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;", name="feil.csv"
+    )
     result = cli("grants", "import", str(bad), "--round", "2025-1", expect=2)
     stderr = " ".join(result.stderr.split())  # rich wraps long lines
-    assert "feil.csv, linje 2, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet" in stderr
+    assert (
+        "feil.csv, linje 2, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet" in stderr
+    )
     malformed = write_csv(HEADER + ";merknad", name="ukjent.csv")
     assert "ukjent kolonne" in cli("grants", "import", str(malformed), "--round", "2025-1", expect=2).stderr
     with session_scope(make_engine(grants_env.database_url)) as session:
-        assert list(session.exec(select(GrantRound))) == [] and list(session.exec(select(GrantDecision))) == []
+        assert (
+            list(session.exec(select(GrantRound))) == [] and list(session.exec(select(GrantDecision))) == []
+        )
         assert len(list(session.exec(select(GrantImportRejection)))) == 2
 
     cli("grants", "import", str(_award_file(write_csv)), "--round", "2025-1")
     cli("grants", "decide", "2025-1", "--as-of", "2025-04-22")
     # The command alone, as an operator runs it: its own ephemeral Prefect in its own home.
-    alone = {"PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+    alone = {
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    }
     ran = cli("run", "grant-award-notice", "--as-of", "2025-04-23T08:00", extra_env=alone, server_noise=True)
     assert "fullført" in ran.stdout
     assert [len(smtp.to(a, NOTICE)) for a in MINISTRY] == [1, 1]

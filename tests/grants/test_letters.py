@@ -21,7 +21,9 @@ FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 
 def _decisions(schemes, *rows):
     header = (HEADER + ";søkertype").split(";")
-    return validate_rows("test.csv", [(1, header)] + [(n, r.split(";")) for n, r in enumerate(rows, start=2)], schemes)
+    return validate_rows(
+        "test.csv", [(1, header)] + [(n, r.split(";")) for n, r in enumerate(rows, start=2)], schemes
+    )
 
 
 @pytest.fixture
@@ -95,7 +97,11 @@ def test_aksept_rejection_has_no_acceptance_deadline(round_, schemes):
         (0, {"computation": None}, ["hvordan beløpet er regnet ut"]),
         (1, {"rejection_reason": "  "}, ["begrunnelse for avslag"]),
         (0, {"appeal": None}, ["klageadgang og klagefrist (forvaltningsloven §§ 28 og 29)"]),
-        (2, {"acceptance": None, "computation": ""}, ["hvordan beløpet er regnet ut", "frist for akseptbrev"]),
+        (
+            2,
+            {"acceptance": None, "computation": ""},
+            ["hvordan beløpet er regnet ut", "frist for akseptbrev"],
+        ),
     ],
 )
 def test_letter_missing_items_is_refused(round_, schemes, index, update, missing):
@@ -123,5 +129,7 @@ def test_no_letters_for_automatic_per_capita_grants(round_, schemes):
 
 def test_applicant_text_is_escaped(schemes):
     (decision,) = _decisions(schemes, f"jobbsjansen;2025;<b>Lag & co</b>;{ORGNR_A};10;10;;sats;")
-    html = render_letter(build_letter_data("r", "r-2", schemes["jobbsjansen"], decision, date(2025, 5, 2))).html
+    html = render_letter(
+        build_letter_data("r", "r-2", schemes["jobbsjansen"], decision, date(2025, 5, 2))
+    ).html
     assert "&lt;b&gt;Lag &amp; co&lt;/b&gt;" in html and "<b>Lag" not in html

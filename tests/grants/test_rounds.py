@@ -25,14 +25,19 @@ def _count(session, table) -> int:
 
 
 def test_invalid_orgnr_rejects_the_whole_file_and_keeps_the_reasons(db_url, schemes, write_csv):
-    path = write_csv(HEADER,
-                     f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av budsjettet",
-                     f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;")
+    path = write_csv(
+        HEADER,
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av budsjettet",
+        f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;",
+    )
     engine = make_engine(db_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
         intake.import_round(session, schemes, path, "2025-1", {"jobbsjansen": Decimal(1000)}, "test")
     # 974760674 is 974760673 with the check digit changed: the mod 11 check fails.
-    assert "tildelinger.csv, linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet" in str(caught.value)
+    assert (
+        "tildelinger.csv, linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet"
+        in str(caught.value)
+    )
     with session_scope(engine) as session:
         intake.record_rejection(session, "2025-1", path, caught.value, "test")
     with session_scope(engine) as session:
@@ -44,9 +49,11 @@ def test_invalid_orgnr_rejects_the_whole_file_and_keeps_the_reasons(db_url, sche
 
 def test_malformed_file_is_rejected_with_line_and_field(env, schemes, write_csv):
     # Line 2 lacks a column (7 of 8 fields, so "beregning" is empty) and line 3 has text as amount.
-    path = write_csv(HEADER,
-                     f"{FRIVILLIG};2025;Lag A;{ORGNR_A};200 000;150 000;",
-                     f"{FRIVILLIG};2025;Lag B;{ORGNR_B};mange penger;0;Utenfor målgruppen;")
+    path = write_csv(
+        HEADER,
+        f"{FRIVILLIG};2025;Lag A;{ORGNR_A};200 000;150 000;",
+        f"{FRIVILLIG};2025;Lag B;{ORGNR_B};mange penger;0;Utenfor målgruppen;",
+    )
     engine = make_engine(env.database_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
         intake.import_round(session, schemes, path, "2025-1", {}, "test")
@@ -58,10 +65,12 @@ def test_malformed_file_is_rejected_with_line_and_field(env, schemes, write_csv)
 
 
 def _round(engine, schemes, write_csv, name="2025-1"):
-    path = write_csv(HEADER + ";søkertype",
-                     f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat",
-                     f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
-                     f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig")
+    path = write_csv(
+        HEADER + ";søkertype",
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat",
+        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
+        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig",
+    )
     with session_scope(engine) as session:
         intake.import_round(session, schemes, path, name, {}, "test")
 
@@ -74,7 +83,10 @@ def test_gate_blocks_letters_until_the_notice_has_a_receipt(env, schemes, write_
     with session_scope(engine) as session:
         _, occurrence = rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
         # 3 business days from Tue 22 Apr 2025: Wed 23, Thu 24, Fri 25.
-        assert (occurrence.obligation_id, occurrence.due) == ("grant-award-ministry-notice", date(2025, 4, 25))
+        assert (occurrence.obligation_id, occurrence.due) == (
+            "grant-award-ministry-notice",
+            date(2025, 4, 25),
+        )
     with pytest.raises(rounds.GrantsError, match="punkt 6.1") as caught, session_scope(engine) as session:
         round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
     assert "Tilskudd til Jobbsjansen" in str(caught.value)
@@ -89,8 +101,11 @@ def test_gate_blocks_letters_until_the_notice_has_a_receipt(env, schemes, write_
 
 def test_a_letter_missing_required_content_is_refused_the_others_made(env, schemes, write_csv, tmp_path):
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
-    path = write_csv(HEADER, f"tilrettelagt-fag-yrkesopplaering;2025;Kommune A;{ORGNR_A};100 000;100 000;;Sats",
-                     f"tilrettelagt-fag-yrkesopplaering;2025;Kommune B;{ORGNR_B};100 000;50 000;;Halv sats")
+    path = write_csv(
+        HEADER,
+        f"tilrettelagt-fag-yrkesopplaering;2025;Kommune A;{ORGNR_A};100 000;100 000;;Sats",
+        f"tilrettelagt-fag-yrkesopplaering;2025;Kommune B;{ORGNR_B};100 000;50 000;;Halv sats",
+    )
     with session_scope(engine) as session:
         intake.import_round(session, schemes, path, "r", {}, "test")
     with session_scope(engine) as session:
@@ -104,7 +119,9 @@ def test_a_letter_missing_required_content_is_refused_the_others_made(env, schem
         result = round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 4, 25), "test")
     assert result.letters == 1 and [e.missing for e in result.refused] == [["hvordan beløpet er regnet ut"]]
     assert sorted(p.suffix for p in result.files) == [".html", ".json"]
-    assert {p.parent for p in result.files} == {tmp_path} and not list(tmp_path.glob("*.html"))  # nothing written
+    assert {p.parent for p in result.files} == {tmp_path} and not list(
+        tmp_path.glob("*.html")
+    )  # nothing written
     with session_scope(engine) as session:
         assert _count(session, GrantLetter) == 1
 
@@ -123,7 +140,9 @@ def test_letters_are_recorded_only_if_written(env, schemes, write_csv, tmp_path)
         write_round_letters.fn(env.database_url, schemes, "2025-1", blocked, date(2025, 4, 25), "test")
     with session_scope(engine) as session:
         assert _count(session, GrantLetter) == 0
-    batch = write_round_letters.fn(env.database_url, schemes, "2025-1", tmp_path / "ut", date(2025, 4, 25), "test")
+    batch = write_round_letters.fn(
+        env.database_url, schemes, "2025-1", tmp_path / "ut", date(2025, 4, 25), "test"
+    )
     assert batch.letters == 3 and sorted((tmp_path / "ut").iterdir()) == sorted(batch.files)
     for path, content in batch.files.items():
         assert path.read_text(encoding="utf-8") == content
@@ -161,10 +180,23 @@ def _fake_notice_receipt(session, grant_round):
     from pliktvakt.models import utcnow
 
     key = rounds.notice_key(grant_round).to("aid@dep.example", "email")
-    outbox.enqueue(session, {"key": key, "duty": "grants", "channel": "email", "recipient": "aid@dep.example",
-                             "subject": "Orientering", "body": "tekst"})
+    outbox.enqueue(
+        session,
+        {
+            "key": key,
+            "duty": "grants",
+            "channel": "email",
+            "recipient": "aid@dep.example",
+            "subject": "Orientering",
+            "body": "tekst",
+        },
+    )
     message = session.exec(select(outbox.OutboxMessage).where(outbox.OutboxMessage.key == key)).one()
-    outbox.record_sent(session, message.id, "Message-ID <1@pliktvakt>; godtatt av SMTP-tjeneren 127.0.0.1:25", utcnow())
+    outbox.record_sent(
+        session, message.id, "Message-ID <1@pliktvakt>; godtatt av SMTP-tjeneren 127.0.0.1:25", utcnow()
+    )
     assert notices.record(session, grant_round, utcnow()) == ["ministry-notice"]
-    done = session.exec(select(Occurrence).where(Occurrence.obligation_id == "grant-award-ministry-notice")).one()
+    done = session.exec(
+        select(Occurrence).where(Occurrence.obligation_id == "grant-award-ministry-notice")
+    ).one()
     assert done.status == "done" and "godtatt av SMTP-tjeneren 127.0.0.1:25" in done.evidence

@@ -6,7 +6,10 @@ from pliktvakt.grants.schemes import DecisionKind, SchemeConfigError, load_schem
 def test_footnote_2_schemes_are_the_only_enkeltvedtak(schemes):
     # Vedlegg 1 pkt. 2 fotnote 2 names exactly these two.
     enkeltvedtak = {s.id for s in schemes.values() if s.decision_kind is DecisionKind.ENKELTVEDTAK}
-    assert enkeltvedtak == {"integreringsarbeid-frivillige-organisasjoner", "kompetansekartlegging-mottaksbeboere"}
+    assert enkeltvedtak == {
+        "integreringsarbeid-frivillige-organisasjoner",
+        "kompetansekartlegging-mottaksbeboere",
+    }
 
 
 def test_schemes_the_instruction_names_are_present(schemes):
@@ -22,7 +25,9 @@ def test_schemes_the_instruction_names_are_present(schemes):
 
 def test_per_capita_needs_no_award_notice_and_no_letters(schemes):
     per_capita = schemes["integreringstilskudd"]
-    assert per_capita.per_capita and not per_capita.needs_ministry_award_notice and not per_capita.grant_letters
+    assert (
+        per_capita.per_capita and not per_capita.needs_ministry_award_notice and not per_capita.grant_letters
+    )
     assert schemes["etnisk-mangfold-arbeidslivet"].needs_ministry_award_notice
 
 
@@ -32,7 +37,9 @@ def test_named_in_budget_needs_no_award_notice(schemes):
 
 
 def test_only_the_voluntary_scheme_uses_the_grants_register(schemes):
-    assert [s.id for s in schemes.values() if s.voluntary_orgs] == ["integreringsarbeid-frivillige-organisasjoner"]
+    assert [s.id for s in schemes.values() if s.voluntary_orgs] == [
+        "integreringsarbeid-frivillige-organisasjoner"
+    ]
 
 
 GOOD = """\
@@ -55,9 +62,12 @@ GOOD = """\
     ("change", "expected"),
     [
         (("decision_kind: aksept", "decision_kind: vedtak"), "ordning 'test-ordning': felt 'decision_kind'"),
-        (("acceptance_deadline: 3w", "acceptance_deadline: tre uker"), "felt 'acceptance_deadline': 'tre uker'"),
+        (
+            ("acceptance_deadline: 3w", "acceptance_deadline: tre uker"),
+            "felt 'acceptance_deadline': 'tre uker'",
+        ),
         (("    last_evaluated: 2021\n", ""), None),  # optional: not known yet
-        (("    clause: \"6.1\"\n", ""), "ordning 'test-ordning': felt 'clause': mangler"),
+        (('    clause: "6.1"\n', ""), "ordning 'test-ordning': felt 'clause': mangler"),
         (("id: test-ordning", "id: Test_Ordning"), "ordning 'Test_Ordning': felt 'id'"),
         (("acceptance_deadline: 3w", "acceptance_deadline: null"), "acceptance_deadline mangler"),
     ],

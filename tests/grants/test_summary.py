@@ -23,7 +23,9 @@ def decisions(schemes):
         f"{FRIVILLIG};2025;Lag B;{ORGNR_B};90000;0;utenfor målgruppen;",
         f"{FRIVILLIG};2025;Lag C;{ORGNR_C};60000,50;60000,50;;sats",
     ]
-    return validate_rows("t.csv", [(1, HEADER.split(";"))] + [(n, r.split(";")) for n, r in enumerate(rows, 2)], schemes)
+    return validate_rows(
+        "t.csv", [(1, HEADER.split(";"))] + [(n, r.split(";")) for n, r in enumerate(rows, 2)], schemes
+    )
 
 
 def test_figures_per_scheme(decisions, schemes):

@@ -15,12 +15,15 @@ def test_no_letters_before_the_round_is_decided():
     assert not GrantRound(name="r").letters_allowed(notice_needed=False, receipts_held=True)
 
 
-@pytest.mark.parametrize(("sent_at", "receipts_held", "allowed"), [
-    (None, False, False),
-    (None, True, False),  # receipts without the recorded notice
-    (SENT, False, False),  # a timestamp alone is not proof
-    (SENT, True, True),
-])
+@pytest.mark.parametrize(
+    ("sent_at", "receipts_held", "allowed"),
+    [
+        (None, False, False),
+        (None, True, False),  # receipts without the recorded notice
+        (SENT, False, False),  # a timestamp alone is not proof
+        (SENT, True, True),
+    ],
+)
 def test_letters_wait_for_the_notice_with_receipts(sent_at, receipts_held, allowed):
     grant_round = GrantRound(name="r", decided_on=date(2025, 4, 22), ministry_notice_sent_at=sent_at)
     assert grant_round.notice_recorded(receipts_held) is allowed

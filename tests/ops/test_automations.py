@@ -9,11 +9,15 @@ from deployments.serve import build_deployments
 from pliktvakt.settings import get_settings
 
 SIGNATURE = "sig-hemmelig-123"
-WORKFLOW = ("https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke"
-            f"?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={SIGNATURE}")
+WORKFLOW = (
+    "https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke"
+    f"?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={SIGNATURE}"
+)
 
 
-def test_every_automation_runs_ops_alert_and_notifies_from_the_server(prefect_server, env, monkeypatch, capsys):
+def test_every_automation_runs_ops_alert_and_notifies_from_the_server(
+    prefect_server, env, monkeypatch, capsys
+):
     for deployment in build_deployments():
         if deployment.name == "ops-alert":
             deployment.apply()

@@ -23,15 +23,23 @@ print(json.dumps({{"code": code, "loaded": [m for m in {HEAVY!r} if m in sys.mod
 
 
 def _loaded(tmp_path, *args: str) -> list[str]:
-    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=tmp_path,
-                            env={**os.environ}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ},
+        timeout=120,
+    )
     report = json.loads(result.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), result.stdout + result.stderr
     return report["loaded"]
 
 
-@pytest.mark.parametrize("args", [("deadline", "--from", "2025-03-31", "--add", "3w"), ("--help",),
-                                  ("obligations", "list", "--json")])
+@pytest.mark.parametrize(
+    "args",
+    [("deadline", "--from", "2025-03-31", "--add", "3w"), ("--help",), ("obligations", "list", "--json")],
+)
 def test_light_commands_load_no_database_excel_plotting_or_prefect(env, tmp_path, args):
     assert _loaded(tmp_path, *args) == []
 

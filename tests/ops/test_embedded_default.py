@@ -37,8 +37,14 @@ class MakeRun:
     def start(self, timeout: float = 600) -> "MakeRun":
         with open(self.log, "wb") as log:
             # A session of its own, as a terminal gives a foreground job a process group.
-            self.proc = subprocess.Popen(["make", "run"], cwd=self.clone, env=self.env, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                ["make", "run"],
+                cwd=self.clone,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while SERVING not in self.output():
             assert self.proc.poll() is None, self.output()
@@ -66,7 +72,9 @@ class MakeRun:
                 return
             time.sleep(0.2)
         self.kill()
-        pytest.fail(f"{len(left)} prosess(er) levde {within} s etter signalet: {sorted(left)}\n{self.output()}")
+        pytest.fail(
+            f"{len(left)} prosess(er) levde {within} s etter signalet: {sorted(left)}\n{self.output()}"
+        )
 
     def kill(self) -> None:
         for pid in descendants(self.proc.pid) | {self.proc.pid}:
@@ -103,9 +111,19 @@ def chromium() -> str:
 
 def browse(chromium: str, url: str, screenshot: str, height: int = 1400) -> str:
     """The page as a user sees it once its scripts have run: saves a PNG, returns the DOM."""
-    args = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-            f"--window-size=1600,{height}", "--virtual-time-budget=30000"]
-    shot = subprocess.run([*args, f"--screenshot={SCREENSHOTS / screenshot}", url], capture_output=True, timeout=180)
+    args = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--window-size=1600,{height}",
+        "--virtual-time-budget=30000",
+    ]
+    shot = subprocess.run(
+        [*args, f"--screenshot={SCREENSHOTS / screenshot}", url], capture_output=True, timeout=180
+    )
     assert shot.returncode == 0 and (SCREENSHOTS / screenshot).stat().st_size > 10_000, shot.stderr[-2000:]
     dom = subprocess.run([*args, "--dump-dom", url], capture_output=True, text=True, timeout=180)
     assert dom.returncode == 0, dom.stderr[-2000:]
@@ -113,22 +131,32 @@ def browse(chromium: str, url: str, screenshot: str, height: int = 1400) -> str:
 
 
 def test_a_second_make_run_says_so_and_exits(serving):
-    second = subprocess.run(["make", "run"], cwd=serving.clone, env=serving.env, capture_output=True, text=True,
-                            timeout=300)
+    second = subprocess.run(
+        ["make", "run"], cwd=serving.clone, env=serving.env, capture_output=True, text=True, timeout=300
+    )
     assert second.returncode != 0 and "kjører allerede" in second.stderr, second.stdout + second.stderr
 
 
 def test_pliktvakt_run_adds_its_run_to_make_runs_server(serving):
     materialise = {"flows": {"name": {"any_": ["materialise"]}}}
     before = {run["id"] for run in serving.post("/flow_runs/filter", materialise)}
-    manual = subprocess.run(["uv", "run", "--frozen", "pliktvakt", "run", "materialise"], cwd=serving.clone,
-                            env=serving.env, capture_output=True, text=True, timeout=300)
+    manual = subprocess.run(
+        ["uv", "run", "--frozen", "pliktvakt", "run", "materialise"],
+        cwd=serving.clone,
+        env=serving.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert manual.returncode == 0, manual.stdout + manual.stderr
     assert "Prefect-serveren til `make run`" in manual.stderr
     # The server's scheduler may add the deployment's next scheduled runs meanwhile; the
     # manual run is the one new run that belongs to no deployment.
-    new = [run for run in serving.post("/flow_runs/filter", materialise)
-           if run["id"] not in before and run["deployment_id"] is None]
+    new = [
+        run
+        for run in serving.post("/flow_runs/filter", materialise)
+        if run["id"] not in before and run["deployment_id"] is None
+    ]
     assert [run["state_type"] for run in new] == ["COMPLETED"]
     artifacts = serving.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [new[0]["id"]]}}})
     assert "obligation-status" in {a["key"] for a in artifacts}
@@ -143,8 +171,9 @@ def test_the_ui_shows_the_deployments_with_their_schedules(serving, chromium):
 
 
 def _latest_artifact(serving, key: str) -> dict:
-    artifacts = serving.post("/artifacts/filter", {"artifacts": {"key": {"any_": [key]}}, "sort": "CREATED_DESC",
-                                                   "limit": 1})
+    artifacts = serving.post(
+        "/artifacts/filter", {"artifacts": {"key": {"any_": [key]}}, "sort": "CREATED_DESC", "limit": 1}
+    )
     assert artifacts, f"no {key} artifact"
     return artifacts[0]
 

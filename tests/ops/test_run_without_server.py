@@ -16,16 +16,25 @@ BURN = "while True: pass"
 
 @pytest.mark.timeout(900)
 def test_run_materialise_completes_on_a_busy_machine_without_a_server(sqlite_url, tmp_path):
-    env = clean_env(PREFECT_HOME=str(tmp_path / "prefect-home"), PLIKTVAKT_DATABASE_URL=sqlite_url,
-                    PLIKTVAKT_CONFIG_DIR=str(ROOT / "config"),
-                    # No `make run` answers on this port, so the run falls back to a temporary server.
-                    PLIKTVAKT_PREFECT_PORT=str(free_port()))
+    env = clean_env(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PLIKTVAKT_DATABASE_URL=sqlite_url,
+        PLIKTVAKT_CONFIG_DIR=str(ROOT / "config"),
+        # No `make run` answers on this port, so the run falls back to a temporary server.
+        PLIKTVAKT_PREFECT_PORT=str(free_port()),
+    )
     pliktvakt = [sys.executable, "-m", "pliktvakt.cli"]
     subprocess.run([*pliktvakt, "init"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
     burner = subprocess.Popen([sys.executable, "-c", BURN])
     try:
-        result = subprocess.run([*pliktvakt, "run", "materialise"], cwd=tmp_path, env=env, capture_output=True,
-                                text=True, timeout=800)
+        result = subprocess.run(
+            [*pliktvakt, "run", "materialise"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=800,
+        )
     finally:
         burner.kill()
         burner.wait()

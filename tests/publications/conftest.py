@@ -18,7 +18,9 @@ def pub_env(env, smtp, monkeypatch):
     """Settings with the ministry's recipients and the local SMTP server."""
     monkeypatch.setenv("PLIKTVAKT_MINISTRY_RECIPIENTS", ",".join(MINISTRY))
     monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", smtp.url)
-    monkeypatch.setenv("PLIKTVAKT_KUDOS_URL", "http://127.0.0.1:9/api/v0")  # nothing listens: tests set their own
+    monkeypatch.setenv(
+        "PLIKTVAKT_KUDOS_URL", "http://127.0.0.1:9/api/v0"
+    )  # nothing listens: tests set their own
     monkeypatch.setenv("PLIKTVAKT_KUDOS_BACKOFF_SECONDS", "0")
     get_settings.cache_clear()
     yield get_settings()

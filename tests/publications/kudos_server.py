@@ -16,9 +16,21 @@ from urllib.parse import parse_qs, urlparse
 API_PREFIX = "/api/v0"
 
 
-def document(uuid: str, title: str, actor: str = "Integrerings- og mangfoldsdirektoratet", type_: str = "Evaluering", **extra) -> dict:
+def document(
+    uuid: str,
+    title: str,
+    actor: str = "Integrerings- og mangfoldsdirektoratet",
+    type_: str = "Evaluering",
+    **extra,
+) -> dict:
     """A document shaped like Kudos' (fields we do not use are left out or passed in ``extra``)."""
-    return {"uuid": uuid, "title": title, "type": type_, "actors": [{"name": actor, "role": "Oppdragsgiver"}], **extra}
+    return {
+        "uuid": uuid,
+        "title": title,
+        "type": type_,
+        "actors": [{"name": actor, "role": "Oppdragsgiver"}],
+        **extra,
+    }
 
 
 class KudosStandIn:
@@ -33,7 +45,9 @@ class KudosStandIn:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._server.block_on_close = False
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -56,18 +70,25 @@ class KudosStandIn:
 
     def page(self, query: dict[str, str]) -> dict:
         matching = [
-            d for d in self.documents
+            d
+            for d in self.documents
             if d["type"] == query.get("type", d["type"])
             and ("actor_name" not in query or any(a["name"] == query["actor_name"] for a in d["actors"]))
         ]
         current = int(query.get("page", "1"))
         last = max(1, -(-len(matching) // self.per_page))
         start = (current - 1) * self.per_page
-        data = matching[start:start + self.per_page]
+        data = matching[start : start + self.per_page]
         return {
             "data": data,
-            "meta": {"current_page": current, "last_page": last, "per_page": self.per_page, "total": len(matching),
-                     "from": start + 1 if data else None, "to": start + len(data) if data else None},
+            "meta": {
+                "current_page": current,
+                "last_page": last,
+                "per_page": self.per_page,
+                "total": len(matching),
+                "from": start + 1 if data else None,
+                "to": start + len(data) if data else None,
+            },
         }
 
     def _handler(self):

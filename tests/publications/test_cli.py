@@ -13,48 +13,107 @@ from .conftest import MINISTRY, OWNER_EMAIL
 @pytest.fixture
 def cli(pub_env, tmp_path):
     def run(*args: str, expect: int = 0, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "-m", "pliktvakt.cli", *args], capture_output=True, text=True,
-                                cwd=tmp_path, env={**os.environ, **(extra_env or {})}, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-m", "pliktvakt.cli", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, **(extra_env or {})},
+            timeout=300,
+        )
         assert result.returncode == expect, result.stdout + result.stderr
         assert "Traceback" not in result.stderr
         return result
+
     return run
 
 
 def test_add_list_and_the_gate(cli):
-    added = json.loads(cli("publication", "add", "--title", "FoU om bosetting", "--kind", "fou",
-                           "--publish-on", "2026-04-15", "--owner", "kunnskap", "--summary", "Funn",
-                           "--as-of", "2026-03-20", "--json").stdout)
-    assert added["notice_queued_on"] is None and added["notice_delivered_on"] is None and added["status"] == "planned"
+    added = json.loads(
+        cli(
+            "publication",
+            "add",
+            "--title",
+            "FoU om bosetting",
+            "--kind",
+            "fou",
+            "--publish-on",
+            "2026-04-15",
+            "--owner",
+            "kunnskap",
+            "--summary",
+            "Funn",
+            "--as-of",
+            "2026-03-20",
+            "--json",
+        ).stdout
+    )
+    assert (
+        added["notice_queued_on"] is None
+        and added["notice_delivered_on"] is None
+        and added["status"] == "planned"
+    )
     # No notice yet. Delivered on 20 March it would allow 20 + 14 = 3 April, so 15 April is reachable.
     check = cli("publication", "check", str(added["id"]), "--as-of", "2026-03-20", "--json", expect=1)
     gate = json.loads(check.stdout)
     assert (gate["may_publish_on_planned_date"], gate["planned_date_reachable"], gate["earliest_date"]) == (
-        False, True, "2026-04-03")
+        False,
+        True,
+        "2026-04-03",
+    )
     # On 10 April, without a notice, 10 + 14 = 24 April: the planned date cannot be kept.
     late = cli("publication", "check", str(added["id"]), "--as-of", "2026-04-10", expect=1).stdout
     assert "Nei" in late and "2026-04-24" in late
     listed = json.loads(cli("publication", "list", "--json").stdout)
     assert [(p["id"], p["title"], p["kind"], p["owner"]) for p in listed] == [
-        (added["id"], "FoU om bosetting", "fou", "kunnskap")]
+        (added["id"], "FoU om bosetting", "fou", "kunnskap")
+    ]
 
 
 def test_bad_input_names_the_option_without_traceback(cli):
-    err = cli("publication", "add", "--title", "T", "--kind", "fou", "--publish-on", "31.02.2026",
-              "--owner", "kunnskap", expect=2).stderr
+    err = cli(
+        "publication",
+        "add",
+        "--title",
+        "T",
+        "--kind",
+        "fou",
+        "--publish-on",
+        "31.02.2026",
+        "--owner",
+        "kunnskap",
+        expect=2,
+    ).stderr
     assert "--publish-on" in err and "gyldig dato" in err
-    assert "ukjent rolle 'kommunikasjonen'" in cli("publication", "add", "--title", "T", "--kind", "fou",
-                                                   "--publish-on", "2026-05-01", "--owner", "kommunikasjonen",
-                                                   expect=2).stderr
+    assert (
+        "ukjent rolle 'kommunikasjonen'"
+        in cli(
+            "publication",
+            "add",
+            "--title",
+            "T",
+            "--kind",
+            "fou",
+            "--publish-on",
+            "2026-05-01",
+            "--owner",
+            "kommunikasjonen",
+            expect=2,
+        ).stderr
+    )
     assert "Fant ingen publikasjon med id 7" in cli("publication", "check", "7", expect=2).stderr
-    assert "Fant ingen publikasjon med id 7" in cli("publication", "move", "7", "--publish-on", "2026-05-01",
-                                                    expect=2).stderr
+    assert (
+        "Fant ingen publikasjon med id 7"
+        in cli("publication", "move", "7", "--publish-on", "2026-05-01", expect=2).stderr
+    )
 
 
 def test_csv_import_is_all_or_nothing_and_keeps_rejected_rows(cli, tmp_path):
     bad = tmp_path / "liste.csv"
-    bad.write_text("tittel;type;publiseres;eier\nA;fou;2026-05-01;kunnskap\nB;bok;2026-05-02;kunnskap\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "tittel;type;publiseres;eier\nA;fou;2026-05-01;kunnskap\nB;bok;2026-05-02;kunnskap\n",
+        encoding="utf-8",
+    )
     result = cli("publication", "import", str(bad), "--json", expect=2)
     report = json.loads(result.stdout)
     assert report["imported"] == 0
@@ -71,13 +130,28 @@ def test_run_prepublication_notice_from_the_cli_alone(prefect_server, cli, smtp)
     from prefect.settings import PREFECT_API_URL
 
     api = {"PREFECT_API_URL": PREFECT_API_URL.value()}  # the test server, instead of a temporary one
-    added = json.loads(cli("publication", "add", "--title", "Rapport om språk", "--kind", "rapport",
-                           "--publish-on", "2026-04-15", "--owner", "kunnskap", "--json").stdout)
+    added = json.loads(
+        cli(
+            "publication",
+            "add",
+            "--title",
+            "Rapport om språk",
+            "--kind",
+            "rapport",
+            "--publish-on",
+            "2026-04-15",
+            "--owner",
+            "kunnskap",
+            "--json",
+        ).stdout
+    )
     # Tue 7 April: late (7 + 14 = 21 April), so the notice goes with an alert to the owner.
     run = cli("run", "prepublication-notice", "--as-of", "2026-04-07", extra_env=api)
     assert "Flyten prepublication-notice fullført" in run.stdout
     assert [len(smtp.to(r)) for r in MINISTRY] == [1, 1]
-    assert smtp.subjects(OWNER_EMAIL) == ["For sent varsel: «Rapport om språk» kan tidligst publiseres 21.04.2026"]
+    assert smtp.subjects(OWNER_EMAIL) == [
+        "For sent varsel: «Rapport om språk» kan tidligst publiseres 21.04.2026"
+    ]
     check = json.loads(cli("publication", "check", str(added["id"]), "--json", expect=1).stdout)
     assert (check["notice_delivered_on"], check["earliest_date"]) == ("2026-04-07", "2026-04-21")
     cli("run", "prepublication-notice", "--as-of", "2026-04-07", extra_env=api)

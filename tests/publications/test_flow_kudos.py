@@ -21,8 +21,11 @@ TITLE = "Evaluering av introduksjonsprogrammet"
 
 def documents() -> list[dict]:
     # 2 a page: page 1 = b, c; page 2 = the evaluation.
-    return [document("b", "Evaluering av tilskudd"), document("c", "Evaluering av mentorordningen"),
-            document("d1e2", TITLE)]
+    return [
+        document("b", "Evaluering av tilskudd"),
+        document("c", "Evaluering av mentorordningen"),
+        document("d1e2", TITLE),
+    ]
 
 
 def use(monkeypatch, kudos: KudosStandIn, **env) -> None:
@@ -71,7 +74,9 @@ def _failed_run(monkeypatch, behaviour: str, **env):
     return state, kudos
 
 
-def test_a_persistent_500_ends_failed_cleanly_after_the_rest_is_done(prefect_server, pub_env, monkeypatch, smtp):
+def test_a_persistent_500_ends_failed_cleanly_after_the_rest_is_done(
+    prefect_server, pub_env, monkeypatch, smtp
+):
     evaluation = published(pub_env)
     # Wed 6 May - 21 days = Wed 15 April: this notice is due in the same run as the lookup.
     add(pub_env, title="Rapport om språk", kind="rapport", publish_on="2026-05-06")
@@ -102,7 +107,9 @@ def test_an_unexpected_shape_is_a_clear_error(prefect_server, pub_env, monkeypat
     assert kudos_occurrence(pub_env, publication_id)[0].kudos_last_status == "bad_response"
 
 
-def test_not_found_after_30_days_reminds_the_owner_of_legal_deposit(prefect_server, pub_env, monkeypatch, smtp):
+def test_not_found_after_30_days_reminds_the_owner_of_legal_deposit(
+    prefect_server, pub_env, monkeypatch, smtp
+):
     published(pub_env)
     with KudosStandIn(documents()[:2]) as kudos:
         use(monkeypatch, kudos)

@@ -22,25 +22,40 @@ def test_the_run_form_has_the_fields_of_the_cli():
 def test_deployments_daily_at_seven_and_the_form_without_schedule():
     specs = {spec["name"]: spec for spec in load_spec()}
     assert specs["prepublication-notice"]["schedules"] == [{"cron": "0 7 * * *", "timezone": "Europe/Oslo"}]
-    assert specs["prepublication-notice"]["entrypoint"] == "flows/prepublication_notice.py:prepublication_notice"
+    assert (
+        specs["prepublication-notice"]["entrypoint"] == "flows/prepublication_notice.py:prepublication_notice"
+    )
     assert "schedules" not in specs["publication-add"]
 
 
 def test_add_from_the_form(prefect_server, pub_env):
-    state = publication_add(title="Evaluering av X", kind="evaluering", publish_on="2026-04-15", owner="kunnskap",
-                            summary="Kort", return_state=True)
+    state = publication_add(
+        title="Evaluering av X",
+        kind="evaluering",
+        publish_on="2026-04-15",
+        owner="kunnskap",
+        summary="Kort",
+        return_state=True,
+    )
     assert state.is_completed(), state.message
     with session_scope(make_engine(pub_env.database_url)) as session:
         publication = session.exec(select(Publication)).one()
         occurrence = session.get(Occurrence, publication.notice_occurrence_id)
-    assert (publication.title, publication.source, publication.owner_role) == ("Evaluering av X", "prefect", "kunnskap")
+    assert (publication.title, publication.source, publication.owner_role) == (
+        "Evaluering av X",
+        "prefect",
+        "kunnskap",
+    )
     assert occurrence.obligation_id == "publication-prenotice" and occurrence.status == "open"
 
 
 def test_a_bad_form_fails_with_the_reason(prefect_server, pub_env):
-    state = publication_add(title="X", kind="fou", publish_on="2026-04-15", owner="markedsavdelingen",
-                            return_state=True)
+    state = publication_add(
+        title="X", kind="fou", publish_on="2026-04-15", owner="markedsavdelingen", return_state=True
+    )
     assert state.is_failed()
-    assert state.message.startswith("Publikasjonen ble ikke registrert: owner: ukjent rolle 'markedsavdelingen'")
+    assert state.message.startswith(
+        "Publikasjonen ble ikke registrert: owner: ukjent rolle 'markedsavdelingen'"
+    )
     with session_scope(make_engine(pub_env.database_url)) as session:
         assert session.exec(select(Publication)).all() == []

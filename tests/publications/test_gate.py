@@ -91,8 +91,13 @@ def test_settings_refuse_a_lead_time_below_14_days(monkeypatch):
 def test_gate_stays_closed_while_the_notice_is_queued_but_undelivered():
     # Queued Mon 3 Mar 2025, never delivered. On Tue 25 Mar (22 days later) the gate is still
     # closed: delivered today at best, so the earliest date is Tue 25 Mar + 14 = Tue 8 Apr.
-    result = check_gate(date(2025, 3, 24), None, as_of=date(2025, 3, 25), queued_on=date(2025, 3, 3),
-                        waiting=("aid@dep.example (pending: SMTPConnectError)",))
+    result = check_gate(
+        date(2025, 3, 24),
+        None,
+        as_of=date(2025, 3, 25),
+        queued_on=date(2025, 3, 3),
+        waiting=("aid@dep.example (pending: SMTPConnectError)",),
+    )
     assert not result.may_publish_on_planned_date and result.best_case
     assert result.earliest_date == date(2025, 4, 8)
     assert "ikke levert" in result.reason and "aid@dep.example (pending: SMTPConnectError)" in result.reason

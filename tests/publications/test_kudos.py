@@ -124,7 +124,10 @@ def test_a_404_is_not_retried():
 
 
 def test_accepts_a_ready_client():
-    with KudosStandIn(five_documents()) as kudos, httpx.Client(base_url=kudos.base_url, timeout=1.0) as client:
+    with (
+        KudosStandIn(five_documents()) as kudos,
+        httpx.Client(base_url=kudos.base_url, timeout=1.0) as client,
+    ):
         match = find_evaluation(client, TITLE, IMDI, attempts=1)
     assert match is not None and match.document.uuid == "d"
 

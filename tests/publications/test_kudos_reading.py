@@ -19,8 +19,12 @@ URL = "http://kudos.test/api/v0/documents?page=1"
 
 
 def page(current: int, last: int, *titles: str) -> KudosPage:
-    return KudosPage.model_validate({"data": [{"uuid": f"u{current}{i}", "title": t} for i, t in enumerate(titles)],
-                                     "meta": {"current_page": current, "last_page": last}})
+    return KudosPage.model_validate(
+        {
+            "data": [{"uuid": f"u{current}{i}", "title": t} for i, t in enumerate(titles)],
+            "meta": {"current_page": current, "last_page": last},
+        }
+    )
 
 
 def test_query_asks_for_one_actors_evaluations():
@@ -43,8 +47,12 @@ def test_read_page_sorts_answers_into_unavailable_and_bad_response():
 def test_search_stops_at_the_page_that_holds_the_title():
     pages = {1: page(1, 3, "A"), 2: page(2, 3, "B", "Evaluering av X: sluttrapport"), 3: page(3, 3, "C")}
     read = []
-    match = search(lambda n: read.append(n) or pages[n], "Evaluering av X – sluttrapport", URL,
-                   document_url="https://kudos.test/{uuid}")
+    match = search(
+        lambda n: read.append(n) or pages[n],
+        "Evaluering av X – sluttrapport",
+        URL,
+        document_url="https://kudos.test/{uuid}",
+    )
     assert (match.document.uuid, match.url, match.pages_read) == ("u21", "https://kudos.test/u21", 2)
     assert read == [1, 2]
 

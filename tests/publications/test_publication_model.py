@@ -9,9 +9,18 @@ from pliktvakt.publications.tables import Publication, PublicationStatus
 
 
 def publication(publish_on=date(2025, 3, 17), delivered_on=date(2025, 3, 3), status="planned") -> Publication:
-    return Publication(id=4, title="Evaluering av X", kind="evaluering", publish_on=publish_on, owner_role="kunnskap",
-                       contact="Sara <sara@imdi.example>", status=status, notice_queued_on=date(2025, 3, 3),
-                       notice_delivered_on=delivered_on, notices_queued=1)
+    return Publication(
+        id=4,
+        title="Evaluering av X",
+        kind="evaluering",
+        publish_on=publish_on,
+        owner_role="kunnskap",
+        contact="Sara <sara@imdi.example>",
+        status=status,
+        notice_queued_on=date(2025, 3, 3),
+        notice_delivered_on=delivered_on,
+        notices_queued=1,
+    )
 
 
 def test_gate_counts_14_days_from_delivery():
@@ -45,7 +54,12 @@ def test_goes_out_when_the_date_has_come_and_the_gate_is_open():
 def test_state_carries_what_the_decisions_need():
     state = publication().state()
     assert (state.id, state.kind, state.owner, state.notice_delivered_on, state.notices_queued) == (
-        4, PublicationKind.EVALUERING, "kunnskap", date(2025, 3, 3), 1)
+        4,
+        PublicationKind.EVALUERING,
+        "kunnskap",
+        date(2025, 3, 3),
+        1,
+    )
 
 
 def test_status_labels_in_bokmal():
@@ -54,10 +68,24 @@ def test_status_labels_in_bokmal():
 
 def test_gate_table_shows_the_decision_in_bokmal():
     item = publication(publish_on=date(2025, 3, 16))
-    line = GateLine(4, item.title, PublicationKind.EVALUERING, item.publish_on, PublicationStatus.PLANNED,
-                    item.notice_queued_on, item.notice_delivered_on, "", item.gate(date(2025, 3, 10)), True)
+    line = GateLine(
+        4,
+        item.title,
+        PublicationKind.EVALUERING,
+        item.publish_on,
+        PublicationStatus.PLANNED,
+        item.notice_queued_on,
+        item.notice_delivered_on,
+        "",
+        item.gate(date(2025, 3, 10)),
+        True,
+    )
     [row] = gate_table([line])
     assert (row["Tillatt på planlagt dato"], row["Tidligste dato"], row["Status"], row["Type"]) == (
-        "nei", "2025-03-17", "planlagt", "evaluering")
+        "nei",
+        "2025-03-17",
+        "planlagt",
+        "evaluering",
+    )
     assert row["Varsel levert"] == "2025-03-03" and "mindre enn 14 dager" in row["Begrunnelse"]
     assert gate_table([]) == [NONE_ROW]

@@ -23,8 +23,13 @@ def catalogue():
 
 
 def _add(session, catalogue, publish_on="2026-04-15", **extra):
-    data = register.validate(title=extra.get("title", "Evaluering av X"), kind=extra.get("kind", "evaluering"),
-                             publish_on=publish_on, owner="kunnskap", summary=extra.get("summary", "Om X"))
+    data = register.validate(
+        title=extra.get("title", "Evaluering av X"),
+        kind=extra.get("kind", "evaluering"),
+        publish_on=publish_on,
+        owner="kunnskap",
+        summary=extra.get("summary", "Om X"),
+    )
     return register.add(session, catalogue, data, "test", "tester")
 
 
@@ -45,7 +50,9 @@ def test_move_before_notice_withdraws_the_occurrence_and_triggers_a_new_one(db_u
         publication = _add(session, catalogue)
         old_id = publication.notice_occurrence_id
     with session_scope(engine) as session:
-        change_no = register.change(session, catalogue, publication.id, "kari@imdi.example", publish_on="2026-05-20")
+        change_no = register.change(
+            session, catalogue, publication.id, "kari@imdi.example", publish_on="2026-05-20"
+        )
     with session_scope(engine) as session:
         old = session.get(Occurrence, old_id)
         moved = session.get(Publication, publication.id)
@@ -57,7 +64,8 @@ def test_move_before_notice_withdraws_the_occurrence_and_triggers_a_new_one(db_u
     # 20 May 2026 (Wed) - 14 = Wed 6 May, a business day.
     assert new.due == date(2026, 5, 6)
     assert [(h.field, h.old_value, h.new_value, h.changed_by, h.content_changed) for h in history] == [
-        ("publish_on", "2026-04-15", "2026-05-20", "kari@imdi.example", False)]
+        ("publish_on", "2026-04-15", "2026-05-20", "kari@imdi.example", False)
+    ]
     assert actions[-3:] == ["publication.changed", "occurrence.triggered", "occurrence.withdrawn"]
 
 
@@ -70,8 +78,11 @@ def test_move_back_reopens_the_first_occurrence(db_url, catalogue):
         register.change(session, catalogue, publication.id, "x", publish_on="2026-04-15")
         assert publication.notice_occurrence_id == first
         assert session.get(Occurrence, first).status == "open"
-        open_ones = session.exec(select(Occurrence).where(Occurrence.obligation_id == "publication-prenotice",
-                                                          Occurrence.status == "open")).all()
+        open_ones = session.exec(
+            select(Occurrence).where(
+                Occurrence.obligation_id == "publication-prenotice", Occurrence.status == "open"
+            )
+        ).all()
         assert len(open_ones) == 1
 
 
@@ -82,7 +93,9 @@ def test_edit_records_content_changes_and_nothing_when_unchanged(db_url, catalog
         assert register.change(session, catalogue, publication.id, "x", summary="Nytt", kind="rapport") == 1
         rows = session.exec(select(PublicationChange).order_by(PublicationChange.field)).all()
         assert [(r.field, r.old_value, r.new_value, r.content_changed) for r in rows] == [
-            ("kind", "evaluering", "rapport", True), ("summary", "Om X", "Nytt", True)]
+            ("kind", "evaluering", "rapport", True),
+            ("summary", "Om X", "Nytt", True),
+        ]
         with pytest.raises(register.PublicationError, match="--title"):
             register.change(session, catalogue, publication.id, "x", title="  ")
 
@@ -96,10 +109,13 @@ def test_unknown_owner_is_refused(db_url, catalogue):
 
 def test_a_bad_csv_writes_nothing_and_keeps_the_rejected_rows(db_url, catalogue, tmp_path):
     path = tmp_path / "publiseringer.csv"
-    path.write_text("tittel;type;publiseres;eier;sammendrag\n"
-                    "God rapport;rapport;2026-05-01;kunnskap;Fin\n"
-                    "Dårlig dato;fou;31.02.2026;kunnskap;\n"
-                    "Ukjent eier;fou;2026-05-01;markedsavdelingen;\n", encoding="utf-8")
+    path.write_text(
+        "tittel;type;publiseres;eier;sammendrag\n"
+        "God rapport;rapport;2026-05-01;kunnskap;Fin\n"
+        "Dårlig dato;fou;31.02.2026;kunnskap;\n"
+        "Ukjent eier;fou;2026-05-01;markedsavdelingen;\n",
+        encoding="utf-8",
+    )
     engine = make_engine(db_url)
     with pytest.raises(PublicationImportError) as caught:
         with session_scope(engine) as session:
@@ -111,18 +127,30 @@ def test_a_bad_csv_writes_nothing_and_keeps_the_rejected_rows(db_url, catalogue,
         import_id = register.record_rejections(session, error)
     with session_scope(engine) as session:
         assert session.exec(select(Publication)).all() == []  # the good row was not written either
-        assert session.exec(select(Occurrence).where(Occurrence.obligation_id == "publication-prenotice")).all() == []
-        kept = session.exec(select(PublicationImportRejection).order_by(PublicationImportRejection.line)).all()
-    assert [(k.import_id, k.line, k.field) for k in kept] == [(import_id, 3, "publiseres"), (import_id, 4, "eier")]
+        assert (
+            session.exec(select(Occurrence).where(Occurrence.obligation_id == "publication-prenotice")).all()
+            == []
+        )
+        kept = session.exec(
+            select(PublicationImportRejection).order_by(PublicationImportRejection.line)
+        ).all()
+    assert [(k.import_id, k.line, k.field) for k in kept] == [
+        (import_id, 3, "publiseres"),
+        (import_id, 4, "eier"),
+    ]
     assert json.loads(kept[1].raw)["eier"] == "markedsavdelingen"
 
 
 def test_a_good_csv_is_imported_in_one_go(db_url, catalogue, tmp_path):
     path = tmp_path / "publiseringer.csv"
-    path.write_text("tittel,type,publiseres,eier\nA,fou,2026-05-01,kunnskap\nB,evaluering,02.06.2026,kunnskap\n",
-                    encoding="utf-8")
+    path.write_text(
+        "tittel,type,publiseres,eier\nA,fou,2026-05-01,kunnskap\nB,evaluering,02.06.2026,kunnskap\n",
+        encoding="utf-8",
+    )
     with session_scope(make_engine(db_url)) as session:
         added = register.import_csv(session, catalogue, path)
         assert [(p.title, p.publish_on, p.source) for p in added] == [
-            ("A", date(2026, 5, 1), "csv:publiseringer.csv"), ("B", date(2026, 6, 2), "csv:publiseringer.csv")]
+            ("A", date(2026, 5, 1), "csv:publiseringer.csv"),
+            ("B", date(2026, 6, 2), "csv:publiseringer.csv"),
+        ]
         assert all(p.notice_occurrence_id for p in added)

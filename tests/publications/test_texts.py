@@ -13,22 +13,36 @@ from pliktvakt.publications.texts import (
 
 def test_dates_in_bokmal_with_the_weekday():
     # 14 March 2025 was a Friday; 1 June 2025 a Sunday.
-    message = date_update_to_ministry("T", PublicationKind.RAPPORT, date(2025, 3, 14), date(2025, 6, 1), None, "K")
+    message = date_update_to_ministry(
+        "T", PublicationKind.RAPPORT, date(2025, 3, 14), date(2025, 6, 1), None, "K"
+    )
     assert message.subject == "Endret dato for publisering: T (01.06.2025)"
-    assert "Tidligere planlagt dato: fredag 14. mars 2025\nNy planlagt dato: søndag 1. juni 2025" in message.text
+    assert (
+        "Tidligere planlagt dato: fredag 14. mars 2025\nNy planlagt dato: søndag 1. juni 2025" in message.text
+    )
 
 
 def test_notice_gives_title_kind_date_summary_contact_and_clause():
     message = notice_to_ministry(
-        "Evaluering av <introduksjonsprogrammet>", PublicationKind.FOU, date(2025, 6, 20),
-        "Resultater 2022–2024", "Kari Nordmann, kari.nordmann@imdi.no",
+        "Evaluering av <introduksjonsprogrammet>",
+        PublicationKind.FOU,
+        date(2025, 6, 20),
+        "Resultater 2022–2024",
+        "Kari Nordmann, kari.nordmann@imdi.no",
     )
     assert message.subject == "Varsel om publisering: Evaluering av <introduksjonsprogrammet> (20.06.2025)"
-    for expected in ["Tittel: Evaluering av <introduksjonsprogrammet>", "Type: FoU-rapport",
-                     "Planlagt publisering: fredag 20. juni 2025", "Sammendrag: Resultater 2022–2024",
-                     "Kontakt: Kari Nordmann, kari.nordmann@imdi.no", "Instruks for IMDi, pkt. 6.1"]:
+    for expected in [
+        "Tittel: Evaluering av <introduksjonsprogrammet>",
+        "Type: FoU-rapport",
+        "Planlagt publisering: fredag 20. juni 2025",
+        "Sammendrag: Resultater 2022–2024",
+        "Kontakt: Kari Nordmann, kari.nordmann@imdi.no",
+        "Instruks for IMDi, pkt. 6.1",
+    ]:
         assert expected in message.text
-    assert "&lt;introduksjonsprogrammet&gt;" in message.html and "<introduksjonsprogrammet>" not in message.html
+    assert (
+        "&lt;introduksjonsprogrammet&gt;" in message.html and "<introduksjonsprogrammet>" not in message.html
+    )
 
 
 def test_second_notice_says_it_replaces_the_first():
@@ -38,8 +52,9 @@ def test_second_notice_says_it_replaces_the_first():
 
 
 def test_update_tells_old_and_new_date():
-    message = date_update_to_ministry("T", PublicationKind.RAPPORT, date(2025, 6, 20), date(2025, 8, 15),
-                                      date(2025, 5, 30), "K")
+    message = date_update_to_ministry(
+        "T", PublicationKind.RAPPORT, date(2025, 6, 20), date(2025, 8, 15), date(2025, 5, 30), "K"
+    )
     assert "Tidligere planlagt dato: fredag 20. juni 2025" in message.text
     assert "Ny planlagt dato: fredag 15. august 2025" in message.text
     assert "utsatt" in message.text and "pkt. 6.1" in message.text
@@ -55,6 +70,8 @@ def test_owner_alerts_give_the_earliest_date():
 
 
 def test_kudos_reminder_explains_legal_deposit_via_altinn():
-    message = kudos_reminder("T", date(2025, 6, 20), 30, "Integrerings- og mangfoldsdirektoratet", "http://ui/x")
+    message = kudos_reminder(
+        "T", date(2025, 6, 20), 30, "Integrerings- og mangfoldsdirektoratet", "http://ui/x"
+    )
     assert "Nasjonalbiblioteket" in message.text and "Altinn" in message.text
     assert "avlevering" in message.text and "pkt. 4.3" in message.text

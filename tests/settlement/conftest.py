@@ -78,10 +78,15 @@ def world(env, monkeypatch, tmp_path) -> FlowWorld:
     (config / "municipalities.csv").write_text(MUNICIPALITY_CSV, encoding="utf-8")
     (config / "settlement.yaml").write_text(SETTLEMENT_YAML, encoding="utf-8")
     created = FlowWorld(tmp_path / "bosetting.csv", tmp_path / "publisert", tmp_path / "rapporter")
-    for name, value in [("CONFIG_DIR", config), ("SETTLEMENT_SOURCE", created.source),
-                        ("PUBLISH_DIR", created.publish_dir), ("SETTLEMENT_REPORT_DIR", created.report_dir),
-                        ("MINISTRY_RECIPIENTS", ",".join(RECIPIENTS)), ("SETTLEMENT_RETRIES", "1"),
-                        ("SETTLEMENT_TIMEOUT", "0.5")]:
+    for name, value in [
+        ("CONFIG_DIR", config),
+        ("SETTLEMENT_SOURCE", created.source),
+        ("PUBLISH_DIR", created.publish_dir),
+        ("SETTLEMENT_REPORT_DIR", created.report_dir),
+        ("MINISTRY_RECIPIENTS", ",".join(RECIPIENTS)),
+        ("SETTLEMENT_RETRIES", "1"),
+        ("SETTLEMENT_TIMEOUT", "0.5"),
+    ]:
         monkeypatch.setenv(f"PLIKTVAKT_{name}", str(value))
     monkeypatch.delenv("PLIKTVAKT_EMAIL_URL", raising=False)
     get_settings.cache_clear()

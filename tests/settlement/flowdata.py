@@ -24,6 +24,6 @@ def scenario(oslo_2025: list[int], leave_out: str | None = None, extra: str = ""
 
 
 # Projections (settled so far / seasonal share), against the need of 200:
-ON_TRACK_FEB = [10, 10]              # 20 / 0.10 = 200 -> 100 %: monthly
-BEHIND_MAR = [10, 10, 4]             # 24 / 0.15 = 160 -> 80 % < 85 %: weekly
-BACK_APR = [10, 10, 4, 26]           # 50 / 0.25 = 200 -> 100 %: monthly again
+ON_TRACK_FEB = [10, 10]  # 20 / 0.10 = 200 -> 100 %: monthly
+BEHIND_MAR = [10, 10, 4]  # 24 / 0.15 = 160 -> 80 % < 85 %: weekly
+BACK_APR = [10, 10, 4, 26]  # 50 / 0.25 = 200 -> 100 %: monthly again

@@ -76,5 +76,3 @@ def make_config(need_2025: int = 150) -> SettlementConfig:
         projection=ProjectionConfig(history_years=3),
         suppression_threshold=5,
     )
-
-

@@ -129,6 +129,8 @@ def test_missing_municipality_and_missing_need(load_result, municipalities):
 def test_cadence_goes_weekly_and_back(load_result, municipalities):
     # The same data against three needs in turn: 140 (120 >= 119, within), 150 (120 < 127.5,
     # large deviation), 140 again: monthly -> weekly -> monthly.
-    cadences = [reporting_cadence(run_analysis(load_result, municipalities, make_config(need), MARCH)
-                                  .large_deviation) for need in (140, 150, 140)]
+    cadences = [
+        reporting_cadence(run_analysis(load_result, municipalities, make_config(need), MARCH).large_deviation)
+        for need in (140, 150, 140)
+    ]
     assert cadences == ["monthly", "weekly", "monthly"]

@@ -36,7 +36,11 @@ def test_weekly_occurrence_is_made_once_and_survives_materialise(db_url, catalog
     # Wednesday 16 April (Maundy Thursday 17 April is a holiday, but comes after).
     with session_scope(engine) as session:
         first, created = cadence.ensure_weekly_occurrence(session, catalogue, date(2025, 4, 16))
-        assert created and (first.period, first.anchor, first.due) == ("weekly:2025-W16", date(2025, 4, 14), date(2025, 4, 16))
+        assert created and (first.period, first.anchor, first.due) == (
+            "weekly:2025-W16",
+            date(2025, 4, 14),
+            date(2025, 4, 16),
+        )
     with session_scope(engine) as session:
         again, created = cadence.ensure_weekly_occurrence(session, catalogue, date(2025, 4, 18))
         assert not created and again.id == first.id
@@ -57,10 +61,12 @@ def test_weekly_due_moves_past_easter(db_url, catalogue):
         assert (weekly.period, weekly.due) == ("weekly:2025-W17", date(2025, 4, 23))
 
 
-def test_return_to_monthly_withdraws_open_weekly_from_this_week(db_url, catalogue, load_result, municipalities):
+def test_return_to_monthly_withdraws_open_weekly_from_this_week(
+    db_url, catalogue, load_result, municipalities
+):
     engine = make_engine(db_url)
     with session_scope(engine) as session:
-        past, _ = cadence.ensure_weekly_occurrence(session, catalogue, date(2025, 4, 2))    # week 14
+        past, _ = cadence.ensure_weekly_occurrence(session, catalogue, date(2025, 4, 2))  # week 14
         current, _ = cadence.ensure_weekly_occurrence(session, catalogue, date(2025, 4, 8))  # week 15
     # The hand-made data: 18 settled by March / 0.15 = 120 projected; with need 100 that is
     # 120 %, within the rule, so the cadence wanted is monthly; weekly was recorded earlier.
@@ -69,14 +75,20 @@ def test_return_to_monthly_withdraws_open_weekly_from_this_week(db_url, catalogu
     assert (within.large_deviation, behind.large_deviation) == (False, True)
     with session_scope(engine) as session:
         switched = cadence.record(session, date(2025, 4, 1), behind)
-        assert (switched.previous, switched.row.cadence, switched.row.need_ratio) == ("monthly", "weekly", 0.8)
+        assert (switched.previous, switched.row.cadence, switched.row.need_ratio) == (
+            "monthly",
+            "weekly",
+            0.8,
+        )
         assert cadence.record(session, date(2025, 4, 2), behind) is None  # already weekly
         back = cadence.record(session, date(2025, 4, 9), within)
         assert (back.previous, back.row.cadence) == ("weekly", "monthly")
         assert "Innenfor regelen igjen" in back.row.reason and "120,0" in back.row.reason
         assert cadence.withdraw_weekly(session, date(2025, 4, 9), "tilbake til månedlig") == 1
     with session_scope(engine) as session:
-        assert session.get(Occurrence, past.id).status == OccurrenceStatus.OPEN  # a missed week stays, overdue
+        assert (
+            session.get(Occurrence, past.id).status == OccurrenceStatus.OPEN
+        )  # a missed week stays, overdue
         assert session.get(Occurrence, current.id).status == "withdrawn"
         assert cadence.cadence_on(session, date(2025, 4, 5)) == "weekly"
         assert cadence.cadence_on(session, date(2025, 4, 9)) == "monthly"

@@ -13,8 +13,14 @@ from tests.settlement.flowdata import ON_TRACK_FEB, scenario
 
 def _cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-    return subprocess.run([sys.executable, "-m", "pliktvakt.cli", *args], capture_output=True, text=True,
-                          cwd=tmp_path, env=environment, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pliktvakt.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=300,
+    )
 
 
 def test_cli_run_sends_the_report_once(prefect_server, world, smtp, tmp_path):
@@ -39,5 +45,7 @@ def test_cli_run_on_a_malformed_file_names_the_line_without_traceback(prefect_se
     said = " ".join(result.stderr.split())  # rich wraps long lines
     # Line 1 is the header, 2-13 Oslo's 2024, 14-16 Oslo's January 2025: line 17 is February's
     # settled row, cut after the category, so antall is the first field missing.
-    assert "endte Failed" in said and "bosetting.csv, linje 17, felt «antall»: fant 5 felt, forventet 7" in said
+    assert (
+        "endte Failed" in said and "bosetting.csv, linje 17, felt «antall»: fant 5 felt, forventet 7" in said
+    )
     assert "Traceback" not in result.stderr

@@ -34,7 +34,9 @@ def test_municipality_list_is_the_2024_division():
 
 def test_duplicate_municipality_names_the_line(tmp_path):
     path = tmp_path / "k.csv"
-    path.write_text("kommunenr;kommune;fylkesnr;fylke\n0301;Oslo;03;Oslo\n0301;Oslo;03;Oslo\n", encoding="utf-8")
+    path.write_text(
+        "kommunenr;kommune;fylkesnr;fylke\n0301;Oslo;03;Oslo\n0301;Oslo;03;Oslo\n", encoding="utf-8"
+    )
     with pytest.raises(SettlementFileError) as info:
         load_municipalities(path)
     assert (info.value.line, info.value.field) == (3, "kommunenr")
@@ -45,7 +47,9 @@ def test_settlement_config_loads_and_rejects_bad_values(tmp_path):
     assert config.large_deviation.below == 0.85
     assert config.need_for(2026) > 0
     bad = tmp_path / "s.yaml"
-    bad.write_text("need: {2026: 100}\nlarge_deviation: {below: 1.5}\nfar_behind: {ratio: 0.6, min_shortfall: 5}\n")
+    bad.write_text(
+        "need: {2026: 100}\nlarge_deviation: {below: 1.5}\nfar_behind: {ratio: 0.6, min_shortfall: 5}\n"
+    )
     with pytest.raises(ConfigError, match="large_deviation.below"):
         load_settlement_config(bad)
 

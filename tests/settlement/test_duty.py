@@ -18,12 +18,21 @@ from tests.settlement.conftest import ROOT
 from tests.settlement.handmade import make_config
 
 APRIL = date(2025, 4, 2)
-MISSING_KINN = QualityFailure("all_municipalities_present", "kommune 4602 Kinn", "kommunen mangler i nøkkeltallene")
+MISSING_KINN = QualityFailure(
+    "all_municipalities_present", "kommune 4602 Kinn", "kommunen mangler i nøkkeltallene"
+)
 
 
 def _occurrence(period: str, status: str) -> Occurrence:
-    return Occurrence(id=len(period), obligation_id=cadence.OBLIGATION, period=period, anchor=APRIL, due=APRIL,
-                      role="bosetting", status=status)
+    return Occurrence(
+        id=len(period),
+        obligation_id=cadence.OBLIGATION,
+        period=period,
+        anchor=APRIL,
+        due=APRIL,
+        role="bosetting",
+        status=status,
+    )
 
 
 @pytest.fixture
@@ -37,7 +46,10 @@ def figures(result, municipalities):
 
 
 def test_only_open_occurrences_are_due():
-    month, week = _occurrence("2025-04-01", OccurrenceStatus.DONE), _occurrence("weekly:2025-W14", OccurrenceStatus.OPEN)
+    month, week = (
+        _occurrence("2025-04-01", OccurrenceStatus.DONE),
+        _occurrence("weekly:2025-W14", OccurrenceStatus.OPEN),
+    )
     assert duty.due_reports([month, week]) == [week]
     assert duty.due_reports([None, _occurrence("weekly:2025-W14", OccurrenceStatus.WITHDRAWN)]) == []
 
@@ -52,8 +64,16 @@ def test_gate_publishes_once_and_only_when_every_check_passes(figures, tmp_path)
     assert failures == []
     opened = duty.OccurrenceState(7, OccurrenceStatus.OPEN)
     plan = duty.publish_plan(opened, APRIL, published, failures, tmp_path)
-    assert (plan.status, plan.occurrence_id, plan.period, plan.label) == ("publish", 7, "2025-04-01", "mars 2025")
-    assert [p.name for p in plan.files] == ["nokkeltall-bosetting-2025-03.csv", "nokkeltall-bosetting-2025-03.json"]
+    assert (plan.status, plan.occurrence_id, plan.period, plan.label) == (
+        "publish",
+        7,
+        "2025-04-01",
+        "mars 2025",
+    )
+    assert [p.name for p in plan.files] == [
+        "nokkeltall-bosetting-2025-03.csv",
+        "nokkeltall-bosetting-2025-03.json",
+    ]
     blocked = duty.publish_plan(opened, APRIL, published, [MISSING_KINN], tmp_path)
     assert (blocked.status, blocked.files, blocked.failures) == ("blocked", {}, [MISSING_KINN])
     done = duty.OccurrenceState(7, OccurrenceStatus.DONE)
@@ -63,23 +83,38 @@ def test_gate_publishes_once_and_only_when_every_check_passes(figures, tmp_path)
 
 def test_gate_blocks_figures_that_were_never_suppressed(figures, tmp_path):
     unsuppressed, _, _ = figures
-    plan = duty.publish_plan(duty.OccurrenceState(7, OccurrenceStatus.OPEN), APRIL, unsuppressed, [], tmp_path)
+    plan = duty.publish_plan(
+        duty.OccurrenceState(7, OccurrenceStatus.OPEN), APRIL, unsuppressed, [], tmp_path
+    )
     assert plan.status == "blocked" and plan.failures[0].detail == "prikking er ikke gjort"
 
 
-def _summary(result, publish: duty.PublishOutcome, plan: duty.ReportPlan, completed=(), waiting=0) -> RunSummary:
-    return RunSummary(LoadResult("hand.csv", []), result, duty.CadenceOutcome(cadence.MONTHLY), Path("/r/a.html"),
-                      plan, publish, list(completed), waiting)
+def _summary(
+    result, publish: duty.PublishOutcome, plan: duty.ReportPlan, completed=(), waiting=0
+) -> RunSummary:
+    return RunSummary(
+        LoadResult("hand.csv", []),
+        result,
+        duty.CadenceOutcome(cadence.MONTHLY),
+        Path("/r/a.html"),
+        plan,
+        publish,
+        list(completed),
+        waiting,
+    )
 
 
 def test_a_blocked_publication_fails_the_run_naming_five_checks(result):
     failures = [QualityFailure("no_negative_counts", f"kommune {n}", "tallet er -1") for n in range(7)]
     run = _summary(result, duty.PublishOutcome("blocked", failures=failures), duty.ReportPlan(keys=["k"]))
     [problem] = run.problems()
-    assert problem.startswith("nøkkeltallene er ikke publisert: Kontrollen «Ingen negative tall» feilet for kommune 0")
+    assert problem.startswith(
+        "nøkkeltallene er ikke publisert: Kontrollen «Ingen negative tall» feilet for kommune 0"
+    )
     assert problem.endswith("kommune 4: tallet er -1 (og 2 til)")
-    assert run.status_lines()[-1] == ("Nøkkeltallene er IKKE publisert: 7 kontroll(er) feilet; "
-                                      "statistikkansvarlig er varslet.")
+    assert run.status_lines()[-1] == (
+        "Nøkkeltallene er IKKE publisert: 7 kontroll(er) feilet; statistikkansvarlig er varslet."
+    )
 
 
 def test_a_done_run_has_no_problems_and_says_what_it_did(result):
@@ -87,10 +122,12 @@ def test_a_done_run_has_no_problems_and_says_what_it_did(result):
     run = _summary(result, publish, duty.ReportPlan(keys=["k1", "k2"]), completed=["2025-04-01"], waiting=2)
     assert run.problems() == []
     assert run.status_lines() == [
-        "Rapportering: månedlig", "Rapporten (HTML): /r/a.html",
+        "Rapportering: månedlig",
+        "Rapporten (HTML): /r/a.html",
         "Rapporten er sendt til departementet; fullført: 2025-04-01.",
         "2 melding(er) venter på kanal: PLIKTVAKT_EMAIL_URL er ikke satt.",
-        "Nøkkeltallene er publisert: /p/a.csv, /p/a.json"]
+        "Nøkkeltallene er publisert: /p/a.csv, /p/a.json",
+    ]
     assert run.outcome()["key_figures"] == "published" and run.outcome()["month"] == "2025-03"
 
 
@@ -98,8 +135,10 @@ def test_no_ministry_recipient_is_the_run_s_problem(result):
     plan = duty.ReportPlan(problem="Ingen mottakere i departementet er satt")
     run = _summary(result, duty.PublishOutcome("already"), plan)
     assert run.problems() == ["Ingen mottakere i departementet er satt"]
-    assert run.status_lines()[2:] == ["Ingen mottakere i departementet er satt",
-                                      "Nøkkeltallene for måneden er allerede publisert."]
+    assert run.status_lines()[2:] == [
+        "Ingen mottakere i departementet er satt",
+        "Nøkkeltallene for måneden er allerede publisert.",
+    ]
 
 
 @pytest.fixture
@@ -110,7 +149,9 @@ def engine(sqlite_url):
 
 def test_cadence_history_says_never_changed(engine):
     with session_scope(engine) as session:
-        assert cadence.history_table(session) == [{"Fra": "", "Rapportering": "månedlig", "Begrunnelse": "aldri endret"}]
+        assert cadence.history_table(session) == [
+            {"Fra": "", "Rapportering": "månedlig", "Begrunnelse": "aldri endret"}
+        ]
 
 
 def test_blocked_publication_alerts_once_and_completes_nothing(engine, figures, tmp_path):

@@ -38,7 +38,11 @@ def _occurrence(obligation: str, period: str) -> Occurrence:
 
 
 def _weekly(status: str | None = None) -> list[str]:
-    rows = [o for o in _rows(Occurrence, obligation_id="settlement-monthly-analysis") if o.period.startswith("weekly:")]
+    rows = [
+        o
+        for o in _rows(Occurrence, obligation_id="settlement-monthly-analysis")
+        if o.period.startswith("weekly:")
+    ]
     return sorted(o.period for o in rows if status is None or o.status == status)
 
 
@@ -52,18 +56,30 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
     # 3 March 2025 (Mon): February analysed, 20 / 0.10 = 200 = 100 % of the need: monthly.
     world.write(scenario(ON_TRACK_FEB))
     first = _run("2025-03-03")
-    assert (first["cadence"], first["cadence_changed"], first["projected_year_end"]) == ("monthly", None, 200.0)
+    assert (first["cadence"], first["cadence_changed"], first["projected_year_end"]) == (
+        "monthly",
+        None,
+        200.0,
+    )
     assert first["completed"] == ["2025-03-01"] and _weekly() == []
     assert len(smtp.messages) == 2  # the report, one per ministry recipient; no alert
 
     # 1 April 2025 (Tue): March analysed, 24 / 0.15 = 160 = 80 % < 85 %: weekly from today.
     world.write(scenario(BEHIND_MAR))
     second = _run("2025-04-01")
-    assert (second["cadence"], second["cadence_changed"], second["projected_year_end"]) == ("weekly", "weekly", 160.0)
+    assert (second["cadence"], second["cadence_changed"], second["projected_year_end"]) == (
+        "weekly",
+        "weekly",
+        160.0,
+    )
     # ISO week 14 of 2025 starts Monday 31 March; due two business days later, Wednesday 2 April.
     weekly = _occurrence("settlement-monthly-analysis", "weekly:2025-W14")
-    assert (weekly.anchor.isoformat(), weekly.due.isoformat(), weekly.role, weekly.status) == \
-           ("2025-03-31", "2025-04-02", "bosetting", "done")
+    assert (weekly.anchor.isoformat(), weekly.due.isoformat(), weekly.role, weekly.status) == (
+        "2025-03-31",
+        "2025-04-02",
+        "bosetting",
+        "done",
+    )
     # One email serves the week and the month's occurrence (anchored 1 April).
     assert sorted(second["completed"]) == ["2025-04-01", "weekly:2025-W14"]
     assert "Kvittering: analyse@aid.example: Message-ID <" in weekly.evidence
@@ -71,14 +87,19 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
     assert len(alert) == 1 and "nå ukentlig" in alert[0]["Subject"]
     assert "80,0" in alert[0].get_body(("plain", "html")).get_content()
     cadence = _rows(SettlementCadence)
-    assert [(c.from_date.isoformat(), c.cadence, c.projected_year_end, c.need, c.need_ratio) for c in cadence] == \
-           [("2025-04-01", "weekly", 160.0, 200, 0.8)]
+    assert [
+        (c.from_date.isoformat(), c.cadence, c.projected_year_end, c.need, c.need_ratio) for c in cadence
+    ] == [("2025-04-01", "weekly", 160.0, 200, 0.8)]
     assert len(smtp.messages) == 2 + 2 + 1
 
     # 2 April, same week, same data: nothing new is sent or made.
     again = _run("2025-04-02")
-    assert (again["cadence"], again["cadence_changed"], again["completed"], again["report_queued"]) == \
-           ("weekly", None, [], 0)
+    assert (again["cadence"], again["cadence_changed"], again["completed"], again["report_queued"]) == (
+        "weekly",
+        None,
+        [],
+        0,
+    )
     assert len(smtp.messages) == 5 and _weekly() == ["weekly:2025-W14"]
 
     # 7 April (Mon, week 15): still behind, so week 15's report is due and sent; no new alert.
@@ -90,16 +111,25 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
     # 5 May (Mon): April analysed, 50 / 0.25 = 200 = 100 %: back to monthly, alerted once.
     world.write(scenario(BACK_APR))
     fifth = _run("2025-05-05")
-    assert (fifth["cadence"], fifth["cadence_changed"], fifth["weekly_period"]) == ("monthly", "monthly", None)
+    assert (fifth["cadence"], fifth["cadence_changed"], fifth["weekly_period"]) == (
+        "monthly",
+        "monthly",
+        None,
+    )
     assert fifth["completed"] == ["2025-05-01"]
     assert _weekly() == ["weekly:2025-W14", "weekly:2025-W15"]  # no week 19
-    assert len(smtp.to(BOSETTING_OFFICER)) == 2 and "tilbake til månedlig" in smtp.to(BOSETTING_OFFICER)[-1]["Subject"]
+    assert (
+        len(smtp.to(BOSETTING_OFFICER)) == 2
+        and "tilbake til månedlig" in smtp.to(BOSETTING_OFFICER)[-1]["Subject"]
+    )
     assert [c.cadence for c in _rows(SettlementCadence)] == ["weekly", "monthly"]
-    assert [a.subject for a in _rows(AuditEntry, action="settlement.cadence_changed")] == \
-           ["settlement-monthly-analysis"] * 2
+    assert [a.subject for a in _rows(AuditEntry, action="settlement.cadence_changed")] == [
+        "settlement-monthly-analysis"
+    ] * 2
     # Key figures were published for each month analysed: February, March and April.
     assert sorted(p.name for p in world.publish_dir.iterdir()) == [
-        f"nokkeltall-bosetting-2025-{m}.{ext}" for m in ("02", "03", "04") for ext in ("csv", "json")]
+        f"nokkeltall-bosetting-2025-{m}.{ext}" for m in ("02", "03", "04") for ext in ("csv", "json")
+    ]
 
 
 def test_report_reaches_smtp_with_its_html_attachment_once(prefect_server, world, smtp):
@@ -110,15 +140,22 @@ def test_report_reaches_smtp_with_its_html_attachment_once(prefect_server, world
     mail = smtp.to(RECIPIENTS[0])[0]
     assert mail["Subject"] == "Månedlig analyse av bosettingsarbeidet – februar 2025"
     attachments = list(mail.iter_attachments())
-    assert [(a.get_filename(), a.get_content_type()) for a in attachments] == \
-           [("bosetting-analyse-2025-02-2025-03-03.html", "text/html")]
+    assert [(a.get_filename(), a.get_content_type()) for a in attachments] == [
+        ("bosetting-analyse-2025-02-2025-03-03.html", "text/html")
+    ]
     # Apprise names no charset on the part; the file says <meta charset="utf-8"> itself.
     html = attachments[0].get_payload(decode=True).decode("utf-8")
     # The attached report is the one kept with the run, charts and all.
-    assert html == (world.report_dir / "bosetting-analyse-2025-02-2025-03-03.html").read_text(encoding="utf-8")
+    assert html == (world.report_dir / "bosetting-analyse-2025-02-2025-03-03.html").read_text(
+        encoding="utf-8"
+    )
     assert "<h2>Status hittil i år</h2>" in html and html.count("data:image/png;base64,") == 3
     done = _occurrence("settlement-monthly-analysis", "2025-03-01")
-    assert done.completed_by == "pliktvakt" and "post@aid.example: Message-ID <" in done.evidence and "godtatt av SMTP-tjeneren 127.0.0.1" in done.evidence
+    assert (
+        done.completed_by == "pliktvakt"
+        and "post@aid.example: Message-ID <" in done.evidence
+        and "godtatt av SMTP-tjeneren 127.0.0.1" in done.evidence
+    )
     # Run again for the same period: nothing more is sent.
     again = _run("2025-03-04")
     assert again["report_queued"] == 0 and len(smtp.messages) == 2
@@ -134,7 +171,10 @@ def test_failed_quality_check_blocks_publishing_and_alerts(prefect_server, world
     assert not world.publish_dir.exists()
     alert = smtp.to(STATISTIKK_OFFICER)
     assert len(alert) == 1 and "ikke publisert" in alert[0]["Subject"]
-    assert "kommune 4602 Kinn: kommunen mangler i nøkkeltallene" in alert[0].get_body(("plain", "html")).get_content()
+    assert (
+        "kommune 4602 Kinn: kommunen mangler i nøkkeltallene"
+        in alert[0].get_body(("plain", "html")).get_content()
+    )
     assert _occurrence("settlement-key-figures-published", "2025-03-01").status == OccurrenceStatus.OPEN
     # Everything else was still done: the report went to the ministry.
     assert _occurrence("settlement-monthly-analysis", "2025-03-01").status == "done"

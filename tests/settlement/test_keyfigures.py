@@ -24,8 +24,9 @@ def row(figures, code):
 
 
 def tamper(figures, code, **values):
-    rows = [dataclasses.replace(r, values={**r.values, **values}) if r.code == code else r
-            for r in figures.rows]
+    rows = [
+        dataclasses.replace(r, values={**r.values, **values}) if r.code == code else r for r in figures.rows
+    ]
     return dataclasses.replace(figures, rows=rows)
 
 
@@ -56,16 +57,19 @@ def test_sum_that_does_not_add_up_says_where(figures, municipalities):
     broken = tamper(figures, "46", bosatt_hittil=5)  # Bergen 1 + Kinn 3 = 4
     failures = check_quality(broken, suppress(broken), municipalities)
     messages = [f.message for f in failures if f.check == "sums_add_up"]
-    assert ("Kontrollen «Summene stemmer» feilet for fylke 46 Vestland, bosatt_hittil: "
-            "totalen er 5, kommunene i fylket summerer til 4") in messages
+    assert (
+        "Kontrollen «Summene stemmer» feilet for fylke 46 Vestland, bosatt_hittil: "
+        "totalen er 5, kommunene i fylket summerer til 4"
+    ) in messages
     # And the nation (18) no longer equals the counties (10 + 4 + 5 = 19).
     assert any(f.where == "hele landet, bosatt_hittil" for f in failures)
 
 
 def test_negative_count_fails(figures, municipalities):
     broken = tamper(figures, "4602", vedtatt=-1)
-    failures = [f for f in check_quality(broken, suppress(broken), municipalities)
-                if f.check == "no_negative_counts"]
+    failures = [
+        f for f in check_quality(broken, suppress(broken), municipalities) if f.check == "no_negative_counts"
+    ]
     assert [(f.where, f.detail) for f in failures] == [("kommune 4602 Kinn, vedtatt", "tallet er -1")]
 
 
@@ -73,7 +77,9 @@ def test_missing_municipality_fails(load_result, municipalities):
     rows = [r for r in load_result.rows if not (r.municipality == "1103" and r.year == 2025)]
     figures = build_key_figures(run_analysis(rows, municipalities, make_config(), MARCH))
     failures = check_quality(figures, suppress(figures), municipalities)
-    assert [(f.check, f.where) for f in failures] == [("all_municipalities_present", "kommune 1103 Stavanger")]
+    assert [(f.check, f.where) for f in failures] == [
+        ("all_municipalities_present", "kommune 1103 Stavanger")
+    ]
 
 
 def test_failed_check_blocks_publishing(figures, municipalities, tmp_path):
@@ -92,8 +98,13 @@ def test_unsuppressed_figures_are_blocked_even_without_failures(figures, tmp_pat
 
 def test_publishing_gives_csv_and_json(figures, municipalities, tmp_path):
     published = suppress(figures)
-    files = keyfigures.key_figure_files(published, check_quality(figures, published, municipalities), tmp_path)
-    assert list(files) == [tmp_path / "nokkeltall-bosetting-2025-03.csv", tmp_path / "nokkeltall-bosetting-2025-03.json"]
+    files = keyfigures.key_figure_files(
+        published, check_quality(figures, published, municipalities), tmp_path
+    )
+    assert list(files) == [
+        tmp_path / "nokkeltall-bosetting-2025-03.csv",
+        tmp_path / "nokkeltall-bosetting-2025-03.json",
+    ]
     csv_bytes, json_bytes = files.values()
     lines = csv_bytes.decode("utf-8-sig").splitlines()
     assert csv_bytes.startswith(b"\xef\xbb\xbf")  # BOM, so that Excel in Norway opens it as is

@@ -17,16 +17,16 @@ KNOWN = [m.code for m in MUNICIPALITIES]
 
 def test_bad_rows_are_quarantined_with_reasons_and_good_rows_loaded():
     body = (
-        "2025;1;0301;Oslo;bosatt;4;1\n"          # line 2: good
-        "2025;1;9999;Ukjent;bosatt;4;0\n"        # line 3: unknown municipality
-        "2025;13;0301;Oslo;bosatt;4;0\n"         # line 4: month 13
-        "2025;1;0301;Oslo;flyttet;4;0\n"         # line 5: unknown category
-        "2025;2;0301;Oslo;bosatt;-3;0\n"         # line 6: negative
-        "2025;3;0301;Oslo;bosatt;abc;0\n"        # line 7: not a number
-        "2025;4;0301;Oslo;bosatt;2;3\n"          # line 8: EM more than the total
-        "2025;1;0301;Oslo;bosatt;5;0\n"          # line 9: duplicate of line 2
-        "2025;5;301;Oslo;bosatt;;0\n"            # line 10: 3-digit code and no count
-        "2025;1;4601;Bergen;vedtatt;:;\n"        # line 11: good, suppressed, EM unknown
+        "2025;1;0301;Oslo;bosatt;4;1\n"  # line 2: good
+        "2025;1;9999;Ukjent;bosatt;4;0\n"  # line 3: unknown municipality
+        "2025;13;0301;Oslo;bosatt;4;0\n"  # line 4: month 13
+        "2025;1;0301;Oslo;flyttet;4;0\n"  # line 5: unknown category
+        "2025;2;0301;Oslo;bosatt;-3;0\n"  # line 6: negative
+        "2025;3;0301;Oslo;bosatt;abc;0\n"  # line 7: not a number
+        "2025;4;0301;Oslo;bosatt;2;3\n"  # line 8: EM more than the total
+        "2025;1;0301;Oslo;bosatt;5;0\n"  # line 9: duplicate of line 2
+        "2025;5;301;Oslo;bosatt;;0\n"  # line 10: 3-digit code and no count
+        "2025;1;4601;Bergen;vedtatt;:;\n"  # line 11: good, suppressed, EM unknown
     )
     result = parse_csv(csv_text(body).encode(), "inn.csv", KNOWN)
     assert [(r.municipality, r.count, r.em) for r in result.rows] == [("0301", 4, 1), ("4601", None, None)]
@@ -100,7 +100,9 @@ def test_xlsx_is_read_like_csv(tmp_path):
     workbook.save(path)
     result = load_settlement_file(path, KNOWN)
     assert [(r.municipality, r.category.value, r.count, r.em) for r in result.rows] == [
-        ("0301", "bosatt", 6, 1), ("4601", "anmodet", None, None)]
+        ("0301", "bosatt", 6, 1),
+        ("4601", "anmodet", None, None),
+    ]
     assert [(q.line, q.reasons) for q in result.quarantined] == [(4, ("antall: negativt antall (-1)",))]
 
 
@@ -112,13 +114,30 @@ def test_broken_xlsx_names_the_file(tmp_path):
 
 
 def test_json_payload():
-    payload = {"format": "pliktvakt-bosetting/1", "rader": [
-        {"år": 2025, "måned": 1, "kommunenr": "0301", "kommune": "Oslo", "kategori": "bosatt",
-         "antall": 12, "herav_em": None},
-        {"år": 2025, "måned": 1, "kommunenr": "0301", "kommune": "Oslo", "kategori": "vedtatt",
-         "antall": ":", "herav_em": ":"},
-        {"år": "2025", "måned": 1, "kommunenr": "0301", "kommune": "Oslo", "kategori": "anmodet"},
-    ]}
+    payload = {
+        "format": "pliktvakt-bosetting/1",
+        "rader": [
+            {
+                "år": 2025,
+                "måned": 1,
+                "kommunenr": "0301",
+                "kommune": "Oslo",
+                "kategori": "bosatt",
+                "antall": 12,
+                "herav_em": None,
+            },
+            {
+                "år": 2025,
+                "måned": 1,
+                "kommunenr": "0301",
+                "kommune": "Oslo",
+                "kategori": "vedtatt",
+                "antall": ":",
+                "herav_em": ":",
+            },
+            {"år": "2025", "måned": 1, "kommunenr": "0301", "kommune": "Oslo", "kategori": "anmodet"},
+        ],
+    }
     result = parse_json_payload(payload, "http://x/", KNOWN)
     assert [(r.category.value, r.count) for r in result.rows] == [("bosatt", 12), ("vedtatt", None)]
     # Row 3 has no antall: "" -> missing count.
