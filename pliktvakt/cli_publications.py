@@ -233,9 +233,10 @@ def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: 
             )
         err.print(f"[red]Feil:[/red] {exc}")
         err.print(
-            f"De avviste radene er lagret med årsak (import {import_id}, tabellen publication_import_rejection)."
+            f"De avviste radene er lagret med årsak (import {import_id}, "
+            "tabellen publication_import_rejection)."
         )
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     if as_json:
         return print_json({"imported": len(ids), "ids": ids})
     out.print(f"Importerte {len(ids)} publikasjon(er) fra {file}: id {', '.join(map(str, ids)) or '-'}.")

@@ -68,7 +68,8 @@ def _row(
     """The row as a publication, or None and why it is rejected."""
     if len(cells) > len(table.header):
         return None, [_rejection(table, line, cells, None, "raden har flere felt enn overskriften")]
-    values = {COLUMNS[name]: cell for name, cell in zip(table.header, cells)}
+    # A CSV row may be short: the fields it leaves out are missing (sammendrag may be).
+    values = {COLUMNS[name]: cell for name, cell in zip(table.header, cells, strict=False)}
     try:
         publication = PublicationInput(**values)
     except ValidationError as exc:

@@ -10,9 +10,9 @@ Choices where the instruction is silent:
 - A publication whose planned date passed without any notice gets no notice (it would
   announce a date in the past); the owner is alerted to set a new date, and the
   occurrence is marked late.
-- Changing the date to one before notice + 14 days (usually: moving it earlier) alerts the owner and tells the ministry
-  of the new date, but does not mark the occurrence late: nothing is late until the
-  publication goes out, and the gate blocks that.
+- Changing the date to one before notice + 14 days (usually: moving it earlier) alerts
+  the owner and tells the ministry of the new date, but does not mark the occurrence
+  late: nothing is late until the publication goes out, and the gate blocks that.
 - Changes made before any notice is sent need no action: the notice, when it goes,
   carries the current content and date.
 """

@@ -82,9 +82,9 @@ def _delivered(publish_on: date, delivered_on: date) -> GateResult:
         )
     else:
         reason = (
-            f"Varselet ble levert til departementet {delivered_on.isoformat()}, mindre enn {NOTICE_DAYS} dager "
-            f"før planlagt publisering {publish_on.isoformat()}. Tidligste tillatte dato er "
-            f"{earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
+            f"Varselet ble levert til departementet {delivered_on.isoformat()}, "
+            f"mindre enn {NOTICE_DAYS} dager før planlagt publisering {publish_on.isoformat()}. "
+            f"Tidligste tillatte dato er {earliest.isoformat()} (Instruks for IMDi, pkt. 6.1)."
         )
     return GateResult(publish_on, delivered_on, ok, earliest, False, ok, reason)
 
@@ -97,7 +97,8 @@ def _not_delivered(
     ok = earliest <= publish_on
     if queued_on is not None:
         reason = (
-            f"Varselet ble lagt i utboksen {queued_on.isoformat()}, men er ikke levert til departementet ennå, "
+            f"Varselet ble lagt i utboksen {queued_on.isoformat()}, "
+            "men er ikke levert til departementet ennå, "
             f"så de {NOTICE_DAYS} dagene har ikke begynt. Venter: {', '.join(waiting) or 'ukjent'}. "
             f"Blir det levert i dag ({as_of.isoformat()}), er tidligste tillatte dato {earliest.isoformat()} "
             "(Instruks for IMDi, pkt. 6.1)."

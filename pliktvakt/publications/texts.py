@@ -58,7 +58,8 @@ def notice_to_ministry(
         subject = f"Varsel om publisering: {title} ({date_short(publish_on)})"
         intro = (
             f"IMDi varsler med dette departementet om en planlagt publisering, jf. {CLAUSE_NOTICE} "
-            f"(orientering minst {NOTICE_DAYS} dager i forkant ved publisering av FoU-rapporter, evalueringer m.m.)."
+            f"(orientering minst {NOTICE_DAYS} dager i forkant ved publisering av FoU-rapporter, "
+            "evalueringer m.m.)."
         )
     else:
         subject = f"Endret varsel om publisering: {title} ({date_short(publish_on)})"
@@ -91,7 +92,8 @@ def date_update_to_ministry(
         [
             f"{told} om publiseringen nedenfor, jf. {CLAUSE_NOTICE}. Publiseringen er {direction}.",
             f"Tittel: {title}\nType: {kind.label}\n"
-            f"Tidligere planlagt dato: {date_with_weekday(old_date)}\nNy planlagt dato: {date_with_weekday(new_date)}\n"
+            f"Tidligere planlagt dato: {date_with_weekday(old_date)}\n"
+            f"Ny planlagt dato: {date_with_weekday(new_date)}\n"
             f"Kontakt: {contact}",
             "Innholdet er uendret.",
             SIGNATURE,
@@ -144,8 +146,8 @@ def notice_missed_alert(title: str, publish_on: date, earliest_date: date, where
     return _owner_alert(
         f"Publisering uten varsel: «{title}»",
         [
-            f"Planlagt publiseringsdato for «{title}» var {date_with_weekday(publish_on)}, men departementet er "
-            f"ikke varslet ({CLAUSE_NOTICE}: minst {NOTICE_DAYS} dager i forkant).",
+            f"Planlagt publiseringsdato for «{title}» var {date_with_weekday(publish_on)}, "
+            f"men departementet er ikke varslet ({CLAUSE_NOTICE}: minst {NOTICE_DAYS} dager i forkant).",
             f"Er publiseringen utsatt, registrer ny dato i pliktvakt. Varselet blir da sendt, og tidligste "
             f"tillatte dato er {date_with_weekday(earliest_date)} dersom det sendes i dag. "
             "Er den allerede publisert, er plikten brutt og registrert som for sen.",
@@ -162,11 +164,12 @@ def notice_undelivered_alert(
         f"Varselet om «{title}» er ikke levert til departementet",
         [
             f"Varselet om «{title}» ble lagt i utboksen {date_with_weekday(queued_on)}, "
-            f"men er ennå ikke levert til departementet. De {NOTICE_DAYS} dagene før publisering ({CLAUSE_NOTICE}) begynner først når "
-            "varselet er levert.",
-            f"Planlagt publisering er {date_with_weekday(publish_on)}. Blir varselet levert i dag, er tidligste "
-            f"tillatte dato {date_with_weekday(earliest_date)}. Se hva som venter med `pliktvakt outbox`, og be "
-            "driftsansvarlig sjekke e-postoppsettet (PLIKTVAKT_EMAIL_URL).",
+            f"men er ennå ikke levert til departementet. De {NOTICE_DAYS} dagene før publisering "
+            f"({CLAUSE_NOTICE}) begynner først når varselet er levert.",
+            f"Planlagt publisering er {date_with_weekday(publish_on)}. "
+            f"Blir varselet levert i dag, er tidligste tillatte dato {date_with_weekday(earliest_date)}. "
+            "Se hva som venter med `pliktvakt outbox`, "
+            "og be driftsansvarlig sjekke e-postoppsettet (PLIKTVAKT_EMAIL_URL).",
         ],
         where_to_act,
         "Her kan du følge og endre publiseringen",
@@ -180,13 +183,15 @@ def kudos_reminder(
     return _owner_alert(
         f"Evalueringen «{title}» er ikke registrert i Kudos",
         [
-            f"Evalueringen «{title}» ble publisert {date_with_weekday(publish_on)}, for {days_since} dager siden. "
-            f"Gjennomførte evalueringer som er gjort tilgjengelige for allmennheten, skal registreres i Kudos "
+            f"Evalueringen «{title}» ble publisert {date_with_weekday(publish_on)}, "
+            f"for {days_since} dager siden. "
+            "Gjennomførte evalueringer som er gjort tilgjengelige for allmennheten, skal registreres i Kudos "
             f"({CLAUSE_KUDOS}). pliktvakt finner den ikke i Kudos under «{actor_name}».",
             "Registreringen skjer gjennom avlevering (pliktavlevering) til Nasjonalbiblioteket via Altinn. "
             "Kudos henter dokumentene derfra. Sørg for at evalueringen er avlevert via Altinn, "
             "med dokumenttype evaluering og IMDi som aktør.",
-            "Når evalueringen dukker opp i Kudos, finner pliktvakt den selv og registrerer lenken som dokumentasjon.",
+            "Når evalueringen dukker opp i Kudos, finner pliktvakt den selv og registrerer lenken "
+            "som dokumentasjon.",
         ],
         where_to_act,
         "Se status her",

@@ -19,7 +19,8 @@ def test_semicolon_file_from_excel(tmp_path):
         tmp_path,
         (
             "tittel;type;publiseres;eier;sammendrag\n"
-            "Evaluering av introduksjonsprogrammet;Evaluering;20.06.2025;avdelingsdirektør analyse;Resultater 2022–2024\n"
+            "Evaluering av introduksjonsprogrammet;Evaluering;20.06.2025;"
+            "avdelingsdirektør analyse;Resultater 2022–2024\n"
             "\n"
             "Integreringsbarometeret;FoU;2025-09-01;seksjonssjef;\n"
         ),
