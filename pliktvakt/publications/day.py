@@ -13,6 +13,7 @@ owner can still move it.
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from operator import attrgetter
 
 from sqlmodel import Session, select
 
@@ -227,6 +228,14 @@ def _to_ministry(
     return True
 
 
+# An owner alert's text, and the notice date it speaks of.
+_ALERT_TEXTS = {
+    AlertReason.LATE_NOTICE: (texts.late_notice_alert, attrgetter("notice_queued_on")),
+    AlertReason.DATE_TOO_EARLY: (texts.date_too_early_alert, attrgetter("notice_delivered_on")),
+    AlertReason.NOTICE_UNDELIVERED: (texts.notice_undelivered_alert, attrgetter("notice_queued_on")),
+}
+
+
 def _alert(
     session: Session,
     catalogue: Catalogue,
@@ -237,31 +246,12 @@ def _alert(
     report: DayReport,
 ) -> None:
     where = _where_to_act(settings, publication.id)
-    if action.reason == AlertReason.LATE_NOTICE:
-        message = texts.late_notice_alert(
-            publication.title,
-            publication.publish_on,
-            publication.notice_queued_on,
-            action.earliest_date,
-            where,
+    if action.reason in _ALERT_TEXTS:
+        write, notice_on = _ALERT_TEXTS[action.reason]
+        message = write(
+            publication.title, publication.publish_on, notice_on(publication), action.earliest_date, where
         )
-    elif action.reason == AlertReason.DATE_TOO_EARLY:
-        message = texts.date_too_early_alert(
-            publication.title,
-            publication.publish_on,
-            publication.notice_delivered_on,
-            action.earliest_date,
-            where,
-        )
-    elif action.reason == AlertReason.NOTICE_UNDELIVERED:
-        message = texts.notice_undelivered_alert(
-            publication.title,
-            publication.publish_on,
-            publication.notice_queued_on,
-            action.earliest_date,
-            where,
-        )
-    else:
+    else:  # the notice was missed: there is no notice date to speak of
         message = texts.notice_missed_alert(
             publication.title, publication.publish_on, action.earliest_date, where
         )
