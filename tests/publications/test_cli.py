@@ -10,6 +10,12 @@ import pytest
 from .conftest import MINISTRY, OWNER_EMAIL
 
 
+def add(title: str, kind: str, publish_on: str, owner: str, *more: str) -> tuple[str, ...]:
+    """The arguments of `pliktvakt publication add`."""
+    fields = {"--title": title, "--kind": kind, "--publish-on": publish_on, "--owner": owner}
+    return ("publication", "add", *(part for pair in fields.items() for part in pair), *more)
+
+
 @pytest.fixture
 def cli(pub_env, tmp_path):
     def run(*args: str, expect: int = 0, extra_env: dict | None = None) -> subprocess.CompletedProcess:
@@ -29,25 +35,8 @@ def cli(pub_env, tmp_path):
 
 
 def test_add_list_and_the_gate(cli):
-    added = json.loads(
-        cli(
-            "publication",
-            "add",
-            "--title",
-            "FoU om bosetting",
-            "--kind",
-            "fou",
-            "--publish-on",
-            "2026-04-15",
-            "--owner",
-            "kunnskap",
-            "--summary",
-            "Funn",
-            "--as-of",
-            "2026-03-20",
-            "--json",
-        ).stdout
-    )
+    options = ("--summary", "Funn", "--as-of", "2026-03-20", "--json")
+    added = json.loads(cli(*add("FoU om bosetting", "fou", "2026-04-15", "kunnskap", *options)).stdout)
     assert (
         added["notice_queued_on"] is None
         and added["notice_delivered_on"] is None
@@ -71,36 +60,10 @@ def test_add_list_and_the_gate(cli):
 
 
 def test_bad_input_names_the_option_without_traceback(cli):
-    err = cli(
-        "publication",
-        "add",
-        "--title",
-        "T",
-        "--kind",
-        "fou",
-        "--publish-on",
-        "31.02.2026",
-        "--owner",
-        "kunnskap",
-        expect=2,
-    ).stderr
+    err = cli(*add("T", "fou", "31.02.2026", "kunnskap"), expect=2).stderr
     assert "--publish-on" in err and "gyldig dato" in err
-    assert (
-        "ukjent rolle 'kommunikasjonen'"
-        in cli(
-            "publication",
-            "add",
-            "--title",
-            "T",
-            "--kind",
-            "fou",
-            "--publish-on",
-            "2026-05-01",
-            "--owner",
-            "kommunikasjonen",
-            expect=2,
-        ).stderr
-    )
+    err = cli(*add("T", "fou", "2026-05-01", "kommunikasjonen"), expect=2).stderr
+    assert "ukjent rolle 'kommunikasjonen'" in err
     assert "Fant ingen publikasjon med id 7" in cli("publication", "check", "7", expect=2).stderr
     assert (
         "Fant ingen publikasjon med id 7"
@@ -130,21 +93,7 @@ def test_run_prepublication_notice_from_the_cli_alone(prefect_server, cli, smtp)
     from prefect.settings import PREFECT_API_URL
 
     api = {"PREFECT_API_URL": PREFECT_API_URL.value()}  # the test server, instead of a temporary one
-    added = json.loads(
-        cli(
-            "publication",
-            "add",
-            "--title",
-            "Rapport om språk",
-            "--kind",
-            "rapport",
-            "--publish-on",
-            "2026-04-15",
-            "--owner",
-            "kunnskap",
-            "--json",
-        ).stdout
-    )
+    added = json.loads(cli(*add("Rapport om språk", "rapport", "2026-04-15", "kunnskap", "--json")).stdout)
     # Tue 7 April: late (7 + 14 = 21 April), so the notice goes with an alert to the owner.
     run = cli("run", "prepublication-notice", "--as-of", "2026-04-07", extra_env=api)
     assert "Flyten prepublication-notice fullført" in run.stdout
