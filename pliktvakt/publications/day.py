@@ -11,6 +11,7 @@ does not publish anything itself. A publication the gate blocks stays planned, s
 owner can still move it.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from operator import attrgetter
@@ -54,6 +55,11 @@ class DayReport:
     published: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # bokmål; the run ends Failed
 
+    def took(self, notified: notify.Notified) -> None:
+        """Count what a notify call wrote to the outbox now."""
+        if notified.queued:
+            self.queued += notified.keys
+
     def merged(self, other: "DayReport") -> "DayReport":
         return DayReport(
             self.queued + other.queued,
@@ -75,33 +81,8 @@ def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: 
     for publication in session.exec(
         select(Publication).where(Publication.status == PublicationStatus.PLANNED).order_by(Publication.id)
     ).all():
-        _act(
-            session,
-            catalogue,
-            settings,
-            publication,
-            _decide_changes(session, publication, today),
-            today,
-            report,
-        )
-        _act(
-            session,
-            catalogue,
-            settings,
-            publication,
-            plan_notice(publication.state(), today, settings.publication_notice_lead_days),
-            today,
-            report,
-        )
-        _act(
-            session,
-            catalogue,
-            settings,
-            publication,
-            plan_undelivered(publication.state(), today),
-            today,
-            report,
-        )
+        for actions in _decisions(session, settings, publication, today):
+            _act(session, catalogue, settings, publication, actions, today, report)
         if publication.goes_out_on(today):
             publication.status, publication.updated_at = PublicationStatus.PUBLISHED, utcnow()
             session.add(publication)
@@ -115,6 +96,16 @@ def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: 
             report.published.append(publication.id)
     session.flush()
     return report
+
+
+def _decisions(
+    session: Session, settings: Settings, publication: Publication, today: date
+) -> Iterator[list[Action]]:
+    """The day's decisions on one publication, in turn: each is made only after the one
+    before it is acted on, so it sees what that did (a notice queued, changes handled)."""
+    yield _decide_changes(session, publication, today)
+    yield plan_notice(publication.state(), today, settings.publication_notice_lead_days)
+    yield plan_undelivered(publication.state(), today)
 
 
 def _decide_changes(session: Session, publication: Publication, today: date) -> list[Action]:
@@ -223,9 +214,26 @@ def _to_ministry(
     except notify.NoMinistryRecipients as exc:
         report.problems.append(str(exc))
         return False
-    if notified.queued:
-        report.queued += notified.keys
+    report.took(notified)
     return True
+
+
+def _to_owner(
+    session: Session,
+    catalogue: Catalogue,
+    publication: Publication,
+    key: Key,
+    message: notify.Message,
+    today: date,
+    occurrence_id: int | None,
+    report: DayReport,
+) -> notify.Notified:
+    """Tell the publication's owner (the deputy while the officer is absent)."""
+    notified = notify.notify_role(
+        session, catalogue, publication.owner_role, message, key, today, occurrence_id=occurrence_id
+    )
+    report.took(notified)
+    return notified
 
 
 # An owner alert's text, and the notice date it speaks of.
@@ -255,17 +263,10 @@ def _alert(
         message = texts.notice_missed_alert(
             publication.title, publication.publish_on, action.earliest_date, where
         )
-    notified = notify.notify_role(
-        session,
-        catalogue,
-        publication.owner_role,
-        message,
-        action.key,
-        today,
-        occurrence_id=publication.notice_occurrence_id,
+    notified = _to_owner(
+        session, catalogue, publication, action.key, message, today, publication.notice_occurrence_id, report
     )
     if notified.queued:
-        report.queued += notified.keys
         audit.append(
             session,
             ACTOR,
@@ -365,16 +366,15 @@ def apply_kudos(
                 settings.kudos_actor_name,
                 settings.ui_url,
             )
-            notified = notify.notify_role(
+            _to_owner(
                 session,
                 catalogue,
-                publication.owner_role,
-                message,
+                publication,
                 action.key,
+                message,
                 today,
-                occurrence_id=publication.kudos_occurrence_id,
+                publication.kudos_occurrence_id,
+                report,
             )
-            if notified.queued:
-                report.queued += notified.keys
     session.flush()
     return report
