@@ -112,7 +112,8 @@ def run_materialise(env: dict, cwd: Path) -> None:
         served = {**env, "PLIKTVAKT_PREFECT_PORT": str(port)}
         for attempt in ("first", "second"):
             print(
-                f"  {_time(pliktvakt, served, cwd):6.1f}  with make run's server on port {port} ({attempt} run)"
+                f"  {_time(pliktvakt, served, cwd):6.1f}  "
+                f"with make run's server on port {port} ({attempt} run)"
             )
     finally:
         if started is not None:

@@ -48,7 +48,8 @@ def main() -> None:
     untraced = time.perf_counter() - again
 
     print(
-        f"rows: {len(loaded.rows)} ({len(municipalities)} kommuner x {len(YEARS)} år x 12 mnd x 3 kategorier), "
+        f"rows: {len(loaded.rows)} "
+        f"({len(municipalities)} kommuner x {len(YEARS)} år x 12 mnd x 3 kategorier), "
         f"quarantined: {len(loaded.quarantined)}, input {len(data) / 1e6:.1f} MB"
     )
     print(f"parse: {parsed - started:.3f} s, analyse: {finished - parsed:.3f} s (under tracemalloc)")

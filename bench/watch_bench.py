@@ -94,7 +94,8 @@ def measure(label: str, url: str, count: int) -> None:
     first, queued, first_peak = run_pass(url)
     steady, again, steady_peak = run_pass(url)
     print(
-        f"{label:10} {count:>7} open | first pass {first:5.2f} s, {queued:>6} queued, peak {first_peak:4.0f} MB"
+        f"{label:10} {count:>7} open | "
+        f"first pass {first:5.2f} s, {queued:>6} queued, peak {first_peak:4.0f} MB"
         f" | steady pass {steady:5.2f} s, {again} queued, peak {steady_peak:4.0f} MB",
         flush=True,
     )

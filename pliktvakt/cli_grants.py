@@ -122,7 +122,8 @@ def decide(
     else:
         out.print(
             f"Runde {round_name} er vedtatt. Departementet orienteres av flyten grant-award-notice "
-            f"(forekomst {occurrence.id}, frist {occurrence.due:%d.%m.%Y}); brevene kan lages når den er levert."
+            f"(forekomst {occurrence.id}, frist {occurrence.due:%d.%m.%Y}); "
+            "brevene kan lages når den er levert."
         )
 
 
@@ -221,7 +222,7 @@ def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
     with session_scope(_engine()) as session:
         states = [status.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
         if as_json:
-            for state, grant_round in zip(states, rounds.all_rounds(session)):
+            for state, grant_round in zip(states, rounds.all_rounds(session), strict=True):
                 state["decision_list"] = [
                     _decision_json(session, d) for d in rounds.decisions_of(session, grant_round)
                 ]

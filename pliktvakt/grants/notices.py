@@ -143,8 +143,9 @@ def _alert_lapsed(
 ) -> None:
     subject = f"Tilskudd falt bort: {row.applicant} (runde {grant_round.name})"
     body = (
-        f"Tilskuddet på {bokmal.kroner(Decimal(row.amount_awarded))} til {row.applicant} (org.nr. {row.orgnr}), "
-        f"vedtak {row.id} i runde {grant_round.name}, har falt bort fordi akseptbrevet ikke kom innen fristen "
+        f"Tilskuddet på {bokmal.kroner(Decimal(row.amount_awarded))} til {row.applicant} "
+        f"(org.nr. {row.orgnr}), vedtak {row.id} i runde {grant_round.name}, "
+        "har falt bort fordi akseptbrevet ikke kom innen fristen "
         "(vedlegg 1 til instruksen, punkt 5). Tilskuddet er tatt ut av utbetalingslisten."
     )
     notify.notify_role(
@@ -169,7 +170,8 @@ def _raise_underspending(
         occurrence, _ = occurrences.trigger(session, catalogue, UNDERSPENDING_OBLIGATION, today, ref, ACTOR)
         subject = f"Mindreforbruk i runde {grant_round.name}: {found.scheme_name}"
         body = (
-            f"{found.describe()}\n\nFrist for å ta det opp med departementet: {bokmal.date_long(occurrence.due)} "
+            f"{found.describe()}\n\nFrist for å ta det opp med departementet: "
+            f"{bokmal.date_long(occurrence.due)} "
             f"(forekomst {occurrence.id})."
         )
         notify.notify_role(

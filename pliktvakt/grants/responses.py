@@ -53,7 +53,8 @@ def record_appeal(session: Session, decision_id: int, received: date, actor: str
     letter = _letter_for(session, decision)
     if letter.received_on is None:
         raise GrantsError(
-            f"Registrer først når brevet kom fram: `pliktvakt grants letter-received {decision_id} --on DATO`."
+            "Registrer først når brevet kom fram: "
+            f"`pliktvakt grants letter-received {decision_id} --on DATO`."
         )
     appeal = GrantAppeal(
         decision_id=decision_id, submitted_on=received, in_time=appeal_in_time(letter.received_on, received)

@@ -129,7 +129,8 @@ def letters_gate(session: Session, schemes: dict[str, GrantScheme], grant_round:
         return None
     if grant_round.decided_on is None:
         return (
-            f"Runden «{grant_round.name}» er ikke vedtatt. Kjør `pliktvakt grants decide {grant_round.name}`; "
+            f"Runden «{grant_round.name}» er ikke vedtatt. "
+            f"Kjør `pliktvakt grants decide {grant_round.name}`; "
             "departementet orienteres så før tilskuddsbrevene sendes (instruks punkt 6.1)."
         )
     return (

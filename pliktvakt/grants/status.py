@@ -25,7 +25,7 @@ def payment_list(session: Session, grant_round: GrantRound, as_of: date) -> list
 def round_state(
     session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound, as_of: date
 ) -> dict:
-    """What a round stands at on ``as_of``: decisions, notice, letters, appeals, deadlines, recipients list."""
+    """What a round stands at on ``as_of``: decisions, notice, letters, appeals, deadlines, recipients."""
     rows = decisions_of(session, grant_round)
     cases = [case_of(session, row) for row in rows]
     letters = [letter for row in rows if (letter := letter_of(session, row.id))]

@@ -111,7 +111,8 @@ class Underspend:
 
     def describe(self) -> str:
         return (
-            f"{self.scheme_name}: budsjett {bokmal.kroner(self.budget)}, tildelt {bokmal.kroner(self.awarded)}, "
+            f"{self.scheme_name}: budsjett {bokmal.kroner(self.budget)}, "
+            f"tildelt {bokmal.kroner(self.awarded)}, "
             f"ubrukt {bokmal.kroner(self.unused)}. IMDi skal ta opp med departementet hvordan ubrukte "
             "midler skal disponeres (vedlegg 1 pkt. 2, mindreforbruk)."
         )

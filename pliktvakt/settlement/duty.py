@@ -141,7 +141,7 @@ def complete_reports(session: Session, plan: ReportPlan, as_of: datetime) -> lis
     what = f"Rapport levert ({sent[0].subject}), vedlegg {attachment}"
     return [
         period
-        for occurrence_id, period in zip(plan.occurrence_ids, plan.periods)
+        for occurrence_id, period in zip(plan.occurrence_ids, plan.periods, strict=True)
         if notify.complete_with_receipts(session, occurrence_id, sent, what, ACTOR, as_of)
     ]
 

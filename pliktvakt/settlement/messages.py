@@ -20,7 +20,10 @@ def report_filename(result: AnalysisResult, tag: str) -> str:
 def report_subject(result: AnalysisResult, weekly_period: str | None) -> str:
     if weekly_period:
         week = weekly_period.removeprefix(WEEKLY_PREFIX).replace("-W", ", uke ")
-        return f"Ukentlig analyse av bosettingsarbeidet ({week}) – stort avvik, tall til og med {result.as_of.label()}"
+        return (
+            f"Ukentlig analyse av bosettingsarbeidet ({week}) – stort avvik, "
+            f"tall til og med {result.as_of.label()}"
+        )
     return f"Månedlig analyse av bosettingsarbeidet – {result.as_of.label()}"
 
 
@@ -97,8 +100,9 @@ def cadence_alert(change: CadenceChange) -> Message:
             "Fra og med i dag rapporteres analysen igjen månedlig; det lages ingen nye ukentlige forekomster."
         )
     body = (
-        f"Rapporteringen av plikten «Månedlig analyse av bosettingsarbeidet» (instruksen pkt. 2.2) er endret "
-        f"fra {CADENCE_NAMES[change.previous]} til {CADENCE_NAMES[row.cadence]} fra {row.from_date:%d.%m.%Y}.\n\n"
+        "Rapporteringen av plikten «Månedlig analyse av bosettingsarbeidet» (instruksen pkt. 2.2) er endret "
+        f"fra {CADENCE_NAMES[change.previous]} til {CADENCE_NAMES[row.cadence]} "
+        f"fra {row.from_date:%d.%m.%Y}.\n\n"
         f"{row.reason}\n\n{action}"
     )
     return Message(subject, body)

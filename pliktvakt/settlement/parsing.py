@@ -116,7 +116,7 @@ def validate_rows(
         bad = _reasons_by_row(exc, raw)
         good = [i for i in range(len(raw)) if i not in bad]
         validated = [None] * len(raw)
-        for i, row in zip(good, ROWS.validate_python([raw[i][1] for i in good])):
+        for i, row in zip(good, ROWS.validate_python([raw[i][1] for i in good]), strict=True):
             validated[i] = row
     seen: dict[tuple[int, int, str, Category], int] = {}
     rows: list[SettlementRow] = []
@@ -168,9 +168,9 @@ def _raw_rows(table: Table) -> Iterator[tuple[int, dict[str, Any]]]:
             field = COLUMNS[min(len(values), len(COLUMNS) - 1)] if len(values) < width else None
             raise SettlementFileError(table.file, line, field, f"fant {len(values)} felt, forventet {width}")
         row = (
-            dict(zip(COLUMNS, values))
+            dict(zip(COLUMNS, values, strict=True))
             if in_order
-            else {name: values[pos] for name, pos in zip(COLUMNS, positions)}
+            else {name: values[pos] for name, pos in zip(COLUMNS, positions, strict=True)}
         )
         if table.from_sheet and row["kommunenr"].isdigit():
             row["kommunenr"] = row["kommunenr"].zfill(4)  # Excel stores 0301 as the number 301

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -93,26 +95,27 @@ def chart_settled_vs_need(result: AnalysisResult) -> str:
     return _png(fig)
 
 
+Bars = tuple[Sequence[float], str, str]  # values, colour, legend label
+
+
+def _bar_pairs(ax: Any, names: list[str], upper: Bars, lower: Bars) -> None:
+    """Two horizontal bars per name, ``upper`` just above ``lower``, the names on the y axis."""
+    positions = range(len(names))
+    for offset, (values, color, label) in ((0.2, upper), (-0.2, lower)):
+        ax.barh([p + offset for p in positions], values, height=0.4, color=color, label=label)
+    ax.set_yticks(list(positions), names)
+
+
 def chart_counties(result: AnalysisResult) -> str:
     counties = sorted(result.counties, key=lambda c: c.agreed)
     names = [c.name for c in counties]
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(names) + 1.2))
-    positions = range(len(names))
-    ax.barh(
-        [p + 0.2 for p in positions],
-        [c.agreed for c in counties],
-        height=0.4,
-        color="#b0bec5",
-        label="Vedtatt",
+    _bar_pairs(
+        ax,
+        names,
+        ([c.agreed for c in counties], "#b0bec5", "Vedtatt"),
+        ([c.settled_ytd for c in counties], "#1f4e79", "Bosatt hittil"),
     )
-    ax.barh(
-        [p - 0.2 for p in positions],
-        [c.settled_ytd for c in counties],
-        height=0.4,
-        color="#1f4e79",
-        label="Bosatt hittil",
-    )
-    ax.set_yticks(list(positions), names)
     ax.set_xlabel("Personer")
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
@@ -124,23 +127,12 @@ def chart_deviations(result: AnalysisResult) -> str:
     rows = list(reversed(result.largest_shortfalls))
     fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(rows), 1) + 1.2))
     if rows:
-        names = [d.status.name for d in rows]
-        positions = range(len(rows))
-        ax.barh(
-            [p + 0.2 for p in positions],
-            [d.expected_by_now for d in rows],
-            height=0.4,
-            color="#b0bec5",
-            label="Forventet hittil etter vedtak",
+        _bar_pairs(
+            ax,
+            [d.status.name for d in rows],
+            ([d.expected_by_now for d in rows], "#b0bec5", "Forventet hittil etter vedtak"),
+            ([d.status.settled_ytd for d in rows], "#c62828", "Bosatt hittil"),
         )
-        ax.barh(
-            [p - 0.2 for p in positions],
-            [d.status.settled_ytd for d in rows],
-            height=0.4,
-            color="#c62828",
-            label="Bosatt hittil",
-        )
-        ax.set_yticks(list(positions), names)
         ax.legend(fontsize=8, loc="lower right")
     else:
         ax.text(0.5, 0.5, "Ingen kommuner ligger bak vedtaket", ha="center", va="center")

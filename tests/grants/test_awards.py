@@ -51,7 +51,8 @@ def test_invalid_orgnr_names_line_and_field(write_csv, schemes):
         read_award_file(path, schemes)
     lines = [str(e) for e in info.value.errors]
     assert lines == [
-        "tildelinger.csv, linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet stemmer ikke",
+        "tildelinger.csv, linje 3, felt «orgnr»: "
+        "ugyldig organisasjonsnummer «974760674»: kontrollsifferet stemmer ikke",
         "tildelinger.csv, linje 4, felt «orgnr»: ugyldig organisasjonsnummer «97476067»: må ha 9 siffer",
     ]
     assert str(info.value).startswith("tildelinger.csv: filen ble avvist, ingenting er lagt inn (2 feil):")

@@ -31,7 +31,8 @@ def round_(schemes):
     return _decisions(
         schemes,
         f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200000;150000;;75 % av budsjettet;privat",
-        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90000;0;Tiltaket er ikke rettet mot målgruppen;privat",
+        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90000;0;"
+        "Tiltaket er ikke rettet mot målgruppen;privat",
         f"jobbsjansen;2025;Bergen kommune;{ORGNR_B};500000;400000;;Sats 80 000 kr × 5 deltakere;offentlig",
         f"jobbsjansen;2025;Voss kommune;{ORGNR_A};300000;0;Søknaden kom etter fristen;offentlig",
     )

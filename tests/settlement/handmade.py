@@ -68,6 +68,12 @@ def hand_made_csv() -> str:
     return csv_text(rows_2024 + ROWS_2025)
 
 
+def json_payload(*rows: dict) -> dict:
+    """The JSON source's payload; each row is Oslo, January 2025, with the given fields."""
+    oslo_january = {"år": 2025, "måned": 1, "kommunenr": "0301", "kommune": "Oslo"}
+    return {"format": "pliktvakt-bosetting/1", "rader": [{**oslo_january, **row} for row in rows]}
+
+
 def make_config(need_2025: int = 150) -> SettlementConfig:
     return SettlementConfig(
         need={2024: 200, 2025: need_2025},

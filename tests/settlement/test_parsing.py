@@ -10,7 +10,7 @@ from pliktvakt.settlement.parsing import (
     parse_csv,
     parse_json_payload,
 )
-from tests.settlement.handmade import MUNICIPALITIES, csv_text
+from tests.settlement.handmade import MUNICIPALITIES, csv_text, json_payload
 
 KNOWN = [m.code for m in MUNICIPALITIES]
 
@@ -114,30 +114,11 @@ def test_broken_xlsx_names_the_file(tmp_path):
 
 
 def test_json_payload():
-    payload = {
-        "format": "pliktvakt-bosetting/1",
-        "rader": [
-            {
-                "år": 2025,
-                "måned": 1,
-                "kommunenr": "0301",
-                "kommune": "Oslo",
-                "kategori": "bosatt",
-                "antall": 12,
-                "herav_em": None,
-            },
-            {
-                "år": 2025,
-                "måned": 1,
-                "kommunenr": "0301",
-                "kommune": "Oslo",
-                "kategori": "vedtatt",
-                "antall": ":",
-                "herav_em": ":",
-            },
-            {"år": "2025", "måned": 1, "kommunenr": "0301", "kommune": "Oslo", "kategori": "anmodet"},
-        ],
-    }
+    payload = json_payload(
+        {"kategori": "bosatt", "antall": 12, "herav_em": None},
+        {"kategori": "vedtatt", "antall": ":", "herav_em": ":"},
+        {"år": "2025", "kategori": "anmodet"},
+    )
     result = parse_json_payload(payload, "http://x/", KNOWN)
     assert [(r.category.value, r.count) for r in result.rows] == [("bosatt", 12), ("vedtatt", None)]
     # Row 3 has no antall: "" -> missing count.

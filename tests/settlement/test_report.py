@@ -26,8 +26,8 @@ def test_markdown_has_figures_and_embedded_charts(load_result, municipalities):
     html, markdown = render_report(result)
     # Projection 120 = 80 % of 150, below 85 %: the large-deviation notice.
     assert (
-        "**Stort avvik.** Framskrevet bosetting ved årets slutt er 120 personer, 80,0\u00a0% av behovet på 150"
-        in markdown
+        "**Stort avvik.** Framskrevet bosetting ved årets slutt er 120 personer, "
+        "80,0\u00a0% av behovet på 150" in markdown
     )
     assert "Bosatt i mars: 9, mot 6 måneden før (+50,0\u00a0%)" in markdown
     assert "| 46 Vestland | 80 | 70 | 4 |" in markdown

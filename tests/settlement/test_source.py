@@ -9,21 +9,9 @@ import pytest
 
 from pliktvakt.settlement.source import SettlementSourceError
 from tasks.settlement_source import fetch_settlement_json, load_settlement_url
+from tests.settlement.handmade import json_payload
 
-PAYLOAD = {
-    "format": "pliktvakt-bosetting/1",
-    "rader": [
-        {
-            "år": 2025,
-            "måned": 1,
-            "kommunenr": "0301",
-            "kommune": "Oslo",
-            "kategori": "bosatt",
-            "antall": 12,
-            "herav_em": 1,
-        }
-    ],
-}
+PAYLOAD = json_payload({"kategori": "bosatt", "antall": 12, "herav_em": 1})
 
 
 class SettlementService(BaseHTTPRequestHandler):
