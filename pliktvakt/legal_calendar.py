@@ -138,7 +138,10 @@ def statutory_deadline(start: date, duration: str, business_days: bool = False) 
     due = next_business_day(raw)
     rule = f"{abs(parsed.amount)} {unit} fra {start.isoformat()} (domstolloven § 148)"
     if due != raw:
-        rule += f"; {raw.isoformat()} er {_non_business_reason(raw)}, flyttet til neste virkedag (domstolloven § 149)"
+        rule += (
+            f"; {raw.isoformat()} er {_non_business_reason(raw)}, "
+            "flyttet til neste virkedag (domstolloven § 149)"
+        )
     return Deadline(start, duration, raw, due, rule)
 
 

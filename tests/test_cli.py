@@ -40,7 +40,8 @@ def test_deadline_over_easter_2025(cli):
 
 
 def test_negative_duration_rolls_backwards(cli):
-    # "At least 14 days before" 1 May 2025: Thu 17 Apr is Skjærtorsdag -> back to Wed 16 Apr, not forward to 22 Apr.
+    # "At least 14 days before" 1 May 2025: Thu 17 Apr is Skjærtorsdag -> back to Wed 16 Apr,
+    # not forward to 22 Apr.
     result = cli("deadline", "--from", "2025-05-01", "--add=-14d")
     assert result.stdout.strip() == "2025-04-16"
     assert "14 dager før 2025-05-01" in result.stderr and "bakover" in result.stderr
