@@ -36,7 +36,9 @@ def materialise(as_of: datetime | None = None) -> dict:
     create_table_artifact(
         key="obligation-status",
         table=status_table(rows),
-        description=f"Åpne og forfalte forekomster per {date_short(today)} og {STATUS_WINDOW.days} dager frem",
+        description=(
+            f"Åpne og forfalte forekomster per {date_short(today)} og {STATUS_WINDOW.days} dager frem"
+        ),
     )
     summary = read_summary(settings.database_url, catalogue, today)
     create_markdown_artifact(

@@ -368,7 +368,8 @@ def _read_entries(path: Path, key: str) -> list[tuple[dict, int, dict[str, int]]
         raise CatalogueError(path, "(fil)", key, f"filen må ha en liste under '{key}'")
     entry_nodes = next(value for name, value in node.value if name.value == key).value
     return [
-        (entry, item.start_mark.line + 1, _key_lines(item)) for entry, item in zip(data[key], entry_nodes)
+        (entry, item.start_mark.line + 1, _key_lines(item))
+        for entry, item in zip(data[key], entry_nodes, strict=True)
     ]
 
 
@@ -425,7 +426,7 @@ def _load_obligations(path: Path, roles: dict[str, Role]) -> tuple[dict[str, Obl
             raise CatalogueError(path, obligation.id, "role", f"ukjent rolle '{obligation.role}'", line)
     placeholders = [
         Placeholder(str(path), keys.get(field, line), obligation.id, field, part.note)
-        for (obligation, line), (_, _, keys) in zip(entries, read)
+        for (obligation, line), (_, _, keys) in zip(entries, read, strict=True)
         for field, part in (("recurrence", obligation.recurrence), ("deadline", obligation.deadline))
         if part is not None and part.source == "placeholder"
     ]

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
 from pliktvakt import cli_catalogue, clock
-from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
+from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json, print_listing
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
 
@@ -146,34 +145,25 @@ def status(
         )
         started = go_live.go_live_date(session)
         listed = [status_row(row, catalogue, today, started) for row in rows if _in_window(row, today, days)]
-    if as_json:
-        return print_json(listed)
-    table = Table(
-        "Id",
-        "Plikt",
-        "Hjemmel",
-        "Frist",
-        "Status",
-        "Ansvarlig",
-        title=f"Status per {bokmal.date_short(today)}",
-    )
     colours = {
         "overdue": "red",
         "due": "yellow",
         OccurrenceStatus.DONE: "green",
         "before-go-live": "bright_black",
     }
-    for row in listed:
+
+    def cells(row: dict) -> tuple[str, ...]:
         colour = colours.get(row["state"], "white")
-        table.add_row(
-            str(row["id"]),
-            row["title"],
-            row["clause"],
-            row["due_shown"],
-            f"[{colour}]{row['state_no']}[/{colour}]",
-            row["owner"],
-        )
-    out.print(table)
+        state = f"[{colour}]{row['state_no']}[/{colour}]"
+        return str(row["id"]), row["title"], row["clause"], row["due_shown"], state, row["owner"]
+
+    print_listing(
+        listed,
+        as_json,
+        ("Id", "Plikt", "Hjemmel", "Frist", "Status", "Ansvarlig"),
+        cells,
+        title=f"Status per {bokmal.date_short(today)}",
+    )
 
 
 def _in_window(row, today: date, days: int) -> bool:
@@ -379,11 +369,11 @@ def outbox_list(
         }
         for m in rows
     ]
-    if as_json:
-        return print_json(items)
-    table = Table("Id", "Kanal", "Mottaker", "Emne", "Status", "Forsøk", "Feil/kvittering")
-    for item in items:
-        table.add_row(
+    print_listing(
+        items,
+        as_json,
+        ("Id", "Kanal", "Mottaker", "Emne", "Status", "Forsøk", "Feil/kvittering"),
+        lambda item: (
             str(item["id"]),
             item["channel"],
             item["recipient"],
@@ -391,8 +381,8 @@ def outbox_list(
             item["status"],
             str(item["attempts"]),
             item["last_error"] or item["receipt"] or "",
-        )
-    out.print(table)
+        ),
+    )
     if not get_settings().email_url:
         err.print("PLIKTVAKT_EMAIL_URL er ikke satt: e-post blir liggende i utboksen til den settes.")
 
@@ -460,12 +450,12 @@ def absence_list(as_json: AsJson = False) -> None:
             {"id": a.id, "officer": a.officer_id, "from": a.start, "to": a.end, "reason": a.reason}
             for a in session.exec(select(OfficerAbsence).order_by(OfficerAbsence.start))
         ]
-    if as_json:
-        return print_json(rows)
-    table = Table("Id", "Saksbehandler", "Fra", "Til", "Grunn")
-    for row in rows:
-        table.add_row(str(row["id"]), row["officer"], str(row["from"]), str(row["to"]), row["reason"] or "")
-    out.print(table)
+    print_listing(
+        rows,
+        as_json,
+        ("Id", "Saksbehandler", "Fra", "Til", "Grunn"),
+        lambda row: (str(row["id"]), row["officer"], str(row["from"]), str(row["to"]), row["reason"] or ""),
+    )
 
 
 @absence_app.command("remove")

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Optional
 
@@ -44,3 +45,21 @@ AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.
 def print_json(data) -> None:
     # Plain stdout: rich would wrap long lines and break the JSON.
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+def print_listing(
+    items: list[dict],
+    as_json: bool,
+    columns: Sequence[str],
+    row: Callable[[dict], Sequence[str]],
+    title: str | None = None,
+) -> None:
+    """``items`` as JSON for programs, or as a table with the cells ``row(item)`` for each item."""
+    from rich.table import Table
+
+    if as_json:
+        return print_json(items)
+    table = Table(*columns, title=title)
+    for item in items:
+        table.add_row(*row(item))
+    out.print(table)

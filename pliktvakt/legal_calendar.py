@@ -127,18 +127,14 @@ def statutory_deadline(start: date, duration: str, business_days: bool = False) 
     raw = add_calendar(start, parsed)
     unit = _UNIT_NAMES[parsed.unit][abs(parsed.amount) != 1]
     if backwards:
-        due = previous_business_day(raw)
-        rule = f"{abs(parsed.amount)} {unit} før {start.isoformat()} (domstolloven § 148)"
-        if due != raw:
-            rule += (
-                f"; {raw.isoformat()} er {_non_business_reason(raw)}, flyttet bakover til forrige virkedag "
-                "(en frist «minst N dager før» flyttes aldri fremover)"
-            )
-        return Deadline(start, duration, raw, due, rule)
-    due = next_business_day(raw)
-    rule = f"{abs(parsed.amount)} {unit} fra {start.isoformat()} (domstolloven § 148)"
+        due, direction = previous_business_day(raw), "før"
+        moved = "flyttet bakover til forrige virkedag (en frist «minst N dager før» flyttes aldri fremover)"
+    else:
+        due, direction = next_business_day(raw), "fra"
+        moved = "flyttet til neste virkedag (domstolloven § 149)"
+    rule = f"{abs(parsed.amount)} {unit} {direction} {start.isoformat()} (domstolloven § 148)"
     if due != raw:
-        rule += f"; {raw.isoformat()} er {_non_business_reason(raw)}, flyttet til neste virkedag (domstolloven § 149)"
+        rule += f"; {raw.isoformat()} er {_non_business_reason(raw)}, {moved}"
     return Deadline(start, duration, raw, due, rule)
 
 

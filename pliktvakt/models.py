@@ -48,6 +48,12 @@ class Event:
     details: dict = field(default_factory=dict)
 
 
+class SurrogateKey(SQLModel):
+    """The integer primary key a table's rows are numbered by (the first column, assigned on insert)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
 class ObligationRecord(SQLModel, table=True):
     """The catalogue as last loaded, so that reports can be read without the YAML."""
 
@@ -64,11 +70,10 @@ class ObligationRecord(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Occurrence(SQLModel, table=True):
+class Occurrence(SurrogateKey, table=True):
     """One time an obligation falls due. Unique per obligation and period."""
 
     __table_args__ = (UniqueConstraint("obligation_id", "period", name="uq_occurrence_period"),)
-    id: int | None = Field(default=None, primary_key=True)
     obligation_id: str = Field(foreign_key="obligation.id", index=True, max_length=100)
     period: str = Field(max_length=100)  # anchor date for recurring, event:<date>:<ref> for events
     anchor: date
@@ -174,13 +179,12 @@ class AuditHead(SQLModel, table=True):
     hash: str = Field(default="0" * 64, max_length=64)
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(SurrogateKey, table=True):
     """A message to deliver, written before it is sent. ``key`` makes sending idempotent."""
 
     __tablename__ = "outbox_message"
     # The watch and delivery look up pending messages by channel (migration 0002_watch).
     __table_args__ = (Index("ix_outbox_message_channel_status", "channel", "status"),)
-    id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=300)  # {duty}:{reference}:{step}:{recipient}:{channel}
     duty: str = Field(index=True, max_length=40)  # watch | ops | settlement | publication | grants
     officer_id: str | None = Field(default=None, max_length=100)  # None for the ministry
@@ -233,11 +237,10 @@ class OutboxMessage(SQLModel, table=True):
         return Event("pliktvakt", "message.failed", self.key, {"channel": self.channel, "error": error})
 
 
-class OfficerAbsence(SQLModel, table=True):
+class OfficerAbsence(SurrogateKey, table=True):
     """While an officer is absent, the deputy gets the officer's alerts."""
 
     __tablename__ = "officer_absence"
-    id: int | None = Field(default=None, primary_key=True)
     officer_id: str = Field(index=True, max_length=100)
     start: date
     end: date

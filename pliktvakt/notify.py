@@ -105,7 +105,7 @@ def recipient_for(catalogue: Catalogue, role: str, escalate: bool, away: frozens
 
 
 def channels(officer: Officer) -> list[tuple[str, str]]:
-    """(channel, recipient): email to the address; Teams to the officer, whose URL is looked up at delivery."""
+    """(channel, recipient): email to the address; Teams to the officer (URL looked up at delivery)."""
     pairs = [("email", officer.email)]
     if officer.teams_url is not None:
         pairs.append(("teams", officer.id))

@@ -159,7 +159,8 @@ def _insert_many_sqlite(session: Session, values: list[dict]) -> int:
     placeholders = ", ".join("?" for _ in _COLUMNS)
     cursor = connection.connection.driver_connection.cursor()
     cursor.executemany(
-        f"INSERT INTO outbox_message ({', '.join(_COLUMNS)}) VALUES ({placeholders}) ON CONFLICT (key) DO NOTHING",
+        f"INSERT INTO outbox_message ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
+        "ON CONFLICT (key) DO NOTHING",
         [tuple(stored_time(row[c]) if c == "created_at" else row[c] for c in _COLUMNS) for row in values],
     )
     return cursor.rowcount
@@ -171,7 +172,7 @@ def deliverable(
     channels: tuple[str, ...] = CHANNELS,
     duties: tuple[str, ...] | None = None,
 ) -> list[OutboxMessage]:
-    """Pending messages on ``channels`` (of ``duties``, or all), and those whose claim went stale, oldest first."""
+    """Pending messages on ``channels`` (of ``duties``, or all) and those with a stale claim, oldest first."""
     stale = now - STALE_CLAIM
     query = (
         select(OutboxMessage)

@@ -16,8 +16,9 @@ validates the rows itself. The rules, the same for every import:
 - Blank lines, and lines starting with ``#`` before the header, are skipped. The header's
   names are compared in lower case, with spaces as ``_``; empty names at its end are dropped,
   as are empty cells beyond the header.
-- Every cell is text; in a sheet a row has at least the header's number of cells. An XLSX number that is whole is written without decimals (2025, not
-  2025.0); a date at midnight as ``ÅÅÅÅ-MM-DD``.
+- Every cell is text; in a sheet a row has at least the header's number of cells. An XLSX
+  number that is whole is written without decimals (2025, not 2025.0); a date at midnight
+  as ``ÅÅÅÅ-MM-DD``.
 - Line numbers are those of the file (the line a record starts on) or of the sheet's rows.
 
 A file that cannot be read raises ``FileRejected``, the one rejection type: every import

@@ -194,7 +194,7 @@ def _secrets(settings: Settings, catalogue: Catalogue) -> list:
 def deliver_outbox(
     engine: Engine, settings: Settings, catalogue: Catalogue, now: datetime, duties: tuple[str, ...] | None
 ) -> DeliveryReport:
-    """Deliver the messages of ``duties`` (None: every duty's); ``now`` is the run's as_of, named in the log."""
+    """Deliver the messages of ``duties`` (None: every duty's); ``now`` is the run's as_of, for the log."""
     logger = get_run_logger()
     report = deliver_pending(engine, settings, catalogue, duties)
     logger.info(

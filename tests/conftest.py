@@ -1,6 +1,9 @@
 """Shared fixtures: real SQLite and PostgreSQL databases, settings, and a real Prefect server."""
 
 import os
+import re
+import subprocess
+import sys
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,6 +79,39 @@ def env(monkeypatch, sqlite_url):
     migrate(sqlite_url)
     yield get_settings()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def pliktvakt_cli(tmp_path):
+    """``pliktvakt`` as a user runs it: a real process in ``tmp_path`` with this process's environment.
+
+    Fails the test on an exit code other than ``expect`` or on a traceback; with ``server_noise``
+    only a traceback from our own code fails it (the ephemeral Prefect server may log its own).
+    """
+
+    def run(
+        *args: str,
+        expect: int = 0,
+        extra_env: dict | None = None,
+        timeout: int = 120,
+        server_noise: bool = False,
+    ) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "pliktvakt.cli", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, **(extra_env or {})},
+            timeout=timeout,
+        )
+        assert result.returncode == expect, result.stdout + result.stderr
+        if server_noise:
+            assert not re.search(r'File "[^"]*/(pliktvakt|flows|tasks)/', result.stderr), result.stderr
+        else:
+            assert "Traceback" not in result.stderr
+        return result
+
+    return run
 
 
 @pytest.fixture(scope="session")

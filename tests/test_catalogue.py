@@ -95,15 +95,16 @@ def test_straks_is_the_same_business_day_or_the_next_after_three():
 DUTY_SENTENCES = {
     "1": [
         "Behov for unntak fra ØR tas opp med departementet, som eventuelt søker om unntak på vegne av IMDi.",
-        "Departementet skal orienteres dersom det planlegges vesentlige endringer i økonomistyringen, herunder "
-        "utføringen av økonomioppgaver, økonomisystemer og regnskapsprinsipper.",
-        "skal departementet forelegges en vurdering av disse behovene og godkjenne endringen i forkant av iverksetting.",
+        "Departementet skal orienteres dersom det planlegges vesentlige endringer i økonomistyringen, "
+        "herunder utføringen av økonomioppgaver, økonomisystemer og regnskapsprinsipper.",
+        "skal departementet forelegges en vurdering av disse behovene og godkjenne endringen i forkant av "
+        "iverksetting.",
     ],
     "2.2": [
         "holde departementet informert om IMDis internasjonale deltakelse og internasjonale delegasjoner som "
         "direktoratet tar imot.",
-        "Direktoratet skal orientere ansvarlig departement om saker/forhold som kan gripe inn i etablert praksis "
-        "og/eller fremstår som politisk eller prinsipielt viktige.",
+        "Direktoratet skal orientere ansvarlig departement om saker/forhold som kan gripe inn i etablert "
+        "praksis og/eller fremstår som politisk eller prinsipielt viktige.",
         "Forslag med budsjettmessige konsekvenser skal IMDi spille inn i de ordinære budsjettprosessene.",
         "IMDi skal gjennomføre kartlegging av overføringsflyktninger før bosetting (integreringsloven § 6).",
         "IMDi skal utarbeide en månedlig analyse av bosettingsarbeidet som redegjør for status, trender og "
@@ -111,23 +112,26 @@ DUTY_SENTENCES = {
         "Ved store avvik skal det rapporteres hyppigere.",
         "IMDi skal sørge for at oppdaterte nøkkeltall om bosetting er kvalitetssikret, publisert og lett "
         "tilgjengelige på offentlige nettsider.",
-        "IMDi skal også lede Beregningsutvalget, som er et partssammensatt utvalg med representanter fra stat og "
-        "kommune som årlig kartlegger kommunenes utgifter til bosetting og integrering av flyktninger.",
-        "IMDi skal fastsette tilsynstemaer for tre år av gangen og utarbeide og vedlikeholde tilsynsinstruks og "
-        "metodehåndbok for tilsyn.",
+        "IMDi skal også lede Beregningsutvalget, som er et partssammensatt utvalg med representanter fra "
+        "stat og kommune som årlig kartlegger kommunenes utgifter til bosetting og integrering av "
+        "flyktninger.",
+        "IMDi skal fastsette tilsynstemaer for tre år av gangen og utarbeide og vedlikeholde tilsynsinstruks "
+        "og metodehåndbok for tilsyn.",
         "IMDi har videre ansvar for å følge opp varsler om tolkers brudd på loven",
     ],
     "3": [
-        "I hastesaker kan oppdrag unntaksvis gis muntlig, men det skal følges opp skriftlig så raskt som mulig.",
+        "I hastesaker kan oppdrag unntaksvis gis muntlig, men det skal følges opp skriftlig så raskt som "
+        "mulig.",
     ],
     "3.1": [
-        "IMDi skal levere virksomhets- og regnskapsrapport to ganger årlig, per 30.06 og per 31.12, i tråd med de "
-        "kravene som er fastsatt i tildelingsbrevet, i tillegg til tildelingsbrevet og i andre oppdrag.",
-        "Straks IMDi har kjennskap til vesentlige avvik i gjennomføringen av vedtatte planer eller tildelingsbrev, "
-        "skal AID informeres.",
+        "IMDi skal levere virksomhets- og regnskapsrapport to ganger årlig, per 30.06 og per 31.12, i tråd "
+        "med de kravene som er fastsatt i tildelingsbrevet, i tillegg til tildelingsbrevet og i andre "
+        "oppdrag.",
+        "Straks IMDi har kjennskap til vesentlige avvik i gjennomføringen av vedtatte planer eller "
+        "tildelingsbrev, skal AID informeres.",
         "IMDi skal fremme forslag om mulige korrigerende tiltak.",
-        "IMDi skal orientere departementet om saker som kan være av interesse for departementet, herunder saker fra "
-        "Riksrevisjonen, Sivilombudet og andre tilsynsorgan.",
+        "IMDi skal orientere departementet om saker som kan være av interesse for departementet, herunder "
+        "saker fra Riksrevisjonen, Sivilombudet og andre tilsynsorgan.",
         "Rapportering og tilråding skal gis i IMDis halvårsrapport.",
     ],
     "3.2": ["Det avholdes etatsstyringsmøter jf. vedlegg med kalender for styringsdialog."],
@@ -138,8 +142,8 @@ DUTY_SENTENCES = {
         "regelverk og krav, jf. Reglement for økonomistyring i staten.",
         "IMDi skal utvikle en konkret plan for oppfølging av eventuelle feil og mangler som er pekt på av "
         "Riksrevisjonen.",
-        "IMDi skal oversende departementet kopi av svarbrev til Riksrevisjonen når korrespondansen går direkte "
-        "mellom Riksrevisjonen og IMDi.",
+        "IMDi skal oversende departementet kopi av svarbrev til Riksrevisjonen når korrespondansen går "
+        "direkte mellom Riksrevisjonen og IMDi.",
     ],
     "4.3": [
         "IMDi skal vurdere behov og ev. gjennomføre evalueringer for å få informasjon om effektivitet, "
@@ -150,31 +154,32 @@ DUTY_SENTENCES = {
     "5": [
         "Det skal videre gjennomføres regelmessige øvelser.",
         "Øvelser og hendelser skal evalueres.",
-        "Læringspunkter fra hendelser, øvelser, tilsyn o.l. skal følges opp gjennom ledelsesforankrede prosesser.",
+        "Læringspunkter fra hendelser, øvelser, tilsyn o.l. skal følges opp gjennom ledelsesforankrede "
+        "prosesser.",
         "rutiner for å varsle departementet om beredskapshendelser i sektoren.",
         "skal det utarbeides en oversikt over risiko og sårbarheter knyttet til kritiske funksjoner",
         "for å dele informasjon om digitale angrep med myndighetene og andre relevante aktører.",
     ],
     "6.1": [
-        "AID og IMDi skal holde hverandre gjensidig orientert om relevante mediesaker og om mediesaker som kan ende "
-        "opp som krevende.",
-        "Departementet skal orienteres om IMDis vedtak om tildelinger av tilskudd under søkbare tilskuddsordninger "
-        "før tilskuddsmottaker mottar tilskuddsbrev.",
+        "AID og IMDi skal holde hverandre gjensidig orientert om relevante mediesaker og om mediesaker som "
+        "kan ende opp som krevende.",
+        "Departementet skal orienteres om IMDis vedtak om tildelinger av tilskudd under søkbare "
+        "tilskuddsordninger før tilskuddsmottaker mottar tilskuddsbrev.",
         "IMDi skal også orientere departementet minst 14 dager i forkant ved publiseringer av FoU-rapporter, "
         "evalueringer m.m. som IMDi er ansvarlig for.",
     ],
     "6.2": [
-        "Ansatte i IMDi skal ikke ha direkte kontakt med Stortinget og Stortingets organer uten at dette først er "
-        "avklart med statsråden i AID.",
+        "Ansatte i IMDi skal ikke ha direkte kontakt med Stortinget og Stortingets organer uten at dette "
+        "først er avklart med statsråden i AID.",
     ],
     "6.3": [
-        "Ved eventuelle erstatningskrav skal IMDi foreta en juridisk vurdering av sakens erstatningsrettslige side "
-        "og oversende saken til departementet med IMDis tilråding.",
+        "Ved eventuelle erstatningskrav skal IMDi foreta en juridisk vurdering av sakens "
+        "erstatningsrettslige side og oversende saken til departementet med IMDis tilråding.",
     ],
     "6.4": ["IMDi skal utarbeide oppdragsbrev til kommuner som forvalter tilskuddsordninger."],
     "vedlegg 1": [
-        "Tilskuddsordningene skal kunngjøres på nettsidene til IMDi når retningslinjene er godkjent av Arbeids- og "
-        "inkluderingsdepartementet.",
+        "Tilskuddsordningene skal kunngjøres på nettsidene til IMDi når retningslinjene er godkjent av "
+        "Arbeids- og inkluderingsdepartementet.",
         "Tildelinger av tilskudd skal registreres fortløpende.",
     ],
     "vedlegg 2": [
@@ -182,16 +187,17 @@ DUTY_SENTENCES = {
         "skal IMDi informere departementet om hvem som har fått tilskudd under de ulike tilskuddsordningene.",
     ],
     "vedlegg 3": [
-        "Tilskuddsbrevet skal i tillegg inneholde informasjon om: - Begrunnelse for avslag på søknad om tilskudd "
-        "- Informasjon om hvordan beløpet regnes ut for innvilgede tilskudd - Informasjon om klageadgang og "
-        "klageregler - For tilskuddsordninger der avgjørelsen ikke er å anse som enkeltvedtak, skal "
-        "tilskuddsbrevet inneholde frist for å bekrefte vilkår gjennom akseptbrev.",
+        "Tilskuddsbrevet skal i tillegg inneholde informasjon om: - Begrunnelse for avslag på søknad om "
+        "tilskudd - Informasjon om hvordan beløpet regnes ut for innvilgede tilskudd - Informasjon om "
+        "klageadgang og klageregler - For tilskuddsordninger der avgjørelsen ikke er å anse som "
+        "enkeltvedtak, skal tilskuddsbrevet inneholde frist for å bekrefte vilkår gjennom akseptbrev.",
     ],
     "vedlegg 5": [
         "Dersom akseptbrev ikke er mottatt innen at fristen for aksept har gått ut, faller tilskuddet bort."
     ],
     "vedlegg 9": [
-        "IMDi skal etablere en rullerende evalueringsplan som sikrer jevnlig evaluering av tilskuddsordningene.",
+        "IMDi skal etablere en rullerende evalueringsplan som sikrer jevnlig evaluering av "
+        "tilskuddsordningene.",
         "Departementet skal være orientert om/forelegges hvilke ordninger som skal evalueres i budsjettåret.",
     ],
 }
@@ -358,7 +364,8 @@ def _broken(tmp_path: Path, old: str, new: str, file: str = "obligations.yaml") 
             "Extra inputs",
         ),
         (
-            "      source: placeholder\n      note: Instruksen sier «månedlig», ikke når analysen skal være levert; 10 virkedager inn i neste måned er pliktvaktens forslag.\n",
+            "      source: placeholder\n      note: Instruksen sier «månedlig», ikke når analysen skal være "
+            "levert; 10 virkedager inn i neste måned er pliktvaktens forslag.\n",
             "      source: placeholder\n",
             "settlement-monthly-analysis",
             "deadline",

@@ -1,9 +1,6 @@
 """The `pliktvakt` command, run as a user runs it: a real process on a real database."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,21 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def cli(env, tmp_path):
-    def run(*args: str, expect: int = 0) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [sys.executable, "-m", "pliktvakt.cli", *args],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env={**os.environ},
-            timeout=120,
-        )
-        assert result.returncode == expect, result.stdout + result.stderr
-        assert "Traceback" not in result.stderr
-        return result
-
-    return run
+def cli(env, pliktvakt_cli):
+    return pliktvakt_cli
 
 
 def test_deadline_over_easter_2025(cli):
@@ -40,7 +24,8 @@ def test_deadline_over_easter_2025(cli):
 
 
 def test_negative_duration_rolls_backwards(cli):
-    # "At least 14 days before" 1 May 2025: Thu 17 Apr is Skjærtorsdag -> back to Wed 16 Apr, not forward to 22 Apr.
+    # "At least 14 days before" 1 May 2025: Thu 17 Apr is Skjærtorsdag -> back to Wed 16 Apr,
+    # not forward to 22 Apr.
     result = cli("deadline", "--from", "2025-05-01", "--add=-14d")
     assert result.stdout.strip() == "2025-04-16"
     assert "14 dager før 2025-05-01" in result.stderr and "bakover" in result.stderr

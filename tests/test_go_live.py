@@ -96,32 +96,31 @@ def test_status_and_summary_count_before_go_live_apart(db_url):
     assert "## Vedlegg pkt. 9" in summary and "frist ikke bekreftet" in summary
 
 
-def test_alert_marks_a_placeholder_deadline_and_names_the_annex_section():
+def _first_reminder(obligation_id: str, period: str, due: date, today: date):
+    """The first reminder of ``obligation_id``'s occurrence, rendered for tilskuddsleder."""
     catalogue = load_catalogue(CONFIG)
-    officer = catalogue.officers["tilskuddsleder"]
-    # 10 business days after the round's appeal deadlines: pliktvakt's own suggestion.
     facts = AlertFacts(
         1,
-        "event:2026-03-02",
-        date(2026, 3, 16),
-        date(2026, 3, 13),
+        period,
+        due,
+        today,
         "reminder-1",
-        catalogue.obligations["grant-recipients-ministry-info"],
-        officer,
+        catalogue.obligations[obligation_id],
+        catalogue.officers["tilskuddsleder"],
     )
-    text = render_alert(facts, "http://ui")
+    return render_alert(facts, "http://ui")
+
+
+def test_alert_marks_a_placeholder_deadline_and_names_the_annex_section():
+    # 10 business days after the round's appeal deadlines: pliktvakt's own suggestion.
+    text = _first_reminder(
+        "grant-recipients-ministry-info", "event:2026-03-02", date(2026, 3, 16), date(2026, 3, 13)
+    )
     assert "- Frist: mandag 16. mars 2026 – frist ikke bekreftet: Instruksen gir ingen frist" in text.text
     assert "frist ikke bekreftet" in text.html and text.subject.endswith(" (frist ikke bekreftet)")
     assert "Instruks for IMDi, vedlegg pkt. 2:" in text.text and "pkt. vedlegg" not in text.text.lower()
     # The instruction's own 14 days carry no mark.
-    prenotice = AlertFacts(
-        2,
-        "event:2026-05-31",
-        date(2026, 5, 15),
-        date(2026, 5, 14),
-        "reminder-1",
-        catalogue.obligations["publication-prenotice"],
-        officer,
+    unmarked = _first_reminder(
+        "publication-prenotice", "event:2026-05-31", date(2026, 5, 15), date(2026, 5, 14)
     )
-    unmarked = render_alert(prenotice, "http://ui")
     assert "ikke bekreftet" not in unmarked.text and "ikke bekreftet" not in unmarked.subject

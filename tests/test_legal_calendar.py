@@ -29,7 +29,8 @@ days_2020_2040 = st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 1
 @pytest.mark.parametrize(
     "start, expected, why",
     [
-        # Easter 2025: Easter Sunday 20 April. 31 Mar (Mon) + 3 weeks = Mon 21 Apr, Andre påskedag -> Tue 22 Apr.
+        # Easter 2025: Easter Sunday 20 April. 31 Mar (Mon) + 3 weeks = Mon 21 Apr, Andre påskedag
+        # -> Tue 22 Apr.
         (date(2025, 3, 31), date(2025, 4, 22), "andre påskedag"),
         # Easter 2026: Easter Sunday 5 April. 12 Mar (Thu) + 3w = Thu 2 Apr, Skjærtorsdag; Fri 3 Langfredag,
         # Sat 4, Sun 5, Mon 6 Andre påskedag -> Tue 7 Apr.

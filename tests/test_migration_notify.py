@@ -72,7 +72,8 @@ CASES = [
 def _insert_old(connection, key, channel, recipient, status="sent", sent_at=None) -> None:
     connection.execute(
         text(
-            "INSERT INTO outbox_message (key, channel, recipient, subject, body, status, attempts, created_at, sent_at) "
+            "INSERT INTO outbox_message (key, channel, recipient, subject, body, status, attempts, "
+            "created_at, sent_at) "
             "VALUES (:key, :channel, :recipient, 'Emne', 'Tekst', :status, 1, :now, :sent_at)"
         ),
         {
@@ -102,10 +103,13 @@ def test_old_rows_get_the_new_key_shape(empty_url):
             _insert_old(connection, key, channel, recipient)
         connection.execute(
             text(
-                "INSERT INTO publication (id, title, kind, publish_on, owner_role, contact, status, notice_sent_on, "
+                "INSERT INTO publication (id, title, kind, publish_on, owner_role, contact, status, "
+                "notice_sent_on, "
                 "notices_sent, source, changes_handled, created_at, updated_at) VALUES "
-                "(3, 'A', 'rapport', '2026-04-01', 'kunnskap', 'x', 'planned', '2026-03-02', 1, 'cli', 0, :t, :t), "
-                "(4, 'B', 'rapport', '2026-04-01', 'kunnskap', 'x', 'planned', '2026-03-02', 1, 'cli', 0, :t, :t)"
+                "(3, 'A', 'rapport', '2026-04-01', 'kunnskap', 'x', 'planned', '2026-03-02', 1, 'cli', 0, "
+                ":t, :t), "
+                "(4, 'B', 'rapport', '2026-04-01', 'kunnskap', 'x', 'planned', '2026-03-02', 1, 'cli', 0, "
+                ":t, :t)"
             ),
             {"t": delivered},
         )

@@ -90,7 +90,7 @@ def _teams_to(endpoint, officer_id: str) -> list[str]:
     """The Teams texts that reached ``officer_id``'s workflow."""
     return [
         text
-        for request, text in zip(endpoint.requests, endpoint.texts())
+        for request, text in zip(endpoint.requests, endpoint.texts(), strict=True)
         if f"wf-{officer_id}" in request["path"]
     ]
 

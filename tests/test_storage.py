@@ -198,7 +198,7 @@ def test_outbox_batch_counts_only_new_keys(db_url):
 
 
 def test_an_event_duty_that_loses_its_deadline_is_withdrawn(db_url, tmp_path):
-    """An open event occurrence whose duty became a checklist duty (no deadline) is withdrawn, with the reason."""
+    """An open event occurrence whose duty is now a checklist duty (no deadline) is withdrawn, saying why."""
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         occurrence, _ = occurrences.trigger(
