@@ -1,9 +1,7 @@
 """`pliktvakt publication ...` and `pliktvakt run prepublication-notice`, as real processes."""
 
+import functools
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -17,21 +15,8 @@ def add(title: str, kind: str, publish_on: str, owner: str, *more: str) -> tuple
 
 
 @pytest.fixture
-def cli(pub_env, tmp_path):
-    def run(*args: str, expect: int = 0, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [sys.executable, "-m", "pliktvakt.cli", *args],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env={**os.environ, **(extra_env or {})},
-            timeout=300,
-        )
-        assert result.returncode == expect, result.stdout + result.stderr
-        assert "Traceback" not in result.stderr
-        return result
-
-    return run
+def cli(pub_env, pliktvakt_cli):
+    return functools.partial(pliktvakt_cli, timeout=300)
 
 
 def test_add_list_and_the_gate(cli):
