@@ -98,3 +98,22 @@ def test_rejection_names_file_line_and_field():
         "- f.csv, linje 3, felt «orgnr»: mangler verdi\n- f.csv, linje 4: for lang"
     )
     assert (error.line, error.field, error.reason) == (3, "orgnr", "mangler verdi")
+
+
+def test_bulk_restores_the_collector_as_it_was_even_on_an_error():
+    import gc
+
+    from pliktvakt.tabular import bulk
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), bulk():
+        assert not gc.isenabled()
+        raise RuntimeError("a rejected file")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()

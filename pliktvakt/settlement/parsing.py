@@ -27,7 +27,7 @@ quarantined with its reasons; the good rows are loaded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -41,7 +41,7 @@ from pliktvakt.settlement.model import (
     SettlementFileError,
     SettlementRow,
 )
-from pliktvakt.tabular import FileRejected, Table, read_csv, read_table, read_xlsx
+from pliktvakt.tabular import FileRejected, Table, bulk, read_csv, read_table, read_xlsx
 
 COLUMNS = ["år", "måned", "kommunenr", "kommune", "kategori", "antall", "herav_em"]
 JSON_FORMAT = "pliktvakt-bosetting/1"
@@ -154,39 +154,42 @@ def _read(reader: Callable[..., Table], *args: Any) -> Table:
         raise SettlementFileError(exc.file, exc.line, exc.field, exc.reason) from None
 
 
-def _raw_rows(table: Table) -> Iterator[tuple[int, dict[str, Any]]]:
+def _raw_rows(table: Table) -> list[tuple[int, dict[str, Any]]]:
     """The rows by column name. The structure is checked for the whole file before any row is
     validated: all or nothing."""
     problems = table.column_problems(COLUMNS)
     if problems:
         raise SettlementFileError(table.file, problems[0].line, problems[0].field, problems[0].reason)
-    positions = [table.header.index(name) for name in COLUMNS]
-    in_order = table.header == COLUMNS
     width = len(table.header)
     for line, values in table.rows:
         if len(values) != width:
             field = COLUMNS[min(len(values), len(COLUMNS) - 1)] if len(values) < width else None
             raise SettlementFileError(table.file, line, field, f"fant {len(values)} felt, forventet {width}")
-        row = (
-            dict(zip(COLUMNS, values, strict=True))
-            if in_order
-            else {name: values[pos] for name, pos in zip(COLUMNS, positions, strict=True)}
-        )
-        if table.from_sheet and row["kommunenr"].isdigit():
-            row["kommunenr"] = row["kommunenr"].zfill(4)  # Excel stores 0301 as the number 301
-        yield line, row
+    # The hot loop of a large file (see bench/settlement_bench.py): one dict per row, no more.
+    if table.header == COLUMNS:
+        rows = [(line, dict(zip(COLUMNS, values, strict=True))) for line, values in table.rows]
+    else:
+        positions = [(name, table.header.index(name)) for name in COLUMNS]
+        rows = [(line, {name: values[pos] for name, pos in positions}) for line, values in table.rows]
+    if table.from_sheet:
+        for _, row in rows:
+            if row["kommunenr"].isdigit():
+                row["kommunenr"] = row["kommunenr"].zfill(4)  # Excel stores 0301 as the number 301
+    return rows
 
 
 def _load(table: Table, known_municipalities: Iterable[str] | None) -> LoadResult:
-    return validate_rows(table.file, list(_raw_rows(table)), known_municipalities)
+    return validate_rows(table.file, _raw_rows(table), known_municipalities)
 
 
 def parse_csv(data: bytes, file: str, known_municipalities: Iterable[str] | None = None) -> LoadResult:
-    return _load(_read(read_csv, data, file), known_municipalities)
+    with bulk():
+        return _load(_read(read_csv, data, file), known_municipalities)
 
 
 def parse_xlsx(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
-    return _load(_read(read_xlsx, path, str(path)), known_municipalities)
+    with bulk():
+        return _load(_read(read_xlsx, path, str(path)), known_municipalities)
 
 
 def parse_json_payload(
@@ -213,4 +216,5 @@ def parse_json_payload(
 
 def load_settlement_file(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
     """Read a CSV or XLSX file, chosen by its suffix."""
-    return _load(_read(read_table, path), known_municipalities)
+    with bulk():
+        return _load(_read(read_table, path), known_municipalities)
