@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from pliktvakt.clock import stored
 from pliktvakt.models import AuditEntry, AuditHead, Event, utcnow
 
 GENESIS = "0" * 64
@@ -25,7 +26,7 @@ def canonical(details: dict) -> str:
 def entry_hash(
     seq: int, at: datetime, actor: str, action: str, subject: str, details: str, prev_hash: str
 ) -> str:
-    at_utc = at.astimezone(timezone.utc) if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    at_utc = stored(at).astimezone(timezone.utc)
     payload = canonical(
         {
             "seq": seq,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from cronsim import CronSim
 
 from pliktvakt.bokmal import datetime_short
+from pliktvakt.clock import OSLO
 from pliktvakt.notify import Key, Message
 
 # A scheduled run gets this long to start and finish before it counts as missing.
@@ -58,7 +59,7 @@ def check_deployment(
     if fire is None:
         return None
     match = [r for r in runs if abs(r.expected_start - fire) <= timedelta(minutes=1)]
-    when = datetime_short(fire.astimezone(ZoneInfo("Europe/Oslo")))
+    when = datetime_short(fire.astimezone(OSLO))
     if not match:
         return DeploymentProblem(name, "missing", fire, f"{name} skulle ha kjørt {when}, men har ikke kjørt.")
     run = match[0]

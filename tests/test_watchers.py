@@ -2,7 +2,6 @@
 whose run failed, are reported; the automations and the ops alert reach operations staff."""
 
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from prefect import flow
 from prefect.client.orchestration import get_client
@@ -11,11 +10,11 @@ from prefect.states import Completed, Failed, Scheduled
 from deployments.automations import apply_automations
 from deployments.serve import build_deployments
 from flows.ops_alert import ops_alert
+from pliktvakt.clock import OSLO
 from pliktvakt.deployment_health import RunSeen, check_deployment, previous_fire
 from pliktvakt.settings import get_settings
 from tasks.watchers import check_deployments
 
-OSLO = ZoneInfo("Europe/Oslo")
 DAILY_SIX = [("0 6 * * *", "Europe/Oslo")]
 
 
