@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from pliktvakt import clock
-from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
+from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json, print_listing
 
 # Each command imports what it needs when it runs (openpyxl, the database): see cli.py.
 
@@ -220,9 +220,10 @@ def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
     today = clock.resolve(as_of).date()
     schemes = _schemes()
     with session_scope(_engine()) as session:
-        states = [status.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
+        all_rounds = rounds.all_rounds(session)
+        states = [status.round_state(session, schemes, r, today) for r in all_rounds]
         if as_json:
-            for state, grant_round in zip(states, rounds.all_rounds(session), strict=True):
+            for state, grant_round in zip(states, all_rounds, strict=True):
                 state["decision_list"] = [
                     _decision_json(session, d) for d in rounds.decisions_of(session, grant_round)
                 ]
@@ -283,7 +284,6 @@ def payments(
     round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_json: AsJson = False, as_of: AsOf = None
 ) -> None:
     """Utbetalingsliste: innvilgede tilskudd som kan betales (bortfalte og uaksepterte er utelatt)."""
-    from pliktvakt.bokmal import kroner
     from pliktvakt.db import session_scope
     from pliktvakt.grants import rounds, status
 
@@ -300,17 +300,17 @@ def payments(
         }
         for r in rows
     ]
-    if as_json:
-        return print_json(items)
-    table = Table(
-        "Vedtak", "Mottaker", "Org.nr.", "Ordning", "Beløp", title=f"Utbetalinger, runde {round_name}"
+    columns = ("Vedtak", "Mottaker", "Org.nr.", "Ordning", "Beløp")
+    print_listing(items, as_json, columns, _payment_cells, title=f"Utbetalinger, runde {round_name}")
+
+
+def _payment_cells(item: dict) -> tuple[str, ...]:
+    from pliktvakt.bokmal import kroner
+
+    return (
+        str(item["decision"]),
+        item["applicant"],
+        item["orgnr"],
+        item["scheme"],
+        kroner(Decimal(item["amount"])),
     )
-    for item in items:
-        table.add_row(
-            str(item["decision"]),
-            item["applicant"],
-            item["orgnr"],
-            item["scheme"],
-            kroner(Decimal(item["amount"])),
-        )
-    out.print(table)

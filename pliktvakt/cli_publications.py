@@ -5,10 +5,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
 from pliktvakt import clock
-from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json
+from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json, print_listing
 
 # Each command imports what it needs when it runs (the database): see cli.py.
 # The values of PublicationKind, here so that `pliktvakt --help` need not load pydantic
@@ -67,31 +66,30 @@ def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
     """List publikasjonene med varsel og 14-dagersregelen."""
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
-    from pliktvakt.publications.tables import PublicationStatus
 
     today = clock.resolve(as_of).date()
     _, engine = _context()
     with session_scope(engine) as session:
         items = [register.as_dict(p, today) for p in register.all_publications(session)]
-    if as_json:
-        return print_json(items)
-    table = Table(
-        "Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varsel levert", "Tillatt", "Tidligst"
+    columns = ("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varsel levert", "Tillatt", "Tidligst")
+    print_listing(items, as_json, columns, _publication_cells)
+
+
+def _publication_cells(item: dict) -> tuple[str, ...]:
+    from pliktvakt.publications.tables import PublicationStatus
+
+    queued = f"i utboksen {item['notice_queued_on']}" if item["notice_queued_on"] else ""
+    return (
+        str(item["id"]),
+        item["title"],
+        item["kind"],
+        item["publish_on"],
+        item["owner"],
+        PublicationStatus(item["status"]).label,
+        item["notice_delivered_on"] or queued,
+        "ja" if item["may_publish_on_planned_date"] else "nei",
+        item["earliest_date"],
     )
-    for item in items:
-        queued = f"i utboksen {item['notice_queued_on']}" if item["notice_queued_on"] else ""
-        table.add_row(
-            str(item["id"]),
-            item["title"],
-            item["kind"],
-            item["publish_on"],
-            item["owner"],
-            PublicationStatus(item["status"]).label,
-            item["notice_delivered_on"] or queued,
-            "ja" if item["may_publish_on_planned_date"] else "nei",
-            item["earliest_date"],
-        )
-    out.print(table)
 
 
 @app.command("check")
