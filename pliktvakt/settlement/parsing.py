@@ -146,12 +146,15 @@ def validate_rows(
     return LoadResult(source=source, rows=rows, quarantined=quarantined)
 
 
-def _read(reader: Callable[..., Table], *args: Any) -> Table:
-    """The one reader's rejection, as the settlement error its callers catch."""
+def _parse(
+    known_municipalities: Iterable[str] | None, reader: Callable[..., Table], *args: Any
+) -> LoadResult:
+    """Read with the one reader, its rejection as the settlement error callers catch; validate."""
     try:
-        return reader(*args)
+        table = reader(*args)
     except FileRejected as exc:
         raise SettlementFileError(exc.file, exc.line, exc.field, exc.reason) from None
+    return validate_rows(table.file, _raw_rows(table), known_municipalities)
 
 
 def _raw_rows(table: Table) -> list[tuple[int, dict[str, Any]]]:
@@ -178,20 +181,18 @@ def _raw_rows(table: Table) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
-def _load(table: Table, known_municipalities: Iterable[str] | None) -> LoadResult:
-    return validate_rows(table.file, _raw_rows(table), known_municipalities)
-
-
+# Each load runs under ``bulk()``: a large file makes hundreds of thousands of live rows.
+@bulk()
 def parse_csv(data: bytes, file: str, known_municipalities: Iterable[str] | None = None) -> LoadResult:
-    with bulk():
-        return _load(_read(read_csv, data, file), known_municipalities)
+    return _parse(known_municipalities, read_csv, data, file)
 
 
+@bulk()
 def parse_xlsx(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
-    with bulk():
-        return _load(_read(read_xlsx, path, str(path)), known_municipalities)
+    return _parse(known_municipalities, read_xlsx, path, str(path))
 
 
+@bulk()
 def parse_json_payload(
     payload: Any, source: str, known_municipalities: Iterable[str] | None = None
 ) -> LoadResult:
@@ -214,7 +215,7 @@ def parse_json_payload(
     return validate_rows(source, raw, known_municipalities)
 
 
+@bulk()
 def load_settlement_file(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
     """Read a CSV or XLSX file, chosen by its suffix."""
-    with bulk():
-        return _load(_read(read_table, path), known_municipalities)
+    return _parse(known_municipalities, read_table, path)
