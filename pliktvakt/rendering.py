@@ -102,7 +102,7 @@ def catalogue_summary(
             f"frist før det regnes for seg («{BEFORE_GO_LIVE}») og varsles ikke.",
             "",
         ]
-    for section in sorted(by_section, key=_section_order):
+    for section in sorted(by_section, key=section_order):
         lines += [
             f"## {by_section[section][0].clause.reference.capitalize()}",
             "",
@@ -146,7 +146,8 @@ def gate_checker(obligation) -> str:
     )
 
 
-def _section_order(section: str) -> tuple:
+def section_order(section: str) -> tuple:
+    """Sort key: sections of the instruction in number order (2.2 before 10.1), the annex last."""
     annex = section.startswith("vedlegg")
     numbers = [int(part) for part in section.removeprefix("vedlegg ").split(".") if part.isdigit()]
     return (annex, numbers)

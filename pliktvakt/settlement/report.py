@@ -8,21 +8,15 @@ Prefect UI renders ``![..](data:image/png;base64,..)`` in markdown artifacts.
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot: never try to open a display
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from pliktvakt import bokmal, templating  # noqa: E402
-from pliktvakt.settlement.analysis import AnalysisResult  # noqa: E402
-from pliktvakt.settlement.model import YearMonth  # noqa: E402
+from pliktvakt import bokmal, templating
+from pliktvakt.charts import plt
+from pliktvakt.charts import png as _png
+from pliktvakt.settlement.analysis import AnalysisResult
+from pliktvakt.settlement.model import YearMonth
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -31,13 +25,6 @@ CHART_TITLES = {
     "counties": "Bosatt hittil i år mot vedtak, per fylke",
     "deviations": "Største avvik: kommuner lengst bak vedtaket",
 }
-
-
-def _png(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def chart_settled_vs_need(result: AnalysisResult) -> str:

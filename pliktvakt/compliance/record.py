@@ -1,0 +1,539 @@
+"""The compliance record of one year, built from stored state (instruks pkt. 4.1, 4.2).
+
+One row per occurrence whose due date falls in the year (every occurrence has a due date:
+the column is required, so no other date is ever used to place it in a year). Each row
+carries its clause, its state as of ``as_of``, who completed it on what evidence, the
+receipts of the messages sent for it (notices to the ministry included) and the audit
+entries that touched it. An audit entry touches an occurrence when its subject is the
+occurrence's (``obligation/period``: created, triggered, completed, withdrawn, marked late,
+reopened) or the key of a message tied to it (queued, sent, failed).
+
+Reading is a handful of bulk queries (``read``); everything after is pure (``build``), so
+the rules can be tested without a database.
+
+Share on time = done on time / (done on time + done late + overdue). Withdrawn occurrences,
+open ones not yet due and open ones due before pliktvakt went live are not counted: they
+were not (yet) owed, or not pliktvakt's to watch.
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from pliktvakt import audit
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.clock import OSLO, stored
+from pliktvakt.go_live import BEFORE_GO_LIVE, go_live_date
+from pliktvakt.legal_calendar import business_days_between
+from pliktvakt.models import AuditEntry, ObligationRecord, Occurrence, OccurrenceStatus, OutboxMessage
+from pliktvakt.rendering import section_order
+
+FIRST_YEAR = 2024  # the instruction applies from 1 January 2024
+
+ON_TIME, LATE, OPEN, OVERDUE, WITHDRAWN, EARLY = (
+    "on-time",
+    "late",
+    "open",
+    "overdue",
+    "withdrawn",
+    "before-go-live",
+)
+STATES = (ON_TIME, LATE, OVERDUE, OPEN, WITHDRAWN, EARLY)
+STATE_NAMES = {
+    ON_TIME: "fullført i tide",
+    LATE: "fullført for sent",
+    OPEN: "åpen, ikke forfalt",
+    OVERDUE: "over fristen",
+    WITHDRAWN: "trukket tilbake",
+    EARLY: BEFORE_GO_LIVE,
+}
+STILL_OPEN = (OVERDUE, OPEN, EARLY)
+SHARE_DEFINITION = (
+    "Andel i tide = fullført i tide / (fullført i tide + fullført for sent + over fristen). "
+    "Trukket tilbake, åpne som ikke har forfalt og åpne med frist før pliktvakt ble tatt i bruk "
+    "telles ikke med."
+)
+DATE_BASIS = "Året gjelder forekomster med frist i året; alle forekomster har en frist."
+
+
+class ReportError(ValueError):
+    """A request for a record that cannot be made (unknown section, year out of range); bokmål."""
+
+
+# --- what is read ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObligationInfo:
+    id: str
+    title: str
+    section: str
+    heading: str | None
+    text: str  # the clause's sentence
+
+    @property
+    def reference(self) -> str:
+        if self.section.startswith("vedlegg "):
+            return f"vedlegg pkt. {self.section.removeprefix('vedlegg ')}"
+        return f"pkt. {self.section}"
+
+
+@dataclass(frozen=True)
+class StoredOccurrence:
+    id: int
+    obligation_id: str
+    period: str
+    due: date
+    status: str
+    late: bool
+    completed_at: datetime | None  # aware, UTC
+    completed_by: str | None
+    evidence: str | None
+
+    @property
+    def subject(self) -> str:
+        return f"{self.obligation_id}/{self.period}"  # as Occurrence.subject names it in the audit log
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    occurrence_id: int
+    key: str
+    recipient: str
+    channel: str
+    to_ministry: bool  # notify_ministry writes no officer
+    status: str
+    receipt: str | None
+    sent_at: datetime | None  # aware, UTC
+
+
+@dataclass(frozen=True)
+class StoredAudit:
+    seq: int
+    at: datetime  # aware, UTC
+    actor: str
+    action: str
+    subject: str
+    details: str
+
+
+@dataclass
+class Stored:
+    """Everything the record is built from, as read."""
+
+    occurrences: list[StoredOccurrence]
+    messages: list[StoredMessage]
+    audit: list[StoredAudit]
+    obligations: dict[str, ObligationInfo]
+    chain_problems: list[str]
+    go_live: date | None = None
+
+
+# --- what is built --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    recipient: str
+    channel: str
+    to_ministry: bool
+    delivered: bool
+    receipt: str | None
+    sent_at: datetime | None  # Oslo
+
+    @property
+    def text(self) -> str:
+        who = f"departementet ({self.recipient})" if self.to_ministry else self.recipient
+        if self.delivered:
+            return f"{who}, {self.channel}: {self.receipt}"
+        return f"{who}, {self.channel}: ikke levert"
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    seq: int
+    at: datetime  # Oslo
+    actor: str
+    action: str
+
+    @property
+    def text(self) -> str:
+        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.action} ({self.actor})"
+
+
+@dataclass(frozen=True)
+class Row:
+    occurrence_id: int
+    obligation: ObligationInfo
+    period: str
+    due: date
+    state: str
+    days: int | None  # business days late or overdue
+    reason: str | None  # why withdrawn, or why marked late
+    completed_by: str | None
+    completed_at: datetime | None  # Oslo
+    evidence: str | None
+    receipts: tuple[ReceiptLine, ...] = ()
+    audit: tuple[AuditLine, ...] = ()
+
+    @property
+    def state_text(self) -> str:
+        return state_text(self.state, self.days, self.reason)
+
+
+@dataclass(frozen=True)
+class SectionSummary:
+    section: str
+    reference: str
+    counts: dict[str, int]
+    share_on_time: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class MonthShare:
+    month: int
+    counted: int
+    share_on_time: float | None
+
+
+@dataclass
+class Record:
+    year: int
+    as_of: datetime  # Oslo: "now" for the record, and when it was made
+    rows: list[Row]
+    sections: list[SectionSummary]
+    chain_problems: list[str]  # empty: the audit log is intact
+    section: str | None = None
+    obligation: str | None = None
+    version: str = "ukjent"
+    go_live: date | None = None
+    totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def chain_intact(self) -> bool:
+        return not self.chain_problems
+
+    @property
+    def still_open(self) -> list[Row]:
+        return [row for row in self.rows if row.state in STILL_OPEN]
+
+    @property
+    def share_on_time(self) -> float | None:
+        return share_on_time(self.totals)
+
+    @property
+    def period(self) -> tuple[date, date]:
+        return date(self.year, 1, 1), date(self.year, 12, 31)
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)  # a year has few distinct (due, day) pairs and many rows
+def _business_days_after(due: date, day: date) -> int:
+    return business_days_between(due, day)
+
+
+def late_by(due: date, done_on: date) -> int:
+    """Business days after ``due`` up to and including ``done_on``; at least 1 once the day
+    has passed (done on the Saturday after a Friday deadline is one business day late)."""
+    return max(1, _business_days_after(due, done_on))
+
+
+def state_of(
+    occurrence: StoredOccurrence, today: date, now: datetime, go_live: date | None
+) -> tuple[str, int | None]:
+    """(state, business days late or overdue) as of ``now``. A completion after ``now`` had
+    not happened yet, so a record as of an earlier day shows the occurrence open."""
+    if occurrence.status == OccurrenceStatus.WITHDRAWN:
+        return WITHDRAWN, None
+    done = occurrence.status == OccurrenceStatus.DONE and occurrence.completed_at is not None
+    if done and occurrence.completed_at <= now:
+        done_on = occurrence.completed_at.astimezone(OSLO).date()
+        if done_on > occurrence.due:
+            return LATE, late_by(occurrence.due, done_on)
+        return (LATE, 0) if occurrence.late else (ON_TIME, None)
+    if go_live is not None and occurrence.due < go_live:
+        return EARLY, None
+    if today > occurrence.due:
+        return OVERDUE, late_by(occurrence.due, today)
+    return OPEN, None
+
+
+def state_text(state: str, days: int | None, reason: str | None = None) -> str:
+    """The state as a reader of the record reads it, in bokmål."""
+    text = STATE_NAMES[state]
+    if state in (LATE, OVERDUE) and days:
+        text += f" ({days} {'virkedag' if days == 1 else 'virkedager'})"
+    if reason and state in (WITHDRAWN, LATE):
+        text += f": {reason}"
+    return text
+
+
+def share_on_time(counts: dict[str, int]) -> float | None:
+    owed = counts.get(ON_TIME, 0) + counts.get(LATE, 0) + counts.get(OVERDUE, 0)
+    return counts.get(ON_TIME, 0) / owed if owed else None
+
+
+def summarise(rows: Iterable[Row]) -> list[SectionSummary]:
+    """Counts per state and share on time, per section of the instruction, in section order."""
+    by_section: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
+    references: dict[str, str] = {}
+    for row in rows:
+        by_section[row.obligation.section][row.state] += 1
+        references[row.obligation.section] = row.obligation.reference
+    return [
+        SectionSummary(section, references[section], counts, share_on_time(counts))
+        for section, counts in sorted(by_section.items(), key=lambda item: section_order(item[0]))
+    ]
+
+
+def totals(rows: Iterable[Row]) -> dict[str, int]:
+    counts = dict.fromkeys(STATES, 0)
+    for row in rows:
+        counts[row.state] += 1
+    return counts
+
+
+def monthly_shares(rows: Iterable[Row], year: int, today: date) -> list[MonthShare]:
+    """Share on time per month of the due date, for the months of ``year`` begun by ``today``."""
+    last = 12 if today.year > year else today.month if today.year == year else 0
+    counts = {month: dict.fromkeys(STATES, 0) for month in range(1, last + 1)}
+    for row in rows:
+        if row.due.month in counts:
+            counts[row.due.month][row.state] += 1
+    return [
+        MonthShare(month, c[ON_TIME] + c[LATE] + c[OVERDUE], share_on_time(c)) for month, c in counts.items()
+    ]
+
+
+def worst_overdue(rows: Iterable[Row], limit: int = 10) -> list[Row]:
+    """The open occurrences longest past their deadline, longest first."""
+    overdue = [row for row in rows if row.state == OVERDUE]
+    return sorted(overdue, key=lambda row: (-(row.days or 0), row.due, row.occurrence_id))[:limit]
+
+
+def _detail(details: str, name: str) -> str | None:
+    """One field of an entry's canonical JSON; None if absent or unreadable (a tampered row
+    must not stop the record: ``audit.verify`` reports it)."""
+    try:
+        value = json.loads(details).get(name)
+    except (ValueError, AttributeError):
+        return None
+    return None if value is None else str(value)
+
+
+def _oslo(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(OSLO)
+
+
+def build(
+    data: Stored,
+    year: int,
+    as_of: datetime,
+    section: str | None = None,
+    obligation: str | None = None,
+    software_version: str | None = None,
+) -> Record:
+    """The record from what was read: pure, so every rule is testable without a database."""
+    today = as_of.astimezone(OSLO).date()
+    messages_of: dict[int, list[StoredMessage]] = defaultdict(list)
+    occurrence_of_key: dict[str, int] = {}
+    for message in data.messages:
+        messages_of[message.occurrence_id].append(message)
+        occurrence_of_key[message.key] = message.occurrence_id
+    occurrence_of_subject = {o.subject: o.id for o in data.occurrences}
+    entries_of: dict[int, list[StoredAudit]] = defaultdict(list)
+    for entry in data.audit:
+        target = occurrence_of_subject.get(entry.subject) or occurrence_of_key.get(entry.subject)
+        if target is not None:
+            entries_of[target].append(entry)
+    rows = [
+        _row(o, data, messages_of.get(o.id, []), entries_of.get(o.id, []), today, as_of)
+        for o in sorted(data.occurrences, key=lambda o: (o.due, o.obligation_id, o.id))
+    ]
+    return Record(
+        year=year,
+        as_of=as_of.astimezone(OSLO),
+        rows=rows,
+        sections=summarise(rows),
+        chain_problems=list(data.chain_problems),
+        section=section,
+        obligation=obligation,
+        version=software_version or pliktvakt_version(),
+        go_live=data.go_live,
+        totals=totals(rows),
+    )
+
+
+def _row(
+    occurrence: StoredOccurrence,
+    data: Stored,
+    messages: list[StoredMessage],
+    entries: list[StoredAudit],
+    today: date,
+    now: datetime,
+) -> Row:
+    state, days = state_of(occurrence, today, now, data.go_live)
+    reason = None
+    wanted = {WITHDRAWN: "occurrence.withdrawn", LATE: "occurrence.marked_late"}.get(state)
+    for entry in entries:
+        if entry.action == wanted:
+            reason = _detail(entry.details, "reason") or reason
+    completed = state in (ON_TIME, LATE)
+    return Row(
+        occurrence_id=occurrence.id,
+        obligation=data.obligations.get(occurrence.obligation_id)
+        or ObligationInfo(occurrence.obligation_id, occurrence.obligation_id, "?", None, ""),
+        period=occurrence.period,
+        due=occurrence.due,
+        state=state,
+        days=days,
+        reason=reason,
+        completed_by=occurrence.completed_by if completed else None,
+        completed_at=_oslo(occurrence.completed_at) if completed else None,
+        evidence=occurrence.evidence if completed else None,
+        receipts=tuple(
+            ReceiptLine(
+                m.recipient,
+                m.channel,
+                m.to_ministry,
+                m.status == "sent" and bool(m.receipt),
+                m.receipt,
+                _oslo(m.sent_at),
+            )
+            for m in messages
+        ),
+        audit=tuple(AuditLine(e.seq, e.at.astimezone(OSLO), e.actor, e.action) for e in entries),
+    )
+
+
+def pliktvakt_version() -> str:
+    try:
+        return version("pliktvakt")
+    except PackageNotFoundError:
+        return "ukjent"
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def check_year(year: int, today: date) -> None:
+    if not FIRST_YEAR <= year <= today.year + 1:
+        raise ReportError(
+            f"--year {year}: året må være fra {FIRST_YEAR} (instruksen gjelder fra 1. januar {FIRST_YEAR}) "
+            f"til {today.year + 1}."
+        )
+
+
+def obligation_infos(session: Session, catalogue: Catalogue) -> dict[str, ObligationInfo]:
+    """The catalogue's obligations, and those stored from an earlier catalogue (without heading)."""
+    infos = {
+        record.id: ObligationInfo(record.id, record.title, record.section, None, record.clause)
+        for record in session.exec(select(ObligationRecord))
+    }
+    for o in catalogue.obligations.values():
+        infos[o.id] = ObligationInfo(o.id, o.title, o.clause.section, o.clause.heading, o.clause.text)
+    return infos
+
+
+def chosen_obligations(
+    infos: dict[str, ObligationInfo], section: str | None, obligation: str | None
+) -> list[str] | None:
+    """The obligation ids to report on (None: all), or ReportError naming what is unknown."""
+    if obligation is not None and obligation not in infos:
+        raise ReportError(f"--obligation: ukjent plikt «{obligation}». Se `pliktvakt obligations list`.")
+    if section is not None:
+        sections = {info.section for info in infos.values()}
+        if section not in sections:
+            known = ", ".join(sorted(sections, key=section_order))
+            raise ReportError(f"--section: katalogen har ingen plikter i punkt «{section}». Kjente: {known}.")
+    if section is None and obligation is None:
+        return None
+    return [
+        info.id
+        for info in infos.values()
+        if (section is None or info.section == section) and (obligation is None or info.id == obligation)
+    ]
+
+
+def read(
+    session: Session,
+    catalogue: Catalogue,
+    year: int,
+    section: str | None = None,
+    obligation: str | None = None,
+) -> Stored:
+    """What the record of ``year`` is built from, in five bulk queries, whatever the row count."""
+    infos = obligation_infos(session, catalogue)
+    ids = chosen_obligations(infos, section, obligation)
+    in_year = [Occurrence.due >= date(year, 1, 1), Occurrence.due <= date(year, 12, 31)]
+    if ids is not None:
+        in_year.append(Occurrence.obligation_id.in_(ids))
+    occurrences = [
+        StoredOccurrence(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _utc(r[6]), r[7], r[8])
+        for r in session.exec(
+            select(
+                Occurrence.id,
+                Occurrence.obligation_id,
+                Occurrence.period,
+                Occurrence.due,
+                Occurrence.status,
+                Occurrence.late,
+                Occurrence.completed_at,
+                Occurrence.completed_by,
+                Occurrence.evidence,
+            ).where(*in_year)
+        )
+    ]
+    messages = [
+        StoredMessage(r[0], r[1], r[2], r[3], r[4] is None, r[5], r[6], _utc(r[7]))
+        for r in session.exec(
+            select(
+                OutboxMessage.occurrence_id,
+                OutboxMessage.key,
+                OutboxMessage.recipient,
+                OutboxMessage.channel,
+                OutboxMessage.officer_id,
+                OutboxMessage.status,
+                OutboxMessage.receipt,
+                OutboxMessage.sent_at,
+            )
+            .join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
+            .where(*in_year)
+            .order_by(OutboxMessage.id)
+        )
+    ]
+    # Only these actions name an occurrence or a message; build() keeps the ones of this year.
+    entries = [
+        StoredAudit(r[0], _utc(r[1]), r[2], r[3], r[4], r[5])
+        for r in session.exec(
+            select(
+                AuditEntry.seq,
+                AuditEntry.at,
+                AuditEntry.actor,
+                AuditEntry.action,
+                AuditEntry.subject,
+                AuditEntry.details,
+            )
+            .where(or_(AuditEntry.action.startswith("occurrence."), AuditEntry.action.startswith("message.")))
+            .order_by(AuditEntry.seq)
+        )
+    ]
+    problems = [f"rad {p.seq}: {p.problem}" for p in audit.verify(session)]
+    return Stored(occurrences, messages, entries, infos, problems, go_live_date(session))
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else stored(moment).astimezone(timezone.utc)
