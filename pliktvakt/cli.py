@@ -11,6 +11,7 @@ from pliktvakt import cli_catalogue, clock
 from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json, print_listing
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
+from pliktvakt.cli_report import app as report_app
 
 # Each command imports what it needs when it runs, so `deadline` and `--help` load no
 # database, Excel, plotting or Prefect code (DESIGN: the CLI loads only what it needs).
@@ -27,6 +28,7 @@ app.add_typer(absence_app, name="absence")
 app.add_typer(publications_app, name="publication")
 app.add_typer(grants_app, name="grants")
 app.add_typer(cli_catalogue.app, name="config")
+app.add_typer(report_app, name="report")
 
 
 class UserError(Exception):

@@ -1,0 +1,79 @@
+"""`pliktvakt report ...`: the compliance record for management and auditors (instruks pkt. 4.1, 4.2)."""
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pliktvakt import clock
+from pliktvakt.cli_common import AsOf, err
+
+# Each command imports what it needs when it runs (the database, Excel): see cli.py.
+Format = StrEnum("Format", ("html", "md", "csv", "xlsx"))
+TO_STDOUT = ("md", "csv")  # text formats go to stdout without -o; html and xlsx to a file
+
+app = typer.Typer(help="Rapporter for ledelsen og revisjonen.", no_args_is_help=True)
+
+
+@app.command("compliance")
+def compliance(
+    year: Annotated[int, typer.Option("--year", help="Året: forekomster med frist i året.")],
+    fmt: Annotated[Format, typer.Option("--format", help="html, md, csv eller xlsx.")] = Format.html,
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "-o",
+            "--output",
+            help="Fil å skrive til. Uten: md og csv til skjermen, html og xlsx til "
+            "etterlevelse-ÅÅÅÅ.html/.xlsx i denne mappen.",
+        ),
+    ] = None,
+    section: Annotated[
+        Optional[str], typer.Option("--section", help="Bare ett punkt i instruksen, f.eks. 6.1.")
+    ] = None,
+    obligation: Annotated[Optional[str], typer.Option("--obligation", help="Bare én plikt (id).")] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Etterlevelsesrapporten: hver forekomst i året, i tide eller for sent, med dokumentasjon,
+    kvitteringer og revisjonslogg, og om revisjonsloggen er hel (pkt. 4.1, 4.2)."""
+    from pliktvakt.catalogue import load_catalogue
+    from pliktvakt.compliance import record, render
+    from pliktvakt.db import make_engine, session_scope
+    from pliktvakt.settings import get_settings
+
+    settings, now = get_settings(), clock.resolve(as_of)
+    try:
+        record.check_year(year, now.date())
+        catalogue = load_catalogue(settings.config_dir)
+        with session_scope(make_engine(settings.database_url)) as session:
+            stored = record.read(session, catalogue, year, section, obligation)
+    except record.ReportError as exc:
+        _fail(str(exc))
+    built = record.build(stored, year, now, section, obligation)
+    content = render.render(built, fmt.value)
+    if output is None and fmt.value in TO_STDOUT:
+        sys.stdout.buffer.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    target = output or Path(render.filename(built, fmt.value))
+    _write(target, content)
+    problems = "" if built.chain_intact else " ADVARSEL: revisjonsloggen er ikke hel (se rapporten)."
+    err.print(f"Skrev etterlevelsesrapporten {year} ({len(built.rows)} forekomster) til {target}.{problems}")
+
+
+def _write(target: Path, content: str | bytes) -> None:
+    from tasks.files import write_file
+
+    if target.is_dir():
+        _fail(f"-o {target}: er en mappe; oppgi et filnavn.")
+    try:
+        write_file(target, content)
+    except OSError as exc:
+        _fail(f"-o {target}: kan ikke skrive filen ({exc.strerror or exc}).")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]Feil:[/red] {message}")
+    raise typer.Exit(2)
