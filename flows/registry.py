@@ -1,5 +1,6 @@
 """Every flow pliktvakt runs, by name: for `pliktvakt run` and for serving."""
 
+from flows.compliance import compliance
 from flows.deadline_watch import deadline_watch
 from flows.grant_award_notice import grant_award_notice
 from flows.materialise import materialise
@@ -13,5 +14,6 @@ FLOWS = {
     "settlement-analysis": settlement_analysis,
     "prepublication-notice": prepublication_notice,
     "grant-award-notice": grant_award_notice,
+    "compliance": compliance,
     "deadline-watch": deadline_watch,
 }
