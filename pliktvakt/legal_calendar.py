@@ -48,6 +48,7 @@ def holiday_name(day: date) -> str | None:
     return _holidays_for(day.year).get(day)
 
 
+@lru_cache(maxsize=8192)  # a holidays lookup is ~5 µs; a year's record counts days 40,000 times
 def is_business_day(day: date) -> bool:
     return day.weekday() < 5 and holiday_name(day) is None
 
