@@ -153,6 +153,8 @@ class ReceiptLine:
         who = f"departementet ({self.recipient})" if self.to_ministry else self.recipient
         if self.delivered:
             return f"{who}, {self.channel}: {self.receipt}"
+        if self.receipt:  # held for a digest: "samlet i <the digest's key>", whose receipt is its own
+            return f"{who}, {self.channel}: {self.receipt}"
         return f"{who}, {self.channel}: ikke levert"
 
 
