@@ -50,9 +50,7 @@ def plan_(
     with session_scope(make_engine(settings.database_url)) as session:
         result = records.current_plan(session, schemes, plan_settings, budget_year)
     rows = render.table(result, plan_settings)
-    print_listing(
-        rows, as_json, list(render.COLUMNS.values()), lambda row: tuple(str(v) for v in row.values())
-    )
+    print_listing(rows, as_json, [render.COLUMNS[k] for k in SHOWN], _cells)
     if not as_json:
         for status in result.alerts:
             out.print(f"[yellow]Varsel:[/yellow] {render.alert_message(status, result).subject}")

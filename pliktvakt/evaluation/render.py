@@ -179,4 +179,5 @@ def alert_message(status: SchemeStatus, result: Plan) -> Message:
         f"Registrer evalueringen med `pliktvakt evaluation start {status.id}`, eller endre "
         "planen (config/evaluation_plan.yaml, config/grant_schemes.yaml)."
     )
-    return Message(subject=f"Evaluering mangler: {status.name} ({year})", text=text)
+    what = "Evaluering på overtid" if status.in_budget_year else "Evaluering mangler"
+    return Message(subject=f"{what}: {status.name} ({year})", text=text)
