@@ -1,6 +1,7 @@
 """Every flow pliktvakt runs, by name: for `pliktvakt run` and for serving."""
 
 from flows.deadline_watch import deadline_watch
+from flows.evaluation_plan import evaluation_plan
 from flows.grant_award_notice import grant_award_notice
 from flows.materialise import materialise
 from flows.prepublication_notice import prepublication_notice
@@ -13,5 +14,6 @@ FLOWS = {
     "settlement-analysis": settlement_analysis,
     "prepublication-notice": prepublication_notice,
     "grant-award-notice": grant_award_notice,
+    "evaluation-plan": evaluation_plan,
     "deadline-watch": deadline_watch,
 }
