@@ -13,7 +13,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.evaluation import render
+from pliktvakt.evaluation import duty, render
 from pliktvakt.evaluation.duty import DUTY
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
@@ -50,17 +50,6 @@ def evaluation_plan(as_of: datetime | None = None):
         table=render.table(plan, plan_settings),
         description=f"Evalueringer {plan.budget_year}–{plan.budget_year + plan.horizon - 1}",
     )
-    result = {
-        "budget_year": plan.budget_year,
-        "planned": [slot.scheme_id for slot in plan.in_year(plan.budget_year)],
-        "overdue": [s.id for s in plan.schemes if s.overdue],
-        "alerted": prepared.alerted,
-        "occurrences_created": prepared.created,
-        "occurrences_withdrawn": prepared.withdrawn,
-        "notice_queued": prepared.notice_queued,
-        "notice_completed": completed,
-        "sent": len(delivery.sent),
-        "files": [str(path) for path in files],
-    }
+    result = duty.summary(plan, prepared, completed, len(delivery.sent), files)
     logger.info("Evalueringsplan: %s", result)
     return finish(logger, result, prepared.problems + delivery_problems(delivery, (DUTY,)))

@@ -138,3 +138,19 @@ def record_notice(session: Session, year: int, now: datetime) -> bool:
         ACTOR,
         now,
     )
+
+
+def summary(result: Plan, prepared: Prepared, completed: bool, sent: int, files: list) -> dict:
+    """The run's result, as the flow returns it."""
+    return {
+        "budget_year": result.budget_year,
+        "planned": [slot.scheme_id for slot in result.in_year(result.budget_year)],
+        "overdue": [s.id for s in result.schemes if s.overdue],
+        "alerted": prepared.alerted,
+        "occurrences_created": prepared.created,
+        "occurrences_withdrawn": prepared.withdrawn,
+        "notice_queued": prepared.notice_queued,
+        "notice_completed": completed,
+        "sent": sent,
+        "files": [str(path) for path in files],
+    }
