@@ -2,6 +2,7 @@
 
 from flows.compliance import compliance
 from flows.deadline_watch import deadline_watch
+from flows.evaluation_plan import evaluation_plan
 from flows.grant_award_notice import grant_award_notice
 from flows.materialise import materialise
 from flows.prepublication_notice import prepublication_notice
@@ -15,5 +16,6 @@ FLOWS = {
     "prepublication-notice": prepublication_notice,
     "grant-award-notice": grant_award_notice,
     "compliance": compliance,
+    "evaluation-plan": evaluation_plan,
     "deadline-watch": deadline_watch,
 }

@@ -9,6 +9,7 @@ import typer
 
 from pliktvakt import cli_catalogue, clock
 from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json, print_listing
+from pliktvakt.cli_evaluation import app as evaluation_app
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
 from pliktvakt.cli_report import app as report_app
@@ -29,6 +30,7 @@ app.add_typer(publications_app, name="publication")
 app.add_typer(grants_app, name="grants")
 app.add_typer(cli_catalogue.app, name="config")
 app.add_typer(report_app, name="report")
+app.add_typer(evaluation_app, name="evaluation")
 
 
 class UserError(Exception):
@@ -44,6 +46,7 @@ USER_ERRORS = [
     ("pliktvakt.publications.register", "PublicationError"),
     ("pliktvakt.grants.rounds", "GrantsError"),
     ("pliktvakt.grants.rounds", "SchemeConfigError"),
+    ("pliktvakt.evaluation.errors", "EvaluationError"),
 ]
 
 

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     # Days after publication before the owner is reminded that the evaluation is not in Kudos.
     kudos_reminder_days: int = Field(default=30, ge=1)
 
+    # --- The rolling evaluation plan (issue 12, vedlegg 1 pkt. 9) ------------------------
+    # The plan's settings; unset means config_dir/evaluation_plan.yaml.
+    evaluation_plan_file: Path | None = None
+    # Where each run writes the plan as Markdown and XLSX.
+    evaluation_plan_dir: Path = Path("data/evaluering")
+
     @field_validator("ministry_recipients", mode="before")
     @classmethod
     def _split_recipients(cls, value: object) -> object:

@@ -286,7 +286,7 @@ def test_no_phantom_automation():
     assert catalogue.unknown_flows(set(deployments)) == []
     named = {o.flow for o in catalogue.obligations.values() if o.flow}
     named |= {o.gate.checked_by.flow for o in catalogue.obligations.values() if o.gate and o.gate.checked_by}
-    assert named >= {"settlement-analysis", "prepublication-notice", "grant-award-notice"}
+    assert named >= {"settlement-analysis", "prepublication-notice", "grant-award-notice", "evaluation-plan"}
     for flow in named:
         module, function = deployments[flow]["entrypoint"].split(":")
         source = (CONFIG.parent / module).read_text()

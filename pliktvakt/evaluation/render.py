@@ -1,0 +1,183 @@
+"""The plan as people read it: rows, Markdown, XLSX and the ministry's mail (all bokmål).
+
+Placeholders are marked «ikke bekreftet» wherever they show: a last evaluated year not known
+to pliktvakt, and start-by and report-by days that are pliktvakt's proposal.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from pliktvakt import bokmal
+from pliktvakt.evaluation.config import MonthDay, PlanSettings
+from pliktvakt.evaluation.plan import Plan, SchemeStatus, Slot
+from pliktvakt.notify import Message
+from pliktvakt.templating import render
+
+TEMPLATES = Path(__file__).parent / "templates"
+UNCONFIRMED = "ikke bekreftet"
+STATES = {"planned": "planlagt", "in_progress": "pågår", "done": "gjennomført"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One evaluation of the plan, as shown."""
+
+    year: int
+    scheme_id: str
+    name: str
+    state: str
+    last: str
+    interval: int
+    overdue: str
+    start_by: str
+    report_by: str
+
+
+def _deadline(setting: MonthDay, year: int) -> str:
+    text = bokmal.date_short(setting.in_year(year))
+    return text if setting.confirmed else f"{text} ({UNCONFIRMED})"
+
+
+def last_text(status: SchemeStatus) -> str:
+    if status.last_evaluated is None:
+        return f"ukjent ({UNCONFIRMED})"
+    return str(status.last_evaluated)
+
+
+def overdue_text(status: SchemeStatus) -> str:
+    return f"{status.years_overdue} år" if status.overdue else ""
+
+
+def lines(result: Plan, settings: PlanSettings) -> list[Line]:
+    by_id = {s.id: s for s in result.schemes}
+    return [_line(slot, by_id[slot.scheme_id], settings) for slots in result.years.values() for slot in slots]
+
+
+def _line(slot: Slot, status: SchemeStatus, settings: PlanSettings) -> Line:
+    return Line(
+        year=slot.year,
+        scheme_id=slot.scheme_id,
+        name=status.name,
+        state=STATES[slot.state],
+        last=last_text(status),
+        interval=status.interval,
+        overdue=overdue_text(status) if slot.year == status.budget_year else "",
+        start_by=_deadline(settings.start_by, slot.year) if slot.state == "planned" else "",
+        report_by=_deadline(settings.report_by, slot.year) if slot.state != "done" else "",
+    )
+
+
+COLUMNS = {
+    "year": "År",
+    "scheme_id": "Id",
+    "name": "Ordning",
+    "state": "Status",
+    "last": "Sist evaluert",
+    "interval": "Intervall (år)",
+    "overdue": "Forfalt",
+    "start_by": "Oppstart innen",
+    "report_by": "Rapport innen",
+}
+
+
+def table(result: Plan, settings: PlanSettings) -> list[dict]:
+    """The table artifact's rows: one per evaluation of the plan."""
+    return [{COLUMNS[k]: getattr(line, k) for k in COLUMNS} for line in lines(result, settings)]
+
+
+def budget_year_lines(result: Plan, settings: PlanSettings) -> list[Line]:
+    return [line for line in lines(result, settings) if line.year == result.budget_year]
+
+
+def markdown(result: Plan, settings: PlanSettings, today: date) -> str:
+    return render(
+        TEMPLATES,
+        "plan.md.j2",
+        plan=result,
+        settings=settings,
+        lines=lines(result, settings),
+        alerts=result.alerts,
+        today=today,
+        last_text=last_text,
+        unconfirmed=UNCONFIRMED,
+    )
+
+
+def xlsx(result: Plan, settings: PlanSettings) -> bytes:
+    """Two sheets: the plan year by year, and the schemes with their status."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Plan"
+    sheet.append(list(COLUMNS.values()))
+    for line in lines(result, settings):
+        sheet.append([getattr(line, k) for k in COLUMNS])
+    schemes = book.create_sheet("Ordninger")
+    schemes.append(["Id", "Ordning", "Intervall (år)", "Sist evaluert", "Forfalt", "Planlagt i"])
+    for status in result.schemes:
+        schemes.append(
+            [
+                status.id,
+                status.name,
+                status.interval,
+                last_text(status),
+                overdue_text(status),
+                ", ".join(str(y) for y in status.planned_years),
+            ]
+        )
+    notes = book.create_sheet("Merknader")
+    notes.append(["Innstilling", "Verdi", "Kilde", "Merknad"])
+    for name, setting in settings:
+        notes.append([name, str(setting.value), setting.source, setting.note or ""])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def ministry_message(result: Plan, settings: PlanSettings) -> Message:
+    """Vedlegg 1 pkt. 9: the ministry is told which schemes are evaluated in the budget year."""
+    year = result.budget_year
+    text = render(
+        TEMPLATES,
+        "ministry_notice.txt.j2",
+        year=year,
+        lines=budget_year_lines(result, settings),
+        plan=result,
+        settings=settings,
+        last_text=last_text,
+        unconfirmed=UNCONFIRMED,
+    )
+    return Message(
+        subject=f"Evalueringer av tilskuddsordninger i {year} (instruksen vedlegg 1 pkt. 9)", text=text
+    )
+
+
+def alert_message(status: SchemeStatus, result: Plan) -> Message:
+    """Økonomiregelverket 6.5 as quoted in vedlegg 1 pkt. 9: a scheme past its interval."""
+    year = result.budget_year
+    if status.in_budget_year:
+        state = f"En evaluering er planlagt i {year}."
+    else:
+        later = [y for y in status.planned_years if y > year]
+        state = f"Ingen evaluering er planlagt i {year}" + (
+            f"; neste planlagte er i {later[0]}." if later else "."
+        )
+    overdue = (
+        f"{status.years_overdue} år på overtid (forfalt {status.due_year})"
+        if status.overdue
+        else f"forfaller i {status.due_year}"
+    )
+    text = (
+        f"Tilskuddsordningen «{status.name}» ({status.id}) skal evalueres hvert "
+        f"{status.interval}. år og er {overdue}. Sist evaluert: {last_text(status)}. {state}\n\n"
+        "Instruksen vedlegg 1 pkt. 9: IMDi har ansvar for at tilskuddsordningene evalueres i "
+        "henhold til bestemmelsene om økonomistyring i staten punkt 6.5, og skal ha en "
+        "rullerende evalueringsplan som sikrer jevnlig evaluering.\n\n"
+        f"Registrer evalueringen med `pliktvakt evaluation start {status.id}`, eller endre "
+        "planen (config/evaluation_plan.yaml, config/grant_schemes.yaml)."
+    )
+    what = "Evaluering på overtid" if status.in_budget_year else "Evaluering mangler"
+    return Message(subject=f"{what}: {status.name} ({year})", text=text)
