@@ -1,18 +1,9 @@
 """The materialise flow through a real Prefect server: it leaves its artifacts."""
 
-import asyncio
 import json
 
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
 from flows.materialise import materialise
-
-
-async def _latest(key: str):
-    async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-        return sorted(found, key=lambda a: a.created)[-1]
+from tests.artifacts import latest_artifact
 
 
 def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
@@ -22,7 +13,7 @@ def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
     # Overdue on 28 Nov 2026: analysis and key figures for Sep, Oct, Nov periods (due 15 Sep,
     # 15 Oct, 13 Nov) and the governance meeting documents due 4 Nov: 7.
     assert result["overdue"] == 7 and result["created"] > 30
-    table = asyncio.run(_latest("obligation-status"))
+    table = latest_artifact("obligation-status")
     rows = json.loads(table.data)
     assert table.type == "table"
     october = [r for r in rows if r["Periode"] == "2026-11-01" and r["Plikt"].startswith("Månedlig analyse")]
@@ -38,7 +29,7 @@ def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
             "Ansvarlig": "ingrid.berg@imdi.example",
         }
     ]
-    summary = asyncio.run(_latest("obligation-summary"))
+    summary = latest_artifact("obligation-summary")
     assert (
         summary.type == "markdown"
         and "## Pkt. 6.1" in summary.data

@@ -6,16 +6,14 @@ January 2026: Thu 1 Jan is New Year's Day, so the first business day is Fri 2 Ja
 summary covers the year before (2025, the hand-built year of conftest.py) in full.
 """
 
-import asyncio
 from datetime import date
 
 import pytest
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from flows.compliance import compliance
 from pliktvakt.compliance import monthly
 from pliktvakt.settings import get_settings
+from tests.artifacts import latest_artifact
 
 from .conftest import EXPECTED, RECEIPT, seed_year
 
@@ -35,12 +33,6 @@ def _run(as_of: str) -> dict:
     state = compliance(as_of=as_of, return_state=True)
     assert state.is_completed(), state.message
     return state.result()
-
-
-async def _latest_artifact(key: str):
-    async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-        return sorted(found, key=lambda a: a.created)[-1]
 
 
 def test_the_monthly_summary_reaches_smtp_with_the_html_once(prefect_server, world, smtp_server):
@@ -70,7 +62,7 @@ def test_the_monthly_summary_reaches_smtp_with_the_html_once(prefect_server, wor
     assert (again["summary_due"], again["queued"]) == (True, 0)
     assert len(smtp_server.to(DIRECTOR)) == 1
 
-    artifact = asyncio.run(_latest_artifact(monthly.ARTIFACT))
+    artifact = latest_artifact(monthly.ARTIFACT)
     assert "Andel i tide per punkt i instruksen" in artifact.data
     assert "| pkt. 6.1 | 1 | 1 | 1 | 0 | 0 |" in artifact.data
     assert "data:image/png;base64," in artifact.data

@@ -8,12 +8,9 @@ etnisk-mangfold-arbeidslivet and integreringsarbeid-frivillige-organisasjoner. T
 seven unknown ones are due with nothing planned in 2027: alerted, as is jobbsjansen.
 """
 
-import asyncio
 from datetime import date
 
 from openpyxl import load_workbook
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from sqlmodel import select
 
 from flows.evaluation_plan import evaluation_plan
@@ -22,6 +19,7 @@ from flows.prepublication_notice import prepublication_notice
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import Occurrence
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
+from tests.artifacts import latest_artifact
 
 from .conftest import MINISTRY, OFFICER, write_plan_file
 
@@ -42,12 +40,6 @@ def _occurrences(settings, obligation_id: str) -> list[Occurrence]:
         for row in rows:
             session.expunge(row)
         return rows
-
-
-async def _artifact(key: str):
-    async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-        return sorted(found, key=lambda a: a.created)[-1]
 
 
 def test_ministry_told_once_a_year_with_receipts_and_overdue_alerted(prefect_server, eval_env, smtp_server):
@@ -84,7 +76,7 @@ def test_ministry_told_once_a_year_with_receipts_and_overdue_alerted(prefect_ser
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:4] == (2027, "jobbsjansen", "Tilskudd til Jobbsjansen", "planlagt")
     assert "ikke bekreftet" in rows[1][7]
-    artifact = asyncio.run(_artifact("evaluation-plan"))
+    artifact = latest_artifact("evaluation-plan")
     assert "Rullerende evalueringsplan" in artifact.data
 
 

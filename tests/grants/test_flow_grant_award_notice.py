@@ -1,14 +1,11 @@
 """The grant-award-notice flow through a real Prefect server and a real SMTP server, and the
 `pliktvakt grants` commands as a user runs them."""
 
-import asyncio
 import functools
 import json
 from datetime import date
 
 import pytest
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from sqlmodel import select
 
 from flows.grant_award_notice import grant_award_notice
@@ -16,6 +13,7 @@ from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import intake, responses, round_letters, rounds
 from pliktvakt.grants.tables import GrantDecision, GrantImportRejection, GrantRound
 from pliktvakt.models import Occurrence
+from tests.artifacts import latest_artifact
 
 from .conftest import HEADER, MINISTRY, OFFICER, ORGNR_A, ORGNR_B, ORGNR_C, ORGNR_D
 
@@ -56,12 +54,6 @@ def _run(as_of: str):
 def _ids(settings) -> dict[str, int]:
     with session_scope(make_engine(settings.database_url)) as session:
         return {d.applicant: d.id for d in session.exec(select(GrantDecision))}
-
-
-async def _latest_artifact(key: str):
-    async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-        return sorted(found, key=lambda a: a.created)[-1]
 
 
 def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, cli, write_csv, tmp_path):
@@ -145,7 +137,7 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
         [listing] = smtp.to(address, RECIPIENTS)  # once per recipient after two runs
         text = _text(listing)
         assert "Frivillig lag" in text and "Eksempel kommune" in text and "Annen kommune" not in text
-    table = json.loads(asyncio.run(_latest_artifact("grant-rounds")).data)
+    table = json.loads(latest_artifact("grant-rounds").data)
     assert table[0]["Runde"] == "2025-1" and table[0]["Mottakerliste sendt"].startswith("ja")
     assert table[0]["Brev tillatt"] == "ja" and table[0]["Falt bort"] == 1
 

@@ -5,13 +5,9 @@ notice 21 days before, Wed 25 March (a business day). The 14 days then allow
 publication from 25 March + 14 = 8 April.
 """
 
-import asyncio
 import json
 from datetime import date
 from pathlib import Path
-
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from flows.prepublication_notice import prepublication_notice
 from pliktvakt.catalogue import load_catalogue
@@ -20,6 +16,7 @@ from pliktvakt.models import Occurrence
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
 from pliktvakt.publications import register
 from pliktvakt.publications.tables import Publication
+from tests.artifacts import latest_artifact
 
 from .conftest import MINISTRY, OWNER_EMAIL
 
@@ -90,7 +87,7 @@ def test_notice_goes_once_on_the_lead_date(prefect_server, pub_env, smtp):
         and "godtatt av SMTP-tjeneren 127.0.0.1" in occurrence.evidence
     )
 
-    table = asyncio.run(_latest("prepublication-gate"))
+    table = latest_artifact("prepublication-gate")
     rows = json.loads(table.data)
     assert [
         (r["Id"], r["Varsel levert"], r["Tillatt på planlagt dato"], r["Tidligste dato"]) for r in rows
@@ -112,7 +109,7 @@ def test_a_late_notice_is_sent_and_alerts_the_owner_with_the_earliest_date(prefe
     assert result["marked_late"] == [publication_id] and result["blocked"] == [publication_id]
     run("2026-04-08")
     assert len(smtp.to(OWNER_EMAIL)) == 1  # the alert goes once
-    rows = json.loads(asyncio.run(_latest("prepublication-gate")).data)
+    rows = json.loads(latest_artifact("prepublication-gate").data)
     assert [(r["Tillatt på planlagt dato"], r["Tidligste dato"]) for r in rows] == [("nei", "2026-04-21")]
 
 
@@ -169,9 +166,3 @@ def test_without_ministry_recipients_the_run_fails_clearly(prefect_server, pub_e
     state = prepublication_notice(as_of="2026-03-25", return_state=True)
     assert state.is_failed()
     assert state.message == NO_MINISTRY_RECIPIENTS
-
-
-async def _latest(key: str):
-    async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-        return sorted(found, key=lambda a: a.created)[-1]

@@ -1,14 +1,11 @@
 """The settlement-analysis flow end to end, through a real Prefect server, a real SMTP
 server on 127.0.0.1 and a migrated SQLite database, on hand-made data (see flowdata.py)."""
 
-import asyncio
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from sqlmodel import select
 
 from flows.settlement_analysis import settlement_analysis
@@ -16,6 +13,7 @@ from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.tables import SettlementCadence
+from tests.artifacts import latest_artifact
 from tests.settlement.conftest import RECIPIENTS
 from tests.settlement.flowdata import BACK_APR, BEHIND_MAR, ON_TRACK_FEB, scenario
 
@@ -240,22 +238,16 @@ def test_http_source_answering_500_fails_the_run(prefect_server, world, monkeypa
     assert _rows(OutboxMessage) == []
 
 
-async def _latest(key: str):
-    async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-        return sorted(found, key=lambda a: a.created)[-1]
-
-
 def test_run_leaves_report_and_key_figure_artifacts(prefect_server, world):
     world.write(scenario(ON_TRACK_FEB))
     result = _run("2025-03-03")
-    report = asyncio.run(_latest("settlement-report"))
+    report = latest_artifact("settlement-report")
     assert report.type == "markdown" and report.data.count("data:image/png;base64,") == 3
     assert result["report"] in report.data and "PLIKTVAKT_EMAIL_URL er ikke satt" in report.data
-    table = json.loads(asyncio.run(_latest("settlement-key-figures")).data)
+    table = json.loads(latest_artifact("settlement-key-figures").data)
     national = table[0]
     # Settled so far: Oslo 10 + 10; agreed 100 + 40 + 40 + 20 = 200.
     assert (national["Navn"], national["bosatt_hittil"], national["vedtatt"]) == ("Hele landet", 20, 200)
     assert len(table) == 1 + 3 + 4  # the nation, three counties, four municipalities
-    cadence = json.loads(asyncio.run(_latest("settlement-cadence")).data)
+    cadence = json.loads(latest_artifact("settlement-cadence").data)
     assert cadence[0]["Rapportering"] == "månedlig"
