@@ -14,7 +14,16 @@ from datetime import date
 
 from pliktvakt import bokmal
 from pliktvakt.compliance import render
-from pliktvakt.compliance.record import SHARE_DEFINITION, MonthShare, Record, monthly_shares, worst_overdue
+from pliktvakt.compliance.record import (
+    SHARE_DEFINITION,
+    STATE_NAMES,
+    STATES,
+    MonthShare,
+    Record,
+    monthly_shares,
+    owed,
+    worst_overdue,
+)
 from pliktvakt.legal_calendar import next_business_day
 from pliktvakt.notify import Key, Message
 from pliktvakt.outbox import Attachment
@@ -49,12 +58,35 @@ class SummaryPlan:
     message: Message
 
 
+def share_line(record: Record, emphasis: str = "") -> str:
+    """The share on time with what it is counted over, so a reader sees how many were owed."""
+    share = f"{emphasis}{bokmal.percent(record.share_on_time)}{emphasis}"
+    return (
+        f"Andel i tide: {share} av {owed(record.totals)} forekomster som var skyldige "
+        f"({len(record.rows)} i alt). {SHARE_DEFINITION}"
+    )
+
+
 def section_lines(record: Record) -> list[str]:
     return [
-        f"{s.reference}: {bokmal.percent(s.share_on_time)} i tide "
-        f"({s.counts['on-time']} i tide, {s.counts['late']} for sent, {s.counts['overdue']} over fristen, "
-        f"{s.counts['open']} åpne)"
+        f"{s.reference}: {bokmal.percent(s.share_on_time)} i tide ("
+        + ", ".join(f"{s.counts[state]} {STATE_NAMES[state]}" for state in STATES)
+        + ")"
         for s in record.sections
+    ]
+
+
+def section_table(record: Record) -> list[str]:
+    """Every state as a column, as in the record itself, so the counts add up to the rows."""
+    return [
+        "| Punkt | " + " | ".join(STATE_NAMES[state].capitalize() for state in STATES) + " | Andel i tide |",
+        "|---|" + "---:|" * len(STATES) + "---:|",
+        *(
+            f"| {s.reference} | "
+            + " | ".join(str(s.counts[state]) for state in STATES)
+            + f" | {bokmal.percent(s.share_on_time)} |"
+            for s in record.sections
+        ),
     ]
 
 
@@ -74,8 +106,7 @@ def summary_message(record: Record, today: date, html: str) -> Message:
         render.audit_line(record),
         *(f"- {problem}" for problem in record.chain_problems),
         "",
-        f"Andel i tide: {bokmal.percent(record.share_on_time)} av {len(record.rows)} forekomster. "
-        + SHARE_DEFINITION,
+        share_line(record),
         "",
         "Per punkt i instruksen:",
         *(f"- {line}" for line in section_lines(record)),
@@ -116,20 +147,13 @@ def artifact_markdown(record: Record, today: date, chart_png: str | None, sent: 
         f"**{render.audit_line(record)}**",
         *(f"- {problem}" for problem in record.chain_problems),
         "",
-        f"Andel i tide: **{bokmal.percent(record.share_on_time)}** av {len(record.rows)} forekomster. "
-        + SHARE_DEFINITION,
+        share_line(record, "**"),
         "",
         sent,
         "",
         "## Andel i tide per punkt i instruksen",
         "",
-        "| Punkt | I tide | For sent | Over fristen | Åpne | Trukket tilbake | Andel i tide |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        *(
-            f"| {s.reference} | {s.counts['on-time']} | {s.counts['late']} | {s.counts['overdue']} | "
-            f"{s.counts['open']} | {s.counts['withdrawn']} | {bokmal.percent(s.share_on_time)} |"
-            for s in record.sections
-        ),
+        *section_table(record),
         "",
         "## Lengst over fristen",
         "",

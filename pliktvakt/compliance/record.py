@@ -283,9 +283,14 @@ def state_text(state: str, days: int | None, reason: str | None = None) -> str:
     return text
 
 
+def owed(counts: dict[str, int]) -> int:
+    """The occurrences the share on time is counted over: done, or past their due date."""
+    return counts.get(ON_TIME, 0) + counts.get(LATE, 0) + counts.get(OVERDUE, 0)
+
+
 def share_on_time(counts: dict[str, int]) -> float | None:
-    owed = counts.get(ON_TIME, 0) + counts.get(LATE, 0) + counts.get(OVERDUE, 0)
-    return counts.get(ON_TIME, 0) / owed if owed else None
+    counted = owed(counts)
+    return counts.get(ON_TIME, 0) / counted if counted else None
 
 
 def summarise(rows: Iterable[Row]) -> list[SectionSummary]:

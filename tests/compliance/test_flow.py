@@ -49,6 +49,10 @@ def test_the_monthly_summary_reaches_smtp_with_the_html_once(prefect_server, wor
         if part.get_content_maintype() == "text" and not part.get_filename()
     )
     assert "pkt. 6.1: 33,3" in body and "Revisjonsloggen er hel" in body
+    # By 2 Jan 2026 all of 2025 has fallen due: on time early_done and notice (2); late
+    # reply_late, easter_late and done_after (3); overdue overdue and not_due (2); withdrawn 1.
+    # Owed 2 + 3 + 2 = 7 of the 8 rows, and 2/7 = 28,6 %.
+    assert "Andel i tide: 28,6\xa0% av 7 forekomster som var skyldige (8 i alt)." in body
     [attachment] = list(mail.iter_attachments())
     assert (attachment.get_filename(), attachment.get_content_type()) == (
         "etterlevelse-2025.html",
@@ -64,7 +68,13 @@ def test_the_monthly_summary_reaches_smtp_with_the_html_once(prefect_server, wor
 
     artifact = latest_artifact(monthly.ARTIFACT)
     assert "Andel i tide per punkt i instruksen" in artifact.data
-    assert "| pkt. 6.1 | 1 | 1 | 1 | 0 | 0 |" in artifact.data
+    header = (
+        "| Punkt | Fullført i tide | Fullført for sent | Over fristen | Åpen, ikke forfalt "
+        "| Trukket tilbake | Før pliktvakt | Andel i tide |"
+    )
+    assert header in artifact.data
+    assert "| pkt. 6.1 | 1 | 1 | 1 | 0 | 0 | 0 | 33,3\xa0% |" in artifact.data
+    assert "Andel i tide: **28,6\xa0%** av 7 forekomster som var skyldige (8 i alt)." in artifact.data
     assert "data:image/png;base64," in artifact.data
     assert "er levert til ledelsen" in artifact.data
 
