@@ -61,10 +61,9 @@ class SummaryPlan:
 def share_line(record: Record, emphasis: str = "") -> str:
     """The share on time with what it is counted over, so a reader sees how many were owed."""
     share = f"{emphasis}{bokmal.percent(record.share_on_time)}{emphasis}"
-    return (
-        f"Andel i tide: {share} av {owed(record.totals)} forekomster som var skyldige "
-        f"({len(record.rows)} i alt). {SHARE_DEFINITION}"
-    )
+    counted = owed(record.totals)
+    what = "forekomst som var skyldig" if counted == 1 else "forekomster som var skyldige"
+    return f"Andel i tide: {share} av {counted} {what} ({len(record.rows)} i alt). {SHARE_DEFINITION}"
 
 
 def section_lines(record: Record) -> list[str]:

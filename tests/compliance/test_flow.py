@@ -6,12 +6,14 @@ January 2026: Thu 1 Jan is New Year's Day, so the first business day is Fri 2 Ja
 summary covers the year before (2025, the hand-built year of conftest.py) in full.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from flows.compliance import compliance
+from pliktvakt.clock import OSLO
 from pliktvakt.compliance import monthly
+from pliktvakt.compliance.record import STATES, Record
 from pliktvakt.settings import get_settings
 from tests.artifacts import latest_artifact
 
@@ -89,3 +91,17 @@ def test_when_the_summary_is_due():
     assert monthly.summary_due(date(2026, 3, 31))  # a run after downtime still sends it
     assert monthly.covered_year(date(2026, 1, 2)) == 2025 and monthly.covered_year(date(2026, 2, 2)) == 2026
     assert monthly.summary_key(date(2026, 3, 17)).prefix == "compliance:2026-03:monthly-summary:"
+
+
+def test_the_share_line_says_what_it_counts_over():
+    """One owed (on time) among three rows is 'av 1 forekomst som var skyldig (3 i alt)'; two
+    owed (one on time, one overdue) is 'av 2 forekomster som var skyldige' at 50 %."""
+
+    def made(**counts) -> Record:
+        totals = {**dict.fromkeys(STATES, 0), **counts}
+        return Record(2026, datetime(2026, 12, 2, tzinfo=OSLO), [None] * 3, [], [], totals=totals)
+
+    one = monthly.share_line(made(**{"on-time": 1, "before-go-live": 2}))
+    assert one.startswith("Andel i tide: 100,0\xa0% av 1 forekomst som var skyldig (3 i alt).")
+    two = monthly.share_line(made(**{"on-time": 1, "overdue": 1, "open": 1}), "**")
+    assert two.startswith("Andel i tide: **50,0\xa0%** av 2 forekomster som var skyldige (3 i alt).")
