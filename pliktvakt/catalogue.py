@@ -57,6 +57,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def section_reference(section: str) -> str:
+    """The section as a person reads it: "pkt. 2.2", or "vedlegg pkt. 9" in the annex."""
+    if section.startswith("vedlegg "):
+        return f"vedlegg pkt. {section.removeprefix('vedlegg ')}"
+    return f"pkt. {section}"
+
+
 class Clause(Strict):
     section: str = Field(pattern=SECTION)
     heading: str | None = None
@@ -64,10 +71,7 @@ class Clause(Strict):
 
     @property
     def reference(self) -> str:
-        """The section as a person reads it: "pkt. 2.2", or "vedlegg pkt. 9" in the annex."""
-        if self.section.startswith("vedlegg "):
-            return f"vedlegg pkt. {self.section.removeprefix('vedlegg ')}"
-        return f"pkt. {self.section}"
+        return section_reference(self.section)
 
 
 class Sourced(Strict):

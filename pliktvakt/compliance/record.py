@@ -28,7 +28,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from pliktvakt import audit
-from pliktvakt.catalogue import Catalogue
+from pliktvakt.catalogue import Catalogue, section_reference
 from pliktvakt.clock import OSLO, stored
 from pliktvakt.go_live import BEFORE_GO_LIVE, go_live_date
 from pliktvakt.legal_calendar import business_days_between
@@ -80,9 +80,7 @@ class ObligationInfo:
 
     @property
     def reference(self) -> str:
-        if self.section.startswith("vedlegg "):
-            return f"vedlegg pkt. {self.section.removeprefix('vedlegg ')}"
-        return f"pkt. {self.section}"
+        return section_reference(self.section)
 
 
 @dataclass(frozen=True)
@@ -151,11 +149,9 @@ class ReceiptLine:
     @property
     def text(self) -> str:
         who = f"departementet ({self.recipient})" if self.to_ministry else self.recipient
-        if self.delivered:
-            return f"{who}, {self.channel}: {self.receipt}"
-        if self.receipt:  # held for a digest: "samlet i <the digest's key>", whose receipt is its own
-            return f"{who}, {self.channel}: {self.receipt}"
-        return f"{who}, {self.channel}: ikke levert"
+        # Not delivered but with a receipt: held for a digest ("samlet i <the digest's key>").
+        shown = self.receipt if self.delivered or self.receipt else "ikke levert"
+        return f"{who}, {self.channel}: {shown}"
 
 
 @dataclass(frozen=True)
@@ -320,9 +316,7 @@ def monthly_shares(rows: Iterable[Row], year: int, today: date) -> list[MonthSha
     for row in rows:
         if row.due.month in counts:
             counts[row.due.month][row.state] += 1
-    return [
-        MonthShare(month, c[ON_TIME] + c[LATE] + c[OVERDUE], share_on_time(c)) for month, c in counts.items()
-    ]
+    return [MonthShare(month, owed(c), share_on_time(c)) for month, c in counts.items()]
 
 
 def worst_overdue(rows: Iterable[Row], limit: int = 10) -> list[Row]:
