@@ -80,6 +80,10 @@ class Sourced(Strict):
     source: Source
     note: str | None = None
 
+    @property
+    def confirmed(self) -> bool:
+        return self.source != "placeholder"
+
     @model_validator(mode="after")
     def _note_unless_instruction(self):
         if self.source != "instruction" and not (self.note or "").strip():

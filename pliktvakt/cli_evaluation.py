@@ -69,16 +69,13 @@ def _cells(row: dict) -> tuple[str, ...]:
 @app.command("start")
 def start(scheme: Scheme, on: On = None, by: By = "cli", as_of: AsOf = None, as_json: AsJson = False) -> None:
     """Registrer at evalueringen av en ordning er satt i gang."""
-    from pliktvakt.catalogue import load_catalogue
     from pliktvakt.db import make_engine, session_scope
     from pliktvakt.evaluation import records
 
     settings, _, schemes = _inputs()
     day = _day(on, "--on", as_of)
     with session_scope(make_engine(settings.database_url)) as session:
-        row = records.start(
-            session, load_catalogue(settings.config_dir), schemes, scheme, day, by, clock.resolve(as_of)
-        )
+        row = records.start(session, schemes, scheme, day, by, clock.resolve(as_of))
         result = {"id": row.id, "scheme": scheme, "started_on": row.started_on.isoformat()}
     if as_json:
         return print_json(result)

@@ -71,7 +71,7 @@ def record_evaluation(url: str, catalogue: Catalogue, schemes: dict[str, GrantSc
     action = values.pop("action")
     with session_scope(engine_for(url)) as session:
         if action == "start":
-            row = records.start(session, catalogue, schemes, **values)
+            row = records.start(session, schemes, **values)
         else:
             row = records.complete(session, catalogue, schemes, **values)
         return {"id": row.id, "scheme": row.scheme_id, "publication": row.publication_id}

@@ -7,29 +7,17 @@ does (DESIGN: placeholders). A bad file is refused with the file, the line and t
 import calendar
 from datetime import date
 from pathlib import Path
-from typing import Generic, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from pliktvakt.catalogue import Sourced, Strict
 from pliktvakt.evaluation.errors import EvaluationError
 
-T = TypeVar("T")
 
+class MonthDay(Sourced):
+    value: str
 
-class Sourced(BaseModel, Generic[T]):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    value: T
-    source: Literal["instruction", "tildelingsbrev", "placeholder"]
-    note: str | None = None
-
-    @property
-    def confirmed(self) -> bool:
-        return self.source != "placeholder"
-
-
-class MonthDay(Sourced[str]):
     @field_validator("value")
     @classmethod
     def _month_day(cls, value: str) -> str:
@@ -44,17 +32,15 @@ class MonthDay(Sourced[str]):
         return date(year, month, min(day, calendar.monthrange(year, month)[1]))  # 02-29 in a common year
 
 
-class Capacity(Sourced[int]):
+class Capacity(Sourced):
     value: int = Field(ge=1, le=1000)
 
 
-class Horizon(Sourced[int]):
+class Horizon(Sourced):
     value: int = Field(ge=1, le=30)
 
 
-class PlanSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class PlanSettings(Strict):
     capacity_per_year: Capacity
     horizon_years: Horizon
     start_by: MonthDay

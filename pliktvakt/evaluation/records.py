@@ -46,7 +46,6 @@ def under_way(session: Session, scheme_id: str) -> Evaluation | None:
 
 def start(
     session: Session,
-    catalogue: Catalogue,
     schemes: dict[str, GrantScheme],
     scheme_id: str,
     on: date,

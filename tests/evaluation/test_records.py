@@ -37,9 +37,9 @@ def test_start_and_complete_replan_and_close_the_occurrences(world):
         assert duty.sync_occurrences(session, catalogue, result, settings) == (6, 0)
         assert duty.sync_occurrences(session, catalogue, result, settings) == (0, 0)  # level-triggered
     with session_scope(engine) as session:
-        records.start(session, catalogue, schemes, "jobbsjansen", date(2027, 2, 1), "kari", NOW)
+        records.start(session, schemes, "jobbsjansen", date(2027, 2, 1), "kari", NOW)
         with pytest.raises(EvaluationError, match="pågår allerede"):
-            records.start(session, catalogue, schemes, "jobbsjansen", date(2027, 2, 2), "kari", NOW)
+            records.start(session, schemes, "jobbsjansen", date(2027, 2, 2), "kari", NOW)
     with session_scope(engine) as session:
         row = records.complete(
             session,
@@ -77,7 +77,7 @@ def _jobbsjansen():
 def test_publish_date_needs_a_title(world):
     engine, catalogue, schemes, _ = world
     with session_scope(engine) as session:
-        records.start(session, catalogue, schemes, "jobbsjansen", date(2027, 2, 1), "kari", NOW)
+        records.start(session, schemes, "jobbsjansen", date(2027, 2, 1), "kari", NOW)
         with pytest.raises(EvaluationError, match="--report-title mangler"):
             records.complete(
                 session,
