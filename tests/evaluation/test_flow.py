@@ -54,6 +54,8 @@ def test_ministry_told_once_a_year_with_receipts_and_overdue_alerted(prefect_ser
     body = smtp_server.to(MINISTRY[0])[0].get_body(("plain",)).get_content()
     assert "Tilskudd til Jobbsjansen (planlagt; oppstart innen 30.04.2027 (ikke bekreftet)" in body
     assert "Sist evaluert: ukjent (ikke bekreftet)" in body
+    # The capacity is a placeholder in the test's plan file, so the ministry sees it marked.
+    assert "innenfor kapasiteten på 3 evalueringer i året (ikke bekreftet):" in body
     [notice] = [
         o for o in _occurrences(eval_env, "evaluation-plan-ministry-notice") if o.period == "2027-01-01"
     ]
