@@ -14,6 +14,7 @@ from typing import NamedTuple
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import State
+from pydantic import SecretStr
 
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
@@ -27,12 +28,28 @@ from pliktvakt.settlement import (
     run_analysis,
 )
 from pliktvakt.settlement.analysis import AnalysisResult
-from pliktvakt.settlement.cadence import CADENCE_NAMES
-from pliktvakt.settlement.duty import DUTY, publish_plan
-from pliktvakt.settlement.keyfigures import KeyFigures, prepare
+from pliktvakt.settlement.cadence import CADENCE_NAMES, MONTHLY, WEEKLY
+from pliktvakt.settlement.duty import (
+    DEMO,
+    DUTY,
+    CadenceOutcome,
+    OccurrenceState,
+    PublishOutcome,
+    ReportPlan,
+    publish_plan,
+)
+from pliktvakt.settlement.keyfigures import KeyFigures, key_figure_files, prepare
 from pliktvakt.settlement.messages import report_filename
 from pliktvakt.settlement.report import render_report
-from pliktvakt.settlement.source import is_url, source_location
+from pliktvakt.settlement.source import (
+    DEMO_DIR,
+    DEMO_MARK,
+    DEMO_NOT_SENT,
+    DEMO_WITH_RECIPIENTS,
+    is_demo,
+    is_url,
+    source_location,
+)
 from pliktvakt.settlement.summary import RunSummary, key_figure_table, loaded_line
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -61,6 +78,8 @@ def settlement_analysis(as_of: datetime | None = None) -> dict | State:
     if isinstance(inputs, str):  # bad input: fail at once, before anything is written
         return finish(logger, {}, [inputs])
     loaded, municipalities, config, result = inputs
+    if is_demo(settings):  # the synthetic sample: nothing leaves, nothing is recorded as done
+        return _demo_run(logger, settings, today, inputs)
 
     cadence = update_cadence(url, catalogue, today, result)
     html, markdown = render_report(result)
@@ -80,6 +99,38 @@ def settlement_analysis(as_of: datetime | None = None) -> dict | State:
     )
     _show(logger, run, markdown, published, config, url)
     return finish(logger, run.outcome(), run.problems() + delivery_problems(delivery, (DUTY,)))
+
+
+def _demo_run(logger, settings: Settings, today: date, inputs: "Inputs") -> dict | State:
+    """Demo mode: the marked report and key figures under publish_dir/demo/. No cadence is
+    recorded, nothing is queued to the ministry and no occurrence is completed."""
+    loaded, municipalities, config, result = inputs
+    logger.warning("%s: analysen bygger på de syntetiske eksempeldataene.", DEMO_MARK)
+    html, markdown = render_report(result, mark=DEMO_MARK)
+    filename = report_filename(result, today.isoformat())
+    [report_path] = write_files({settings.settlement_report_dir / filename: html})
+    _, published, failures = prepare(result, municipalities, config)
+    plan = publish_plan(
+        OccurrenceState(0, "open"), today, published, failures, settings.publish_dir / DEMO_DIR
+    )
+    files = key_figure_files(published, [], settings.publish_dir / DEMO_DIR, DEMO_MARK) if plan.files else {}
+    paths = [str(path) for path in write_files(files)]
+    outcome = PublishOutcome(DEMO if paths else plan.status, paths=paths, failures=plan.failures)
+    problem = DEMO_WITH_RECIPIENTS if settings.ministry_recipients else None
+    cadence = CadenceOutcome(WEEKLY if result.large_deviation else MONTHLY)
+    run = RunSummary(
+        loaded,
+        result,
+        cadence,
+        report_path,
+        ReportPlan(note=DEMO_NOT_SENT, problem=problem),
+        outcome,
+        [],
+        0,
+        demo=True,
+    )
+    _show(logger, run, markdown, published, config, settings.database_url)
+    return finish(logger, run.outcome(), run.problems())
 
 
 class Inputs(NamedTuple):
@@ -109,8 +160,10 @@ def _read_inputs(settings: Settings, today: date, logger) -> Inputs | str:
 
 def _read_source(settings: Settings, known: list[str]) -> Loaded:
     location = source_location(settings)
-    if is_url(location):
-        return fetch_source(location, known, settings.settlement_timeout, settings.settlement_retries)
+    if is_url(location):  # passed on as a secret, so that Prefect never holds the plain URL
+        return fetch_source(
+            SecretStr(location), known, settings.settlement_timeout, settings.settlement_retries
+        )
     return read_source_file(Path(location), known)
 
 
@@ -124,16 +177,25 @@ def _show(
     status = run.status_lines()
     for line in status:
         logger.info(line)
-    month = run.result.as_of
+    month, mark = run.result.as_of, f"{DEMO_MARK}: " if run.demo else ""
     create_markdown_artifact(
         key="settlement-report",
-        markdown="\n".join(["## Denne kjøringen", "", *(f"- {line}" for line in status), "", markdown]),
-        description=f"Analyse av bosettingsarbeidet, {month.label()} (pkt. 2.2)",
+        markdown="\n".join(
+            [
+                *([f"# {DEMO_MARK}", ""] if run.demo else []),
+                "## Denne kjøringen",
+                "",
+                *(f"- {line}" for line in status),
+                "",
+                markdown,
+            ]
+        ),
+        description=f"{mark}Analyse av bosettingsarbeidet, {month.label()} (pkt. 2.2)",
     )
     create_table_artifact(
         key="settlement-key-figures",
         table=key_figure_table(published),
-        description=f"Nøkkeltall om bosetting hittil i {month.year}, til og med {month.label()}, "
+        description=f"{mark}Nøkkeltall om bosetting hittil i {month.year}, til og med {month.label()}, "
         f"prikket under {config.suppression_threshold}",
     )
     create_table_artifact(

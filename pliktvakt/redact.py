@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
@@ -16,6 +17,17 @@ def redact_db_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", url)
+
+
+def redact_url(url: str) -> str:
+    """An http(s) URL as scheme, host, port and path: no user info (a password), no query
+    string or fragment (a token). What an error may show of a source that is a secret."""
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not even a URL: show only its scheme
+        return url.split("://", 1)[0] + "://***"
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
 
 
 def scrub(text: str, secrets: Iterable[str | SecretStr | None]) -> str:

@@ -45,8 +45,9 @@ class Settings(BaseSettings):
 
     # --- Settlement analysis (issue 6, instruction 2.2) ---------------------------------
     # A .csv/.xlsx file or an http(s):// JSON endpoint; unset means the shipped synthetic
-    # sample, config_dir/sample/bosetting-syntetisk.csv.
-    settlement_source: str | None = None
+    # sample, config_dir/sample/bosetting-syntetisk.csv. A secret: a URL may carry a password
+    # or a token; errors show it through redact.redact_url.
+    settlement_source: SecretStr | None = None
     # Where quality-checked key figures (CSV and JSON) are published.
     publish_dir: Path = Path("data/publisert")
     # Where each run keeps its HTML report.

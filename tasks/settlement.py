@@ -8,6 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.settings import Settings
@@ -53,10 +55,11 @@ def read_source_file(path: Path, known: list[str]) -> Loaded:
 
 
 @io_task(name="fetch-settlement-source")
-def fetch_source(url: str, known: list[str], timeout: float, retries: int) -> Loaded:
-    """The HTTP source; retried by the transport (PLIKTVAKT_SETTLEMENT_RETRIES), so not by Prefect."""
+def fetch_source(url: SecretStr, known: list[str], timeout: float, retries: int) -> Loaded:
+    """The HTTP source; retried by the transport (PLIKTVAKT_SETTLEMENT_RETRIES), so not by Prefect.
+    Errors name the URL redacted (``source.shown_source``)."""
     try:
-        return Loaded(load_settlement_url(url, known, timeout, retries))
+        return Loaded(load_settlement_url(url.get_secret_value(), known, timeout, retries))
     except USER_ERRORS as exc:
         return Loaded(error=str(exc))
 

@@ -149,6 +149,7 @@ def complete_reports(session: Session, plan: ReportPlan, as_of: datetime) -> lis
 # --- The key figures -------------------------------------------------------------------------
 
 PUBLISH, BLOCKED, ALREADY, MISSING = "publish", "blocked", "already", "missing"
+DEMO = "demo"  # demo mode: written under publish_dir/demo/, not published
 
 
 @dataclass(frozen=True)

@@ -221,9 +221,12 @@ def check_quality(
 CSV_COLUMNS = ["år", "til_og_med_måned", "nivå", "kode", "navn", "fylkesnr", *MEASURES]
 
 
-def key_figures_csv(published: KeyFigures) -> bytes:
-    """Semicolon CSV in UTF-8 with BOM, so that Excel in Norway opens it as is."""
+def key_figures_csv(published: KeyFigures, mark: str | None = None) -> bytes:
+    """Semicolon CSV in UTF-8 with BOM, so that Excel in Norway opens it as is. ``mark`` (demo
+    mode) is a ``#`` line above the header, as the synthetic sample says what it is."""
     out = io.StringIO()
+    if mark:
+        out.write(f"# {mark}\n")
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in published.rows:
@@ -241,8 +244,9 @@ def key_figures_csv(published: KeyFigures) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def key_figures_json(published: KeyFigures) -> bytes:
+def key_figures_json(published: KeyFigures, mark: str | None = None) -> bytes:
     document = {
+        **({"merknad": mark} if mark else {}),
         "år": published.as_of.year,
         "til_og_med_måned": published.as_of.month,
         "prikket_under": published.suppressed_below,
@@ -266,7 +270,7 @@ def gate_failures(published: KeyFigures, failures: Sequence[QualityFailure]) -> 
 
 
 def key_figure_files(
-    published: KeyFigures, failures: Sequence[QualityFailure], directory: Path
+    published: KeyFigures, failures: Sequence[QualityFailure], directory: Path, mark: str | None = None
 ) -> dict[Path, bytes]:
     """The CSV and JSON to publish in ``directory`` (PLIKTVAKT_PUBLISH_DIR), by path; the gate
     raises ``PublishBlocked`` while any check failed (instruction 2.2: "kvalitetssikret")."""
@@ -275,8 +279,8 @@ def key_figure_files(
         raise PublishBlocked(blocked)
     stem = f"nokkeltall-bosetting-{published.as_of.year}-{published.as_of.month:02d}"
     return {
-        directory / f"{stem}.csv": key_figures_csv(published),
-        directory / f"{stem}.json": key_figures_json(published),
+        directory / f"{stem}.csv": key_figures_csv(published, mark),
+        directory / f"{stem}.json": key_figures_json(published, mark),
     }
 
 

@@ -139,8 +139,11 @@ def render_charts(result: AnalysisResult) -> dict[str, str]:
     }
 
 
-def render_report(result: AnalysisResult, charts: dict[str, str] | None = None) -> tuple[str, str]:
-    """(html, markdown) of the monthly report. Pass ``charts`` to reuse rendered charts."""
+def render_report(
+    result: AnalysisResult, charts: dict[str, str] | None = None, mark: str | None = None
+) -> tuple[str, str]:
+    """(html, markdown) of the monthly report. Pass ``charts`` to reuse rendered charts;
+    ``mark`` (demo mode) is said at the top."""
     charts = charts if charts is not None else render_charts(result)
     context = {
         "r": result,
@@ -148,6 +151,7 @@ def render_report(result: AnalysisResult, charts: dict[str, str] | None = None) 
         "charts": charts,
         "chart_titles": CHART_TITLES,
         "top": 20,
+        "mark": mark,
     }
     html = templating.render(TEMPLATE_DIR, "report.html.j2", **context)
     markdown = templating.render(TEMPLATE_DIR, "report.md.j2", **context)

@@ -10,13 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from pliktvakt.redact import redact_url
 from pliktvakt.settings import Settings
 from pliktvakt.settlement.model import LoadResult
 from pliktvakt.settlement.parsing import parse_json_payload
 
 SAMPLE = Path("sample") / "bosetting-syntetisk.csv"
+# Demo mode: the source is the shipped synthetic sample. Said at the top of everything it makes.
+DEMO_MARK = "SYNTETISKE DATA – ikke til bruk"
+DEMO_DIR = "demo"  # under the publish directory; never the publish directory itself
+DEMO_NOT_SENT = (
+    "Demomodus: ingenting er sendt til departementet, og nøkkeltallene er ikke publisert "
+    "(bare lagt under demo/). Pliktene for perioden står åpne."
+)
+DEMO_WITH_RECIPIENTS = (
+    "PLIKTVAKT_MINISTRY_RECIPIENTS er satt, men ingen ekte kilde er oppgitt: analysen bygger på "
+    "de syntetiske eksempeldataene og sendes ikke til departementet. Sett PLIKTVAKT_SETTLEMENT_SOURCE "
+    "til en .csv- eller .xlsx-fil eller en https://-adresse som gir JSON (se README, Bosetting)."
+)
 
 
 class SettlementSourceError(Exception):
@@ -31,8 +43,16 @@ class SettlementSourceError(Exception):
 
 
 def source_location(settings: Settings) -> str:
-    """PLIKTVAKT_SETTLEMENT_SOURCE, or the shipped synthetic sample."""
-    return settings.settlement_source or str(settings.config_dir / SAMPLE)
+    """PLIKTVAKT_SETTLEMENT_SOURCE, or the shipped synthetic sample. The plain value: pass it
+    only to the fetch, and show it only through ``shown_source``."""
+    if settings.settlement_source is None:
+        return str(settings.config_dir / SAMPLE)
+    return settings.settlement_source.get_secret_value()
+
+
+def is_demo(settings: Settings) -> bool:
+    """No source is set, so the run analyses the shipped synthetic sample."""
+    return settings.settlement_source is None
 
 
 def is_url(source: str) -> bool:
@@ -41,10 +61,7 @@ def is_url(source: str) -> bool:
 
 def shown_source(source: str) -> str:
     """The source without a query string or user info, which may hold a token."""
-    if not is_url(source):
-        return source
-    parts = urlsplit(source)
-    return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}"
+    return redact_url(source) if is_url(source) else source
 
 
 def parse_fetched(payload: Any, url: str, known_municipalities: Iterable[str] | None = None) -> LoadResult:

@@ -28,6 +28,7 @@ class RunSummary:
     publish: PublishOutcome
     completed: list[str]
     waiting_for_channel: int  # messages of this pass with no channel to go by
+    demo: bool = False  # the synthetic sample (source.is_demo)
 
     def problems(self) -> list[str]:
         """What keeps the duty from being done, in bokmål; none when it is done."""
@@ -70,6 +71,10 @@ class RunSummary:
 
     def _publish_line(self) -> str:
         publish = self.publish
+        if publish.status == "demo":
+            return "Nøkkeltallene (syntetiske) er lagt under demo/, ikke publisert: " + ", ".join(
+                publish.paths
+            )
         if publish.status == "published":
             return "Nøkkeltallene er publisert: " + ", ".join(publish.paths)
         if publish.status == BLOCKED:
@@ -95,6 +100,7 @@ class RunSummary:
             "report": str(self.report_path),
             "large_deviation": self.result.large_deviation,
             "projected_year_end": round(self.result.projection.year_end, 1),
+            "demo": self.demo,
         }
 
 
