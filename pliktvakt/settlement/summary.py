@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pliktvakt.settlement.analysis import AnalysisResult
 from pliktvakt.settlement.cadence import CADENCE_NAMES, WEEKLY_PREFIX
-from pliktvakt.settlement.duty import BLOCKED, CadenceOutcome, PublishOutcome, ReportPlan
+from pliktvakt.settlement.duty import BLOCKED, DEMO, CadenceOutcome, PublishOutcome, ReportPlan
 from pliktvakt.settlement.keyfigures import KeyFigures
 from pliktvakt.settlement.model import LoadResult
 
@@ -71,7 +71,7 @@ class RunSummary:
 
     def _publish_line(self) -> str:
         publish = self.publish
-        if publish.status == "demo":
+        if publish.status == DEMO:
             return "Nøkkeltallene (syntetiske) er lagt under demo/, ikke publisert: " + ", ".join(
                 publish.paths
             )

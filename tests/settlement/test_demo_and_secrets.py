@@ -23,6 +23,7 @@ from pliktvakt.redact import redact_url
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.source import DEMO_MARK
 from tests.artifacts import latest_artifact
+from tests.servers import send_json
 from tests.settlement.conftest import ROOT
 
 TOKEN, PASSWORD = "tok3nSECRETvalue42", "pa55wordSECRET"
@@ -83,14 +84,7 @@ class FailingService(BaseHTTPRequestHandler):
         status, body = {"/bad": (200, b"{ikke json"), "/unauth": (401, b"{}"), "/error": (500, b"{}")}.get(
             self.path.split("?")[0], (200, b"{}")
         )
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        send_json(self, status, body)
 
     def log_message(self, *args):
         pass

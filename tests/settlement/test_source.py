@@ -9,6 +9,7 @@ import pytest
 
 from pliktvakt.settlement.source import SettlementSourceError
 from tasks.settlement_source import fetch_settlement_json, load_settlement_url
+from tests.servers import send_json
 from tests.settlement.handmade import json_payload
 
 PAYLOAD = json_payload({"kategori": "bosatt", "antall": 12, "herav_em": 1})
@@ -31,14 +32,7 @@ class SettlementService(BaseHTTPRequestHandler):
             self._send(200, json.dumps(PAYLOAD).encode())
 
     def _send(self, status, body):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (the timeout test)
+        send_json(self, status, body)
 
     def log_message(self, *args):
         pass
