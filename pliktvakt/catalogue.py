@@ -31,6 +31,7 @@ from pliktvakt.legal_calendar import (
     previous_business_day,
     straks,
 )
+from pliktvakt.tabular import NotUtf8, utf8
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A section of the instruction ("2.2", "6.1") or of its annex on grants ("vedlegg 9").
@@ -362,9 +363,11 @@ def load_catalogue(config_dir: Path | str) -> Catalogue:
 def _read_entries(path: Path, key: str) -> list[tuple[dict, int, dict[str, int]]]:
     """The list under ``key``: each entry, its line number (1-based) and the line of each of its keys."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = utf8(path.read_bytes())
     except FileNotFoundError:
         raise CatalogueError(path, "(fil)", key, "filen finnes ikke") from None
+    except NotUtf8 as exc:
+        raise CatalogueError(path, "(fil)", key, str(exc), exc.line) from None
     text = os.path.expandvars(text)  # ${VAR} keeps secrets such as Teams URLs out of the file
     try:
         node = yaml.compose(text)

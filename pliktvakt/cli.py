@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from pliktvakt import cli_catalogue, clock
-from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json, print_listing
+from pliktvakt.cli_common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing
 from pliktvakt.cli_evaluation import app as evaluation_app
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
@@ -65,7 +65,7 @@ def main() -> None:
         app()
     except Exception as exc:
         if _is_user_error(exc):
-            err.print(f"[red]Feil:[/red] {exc}")
+            fail(exc)
             sys.exit(2)
         operational = _loaded("sqlalchemy.exc", "OperationalError")
         if operational is None or not isinstance(exc, operational):
@@ -73,8 +73,8 @@ def main() -> None:
         from pliktvakt.redact import redact_db_url
         from pliktvakt.settings import get_settings
 
-        err.print(
-            f"[red]Feil:[/red] kan ikke bruke databasen ({redact_db_url(get_settings().database_url)}): "
+        fail(
+            f"kan ikke bruke databasen ({redact_db_url(get_settings().database_url)}): "
             f"{exc.orig}. Kjør `pliktvakt init` først, eller sjekk PLIKTVAKT_DATABASE_URL."
         )
         sys.exit(2)
@@ -136,6 +136,7 @@ def status(
     days: Annotated[int, typer.Option(help="Vis frister og fullførte så mange dager frem og tilbake.")] = 60,
 ) -> None:
     """List åpne, forfalte og fullførte forekomster med frist, ansvarlig og hjemmel."""
+    from rich.text import Text
     from sqlmodel import select
 
     from pliktvakt import bokmal, go_live
@@ -158,8 +159,7 @@ def status(
     }
 
     def cells(row: dict) -> tuple[str, ...]:
-        colour = colours.get(row["state"], "white")
-        state = f"[{colour}]{row['state_no']}[/{colour}]"
+        state = Text(row["state_no"], style=colours.get(row["state"], "white"))
         return str(row["id"]), row["title"], row["clause"], row["due_shown"], state, row["owner"]
 
     print_listing(
@@ -212,7 +212,7 @@ def trigger(
 
 @app.command()
 def complete(
-    occurrence_id: int,
+    occurrence_id: Id,
     by: Annotated[str, typer.Option("--by", help="E-post til den som fullførte.")],
     evidence: Annotated[str, typer.Option("--evidence", help="Dokumentasjon: URL eller tekst.")],
     as_of: AsOf = None,
@@ -302,7 +302,7 @@ def run(flow_name: Annotated[str, typer.Argument(metavar="FLOW")], as_of: AsOf =
     with temporary_settings(updates=_prefect_server()):
         state = FLOWS[flow_name](as_of=clock.resolve(as_of), return_state=True)
     if state.is_failed() or state.is_crashed():
-        err.print(f"[red]Flyten {flow_name} endte {state.name}:[/red] {state.message or ''}")
+        err.print(labelled(f"Flyten {flow_name} endte {state.name}:", "red", state.message or ""))
         raise typer.Exit(1)
     out.print(f"Flyten {flow_name} fullført: {state.result()}")
 
@@ -332,8 +332,12 @@ def _prefect_server() -> dict:
         err.print(f"Kjører mot Prefect-serveren til `make run`: {local_server.UI}")
         return {PREFECT_API_URL: local_server.API, PREFECT_HOME: local_server.PREFECT_HOME}
     err.print(
-        "[yellow]Ingen Prefect-server svarer[/yellow] (PREFECT_API_URL er ikke satt, og `make run` kjører "
-        "ikke): flyten kjøres mot en midlertidig Prefect-server, og kjøringen blir ikke tatt vare på."
+        labelled(
+            "Ingen Prefect-server svarer",
+            "yellow",
+            "(PREFECT_API_URL er ikke satt, og `make run` kjører ikke): flyten kjøres mot en midlertidig "
+            "Prefect-server, og kjøringen blir ikke tatt vare på.",
+        )
     )
     timeout = max(current.server.ephemeral.startup_timeout_seconds, EPHEMERAL_STARTUP_SECONDS)
     # Its telemetry service logs a traceback when two temporary servers share a database.
@@ -403,9 +407,9 @@ def audit_verify(as_json: AsJson = False) -> None:
     if as_json:
         print_json([{"seq": p.seq, "problem": p.problem} for p in problems])
     elif not problems:
-        out.print("[green]Revisjonsloggen er hel: ingen rader er endret eller slettet.[/green]")
+        out.print(labelled("Revisjonsloggen er hel: ingen rader er endret eller slettet.", "green"))
     for problem in problems if not as_json else []:
-        err.print(f"[red]Rad {problem.seq}:[/red] {problem.problem}")
+        err.print(labelled(f"Rad {problem.seq}:", "red", problem.problem))
     if problems:
         raise typer.Exit(1)
 
@@ -464,7 +468,7 @@ def absence_list(as_json: AsJson = False) -> None:
 
 
 @absence_app.command("remove")
-def absence_remove(absence_id: int) -> None:
+def absence_remove(absence_id: Id) -> None:
     """Slett et registrert fravær."""
     from pliktvakt import audit
     from pliktvakt.db import session_scope
@@ -481,9 +485,9 @@ def absence_remove(absence_id: int) -> None:
 
 def _parse_date(value: str, option: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option}: '{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
+        return clock.parse_day(value)
+    except ValueError as exc:
+        raise UserError(f"{option}: {exc}.") from None
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pliktvakt.cli_common import AsJson, err, moment, out, print_json
+from pliktvakt.cli_common import AsJson, fail, moment, out, print_json
 
 if TYPE_CHECKING:  # the command loads only what it needs (DESIGN: the CLI)
     from rich.table import Table
@@ -38,7 +38,7 @@ def check(
         for placeholder in catalogue.placeholders:
             out.print(str(placeholder), highlight=False, soft_wrap=True)
         for problem in phantoms:
-            err.print(f"[red]Feil:[/red] {problem}")
+            fail(problem)
         out.print(
             f"Katalogen er gyldig: {len(catalogue.obligations)} oppføringer. {placeholder_line(catalogue)}"
         )

@@ -1,4 +1,9 @@
-"""What every part of the `pliktvakt` command shares: consoles, common options, JSON output."""
+"""What every part of the `pliktvakt` command shares: consoles, common options, JSON output.
+
+The one escape point for output (issue 18): both consoles print every string as text, never
+as rich markup or emoji codes, so a stored title such as ``[/x]`` or ``[link=…]`` is shown as
+written and cannot break a listing. Colour is given as a style (``labelled``), never by
+markup in a string."""
 
 import json
 import sys
@@ -8,11 +13,30 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from pliktvakt import clock
+from pliktvakt import bounds, clock
 
-out = Console()
-err = Console(stderr=True)
+out = Console(markup=False, emoji=False)
+err = Console(stderr=True, markup=False, emoji=False)
+
+
+def labelled(label: str, style: str, rest: object = "") -> Text:
+    """``label`` in ``style``, then ``rest`` as plain text: "Feil: …" in red."""
+    return Text.assemble((label, style), " " if rest != "" else "", str(rest))
+
+
+def fail(message: object) -> None:
+    """An error line on stderr: a red "Feil:" and the message as plain text."""
+    err.print(labelled("Feil:", "red", message))
+
+
+class BadValue(typer.BadParameter):
+    """A usage error in bokmål: exit 2, no traceback."""
+
+    def format_message(self) -> str:
+        hint = self.param_hint or (f"'{self.param.name.upper()}'" if self.param and self.param.name else "")
+        return f"Ugyldig verdi for {hint}: {self.message}" if hint else f"Ugyldig verdi: {self.message}"
 
 
 def moment(value: str, option: str = "--as-of") -> date | datetime:
@@ -21,7 +45,18 @@ def moment(value: str, option: str = "--as-of") -> date | datetime:
     try:
         return clock.parse(value)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint=f"'{option}'") from None
+        raise BadValue(str(exc), param_hint=f"'{option}'") from None
+
+
+def _identifier(value: str) -> int:
+    try:
+        return bounds.identifier(value)
+    except ValueError as exc:
+        raise BadValue(str(exc)) from None
+
+
+# An id on the command line: 1 to 2^63 − 1, what the database can hold; else exit 2.
+Id = Annotated[int, typer.Argument(parser=_identifier, metavar="ID")]
 
 
 def _as_of(value: str | None) -> datetime | None:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from pliktvakt import clock
-from pliktvakt.cli_common import AsJson, AsOf, moment, out, print_json, print_listing
+from pliktvakt.cli_common import AsJson, AsOf, labelled, moment, out, print_json, print_listing
 
 # Each command imports what it needs when it runs (the database, pydantic): see cli.py.
 
@@ -53,7 +53,7 @@ def plan_(
     print_listing(rows, as_json, [render.COLUMNS[k] for k in SHOWN], _cells)
     if not as_json:
         for status in result.alerts:
-            out.print(f"[yellow]Varsel:[/yellow] {render.alert_message(status, result).subject}")
+            out.print(labelled("Varsel:", "yellow", render.alert_message(status, result).subject))
 
 
 # The terminal is narrow: the id says which scheme (--json has every column).

@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from pliktvakt import clock
-from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json, print_listing
+from pliktvakt.cli_common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing
 
 # Each command imports what it needs when it runs (openpyxl, the database): see cli.py.
 
@@ -45,9 +46,9 @@ def _date(value: str, option: str) -> date:
     from pliktvakt.grants import rounds
 
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise rounds.GrantsError(f"{option}: '{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD.") from None
+        return clock.parse_day(value)
+    except ValueError as exc:
+        raise rounds.GrantsError(f"{option}: {exc}.") from None
 
 
 @app.command("import")
@@ -97,7 +98,7 @@ def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool)
                 "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors],
             }
         )
-    err.print(f"[red]Feil:[/red] {exc}")
+    fail(exc)
     raise typer.Exit(2)
 
 
@@ -145,13 +146,13 @@ def letters(
     )
     out.print(f"Skrev {batch.letters} tilskuddsbrev til {output}.")
     for refused in batch.refused:
-        err.print(f"[red]Nektet:[/red] {refused}")
+        err.print(labelled("Nektet:", "red", refused))
     if batch.refused:
         raise typer.Exit(1)
 
 
 @app.command("letter-received")
-def letter_received(decision_id: int, on: On, by: By = None) -> None:
+def letter_received(decision_id: Id, on: On, by: By = None) -> None:
     """Registrer når tilskuddsbrevet kom fram; klagefristen regnes fra denne dagen."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import responses
@@ -164,7 +165,7 @@ def letter_received(decision_id: int, on: On, by: By = None) -> None:
 
 @app.command()
 def appeal(
-    decision_id: int,
+    decision_id: Id,
     received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn.")],
     by: By = None,
 ) -> None:
@@ -180,7 +181,7 @@ def appeal(
 
 @app.command("appeal-closed")
 def appeal_closed(
-    decision_id: int,
+    decision_id: Id,
     on: On,
     outcome: Annotated[str, typer.Option("--outcome", help="Utfallet, f.eks. «ikke tatt til følge».")],
     by: By = None,
@@ -195,7 +196,7 @@ def appeal_closed(
 
 
 @app.command()
-def accept(decision_id: int, on: On, by: By = None) -> None:
+def accept(decision_id: Id, on: On, by: By = None) -> None:
     """Registrer at akseptbrevet er mottatt."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import responses
@@ -204,8 +205,11 @@ def accept(decision_id: int, on: On, by: By = None) -> None:
         letter = responses.accept(session, decision_id, _date(on, "--on"), _actor(by))
     if letter.acceptance_due and letter.accepted_on > letter.acceptance_due:
         err.print(
-            f"[yellow]Aksepten kom etter fristen {letter.acceptance_due:%d.%m.%Y}: tilskuddet har falt bort "
-            "(vedlegg 1 pkt. 5).[/yellow]"
+            Text(
+                f"Aksepten kom etter fristen {letter.acceptance_due:%d.%m.%Y}: tilskuddet har falt bort "
+                "(vedlegg 1 pkt. 5).",
+                style="yellow",
+            )
         )
         return
     out.print(f"Vedtak {decision_id}: aksept mottatt {letter.accepted_on:%d.%m.%Y}.")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from pliktvakt import clock
-from pliktvakt.cli_common import AsJson, AsOf, err, out, print_json, print_listing
+from pliktvakt.cli_common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing
 
 # Each command imports what it needs when it runs (the database): see cli.py.
 # The values of PublicationKind, here so that `pliktvakt --help` need not load pydantic
@@ -93,9 +93,7 @@ def _publication_cells(item: dict) -> tuple[str, ...]:
 
 
 @app.command("check")
-def check(
-    publication_id: Annotated[int, typer.Argument(metavar="ID")], as_of: AsOf = None, as_json: AsJson = False
-) -> None:
+def check(publication_id: Id, as_of: AsOf = None, as_json: AsJson = False) -> None:
     """Kan publikasjonen gå ut på planlagt dato? Hvis ikke: tidligste dato (pkt. 6.1). Avslutter 1 ved nei."""
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
@@ -125,20 +123,31 @@ def check(
             }
         )
     elif item["may_publish_on_planned_date"]:
-        out.print(f"[green]Ja:[/green] «{item['title']}» kan publiseres {item['publish_on']}. {item['gate']}")
+        out.print(
+            labelled("Ja:", "green", f"«{item['title']}» kan publiseres {item['publish_on']}. {item['gate']}")
+        )
     elif item["notice_waiting"]:
         out.print(
-            f"[yellow]Ikke ennå:[/yellow] varselet om «{item['title']}» er ikke levert til departementet. "
-            f"{item['gate']}"
+            labelled(
+                "Ikke ennå:",
+                "yellow",
+                f"varselet om «{item['title']}» er ikke levert til departementet. {item['gate']}",
+            )
         )
     elif item["planned_date_reachable"]:
         out.print(
-            f"[yellow]Ikke ennå:[/yellow] departementet er ikke varslet om «{item['title']}». {item['gate']}"
+            labelled(
+                "Ikke ennå:", "yellow", f"departementet er ikke varslet om «{item['title']}». {item['gate']}"
+            )
         )
     else:
         out.print(
-            f"[red]Nei:[/red] «{item['title']}» kan ikke publiseres {item['publish_on']}; "
-            f"tidligst {item['earliest_date']}. {item['gate']}"
+            labelled(
+                "Nei:",
+                "red",
+                f"«{item['title']}» kan ikke publiseres {item['publish_on']}; "
+                f"tidligst {item['earliest_date']}. {item['gate']}",
+            )
         )
     if not item["may_publish_on_planned_date"]:
         raise typer.Exit(1)
@@ -158,7 +167,7 @@ def _report_change(publication_id: int, change_no: int | None, as_json: bool) ->
 
 @app.command("move")
 def move(
-    publication_id: Annotated[int, typer.Argument(metavar="ID")],
+    publication_id: Id,
     publish_on: Annotated[str, typer.Option("--publish-on", help="Ny planlagt dato (ÅÅÅÅ-MM-DD).")],
     by: By = "cli",
     as_json: AsJson = False,
@@ -175,7 +184,7 @@ def move(
 
 @app.command("edit")
 def edit(
-    publication_id: Annotated[int, typer.Argument(metavar="ID")],
+    publication_id: Id,
     title: Annotated[Optional[str], typer.Option("--title")] = None,
     summary: Annotated[
         Optional[str], typer.Option("--summary", help="Tom tekst fjerner sammendraget.")
@@ -229,7 +238,7 @@ def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: 
                     ],
                 }
             )
-        err.print(f"[red]Feil:[/red] {exc}")
+        fail(exc)
         err.print(
             f"De avviste radene er lagret med årsak (import {import_id}, "
             "tabellen publication_import_rejection)."

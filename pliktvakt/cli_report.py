@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from pliktvakt import clock
-from pliktvakt.cli_common import AsOf, err
+from pliktvakt.cli_common import AsOf, err, fail
 
 # Each command imports what it needs when it runs (the database, Excel): see cli.py.
 Format = StrEnum("Format", ("html", "md", "csv", "xlsx"))
@@ -75,5 +75,5 @@ def _write(target: Path, content: str | bytes) -> None:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]Feil:[/red] {message}")
+    fail(message)
     raise typer.Exit(2)

@@ -16,6 +16,8 @@ refused everywhere else (``legal_calendar.local_date`` raises on them):
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from pliktvakt import bounds
+
 OSLO = ZoneInfo("Europe/Oslo")
 # A replayed day (a bare date) is seen at this Oslo time, as the morning runs see it.
 MORNING = time(9, 0)
@@ -27,12 +29,26 @@ def parse(text: str) -> date | datetime:
     value = text.strip()
     try:
         if "T" in value or " " in value:
-            return _in_oslo(datetime.fromisoformat(value))
-        return date.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
+            bounds.day(moment.date())
+            return _in_oslo(moment)
+        return bounds.day(date.fromisoformat(value))
+    except bounds.OutOfRange as exc:
+        raise ValueError(f"«{text}»: {exc}") from None
     except ValueError:
         raise ValueError(
             f"«{text}» er ikke en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM)"
         ) from None
+
+
+def parse_day(text: str) -> date:
+    """``ÅÅÅÅ-MM-DD`` from 1900 to 2200. Raises ``ValueError`` with a bokmål message."""
+    try:
+        return bounds.day(date.fromisoformat(text.strip()))
+    except bounds.OutOfRange as exc:
+        raise ValueError(f"«{text}»: {exc}") from None
+    except ValueError:
+        raise ValueError(f"«{text}» er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
 
 
 def resolve(as_of: datetime | date | str | None = None) -> datetime:

@@ -12,6 +12,7 @@ from functools import lru_cache
 import holidays
 from dateutil.relativedelta import relativedelta
 
+from pliktvakt import bounds
 from pliktvakt.clock import OSLO
 
 _DURATION = re.compile(r"^\s*([+-]?\d+)\s*([dwm])\s*$")
@@ -19,7 +20,7 @@ _UNIT_NAMES = {"d": ("dag", "dager"), "w": ("uke", "uker"), "m": ("måned", "må
 
 
 class DurationError(ValueError):
-    """A duration string that is not of the form 10d, 3w or 1m."""
+    """A duration string that is not of the form 10d, 3w or 1m, or longer than 100 years."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,13 @@ def parse_duration(text: str) -> Duration:
     match = _DURATION.match(str(text))
     if not match:
         raise DurationError(f"'{text}' er ikke en gyldig frist: bruk f.eks. 10d, 3w eller 1m")
-    return Duration(int(match.group(1)), match.group(2))
+    digits, unit = match.group(1), match.group(2)
+    amount = int(digits) if len(digits) <= bounds.MAX_DIGITS else bounds.MAX_ID
+    try:
+        bounds.duration(amount, unit, text)
+    except ValueError as exc:
+        raise DurationError(str(exc)) from None
+    return Duration(amount, unit)
 
 
 @lru_cache(maxsize=64)

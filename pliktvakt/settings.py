@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # The day pliktvakt took over the watch (ÅÅÅÅ-MM-DD). Occurrences due before it are shown
     # as "før pliktvakt" and never alerted. Unset: the day of the first `pliktvakt init`.
     go_live: date | None = None
+    # The most rows one import (grants, publications, settlement) may have; a larger file is
+    # refused before any row is validated, so memory stays bounded (issue 18).
+    import_row_limit: int = Field(default=200_000, ge=1)
 
     # --- Settlement analysis (issue 6, instruction 2.2) ---------------------------------
     # A .csv/.xlsx file or an http(s):// JSON endpoint; unset means the shipped synthetic

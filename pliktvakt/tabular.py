@@ -11,8 +11,13 @@ validates the rows itself. The rules, the same for every import:
   become the control characters of the same number, as in ISO-8859-1. So the fallback never
   raises, and an ISO-8859-1 file reads the same except for the rarely used C1 controls
   (Windows-1252 puts «–», «€» and the curly quotes there). Æ, ø and å are the same in both.
+  Refused, with the encoding named: UTF-16 (Excel's «Unicode-tekst»), and a file that is
+  UTF-8 but for a stray byte (it has UTF-8's æ, ø or å, so it is not Windows-1252).
+- At most ``PLIKTVAKT_IMPORT_ROW_LIMIT`` rows (default 200 000): a longer file is refused
+  when the reader gets past the limit, before any row is validated, so memory stays bounded.
 - CSV delimiter: semicolon or comma, whichever the header line has more of; semicolon when
-  it has neither (Excel's Norwegian default).
+  it has neither (Excel's Norwegian default). A header with tabs and neither is refused as
+  tab-separated. A field may be up to 128 KiB (the csv module's limit).
 - Blank lines, and lines starting with ``#`` before the header, are skipped. The header's
   names are compared in lower case, with spaces as ``_``; empty names at its end are dropped,
   as are empty cells beyond the header.
@@ -25,9 +30,11 @@ A file that cannot be read raises ``FileRejected``, the one rejection type: ever
 raises it (or a subclass), naming the file, the line and the field of each problem.
 """
 
+import codecs
 import csv
 import gc
 import io
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -82,6 +89,21 @@ class FileRejected(ValueError):
 def rejected(file: str, reason: str, line: int = WHOLE_FILE, field: str | None = None) -> FileRejected:
     """A rejection with one problem."""
     return FileRejected(file, [Rejection(file, line, field, reason)])
+
+
+def row_limit() -> int:
+    from pliktvakt.settings import get_settings
+
+    return get_settings().import_row_limit
+
+
+def _too_many_rows(file: str, limit: int) -> FileRejected:
+    shown = f"{limit:,}".replace(",", " ")
+    return rejected(
+        file,
+        f"filen har mer enn {shown} rader, grensen for én import (PLIKTVAKT_IMPORT_ROW_LIMIT); "
+        "del den i flere filer",
+    )
 
 
 @dataclass(frozen=True)
@@ -142,28 +164,52 @@ def bulk() -> Iterator[None]:
             gc.enable()
 
 
-def read_table(path: str | Path, file: str | None = None) -> Table:
+def read_table(path: str | Path, file: str | None = None, limit: int | None = None) -> Table:
     """Read a CSV or XLSX file, chosen by its suffix; ``file`` is its name in messages
-    (default: the path as given)."""
+    (default: the path as given), ``limit`` the most rows (default: the setting)."""
     path = Path(path)
     file = str(path) if file is None else file
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        return read_xlsx(path, file)
+        return read_xlsx(path, file, limit)
     if suffix not in CSV_SUFFIXES:
         raise rejected(file, "filen må være .csv eller .xlsx")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise rejected(file, f"filen kan ikke leses ({exc.strerror})") from None
-    return read_csv(data, file)
+    return read_csv(data, file, limit)
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as the WHATWG standard decodes it."""
+# UTF-8's æ, ø, å, Æ, Ø, Å: in a file that is not valid UTF-8, a sign it is UTF-8 with a stray byte.
+_UTF8_LETTERS = re.compile(rb"\xc3[\xa6\xb8\xa5\x86\x98\x85]")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    head = data[:4096]
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head.count(b"\x00") * 3 > len(head)
+
+
+def decode(data: bytes, file: str = "filen") -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as the WHATWG standard decodes it.
+    UTF-16, and UTF-8 with a stray byte, are refused with the encoding named."""
+    if _looks_utf16(data):
+        raise rejected(
+            file,
+            "filen ser ut som UTF-16 (Excels «Unicode-tekst»); lagre den som «CSV UTF-8» "
+            "eller «CSV (semikolondelt)»",
+        )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _UTF8_LETTERS.search(data):
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise rejected(
+                file,
+                f"filen er UTF-8, men har en ugyldig byte (0x{data[exc.start]:02X}); lagre den på nytt "
+                "som «CSV UTF-8»",
+                line,
+            ) from None
         return data.decode("latin-1").translate(_WINDOWS_1252)
 
 
@@ -182,8 +228,9 @@ def delimiter(header_line: str) -> str:
     return "," if header_line.count(",") > header_line.count(";") else ";"
 
 
-def read_csv(data: bytes, file: str) -> Table:
-    stream = io.StringIO(decode(data), newline="")
+def read_csv(data: bytes, file: str, limit: int | None = None) -> Table:
+    limit = row_limit() if limit is None else limit
+    stream = io.StringIO(decode(data, file), newline="")
     first, offset, text = 0, 0, ""
     while True:  # skip what comes before the header
         offset, text = stream.tell(), stream.readline()
@@ -193,31 +240,56 @@ def read_csv(data: bytes, file: str) -> Table:
         if not _preamble([text]):
             break
     stream.seek(offset)
+    if "\t" in text and delimiter(text) == ";" and ";" not in text:
+        raise rejected(
+            file, "filen ser ut som tabulator-separert; bruk semikolon eller komma mellom feltene", first
+        )
     reader = csv.reader(stream, delimiter=delimiter(text))
     rows, start = [], first
     try:
         for cells in reader:
             rows.append((start, cells))  # the line the record starts on
             start = first + reader.line_num
+            if len(rows) > limit + 1:  # the header and ``limit`` rows
+                raise _too_many_rows(file, limit)
     except csv.Error as exc:
-        raise rejected(file, f"ugyldig CSV: {exc}", start) from None
+        raise rejected(file, f"ugyldig CSV: {_csv_reason(exc)}", start) from None
     return table_of(file, rows)
 
 
-def read_xlsx(path: Path, file: str) -> Table:
+# The csv module's messages, in bokmål.
+_CSV_REASONS = (
+    ("field larger than field limit", "et felt er lengre enn 128 KiB"),
+    ("line contains nul", "linjen har et NUL-tegn (en binærfil, eller UTF-16?)"),
+    ("new-line character seen in unquoted field", "linjeskift inne i et felt uten anførselstegn"),
+    ("unexpected end of data", "filen slutter inne i et felt i anførselstegn"),
+    ("expected after", "anførselstegn midt i et felt; sett hele feltet i anførselstegn"),
+)
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc).lower()
+    return next((reason for known, reason in _CSV_REASONS if known in text), "filen kan ikke leses som CSV")
+
+
+def read_xlsx(path: Path, file: str, limit: int | None = None) -> Table:
     # Imported only when a workbook is read: the CLI stays light.
     from openpyxl import load_workbook
 
+    limit = row_limit() if limit is None else limit
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            rows = [
-                (n, [_cell_text(v) for v in row])
-                for n, row in enumerate(sheet.iter_rows(values_only=True), 1)
-            ]
+            rows = []
+            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                rows.append((n, [_cell_text(v) for v in row]))
+                if n > limit + 1:
+                    raise _too_many_rows(file, limit)
         finally:
             workbook.close()
+    except FileRejected:
+        raise
     except FileNotFoundError as exc:
         raise rejected(file, f"filen kan ikke leses ({exc.strerror})") from None
     except Exception:  # openpyxl raises many types for a broken workbook (zip, XML, missing parts)
@@ -271,3 +343,21 @@ def _cell_text(value: object) -> str:
     if isinstance(value, (date, time)):
         return value.isoformat()
     return str(value)
+
+
+class NotUtf8(ValueError):
+    """A configuration file that is not UTF-8; ``line`` is where the first bad byte is."""
+
+    def __init__(self, line: int, byte: int):
+        self.line = line
+        super().__init__(
+            f"filen er ikke UTF-8 (ugyldig byte 0x{byte:02X} på linje {line}); lagre den som UTF-8"
+        )
+
+
+def utf8(data: bytes) -> str:
+    """The text of a configuration file, which is UTF-8 (with or without BOM) and nothing else."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8(data.count(b"\n", 0, exc.start) + 1, data[exc.start]) from None

@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from pliktvakt.catalogue import Sourced, Strict
 from pliktvakt.evaluation.errors import EvaluationError
+from pliktvakt.tabular import NotUtf8, utf8
 
 
 class MonthDay(Sourced):
@@ -51,9 +52,11 @@ def load_plan_settings(path: Path) -> PlanSettings:
     """Read and validate the plan file; EvaluationError names file, line and field."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = utf8(path.read_bytes())
     except OSError as exc:
         raise EvaluationError(f"{path}: kan ikke lese filen ({exc.strerror})") from None
+    except NotUtf8 as exc:
+        raise EvaluationError(f"{path}, linje {exc.line}: {exc}") from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

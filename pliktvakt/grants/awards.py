@@ -37,6 +37,7 @@ from pydantic_core import PydanticCustomError
 from stdnum import exceptions as stdnum_errors
 from stdnum.no import orgnr as stdnum_orgnr
 
+from pliktvakt import bounds
 from pliktvakt.grants.schemes import DecisionKind, GrantScheme
 from pliktvakt.tabular import FileRejected, Rejection, Table, read_table, table_of
 
@@ -172,7 +173,8 @@ AwardImportError = FileRejected
 
 
 def parse_amount(text: str) -> Decimal:
-    """Kroner as written in Norway: ``150000``, ``150 000``, ``150000,50``, ``150 000 kr``."""
+    """Kroner as written in Norway: ``150000``, ``150 000``, ``150000,50``, ``150 000 kr``;
+    at most 10^12 kroner."""
     cleaned = text.lower().removesuffix("kr").strip()
     for space in (" ", "\u00a0", "\u202f"):
         cleaned = cleaned.replace(space, "")
@@ -186,6 +188,7 @@ def parse_amount(text: str) -> Decimal:
         raise ValueError(f"«{text}» er ikke et beløp i kroner") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"«{text}» er ikke et gyldig beløp (må være 0 eller mer)")
+    bounds.amount(amount, text)  # quantize below overflows past 28 digits
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"«{text}» har mer enn to desimaler")
     return amount.quantize(Decimal("0.01"))

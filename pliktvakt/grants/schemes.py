@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pliktvakt.legal_calendar import DurationError, parse_duration
+from pliktvakt.tabular import NotUtf8, utf8
 
 
 class DecisionKind(StrEnum):
@@ -72,9 +73,11 @@ def load_schemes(path: Path) -> dict[str, GrantScheme]:
     """Read and validate the schemes file; the dict keeps the file's order."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(utf8(path.read_bytes()))
     except OSError as exc:
         raise SchemeConfigError(f"{path}: kan ikke lese filen ({exc.strerror})") from None
+    except NotUtf8 as exc:
+        raise SchemeConfigError(f"{path}, linje {exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
         raise SchemeConfigError(f"{path}: ugyldig YAML: {exc}") from None
     try:

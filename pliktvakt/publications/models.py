@@ -4,7 +4,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from pliktvakt import bounds
 
 KIND_LABELS = {
     "fou": "FoU-rapport",
@@ -61,6 +63,6 @@ class PublicationInput(BaseModel):
 
     title: str = Field(min_length=1, max_length=500)
     kind: Annotated[PublicationKind, BeforeValidator(_kind)]
-    publish_on: Annotated[date, BeforeValidator(parse_date)]
+    publish_on: Annotated[date, BeforeValidator(parse_date), AfterValidator(bounds.day)]
     owner: str = Field(min_length=1, max_length=200)  # a role, e.g. "avdelingsdirektør analyse"
     summary: Annotated[str | None, BeforeValidator(_blank_is_none)] = Field(default=None, max_length=4000)

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from pliktvakt import bokmal
-from pliktvakt.tabular import WHOLE_FILE, FileRejected, Rejection
+from pliktvakt.tabular import WHOLE_FILE, FileRejected, NotUtf8, Rejection, utf8
 
 
 class Category(StrEnum):
@@ -142,9 +142,9 @@ class SettlementConfig(BaseModel):
 
 def load_settlement_config(path: Path) -> SettlementConfig:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(utf8(path.read_bytes()))
         return SettlementConfig.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, NotUtf8, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: kan ikke lese konfigurasjonen: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
@@ -156,7 +156,10 @@ MUNICIPALITY_COLUMNS = ["kommunenr", "kommune", "fylkesnr", "fylke"]
 
 def load_municipalities(path: Path) -> list[Municipality]:
     """Read the municipality list (semicolon CSV; lines starting with '#' are comments)."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = utf8(path.read_bytes())
+    except NotUtf8 as exc:
+        raise SettlementFileError(str(path), exc.line, None, str(exc)) from None
     lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if not line.startswith("#")]
     if not lines:
         raise SettlementFileError(str(path), None, None, "filen er tom")

@@ -34,6 +34,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
+from pliktvakt import bounds
 from pliktvakt.settlement.model import (
     Category,
     LoadResult,
@@ -48,7 +49,8 @@ JSON_FORMAT = "pliktvakt-bosetting/1"
 SUPPRESSED = ":"
 
 
-NonNegativeInt = Annotated[int, Field(ge=0, strict=False)]
+# At most what a database integer holds; a larger count is quarantined, not carried on.
+NonNegativeInt = Annotated[int, Field(ge=0, le=bounds.MAX_ID, strict=False)]
 
 
 class RowIn(TypedDict):
@@ -69,6 +71,8 @@ CATEGORIES = {c.value: c for c in Category}
 
 
 def _field_reason(field: str, value: Any) -> str:
+    if isinstance(value, int) and value.bit_length() > 63:  # str() refuses past 4300 digits
+        return f"{field}: tallet er større enn {bounds.MAX_ID}"
     shown = f"«{value}»"
     if field == "år":
         return f"{field}: året {shown} er ikke et heltall mellom 2000 og 2100"
@@ -80,7 +84,7 @@ def _field_reason(field: str, value: Any) -> str:
         return f"{field}: ukjent kategori {shown} (anmodet, vedtatt eller bosatt)"
     if field in ("antall", "herav_em"):
         text = str(value).strip()
-        if text.lstrip("-").isdigit() and int(text) < 0:
+        if text.startswith("-") and text[1:].isdigit():  # no int(): it refuses over 4300 digits
             return f"{field}: negativt antall ({text})"
         if text == "" or value is None:
             return f"{field}: mangler tall"
