@@ -34,6 +34,7 @@ import codecs
 import csv
 import gc
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -193,24 +194,44 @@ def _looks_utf16(data: bytes) -> bool:
 def decode(data: bytes, file: str = "filen") -> str:
     """UTF-8 (with or without BOM), else Windows-1252 as the WHATWG standard decodes it.
     UTF-16, and UTF-8 with a stray byte, are refused with the encoding named."""
+    return "".join(_lines(data, file))
+
+
+def _lines(data: bytes, file: str) -> Iterator[str]:
+    """The file's lines, decoded as it comes (``decode``): the text is never held whole."""
+    utf8 = _is_utf8(data, file)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig" if utf8 else "latin-1", newline="")
+    return stream if utf8 else (line.translate(_WINDOWS_1252) for line in stream)
+
+
+_CHUNK = 1 << 20
+
+
+def _is_utf8(data: bytes, file: str) -> bool:
+    """Whether ``data`` is UTF-8, checked a chunk at a time; raises for UTF-16 and for UTF-8
+    with a stray byte, whose encoding is then plain."""
     if _looks_utf16(data):
         raise rejected(
             file,
             "filen ser ut som UTF-16 (Excels «Unicode-tekst»); lagre den som «CSV UTF-8» "
             "eller «CSV (semikolondelt)»",
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if _UTF8_LETTERS.search(data):
-            line = data.count(b"\n", 0, exc.start) + 1
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for at in range(0, len(data), _CHUNK):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(data[at : at + _CHUNK], final=at + _CHUNK >= len(data))
+        except UnicodeDecodeError as exc:
+            if not _UTF8_LETTERS.search(data):
+                return False
+            bad = at - pending + exc.start
             raise rejected(
                 file,
-                f"filen er UTF-8, men har en ugyldig byte (0x{data[exc.start]:02X}); lagre den på nytt "
+                f"filen er UTF-8, men har en ugyldig byte (0x{data[bad]:02X}); lagre den på nytt "
                 "som «CSV UTF-8»",
-                line,
+                data.count(b"\n", 0, bad) + 1,
             ) from None
-        return data.decode("latin-1").translate(_WINDOWS_1252)
+    return True
 
 
 def _windows_1252(byte: int) -> str:
@@ -230,31 +251,40 @@ def delimiter(header_line: str) -> str:
 
 def read_csv(data: bytes, file: str, limit: int | None = None) -> Table:
     limit = row_limit() if limit is None else limit
-    stream = io.StringIO(decode(data, file), newline="")
-    first, offset, text = 0, 0, ""
-    while True:  # skip what comes before the header
-        offset, text = stream.tell(), stream.readline()
+    # More lines than the limit may still be fewer records (a quoted field may span lines):
+    # count the records first, holding none, so a file over the limit is refused up front.
+    if data.count(b"\n") > limit + 1 and sum(1 for _ in _records(data, file)) > limit + 1:
+        raise _too_many_rows(file, limit)
+    rows = []
+    for row in _records(data, file):
+        rows.append(row)
+        if len(rows) > limit + 1:  # the header and ``limit`` rows
+            raise _too_many_rows(file, limit)
+    return table_of(file, rows)
+
+
+def _records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
+    """The header and the records after it, each with the line it starts on."""
+    lines = _lines(data, file)
+    first = 0
+    for text in lines:  # skip what comes before the header
         first += 1
-        if not text:
-            raise rejected(file, "filen er tom")
         if not _preamble([text]):
             break
-    stream.seek(offset)
+    else:
+        raise rejected(file, "filen er tom")
     if "\t" in text and delimiter(text) == ";" and ";" not in text:
         raise rejected(
             file, "filen ser ut som tabulator-separert; bruk semikolon eller komma mellom feltene", first
         )
-    reader = csv.reader(stream, delimiter=delimiter(text))
-    rows, start = [], first
+    reader = csv.reader(itertools.chain([text], lines), delimiter=delimiter(text))
+    start = first
     try:
         for cells in reader:
-            rows.append((start, cells))  # the line the record starts on
+            yield start, cells  # the line the record starts on
             start = first + reader.line_num
-            if len(rows) > limit + 1:  # the header and ``limit`` rows
-                raise _too_many_rows(file, limit)
     except csv.Error as exc:
         raise rejected(file, f"ugyldig CSV: {_csv_reason(exc)}", start) from None
-    return table_of(file, rows)
 
 
 # The csv module's messages, in bokmål.
@@ -361,3 +391,56 @@ def utf8(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NotUtf8(data.count(b"\n", 0, exc.start) + 1, data[exc.start]) from None
+
+
+# --- writing ---------------------------------------------------------------------------
+# The one writer of the CSV and XLSX files pliktvakt makes (exports, the compliance record,
+# the evaluation plan). It returns bytes; writing them to disk is for ``tasks/files``.
+
+# A text starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text a spreadsheet would run as a formula, made plain text with a leading ``'``
+    (OWASP, CSV injection); every other value as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(neutralise(value))
+
+
+def csv_bytes(rows: Iterable[Iterable], preamble: str | None = None, lineterminator: str = "\r\n") -> bytes:
+    """Rows (the header first) as CSV for Excel with Norwegian settings: UTF-8 with a byte order
+    mark and ``;`` between fields. ``preamble`` is a ``#`` line above the header."""
+    buffer = io.StringIO()
+    if preamble:
+        buffer.write(f"# {preamble}{lineterminator}")
+    writer = csv.writer(buffer, delimiter=";", lineterminator=lineterminator)
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: dict[str, Iterable[Iterable]], frozen_header: Iterable[str] = ()) -> bytes:
+    """One sheet per name, rows as given (the header first); headers of the ``frozen_header``
+    sheets stay in view. Every text cell neutralised."""
+    from openpyxl import Workbook  # imported only when a workbook is written: the CLI stays light
+
+    workbook = Workbook(write_only=True)
+    frozen = set(frozen_header)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        if name in frozen:
+            sheet.freeze_panes = "A2"
+        for row in rows:
+            sheet.append([neutralise(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -267,3 +267,13 @@ def test_bad_as_of(cli, command, value):
 def test_as_of_out_of_range(cli):
     text = said(cli("status", "--as-of", "9999-12-31", expect=2))
     assert "«9999-12-31»: datoen 9999-12-31 er utenfor årene 1900–2200" in text
+
+
+# --- worse than a crash ------------------------------------------------------------------
+
+
+def test_grants_file_with_the_same_decision_twice_is_refused(cli, tmp_path):
+    write(tmp_path, "g.csv", f"{HEADER}\n{grant_row()}\n{grant_row()}\n")
+    text = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2))
+    assert "g.csv, linje 3, felt «orgnr»: samme ordning og organisasjonsnummer som linje 2" in text
+    assert cli("grants", "list", "--json").stdout.strip() == "[]"  # nothing of the file was kept

@@ -117,3 +117,50 @@ def test_bulk_restores_the_collector_as_it_was_even_on_an_error():
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+# --- the one writer ----------------------------------------------------------------------
+
+CALC = "=cmd|' /C calc'!A0"  # OWASP's example of CSV injection: runs calc.exe on old Excel
+
+
+def test_neutralise_follows_owasp():
+    from pliktvakt.tabular import neutralise
+
+    values = ("=1", "+1", "-1", "@a", "\t", "\rx", CALC, "ok", "", 5, None)
+    assert [neutralise(v) for v in values] == [
+        "'=1",
+        "'+1",
+        "'-1",
+        "'@a",
+        "'\t",
+        "'\rx",
+        "'" + CALC,
+        "ok",
+        "",
+        5,
+        None,
+    ]
+
+
+def test_exported_csv_cell_holding_a_formula_is_written_neutralised():
+    from pliktvakt.tabular import csv_bytes
+
+    data = csv_bytes([["søker", "beløp"], [CALC, -5], ["Lag", "-5"]])
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
+    assert data.decode("utf-8-sig") == "søker;beløp\r\n'=cmd|' /C calc'!A0;-5\r\nLag;'-5\r\n"
+    # Read back by the one reader, the cell is the text, never a formula.
+    assert read_csv(data, "x.csv").rows == [(2, ["'" + CALC, "-5"]), (3, ["Lag", "'-5"])]
+
+
+def test_exported_xlsx_cell_holding_a_formula_is_written_neutralised(tmp_path):
+    from openpyxl import load_workbook
+
+    from pliktvakt.tabular import xlsx_bytes
+
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(xlsx_bytes({"Ark": [["søker", "beløp"], [CALC, -5]]}, frozen_header=["Ark"]))
+    sheet = load_workbook(path).active  # not data_only: a formula would show as one
+    cell = sheet["A2"]
+    assert (cell.value, cell.data_type, sheet["B2"].value) == ("'" + CALC, "s", -5)
+    assert sheet.freeze_panes == "A2"

@@ -8,12 +8,9 @@ CSV and XLSX carry the same rows, for auditors' own tools:
   file starts with a BOM, so æøå survive a double-click. ``pliktvakt.tabular`` reads it back.
 - A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
   prefixed with ``'``, so that a hostile title or evidence text is shown, never run as a
-  formula (OWASP, CSV injection).
+  formula (OWASP, CSV injection): the one writer, ``pliktvakt.tabular``, does it.
 """
 
-import csv
-import io
-from datetime import date, datetime
 from pathlib import Path
 
 from pliktvakt import bokmal, templating
@@ -25,9 +22,10 @@ from pliktvakt.compliance.record import (
     Record,
     Row,
 )
+from pliktvakt.tabular import csv_bytes as table_csv
+from pliktvakt.tabular import xlsx_bytes as table_xlsx
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "Forekomst",
     "Plikt-id",
@@ -48,13 +46,6 @@ COLUMNS = (
 )
 SEPARATOR = ";"
 TITLE = "Etterlevelse av instruksen for IMDi"
-
-
-def neutralise(value):
-    """A text that a spreadsheet would run as a formula, made plain text with a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def row_values(row: Row) -> list:
@@ -79,49 +70,26 @@ def row_values(row: Row) -> list:
     ]
 
 
-def _csv_cell(value) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(neutralise(value))
-
-
 def csv_bytes(record: Record) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=SEPARATOR)
-    writer.writerow(COLUMNS)
-    writer.writerows([_csv_cell(value) for value in row_values(row)] for row in record.rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return table_csv([COLUMNS, *(row_values(row) for row in record.rows)])
 
 
 def xlsx_bytes(record: Record) -> bytes:
     """Three sheets: the rows, the summary per section, and the audit log check."""
-    from openpyxl import Workbook  # only the xlsx format loads Excel code
-
-    workbook = Workbook(write_only=True)
-    rows = workbook.create_sheet("Forekomster")
-    rows.freeze_panes = "A2"
-    rows.append(COLUMNS)
-    for row in record.rows:
-        rows.append([neutralise(value) for value in row_values(row)])
-    summary = workbook.create_sheet("Sammendrag")
-    summary.append(["Punkt", *(STATE_NAMES[state] for state in STATES), "Andel i tide"])
-    for section in record.sections:
-        summary.append(
-            [section.reference, *(section.counts[state] for state in STATES), section.share_on_time]
-        )
-    summary.append(["Alle", *(record.totals.get(state, 0) for state in STATES), record.share_on_time])
-    summary.append([])
-    summary.append([SHARE_DEFINITION])
-    check = workbook.create_sheet("Revisjonslogg")
-    check.append([audit_line(record)])
-    for problem in record.chain_problems:
-        check.append([neutralise(problem)])
+    summary = [["Punkt", *(STATE_NAMES[state] for state in STATES), "Andel i tide"]]
+    summary += [
+        [section.reference, *(section.counts[state] for state in STATES), section.share_on_time]
+        for section in record.sections
+    ]
+    summary += [
+        ["Alle", *(record.totals.get(state, 0) for state in STATES), record.share_on_time],
+        [],
+        [SHARE_DEFINITION],
+    ]
+    check = [[audit_line(record)], *([problem] for problem in record.chain_problems)]
     check.append([f"Laget {made_text(record)} med pliktvakt {record.version}. {DATE_BASIS}"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheets = {"Forekomster": [COLUMNS, *(row_values(row) for row in record.rows)], "Sammendrag": summary}
+    return table_xlsx({**sheets, "Revisjonslogg": check}, frozen_header=["Forekomster"])
 
 
 def period_text(record: Record) -> str:

@@ -6,7 +6,6 @@ to pliktvakt, and start-by and report-by days that are pliktvakt's proposal.
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from pathlib import Path
 
 from pliktvakt import bokmal
@@ -106,35 +105,28 @@ def markdown(result: Plan, settings: PlanSettings, today: date) -> str:
 
 
 def xlsx(result: Plan, settings: PlanSettings) -> bytes:
-    """Two sheets: the plan year by year, and the schemes with their status."""
-    from openpyxl import Workbook
+    """Three sheets: the plan year by year, the schemes with their status, and the settings."""
+    from pliktvakt.tabular import xlsx_bytes
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Plan"
-    sheet.append(list(COLUMNS.values()))
-    for line in lines(result, settings):
-        sheet.append([getattr(line, k) for k in COLUMNS])
-    schemes = book.create_sheet("Ordninger")
-    schemes.append(["Id", "Ordning", "Intervall (år)", "Sist evaluert", "Forfalt", "Planlagt i"])
-    for status in result.schemes:
-        schemes.append(
-            [
-                status.id,
-                status.name,
-                status.interval,
-                last_text(status),
-                overdue_text(status),
-                ", ".join(str(y) for y in status.planned_years),
-            ]
-        )
-    notes = book.create_sheet("Merknader")
-    notes.append(["Innstilling", "Verdi", "Kilde", "Merknad"])
-    for name, setting in settings:
-        notes.append([name, str(setting.value), setting.source, setting.note or ""])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    plan = [
+        list(COLUMNS.values()),
+        *([getattr(line, k) for k in COLUMNS] for line in lines(result, settings)),
+    ]
+    schemes = [["Id", "Ordning", "Intervall (år)", "Sist evaluert", "Forfalt", "Planlagt i"]]
+    schemes += [
+        [
+            status.id,
+            status.name,
+            status.interval,
+            last_text(status),
+            overdue_text(status),
+            ", ".join(str(y) for y in status.planned_years),
+        ]
+        for status in result.schemes
+    ]
+    notes = [["Innstilling", "Verdi", "Kilde", "Merknad"]]
+    notes += [[name, str(setting.value), setting.source, setting.note or ""] for name, setting in settings]
+    return xlsx_bytes({"Plan": plan, "Ordninger": schemes, "Merknader": notes})
 
 
 def ministry_message(result: Plan, settings: PlanSettings) -> Message:

@@ -212,6 +212,7 @@ def validate_table(table: Table, schemes: dict[str, GrantScheme]) -> list[AwardD
     if errors:
         raise AwardImportError(table.file, errors)
     decisions: list[AwardDecision] = []
+    seen: dict[tuple[str, str], int] = {}  # (scheme, orgnr) -> the line of its first decision
     for line, cells in table.rows:
         raw = table.record(cells)
         if len(cells) > len(table.header):
@@ -227,13 +228,28 @@ def validate_table(table: Table, schemes: dict[str, GrantScheme]) -> list[AwardD
             continue
         data = {HEADERS[h]: v for h, v in raw.items()}
         try:
-            decisions.append(
-                AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
-            )
+            decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
         except ValidationError as exc:
             errors.extend(
                 Rejection(table.file, line, header, message, raw) for header, message in _row_errors(exc)
             )
+            continue
+        # One decision per applicant and scheme in a round: a second would risk a double award
+        # and a double payment, so the file is refused and both lines are named.
+        first = seen.setdefault((decision.scheme_id, decision.orgnr), line)
+        if first != line:
+            errors.append(
+                Rejection(
+                    table.file,
+                    line,
+                    "orgnr",
+                    f"samme ordning og organisasjonsnummer som linje {first}: to vedtak på samme søker "
+                    f"i samme runde (linje {first} og {line})",
+                    raw,
+                )
+            )
+            continue
+        decisions.append(decision)
     if not errors and not decisions:
         errors.append(Rejection(table.file, 0, None, "filen har ingen vedtak"))
     if errors:

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from pliktvakt import audit
 from pliktvakt.grants.awards import (
@@ -146,6 +146,7 @@ def add_decision(
     cells = ["" if values.get(h) is None else str(values[h]) for h in headers]
     decision = validate_rows("skjema", [(1, headers), (2, cells)], schemes)[0]
     grant_round = _round_open_for_decisions(session, name)
+    _require_no_decision_yet(session, grant_round, decision)
     row = _decision_row(grant_round, decision.model_copy(update={"line": 0}), schemes)
     session.add(row)
     session.flush()
@@ -157,6 +158,22 @@ def add_decision(
         {"round": name, "scheme": row.scheme_id, "orgnr": row.orgnr, "awarded": str(row.amount_awarded)},
     )
     return row
+
+
+def _require_no_decision_yet(session: Session, grant_round: GrantRound, decision: AwardDecision) -> None:
+    """One decision per applicant and scheme in a round, as in an import file."""
+    earlier = session.exec(
+        select(GrantDecision).where(
+            GrantDecision.round_id == grant_round.id,
+            GrantDecision.scheme_id == decision.scheme_id,
+            GrantDecision.orgnr == decision.orgnr,
+        )
+    ).first()
+    if earlier is not None:
+        raise GrantsError(
+            f"Runden «{grant_round.name}» har allerede vedtak {earlier.id} for ordningen "
+            f"«{decision.scheme_id}» og organisasjonsnummer {decision.orgnr}."
+        )
 
 
 def _round_open_for_decisions(session: Session, name: str) -> GrantRound:

@@ -207,3 +207,20 @@ def test_parse_amount(text, amount):
 def test_parse_amount_rejects(text):
     with pytest.raises(ValueError):
         parse_amount(text)
+
+
+def test_the_same_decision_twice_is_refused_naming_both_lines(write_csv, schemes):
+    # Lines 2 and 4 are one applicant under one scheme (orgnr written with and without spaces):
+    # a double award. Line 3, the same applicant under another scheme, is a decision of its own.
+    path = write_csv(
+        HEADER,
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};2000;1000;;sats",
+        f"jobbsjansen;2025;Frivillig lag;{ORGNR_A};2000;1000;;sats",
+        f"{FRIVILLIG};2025;Frivillig lag;974 760 673;2000;1000;;sats",
+    )
+    with pytest.raises(AwardImportError) as caught:
+        read_award_file(path, schemes)
+    [problem] = caught.value.errors
+    assert (problem.line, problem.field) == (4, "orgnr")
+    assert "samme ordning og organisasjonsnummer som linje 2" in problem.message
+    assert "(linje 2 og 4)" in problem.message

@@ -200,3 +200,26 @@ def _fake_notice_receipt(session, grant_round):
         select(Occurrence).where(Occurrence.obligation_id == "grant-award-ministry-notice")
     ).one()
     assert done.status == "done" and "godtatt av SMTP-tjeneren 127.0.0.1:25" in done.evidence
+
+
+def test_a_decision_typed_in_twice_for_the_same_applicant_is_refused(db_url, schemes):
+    values = {
+        "ordning": FRIVILLIG,
+        "år": "2025",
+        "søker": "Frivillig lag",
+        "orgnr": ORGNR_A,
+        "søkt_beløp": "2000",
+        "tildelt_beløp": "1000",
+        "beregning": "sats",
+    }
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        first = intake.add_decision(session, schemes, "2025-1", values, "test").id
+    with pytest.raises(rounds.GrantsError, match=f"har allerede vedtak {first} for ordningen"):
+        with session_scope(engine) as session:
+            intake.add_decision(session, schemes, "2025-1", {**values, "tildelt_beløp": "900"}, "test")
+    with session_scope(engine) as session:
+        assert _count(session, GrantDecision) == 1
+        intake.add_decision(
+            session, schemes, "2025-1", {**values, "orgnr": ORGNR_B}, "test"
+        )  # another applicant

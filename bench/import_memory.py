@@ -1,0 +1,93 @@
+"""Peak memory and wall time of `pliktvakt grants import` on large files (issue 18).
+
+Each case runs the real command in its own process on a fresh SQLite database, and reports
+that process's peak resident set size (ru_maxrss). The default cases:
+
+- the 50 MB file of 435,000 rows, refused by the row limit (PLIKTVAKT_IMPORT_ROW_LIMIT,
+  200,000 by default) before any row is validated;
+- a file of ROWS rows under the limit (default 50,000), imported.
+
+    uv run python bench/import_memory.py [ROWS]
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from stdnum.no import orgnr
+
+HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning"
+SCHEMES = ("integreringsarbeid-frivillige-organisasjoner", "jobbsjansen")
+
+
+def orgnrs():
+    """Distinct valid organisation numbers (mod 11), so no row is a duplicate decision."""
+    base = 80_000_000
+    while True:
+        base += 1
+        for digit in "0123456789":  # the one check digit that makes the checksum 0, if any
+            if orgnr.is_valid(f"{base}{digit}"):
+                yield f"{base}{digit}"
+
+
+def write_file(path: Path, rows: int) -> None:
+    numbers = orgnrs()
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADER + "\n")
+        for n in range(rows):
+            awarded = 0 if n % 5 == 0 else 150_000
+            reason = "Søknaden faller utenfor målgruppen for ordningen" if not awarded else ""
+            computation = "75 prosent av godkjent budsjett, avrundet" if awarded else ""
+            out.write(
+                f"{SCHEMES[n % 2]};2025;Frivillig organisasjon nr. {n};{next(numbers)};"
+                f"200 000;{awarded};{reason};{computation}\n"
+            )
+
+
+def peak_of(args: list[str], env: dict) -> tuple[int, float, float, str]:
+    """Exit code, seconds and peak RSS (MB) of one process."""
+    probe = (
+        "import resource, subprocess, sys, time; t = time.perf_counter();"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "print(r.returncode, time.perf_counter() - t,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024);"
+        "print((r.stdout + r.stderr).strip().splitlines()[-1][:150])"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env)
+    numbers, last = result.stdout.splitlines()[:2]
+    code, seconds, peak = numbers.split()
+    return int(code), float(seconds), float(peak), last
+
+
+def case(label: str, rows: int, tmp: Path) -> None:
+    path = tmp / f"{rows}.csv"
+    write_file(path, rows)
+    env = {
+        **os.environ,
+        "PLIKTVAKT_DATABASE_URL": f"sqlite:///{tmp / f'{rows}.db'}",
+        "PLIKTVAKT_CONFIG_DIR": str(Path(__file__).resolve().parents[1] / "config"),
+        "COLUMNS": "200",
+    }
+    subprocess.run([sys.executable, "-m", "pliktvakt.cli", "init"], env=env, capture_output=True, check=True)
+    command = [sys.executable, "-m", "pliktvakt.cli", "grants", "import", str(path), "--round", "bench"]
+    code, seconds, peak, last = peak_of(command, env)
+    size = path.stat().st_size / 1e6
+    print(f"{label}: {rows:,} rader, {size:.0f} MB: exit {code}, {seconds:.1f} s, topp RSS {peak:.0f} MB")
+    print(f"    {last}")
+
+
+def main(rows: int) -> None:
+    started = time.perf_counter()
+    print(f"Python-prosess uten arbeid: topp RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        case("Over grensen", 435_000, Path(tmp))
+        case("Under grensen", rows, Path(tmp))
+    print(f"({time.perf_counter() - started:.0f} s i alt)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50_000)
