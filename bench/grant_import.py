@@ -1,6 +1,6 @@
 """Prints how long validating an award file and rendering its letters takes.
 
-uv run python bench/grant_import.py [rows]
+uv run python bench/grant_import.py [rows]  (distinct applicants: a repeated one is refused)
 """
 
 import sys
@@ -14,16 +14,19 @@ from pliktvakt.grants.letters import build_letter_data, render_letter
 from pliktvakt.grants.schemes import load_schemes
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from import_memory import orgnrs  # noqa: E402  distinct valid organisation numbers
 
 
 def main(rows: int) -> None:
     schemes = load_schemes(ROOT / "config" / "grant_schemes.yaml")
     lines = ["ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning"]
+    numbers = orgnrs()
     for n in range(rows):
         scheme = "integreringsarbeid-frivillige-organisasjoner" if n % 2 else "jobbsjansen"
         awarded = 0 if n % 5 == 0 else 1000
         lines.append(
-            f"{scheme};2025;Søker {n};974760673;2000;{awarded};{'avslag' if not awarded else ''};sats"
+            f"{scheme};2025;Søker {n};{next(numbers)};2000;{awarded};{'avslag' if not awarded else ''};sats"
         )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.csv"

@@ -73,7 +73,7 @@ def import_file(
     try:
         with session_scope(engine) as session:
             grant_round = intake.import_round(session, schemes, file, round_name, budgets, _actor(by))
-            count = len(rounds.decisions_of(session, grant_round))
+            count = rounds.decision_count(session, grant_round)
     except AwardImportError as exc:
         _reject(engine, round_name, file, exc, _actor(by), as_json)
     if as_json:

@@ -19,6 +19,7 @@ separator). A file with any error is rejected whole: ``AwardImportError`` lists 
 with file, line and field.
 """
 
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -196,7 +197,11 @@ def parse_amount(text: str) -> Decimal:
 
 def read_award_file(path: Path, schemes: dict[str, GrantScheme]) -> list[AwardDecision]:
     """Validate a whole import file; all or nothing."""
-    return validate_table(read_table(path, Path(path).name), schemes)
+    return validate_table(read_award_table(path), schemes)
+
+
+def read_award_table(path: Path) -> Table:
+    return read_table(path, Path(path).name)
 
 
 def validate_rows(
@@ -208,10 +213,17 @@ def validate_rows(
 
 
 def validate_table(table: Table, schemes: dict[str, GrantScheme]) -> list[AwardDecision]:
+    return list(iter_decisions(table, schemes))
+
+
+def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[AwardDecision]:
+    """The table's decisions, one at a time, so an import need not hold them all. After the
+    first bad row none is yielded, but every row is still checked; at the end
+    ``AwardImportError`` names every problem. All or nothing is the caller's transaction."""
     errors = table.column_problems([h for h in HEADERS if h not in OPTIONAL_HEADERS], HEADERS)
     if errors:
         raise AwardImportError(table.file, errors)
-    decisions: list[AwardDecision] = []
+    count = 0
     seen: dict[tuple[str, str], int] = {}  # (scheme, orgnr) -> the line of its first decision
     for line, cells in table.rows:
         raw = table.record(cells)
@@ -249,12 +261,13 @@ def validate_table(table: Table, schemes: dict[str, GrantScheme]) -> list[AwardD
                 )
             )
             continue
-        decisions.append(decision)
-    if not errors and not decisions:
+        count += 1
+        if not errors:
+            yield decision
+    if not errors and not count:
         errors.append(Rejection(table.file, 0, None, "filen har ingen vedtak"))
     if errors:
         raise AwardImportError(table.file, errors)
-    return decisions
 
 
 def _row_errors(exc: ValidationError) -> list[tuple[str | None, str]]:

@@ -15,8 +15,9 @@ from pliktvakt.grants.awards import (
     AwardDecision,
     AwardImportError,
     decision_kind_for,
+    iter_decisions,
     parse_amount,
-    read_award_file,
+    read_award_table,
     validate_rows,
 )
 from pliktvakt.grants.rounds import GrantsError, find_round
@@ -43,8 +44,12 @@ def parse_budgets(items: list[str], schemes: dict[str, GrantScheme]) -> dict[str
     return budgets
 
 
+FLUSH_EVERY = 1000  # decisions written at a time in an import
+
+
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    with Path(path).open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def import_round(
@@ -58,14 +63,18 @@ def import_round(
     """Create the round with every decision of the file, or nothing (AwardImportError)."""
     path = Path(path)
     _require_new_round(session, name)
-    decisions = read_award_file(path, schemes)
+    table = read_award_table(path)
     grant_round = GrantRound(name=name, imported_file=path.name, file_sha256=file_sha256(path))
     session.add(grant_round)
     session.flush()
     for scheme_id, amount in budgets.items():
         session.add(GrantBudget(round_id=grant_round.id, scheme_id=scheme_id, amount=amount))
-    for decision in decisions:
+    # Streamed: each decision is written and let go, so memory does not grow with the file.
+    count = 0
+    for count, decision in enumerate(iter_decisions(table, schemes), 1):
         session.add(_decision_row(grant_round, decision, schemes))
+        if count % FLUSH_EVERY == 0:
+            session.flush()
     session.flush()
     audit.append(
         session,
@@ -75,7 +84,7 @@ def import_round(
         {
             "file": path.name,
             "sha256": grant_round.file_sha256,
-            "decisions": len(decisions),
+            "decisions": count,
             "budgets": {k: str(v) for k, v in budgets.items()},
         },
     )

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from pliktvakt import audit, notify, occurrences
 from pliktvakt.catalogue import Catalogue
@@ -71,6 +71,11 @@ def all_rounds(session: Session) -> list[GrantRound]:
 def decisions_of(session: Session, grant_round: GrantRound) -> list[GrantDecision]:
     query = select(GrantDecision).where(GrantDecision.round_id == grant_round.id).order_by(GrantDecision.id)
     return list(session.exec(query))
+
+
+def decision_count(session: Session, grant_round: GrantRound) -> int:
+    query = select(func.count()).select_from(GrantDecision).where(GrantDecision.round_id == grant_round.id)
+    return session.exec(query).one()
 
 
 def budgets_of(session: Session, grant_round: GrantRound) -> dict[str, Decimal]:
