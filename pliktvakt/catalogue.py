@@ -413,20 +413,35 @@ def _unique(path: Path, items: list[tuple[BaseModel, int]]) -> dict:
 
 
 def _load_people(path: Path) -> tuple[dict[str, Role], dict[str, Officer]]:
-    officers = _unique(
-        path,
-        [(_validate(Officer, path, raw, line), line) for raw, line, _ in _read_entries(path, "officers")],
-    )
+    entries = [
+        (_validate(Officer, path, raw, line), line) for raw, line, _ in _read_entries(path, "officers")
+    ]
+    officers = _unique(path, entries)
+    lines = {officer.id: line for officer, line in entries}
     role_entries = [(_validate(Role, path, raw, line), line) for raw, line, _ in _read_entries(path, "roles")]
     for officer in officers.values():
         for field in ("deputy", "manager"):
             ref = getattr(officer, field)
             if ref is not None and ref not in officers:
                 raise CatalogueError(path, officer.id, field, f"ukjent saksbehandler '{ref}'")
+    _refuse_manager_cycles(path, officers, lines)
     for role, line in role_entries:
         if role.officer not in officers:
             raise CatalogueError(path, role.id, "officer", f"ukjent saksbehandler '{role.officer}'", line)
     return _unique(path, role_entries), officers
+
+
+def _refuse_manager_cycles(path: Path, officers: dict[str, Officer], lines: dict[str, int]) -> None:
+    """An escalation goes up the managers; a cycle would send it round for ever, so the file is
+    refused with the chain shown."""
+    for start in officers:
+        chain, current = [start], officers[start].manager
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = officers[current].manager
+        if current is not None and current == start:
+            shown = " → ".join([*chain, start])
+            raise CatalogueError(path, start, "manager", f"lederne går i ring: {shown}", lines[start])
 
 
 def _load_obligations(path: Path, roles: dict[str, Role]) -> tuple[dict[str, Obligation], list[Placeholder]]:

@@ -244,6 +244,12 @@ def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: 
             "tabellen publication_import_rejection)."
         )
         raise typer.Exit(2) from None
+    if not ids:
+        err.print(
+            labelled(
+                "Advarsel:", "yellow", f"{file} har ingen rader under overskriften; ingenting er lagt inn."
+            )
+        )
     if as_json:
         return print_json({"imported": len(ids), "ids": ids})
     out.print(f"Importerte {len(ids)} publikasjon(er) fra {file}: id {', '.join(map(str, ids)) or '-'}.")

@@ -450,3 +450,19 @@ def test_teams_url_from_environment_is_secret(monkeypatch):
     assert "SIGNATURE" not in repr(officer) and "SIGNATURE" not in officer.model_dump_json()
     monkeypatch.delenv("PLIKTVAKT_TEAMS_STYRING")
     assert load_catalogue(CONFIG).officers["styringsleder"].teams_url is None
+
+
+def test_manager_cycle_in_officers_yaml_is_refused_with_the_chain(tmp_path):
+    # styringsleder's manager is direktor; giving direktor the manager styringsleder closes a ring.
+    target = _broken(
+        tmp_path,
+        "email: direktor@imdi.example\n",
+        "email: direktor@imdi.example\n    manager: styringsleder\n",
+        file="officers.yaml",
+    )
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(target)
+    assert str(caught.value).endswith(
+        "officers.yaml, linje 5: direktor: feltet 'manager': "
+        "lederne går i ring: direktor → styringsleder → direktor"
+    )

@@ -277,3 +277,41 @@ def test_grants_file_with_the_same_decision_twice_is_refused(cli, tmp_path):
     text = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2))
     assert "g.csv, linje 3, felt «orgnr»: samme ordning og organisasjonsnummer som linje 2" in text
     assert cli("grants", "list", "--json").stdout.strip() == "[]"  # nothing of the file was kept
+
+
+# --- smaller problems ---------------------------------------------------------------------
+
+
+def test_header_only_publication_file_warns(cli, tmp_path):
+    write(tmp_path, "p.csv", f"{PUBLICATIONS}\n")
+    result = cli("publication", "import", "p.csv")
+    assert "Advarsel: p.csv har ingen rader under overskriften; ingenting er lagt inn." in said(result)
+
+
+def test_header_only_grants_file_is_refused(cli, tmp_path):
+    write(tmp_path, "g.csv", f"{HEADER}\n")
+    assert "g.csv: filen har ingen vedtak" in said(
+        cli("grants", "import", "g.csv", "--round", "r1", expect=2)
+    )
+
+
+def test_utf16_file_is_named_as_such(cli, tmp_path):
+    write(tmp_path, "p.csv", f"{PUBLICATIONS}\nRapport;rapport;2026-06-01;kunnskap\n".encode("utf-16"))
+    text = said(cli("publication", "import", "p.csv", expect=2))
+    assert "p.csv: filen ser ut som UTF-16 (Excels «Unicode-tekst»)" in text
+
+
+def test_tab_separated_file_is_named_as_such(cli, tmp_path):
+    write(tmp_path, "p.csv", "tittel\ttype\tpubliseres\teier\nRapport\trapport\t2026-06-01\tkunnskap\n")
+    text = said(cli("publication", "import", "p.csv", expect=2))
+    assert "p.csv, linje 1: filen ser ut som tabulator-separert; bruk semikolon eller komma" in text
+
+
+def test_file_over_the_row_limit_is_refused_up_front(cli, tmp_path):
+    write(tmp_path, "g.csv", f"{HEADER}\n" + "\n".join(grant_row(f"Lag {n}") for n in range(4)) + "\n")
+    result = cli(
+        "grants", "import", "g.csv", "--round", "r1", expect=2, extra_env={"PLIKTVAKT_IMPORT_ROW_LIMIT": "3"}
+    )
+    assert "g.csv: filen har mer enn 3 rader, grensen for én import (PLIKTVAKT_IMPORT_ROW_LIMIT)" in said(
+        result
+    )
