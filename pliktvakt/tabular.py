@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 CSV_SUFFIXES = (".csv", ".txt")
@@ -116,6 +117,15 @@ class Table:
     header: list[str]  # normalised: lower case, spaces as _
     rows: list[tuple[int, list[str]]]  # (line, cells); blank rows left out
     from_sheet: bool = False  # read from XLSX, where Excel may have made numbers of codes
+    sheet: Path | None = None  # the XLSX file, to say what an empty cell really is (``explain``)
+
+    def explain(self, line: int, column: str | None, reason: str, value: str = "") -> str:
+        """``reason`` for the cell, or, for an empty cell of a sheet that is a formula with no
+        stored value or part of a merged cell, that. Looked up only when asked: a bad file."""
+        if self.sheet is None or value.strip() or column not in self.header:
+            return reason
+        notes = _sheet_notes(self.sheet, self.sheet.stat().st_mtime_ns)
+        return notes.get((line, self.header.index(column)), reason)
 
     def record(self, cells: list[str]) -> dict[str, str]:
         """The cells by header; missing cells are empty."""
@@ -326,7 +336,60 @@ def read_xlsx(path: Path, file: str, limit: int | None = None) -> Table:
         raise rejected(file, "kan ikke lese filen som Excel (.xlsx)") from None
     while rows and _preamble(rows[0][1]):
         rows.pop(0)
-    return table_of(file, rows, from_sheet=True)
+    table = table_of(file, rows, from_sheet=True)
+    return Table(table.file, table.header_line, table.header, table.rows, True, Path(path))
+
+
+@lru_cache(maxsize=4)
+def _sheet_notes(path: Path, modified: int) -> dict[tuple[int, int], str]:
+    """(row, column index) -> what an empty cell of the first sheet really is. The value pass
+    (``data_only``) shows a formula Excel never calculated, and each merged cell but the first,
+    as empty; this pass over the formulas and the merged ranges tells them apart."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import range_boundaries
+
+    notes: dict[tuple[int, int], str] = {}
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+        try:
+            sheet = workbook.worksheets[0]
+            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                for column, value in enumerate(row):
+                    if (
+                        isinstance(value, str)
+                        and value.startswith("=")
+                        or type(value).__name__ == "ArrayFormula"
+                    ):
+                        notes[(n, column)] = (
+                            f"cellen er en formel ({getattr(value, 'text', value)}) uten lagret verdi; "
+                            "åpne og lagre filen i Excel, eller lim inn verdiene"
+                        )
+            for ref in _merged_ranges(sheet):
+                first_column, first_row, last_column, last_row = range_boundaries(ref)
+                for n in range(first_row, last_row + 1):
+                    for column in range(first_column, last_column + 1):
+                        if (n, column) != (first_row, first_column):
+                            notes[(n, column - 1)] = (
+                                f"cellen er en del av den flettede cellen {ref}; opphev flettingen "
+                                "og skriv verdien i hver celle"
+                            )
+        finally:
+            workbook.close()
+    except Exception:  # only an explanation: the file was read once already
+        return notes
+    return notes
+
+
+def _merged_ranges(sheet) -> list[str]:
+    """The merged ranges of a read-only sheet, which openpyxl does not parse in that mode."""
+    from xml.etree.ElementTree import iterparse
+
+    with sheet._get_source() as source:
+        return [
+            element.get("ref", "")
+            for _, element in iterparse(source)
+            if element.tag.endswith("}mergeCell") and element.get("ref")
+        ]
 
 
 def _preamble(cells: list[str]) -> bool:

@@ -315,3 +315,20 @@ def test_file_over_the_row_limit_is_refused_up_front(cli, tmp_path):
     assert "g.csv: filen har mer enn 3 rader, grensen for én import (PLIKTVAKT_IMPORT_ROW_LIMIT)" in said(
         result
     )
+
+
+def test_xlsx_formula_and_merged_cells_are_named_as_such(cli, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    # Line 2: the awarded amount is a formula openpyxl writes without a stored value, as a
+    # sheet saved by a program that does not calculate. Lines 3-4: the applicant merged over both.
+    sheet.append([ENKELTVEDTAK, 2025, "Lag", ORGNR_A, 2000, "=E2/2", None, "sats"])
+    sheet.append([ENKELTVEDTAK, 2025, "Felles søker", "987879696", 2000, 1000, None, "sats"])
+    sheet.append([ENKELTVEDTAK, 2025, None, "971526920", 2000, 1000, None, "sats"])
+    sheet.merge_cells("C3:C4")
+    workbook.save(tmp_path / "g.xlsx")
+    text = said(cli("grants", "import", "g.xlsx", "--round", "r1", expect=2))
+    assert "g.xlsx, linje 2, felt «tildelt_beløp»: cellen er en formel (=E2/2) uten lagret verdi" in text
+    assert "g.xlsx, linje 4, felt «søker»: cellen er en del av den flettede cellen C3:C4" in text
+    assert "mangler verdi" not in text

@@ -243,7 +243,10 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
             decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
         except ValidationError as exc:
             errors.extend(
-                Rejection(table.file, line, header, message, raw) for header, message in _row_errors(exc)
+                Rejection(
+                    table.file, line, header, table.explain(line, header, message, raw.get(header, "")), raw
+                )
+                for header, message in _row_errors(exc)
             )
             continue
         # One decision per applicant and scheme in a round: a second would risk a double award

@@ -85,7 +85,9 @@ def _rejection(table: Table, line: int, cells: list[str], column: str | None, re
     raw = table.record(cells)
     if len(cells) > len(table.header):
         raw["(ekstra)"] = ";".join(cells[len(table.header) :])
-    return Rejection(table.file, line, column, reason, raw)
+    return Rejection(
+        table.file, line, column, table.explain(line, column, reason, raw.get(column or "", "")), raw
+    )
 
 
 def _column(error: dict) -> str | None:
