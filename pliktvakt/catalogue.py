@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from pliktvakt import validation
 from pliktvakt.legal_calendar import (
     DurationError,
     add_business_days,
@@ -399,8 +400,7 @@ def _validate(model: type[BaseModel], path: Path, raw: object, line: int) -> Bas
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"]) or "(oppføringen)"
-        message = error["msg"].removeprefix("Value error, ")
-        raise CatalogueError(path, entry, field, message, line) from None
+        raise CatalogueError(path, entry, field, validation.reason(error), line) from None
 
 
 def _unique(path: Path, items: list[tuple[BaseModel, int]]) -> dict:

@@ -361,7 +361,7 @@ def _broken(tmp_path: Path, old: str, new: str, file: str = "obligations.yaml") 
             "      source: placeholder\n      nte: x «månedlig», ikke når",
             "settlement-monthly-analysis",
             "deadline.nte",
-            "Extra inputs",
+            "ukjent felt",
         ),
         (
             "      source: placeholder\n      note: Instruksen sier «månedlig», ikke når analysen skal være "
@@ -383,7 +383,7 @@ def _broken(tmp_path: Path, old: str, new: str, file: str = "obligations.yaml") 
             'section: "Vedlegg, 2"\n      heading: Bosetting av flyktninger\n      text: IMDi skal utarbeide',
             "settlement-monthly-analysis",
             "clause.section",
-            "String should match",
+            "har ikke riktig form",
         ),
         # A gate has no date, and a standing duty neither.
         (

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
+from pliktvakt import validation
 from pliktvakt.catalogue import Sourced, Strict
 from pliktvakt.evaluation.errors import EvaluationError
 from pliktvakt.tabular import NotUtf8, utf8
@@ -80,16 +81,9 @@ def _describe(path: Path, text: str, exc: ValidationError) -> str:
         field = ".".join(loc)
         line = lines.get(loc[0]) if loc else None
         where = f", linje {line}" if line else ""
-        if error["type"] == "missing":
-            reason = "mangler"
-        elif error["type"] == "extra_forbidden":
-            reason = "ukjent felt"
-        elif error["type"] == "value_error":
-            reason = str(error["ctx"]["error"])
-        elif error["type"] == "greater_than_equal":
-            reason = f"må være minst {error['ctx']['ge']} (er {error['input']!r})"
-        else:
-            reason = f"ugyldig verdi {error.get('input')!r} ({error['msg']})"
+        reason = validation.reason(error)
+        if error["type"] == "greater_than_equal":
+            reason += f" (er {error['input']!r})"
         parts.append(f"{path}{where}: felt '{field}': {reason}")
     return "; ".join(parts)
 

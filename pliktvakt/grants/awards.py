@@ -38,7 +38,7 @@ from pydantic_core import PydanticCustomError
 from stdnum import exceptions as stdnum_errors
 from stdnum.no import orgnr as stdnum_orgnr
 
-from pliktvakt import bounds
+from pliktvakt import bounds, validation
 from pliktvakt.grants.schemes import DecisionKind, GrantScheme
 from pliktvakt.tabular import FileRejected, Rejection, Table, read_table, table_of
 
@@ -283,7 +283,7 @@ def _row_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
         if error["type"] == "value_error":
             found.append((header, str(error["ctx"]["error"])))
         else:
-            found.append((header, f"ugyldig verdi ({error['msg']})"))
+            found.append((header, f"ugyldig verdi: {validation.reason(error)}"))
     return found
 
 

@@ -7,6 +7,7 @@ from typing import Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pliktvakt import validation
 from pliktvakt.legal_calendar import DurationError, parse_duration
 from pliktvakt.tabular import NotUtf8, utf8
 
@@ -102,15 +103,7 @@ def _describe(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors():
         field = ".".join(str(p) for p in error["loc"]) or "(ordningen)"
-        if error["type"] == "missing":
-            message = "mangler"
-        elif error["type"] == "extra_forbidden":
-            message = "ukjent felt"
-        elif error["type"] == "value_error":
-            message = str(error["ctx"]["error"])
-        else:
-            message = f"ugyldig verdi {error.get('input')!r} ({error['msg']})"
-        parts.append(f"felt '{field}': {message}")
+        parts.append(f"felt '{field}': {validation.reason(error)}")
     return "; ".join(parts)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pliktvakt import validation
 from pliktvakt.publications.models import PublicationInput
 from pliktvakt.tabular import FileRejected, Rejection, Table, read_table
 
@@ -95,9 +96,7 @@ def _column(error: dict) -> str | None:
 
 
 def _reason(error: dict) -> str:
-    if error["type"] == "value_error":
-        return str(error["ctx"]["error"])
-    return _PYDANTIC_REASONS.get(error["type"], error["msg"])
+    return _PYDANTIC_REASONS.get(error["type"]) or validation.reason(error)
 
 
 def unknown_owner(owner: str, owners: set[str]) -> str:

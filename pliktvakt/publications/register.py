@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from pliktvakt import audit, occurrences
+from pliktvakt import audit, occurrences, validation
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, utcnow
 from pliktvakt.notify import Key
@@ -59,7 +59,7 @@ def validate(**values) -> PublicationInput:
         problems = []
         for error in exc.errors():
             name = _FIELD_NO.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "(verdien)"
-            reason = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
+            reason = validation.reason(error)
             problems.append(f"{name}: {reason}")
         raise PublicationError("; ".join(problems)) from None
 

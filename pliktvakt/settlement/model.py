@@ -18,7 +18,7 @@ from typing import NamedTuple
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from pliktvakt import bokmal
+from pliktvakt import bokmal, validation
 from pliktvakt.tabular import WHOLE_FILE, FileRejected, NotUtf8, Rejection, utf8
 
 
@@ -147,7 +147,9 @@ def load_settlement_config(path: Path) -> SettlementConfig:
     except (OSError, NotUtf8, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: kan ikke lese konfigurasjonen: {exc}") from None
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {validation.reason(err)}" for err in exc.errors()
+        )
         raise ConfigError(f"{path}: ugyldig konfigurasjon: {problems}") from None
 
 

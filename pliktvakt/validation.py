@@ -1,0 +1,59 @@
+"""pydantic's error messages in bokmål, at the boundary where a file or a form is validated
+(DESIGN principle 9: an error names the file, the line and the field, in bokmål)."""
+
+_REASONS = {
+    "missing": "mangler",
+    "extra_forbidden": "ukjent felt",
+    "string_type": "må være tekst",
+    "int_type": "må være et heltall",
+    "int_parsing": "må være et heltall",
+    "int_from_float": "må være et heltall",
+    "float_type": "må være et tall",
+    "float_parsing": "må være et tall",
+    "decimal_parsing": "må være et tall",
+    "bool_type": "må være true eller false",
+    "bool_parsing": "må være true eller false",
+    "date_type": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "datetime_type": "må være et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM)",
+    "datetime_parsing": "må være et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM)",
+    "list_type": "må være en liste",
+    "dict_type": "må være en oppføring med nøkler og verdier",
+    "model_type": "må være en oppføring med nøkler og verdier",
+    "model_attributes_type": "må være en oppføring med nøkler og verdier",
+    "string_pattern_mismatch": "har ikke riktig form (mønsteret {pattern})",
+    "string_too_short": "må ha minst {min_length} tegn",
+    "string_too_long": "kan ha høyst {max_length} tegn",
+    "too_short": "må ha minst {min_length} elementer",
+    "too_long": "kan ha høyst {max_length} elementer",
+    "greater_than": "må være større enn {gt}",
+    "greater_than_equal": "må være minst {ge}",
+    "less_than": "må være mindre enn {lt}",
+    "less_than_equal": "kan være høyst {le}",
+    "literal_error": "må være en av {expected}",
+    "enum": "må være en av {expected}",
+    "url_parsing": "er ikke en gyldig adresse",
+    "url_scheme": "må være en adresse med {expected_schemes}",
+}
+
+
+def reason(error: dict) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) as a bokmål reason."""
+    kind, context = error.get("type"), error.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and "error" in context:
+        return str(context["error"])
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "kan ikke være tom"
+    template = _REASONS.get(kind)
+    if template is None:
+        return f"ugyldig verdi ({error.get('msg', kind)})"
+    try:
+        return template.format(**{k: _shown(v) for k, v in context.items()})
+    except (KeyError, IndexError):
+        return template.split(" {")[0]
+
+
+def _shown(value) -> str:
+    """A context value as bokmål: pydantic lists choices as "'a', 'b' or 'c'"."""
+    return str(value).replace("'", "").replace(" or ", " eller ")
