@@ -41,6 +41,15 @@ def identifier(text: str) -> int:
     return int(value)
 
 
+def whole(text: str, low: int, high: int) -> int:
+    """A whole number as typed, from ``low`` to ``high``."""
+    value = text.strip()
+    digits = value.removeprefix("-")
+    if not digits.isdigit() or len(digits) > MAX_DIGITS or not low <= int(value) <= high:
+        raise OutOfRange(f"«{text}» er ikke et heltall fra {low} til {high}")
+    return int(value)
+
+
 def duration(amount: int, unit: str, text: str) -> None:
     if abs(amount) > MAX_DURATION[unit]:
         raise OutOfRange(f"'{text}' er lenger enn {MAX_YEARS} år")

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from pliktvakt import cli_catalogue, clock
-from pliktvakt.cli_common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing
+from pliktvakt import bounds, cli_catalogue, clock
+from pliktvakt.cli_common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing, whole
 from pliktvakt.cli_evaluation import app as evaluation_app
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
@@ -133,7 +133,13 @@ def obligations_list(as_json: AsJson = False) -> None:
 def status(
     as_of: AsOf = None,
     as_json: AsJson = False,
-    days: Annotated[int, typer.Option(help="Vis frister og fullførte så mange dager frem og tilbake.")] = 60,
+    days: Annotated[
+        int,
+        typer.Option(
+            parser=whole(0, bounds.MAX_DURATION["d"]),
+            help="Vis frister og fullførte så mange dager frem og tilbake.",
+        ),
+    ] = 60,
 ) -> None:
     """List åpne, forfalte og fullførte forekomster med frist, ansvarlig og hjemmel."""
     from rich.text import Text

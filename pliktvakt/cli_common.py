@@ -35,8 +35,13 @@ class BadValue(typer.BadParameter):
     """A usage error in bokmål: exit 2, no traceback."""
 
     def format_message(self) -> str:
-        hint = self.param_hint or (f"'{self.param.name.upper()}'" if self.param and self.param.name else "")
+        hint = self.param_hint or (f"'{_name(self.param)}'" if self.param and self.param.name else "")
         return f"Ugyldig verdi for {hint}: {self.message}" if hint else f"Ugyldig verdi: {self.message}"
+
+
+def _name(param) -> str:
+    """An option as typed (--days), an argument as shown in the usage line (OCCURRENCE_ID)."""
+    return param.opts[0] if param.param_type_name == "option" and param.opts else param.name.upper()
 
 
 def moment(value: str, option: str = "--as-of") -> date | datetime:
@@ -57,6 +62,18 @@ def _identifier(value: str) -> int:
 
 # An id on the command line: 1 to 2^63 − 1, what the database can hold; else exit 2.
 Id = Annotated[int, typer.Argument(parser=_identifier, metavar="ID")]
+
+
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """A parser of a whole-number option from ``low`` to ``high``: else exit 2 in bokmål."""
+
+    def parse(value: str) -> int:
+        try:
+            return bounds.whole(value, low, high)
+        except ValueError as exc:
+            raise BadValue(str(exc)) from None
+
+    return parse
 
 
 def _as_of(value: str | None) -> datetime | None:

@@ -5,8 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from pliktvakt import clock
-from pliktvakt.cli_common import AsJson, AsOf, labelled, moment, out, print_json, print_listing
+from pliktvakt import bounds, clock
+from pliktvakt.cli_common import AsJson, AsOf, labelled, moment, out, print_json, print_listing, whole
 
 # Each command imports what it needs when it runs (the database, pydantic): see cli.py.
 
@@ -37,7 +37,14 @@ def _inputs():
 
 @app.command("plan")
 def plan_(
-    year: Annotated[Optional[int], typer.Option("--year", help="Budsjettåret; standard er årets.")] = None,
+    year: Annotated[
+        Optional[int],
+        typer.Option(
+            "--year",
+            parser=whole(bounds.FIRST_YEAR, bounds.LAST_YEAR),
+            help="Budsjettåret; standard er årets.",
+        ),
+    ] = None,
     as_of: AsOf = None,
     as_json: AsJson = False,
 ) -> None:

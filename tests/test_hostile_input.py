@@ -332,3 +332,16 @@ def test_xlsx_formula_and_merged_cells_are_named_as_such(cli, tmp_path):
     assert "g.xlsx, linje 2, felt «tildelt_beløp»: cellen er en formel (=E2/2) uten lagret verdi" in text
     assert "g.xlsx, linje 4, felt «søker»: cellen er en del av den flettede cellen C3:C4" in text
     assert "mangler verdi" not in text
+
+
+# --- found beside the list: whole-number options out of range ----------------------------
+
+
+def test_status_days_out_of_range(cli):
+    text = said(cli("status", "--days", "999999999999", expect=2))
+    assert "Ugyldig verdi for '--days': «999999999999» er ikke et heltall fra 0 til 36525" in text
+
+
+def test_evaluation_plan_year_out_of_range(cli):
+    text = said(cli("evaluation", "plan", "--year", "99999", expect=2))
+    assert "Ugyldig verdi for '--year': «99999» er ikke et heltall fra 1900 til 2200" in text
