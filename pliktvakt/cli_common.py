@@ -14,11 +14,16 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer import rich_utils
 
 from pliktvakt import bounds, clock
 
 out = Console(markup=False, emoji=False)
 err = Console(stderr=True, markup=False, emoji=False)
+
+# typer's frame around a usage error, in bokmål like the message inside it.
+rich_utils.ERRORS_PANEL_TITLE = "Feil"
+rich_utils.RICH_HELP = "Se [blue]'{command_path} {help_option}'[/] for hjelp."
 
 
 def labelled(label: str, style: str, rest: object = "") -> Text:
@@ -67,9 +72,9 @@ Id = Annotated[int, typer.Argument(parser=_identifier, metavar="ID")]
 def whole(low: int, high: int) -> Callable[[str], int]:
     """A parser of a whole-number option from ``low`` to ``high``: else exit 2 in bokmål."""
 
-    def parse(value: str) -> int:
+    def parse(value: str | int) -> int:  # typer passes the default as it is
         try:
-            return bounds.whole(value, low, high)
+            return bounds.whole(str(value), low, high)
         except ValueError as exc:
             raise BadValue(str(exc)) from None
 

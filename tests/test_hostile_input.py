@@ -345,3 +345,8 @@ def test_status_days_out_of_range(cli):
 def test_evaluation_plan_year_out_of_range(cli):
     text = said(cli("evaluation", "plan", "--year", "99999", expect=2))
     assert "Ugyldig verdi for '--year': «99999» er ikke et heltall fra 1900 til 2200" in text
+
+
+def test_status_days_default_and_given(cli):
+    cli("status", "--as-of", "2026-01-05")
+    cli("status", "--days", "0", "--as-of", "2026-01-05")
