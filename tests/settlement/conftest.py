@@ -53,6 +53,7 @@ large_deviation: {below: 0.85, above: null}
 far_behind: {ratio: 0.6, min_shortfall: 5}
 projection: {history_years: 3}
 suppression_threshold: 5
+require_approval: false
 """
 
 RECIPIENTS = ["post@aid.example", "analyse@aid.example"]

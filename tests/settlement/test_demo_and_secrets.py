@@ -58,9 +58,16 @@ def test_demo_mode_sends_nothing_and_writes_only_under_demo(prefect_server, demo
     # Only demo/ under the publish directory, and each file says what it is on its first line.
     assert [p.name for p in demo.publish_dir.iterdir()] == ["demo"]
     files = sorted((demo.publish_dir / "demo").iterdir())
-    assert [p.suffix for p in files] == [".csv", ".json"]
+    assert [p.name for p in files] == [
+        "nokkeltall-bosetting-2026-10.csv",
+        "nokkeltall-bosetting-2026-10.json",
+        "trender-bosetting-2026-10.html",
+        "trender-bosetting-2026-10.json",
+    ]
     assert files[0].read_text(encoding="utf-8-sig").splitlines()[0] == f"# {DEMO_MARK}"
     assert json.loads(files[1].read_text(encoding="utf-8"))["merknad"] == DEMO_MARK
+    assert f"<strong>{DEMO_MARK}.</strong>" in files[2].read_text(encoding="utf-8")
+    assert json.loads(files[3].read_text(encoding="utf-8"))["merknad"] == DEMO_MARK
     [report] = demo.report_dir.iterdir()
     assert f"<strong>{DEMO_MARK}.</strong>" in report.read_text(encoding="utf-8")
     artifact = latest_artifact("settlement-report")

@@ -124,9 +124,12 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
     assert [a.subject for a in _rows(AuditEntry, action="settlement.cadence_changed")] == [
         "settlement-monthly-analysis"
     ] * 2
-    # Key figures were published for each month analysed: February, March and April.
+    # Key figures and trends were published for each month analysed: February, March and April.
     assert sorted(p.name for p in world.publish_dir.iterdir()) == [
-        f"nokkeltall-bosetting-2025-{m}.{ext}" for m in ("02", "03", "04") for ext in ("csv", "json")
+        f"{kind}-bosetting-2025-{m}.{ext}"
+        for kind, exts in (("nokkeltall", ("csv", "json")), ("trender", ("html", "json")))
+        for m in ("02", "03", "04")
+        for ext in exts
     ]
 
 

@@ -1,0 +1,169 @@
+"""Approval before anything leaves (instruction 2.2: "kvalitetssikret"), through a real Prefect
+server, a real SMTP server and the real `pliktvakt settlement approve|reject` command.
+
+The flow runs in a thread, as a worker would run it; the test reads the run id from the mail
+the statistics officer gets, waits until the run is Paused, and answers from the command line.
+"""
+
+import re
+import threading
+import time
+from uuid import UUID
+
+import pytest
+from prefect import get_client
+from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+from prefect.settings import PREFECT_API_URL
+from sqlmodel import select
+
+from flows.settlement_analysis import settlement_analysis
+from pliktvakt.db import make_engine, session_scope
+from pliktvakt.models import AuditEntry, Occurrence
+from pliktvakt.settings import get_settings
+from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML
+from tests.settlement.flowdata import ON_TRACK_FEB, scenario
+
+STATISTIKK_OFFICER = "nils.johansen@imdi.example"  # role statistikk -> analytiker (officers.yaml)
+APPROVER = "kari.nordmann@imdi.example"
+
+
+@pytest.fixture
+def approving(world):
+    """The hand-made world with approval required; the run looks for an answer every second."""
+    config = world.source.parent / "config" / "settlement.yaml"
+    config.write_text(
+        SETTLEMENT_YAML.replace("require_approval: false", "require_approval: true")
+        + "approval: {wait_hours: 0.05, poll_seconds: 1}\n",
+        encoding="utf-8",
+    )
+    world.write(scenario(ON_TRACK_FEB))
+    return world
+
+
+class Run(threading.Thread):
+    def __init__(self, as_of: str):
+        super().__init__(daemon=True)
+        self.as_of, self.state = as_of, None
+
+    def run(self) -> None:
+        self.state = settlement_analysis(as_of=self.as_of, return_state=True)
+
+
+def _rows(model, **where):
+    with session_scope(make_engine(get_settings().database_url)) as session:
+        query = select(model)
+        for name, value in where.items():
+            query = query.where(getattr(model, name) == value)
+        return list(session.exec(query))
+
+
+def _waiting_run(smtp) -> UUID:
+    """The run id from the request mail, once the run is Paused."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        mails = smtp.to(STATISTIKK_OFFICER)
+        if mails:
+            body = mails[-1].get_body(("plain",)).get_content()
+            run_id = UUID(re.search(r"settlement approve ([0-9a-f-]{36})", body).group(1))
+            with get_client(sync_client=True) as client:
+                state = client.read_flow_run(run_id).state
+            if state.is_paused():
+                return run_id
+        time.sleep(0.5)
+    raise AssertionError("no run paused for approval within 90 s")
+
+
+def _answer(pliktvakt_cli, *args: str, expect: int = 0):
+    return pliktvakt_cli(
+        "settlement", *args, expect=expect, extra_env={"PREFECT_API_URL": PREFECT_API_URL.value()}
+    )
+
+
+def test_run_waits_for_approval_then_mails_and_publishes(prefect_server, approving, smtp, pliktvakt_cli):
+    run = Run("2025-03-03")
+    run.start()
+    run_id = _waiting_run(smtp)
+    # Waiting: the statistics officer is told, with the link; nothing has left.
+    [request] = smtp.to(STATISTIKK_OFFICER)
+    assert request["Subject"] == "Bosetting: analysen for februar 2025 venter på godkjenning"
+    body = request.get_body(("plain",)).get_content()
+    assert f"http://127.0.0.1:4200/runs/flow-run/{run_id}" in body
+    # Monday 3 March 2025 plus two business days: Wednesday 5 March.
+    assert "Frist: 05.03.2025." in body
+    assert [m for r in RECIPIENTS for m in smtp.to(r)] == [] and not approving.publish_dir.exists()
+    [gate] = _rows(Occurrence, obligation_id="settlement-analysis-approval")
+    assert (gate.status, gate.due.isoformat(), gate.role) == ("open", "2025-03-05", "statistikk")
+    assert gate.period.startswith("2025-03-01:")
+
+    _answer(pliktvakt_cli, "approve", str(run_id), "--by", APPROVER, "--comment", "Sjekket mot fylkene")
+    run.join(60)
+    assert run.state.is_completed(), run.state.message
+    assert run.state.result()["completed"] == ["2025-03-01"]
+
+    # The ministry got the report, which says who approved it, when, and the comment.
+    mail = smtp.to(RECIPIENTS[0])[0]
+    [attachment] = list(mail.iter_attachments())
+    report = attachment.get_payload(decode=True).decode("utf-8")
+    assert re.search(
+        rf"<strong>Godkjent av {APPROVER} \d\d\.\d\d\.\d{{4}} kl\. \d\d:\d\d: «Sjekket mot fylkene»</strong>",
+        report,
+    )
+    assert "Utkast" not in report
+    [entry] = _rows(AuditEntry, action="settlement.analysis_approved")
+    assert (entry.actor, entry.subject) == (APPROVER, f"settlement-analysis-approval/{gate.period}")
+    assert '"comment":"Sjekket mot fylkene"' in entry.details and str(run_id) in entry.details
+    [gate] = _rows(Occurrence, obligation_id="settlement-analysis-approval")
+    assert gate.status == "done" and gate.completed_by == APPROVER
+    # Key figures and trends are published after the approval.
+    assert sorted(p.name for p in approving.publish_dir.iterdir()) == [
+        "nokkeltall-bosetting-2025-02.csv",
+        "nokkeltall-bosetting-2025-02.json",
+        "trender-bosetting-2025-02.html",
+        "trender-bosetting-2025-02.json",
+    ]
+    # The next day nothing is due, so nobody is asked again.
+    again = settlement_analysis(as_of="2025-03-04", return_state=True)
+    assert again.is_completed() and len(smtp.to(STATISTIKK_OFFICER)) == 1
+
+
+def test_rejection_fails_the_run_and_publishes_nothing(prefect_server, approving, smtp, pliktvakt_cli):
+    run = Run("2025-03-03")
+    run.start()
+    run_id = _waiting_run(smtp)
+    _answer(pliktvakt_cli, "reject", str(run_id), "--by", APPROVER, "--comment", "Vestland mangler tall")
+    run.join(60)
+    assert run.state.is_failed()
+    assert f"Avvist av {APPROVER}" in run.state.message and "«Vestland mangler tall»" in run.state.message
+    assert [m for r in RECIPIENTS for m in smtp.to(r)] == [] and not approving.publish_dir.exists()
+    [entry] = _rows(AuditEntry, action="settlement.analysis_rejected")
+    assert entry.actor == APPROVER and '"comment":"Vestland mangler tall"' in entry.details
+    # The duty is still to be done: the gate stays open, and the report and key figures too.
+    [gate] = _rows(Occurrence, obligation_id="settlement-analysis-approval")
+    assert gate.status == "open"
+    # The run no longer waits, so a second answer is refused, with the reason.
+    late = _answer(pliktvakt_cli, "approve", str(run_id), "--by", APPROVER, expect=2)
+    assert "venter ikke på godkjenning" in late.stderr
+
+
+def test_nobody_answers_the_run_fails_and_says_so(prefect_server, approving, smtp, monkeypatch):
+    config = approving.source.parent / "config" / "settlement.yaml"
+    config.write_text(config.read_text().replace("wait_hours: 0.05", "wait_hours: 0.001"), encoding="utf-8")
+    state = settlement_analysis(as_of="2025-03-03", return_state=True)  # 0.001 h = 3.6 s, rounded to 4 s
+    # Prefect itself fails a run whose pause ran out (its own message on the state); the
+    # bokmål reason is in the run's log.
+    assert state.is_failed()
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id]))
+        )
+    assert any("Analysen er ikke godkjent: ingen svarte innen 4 sekunder" in log.message for log in logs)
+    assert [m for r in RECIPIENTS for m in smtp.to(r)] == [] and not approving.publish_dir.exists()
+
+
+def test_approve_refuses_what_is_not_a_waiting_run(prefect_server, pliktvakt_cli):
+    bad = _answer(pliktvakt_cli, "approve", "not-a-run", "--by", APPROVER, expect=2)
+    assert "er ikke en kjørings-id" in bad.stderr
+    bad = _answer(pliktvakt_cli, "approve", str(UUID(int=7)), "--by", "kari", expect=2)
+    assert "«kari» er ikke en e-postadresse" in bad.stderr
+    missing = _answer(pliktvakt_cli, "approve", str(UUID(int=7)), "--by", APPROVER, expect=2)
+    assert f"Fant ingen kjøring {UUID(int=7)}" in missing.stderr
