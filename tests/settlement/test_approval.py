@@ -16,6 +16,7 @@ from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 from prefect.settings import PREFECT_API_URL
 from sqlmodel import select
 
+from flows.deadline_watch import deadline_watch
 from flows.settlement_analysis import settlement_analysis
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import AuditEntry, Occurrence
@@ -25,6 +26,7 @@ from tests.settlement.flowdata import ON_TRACK_FEB, scenario
 
 STATISTIKK_OFFICER = "nils.johansen@imdi.example"  # role statistikk -> analytiker (officers.yaml)
 APPROVER = "kari.nordmann@imdi.example"
+MANAGER = "ingrid.berg@imdi.example"  # analytiker's manager: bosettingsleder
 
 
 @pytest.fixture
@@ -71,6 +73,18 @@ def _waiting_run(smtp) -> UUID:
                 return run_id
         time.sleep(0.5)
     raise AssertionError("no run paused for approval within 90 s")
+
+
+def _log(run_id: UUID) -> str:
+    """The run's log as the Prefect API has it; logs are shipped in the background."""
+    only_run = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id]))
+    deadline = time.monotonic() + 30
+    while True:
+        with get_client(sync_client=True) as client:
+            text = "\n".join(log.message for log in client.read_logs(log_filter=only_run))
+        if "ingen svarte" in text or time.monotonic() > deadline:
+            return text
+        time.sleep(1)
 
 
 def _answer(pliktvakt_cli, *args: str, expect: int = 0):
@@ -145,18 +159,22 @@ def test_rejection_fails_the_run_and_publishes_nothing(prefect_server, approving
     assert "venter ikke på godkjenning" in late.stderr
 
 
-def test_nobody_answers_the_run_fails_and_says_so(prefect_server, approving, smtp, monkeypatch):
+def test_nobody_answers_the_run_fails_and_the_watch_escalates(prefect_server, approving, smtp):
     config = approving.source.parent / "config" / "settlement.yaml"
     config.write_text(config.read_text().replace("wait_hours: 0.05", "wait_hours: 0.001"), encoding="utf-8")
     state = settlement_analysis(as_of="2025-03-03", return_state=True)  # 0.001 h = 3.6 s, rounded to 4 s
     # Prefect itself fails a run whose pause ran out (its own message on the state); the
     # bokmål reason is in the run's log.
     assert state.is_failed()
-    with get_client(sync_client=True) as client:
-        logs = client.read_logs(
-            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id]))
-        )
-    assert any("Analysen er ikke godkjent: ingen svarte innen 4 sekunder" in log.message for log in logs)
+    assert "Analysen er ikke godkjent: ingen svarte innen 4 sekunder" in _log(state.state_details.flow_run_id)
+    # The gate is due Wednesday 5 March; two business days over (Thursday 6, Friday 7), the
+    # watch tells the statistics officer's manager, the settlement lead.
+    watched = deadline_watch(as_of="2025-03-07T09:00:00", check_prefect=False, return_state=True)
+    assert watched.is_completed(), watched.message
+    # (Earlier months' occurrences, materialised from the go-live date, are overdue too.)
+    title = "Analysen og nøkkeltallene om bosetting godkjent av en person før de sendes og publiseres"
+    assert f"Eskalert: {title} er 2 dager over fristen (frist ikke bekreftet)" in smtp.subjects(MANAGER)
+    assert f"Over fristen: {title} (2 dager) (frist ikke bekreftet)" in smtp.subjects(STATISTIKK_OFFICER)
     assert [m for r in RECIPIENTS for m in smtp.to(r)] == [] and not approving.publish_dir.exists()
 
 

@@ -14,8 +14,16 @@ from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus, OutboxMes
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.tables import SettlementCadence
 from tests.artifacts import latest_artifact
-from tests.settlement.conftest import RECIPIENTS
-from tests.settlement.flowdata import BACK_APR, BEHIND_MAR, ON_TRACK_FEB, scenario
+from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML
+from tests.settlement.flowdata import (
+    BACK_APR,
+    BEHIND_MAR,
+    COUNTIES_BACK_MAR,
+    COUNTIES_BEHIND_FEB,
+    ON_TRACK_FEB,
+    scenario,
+    settled_by,
+)
 
 BOSETTING_OFFICER = "ingrid.berg@imdi.example"  # role bosetting -> bosettingsleder (officers.yaml)
 STATISTIKK_OFFICER = "nils.johansen@imdi.example"  # role statistikk -> analytiker
@@ -254,3 +262,40 @@ def test_run_leaves_report_and_key_figure_artifacts(prefect_server, world):
     assert len(table) == 1 + 3 + 4  # the nation, three counties, four municipalities
     cadence = json.loads(latest_artifact("settlement-cadence").data)
     assert cadence[0]["Rapportering"] == "månedlig"
+
+
+def test_county_deviation_switches_to_weekly_and_back(prefect_server, world, smtp):
+    config = world.source.parent / "config" / "settlement.yaml"
+    config.write_text(
+        SETTLEMENT_YAML.replace(
+            "large_deviation: {below: 0.85, above: null}",
+            "large_deviation:\n  national: {below: 0.85}\n  county: {points_below: 0.10, min_agreed: 10}",
+        ),
+        encoding="utf-8",
+    )
+    # 3 March 2025: February analysed; the nation is on track (300, 150 % of the need), but
+    # Rogaland and Vestland are 15 points behind its share (flowdata.COUNTIES_BEHIND_FEB).
+    world.write(settled_by(COUNTIES_BEHIND_FEB))
+    first = _run("2025-03-03")
+    assert (first["cadence"], first["cadence_changed"], first["projected_year_end"]) == (
+        "weekly",
+        "weekly",
+        300.0,
+    )
+    [alert] = smtp.to(BOSETTING_OFFICER)
+    body = alert.get_body(("plain",)).get_content()
+    assert "Stort avvik etter IMDis kriterier (analyse av februar 2025)" in body
+    # The mail's text part carries the no-break spaces as plain ones.
+    for county in ("Rogaland", "Vestland"):
+        assert f"{county}: 0,0 % bosatt av vedtatt mot 15,0 % for landet, 15,0 prosentpoeng under" in body
+    [attachment] = list(smtp.to(RECIPIENTS[0])[0].iter_attachments())
+    report = attachment.get_payload(decode=True).decode("utf-8")
+    assert "<li>Rogaland: 0,0\u00a0% bosatt av vedtatt mot 15,0\u00a0% for landet" in report
+    assert "Dette er IMDis egne kriterier" in report
+
+    # 1 April: March analysed; 7 and 8,7 points behind, within 10: monthly again.
+    world.write(settled_by(COUNTIES_BACK_MAR))
+    second = _run("2025-04-01")
+    assert (second["cadence"], second["cadence_changed"]) == ("monthly", "monthly")
+    assert [c.cadence for c in _rows(SettlementCadence)] == ["weekly", "monthly"]
+    assert "tilbake til månedlig" in smtp.to(BOSETTING_OFFICER)[-1]["Subject"]
