@@ -68,7 +68,8 @@ def main() -> None:
     written = time.perf_counter()
     size = sum(len(content) for content in files.values())
     print(
-        f"charts: {drawn - started:.3f} s, trends page html+json: {written - drawn:.3f} s ({size / 1e3:.0f} kB)"
+        f"charts: {drawn - started:.3f} s, "
+        f"trends page html+json: {written - drawn:.3f} s ({size / 1e3:.0f} kB)"
     )
 
 
