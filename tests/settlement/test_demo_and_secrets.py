@@ -82,6 +82,15 @@ def test_demo_mode_with_ministry_recipients_fails_and_says_how(prefect_server, d
     assert smtp.messages == []  # the recipients are set: still nothing to the ministry
 
 
+def test_source_naming_the_shipped_sample_is_demo_mode_too(prefect_server, demo, smtp, monkeypatch):
+    sample = demo.source.parent / "config" / "sample" / "bosetting-syntetisk.csv"
+    monkeypatch.setenv("PLIKTVAKT_SETTLEMENT_SOURCE", str(sample))
+    get_settings.cache_clear()
+    state = settlement_analysis(as_of="2026-11-03", return_state=True)
+    assert state.is_failed() and "Sett PLIKTVAKT_SETTLEMENT_SOURCE" in state.message
+    assert smtp.messages == [] and [p.name for p in demo.publish_dir.iterdir()] == ["demo"]
+
+
 class FailingService(BaseHTTPRequestHandler):
     """A settlement service that answers badly: malformed JSON, 401, 500, or too slowly."""
 
