@@ -148,10 +148,10 @@ def _approve(
         return Approval()
     period = f"{report_period(today, weekly_period)}:{figures_digest(result, published)}"
     run_id, ui = str(flow_run.get_id()), settings.ui_url.rstrip("/")
-    run_link, report_link = f"{ui}/runs/flow-run/{run_id}", f"{ui}/artifacts/key/settlement-report"
     html, markdown = render_report(result, charts, approval=DRAFT)
     [draft] = write_files({settings.settlement_report_dir / report_filename(result, "utkast"): html})
-    create_markdown_artifact(key="settlement-report", markdown=markdown, description=DRAFT)
+    artifact = create_markdown_artifact(key="settlement-report", markdown=markdown, description=DRAFT)
+    run_link, report_link = f"{ui}/runs/flow-run/{run_id}", f"{ui}/artifacts/artifact/{artifact}"
     request = Request(run_id, run_link, str(draft))
     gate = open_approval(url, catalogue, today, period, result, request)
     if gate.approved:

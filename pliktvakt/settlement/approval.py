@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from pliktvakt import audit, bokmal, clock, notify, occurrences
-from pliktvakt.catalogue import Catalogue
+from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.models import OccurrenceStatus
 from pliktvakt.notify import Key, Message
 from pliktvakt.settlement import duty, messages
@@ -107,7 +107,7 @@ def open_gate(
     actor: str = "pliktvakt",
 ) -> Gate:
     """The approval occurrence for ``period`` (made if new), and, while it is open, the request
-    to the statistics officer, queued once per set of figures."""
+    to the statistics officer, queued once per waiting run."""
     found = occurrences.find(session, OBLIGATION, period)
     if found is None:
         occurrences.sync_obligations(session, catalogue, actor)
@@ -121,12 +121,16 @@ def open_gate(
         ) or occurrences.find(session, OBLIGATION, period)
     if found.status == OccurrenceStatus.DONE:
         return Gate(found.id, period, found.due, approved=found.evidence)
+    obligation = catalogue.obligations[OBLIGATION]
+    due = bokmal.date_short(found.due) + (f" ({UNCONFIRMED})" if obligation.unconfirmed else "")
+    # One request per waiting run: it names the run to answer, and an earlier run may be over.
+    reference = f"approval-{period}-{request.run_id[:8]}".replace(":", "-")
     queued = notify.notify_role(
         session,
         catalogue,
-        catalogue.obligations[OBLIGATION].role,
-        request_message(result, period, found.due, request),
-        Key(DUTY, f"approval-{period}".replace(":", "-"), "request"),
+        obligation.role,
+        request_message(result, period, due, request),
+        Key(DUTY, reference, "request"),
         day,
         occurrence_id=found.id,
     ).queued
@@ -143,7 +147,7 @@ def record(session: Session, gate: Gate, decision: Decision, run_id: str) -> Non
         occurrences.complete(session, gate.occurrence_id, decision.by, evidence, decision.at)
 
 
-def request_message(result: AnalysisResult, period: str, due: date, request: Request) -> Message:
+def request_message(result: AnalysisResult, period: str, due: str, request: Request) -> Message:
     """To the statistics officer: what waits, where to decide, and by when."""
     subject = f"Bosetting: analysen for {result.as_of.label()} venter på godkjenning"
     deviations = [f"- {d.area}: {d.finding}" for d in result.deviations] or ["- Ingen store avvik."]
@@ -163,7 +167,7 @@ def request_message(result: AnalysisResult, period: str, due: date, request: Req
             f"Eller: pliktvakt settlement approve {request.run_id} --by DIN-EPOST [--comment TEKST]",
             f"       pliktvakt settlement reject {request.run_id} --by DIN-EPOST --comment BEGRUNNELSE",
             "",
-            f"Frist: {bokmal.date_short(due)}.",
+            f"Frist: {due}.",
         ]
     )
     return Message(subject, body)
@@ -173,11 +177,11 @@ def form_description(result: AnalysisResult, report_link: str) -> str:
     """The markdown above the run form in the Prefect UI: the figures, the deviations, the link."""
     national = result.national
     rows = [
-        "| Nivå | Anmodet | Vedtatt | Bosatt hittil | Bosatt av vedtatt |",
-        "|---|---:|---:|---:|---:|",
+        "| Nivå | Vedtatt | Bosatt hittil | Av vedtatt |",
+        "|---|---:|---:|---:|",
         *(
-            f"| {a.name} | {bokmal.number(a.requested)} | {bokmal.number(a.agreed)} | "
-            f"{bokmal.number(a.settled_ytd)} | {bokmal.percent(a.settled_share_of_agreed)} |"
+            f"| {a.name} | {bokmal.number(a.agreed)} | {bokmal.number(a.settled_ytd)} | "
+            f"{bokmal.percent(a.settled_share_of_agreed)} |"
             for a in [national, *result.counties]
         ),
     ]
@@ -196,7 +200,13 @@ def form_description(result: AnalysisResult, report_link: str) -> str:
             "",
             *rows,
             "",
-            "**Store avvik etter IMDis kriterier:**",
+            "**Store avvik etter IMDis kriterier"
+            + (
+                " (plassholder, ikke bekreftet av IMDi)"
+                if result.deviation_rules.source == "placeholder"
+                else ""
+            )
+            + ":**",
             *(deviations or ["- Ingen."]),
         ]
     )

@@ -5,6 +5,7 @@ The flow runs in a thread, as a worker would run it; the test reads the run id f
 the statistics officer gets, waits until the run is Paused, and answers from the command line.
 """
 
+import json
 import re
 import threading
 import time
@@ -103,7 +104,7 @@ def test_run_waits_for_approval_then_mails_and_publishes(prefect_server, approvi
     body = request.get_body(("plain",)).get_content()
     assert f"http://127.0.0.1:4200/runs/flow-run/{run_id}" in body
     # Monday 3 March 2025 plus two business days: Wednesday 5 March.
-    assert "Frist: 05.03.2025." in body
+    assert "Frist: 05.03.2025 (frist ikke bekreftet)." in body
     assert [m for r in RECIPIENTS for m in smtp.to(r)] == [] and not approving.publish_dir.exists()
     [gate] = _rows(Occurrence, obligation_id="settlement-analysis-approval")
     assert (gate.status, gate.due.isoformat(), gate.role) == ("open", "2025-03-05", "statistikk")
@@ -135,6 +136,16 @@ def test_run_waits_for_approval_then_mails_and_publishes(prefect_server, approvi
         "trender-bosetting-2025-02.html",
         "trender-bosetting-2025-02.json",
     ]
+    # The trends: Oslo settled 10 + 10 of the 200 agreed; 20 / 0.10 = 200 projected, 100 % of
+    # the need of 200, so no deviation (flowdata.py).
+    trends = json.loads(
+        (approving.publish_dir / "trender-bosetting-2025-02.json").read_text(encoding="utf-8")
+    )
+    assert (trends["status"]["bosatt_hittil"], trends["status"]["vedtatt"]) == (20, 200)
+    assert trends["bosatt_per_måned"] == {"2025-01": 10, "2025-02": 10}
+    assert (trends["framskriving"]["ved_årets_slutt"], trends["store_avvik"]) == (200.0, [])
+    page = (approving.publish_dir / "trender-bosetting-2025-02.html").read_text(encoding="utf-8")
+    assert "trender og utviklingstrekk" in page and page.count("data:image/png;base64,") == 2
     # The next day nothing is due, so nobody is asked again.
     again = settlement_analysis(as_of="2025-03-04", return_state=True)
     assert again.is_completed() and len(smtp.to(STATISTIKK_OFFICER)) == 1
