@@ -15,14 +15,11 @@ import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 from prefect.settings import PREFECT_API_URL
-from sqlmodel import select
 
 from flows.deadline_watch import deadline_watch
 from flows.settlement_analysis import settlement_analysis
-from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import AuditEntry, Occurrence
-from pliktvakt.settings import get_settings
-from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML
+from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML, db_rows
 from tests.settlement.flowdata import ON_TRACK_FEB, scenario
 
 STATISTIKK_OFFICER = "nils.johansen@imdi.example"  # role statistikk -> analytiker (officers.yaml)
@@ -50,14 +47,6 @@ class Run(threading.Thread):
 
     def run(self) -> None:
         self.state = settlement_analysis(as_of=self.as_of, return_state=True)
-
-
-def _rows(model, **where):
-    with session_scope(make_engine(get_settings().database_url)) as session:
-        query = select(model)
-        for name, value in where.items():
-            query = query.where(getattr(model, name) == value)
-        return list(session.exec(query))
 
 
 def _waiting_run(smtp) -> UUID:
@@ -106,7 +95,7 @@ def test_run_waits_for_approval_then_mails_and_publishes(prefect_server, approvi
     # Monday 3 March 2025 plus two business days: Wednesday 5 March.
     assert "Frist: 05.03.2025 (frist ikke bekreftet)." in body
     assert [m for r in RECIPIENTS for m in smtp.to(r)] == [] and not approving.publish_dir.exists()
-    [gate] = _rows(Occurrence, obligation_id="settlement-analysis-approval")
+    [gate] = db_rows(Occurrence, obligation_id="settlement-analysis-approval")
     assert (gate.status, gate.due.isoformat(), gate.role) == ("open", "2025-03-05", "statistikk")
     assert gate.period.startswith("2025-03-01:")
 
@@ -124,10 +113,10 @@ def test_run_waits_for_approval_then_mails_and_publishes(prefect_server, approvi
         report,
     )
     assert "Utkast" not in report
-    [entry] = _rows(AuditEntry, action="settlement.analysis_approved")
+    [entry] = db_rows(AuditEntry, action="settlement.analysis_approved")
     assert (entry.actor, entry.subject) == (APPROVER, f"settlement-analysis-approval/{gate.period}")
     assert '"comment":"Sjekket mot fylkene"' in entry.details and str(run_id) in entry.details
-    [gate] = _rows(Occurrence, obligation_id="settlement-analysis-approval")
+    [gate] = db_rows(Occurrence, obligation_id="settlement-analysis-approval")
     assert gate.status == "done" and gate.completed_by == APPROVER
     # Key figures and trends are published after the approval.
     assert sorted(p.name for p in approving.publish_dir.iterdir()) == [
@@ -160,10 +149,10 @@ def test_rejection_fails_the_run_and_publishes_nothing(prefect_server, approving
     assert run.state.is_failed()
     assert f"Avvist av {APPROVER}" in run.state.message and "«Vestland mangler tall»" in run.state.message
     assert [m for r in RECIPIENTS for m in smtp.to(r)] == [] and not approving.publish_dir.exists()
-    [entry] = _rows(AuditEntry, action="settlement.analysis_rejected")
+    [entry] = db_rows(AuditEntry, action="settlement.analysis_rejected")
     assert entry.actor == APPROVER and '"comment":"Vestland mangler tall"' in entry.details
     # The duty is still to be done: the gate stays open, and the report and key figures too.
-    [gate] = _rows(Occurrence, obligation_id="settlement-analysis-approval")
+    [gate] = db_rows(Occurrence, obligation_id="settlement-analysis-approval")
     assert gate.status == "open"
     # The run no longer waits, so a second answer is refused, with the reason.
     late = _answer(pliktvakt_cli, "approve", str(run_id), "--by", APPROVER, expect=2)

@@ -6,15 +6,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlmodel import select
 
 from flows.settlement_analysis import settlement_analysis
-from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.tables import SettlementCadence
 from tests.artifacts import latest_artifact
-from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML
+from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML, db_rows
 from tests.settlement.flowdata import (
     BACK_APR,
     BEHIND_MAR,
@@ -29,24 +27,16 @@ BOSETTING_OFFICER = "ingrid.berg@imdi.example"  # role bosetting -> bosettingsle
 STATISTIKK_OFFICER = "nils.johansen@imdi.example"  # role statistikk -> analytiker
 
 
-def _rows(model, **where):
-    with session_scope(make_engine(get_settings().database_url)) as session:
-        query = select(model)
-        for name, value in where.items():
-            query = query.where(getattr(model, name) == value)
-        return list(session.exec(query))
-
-
 def _occurrence(obligation: str, period: str) -> Occurrence:
-    found = [o for o in _rows(Occurrence, obligation_id=obligation) if o.period == period]
-    assert len(found) == 1, [o.period for o in _rows(Occurrence, obligation_id=obligation)]
+    found = [o for o in db_rows(Occurrence, obligation_id=obligation) if o.period == period]
+    assert len(found) == 1, [o.period for o in db_rows(Occurrence, obligation_id=obligation)]
     return found[0]
 
 
 def _weekly(status: str | None = None) -> list[str]:
     rows = [
         o
-        for o in _rows(Occurrence, obligation_id="settlement-monthly-analysis")
+        for o in db_rows(Occurrence, obligation_id="settlement-monthly-analysis")
         if o.period.startswith("weekly:")
     ]
     return sorted(o.period for o in rows if status is None or o.status == status)
@@ -92,7 +82,7 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
     alert = smtp.to(BOSETTING_OFFICER)
     assert len(alert) == 1 and "nå ukentlig" in alert[0]["Subject"]
     assert "80,0" in alert[0].get_body(("plain", "html")).get_content()
-    cadence = _rows(SettlementCadence)
+    cadence = db_rows(SettlementCadence)
     assert [
         (c.from_date.isoformat(), c.cadence, c.projected_year_end, c.need, c.need_ratio) for c in cadence
     ] == [("2025-04-01", "weekly", 160.0, 200, 0.8)]
@@ -128,8 +118,8 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
         len(smtp.to(BOSETTING_OFFICER)) == 2
         and "tilbake til månedlig" in smtp.to(BOSETTING_OFFICER)[-1]["Subject"]
     )
-    assert [c.cadence for c in _rows(SettlementCadence)] == ["weekly", "monthly"]
-    assert [a.subject for a in _rows(AuditEntry, action="settlement.cadence_changed")] == [
+    assert [c.cadence for c in db_rows(SettlementCadence)] == ["weekly", "monthly"]
+    assert [a.subject for a in db_rows(AuditEntry, action="settlement.cadence_changed")] == [
         "settlement-monthly-analysis"
     ] * 2
     # Key figures and trends were published for each month analysed: February, March and April.
@@ -216,7 +206,7 @@ def test_malformed_file_fails_the_run_and_loads_nothing(prefect_server, world):
     state = settlement_analysis(as_of="2025-03-03", return_state=True)
     assert state.is_failed()
     assert f"{world.source}, linje 5" in state.message and "fant 8 felt, forventet 7" in state.message
-    assert _rows(OutboxMessage) == [] and _rows(SettlementCadence) == []
+    assert db_rows(OutboxMessage) == [] and db_rows(SettlementCadence) == []
 
 
 class FailingService(BaseHTTPRequestHandler):
@@ -246,7 +236,7 @@ def test_http_source_answering_500_fails_the_run(prefect_server, world, monkeypa
     assert state.is_failed()
     # PLIKTVAKT_SETTLEMENT_RETRIES=1 (conftest): two attempts.
     assert "etter 2 forsøk: tjenesten svarte HTTP 500" in state.message
-    assert _rows(OutboxMessage) == []
+    assert db_rows(OutboxMessage) == []
 
 
 def test_run_leaves_report_and_key_figure_artifacts(prefect_server, world):
@@ -297,5 +287,5 @@ def test_county_deviation_switches_to_weekly_and_back(prefect_server, world, smt
     world.write(settled_by(COUNTIES_BACK_MAR))
     second = _run("2025-04-01")
     assert (second["cadence"], second["cadence_changed"]) == ("monthly", "monthly")
-    assert [c.cadence for c in _rows(SettlementCadence)] == ["weekly", "monthly"]
+    assert [c.cadence for c in db_rows(SettlementCadence)] == ["weekly", "monthly"]
     assert "tilbake til månedlig" in smtp.to(BOSETTING_OFFICER)[-1]["Subject"]
