@@ -99,6 +99,13 @@ def test_run_waits_for_approval_then_mails_and_publishes(prefect_server, approvi
     assert (gate.status, gate.due.isoformat(), gate.role) == ("open", "2025-03-05", "statistikk")
     assert gate.period.startswith("2025-03-01:")
 
+    # The form above the Resume button: the figures by county, the deviations, the draft.
+    # Oslo has settled 20 of its 100 agreed; the other counties 0 (flowdata.py).
+    with get_client(sync_client=True) as client:
+        form = json.loads(client.read_flow_run_input(run_id, "paused-settlement-approval-description"))
+    assert "| Hele landet | 200 | 20 | 10,0\u00a0% |" in form and "| Oslo | 100 | 20 | 20,0\u00a0% |" in form
+    assert "[Rapporten](http://127.0.0.1:4200/artifacts/artifact/" in form and "- Ingen." in form
+
     _answer(pliktvakt_cli, "approve", str(run_id), "--by", APPROVER, "--comment", "Sjekket mot fylkene")
     run.join(60)
     assert run.state.is_completed(), run.state.message
