@@ -16,7 +16,9 @@ from pathlib import Path
 from pliktvakt.settlement.analysis import run_analysis
 from pliktvakt.settlement.model import YearMonth, load_municipalities, load_settlement_config
 from pliktvakt.settlement.parsing import parse_csv
+from pliktvakt.settlement.report import render_charts
 from pliktvakt.settlement.sample import generate_rows, to_csv
+from pliktvakt.settlement.trends import trend_files
 from tasks.files import write_file
 
 CONFIG = Path(__file__).parents[1] / "config"
@@ -56,6 +58,19 @@ def main() -> None:
     print(f"wall time load+analysis: {untraced:.3f} s (target <= 2 s)")
     print(f"peak traced memory: {peak / 1e6:.1f} MB")
     print(f"check: projection {result.projection.year_end:.0f}, settled {result.national.settled_ytd}")
+    print(f"deviations by IMDi's criteria: {len(result.deviations)}")
+
+    # The trends page published after approval: the charts (shared with the report) and its files.
+    started = time.perf_counter()
+    charts = render_charts(result)
+    drawn = time.perf_counter()
+    files = trend_files(result, charts, Path("."))
+    written = time.perf_counter()
+    size = sum(len(content) for content in files.values())
+    print(
+        f"charts: {drawn - started:.3f} s, "
+        f"trends page html+json: {written - drawn:.3f} s ({size / 1e3:.0f} kB)"
+    )
 
 
 def write_sample() -> None:

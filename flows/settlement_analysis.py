@@ -13,11 +13,13 @@ from typing import NamedTuple
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 from prefect.states import State
 from pydantic import SecretStr
 
+from flows.approval import wait_for_decision
 from flows.run_end import delivery_problems, finish
-from pliktvakt import clock
+from pliktvakt import bokmal, clock
 from pliktvakt.settings import Settings, get_settings
 from pliktvakt.settlement import (
     ConfigError,
@@ -28,6 +30,15 @@ from pliktvakt.settlement import (
     run_analysis,
 )
 from pliktvakt.settlement.analysis import AnalysisResult
+from pliktvakt.settlement.approval import (
+    DRAFT,
+    NO_ANSWER,
+    REJECTED_NOTE,
+    Request,
+    figures_digest,
+    form_description,
+    report_period,
+)
 from pliktvakt.settlement.cadence import CADENCE_NAMES, MONTHLY, WEEKLY
 from pliktvakt.settlement.duty import (
     DEMO,
@@ -40,7 +51,7 @@ from pliktvakt.settlement.duty import (
 )
 from pliktvakt.settlement.keyfigures import KeyFigures, key_figure_files, prepare
 from pliktvakt.settlement.messages import report_filename
-from pliktvakt.settlement.report import render_report
+from pliktvakt.settlement.report import render_charts, render_report
 from pliktvakt.settlement.source import (
     DEMO_DIR,
     DEMO_MARK,
@@ -51,17 +62,21 @@ from pliktvakt.settlement.source import (
     source_location,
 )
 from pliktvakt.settlement.summary import RunSummary, key_figure_table, loaded_line
+from pliktvakt.settlement.trends import trend_files
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
 from tasks.settlement import (
     Loaded,
+    approval_needed,
     cadence_history,
     complete_report,
     enqueue_report,
     fetch_source,
     key_figures_occurrence,
     load_config,
+    open_approval,
     read_source_file,
+    record_approval,
     record_publication,
     update_cadence,
     write_files,
@@ -82,13 +97,20 @@ def settlement_analysis(as_of: datetime | None = None) -> dict | State:
         return _demo_run(logger, settings, today, inputs)
 
     cadence = update_cadence(url, catalogue, today, result)
-    html, markdown = render_report(result)
+    charts = render_charts(result)
+    _, published, failures = prepare(result, municipalities, config)
+    approval = _approve(
+        logger, settings, catalogue, config, now, cadence.weekly_period, result, published, charts
+    )
+    if approval.problem:  # rejected or unanswered: nothing is sent or published
+        return finish(logger, {"approval": approval.problem}, [approval.problem])
+    html, markdown = render_report(result, charts, approval=approval.line)
     filename = report_filename(result, today.isoformat())
     [report_path] = write_files({settings.settlement_report_dir / filename: html})
     plan = enqueue_report(settings, catalogue, today, result, cadence.weekly_period, html, filename)
-    _, published, failures = prepare(result, municipalities, config)
     occurrence = key_figures_occurrence(url, catalogue, today, settings.horizon_months)
-    publishing = publish_plan(occurrence, today, published, failures, settings.publish_dir)
+    trends = trend_files(result, charts, settings.publish_dir)
+    publishing = publish_plan(occurrence, today, published, failures, settings.publish_dir, trends)
     write_files(publishing.files)
     publication = record_publication(url, catalogue, publishing, today, now)
     delivery = deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
@@ -101,19 +123,76 @@ def settlement_analysis(as_of: datetime | None = None) -> dict | State:
     return finish(logger, run.outcome(), run.problems() + delivery_problems(delivery, (DUTY,)))
 
 
+class Approval(NamedTuple):
+    line: str | None = None  # who approved, when, the comment: shown in the report sent
+    problem: str | None = None  # bokmål: why nothing may leave
+
+
+def _approve(
+    logger,
+    settings: Settings,
+    catalogue,
+    config: SettlementConfig,
+    now: datetime,
+    weekly_period: str | None,
+    result: AnalysisResult,
+    published: KeyFigures,
+    charts: dict[str, str],
+) -> Approval:
+    """Section 2.2 "kvalitetssikret": wait for a person's approval of these figures before
+    anything leaves, unless ``require_approval`` is off or nothing is due."""
+    url, today = settings.database_url, now.date()
+    if not config.require_approval or not approval_needed(
+        url, catalogue, today, weekly_period, settings.horizon_months
+    ):
+        return Approval()
+    period = f"{report_period(today, weekly_period)}:{figures_digest(result, published)}"
+    run_id, ui = str(flow_run.get_id()), settings.ui_url.rstrip("/")
+    html, markdown = render_report(result, charts, approval=DRAFT)
+    [draft] = write_files({settings.settlement_report_dir / report_filename(result, "utkast"): html})
+    artifact = create_markdown_artifact(key="settlement-report", markdown=markdown, description=DRAFT)
+    run_link, report_link = f"{ui}/runs/flow-run/{run_id}", f"{ui}/artifacts/artifact/{artifact}"
+    request = Request(run_id, run_link, str(draft))
+    gate = open_approval(url, catalogue, today, period, result, request)
+    if gate.approved:
+        logger.info("Tallene er godkjent tidligere: %s", gate.approved)
+        return Approval(line=gate.approved)
+    deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
+    logger.warning(
+        "Venter på godkjenning i Prefect (%s) eller med `pliktvakt settlement approve %s`.", run_link, run_id
+    )
+    decision = wait_for_decision(form_description(result, report_link), config.approval, now)
+    if decision is None:
+        return Approval(problem=NO_ANSWER.format(wait=bokmal.duration(config.approval.wait_seconds)))
+    record_approval(url, gate, decision, run_id)
+    logger.info(decision.line())
+    if not decision.approved:
+        return Approval(problem=f"{decision.line()}. {REJECTED_NOTE}")
+    return Approval(line=decision.line())
+
+
 def _demo_run(logger, settings: Settings, today: date, inputs: "Inputs") -> dict | State:
     """Demo mode: the marked report and key figures under publish_dir/demo/. No cadence is
     recorded, nothing is queued to the ministry and no occurrence is completed."""
     loaded, municipalities, config, result = inputs
     logger.warning("%s: analysen bygger på de syntetiske eksempeldataene.", DEMO_MARK)
-    html, markdown = render_report(result, mark=DEMO_MARK)
+    charts = render_charts(result)
+    html, markdown = render_report(result, charts, mark=DEMO_MARK)
     filename = report_filename(result, today.isoformat())
     [report_path] = write_files({settings.settlement_report_dir / filename: html})
     _, published, failures = prepare(result, municipalities, config)
     plan = publish_plan(
         OccurrenceState(0, "open"), today, published, failures, settings.publish_dir / DEMO_DIR
     )
-    files = key_figure_files(published, [], settings.publish_dir / DEMO_DIR, DEMO_MARK) if plan.files else {}
+    demo_dir = settings.publish_dir / DEMO_DIR
+    files = (
+        {
+            **key_figure_files(published, [], demo_dir, DEMO_MARK),
+            **trend_files(result, charts, demo_dir, DEMO_MARK),
+        }
+        if plan.files
+        else {}
+    )
     paths = [str(path) for path in write_files(files)]
     outcome = PublishOutcome(DEMO if paths else plan.status, paths=paths, failures=plan.failures)
     problem = DEMO_WITH_RECIPIENTS if settings.ministry_recipients else None

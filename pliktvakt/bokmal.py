@@ -87,5 +87,19 @@ def percent(value: float | None, signed: bool = False) -> str:
     return f"{text}{NBSP}%"
 
 
+def duration(seconds: int) -> str:
+    """4 -> '4 sekunder', 180 -> '3 minutter', 28800 -> '8 timer' (rounded to the unit)."""
+    if seconds < 60:
+        return f"{seconds} sekunder"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} minutter"
+    return f"{number(seconds / 3600)} timer"
+
+
+def points(value: float) -> str:
+    """Percentage points from a difference of shares: 0.152 -> '15,2 prosentpoeng'."""
+    return f"{_signed(format_decimal(value * 100, '0.0', locale=LOCALE))} prosentpoeng"
+
+
 def _signed(text: str) -> str:
     return text.replace("-", MINUS)

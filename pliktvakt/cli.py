@@ -13,6 +13,7 @@ from pliktvakt.cli_evaluation import app as evaluation_app
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
 from pliktvakt.cli_report import app as report_app
+from pliktvakt.cli_settlement import app as settlement_app
 
 # Each command imports what it needs when it runs, so `deadline` and `--help` load no
 # database, Excel, plotting or Prefect code (DESIGN: the CLI loads only what it needs).
@@ -31,6 +32,7 @@ app.add_typer(grants_app, name="grants")
 app.add_typer(cli_catalogue.app, name="config")
 app.add_typer(report_app, name="report")
 app.add_typer(evaluation_app, name="evaluation")
+app.add_typer(settlement_app, name="settlement")
 
 
 class UserError(Exception):

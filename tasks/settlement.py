@@ -13,7 +13,14 @@ from pydantic import SecretStr
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.settings import Settings
-from pliktvakt.settlement import ConfigError, SettlementFileError, SettlementSourceError, cadence, duty
+from pliktvakt.settlement import (
+    ConfigError,
+    SettlementFileError,
+    SettlementSourceError,
+    approval,
+    cadence,
+    duty,
+)
 from pliktvakt.settlement.analysis import AnalysisResult
 from pliktvakt.settlement.model import load_municipalities, load_settlement_config
 from pliktvakt.settlement.parsing import load_settlement_file
@@ -125,3 +132,25 @@ def record_publication(
 def cadence_history(url: str) -> list[dict]:
     with session_scope(engine_for(url)) as session:
         return cadence.history_table(session)
+
+
+@io_task(name="settlement-approval-needed")
+def approval_needed(
+    url: str, catalogue: Catalogue, day: date, weekly_period: str | None, horizon_months: int
+) -> bool:
+    with session_scope(engine_for(url)) as session:
+        return approval.needed(session, catalogue, day, weekly_period, horizon_months)
+
+
+@io_task(name="open-settlement-approval")
+def open_approval(
+    url: str, catalogue: Catalogue, day: date, period: str, result: AnalysisResult, request: approval.Request
+) -> approval.Gate:
+    with session_scope(engine_for(url)) as session:
+        return approval.open_gate(session, catalogue, day, period, result, request)
+
+
+@io_task(name="record-settlement-approval")
+def record_approval(url: str, gate: approval.Gate, decision: approval.Decision, run_id: str) -> None:
+    with session_scope(engine_for(url)) as session:
+        approval.record(session, gate, decision, run_id)

@@ -18,6 +18,9 @@ Definitions used throughout (stated in the report too):
   vedtatt x s(M) - settled YTD is at least ``min_shortfall``.
 - *3-month trend*: settled in months M-2..M against the three months before, in per cent;
   "stabil" within +-5 %.
+- *Large deviations* (``deviations``), by IMDi's own criteria in the config, not the
+  instruction's: nationally, the projection against the need; per county, its
+  settled-of-agreed share against the nation's, in percentage points.
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from pliktvakt import bokmal
 from pliktvakt.settlement.model import (
     Category,
+    CountyDeviationRule,
+    DeviationRules,
     FarBehindRule,
     LargeDeviationRule,
     LoadResult,
@@ -99,12 +105,26 @@ class MunicipalityDeviation:
     shortfall: float  # expected_by_now - settled_ytd
 
 
+NATIONAL_RULE, COUNTY_RULE = "nasjonal", "fylke"
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """A large deviation found, with the rule that found it (both in bokmål)."""
+
+    rule: str  # NATIONAL_RULE or COUNTY_RULE
+    area: str  # "Hele landet" or the county
+    criterion: str  # the rule, with its thresholds
+    finding: str  # what was found, with the figures
+
+
 @dataclass
 class AnalysisResult:
     as_of: YearMonth
     source: str
     need: int
-    rule: LargeDeviationRule
+    rule: LargeDeviationRule  # the national large-deviation rule
+    deviation_rules: DeviationRules
     far_behind_rule: FarBehindRule
     history_limit: int
     national: AreaStatus
@@ -115,7 +135,7 @@ class AnalysisResult:
     trend: Trend
     projection: Projection
     need_ratio: float  # projected year end / need
-    large_deviation: bool
+    deviations: list[Deviation]
     far_behind: list[MunicipalityDeviation]
     largest_shortfalls: list[MunicipalityDeviation]
     agreed_below_requested: list[AreaStatus]
@@ -123,6 +143,11 @@ class AnalysisResult:
     suppressed_cells: int
     quarantined_rows: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def large_deviation(self) -> bool:
+        """Any deviation by IMDi's criteria: report weekly (instruction 2.2)."""
+        return bool(self.deviations)
 
 
 @dataclass
@@ -276,6 +301,50 @@ def is_large_deviation(projected_year_end: float, need: int, rule: LargeDeviatio
     return rule.above is not None and projected_year_end > rule.above * need
 
 
+def national_criterion(rule: LargeDeviationRule) -> str:
+    text = f"framskrevet bosetting ved årets slutt under {bokmal.percent(rule.below)}"
+    if rule.above is not None:
+        text += f" eller over {bokmal.percent(rule.above)}"
+    return text + " av behovet"
+
+
+def national_deviation(projection: Projection, need: int, rule: LargeDeviationRule) -> list[Deviation]:
+    if not is_large_deviation(projection.year_end, need, rule):
+        return []
+    finding = (
+        f"framskrevet {bokmal.number(projection.year_end)}, {bokmal.percent(projection.year_end / need)} "
+        f"av behovet på {bokmal.number(need)}"
+    )
+    return [Deviation(NATIONAL_RULE, "Hele landet", national_criterion(rule), finding)]
+
+
+def county_criterion(rule: CountyDeviationRule) -> str:
+    return (
+        f"et fylkes andel bosatt av vedtatt mer enn {bokmal.points(rule.points_below)} "
+        f"under landets (fylker med minst {rule.min_agreed} vedtatt)"
+    )
+
+
+def county_deviations(
+    counties: Sequence[AreaStatus], national: AreaStatus, rule: CountyDeviationRule | None
+) -> list[Deviation]:
+    """Counties whose settled-of-agreed share lags the nation's by more than the rule's points."""
+    national_share = national.settled_share_of_agreed
+    if rule is None or national_share is None:
+        return []
+    found = []
+    for county in counties:
+        share = county.settled_share_of_agreed
+        if county.agreed < rule.min_agreed or share is None or national_share - share <= rule.points_below:
+            continue
+        finding = (
+            f"{bokmal.percent(share)} bosatt av vedtatt mot {bokmal.percent(national_share)} for landet, "
+            f"{bokmal.points(national_share - share)} under"
+        )
+        found.append(Deviation(COUNTY_RULE, county.name, county_criterion(rule), finding))
+    return found
+
+
 def reporting_cadence(large_deviation: bool) -> str:
     """Instruction 2.2: report more often while a large deviation holds, so weekly instead
     of monthly; back to monthly once the deviation is within the rule."""
@@ -333,22 +402,25 @@ def run_analysis(
     share, years = seasonal_share(monthly, as_of, config.projection.history_years)
     projection = project_year_end(national.settled_ytd, share, years)
     shortfalls = municipality_shortfalls(statuses, share)
+    counties = county_statuses(statuses)
     return AnalysisResult(
         as_of=as_of,
-        rule=config.large_deviation,
+        rule=config.large_deviation.national,
+        deviation_rules=config.large_deviation,
         source=source,
         far_behind_rule=config.far_behind,
         need=need,
         history_limit=config.projection.history_years,
         national=national,
-        counties=county_statuses(statuses),
+        counties=counties,
         municipalities=statuses,
         monthly=monthly,
         month_change=month_on_month(monthly, as_of),
         trend=three_month_trend(monthly, as_of),
         projection=projection,
         need_ratio=projection.year_end / need,
-        large_deviation=is_large_deviation(projection.year_end, need, config.large_deviation),
+        deviations=national_deviation(projection, need, config.large_deviation.national)
+        + county_deviations(counties, national, config.large_deviation.county),
         far_behind=far_behind_agreement(shortfalls, config.far_behind.ratio, config.far_behind.min_shortfall),
         largest_shortfalls=[d for d in shortfalls[:10] if d.shortfall > 0],
         agreed_below_requested=agreed_below_requested(statuses),

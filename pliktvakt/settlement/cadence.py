@@ -21,7 +21,12 @@ from pliktvakt import audit, bokmal, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import add_business_days
 from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus
-from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
+from pliktvakt.settlement.analysis import (
+    AnalysisResult,
+    county_criterion,
+    national_criterion,
+    reporting_cadence,
+)
 from pliktvakt.settlement.tables import SettlementCadence
 
 OBLIGATION = "settlement-monthly-analysis"
@@ -68,18 +73,20 @@ def cadence_on(session: Session, day: date) -> str:
 
 
 def reason_for(result: AnalysisResult) -> str:
-    """Why the cadence is what it is, in bokmål, with the figures the rule looked at."""
+    """Why the cadence is what it is, in bokmål: each deviation found with the criterion that
+    found it, or the national figures when there is none. The criteria are IMDi's own."""
+    month = f"analyse av {result.as_of.label()}"
+    if result.large_deviation:
+        found = "; ".join(f"{d.area}: {d.finding} (kriterium: {d.criterion})" for d in result.deviations)
+        return f"Stort avvik etter IMDis kriterier ({month}): {found}."
     figures = (
         f"framskrevet bosetting ved årets slutt er {bokmal.number(result.projection.year_end)}, "
-        f"{bokmal.percent(result.need_ratio)} av behovet på {bokmal.number(result.need)} "
-        f"(analyse av {result.as_of.label()})"
+        f"{bokmal.percent(result.need_ratio)} av behovet på {bokmal.number(result.need)}"
     )
-    rule = f"under {bokmal.percent(result.rule.below)}"
-    if result.rule.above is not None:
-        rule += f" eller over {bokmal.percent(result.rule.above)}"
-    if result.large_deviation:
-        return f"Stort avvik: {figures}; regelen er {rule} av behovet."
-    return f"Innenfor regelen igjen: {figures}; stort avvik er {rule} av behovet."
+    criteria = national_criterion(result.rule)
+    if result.deviation_rules.county is not None:
+        criteria += "; " + county_criterion(result.deviation_rules.county)
+    return f"Innenfor IMDis kriterier igjen ({month}): {figures}; stort avvik er {criteria}."
 
 
 def record(

@@ -183,8 +183,10 @@ def publish_plan(
     published: KeyFigures,
     failures: list[QualityFailure],
     directory: Path,
+    trends: dict[Path, bytes] | None = None,
 ) -> PublishPlan:
-    """The publishing gate: publish the month's key figures once, and only if every check passed."""
+    """The publishing gate: publish the month's key figures, with the ``trends`` page beside
+    them, once, and only if every check passed."""
     period, label = monthly_period(day), published.as_of.label()
     if occurrence is None:
         return PublishPlan(MISSING, period, label, failures=failures)
@@ -193,9 +195,8 @@ def publish_plan(
     blocked = gate_failures(published, failures)
     if blocked:
         return PublishPlan(BLOCKED, period, label, occurrence.id, failures=blocked)
-    return PublishPlan(
-        PUBLISH, period, label, occurrence.id, files=key_figure_files(published, [], directory)
-    )
+    files = {**key_figure_files(published, [], directory), **(trends or {})}
+    return PublishPlan(PUBLISH, period, label, occurrence.id, files=files)
 
 
 @dataclass

@@ -42,9 +42,7 @@ def summary_lines(result: AnalysisResult) -> list[str]:
         f"kommuner som har vedtatt færre enn anmodet: {len(result.agreed_below_requested)}.",
     ]
     if result.large_deviation:
-        lines.append(
-            "Stort avvik mot behovet: analysen rapporteres ukentlig til avviket er innenfor regelen."
-        )
+        lines.append("Stort avvik etter IMDis kriterier: analysen rapporteres ukentlig til avviket er borte.")
     if result.quarantined_rows:
         reasons = "; ".join(f"{reason} ({count})" for reason, count in result.quarantine_reasons.items())
         lines.append(
@@ -92,10 +90,10 @@ def cadence_alert(change: CadenceChange) -> Message:
         subject = "Bosetting: stort avvik – analysen rapporteres nå ukentlig"
         action = (
             "Fra og med i dag lages og sendes analysen hver uke, med frist to virkedager etter "
-            "ukens mandag, til avviket er innenfor regelen igjen."
+            "ukens mandag, til avviket er innenfor IMDis kriterier igjen."
         )
     else:
-        subject = "Bosetting: avviket er innenfor regelen – tilbake til månedlig rapportering"
+        subject = "Bosetting: avviket er innenfor IMDis kriterier – tilbake til månedlig rapportering"
         action = (
             "Fra og med i dag rapporteres analysen igjen månedlig; det lages ingen nye ukentlige forekomster."
         )

@@ -15,7 +15,7 @@ from typing import Any
 from pliktvakt import bokmal, templating
 from pliktvakt.charts import plt
 from pliktvakt.charts import png as _png
-from pliktvakt.settlement.analysis import AnalysisResult
+from pliktvakt.settlement.analysis import AnalysisResult, county_criterion, national_criterion
 from pliktvakt.settlement.model import YearMonth
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -139,13 +139,26 @@ def render_charts(result: AnalysisResult) -> dict[str, str]:
     }
 
 
+def criteria(result: AnalysisResult) -> list[str]:
+    """IMDi's criteria for «store avvik», as configured, for the report."""
+    shown = [f"Nasjonalt: {national_criterion(result.rule)}."]
+    if result.deviation_rules.county is not None:
+        shown.append(f"Fylke: {county_criterion(result.deviation_rules.county)}.")
+    return shown
+
+
 def render_report(
-    result: AnalysisResult, charts: dict[str, str] | None = None, mark: str | None = None
+    result: AnalysisResult,
+    charts: dict[str, str] | None = None,
+    mark: str | None = None,
+    approval: str | None = None,
 ) -> tuple[str, str]:
     """(html, markdown) of the monthly report. Pass ``charts`` to reuse rendered charts;
-    ``mark`` (demo mode) is said at the top."""
+    ``mark`` (demo mode) and ``approval`` (who approved it, when) are said at the top."""
     charts = charts if charts is not None else render_charts(result)
     context = {
+        "criteria": criteria(result),
+        "approval": approval,
         "r": result,
         "month_name": bokmal.month_name(result.as_of.month),
         "charts": charts,

@@ -51,8 +51,11 @@ def source_location(settings: Settings) -> str:
 
 
 def is_demo(settings: Settings) -> bool:
-    """No source is set, so the run analyses the shipped synthetic sample."""
-    return settings.settlement_source is None
+    """The run analyses the shipped synthetic sample: no source is set, or it names the sample."""
+    if settings.settlement_source is None:
+        return True
+    location = settings.settlement_source.get_secret_value()
+    return not is_url(location) and Path(location).resolve() == (settings.config_dir / SAMPLE).resolve()
 
 
 def is_url(source: str) -> bool:

@@ -53,6 +53,7 @@ large_deviation: {below: 0.85, above: null}
 far_behind: {ratio: 0.6, min_shortfall: 5}
 projection: {history_years: 3}
 suppression_threshold: 5
+require_approval: false
 """
 
 RECIPIENTS = ["post@aid.example", "analyse@aid.example"]
@@ -91,3 +92,16 @@ def world(env, monkeypatch, tmp_path) -> FlowWorld:
     monkeypatch.delenv("PLIKTVAKT_EMAIL_URL", raising=False)
     get_settings.cache_clear()
     return created
+
+
+def db_rows(model, **where) -> list:
+    """The rows of ``model`` in the settings' database where each field equals its value."""
+    from sqlmodel import select
+
+    from pliktvakt.db import make_engine, session_scope
+
+    with session_scope(make_engine(get_settings().database_url)) as session:
+        query = select(model)
+        for name, value in where.items():
+            query = query.where(getattr(model, name) == value)
+        return list(session.exec(query))

@@ -4,6 +4,8 @@ test's comments from the rows below."""
 from __future__ import annotations
 
 from pliktvakt.settlement.model import (
+    CountyDeviationRule,
+    DeviationRules,
     FarBehindRule,
     LargeDeviationRule,
     Municipality,
@@ -74,10 +76,10 @@ def json_payload(*rows: dict) -> dict:
     return {"format": "pliktvakt-bosetting/1", "rader": [{**oslo_january, **row} for row in rows]}
 
 
-def make_config(need_2025: int = 150) -> SettlementConfig:
+def make_config(need_2025: int = 150, county: CountyDeviationRule | None = None) -> SettlementConfig:
     return SettlementConfig(
         need={2024: 200, 2025: need_2025},
-        large_deviation=LargeDeviationRule(below=0.85),
+        large_deviation=DeviationRules(national=LargeDeviationRule(below=0.85), county=county),
         far_behind=FarBehindRule(ratio=0.6, min_shortfall=5),
         projection=ProjectionConfig(history_years=3),
         suppression_threshold=5,

@@ -3,7 +3,7 @@
 import pytest
 
 from pliktvakt.settlement.analysis import is_large_deviation, reporting_cadence, run_analysis
-from pliktvakt.settlement.model import ConfigError, LargeDeviationRule, YearMonth
+from pliktvakt.settlement.model import ConfigError, CountyDeviationRule, LargeDeviationRule, YearMonth
 from tests.settlement.handmade import make_config
 
 MARCH = YearMonth(2025, 3)
@@ -134,3 +134,30 @@ def test_cadence_goes_weekly_and_back(load_result, municipalities):
         for need in (140, 150, 140)
     ]
     assert cadences == ["monthly", "weekly", "monthly"]
+
+
+def test_county_deviation_by_imdis_criterion(load_result, municipalities):
+    # March: the nation has settled 18 of 120 agreed, 15,0 %. Vestland 4 of 70 = 5,7 %, which is
+    # 15,0 - 5,714 = 9,3 points below; Oslo (25 %) and Rogaland (4 of 10, 40 %) are above.
+    five_points = CountyDeviationRule(points_below=0.05, min_agreed=10)
+    r = run_analysis(load_result, municipalities, make_config(100, county=five_points), MARCH)
+    assert [(d.rule, d.area, d.finding) for d in r.deviations] == [
+        (
+            "fylke",
+            "Vestland",
+            "5,7\u00a0% bosatt av vedtatt mot 15,0\u00a0% for landet, 9,3 prosentpoeng under",
+        )
+    ]
+    assert r.deviations[0].criterion == (
+        "et fylkes andel bosatt av vedtatt mer enn 5,0 prosentpoeng under landets "
+        "(fylker med minst 10 vedtatt)"
+    )
+    # Need 100: the projection 120 is within the national rule, so the county alone makes it weekly.
+    assert r.large_deviation and reporting_cadence(r.large_deviation) == "weekly"
+    # 9,3 points is not more than 10; and a county under min_agreed is not looked at.
+    ten_points = CountyDeviationRule(points_below=0.10, min_agreed=10)
+    assert (
+        run_analysis(load_result, municipalities, make_config(100, county=ten_points), MARCH).deviations == []
+    )
+    small = CountyDeviationRule(points_below=0.05, min_agreed=71)
+    assert run_analysis(load_result, municipalities, make_config(100, county=small), MARCH).deviations == []

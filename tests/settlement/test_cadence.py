@@ -83,7 +83,7 @@ def test_return_to_monthly_withdraws_open_weekly_from_this_week(
         assert cadence.record(session, date(2025, 4, 2), behind) is None  # already weekly
         back = cadence.record(session, date(2025, 4, 9), within)
         assert (back.previous, back.row.cadence) == ("weekly", "monthly")
-        assert "Innenfor regelen igjen" in back.row.reason and "120,0" in back.row.reason
+        assert "Innenfor IMDis kriterier igjen" in back.row.reason and "120,0" in back.row.reason
         assert cadence.withdraw_weekly(session, date(2025, 4, 9), "tilbake til månedlig") == 1
     with session_scope(engine) as session:
         assert (

@@ -44,13 +44,14 @@ def test_duplicate_municipality_names_the_line(tmp_path):
 
 def test_settlement_config_loads_and_rejects_bad_values(tmp_path):
     config = load_settlement_config(CONFIG / "settlement.yaml")
-    assert config.large_deviation.below == 0.85
+    assert config.large_deviation.national.below == 0.85
+    assert config.large_deviation.county.points_below == 0.15 and config.require_approval
     assert config.need_for(2026) > 0
     bad = tmp_path / "s.yaml"
     bad.write_text(
         "need: {2026: 100}\nlarge_deviation: {below: 1.5}\nfar_behind: {ratio: 0.6, min_shortfall: 5}\n"
     )
-    with pytest.raises(ConfigError, match="large_deviation.below"):
+    with pytest.raises(ConfigError, match=r"large_deviation\.national\.below"):
         load_settlement_config(bad)
 
 

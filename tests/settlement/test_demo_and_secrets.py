@@ -58,9 +58,16 @@ def test_demo_mode_sends_nothing_and_writes_only_under_demo(prefect_server, demo
     # Only demo/ under the publish directory, and each file says what it is on its first line.
     assert [p.name for p in demo.publish_dir.iterdir()] == ["demo"]
     files = sorted((demo.publish_dir / "demo").iterdir())
-    assert [p.suffix for p in files] == [".csv", ".json"]
+    assert [p.name for p in files] == [
+        "nokkeltall-bosetting-2026-10.csv",
+        "nokkeltall-bosetting-2026-10.json",
+        "trender-bosetting-2026-10.html",
+        "trender-bosetting-2026-10.json",
+    ]
     assert files[0].read_text(encoding="utf-8-sig").splitlines()[0] == f"# {DEMO_MARK}"
     assert json.loads(files[1].read_text(encoding="utf-8"))["merknad"] == DEMO_MARK
+    assert f"<strong>{DEMO_MARK}.</strong>" in files[2].read_text(encoding="utf-8")
+    assert json.loads(files[3].read_text(encoding="utf-8"))["merknad"] == DEMO_MARK
     [report] = demo.report_dir.iterdir()
     assert f"<strong>{DEMO_MARK}.</strong>" in report.read_text(encoding="utf-8")
     artifact = latest_artifact("settlement-report")
@@ -73,6 +80,15 @@ def test_demo_mode_with_ministry_recipients_fails_and_says_how(prefect_server, d
     assert state.is_failed()
     assert "Sett PLIKTVAKT_SETTLEMENT_SOURCE" in state.message
     assert smtp.messages == []  # the recipients are set: still nothing to the ministry
+
+
+def test_source_naming_the_shipped_sample_is_demo_mode_too(prefect_server, demo, smtp, monkeypatch):
+    sample = demo.source.parent / "config" / "sample" / "bosetting-syntetisk.csv"
+    monkeypatch.setenv("PLIKTVAKT_SETTLEMENT_SOURCE", str(sample))
+    get_settings.cache_clear()
+    state = settlement_analysis(as_of="2026-11-03", return_state=True)
+    assert state.is_failed() and "Sett PLIKTVAKT_SETTLEMENT_SOURCE" in state.message
+    assert smtp.messages == [] and [p.name for p in demo.publish_dir.iterdir()] == ["demo"]
 
 
 class FailingService(BaseHTTPRequestHandler):

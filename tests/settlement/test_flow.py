@@ -6,39 +6,37 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlmodel import select
 
 from flows.settlement_analysis import settlement_analysis
-from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.tables import SettlementCadence
 from tests.artifacts import latest_artifact
-from tests.settlement.conftest import RECIPIENTS
-from tests.settlement.flowdata import BACK_APR, BEHIND_MAR, ON_TRACK_FEB, scenario
+from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML, db_rows
+from tests.settlement.flowdata import (
+    BACK_APR,
+    BEHIND_MAR,
+    COUNTIES_BACK_MAR,
+    COUNTIES_BEHIND_FEB,
+    ON_TRACK_FEB,
+    scenario,
+    settled_by,
+)
 
 BOSETTING_OFFICER = "ingrid.berg@imdi.example"  # role bosetting -> bosettingsleder (officers.yaml)
 STATISTIKK_OFFICER = "nils.johansen@imdi.example"  # role statistikk -> analytiker
 
 
-def _rows(model, **where):
-    with session_scope(make_engine(get_settings().database_url)) as session:
-        query = select(model)
-        for name, value in where.items():
-            query = query.where(getattr(model, name) == value)
-        return list(session.exec(query))
-
-
 def _occurrence(obligation: str, period: str) -> Occurrence:
-    found = [o for o in _rows(Occurrence, obligation_id=obligation) if o.period == period]
-    assert len(found) == 1, [o.period for o in _rows(Occurrence, obligation_id=obligation)]
+    found = [o for o in db_rows(Occurrence, obligation_id=obligation) if o.period == period]
+    assert len(found) == 1, [o.period for o in db_rows(Occurrence, obligation_id=obligation)]
     return found[0]
 
 
 def _weekly(status: str | None = None) -> list[str]:
     rows = [
         o
-        for o in _rows(Occurrence, obligation_id="settlement-monthly-analysis")
+        for o in db_rows(Occurrence, obligation_id="settlement-monthly-analysis")
         if o.period.startswith("weekly:")
     ]
     return sorted(o.period for o in rows if status is None or o.status == status)
@@ -84,7 +82,7 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
     alert = smtp.to(BOSETTING_OFFICER)
     assert len(alert) == 1 and "nå ukentlig" in alert[0]["Subject"]
     assert "80,0" in alert[0].get_body(("plain", "html")).get_content()
-    cadence = _rows(SettlementCadence)
+    cadence = db_rows(SettlementCadence)
     assert [
         (c.from_date.isoformat(), c.cadence, c.projected_year_end, c.need, c.need_ratio) for c in cadence
     ] == [("2025-04-01", "weekly", 160.0, 200, 0.8)]
@@ -120,13 +118,16 @@ def test_large_deviation_switches_to_weekly_and_back(prefect_server, world, smtp
         len(smtp.to(BOSETTING_OFFICER)) == 2
         and "tilbake til månedlig" in smtp.to(BOSETTING_OFFICER)[-1]["Subject"]
     )
-    assert [c.cadence for c in _rows(SettlementCadence)] == ["weekly", "monthly"]
-    assert [a.subject for a in _rows(AuditEntry, action="settlement.cadence_changed")] == [
+    assert [c.cadence for c in db_rows(SettlementCadence)] == ["weekly", "monthly"]
+    assert [a.subject for a in db_rows(AuditEntry, action="settlement.cadence_changed")] == [
         "settlement-monthly-analysis"
     ] * 2
-    # Key figures were published for each month analysed: February, March and April.
+    # Key figures and trends were published for each month analysed: February, March and April.
     assert sorted(p.name for p in world.publish_dir.iterdir()) == [
-        f"nokkeltall-bosetting-2025-{m}.{ext}" for m in ("02", "03", "04") for ext in ("csv", "json")
+        f"{kind}-bosetting-2025-{m}.{ext}"
+        for kind, exts in (("nokkeltall", ("csv", "json")), ("trender", ("html", "json")))
+        for m in ("02", "03", "04")
+        for ext in exts
     ]
 
 
@@ -205,7 +206,7 @@ def test_malformed_file_fails_the_run_and_loads_nothing(prefect_server, world):
     state = settlement_analysis(as_of="2025-03-03", return_state=True)
     assert state.is_failed()
     assert f"{world.source}, linje 5" in state.message and "fant 8 felt, forventet 7" in state.message
-    assert _rows(OutboxMessage) == [] and _rows(SettlementCadence) == []
+    assert db_rows(OutboxMessage) == [] and db_rows(SettlementCadence) == []
 
 
 class FailingService(BaseHTTPRequestHandler):
@@ -235,7 +236,7 @@ def test_http_source_answering_500_fails_the_run(prefect_server, world, monkeypa
     assert state.is_failed()
     # PLIKTVAKT_SETTLEMENT_RETRIES=1 (conftest): two attempts.
     assert "etter 2 forsøk: tjenesten svarte HTTP 500" in state.message
-    assert _rows(OutboxMessage) == []
+    assert db_rows(OutboxMessage) == []
 
 
 def test_run_leaves_report_and_key_figure_artifacts(prefect_server, world):
@@ -251,3 +252,40 @@ def test_run_leaves_report_and_key_figure_artifacts(prefect_server, world):
     assert len(table) == 1 + 3 + 4  # the nation, three counties, four municipalities
     cadence = json.loads(latest_artifact("settlement-cadence").data)
     assert cadence[0]["Rapportering"] == "månedlig"
+
+
+def test_county_deviation_switches_to_weekly_and_back(prefect_server, world, smtp):
+    config = world.source.parent / "config" / "settlement.yaml"
+    config.write_text(
+        SETTLEMENT_YAML.replace(
+            "large_deviation: {below: 0.85, above: null}",
+            "large_deviation:\n  national: {below: 0.85}\n  county: {points_below: 0.10, min_agreed: 10}",
+        ),
+        encoding="utf-8",
+    )
+    # 3 March 2025: February analysed; the nation is on track (300, 150 % of the need), but
+    # Rogaland and Vestland are 15 points behind its share (flowdata.COUNTIES_BEHIND_FEB).
+    world.write(settled_by(COUNTIES_BEHIND_FEB))
+    first = _run("2025-03-03")
+    assert (first["cadence"], first["cadence_changed"], first["projected_year_end"]) == (
+        "weekly",
+        "weekly",
+        300.0,
+    )
+    [alert] = smtp.to(BOSETTING_OFFICER)
+    body = alert.get_body(("plain",)).get_content()
+    assert "Stort avvik etter IMDis kriterier (analyse av februar 2025)" in body
+    # The mail's text part carries the no-break spaces as plain ones.
+    for county in ("Rogaland", "Vestland"):
+        assert f"{county}: 0,0 % bosatt av vedtatt mot 15,0 % for landet, 15,0 prosentpoeng under" in body
+    [attachment] = list(smtp.to(RECIPIENTS[0])[0].iter_attachments())
+    report = attachment.get_payload(decode=True).decode("utf-8")
+    assert "<li>Rogaland: 0,0\u00a0% bosatt av vedtatt mot 15,0\u00a0% for landet" in report
+    assert "Dette er IMDis egne kriterier" in report
+
+    # 1 April: March analysed; 7 and 8,7 points behind, within 10: monthly again.
+    world.write(settled_by(COUNTIES_BACK_MAR))
+    second = _run("2025-04-01")
+    assert (second["cadence"], second["cadence_changed"]) == ("monthly", "monthly")
+    assert [c.cadence for c in db_rows(SettlementCadence)] == ["weekly", "monthly"]
+    assert "tilbake til månedlig" in smtp.to(BOSETTING_OFFICER)[-1]["Subject"]

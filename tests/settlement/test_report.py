@@ -25,10 +25,13 @@ def test_markdown_has_figures_and_embedded_charts(load_result, municipalities):
     result = run_analysis(load_result, municipalities, make_config(150), YearMonth(2025, 3))
     html, markdown = render_report(result)
     # Projection 120 = 80 % of 150, below 85 %: the large-deviation notice.
+    assert "**Stort avvik etter IMDis kriterier.**" in markdown
     assert (
-        "**Stort avvik.** Framskrevet bosetting ved årets slutt er 120 personer, "
-        "80,0\u00a0% av behovet på 150" in markdown
+        "> - Hele landet: framskrevet 120, 80,0\u00a0% av behovet på 150. Kriterium: framskrevet "
+        "bosetting ved årets slutt under 85,0\u00a0% av behovet." in markdown
     )
+    # The criteria are IMDi's own, and placeholders until IMDi confirms them.
+    assert "Dette er IMDis egne kriterier – **plassholder:" in markdown
     assert "Bosatt i mars: 9, mot 6 måneden før (+50,0\u00a0%)" in markdown
     assert "| 46 Vestland | 80 | 70 | 4 |" in markdown
     assert "| 4601 Bergen | Vestland | 60 | 9 | 1 | 8 |" in markdown
@@ -36,7 +39,7 @@ def test_markdown_has_figures_and_embedded_charts(load_result, municipalities):
     assert len(images) == 3
     assert all(base64.b64decode(image).startswith(PNG_MAGIC) for image in images)
     assert html.count('src="data:image/png;base64,') == 3
-    assert '<html lang="nb">' in html and "Stort avvik." in html
+    assert '<html lang="nb">' in html and "Stort avvik etter IMDis kriterier." in html
 
 
 def test_within_the_rule_and_quarantine_counted(load_result, municipalities):
@@ -45,6 +48,6 @@ def test_within_the_rule_and_quarantine_counted(load_result, municipalities):
     result = run_analysis(loaded, municipalities, make_config(140), YearMonth(2025, 3))
     html, markdown = render_report(result)
     # Need 140: 120 is 85.7 %, within the rule.
-    assert "**Innenfor regelen.**" in markdown
+    assert "**Innenfor IMDis kriterier for store avvik.**" in markdown
     assert "Rader i karantene: 2 (antall: negativt antall: 1; kategori: ukjent kategori: 1)" in markdown
     assert "Prikkede tall i kildedataene" in html
