@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pliktvakt.cli_common import err, out
+from pliktvakt.cli_common import fail, out
 
 # Each command imports what it needs when it runs (Prefect): see cli.py.
 
@@ -39,9 +39,7 @@ def reject(
 
 
 def _fail(message: str) -> None:
-    from rich.markup import escape
-
-    err.print(f"[red]Feil:[/red] {escape(message)}", highlight=False)
+    fail(message)  # the consoles print text, never markup (cli_common)
     raise typer.Exit(2)
 
 
