@@ -11,8 +11,6 @@ is not done; the county and national totals are published as they are.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -21,6 +19,7 @@ from pathlib import Path
 
 from pliktvakt.settlement.analysis import AnalysisResult, AreaStatus
 from pliktvakt.settlement.model import Municipality, SettlementConfig, YearMonth
+from pliktvakt.tabular import csv_bytes
 
 MEASURES = (
     "anmodet",
@@ -222,26 +221,22 @@ CSV_COLUMNS = ["år", "til_og_med_måned", "nivå", "kode", "navn", "fylkesnr", 
 
 
 def key_figures_csv(published: KeyFigures, mark: str | None = None) -> bytes:
-    """Semicolon CSV in UTF-8 with BOM, so that Excel in Norway opens it as is. ``mark`` (demo
-    mode) is a ``#`` line above the header, as the synthetic sample says what it is."""
-    out = io.StringIO()
-    if mark:
-        out.write(f"# {mark}\n")
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in published.rows:
-        writer.writerow(
-            [
-                published.as_of.year,
-                published.as_of.month,
-                row.level,
-                row.code,
-                row.name,
-                row.county_code,
-                *(row.values[m] for m in MEASURES),
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")
+    """Semicolon CSV in UTF-8 with BOM, so that Excel in Norway opens it as is, through the one
+    writer (``tabular.csv_bytes``, which neutralises formulas). ``mark`` (demo mode) is a ``#``
+    line above the header, as the synthetic sample says what it is."""
+    rows = [
+        [
+            published.as_of.year,
+            published.as_of.month,
+            row.level,
+            row.code,
+            row.name,
+            row.county_code,
+            *(row.values[m] for m in MEASURES),
+        ]
+        for row in published.rows
+    ]
+    return csv_bytes([CSV_COLUMNS, *rows], preamble=mark, lineterminator="\n")
 
 
 def key_figures_json(published: KeyFigures, mark: str | None = None) -> bytes:

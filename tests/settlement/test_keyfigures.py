@@ -115,3 +115,12 @@ def test_publishing_gives_csv_and_json(figures, municipalities, tmp_path):
     document = json.loads(json_bytes.decode("utf-8"))
     assert document["prikket_under"] == 5
     assert document["rader"][0]["bosatt_hittil"] == 18
+
+
+def test_a_name_that_is_a_formula_is_published_as_text(figures):
+    # A municipality list edited carelessly (or by someone hostile): the published CSV, which
+    # people open in Excel, holds the name as text, not as a formula (OWASP, CSV injection).
+    hostile = dataclasses.replace(row(figures, "0301"), name="=cmd|' /C calc'!A0")
+    figures = dataclasses.replace(figures, rows=[hostile if r.code == "0301" else r for r in figures.rows])
+    lines = keyfigures.key_figures_csv(suppress(figures)).decode("utf-8-sig").splitlines()
+    assert any(line.startswith("2025;3;kommune;0301;'=cmd|' /C calc'!A0;03;") for line in lines)
