@@ -63,7 +63,6 @@ class Gate:
     period: str  # report period:digest
     due: date
     approved: str | None = None  # the same figures, approved before: who, when, the comment
-    alerts_queued: int = 0
 
 
 def figures_digest(result: AnalysisResult, published: KeyFigures) -> str:
@@ -125,7 +124,7 @@ def open_gate(
     due = bokmal.date_short(found.due) + (f" ({UNCONFIRMED})" if obligation.unconfirmed else "")
     # One request per waiting run: it names the run to answer, and an earlier run may be over.
     reference = f"approval-{period}-{request.run_id[:8]}".replace(":", "-")
-    queued = notify.notify_role(
+    notify.notify_role(
         session,
         catalogue,
         obligation.role,
@@ -133,8 +132,8 @@ def open_gate(
         Key(DUTY, reference, "request"),
         day,
         occurrence_id=found.id,
-    ).queued
-    return Gate(found.id, period, found.due, alerts_queued=queued)
+    )
+    return Gate(found.id, period, found.due)
 
 
 def record(session: Session, gate: Gate, decision: Decision, run_id: str) -> None:
