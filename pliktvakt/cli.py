@@ -8,7 +8,19 @@ from typing import Annotated, Optional
 import typer
 
 from pliktvakt import bounds, cli_catalogue, clock
-from pliktvakt.cli_common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing, whole
+from pliktvakt.cli_common import (
+    AsJson,
+    AsOf,
+    Id,
+    err,
+    fail,
+    labelled,
+    out,
+    print_json,
+    print_listing,
+    running_prefect_server,
+    whole,
+)
 from pliktvakt.cli_evaluation import app as evaluation_app
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
@@ -324,21 +336,14 @@ def _prefect_server() -> dict:
     """The Prefect server a run talks to, as settings: PREFECT_API_URL when it is set; else
     the server of `make run` when it answers; only then a temporary server."""
     from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_HOME,
         PREFECT_SERVER_ANALYTICS_ENABLED,
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
         get_current_settings,
     )
 
-    from deployments import local_server
-
-    current = get_current_settings()
-    if current.api.url:
-        return {}
-    if local_server.healthy():
-        err.print(f"Kjører mot Prefect-serveren til `make run`: {local_server.UI}")
-        return {PREFECT_API_URL: local_server.API, PREFECT_HOME: local_server.PREFECT_HOME}
+    found = running_prefect_server()
+    if found is not None:
+        return found
     err.print(
         labelled(
             "Ingen Prefect-server svarer",
@@ -347,7 +352,7 @@ def _prefect_server() -> dict:
             "Prefect-server, og kjøringen blir ikke tatt vare på.",
         )
     )
-    timeout = max(current.server.ephemeral.startup_timeout_seconds, EPHEMERAL_STARTUP_SECONDS)
+    timeout = max(get_current_settings().server.ephemeral.startup_timeout_seconds, EPHEMERAL_STARTUP_SECONDS)
     # Its telemetry service logs a traceback when two temporary servers share a database.
     return {
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: timeout,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pliktvakt.cli_common import fail, out
+from pliktvakt.cli_common import fail, out, running_prefect_server
 
 # Each command imports what it needs when it runs (Prefect): see cli.py.
 
@@ -84,15 +84,10 @@ def _resume(run_id, run_input: dict) -> None:
 
 
 def _server():
-    """PREFECT_API_URL when set; else the server of `make run`. A run that waits is on one of them."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, get_current_settings, temporary_settings
+    """The server the waiting run is on: PREFECT_API_URL's, or `make run`'s."""
+    from prefect.settings import temporary_settings
 
-    from deployments import local_server
-
-    if get_current_settings().api.url:
-        return temporary_settings()
-    if local_server.healthy():
-        return temporary_settings(
-            updates={PREFECT_API_URL: local_server.API, PREFECT_HOME: local_server.PREFECT_HOME}
-        )
-    _fail("Ingen Prefect-server svarer: sett PREFECT_API_URL, eller start `make run`.")
+    found = running_prefect_server()
+    if found is None:
+        _fail("Ingen Prefect-server svarer: sett PREFECT_API_URL, eller start `make run`.")
+    return temporary_settings(updates=found)
