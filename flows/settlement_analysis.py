@@ -41,15 +41,15 @@ from pliktvakt.settlement.approval import (
 )
 from pliktvakt.settlement.cadence import CADENCE_NAMES, MONTHLY, WEEKLY
 from pliktvakt.settlement.duty import (
+    BLOCKED,
     DEMO,
     DUTY,
     CadenceOutcome,
-    OccurrenceState,
     PublishOutcome,
     ReportPlan,
     publish_plan,
 )
-from pliktvakt.settlement.keyfigures import KeyFigures, key_figure_files, prepare
+from pliktvakt.settlement.keyfigures import KeyFigures, gate_failures, key_figure_files, prepare
 from pliktvakt.settlement.messages import report_filename
 from pliktvakt.settlement.report import render_charts, render_report
 from pliktvakt.settlement.source import (
@@ -181,20 +181,17 @@ def _demo_run(logger, settings: Settings, today: date, inputs: "Inputs") -> dict
     filename = report_filename(result, today.isoformat())
     [report_path] = write_files({settings.settlement_report_dir / filename: html})
     _, published, failures = prepare(result, municipalities, config)
-    plan = publish_plan(
-        OccurrenceState(0, "open"), today, published, failures, settings.publish_dir / DEMO_DIR
-    )
-    demo_dir = settings.publish_dir / DEMO_DIR
+    blocked, demo_dir = gate_failures(published, failures), settings.publish_dir / DEMO_DIR
     files = (
-        {
+        {}
+        if blocked
+        else {
             **key_figure_files(published, [], demo_dir, DEMO_MARK),
             **trend_files(result, charts, demo_dir, DEMO_MARK),
         }
-        if plan.files
-        else {}
     )
     paths = [str(path) for path in write_files(files)]
-    outcome = PublishOutcome(DEMO if paths else plan.status, paths=paths, failures=plan.failures)
+    outcome = PublishOutcome(BLOCKED if blocked else DEMO, paths=paths, failures=blocked)
     problem = DEMO_WITH_RECIPIENTS if settings.ministry_recipients else None
     cadence = CadenceOutcome(WEEKLY if result.large_deviation else MONTHLY)
     run = RunSummary(
