@@ -308,6 +308,14 @@ def national_criterion(rule: LargeDeviationRule) -> str:
     return text + " av behovet"
 
 
+def criteria(rules: DeviationRules) -> dict[str, str]:
+    """IMDi's criteria for «store avvik» as configured, by level, in bokmål."""
+    shown = {"Nasjonalt": national_criterion(rules.national)}
+    if rules.county is not None:
+        shown["Fylke"] = county_criterion(rules.county)
+    return shown
+
+
 def national_deviation(projection: Projection, need: int, rule: LargeDeviationRule) -> list[Deviation]:
     if not is_large_deviation(projection.year_end, need, rule):
         return []

@@ -21,12 +21,8 @@ from pliktvakt import audit, bokmal, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import add_business_days
 from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus
-from pliktvakt.settlement.analysis import (
-    AnalysisResult,
-    county_criterion,
-    national_criterion,
-    reporting_cadence,
-)
+from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
+from pliktvakt.settlement.analysis import criteria as deviation_criteria
 from pliktvakt.settlement.tables import SettlementCadence
 
 OBLIGATION = "settlement-monthly-analysis"
@@ -83,9 +79,7 @@ def reason_for(result: AnalysisResult) -> str:
         f"framskrevet bosetting ved årets slutt er {bokmal.number(result.projection.year_end)}, "
         f"{bokmal.percent(result.need_ratio)} av behovet på {bokmal.number(result.need)}"
     )
-    criteria = national_criterion(result.rule)
-    if result.deviation_rules.county is not None:
-        criteria += "; " + county_criterion(result.deviation_rules.county)
+    criteria = "; ".join(deviation_criteria(result.deviation_rules).values())
     return f"Innenfor IMDis kriterier igjen ({month}): {figures}; stort avvik er {criteria}."
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from pliktvakt import bokmal, templating
 from pliktvakt.charts import plt
 from pliktvakt.charts import png as _png
-from pliktvakt.settlement.analysis import AnalysisResult, county_criterion, national_criterion
+from pliktvakt.settlement import analysis
+from pliktvakt.settlement.analysis import AnalysisResult
 from pliktvakt.settlement.model import YearMonth
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -141,10 +142,9 @@ def render_charts(result: AnalysisResult) -> dict[str, str]:
 
 def criteria(result: AnalysisResult) -> list[str]:
     """IMDi's criteria for «store avvik», as configured, for the report."""
-    shown = [f"Nasjonalt: {national_criterion(result.rule)}."]
-    if result.deviation_rules.county is not None:
-        shown.append(f"Fylke: {county_criterion(result.deviation_rules.county)}.")
-    return shown
+    return [
+        f"{level}: {criterion}." for level, criterion in analysis.criteria(result.deviation_rules).items()
+    ]
 
 
 def render_report(
