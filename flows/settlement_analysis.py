@@ -78,6 +78,7 @@ from tasks.settlement import (
     read_source_file,
     record_approval,
     record_publication,
+    request_approval,
     update_cadence,
     write_files,
 )
@@ -147,16 +148,16 @@ def _approve(
     ):
         return Approval()
     period = f"{report_period(today, weekly_period)}:{figures_digest(result, published)}"
+    gate = open_approval(url, catalogue, today, period)
+    if gate.approved:
+        logger.info("Tallene er godkjent tidligere: %s", gate.approved)
+        return Approval(line=gate.approved)
     run_id, ui = str(flow_run.get_id()), settings.ui_url.rstrip("/")
     html, markdown = render_report(result, charts, approval=DRAFT)
     [draft] = write_files({settings.settlement_report_dir / report_filename(result, "utkast"): html})
     artifact = create_markdown_artifact(key="settlement-report", markdown=markdown, description=DRAFT)
     run_link, report_link = f"{ui}/runs/flow-run/{run_id}", f"{ui}/artifacts/artifact/{artifact}"
-    request = Request(run_id, run_link, str(draft))
-    gate = open_approval(url, catalogue, today, period, result, request)
-    if gate.approved:
-        logger.info("Tallene er godkjent tidligere: %s", gate.approved)
-        return Approval(line=gate.approved)
+    request_approval(url, catalogue, today, gate, result, Request(run_id, run_link, str(draft)))
     deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
     logger.warning(
         "Venter på godkjenning i Prefect (%s) eller med `pliktvakt settlement approve %s`.", run_link, run_id

@@ -143,11 +143,22 @@ def approval_needed(
 
 
 @io_task(name="open-settlement-approval")
-def open_approval(
-    url: str, catalogue: Catalogue, day: date, period: str, result: AnalysisResult, request: approval.Request
-) -> approval.Gate:
+def open_approval(url: str, catalogue: Catalogue, day: date, period: str) -> approval.Gate:
     with session_scope(engine_for(url)) as session:
-        return approval.open_gate(session, catalogue, day, period, result, request)
+        return approval.open_gate(session, catalogue, day, period)
+
+
+@io_task(name="request-settlement-approval")
+def request_approval(
+    url: str,
+    catalogue: Catalogue,
+    day: date,
+    gate: approval.Gate,
+    result: AnalysisResult,
+    request: approval.Request,
+) -> None:
+    with session_scope(engine_for(url)) as session:
+        approval.ask(session, catalogue, day, gate, result, request)
 
 
 @io_task(name="record-settlement-approval")

@@ -97,16 +97,9 @@ class Request:
 
 
 def open_gate(
-    session: Session,
-    catalogue: Catalogue,
-    day: date,
-    period: str,
-    result: AnalysisResult,
-    request: Request,
-    actor: str = "pliktvakt",
+    session: Session, catalogue: Catalogue, day: date, period: str, actor: str = "pliktvakt"
 ) -> Gate:
-    """The approval occurrence for ``period`` (made if new), and, while it is open, the request
-    to the statistics officer, queued once per waiting run."""
+    """The approval occurrence for ``period``, made if new; approved if these figures were."""
     found = occurrences.find(session, OBLIGATION, period)
     if found is None:
         occurrences.sync_obligations(session, catalogue, actor)
@@ -118,22 +111,27 @@ def open_gate(
             actor,
             reason="analysen venter på godkjenning",
         ) or occurrences.find(session, OBLIGATION, period)
-    if found.status == OccurrenceStatus.DONE:
-        return Gate(found.id, period, found.due, approved=found.evidence)
+    approved = found.evidence if found.status == OccurrenceStatus.DONE else None
+    return Gate(found.id, period, found.due, approved=approved)
+
+
+def ask(
+    session: Session, catalogue: Catalogue, day: date, gate: Gate, result: AnalysisResult, request: Request
+) -> None:
+    """Tell the statistics officer that ``gate`` waits, once per waiting run."""
     obligation = catalogue.obligations[OBLIGATION]
-    due = bokmal.date_short(found.due) + (f" ({UNCONFIRMED})" if obligation.unconfirmed else "")
+    due = bokmal.date_short(gate.due) + (f" ({UNCONFIRMED})" if obligation.unconfirmed else "")
     # One request per waiting run: it names the run to answer, and an earlier run may be over.
-    reference = f"approval-{period}-{request.run_id[:8]}".replace(":", "-")
+    reference = f"approval-{gate.period}-{request.run_id[:8]}".replace(":", "-")
     notify.notify_role(
         session,
         catalogue,
         obligation.role,
-        request_message(result, period, due, request),
+        request_message(result, gate.period, due, request),
         Key(DUTY, reference, "request"),
         day,
-        occurrence_id=found.id,
+        occurrence_id=gate.occurrence_id,
     )
-    return Gate(found.id, period, found.due)
 
 
 def record(session: Session, gate: Gate, decision: Decision, run_id: str) -> None:
