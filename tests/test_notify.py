@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlmodel import select
 
 from flows.deadline_watch import deadline_watch
@@ -43,8 +44,12 @@ def world(env, monkeypatch, tmp_path, smtp_server, teams_endpoint):
     """The real catalogue; every officer with a Teams workflow; hand-made settlement data."""
     config = tmp_path / "config"
     config.mkdir()
-    for name in ("obligations.yaml", "grant_schemes.yaml"):
-        shutil.copy(ROOT / "config" / name, config / name)
+    shutil.copy(ROOT / "config" / "obligations.yaml", config / "obligations.yaml")
+    # Scheme facts filled with test texts: the shipped placeholders refuse every letter.
+    from tests.grants.conftest import fill_facts
+
+    raw = yaml.safe_load((ROOT / "config" / "grant_schemes.yaml").read_text(encoding="utf-8"))
+    (config / "grant_schemes.yaml").write_text(yaml.safe_dump(fill_facts(raw), allow_unicode=True), "utf-8")
     officers = (ROOT / "config" / "officers.yaml").read_text(encoding="utf-8")
     officers = re.sub(r"\n    teams_url: .*", "", officers)
     officers = re.sub(

@@ -162,11 +162,11 @@ class AwardDecision(BaseModel):
 
 
 def decision_kind_for(scheme: GrantScheme, decision: AwardDecision) -> DecisionKind:
-    """Vedlegg 1 pkt. 2: enkeltvedtak only for the schemes in fotnote 2, and only towards
-    private applicants; decisions to public bodies are not (forvaltningsloven § 2)."""
-    if scheme.decision_kind is DecisionKind.ENKELTVEDTAK and decision.applicant_kind is ApplicantKind.PRIVATE:
-        return DecisionKind.ENKELTVEDTAK
-    return DecisionKind.AKSEPT
+    """Vedlegg 1 pkt. 2: a decision to a private applicant is an enkeltvedtak unless the scheme
+    states a legal basis for otherwise; decisions to public bodies are not (forvaltningsloven § 2)."""
+    if decision.applicant_kind is ApplicantKind.PUBLIC:
+        return DecisionKind.AKSEPT
+    return scheme.private_decision_kind
 
 
 # The one rejection type, under the name the grants register and CLI catch.

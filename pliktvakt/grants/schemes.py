@@ -1,5 +1,14 @@
-"""The grant schemes IMDi administers, loaded from ``config/grant_schemes.yaml``."""
+"""The grant schemes IMDi administers, loaded from ``config/grant_schemes.yaml``.
 
+Besides how a scheme is administered, each scheme that has grant letters carries the facts a
+letter must state (vedlegg 1 pkt. 3, ØR punkt 6.3.3): its regelverk, purpose, target group,
+conditions, payment, reporting, goal-attainment criteria and control clause. Each fact has a
+source: ``regelverk`` (the scheme's regelverk, with a reference to the point), ``instruction``,
+or ``placeholder`` (not yet entered by IMDi). A letter that needs a placeholder fact is refused.
+"""
+
+import re
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Self
@@ -17,6 +26,106 @@ class DecisionKind(StrEnum):
     AKSEPT = "aksept"  # the recipient must accept the terms by an acceptance letter
 
 
+class FactSource(StrEnum):
+    REGELVERK = "regelverk"  # the scheme's regelverk, set by AID (instruks 6.4)
+    INSTRUCTION = "instruction"
+    PLACEHOLDER = "placeholder"  # not yet entered by IMDi: letters needing it are refused
+
+
+class SchemeFact(BaseModel):
+    """One fact of a scheme as a letter states it, with where it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str | None = None
+    source: FactSource
+    reference: str | None = None  # e.g. "Regelverket pkt. 4"; required unless placeholder
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Self:
+        if self.source is not FactSource.PLACEHOLDER:
+            if not (self.text or "").strip():
+                raise ValueError("text mangler (bare en plassholder kan stå uten tekst)")
+            if not (self.reference or "").strip():
+                raise ValueError(f"reference mangler: oppgi hvor i {self.source.value} faktumet står")
+        return self
+
+    @property
+    def placeholder(self) -> bool:
+        return self.source is FactSource.PLACEHOLDER
+
+
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+
+
+class ReportingFact(SchemeFact):
+    """Reporting: its content (``text``) and its deadline, ``due`` as MM-DD in the year after
+    the grant year (e.g. 03-01: 1 March the next year)."""
+
+    due: str | None = None
+
+    @field_validator("due")
+    @classmethod
+    def _month_day(cls, value: str | None) -> str | None:
+        if value is not None and not _MONTH_DAY.match(value):
+            raise ValueError(f"«{value}» er ikke MM-DD (f.eks. 03-01)")
+        return value
+
+    @model_validator(mode="after")
+    def _due_given(self) -> Self:
+        if not self.placeholder and self.due is None:
+            raise ValueError("due mangler: rapporteringsfristen (MM-DD året etter tilskuddsåret)")
+        return self
+
+    def due_for(self, grant_year: int) -> date | None:
+        """The reporting deadline of a grant for ``grant_year``; None while a placeholder."""
+        if self.placeholder or self.due is None:
+            return None
+        month, day = (int(part) for part in self.due.split("-"))
+        return date(grant_year + 1, month, day)
+
+
+# The facts a letter states, in the letter's order, with their names in bokmål.
+FACT_NAMES: dict[str, str] = {
+    "regelverk": "regelverket for ordningen",
+    "purpose": "formålet med ordningen",
+    "target_group": "målgruppen",
+    "conditions": "vilkårene mottakeren aksepterer",
+    "payment": "tidspunkt og krav for utbetaling",
+    "reporting": "rapporteringen, frist og innhold",
+    "goal_criteria": "kriteriene for måloppnåelse",
+    "control": "kontrollbestemmelsen",
+}
+# A rejection states only what its reasons rest on (forvaltningsloven § 25).
+REJECTION_FACTS = ("regelverk", "purpose", "target_group")
+
+
+class SchemeFacts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    regelverk: SchemeFact  # text: the regelverk's title and date; reference: where it is published
+    purpose: SchemeFact
+    target_group: SchemeFact
+    conditions: SchemeFact
+    payment: SchemeFact  # when and on what requirements the grant is paid (vedlegg 1 pkt. 5)
+    reporting: ReportingFact
+    goal_criteria: SchemeFact  # criteria for goal attainment (vedlegg 1 pkt. 6)
+    control: SchemeFact  # how the recipient's use of the funds is checked (vedlegg 1 pkt. 8)
+
+    def placeholders(self, names: tuple[str, ...] | None = None) -> list[str]:
+        """The fields among ``names`` (default: all) that are placeholders, as field names."""
+        return [name for name in names or tuple(FACT_NAMES) if getattr(self, name).placeholder]
+
+
+class LegalBasis(BaseModel):
+    """Why decisions to private applicants under a scheme are not enkeltvedtak; the letter quotes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1)
+    reference: str = Field(min_length=1)
+
+
 class SchemeConfigError(ValueError):
     """The schemes file is wrong; the message names the file, the scheme and the field."""
 
@@ -31,8 +140,15 @@ class GrantScheme(BaseModel):
     named_in_budget: bool
     grant_letters: bool
     voluntary_orgs: bool
-    decision_kind: DecisionKind
+    # Vedlegg 1 pkt. 2: decisions to private applicants are enkeltvedtak (forvaltningsloven § 2).
+    # aksept only with a stated legal basis (not_enkeltvedtak_basis), which the letter quotes.
+    decision_kind: DecisionKind = DecisionKind.ENKELTVEDTAK
+    not_enkeltvedtak_basis: LegalBasis | None = None
     acceptance_deadline: str | None = None
+    # Calendar days the recipients list waits after the last appeal deadline, for appeals
+    # posted in time but not yet arrived (forvaltningsloven § 30).
+    postal_grace_days: int = Field(default=7, ge=0, le=60)
+    facts: SchemeFacts | None = None  # required when the scheme has grant letters
     appeal_body: str = "Arbeids- og inkluderingsdepartementet"
     evaluation_interval_years: int = Field(ge=1, le=20)
     last_evaluated: int | None = Field(default=None, ge=1990, le=2100)
@@ -54,9 +170,26 @@ class GrantScheme(BaseModel):
         if self.grant_letters and self.acceptance_deadline is None:
             # Needed for aksept schemes, and for public applicants under enkeltvedtak schemes.
             raise ValueError("acceptance_deadline mangler for en ordning som har tilskuddsbrev")
+        if self.decision_kind is DecisionKind.AKSEPT and self.not_enkeltvedtak_basis is None:
+            raise ValueError(
+                "decision_kind: aksept krever not_enkeltvedtak_basis (hjemmelen for at vedtak til "
+                "private søkere ikke er enkeltvedtak); uten den er vedtaket et enkeltvedtak "
+                "(vedlegg 1 pkt. 2, forvaltningsloven § 2)"
+            )
+        if self.grant_letters and self.facts is None:
+            raise ValueError("facts mangler for en ordning som har tilskuddsbrev (vedlegg 1 pkt. 3)")
         if self.per_capita and self.application_based:
             raise ValueError("en per capita-ordning kan ikke samtidig være søknadsbasert")
         return self
+
+    @property
+    def private_decision_kind(self) -> DecisionKind:
+        """What a decision to a private applicant is: enkeltvedtak unless the config states a
+        legal basis for otherwise (vedlegg 1 pkt. 2)."""
+        return self.decision_kind
+
+    def placeholder_facts(self, names: tuple[str, ...] | None = None) -> list[str]:
+        return self.facts.placeholders(names) if self.facts else []
 
     @property
     def needs_ministry_award_notice(self) -> bool:

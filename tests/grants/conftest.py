@@ -1,8 +1,11 @@
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from pliktvakt.grants.schemes import load_schemes
+from pliktvakt.grants.schemes import FACT_NAMES, load_schemes
+from pliktvakt.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning"
@@ -13,9 +16,58 @@ ORGNR_B = "987879696"
 ORGNR_C = "971526920"
 
 
+# The shipped config/grant_schemes.yaml holds placeholders for every scheme fact IMDi has not
+# entered, and letters for those schemes are refused (test_letters.py shows it). The other tests
+# use a copy of the config where each fact of a letter scheme is filled with a test text that
+# says it is one, sourced to a made-up point of the scheme's regelverk.
+TEST_REPORT_DUE = "03-01"  # 1 March the year after the grant year
+
+
+def fill_facts(raw: dict) -> dict:
+    for scheme in raw["schemes"]:
+        if scheme.get("facts"):
+            scheme["facts"] = {
+                name: {
+                    "text": f"Testtekst for {label} ({scheme['id']})",
+                    "source": "regelverk",
+                    "reference": f"Testregelverket pkt. {number}",
+                    **({"due": TEST_REPORT_DUE} if name == "reporting" else {}),
+                }
+                for number, (name, label) in enumerate(FACT_NAMES.items(), start=1)
+            }
+    return raw
+
+
 @pytest.fixture(scope="session")
-def schemes():
+def filled_config_dir(tmp_path_factory) -> Path:
+    """A copy of config/ whose grant_schemes.yaml has every placeholder fact filled for tests."""
+    target = tmp_path_factory.mktemp("config")
+    shutil.copytree(ROOT / "config", target, dirs_exist_ok=True)
+    raw = yaml.safe_load((ROOT / "config" / "grant_schemes.yaml").read_text(encoding="utf-8"))
+    (target / "grant_schemes.yaml").write_text(
+        yaml.safe_dump(fill_facts(raw), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return target
+
+
+@pytest.fixture(scope="session")
+def schemes(filled_config_dir):
+    return load_schemes(filled_config_dir / "grant_schemes.yaml")
+
+
+@pytest.fixture(scope="session")
+def shipped_schemes():
+    """The schemes as shipped, placeholders and all."""
     return load_schemes(ROOT / "config" / "grant_schemes.yaml")
+
+
+@pytest.fixture
+def env(env, monkeypatch, filled_config_dir):
+    """The repository's settings fixture, with the filled copy of the config."""
+    monkeypatch.setenv("PLIKTVAKT_CONFIG_DIR", str(filled_config_dir))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -30,7 +82,6 @@ def write_csv(tmp_path):
 
 # --- real servers and the wired database (phase 2) -----------------------------------------
 
-from pliktvakt.settings import get_settings  # noqa: E402
 
 ORGNR_D = "923609016"
 MINISTRY = ["aid.postmottak@dep.example", "aid.tilskudd@dep.example"]

@@ -178,7 +178,8 @@ def test_not_an_excel_file(tmp_path, schemes):
 
 
 def test_public_applicant_is_never_enkeltvedtak(write_csv, schemes):
-    # Vedlegg 1 pkt. 2: decisions to municipalities are not enkeltvedtak (forvaltningsloven § 2).
+    # Vedlegg 1 pkt. 2: decisions to municipalities are not enkeltvedtak (forvaltningsloven § 2);
+    # decisions to private applicants are, also under schemes outside fotnote 2 (Jobbsjansen).
     path = write_csv(
         HEADER + ";søkertype",
         f"{FRIVILLIG};2025;Lag;{ORGNR_A};10;10;;sats;privat",
@@ -186,7 +187,7 @@ def test_public_applicant_is_never_enkeltvedtak(write_csv, schemes):
         f"jobbsjansen;2025;Lag;{ORGNR_A};10;10;;sats;privat",
     )
     kinds = [decision_kind_for(schemes[d.scheme_id], d) for d in read_award_file(path, schemes)]
-    assert kinds == [DecisionKind.ENKELTVEDTAK, DecisionKind.AKSEPT, DecisionKind.AKSEPT]
+    assert kinds == [DecisionKind.ENKELTVEDTAK, DecisionKind.AKSEPT, DecisionKind.ENKELTVEDTAK]
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,23 @@
 import pytest
 
-from pliktvakt.grants.schemes import DecisionKind, SchemeConfigError, load_schemes
+from pliktvakt.grants.schemes import FACT_NAMES, DecisionKind, SchemeConfigError, load_schemes
 
 
-def test_footnote_2_schemes_are_the_only_enkeltvedtak(schemes):
-    # Vedlegg 1 pkt. 2 fotnote 2 names exactly these two.
-    enkeltvedtak = {s.id for s in schemes.values() if s.decision_kind is DecisionKind.ENKELTVEDTAK}
-    assert enkeltvedtak == {
-        "integreringsarbeid-frivillige-organisasjoner",
-        "kompetansekartlegging-mottaksbeboere",
-    }
+def test_private_decisions_are_enkeltvedtak_in_every_shipped_scheme(shipped_schemes):
+    # Vedlegg 1 pkt. 2: decisions to private legal persons are enkeltvedtak (fvl. § 2). Fotnote 2
+    # lists the schemes with such applicants; it does not take the appeal right from the others,
+    # and no shipped scheme states a legal basis for otherwise.
+    assert {s.private_decision_kind for s in shipped_schemes.values()} == {DecisionKind.ENKELTVEDTAK}
+    assert all(s.not_enkeltvedtak_basis is None for s in shipped_schemes.values())
+
+
+def test_every_letter_scheme_ships_its_facts_as_placeholders(shipped_schemes):
+    letter_schemes = [s for s in shipped_schemes.values() if s.grant_letters]
+    assert len(letter_schemes) == 9
+    for scheme in letter_schemes:
+        assert scheme.placeholder_facts() == list(FACT_NAMES), scheme.id
+        assert scheme.facts.reporting.due_for(2025) is None
+        assert all(getattr(scheme.facts, n).text.startswith("PLASSHOLDER: ") for n in FACT_NAMES)
 
 
 def test_schemes_the_instruction_names_are_present(schemes):
@@ -50,10 +58,19 @@ GOOD = """\
     named_in_budget: false
     grant_letters: true
     voluntary_orgs: false
-    decision_kind: aksept
+    decision_kind: enkeltvedtak
     acceptance_deadline: 3w
     evaluation_interval_years: 5
     last_evaluated: 2021
+    facts:
+      regelverk: {text: "Regelverk for testordningen", source: regelverk, reference: "https://imdi.example/r"}
+      purpose: {text: "Formål", source: regelverk, reference: "pkt. 1"}
+      target_group: {source: placeholder}
+      conditions: {text: "Vilkår", source: regelverk, reference: "pkt. 5"}
+      payment: {text: "Utbetales i mars", source: regelverk, reference: "pkt. 6"}
+      reporting: {text: "Rapport", due: "03-01", source: regelverk, reference: "pkt. 7"}
+      goal_criteria: {text: "Kriterier", source: instruction, reference: "vedlegg 1 pkt. 6"}
+      control: {text: "Kontroll", source: regelverk, reference: "pkt. 8"}
     clause: "6.1"
 """
 
@@ -61,7 +78,15 @@ GOOD = """\
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("decision_kind: aksept", "decision_kind: vedtak"), "ordning 'test-ordning': felt 'decision_kind'"),
+        (
+            ("decision_kind: enkeltvedtak", "decision_kind: vedtak"),
+            "ordning 'test-ordning': felt 'decision_kind'",
+        ),
+        (("decision_kind: enkeltvedtak", "decision_kind: aksept"), "aksept krever not_enkeltvedtak_basis"),
+        (('reference: "pkt. 5"', "reference: null"), "felt 'facts.conditions': reference mangler"),
+        (('due: "03-01"', 'due: "1. mars"'), "felt 'facts.reporting.due': «1. mars» er ikke MM-DD"),
+        (('due: "03-01", ', ""), "felt 'facts.reporting': due mangler"),
+        (("      purpose:", "      formal:"), "felt 'facts.formal'"),
         (
             ("acceptance_deadline: 3w", "acceptance_deadline: tre uker"),
             "felt 'acceptance_deadline': 'tre uker'",
@@ -76,7 +101,9 @@ def test_bad_scheme_names_file_scheme_and_field(tmp_path, change, expected):
     path = tmp_path / "grant_schemes.yaml"
     path.write_text("schemes:\n" + GOOD.replace(*change), encoding="utf-8")
     if expected is None:
-        assert load_schemes(path)["test-ordning"].last_evaluated is None
+        loaded = load_schemes(path)["test-ordning"]
+        assert loaded.last_evaluated is None and loaded.placeholder_facts() == ["target_group"]
+        assert loaded.facts.reporting.due_for(2025).isoformat() == "2026-03-01"
         return
     with pytest.raises(SchemeConfigError) as info:
         load_schemes(path)
