@@ -166,17 +166,33 @@ def letter_received(decision_id: Id, on: On, by: By = None) -> None:
 @app.command()
 def appeal(
     decision_id: Id,
-    received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn.")],
+    posted: Annotated[
+        str,
+        typer.Option(
+            "--posted",
+            help="Dato klagen ble levert til posten, sendt elektronisk eller levert (poststempelet).",
+        ),
+    ],
+    received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn til IMDi.")],
     by: By = None,
 ) -> None:
-    """Registrer en klage, og om den kom i tide (forvaltningsloven §§ 29–30)."""
+    """Registrer en klage; i tide regnes etter datoen den ble postlagt eller sendt (fvl. §§ 29–30)."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import responses
 
     with session_scope(_engine()) as session:
-        item = responses.record_appeal(session, decision_id, _date(received, "--received"), _actor(by))
+        item = responses.record_appeal(
+            session,
+            decision_id,
+            _date(received, "--received"),
+            _actor(by),
+            posted=_date(posted, "--posted"),
+        )
     note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
-    out.print(f"Klage {item.id} på vedtak {decision_id} registrert, kom {note}.")
+    out.print(
+        f"Klage {item.id} på vedtak {decision_id} registrert: postlagt/sendt {item.posted_on:%d.%m.%Y}, "
+        f"kom inn {item.submitted_on:%d.%m.%Y}; klagen kom {note} (forvaltningsloven § 30)."
+    )
 
 
 @app.command("appeal-closed")
@@ -277,7 +293,13 @@ def _decision_json(session, row) -> dict:
             "accepted_on": letter.accepted_on,
         },
         "appeals": [
-            {"submitted_on": a.submitted_on, "in_time": a.in_time, "closed_on": a.closed_on}
+            {
+                "posted_on": a.posted_on,
+                "submitted_on": a.submitted_on,
+                "in_time": a.in_time,
+                "not_upheld_on": a.not_upheld_on,
+                "closed_on": a.closed_on,
+            }
             for a in cases.appeals_of(session, row.id)
         ],
     }

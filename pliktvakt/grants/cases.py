@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from pliktvakt.grants.awards import ApplicantKind, AwardDecision
-from pliktvakt.grants.deadlines import Appeal, GrantCase
+from pliktvakt.grants.deadlines import POSTAL_GRACE_DAYS, Appeal, GrantCase
 from pliktvakt.grants.rounds import GrantsError
 from pliktvakt.grants.schemes import DecisionKind
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantLetter
@@ -43,7 +43,7 @@ def as_award(row: GrantDecision) -> AwardDecision:
     )
 
 
-def case_of(session: Session, row: GrantDecision) -> GrantCase:
+def case_of(session: Session, row: GrantDecision, postal_grace_days: int = POSTAL_GRACE_DAYS) -> GrantCase:
     letter = letter_of(session, row.id)
     appeals = tuple(Appeal(a.submitted_on, a.closed_on) for a in appeals_of(session, row.id))
     return GrantCase(
@@ -55,4 +55,5 @@ def case_of(session: Session, row: GrantDecision) -> GrantCase:
         acceptance_due=letter.acceptance_due if letter else None,
         accepted_on=letter.accepted_on if letter else None,
         appeals=appeals,
+        postal_grace_days=postal_grace_days,
     )

@@ -5,13 +5,14 @@ begun: the whole due day belongs to the recipient.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from pliktvakt.grants.schemes import DecisionKind, GrantScheme
 from pliktvakt.legal_calendar import Deadline, statutory_deadline
 
 APPEAL_PERIOD = "3w"  # forvaltningsloven § 29 første ledd
+POSTAL_GRACE_DAYS = 7  # default of GrantScheme.postal_grace_days
 
 
 def appeal_deadline(letter_received: date) -> Deadline:
@@ -32,11 +33,19 @@ def deadline_passed(due: date, as_of: date) -> bool:
     return as_of > due
 
 
-def appeal_in_time(letter_received: date, appeal_submitted: date) -> bool:
-    """``appeal_submitted`` is the day the appeal reached IMDi or was handed to a postal
-    operator addressed to it (forvaltningsloven § 30). A late appeal may still be heard
-    under § 31; that is a decision for an officer, not for this function."""
-    return appeal_submitted <= appeal_deadline(letter_received).due
+def appeal_in_time(letter_received: date, appeal_posted: date) -> bool:
+    """``appeal_posted`` is the day the appeal was handed to the post addressed to IMDi, or
+    sent to it electronically, or handed in (forvaltningsloven § 30): the day it arrived does
+    not count. A late appeal may still be heard under § 31; that is a decision for an officer,
+    not for this function."""
+    return appeal_posted <= appeal_deadline(letter_received).due
+
+
+def postal_grace_end(appeal_due: date, grace_days: int = POSTAL_GRACE_DAYS) -> date:
+    """The last day an appeal posted in time may still arrive before the recipients list goes:
+    ``grace_days`` calendar days after the appeal deadline (fvl. § 30; the grace is pliktvakt's
+    choice, set per scheme in config/grant_schemes.yaml)."""
+    return appeal_due + timedelta(days=grace_days)
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class GrantCase:
     acceptance_due: date | None = None  # aksept: the deadline written in the letter
     accepted_on: date | None = None
     appeals: tuple[Appeal, ...] = field(default_factory=tuple)
+    postal_grace_days: int = POSTAL_GRACE_DAYS
 
     @property
     def rejected(self) -> bool:
@@ -100,6 +110,13 @@ def _case_blocker(case: GrantCase, as_of: date) -> str | None:
         due = appeal_deadline(case.letter_received).due
         if not deadline_passed(due, as_of):
             return f"{case.applicant} ({case.key}): klagefristen løper til og med {due.isoformat()}"
+        # Forvaltningsloven § 30: an appeal posted on the last day is in time, and may arrive later.
+        grace = postal_grace_end(due, case.postal_grace_days)
+        if not deadline_passed(grace, as_of):
+            return (
+                f"{case.applicant} ({case.key}): klagefristen gikk ut {due.isoformat()}; venter til og med "
+                f"{grace.isoformat()} på klager som er postlagt i tide (forvaltningsloven § 30)"
+            )
         return None
     if case.rejected or case.accepted_on is not None:
         return None
@@ -116,7 +133,8 @@ def recipients_list_blockers(cases: list[GrantCase], as_of: date) -> list[str]:
     """Why the ministry cannot yet be told who received grants (vedlegg 1 pkt. 2,
     "Informasjon om tildelinger": after processing, once the appeal deadline has passed).
 
-    Empty when every appeal deadline has passed with no open appeal, and every acceptance
+    Empty when every appeal deadline and its postal grace (fvl. § 30) has passed with no
+    open appeal, and every acceptance
     deadline has passed or been met, so the list of recipients is final. Messages in bokmål.
     """
     if not cases:

@@ -80,7 +80,7 @@ def prepare(
         result.lapsed.append(row.id)
     result.underspent = _raise_underspending(session, catalogue, schemes, grant_round, today)
     try:  # after the lapses, so the list holds only the grants that stand
-        if _recipients_ready(session, grant_round, today):
+        if _recipients_ready(session, schemes, grant_round, today):
             result.recipients_queued = _queue_recipients(
                 session, catalogue, schemes, grant_round, ministry, today
             )
@@ -102,14 +102,18 @@ def _queue_notice(
     ).queued
 
 
-def _recipients_ready(session: Session, grant_round: GrantRound, today: date) -> bool:
-    """Vedlegg 1 pkt. 2: after processing, once every appeal deadline has passed, no appeal open."""
+def _recipients_ready(
+    session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound, today: date
+) -> bool:
+    """Vedlegg 1 pkt. 2: after processing, once every appeal deadline has passed, no appeal open;
+    and after the postal grace, for appeals posted in time (forvaltningsloven § 30)."""
     if grant_round.recipients_info_sent_at is not None or not notice_recorded_or_needless(
         session, grant_round
     ):
         return False
     rows = decisions_of(session, grant_round)
-    return not recipients_list_blockers([case_of(session, row) for row in rows], today)
+    cases = [case_of(session, row, schemes[row.scheme_id].postal_grace_days) for row in rows]
+    return not recipients_list_blockers(cases, today)
 
 
 def notice_recorded_or_needless(session: Session, grant_round: GrantRound) -> bool:

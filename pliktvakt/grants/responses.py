@@ -43,7 +43,17 @@ def letter_received(session: Session, decision_id: int, on: date, actor: str) ->
     return letter
 
 
-def record_appeal(session: Session, decision_id: int, received: date, actor: str) -> GrantAppeal:
+def record_appeal(
+    session: Session, decision_id: int, received: date, actor: str, posted: date | None = None
+) -> GrantAppeal:
+    """Record an appeal: the day it was posted or sent (``posted``; default the day it arrived,
+    as for one handed in) and the day it arrived (``received``). In time is judged by the day it
+    was posted or sent (forvaltningsloven § 30)."""
+    posted = received if posted is None else posted
+    if posted > received:
+        raise GrantsError(
+            f"Postlagt/sendt {posted.isoformat()} er etter datoen klagen kom inn, {received.isoformat()}."
+        )
     decision = get_decision(session, decision_id)
     if decision.decision_kind != DecisionKind.ENKELTVEDTAK:
         raise GrantsError(
@@ -57,7 +67,10 @@ def record_appeal(session: Session, decision_id: int, received: date, actor: str
             f"`pliktvakt grants letter-received {decision_id} --on DATO`."
         )
     appeal = GrantAppeal(
-        decision_id=decision_id, submitted_on=received, in_time=appeal_in_time(letter.received_on, received)
+        decision_id=decision_id,
+        submitted_on=received,
+        posted_on=posted,
+        in_time=appeal_in_time(letter.received_on, posted),
     )
     session.add(appeal)
     session.flush()
@@ -66,7 +79,13 @@ def record_appeal(session: Session, decision_id: int, received: date, actor: str
         actor,
         "grant.appeal.received",
         f"grant-decision/{decision_id}",
-        {"appeal": appeal.id, "received": received, "in_time": appeal.in_time, "due": letter.appeal_due},
+        {
+            "appeal": appeal.id,
+            "posted": posted,
+            "received": received,
+            "in_time": appeal.in_time,
+            "due": letter.appeal_due,
+        },
     )
     return appeal
 

@@ -27,7 +27,7 @@ def round_state(
 ) -> dict:
     """What a round stands at on ``as_of``: decisions, notice, letters, appeals, deadlines, recipients."""
     rows = decisions_of(session, grant_round)
-    cases = [case_of(session, row) for row in rows]
+    cases = [case_of(session, row, schemes[row.scheme_id].postal_grace_days) for row in rows]
     letters = [letter for row in rows if (letter := letter_of(session, row.id))]
     open_appeals = sum(1 for case in cases for appeal in case.appeals if appeal.open)
     deadlines = [d for letter in letters for d in (letter.appeal_due, letter.acceptance_due) if d]

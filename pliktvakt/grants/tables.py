@@ -89,10 +89,45 @@ class GrantAppeal(SQLModel, table=True):
     __tablename__ = "grant_appeal"
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="grant_decision.id", index=True)
-    submitted_on: date
+    submitted_on: date  # the day the appeal arrived at IMDi
+    # The day it was handed to the post or sent; in time is judged by it (forvaltningsloven
+    # § 30). None only for appeals recorded before it was asked (migration 0010).
+    posted_on: date | None = None
     in_time: bool
+    not_upheld_on: date | None = None  # IMDi did not uphold it: forwarded to AID (fvl. § 33)
     closed_on: date | None = None
     outcome: str | None = None
+
+
+class GrantSanction(SQLModel, table=True):
+    """A proposed stop of payment or reclaim of a grant (vedlegg 1 pkt. 5). It is carried out
+    only after the advance notice to the recipient is recorded (forvaltningsloven § 16)."""
+
+    __tablename__ = "grant_sanction"
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="grant_decision.id", index=True)
+    kind: str = Field(max_length=20)  # stop | reclaim
+    reason: str
+    proposed_on: date
+    notice_occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id")
+    carried_out_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class GrantControlSample(SQLModel, table=True):
+    """One recipient picked for control of the use of the funds (vedlegg 1 pkt. 8)."""
+
+    __tablename__ = "grant_control_sample"
+    __table_args__ = (UniqueConstraint("round_id", "decision_id", name="uq_grant_control_sample_decision"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="grant_round.id", index=True)
+    decision_id: int = Field(foreign_key="grant_decision.id")
+    drawn_on: date
+    share: float
+    seed: int
+    weight: float  # the draw's weight: amount, raised by earlier findings for the recipient
+    finding: str | None = None  # what the control found; raises the recipient's weight later
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class GrantImportRejection(SQLModel, table=True):

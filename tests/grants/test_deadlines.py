@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from pliktvakt.grants.deadlines import (
     appeal_in_time,
     grant_lapsed,
     payable,
+    postal_grace_end,
     recipients,
     recipients_list_blockers,
     round_final,
@@ -114,11 +116,28 @@ def test_payable_only_after_acceptance():
 def test_recipients_list_waits_for_the_last_appeal_deadline():
     # Received 31 Mar -> due 22 Apr; received 4 Apr (Fri) + 3w = Fri 25 Apr, business day.
     cases = [_vedtak("v1", date(2025, 3, 31)), _vedtak("v2", date(2025, 4, 4))]
+    # Then each waits 7 calendar days' postal grace (fvl. § 30): to 29 Apr and 2 May.
     assert recipients_list_blockers(cases, date(2025, 4, 23)) == [
-        "Søker v2 (v2): klagefristen løper til og med 2025-04-25"
+        "Søker v1 (v1): klagefristen gikk ut 2025-04-22; venter til og med 2025-04-29 på klager som "
+        "er postlagt i tide (forvaltningsloven § 30)",
+        "Søker v2 (v2): klagefristen løper til og med 2025-04-25",
     ]
-    assert not round_final(cases, date(2025, 4, 25))
-    assert round_final(cases, date(2025, 4, 26))
+    assert not round_final(cases, date(2025, 5, 2))
+    assert round_final(cases, date(2025, 5, 3))
+    no_grace = [replace(case, postal_grace_days=0) for case in cases]
+    assert not round_final(no_grace, date(2025, 4, 25)) and round_final(no_grace, date(2025, 4, 26))
+
+
+def test_why_example_posted_on_the_last_day_is_in_time():
+    # Issue 13: received Wed 3 Dec 2025 + 3 weeks = Wed 24 Dec 2025 (a business day); posted
+    # 24 Dec, arrived Mon 29 Dec: in time, judged by the day it was posted (fvl. § 30).
+    assert appeal_deadline(date(2025, 12, 3)).due == date(2025, 12, 24)
+    assert appeal_in_time(date(2025, 12, 3), date(2025, 12, 24))
+    assert not appeal_in_time(date(2025, 12, 3), date(2025, 12, 29))  # had arrival counted
+    assert postal_grace_end(date(2025, 12, 24)) == date(2025, 12, 31)
+    case = _vedtak("v1", date(2025, 12, 3))
+    assert not round_final([case], date(2025, 12, 25))  # the old "final" day
+    assert round_final([case], date(2026, 1, 1))
 
 
 def test_open_appeal_holds_the_list_back_until_closed():

@@ -104,9 +104,16 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
         in cli("grants", "letter-received", str(ids["Frivillig lag"]), "--on", "2025-04-26").stdout
     )
     cli("grants", "letter-received", str(ids["Frivillig forening"]), "--on", "2025-04-28")
-    assert (
-        "i tide" in cli("grants", "appeal", str(ids["Frivillig forening"]), "--received", "2025-05-05").stdout
-    )
+    appealed = cli(
+        "grants",
+        "appeal",
+        str(ids["Frivillig forening"]),
+        "--posted",
+        "2025-05-02",
+        "--received",
+        "2025-05-05",
+    ).stdout
+    assert "postlagt/sendt 02.05.2025, kom inn 05.05.2025; klagen kom i tide" in " ".join(appealed.split())
     cli("grants", "accept", str(ids["Eksempel kommune"]), "--on", "2025-05-10")
 
     # Sat 17 May: Annen kommune's acceptance (due 16 May) is missing -> lapsed, officer told once.
@@ -115,11 +122,14 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
     payments = json.loads(cli("grants", "payments", "2025-1", "--json", "--as-of", "2025-05-18").stdout)
     assert sorted(p["applicant"] for p in payments) == ["Eksempel kommune", "Frivillig lag"]
 
-    # Wed 21 May: every deadline has passed, but the appeal is open: the list is held back.
+    # Wed 21 May: every deadline has passed (the appeal deadlines on Mon 19 May), but the postal
+    # grace runs 7 days to Mon 26 May and the appeal is open: the list is held back.
     assert _run("2025-05-21")["recipients_queued"] == 0
     state = json.loads(cli("grants", "list", "--json", "--as-of", "2025-05-21").stdout)[0]
     assert state["recipients_blockers"] == [
-        f"Frivillig forening ({ids['Frivillig forening']}): klagen er ikke ferdig behandlet"
+        f"Frivillig lag ({ids['Frivillig lag']}): klagefristen gikk ut 2025-05-19; venter til og med "
+        "2025-05-26 på klager som er postlagt i tide (forvaltningsloven § 30)",
+        f"Frivillig forening ({ids['Frivillig forening']}): klagen er ikke ferdig behandlet",
     ]
     cli(
         "grants",
@@ -131,8 +141,9 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
         "ikke tatt til følge",
     )
 
-    assert _run("2025-05-22")["recipients_queued"] == 2
-    _run("2025-05-23")
+    assert _run("2025-05-26")["recipients_queued"] == 0  # the last day of the postal grace
+    assert _run("2025-05-27")["recipients_queued"] == 2
+    _run("2025-05-28")
     for address in MINISTRY:
         [listing] = smtp.to(address, RECIPIENTS)  # once per recipient after two runs
         text = _text(listing)
@@ -165,7 +176,44 @@ def test_recipients_list_waits_for_the_last_appeal_deadline(
             2025, 4, 22
         )
     assert _run("2025-04-22")["recipients_queued"] == 0  # the whole due day belongs to the party
-    assert _run("2025-04-23")["recipients_queued"] == 2
+    # Then 7 calendar days' postal grace (fvl. § 30): through Tue 29 Apr.
+    assert _run("2025-04-29")["recipients_queued"] == 0
+    assert _run("2025-04-30")["recipients_queued"] == 2
+    assert [len(smtp.to(a, RECIPIENTS)) for a in MINISTRY] == [1, 1]
+
+
+def test_appeal_posted_on_the_last_day_is_in_time_and_the_list_waits_for_it(
+    prefect_server, grants_env, smtp, write_csv, tmp_path
+):
+    # The example of issue 13: letter received Wed 3 Dec 2025; + 3 weeks = Wed 24 Dec 2025 (a
+    # business day). The appeal is posted 24 Dec and arrives Mon 29 Dec. Before, it was "for
+    # sent" and the "final" list had gone to the ministry on 25 Dec.
+    from pliktvakt.catalogue import load_catalogue
+
+    engine = make_engine(grants_env.database_url)
+    schemes = rounds.load_grant_schemes(grants_env.config_dir)
+    path = write_csv(HEADER, f"{FRIVILLIG};2026;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %")
+    with session_scope(engine) as session:
+        intake.import_round(session, schemes, path, "jul", {}, "test")
+        rounds.decide_round(
+            session, load_catalogue(grants_env.config_dir), schemes, "jul", date(2025, 11, 24), "test"
+        )
+    _run("2025-11-25")  # the ministry notice (instruks 6.1)
+    with session_scope(engine) as session:
+        round_letters.make_letters(session, schemes, "jul", tmp_path, date(2025, 12, 1), "test")
+        decision_id = _ids(grants_env)["Frivillig lag"]
+        letter = responses.letter_received(session, decision_id, date(2025, 12, 3), "test")
+        assert letter.appeal_due == date(2025, 12, 24)
+    assert _run("2025-12-25")["recipients_queued"] == 0  # the postal grace runs to 31 Dec
+    with session_scope(engine) as session:
+        appeal = responses.record_appeal(
+            session, decision_id, date(2025, 12, 29), "test", posted=date(2025, 12, 24)
+        )
+        assert appeal.in_time and appeal.posted_on == date(2025, 12, 24)
+    assert _run("2026-01-02")["recipients_queued"] == 0  # grace over, but the appeal is open
+    with session_scope(engine) as session:
+        responses.close_appeal(session, decision_id, date(2026, 1, 5), "tatt til følge", "test")
+    assert _run("2026-01-06")["recipients_queued"] == 2
     assert [len(smtp.to(a, RECIPIENTS)) for a in MINISTRY] == [1, 1]
 
 
