@@ -38,6 +38,13 @@ def _schemes():
     return rounds.load_grant_schemes(get_settings().config_dir)
 
 
+def _catalogue():
+    from pliktvakt.catalogue import load_catalogue
+    from pliktvakt.settings import get_settings
+
+    return load_catalogue(get_settings().config_dir)
+
+
 def _actor(by: str | None) -> str:
     return by or getpass.getuser()
 
@@ -61,8 +68,10 @@ def import_file(
     ] = None,
     by: By = None,
     as_json: AsJson = False,
+    as_of: AsOf = None,
 ) -> None:
-    """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn."""
+    """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn.
+    Registreringen av vedtakene (vedlegg 1 pkt. 4) blir en forekomst med frist."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import intake, rounds
     from pliktvakt.grants.awards import AwardImportError
@@ -72,7 +81,16 @@ def import_file(
     engine = _engine()
     try:
         with session_scope(engine) as session:
-            grant_round = intake.import_round(session, schemes, file, round_name, budgets, _actor(by))
+            grant_round = intake.import_round(
+                session,
+                schemes,
+                file,
+                round_name,
+                budgets,
+                _actor(by),
+                catalogue=_catalogue(),
+                on=clock.resolve(as_of).date(),
+            )
             count = rounds.decision_count(session, grant_round)
     except AwardImportError as exc:
         _reject(engine, round_name, file, exc, _actor(by), as_json)
@@ -137,12 +155,19 @@ def letters(
     by: By = None,
     as_of: AsOf = None,
 ) -> None:
-    """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert."""
+    """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert, og for hvert brev
+    som mangler påkrevd innhold (også plassholdere i config/grant_schemes.yaml)."""
     from pliktvakt.settings import get_settings
     from tasks.grants import write_round_letters
 
     batch = write_round_letters.fn(
-        get_settings().database_url, _schemes(), round_name, output, clock.resolve(as_of).date(), _actor(by)
+        get_settings().database_url,
+        _schemes(),
+        round_name,
+        output,
+        clock.resolve(as_of).date(),
+        _actor(by),
+        catalogue=_catalogue(),
     )
     out.print(f"Skrev {batch.letters} tilskuddsbrev til {output}.")
     for refused in batch.refused:
@@ -340,3 +365,192 @@ def _payment_cells(item: dict) -> tuple[str, ...]:
         item["scheme"],
         kroner(Decimal(item["amount"])),
     )
+
+
+@app.command("appeal-not-upheld")
+def appeal_not_upheld(decision_id: Id, on: On, by: By = None) -> None:
+    """Registrer at IMDi ikke tar klagen til følge; den skal da sendes departementet (fvl. § 33)."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import duties
+
+    with session_scope(_engine()) as session:
+        item, occurrence = duties.appeal_not_upheld(
+            session, _catalogue(), decision_id, _date(on, "--on"), _actor(by)
+        )
+    out.print(
+        f"Klage {item.id} på vedtak {decision_id} er ikke tatt til følge. Den skal oversendes "
+        f"Arbeids- og inkluderingsdepartementet som klageinstans innen {occurrence.due:%d.%m.%Y} "
+        f"(forekomst {occurrence.id}; fullfør med `pliktvakt complete {occurrence.id}`). "
+        "Registrer utfallet med `pliktvakt grants appeal-closed` når departementet har avgjort klagen."
+    )
+
+
+Reason = Annotated[
+    str, typer.Option("--reason", help="Hvilke forutsetninger for tilskuddet som ikke er oppfylt.")
+]
+
+
+def _sanction(kind: str, decision_id: int, reason: str, by: str | None, as_of) -> None:
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import sanctions
+
+    sanction_kind = sanctions.SanctionKind(kind)
+    name = sanctions.KIND_NAMES[sanction_kind]
+    with session_scope(_engine()) as session:
+        step = sanctions.request(
+            session, _catalogue(), decision_id, sanction_kind, reason, clock.resolve(as_of).date(), _actor(by)
+        )
+    if step.carried_out:
+        out.print(
+            f"Vedtak {decision_id}: {name} er registrert {step.sanction.carried_out_on:%d.%m.%Y}, etter "
+            f"forhåndsvarselet (forekomst {step.notice.id})."
+        )
+        return
+    opened = "Forslaget er registrert. " if step.new else ""
+    err.print(
+        labelled(
+            "Nektet:",
+            "red",
+            f"{opened}Vedtak {decision_id}: {name} kan ikke gjennomføres før tilskuddsmottakeren er "
+            f"forhåndsvarslet (forvaltningsloven § 16, vedlegg 1 pkt. 5). Send varselet innen "
+            f"{step.notice.due:%d.%m.%Y}, registrer det med `pliktvakt complete {step.notice.id} --by … "
+            "--evidence …`, og kjør kommandoen igjen.",
+        )
+    )
+    raise typer.Exit(1)
+
+
+@app.command()
+def stop(decision_id: Id, reason: Reason, by: By = None, as_of: AsOf = None) -> None:
+    """Stans utbetalingen av et tilskudd; nektes til forhåndsvarselet er registrert (fvl. § 16)."""
+    _sanction("stop", decision_id, reason, by, as_of)
+
+
+@app.command()
+def reclaim(decision_id: Id, reason: Reason, by: By = None, as_of: AsOf = None) -> None:
+    """Krev et tilskudd tilbake; nektes til forhåndsvarselet er registrert (fvl. § 16)."""
+    _sanction("reclaim", decision_id, reason, by, as_of)
+
+
+@app.command("control-sample")
+def control_sample(
+    round_name: Annotated[str, typer.Argument(metavar="ROUND")],
+    seed: Annotated[
+        int, typer.Option("--seed", help="Startverdi for trekningen; samme verdi gir samme utvalg.")
+    ],
+    share: Annotated[float, typer.Option("--share", help="Andel som kontrolleres, f.eks. 0.1.")] = 0.1,
+    by: By = None,
+    as_json: AsJson = False,
+    as_of: AsOf = None,
+) -> None:
+    """Trekk og registrer et risikobasert kontrollutvalg, vektet etter beløp og tidligere avvik (pkt. 8)."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import control
+
+    with session_scope(_engine()) as session:
+        rows = control.record_sample(
+            session, round_name, share, seed, clock.resolve(as_of).date(), _actor(by)
+        )
+        items = _control_items(session, rows)
+    columns = ("Kontroll", "Vedtak", "Mottaker", "Org.nr.", "Beløp", "Vekt")
+    print_listing(items, as_json, columns, _control_cells, title=f"Kontrollutvalg, runde {round_name}")
+
+
+@app.command("control-list")
+def control_list(
+    round_name: Annotated[str, typer.Argument(metavar="ROUND")], as_json: AsJson = False
+) -> None:
+    """Vis kontrollutvalget for en runde, med registrerte avvik."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import control
+
+    with session_scope(_engine()) as session:
+        items = _control_items(session, control.samples_of(session, round_name))
+    columns = ("Kontroll", "Vedtak", "Mottaker", "Org.nr.", "Beløp", "Vekt")
+    print_listing(items, as_json, columns, _control_cells, title=f"Kontrollutvalg, runde {round_name}")
+
+
+@app.command("control-finding")
+def control_finding(
+    sample_id: Id,
+    finding: Annotated[str, typer.Option("--finding", help="Avviket kontrollen fant.")],
+    by: By = None,
+) -> None:
+    """Registrer et avvik funnet i kontrollen; det gir mottakeren høyere vekt i senere trekninger."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import control
+
+    with session_scope(_engine()) as session:
+        row = control.record_finding(session, sample_id, finding, _actor(by))
+    out.print(f"Kontroll {row.id} (vedtak {row.decision_id}): avvik registrert.")
+
+
+def _control_items(session, rows) -> list[dict]:
+    from pliktvakt.grants import cases
+
+    items = []
+    for row in rows:
+        decision = cases.get_decision(session, row.decision_id)
+        items.append(
+            {
+                "sample": row.id,
+                "decision": row.decision_id,
+                "applicant": decision.applicant,
+                "orgnr": decision.orgnr,
+                "amount": str(decision.amount_awarded),
+                "weight": row.weight,
+                "seed": row.seed,
+                "share": row.share,
+                "finding": row.finding,
+            }
+        )
+    return items
+
+
+def _control_cells(item: dict) -> tuple[str, ...]:
+    from pliktvakt.bokmal import kroner
+
+    return (
+        str(item["sample"]),
+        str(item["decision"]),
+        item["applicant"],
+        item["orgnr"],
+        kroner(Decimal(item["amount"])),
+        f"{item['weight']:.0f}",
+    )
+
+
+@app.command("facts")
+def facts(as_json: AsJson = False) -> None:
+    """Vis ordningenes fakta for tilskuddsbrevene, med kilde; plassholdere er merket (brevene nektes)."""
+    from pliktvakt.grants.schemes import FACT_NAMES
+
+    items = [
+        {
+            "scheme": scheme.id,
+            "field": f"facts.{name}",
+            "fact": FACT_NAMES[name],
+            "source": getattr(scheme.facts, name).source.value,
+            "reference": getattr(scheme.facts, name).reference,
+            "text": getattr(scheme.facts, name).text,
+        }
+        for scheme in _schemes().values()
+        if scheme.facts is not None
+        for name in FACT_NAMES
+    ]
+    columns = ("Ordning", "Felt", "Kilde", "Henvisning")
+    print_listing(items, as_json, columns, _fact_cells, title="Fakta i config/grant_schemes.yaml")
+    waiting = sum(item["source"] == "placeholder" for item in items)
+    if waiting and not as_json:
+        err.print(
+            labelled(
+                "PLASSHOLDER:",
+                "yellow",
+                f"{waiting} fakta er ikke fylt inn av IMDi; tilskuddsbrev som trenger dem blir nektet.",
+            )
+        )
+
+
+def _fact_cells(item: dict) -> tuple[str, ...]:
+    shown = "PLASSHOLDER (ikke fylt inn)" if item["source"] == "placeholder" else item["source"]
+    return (item["scheme"], item["field"], shown, item["reference"] or "")

@@ -60,10 +60,19 @@ def add_decision_task(
 
 @io_task(name="write-round-letters")
 def write_round_letters(
-    url: str, schemes: dict[str, GrantScheme], round_name: str, out_dir: Path, letter_date: date, actor: str
+    url: str,
+    schemes: dict[str, GrantScheme],
+    round_name: str,
+    out_dir: Path,
+    letter_date: date,
+    actor: str,
+    catalogue: Catalogue | None = None,
 ) -> round_letters.LetterBatch:
-    """The round's letters, written in the transaction that records them: recorded only if written."""
+    """The round's letters, written in the transaction that records them: recorded only if written.
+    With the catalogue, their acceptance and reporting deadlines become occurrences."""
     with session_scope(engine_for(url)) as session:
-        batch = round_letters.make_letters(session, schemes, round_name, out_dir, letter_date, actor)
+        batch = round_letters.make_letters(
+            session, schemes, round_name, out_dir, letter_date, actor, catalogue=catalogue
+        )
         write_files(batch.files)
         return batch

@@ -4,12 +4,14 @@ Each function works in the caller's transaction and audits what it changes."""
 
 import hashlib
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from pliktvakt import audit
+from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.awards import (
     HEADERS,
     AwardDecision,
@@ -20,6 +22,7 @@ from pliktvakt.grants.awards import (
     read_award_table,
     validate_rows,
 )
+from pliktvakt.grants.duties import registration_due
 from pliktvakt.grants.rounds import GrantsError, find_round
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantRound
@@ -59,8 +62,11 @@ def import_round(
     name: str,
     budgets: dict[str, Decimal],
     actor: str,
+    catalogue: Catalogue | None = None,
+    on: date | None = None,
 ) -> GrantRound:
-    """Create the round with every decision of the file, or nothing (AwardImportError)."""
+    """Create the round with every decision of the file, or nothing (AwardImportError). With
+    the ``catalogue``, the decisions' registration (vedlegg 1 pkt. 4) is due from ``on``."""
     path = Path(path)
     _require_new_round(session, name)
     table = read_award_table(path)
@@ -88,6 +94,8 @@ def import_round(
             "budgets": {k: str(v) for k, v in budgets.items()},
         },
     )
+    if catalogue is not None and on is not None:
+        registration_due(session, catalogue, grant_round, on, actor)
     return grant_round
 
 

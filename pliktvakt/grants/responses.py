@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from pliktvakt import audit
+from pliktvakt.grants import duties
 from pliktvakt.grants.cases import appeals_of, case_of, get_decision, letter_of
 from pliktvakt.grants.deadlines import appeal_deadline, appeal_in_time, grant_lapsed
 from pliktvakt.grants.rounds import GrantsError, decisions_of
@@ -118,6 +119,9 @@ def accept(session: Session, decision_id: int, on: date, actor: str) -> GrantLet
     letter = _letter_for(session, decision)
     letter.accepted_on = on
     session.add(letter)
+    in_time = letter.acceptance_due is None or on <= letter.acceptance_due
+    if in_time:
+        duties.acceptance_settled(session, decision_id, on, f"Akseptbrev mottatt {on:%d.%m.%Y}", actor)
     audit.append(
         session,
         actor,
@@ -141,6 +145,13 @@ def lapse_due(session: Session, grant_round: GrantRound, as_of: date, actor: str
                 "grant.lapsed",
                 f"grant-decision/{row.id}",
                 {"applicant": row.applicant, "orgnr": row.orgnr, "on": as_of},
+            )
+            duties.acceptance_settled(
+                session,
+                row.id,
+                as_of,
+                "Akseptbrevet kom ikke innen fristen; tilskuddet har falt bort (vedlegg 1 pkt. 5)",
+                actor,
             )
             lapsed.append(row)
     return lapsed

@@ -11,8 +11,16 @@ from pathlib import Path
 from sqlmodel import Session
 
 from pliktvakt import audit
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.grants import duties
 from pliktvakt.grants.cases import as_award, letter_of
-from pliktvakt.grants.letters import LetterIncomplete, RenderedLetter, build_letter_data, render_letter
+from pliktvakt.grants.letters import (
+    LetterData,
+    LetterIncomplete,
+    RenderedLetter,
+    build_letter_data,
+    render_letter,
+)
 from pliktvakt.grants.rounds import GrantsError, decisions_of, get_round, letters_gate
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantDecision, GrantLetter
@@ -30,25 +38,41 @@ class LetterBatch:
 
 
 def make_letters(
-    session: Session, schemes: dict[str, GrantScheme], name: str, out_dir: Path, letter_date: date, actor: str
+    session: Session,
+    schemes: dict[str, GrantScheme],
+    name: str,
+    out_dir: Path,
+    letter_date: date,
+    actor: str,
+    catalogue: Catalogue | None = None,
 ) -> LetterBatch:
     """Every letter of the round, as files for ``out_dir``. Refuses them all while the gate is
-    closed (GrantsError), and each letter missing an item of vedlegg 1 pkt. 3."""
+    closed (GrantsError), and each letter missing an item of vedlegg 1 pkt. 3 (the gate
+    grant-letter-content). With the ``catalogue``, each letter's acceptance deadline
+    (vedlegg 1 pkt. 5) and each scheme's reporting deadline (pkt. 6) become occurrences."""
     grant_round = get_round(session, name)
     if reason := letters_gate(session, schemes, grant_round):
         raise GrantsError(reason)
     batch = LetterBatch()
+    reporting: dict[str, date] = {}  # scheme id -> the reporting deadline its letters state
     for row in decisions_of(session, grant_round):
         scheme = schemes[row.scheme_id]
         if not scheme.grant_letters:
             batch.without_letter.append(row.id)
             continue
         try:
-            rendered = _render(session, scheme, name, row, letter_date)
+            rendered, data = _render(session, scheme, name, row, letter_date)
         except LetterIncomplete as exc:
             batch.refused.append(exc)
             continue
         batch.files.update(rendered.files(Path(out_dir)))
+        if catalogue is not None and data.acceptance is not None:
+            duties.acceptance_due(session, catalogue, row, data.acceptance.deadline, actor)
+        if data.reporting_due is not None:
+            reporting.setdefault(row.scheme_id, data.reporting_due)
+    if catalogue is not None:
+        for scheme_id, due in reporting.items():
+            duties.goal_reports_due(session, catalogue, grant_round, scheme_id, due, actor)
     audit.append(
         session,
         actor,
@@ -61,7 +85,7 @@ def make_letters(
 
 def _render(
     session: Session, scheme: GrantScheme, name: str, row: GrantDecision, letter_date: date
-) -> RenderedLetter:
+) -> tuple[RenderedLetter, LetterData]:
     """Render one decision's letter and record it; a letter made before keeps its reference and date."""
     letter = letter_of(session, row.id) or GrantLetter(
         decision_id=row.id, reference=f"{name}-{row.id}", letter_date=letter_date, data=""
@@ -79,4 +103,5 @@ def _render(
     letter.acceptance_due = data.acceptance.deadline if data.acceptance else None
     letter.appeal_due = data.appeal.deadline if data.appeal else None
     session.add(letter)
-    return rendered
+    session.flush()  # the letter's id, before an occurrence refers to the decision
+    return rendered, data

@@ -9,16 +9,18 @@ from pliktvakt import clock
 from pliktvakt.grants.cases import case_of, letter_of
 from pliktvakt.grants.deadlines import payable, recipients_list_blockers
 from pliktvakt.grants.rounds import decisions_of, letters_gate, needs_notice
+from pliktvakt.grants.sanctions import stopped
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantDecision, GrantRound
 
 
 def payment_list(session: Session, grant_round: GrantRound, as_of: date) -> list[GrantDecision]:
-    """Grants that may be paid: awarded, accepted in time where acceptance is needed, not lapsed."""
+    """Grants that may be paid: awarded, accepted in time where acceptance is needed, not lapsed,
+    and not stopped (vedlegg 1 pkt. 5)."""
     return [
         row
         for row in decisions_of(session, grant_round)
-        if row.lapsed_at is None and payable(case_of(session, row), as_of)
+        if row.lapsed_at is None and payable(case_of(session, row), as_of) and not stopped(session, row.id)
     ]
 
 

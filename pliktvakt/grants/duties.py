@@ -1,0 +1,102 @@
+"""The grant duties that start from an event in a round's life, as occurrences with deadlines:
+registering the decisions (vedlegg 1 pkt. 4), the acceptance deadline of each letter (pkt. 5),
+collecting goal-attainment information by the reporting deadline (pkt. 6), and forwarding an
+appeal IMDi does not uphold to AID (pkt. 2, forvaltningsloven § 33).
+
+Each function works in the caller's transaction; triggering twice returns the same occurrence.
+"""
+
+from datetime import date
+
+from sqlmodel import Session
+
+from pliktvakt import audit, clock, occurrences
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.grants.cases import appeals_of, get_decision
+from pliktvakt.grants.rounds import GrantsError, occurrence_for, round_ref
+from pliktvakt.grants.schemes import DecisionKind
+from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantRound
+from pliktvakt.models import Occurrence
+
+REGISTRATION_OBLIGATION = "grant-decision-registration"
+ACCEPTANCE_OBLIGATION = "grant-acceptance-deadline"
+GOAL_OBLIGATION = "grant-goal-attainment"
+FORWARDING_OBLIGATION = "grant-appeal-forwarding"
+
+
+def decision_ref(decision_id: int) -> str:
+    return f"grant-decision:{decision_id}"
+
+
+def scheme_ref(grant_round: GrantRound, scheme_id: str) -> str:
+    return f"{round_ref(grant_round)}:{scheme_id}"
+
+
+def appeal_ref(appeal: GrantAppeal) -> str:
+    return f"grant-appeal:{appeal.id}"
+
+
+def registration_due(session: Session, catalogue: Catalogue, grant_round: GrantRound, on: date, actor: str):
+    """Vedlegg 1 pkt. 4 (ØR 6.3.4): the round's decisions are to be registered."""
+    occurrence, _ = occurrences.trigger(
+        session, catalogue, REGISTRATION_OBLIGATION, on, round_ref(grant_round), actor
+    )
+    return occurrence
+
+
+def acceptance_due(session: Session, catalogue: Catalogue, row: GrantDecision, due: date, actor: str):
+    """Vedlegg 1 pkt. 5: the acceptance deadline a letter states, followed up per letter."""
+    occurrence, _ = occurrences.trigger(
+        session, catalogue, ACCEPTANCE_OBLIGATION, due, decision_ref(row.id), actor
+    )
+    return occurrence
+
+
+def goal_reports_due(
+    session: Session, catalogue: Catalogue, grant_round: GrantRound, scheme_id: str, due: date, actor: str
+):
+    """Vedlegg 1 pkt. 6: goal-attainment information collected by the reporting deadline in the letters."""
+    occurrence, _ = occurrences.trigger(
+        session, catalogue, GOAL_OBLIGATION, due, scheme_ref(grant_round, scheme_id), actor
+    )
+    return occurrence
+
+
+def acceptance_settled(session: Session, decision_id: int, on: date, evidence: str, actor: str) -> None:
+    """Complete the letter's acceptance occurrence: accepted, or lapsed (vedlegg 1 pkt. 5)."""
+    found = occurrence_for(session, ACCEPTANCE_OBLIGATION, decision_ref(decision_id))
+    if found is not None and found.is_open:
+        occurrences.complete(session, found.id, actor, evidence, clock.resolve(on))
+
+
+def appeal_not_upheld(
+    session: Session, catalogue: Catalogue, decision_id: int, on: date, actor: str
+) -> tuple[GrantAppeal, Occurrence]:
+    """IMDi has not upheld the open appeal: it goes to AID as appeal body (vedlegg 1 pkt. 2,
+    forvaltningsloven § 33 fjerde ledd). The appeal stays open until its outcome is recorded."""
+    decision = get_decision(session, decision_id)
+    if decision.decision_kind != DecisionKind.ENKELTVEDTAK:
+        raise GrantsError(f"Vedtak {decision_id} er ikke et enkeltvedtak og har ingen klage.")
+    open_appeals = [a for a in appeals_of(session, decision_id) if a.closed_on is None]
+    if not open_appeals:
+        raise GrantsError(f"Vedtak {decision_id} har ingen åpen klage.")
+    appeal = open_appeals[0]
+    if appeal.not_upheld_on is not None:
+        raise GrantsError(
+            f"Klage {appeal.id} ble registrert som ikke tatt til følge {appeal.not_upheld_on:%d.%m.%Y}."
+        )
+    if on < appeal.submitted_on:
+        raise GrantsError(f"--on {on.isoformat()} er før klagen kom inn ({appeal.submitted_on.isoformat()}).")
+    appeal.not_upheld_on = on
+    session.add(appeal)
+    occurrence, _ = occurrences.trigger(
+        session, catalogue, FORWARDING_OBLIGATION, on, appeal_ref(appeal), actor
+    )
+    audit.append(
+        session,
+        actor,
+        "grant.appeal.not_upheld",
+        f"grant-decision/{decision_id}",
+        {"appeal": appeal.id, "on": on, "forwarding_occurrence": occurrence.id, "due": occurrence.due},
+    )
+    return appeal, occurrence
