@@ -11,8 +11,9 @@ def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
     assert state.is_completed(), state.message
     result = state.result()
     # Overdue on 28 Nov 2026: analysis and key figures for Sep, Oct, Nov periods (due 15 Sep,
-    # 15 Oct, 13 Nov) and the governance meeting documents due 4 Nov: 7.
-    assert result["overdue"] == 7 and result["created"] > 30
+    # 15 Oct, 13 Nov), the governance meeting documents due 4 Nov, and the year's grant control
+    # sample due Thu 1 Oct (vedlegg 1 pkt. 8, a placeholder date): 8.
+    assert result["overdue"] == 8 and result["created"] > 30
     table = latest_artifact("obligation-status")
     rows = json.loads(table.data)
     assert table.type == "table"

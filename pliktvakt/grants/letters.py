@@ -108,7 +108,10 @@ class LetterIncomplete(ValueError):
     def __init__(self, reference: str, missing: list[str]):
         self.reference = reference
         self.missing = missing
-        super().__init__(f"Tilskuddsbrev {reference} blir ikke laget; det mangler: " + "; ".join(missing))
+        super().__init__(
+            f"Tilskuddsbrev {reference} blir ikke laget (sperren {CONTENT_GATE}, vedlegg 1 pkt. 3); "
+            "det mangler: " + "; ".join(missing)
+        )
 
 
 @dataclass(frozen=True)

@@ -219,7 +219,9 @@ def test_letter_missing_items_is_refused(round_, schemes, index, update, missing
     with pytest.raises(LetterIncomplete) as info:
         render_letter(broken)
     assert info.value.missing == missing
-    assert str(info.value).startswith("Tilskuddsbrev r-x blir ikke laget; det mangler: ")
+    assert str(info.value).startswith(
+        "Tilskuddsbrev r-x blir ikke laget (sperren grant-letter-content, vedlegg 1 pkt. 3); det mangler: "
+    )
 
 
 def test_template_that_drops_an_item_is_caught(round_, schemes, tmp_path):
