@@ -13,12 +13,11 @@ from sqlmodel import Session
 from pliktvakt import audit, clock, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.cases import appeals_of, get_decision
-from pliktvakt.grants.rounds import GrantsError, occurrence_for, round_ref
+from pliktvakt.grants.rounds import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
 from pliktvakt.grants.schemes import DecisionKind
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantRound
 from pliktvakt.models import Occurrence
 
-REGISTRATION_OBLIGATION = "grant-decision-registration"
 ACCEPTANCE_OBLIGATION = "grant-acceptance-deadline"
 GOAL_OBLIGATION = "grant-goal-attainment"
 FORWARDING_OBLIGATION = "grant-appeal-forwarding"

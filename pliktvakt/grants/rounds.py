@@ -25,6 +25,7 @@ from pliktvakt.notify import Key
 NOTICE_OBLIGATION = "grant-award-ministry-notice"
 RECIPIENTS_OBLIGATION = "grant-recipients-ministry-info"
 UNDERSPENDING_OBLIGATION = "underspending-ministry-consultation"
+REGISTRATION_OBLIGATION = "grant-decision-registration"
 ROLE = "tilskudd"
 DUTY = "grants"
 
@@ -114,6 +115,9 @@ def decide_round(
     grant_round.decided_on = on
     session.add(grant_round)
     audit.append(session, actor, "grant.round.decided", f"grant-round/{name}", {"on": on})
+    if occurrence_for(session, REGISTRATION_OBLIGATION, round_ref(grant_round)) is None:
+        # Vedlegg 1 pkt. 4: a round typed in decision by decision had no import to start it.
+        occurrences.trigger(session, catalogue, REGISTRATION_OBLIGATION, on, round_ref(grant_round), actor)
     occurrence = None
     if needs_notice(session, schemes, grant_round):
         occurrence, _ = occurrences.trigger(

@@ -55,7 +55,7 @@ def _ids(session) -> dict[str, int]:
 def test_import_and_letters_trigger_their_duties(decided, schemes, tmp_path):
     engine, catalogue = decided
     with session_scope(engine) as session:
-        registration = _occurrence(session, duties.REGISTRATION_OBLIGATION)
+        registration = _occurrence(session, duties.REGISTRATION_OBLIGATION)  # one: decide adds none
         # 5 business days from Tue 22 Apr 2025: 23, 24, 25, 28, 29 Apr.
         assert (registration.due, registration.ref) == (date(2025, 4, 29), "grant-round:1")
         batch = round_letters.make_letters(
@@ -84,6 +84,22 @@ def test_import_and_letters_trigger_their_duties(decided, schemes, tmp_path):
     with session_scope(engine) as session:
         done = _occurrence(session, duties.ACCEPTANCE_OBLIGATION)
         assert done.status == "done" and done.evidence == "Akseptbrev mottatt 10.05.2025" and not done.late
+
+
+def test_a_typed_in_round_is_due_for_registration_when_decided(env, schemes):
+    engine, catalogue = make_engine(env.database_url), load_catalogue(env.config_dir)
+    values = {"ordning": FRIVILLIG, "år": "2025", "søker": "Lag", "orgnr": ORGNR_A}
+    with session_scope(engine) as session:
+        intake.add_decision(
+            session,
+            schemes,
+            "r",
+            {**values, "søkt_beløp": "10", "tildelt_beløp": "10", "beregning": "sats"},
+            "t",
+        )
+        rounds.decide_round(session, catalogue, schemes, "r", date(2025, 5, 2), "t")
+        # 5 business days from Fri 2 May 2025: 5, 6, 7, 8, 9 May.
+        assert _occurrence(session, duties.REGISTRATION_OBLIGATION).due == date(2025, 5, 9)
 
 
 def test_lapse_completes_the_acceptance_occurrence(decided, schemes, tmp_path):
