@@ -31,6 +31,9 @@ class GrantScheme(BaseModel):
     named_in_budget: bool
     grant_letters: bool
     voluntary_orgs: bool
+    # Municipalities decide awards under it by delegation, and register them through IMDi
+    # (vedlegg 1 pkt. 1: «både IMDi og kommunenes tilskudd»).
+    delegated_to_municipalities: bool = False
     decision_kind: DecisionKind
     acceptance_deadline: str | None = None
     appeal_body: str = "Arbeids- og inkluderingsdepartementet"
