@@ -38,6 +38,13 @@ def _schemes():
     return rounds.load_grant_schemes(get_settings().config_dir)
 
 
+def _municipalities() -> dict:
+    from pliktvakt.settings import get_settings
+    from pliktvakt.settlement.model import load_municipalities
+
+    return {m.code: m for m in load_municipalities(get_settings().config_dir / "municipalities.csv")}
+
+
 def _actor(by: str | None) -> str:
     return by or getpass.getuser()
 
@@ -59,20 +66,35 @@ def import_file(
         Optional[list[str]],
         typer.Option("--budget", help="Budsjett for en ordning: ORDNING=BELØP (kan gjentas)."),
     ] = None,
+    administrator: Annotated[
+        Optional[str],
+        typer.Option(
+            "--forvalter",
+            metavar="KOMMUNENR",
+            help="Kommunen som fattet vedtakene under en ordning IMDi har delegert (vedlegg 1 pkt. 1).",
+        ),
+    ] = None,
     by: By = None,
     as_json: AsJson = False,
+    as_of: AsOf = None,
 ) -> None:
     """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn."""
+    from pliktvakt.catalogue import load_catalogue
     from pliktvakt.db import session_scope
     from pliktvakt.grants import intake, rounds
     from pliktvakt.grants.awards import AwardImportError
+    from pliktvakt.register import plan
+    from pliktvakt.settings import get_settings
 
-    schemes = _schemes()
+    schemes, catalogue = _schemes(), load_catalogue(get_settings().config_dir)
     budgets = intake.parse_budgets(budget or [], schemes)
-    engine = _engine()
+    engine, today = _engine(), clock.resolve(as_of).date()
     try:
         with session_scope(engine) as session:
             grant_round = intake.import_round(session, schemes, file, round_name, budgets, _actor(by))
+            if administrator is not None:
+                plan.mark_municipal(session, schemes, _municipalities(), grant_round, administrator)
+            plan.open_occurrences(session, catalogue, schemes, grant_round, today, _actor(by))
             count = rounds.decision_count(session, grant_round)
     except AwardImportError as exc:
         _reject(engine, round_name, file, exc, _actor(by), as_json)

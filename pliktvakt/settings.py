@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     # Where the Excel backend writes upload files.
     tilskudd_upload_dir: Path = Path("data/tilskudd")
 
+    @field_validator("tilskudd_api_token")
+    @classmethod
+    def _header_safe(cls, value: SecretStr | None) -> SecretStr | None:
+        # It goes in an HTTP header: printable ASCII only. The message never shows it.
+        secret = value.get_secret_value() if value is not None else ""
+        if secret and not (secret.isascii() and secret.isprintable()):
+            raise ValueError("nøkkelen kan bare ha synlige ASCII-tegn (den sendes i en HTTP-header)")
+        return value
+
     @field_validator("ministry_recipients", mode="before")
     @classmethod
     def _split_recipients(cls, value: object) -> object:

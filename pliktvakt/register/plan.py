@@ -24,6 +24,7 @@ from stdnum.no import orgnr as stdnum_orgnr
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants import rounds
+from pliktvakt.grants.rounds import GrantsError
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantDecision, GrantRound
 from pliktvakt.models import Occurrence
@@ -34,6 +35,7 @@ from pliktvakt.settlement.model import Municipality
 
 OBLIGATION = "tilskudd-registration"
 DUTY = OBLIGATION
+RECONCILIATION = "tilskudd-reconciliation"  # the duty name of its alerts
 
 
 def award_ref(decision_id: int) -> str:
@@ -55,14 +57,50 @@ def open_occurrences(
 ) -> int:
     """Open the registration occurrence of each of the round's awards to voluntary
     organisations, decided ``on``; returns how many were new."""
-    made = 0
+    return sum(
+        open_occurrence(session, catalogue, schemes, decision, on, actor)
+        for decision in rounds.decisions_of(session, grant_round)
+    )
+
+
+def open_occurrence(
+    session: Session,
+    catalogue: Catalogue,
+    schemes: dict[str, GrantScheme],
+    decision: GrantDecision,
+    on: date,
+    actor: str,
+) -> bool:
+    """Open the decision's registration occurrence if it is an award to a voluntary organisation."""
+    if not registrable(schemes[decision.scheme_id], decision):
+        return False
+    _, created = occurrences.trigger(session, catalogue, OBLIGATION, on, award_ref(decision.id), actor)
+    return created
+
+
+def mark_municipal(
+    session: Session,
+    schemes: dict[str, GrantScheme],
+    municipalities: dict[str, Municipality],
+    grant_round: GrantRound,
+    code: str,
+) -> None:
+    """Mark the round as a municipality's decisions under schemes IMDi has delegated."""
+    code = code.strip()
+    if code not in municipalities:
+        raise GrantsError(f"--forvalter «{code}»: ukjent kommunenummer; se config/municipalities.csv")
     for decision in rounds.decisions_of(session, grant_round):
-        if registrable(schemes[decision.scheme_id], decision):
-            _, created = occurrences.trigger(
-                session, catalogue, OBLIGATION, on, award_ref(decision.id), actor
+        if not schemes[decision.scheme_id].delegated_to_municipalities:
+            raise GrantsError(
+                f"--forvalter {code}: linje {decision.source_line}, felt «ordning»: ordningen "
+                f"«{decision.scheme_id}» er ikke delegert til kommunene (delegated_to_municipalities "
+                "i config/grant_schemes.yaml); ingenting er lest inn"
             )
-            made += created
-    return made
+    grant_round.administrator = code
+    session.add(grant_round)
+    audit.append(
+        session, "pliktvakt", "grant.round.municipal", f"grant-round/{grant_round.name}", {"kommunenr": code}
+    )
 
 
 # --- what to send ---------------------------------------------------------------------
@@ -238,6 +276,16 @@ def complete_registered(session: Session, now: datetime) -> int:
             occurrences.complete(session, occurrence.id, "pliktvakt", evidence, now)
             done += 1
     return done
+
+
+def earliest_due(session: Session, unconfirmed: bool) -> tuple[date, bool] | None:
+    """The first deadline among the open registration occurrences, and whether it rests on
+    a placeholder (the catalogue's 5 business days are one)."""
+    query = select(func.min(Occurrence.due)).where(
+        Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open"
+    )
+    day = session.exec(query).one()
+    return None if day is None else (day, unconfirmed)
 
 
 def registered(session: Session, kind: Kind) -> Iterator[RegisterSubmission]:
