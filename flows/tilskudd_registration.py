@@ -8,6 +8,7 @@ from prefect.artifacts import create_table_artifact
 
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
+from pliktvakt.register.alerts import waiting_row
 from pliktvakt.register.plan import DUTY
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
@@ -37,7 +38,7 @@ def tilskudd_registration(as_of: datetime | None = None):
         report = deliver_outbox(engine_for(settings.database_url), settings, catalogue, now, (DUTY,))
         problems += delivery_problems(report, (DUTY,))
     completed = complete_registrations(settings.database_url, now)
-    unregistered = read_unregistered(settings.database_url)
+    unregistered = read_unregistered(settings.database_url) + [waiting_row(r) for r in planned.waiting]
     create_table_artifact(
         key="tilskudd-registration",
         table=unregistered or [{"Status": "Alt er registrert i tilskuddsregisteret."}],

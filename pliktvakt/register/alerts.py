@@ -72,3 +72,16 @@ def submission_row(submission: RegisterSubmission) -> dict[str, str]:
         "Siste feil": submission.error or "",
         "Opplastingsfil (SHA-256)": submission.upload_sha256 or "",
     }
+
+
+def waiting_row(round_name: str) -> dict[str, str]:
+    """A round of IMDi's whose awards wait until the ministry has been informed (instruks 6.1)."""
+    return {
+        "Type": "runde",
+        "Referanse": round_name,
+        "Gjelder": "tildelingene i runden",
+        "Status": "venter til departementet er orientert om tildelingene (instruks 6.1)",
+        "Forsøk": "0",
+        "Siste feil": "",
+        "Opplastingsfil (SHA-256)": "",
+    }
