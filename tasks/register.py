@@ -178,6 +178,7 @@ def open_registration(
 @io_task(name="complete-registrations")
 def complete_registrations(url: str, now: datetime) -> int:
     with session_scope(engine_for(url)) as session:
+        plan.withdraw_lapsed(session)
         return plan.complete_registered(session, now)
 
 

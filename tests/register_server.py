@@ -27,12 +27,20 @@ from urllib.parse import parse_qs, urlparse
 
 from tests.servers import free_port, send_json
 
+TOKEN = "hemmelig-nokkel-123"
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # listen backlog: the default 5 drops connections under load
+    daemon_threads = True
+
+
 PATHS = {"/api/v1/tilskuddsordninger": "ordning", "/api/v1/tilskudd": "tilskudd"}
 AWARD_FIELDS = ("ekstern_id", "ordning", "mottaker_orgnr", "tildelt_belop", "aar")
 
 
 class RegisterServer:
-    def __init__(self, token: str = "hemmelig-nokkel-123", latency: float = 0.0):
+    def __init__(self, token: str = TOKEN, latency: float = 0.0):
         self.token, self.latency = token, latency
         self.faults: deque = deque()
         self.fail_after: int | None = None
@@ -44,8 +52,7 @@ class RegisterServer:
         self.requests: list[dict] = []  # path and headers of every POST, for the tests
         self.lock = threading.Lock()
         self.port = free_port()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", self.port), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -144,6 +151,7 @@ class RegisterServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # as a real server: no 40 ms wait for delayed ACKs
 
             def log_message(self, *args):
                 pass
@@ -167,6 +175,13 @@ class RegisterServer:
 
             def do_GET(self):
                 url = urlparse(self.path)
+                if url.path == "/stand-in/stats":  # for a benchmark that runs it in another process
+                    stats = {
+                        "awards": len(server.awards()),
+                        "posts": server.posts,
+                        "duplicates": server.duplicates,
+                    }
+                    return send_json(self, 200, json.dumps(stats).encode())
                 if url.path != "/api/download/allocation-to-volunteers":
                     return send_json(self, 404, b'{"feil": "ukjent adresse"}')
                 year = int(parse_qs(url.query).get("year", ["0"])[0])
@@ -181,6 +196,15 @@ class RegisterServer:
         return Handler
 
 
+def serve(port: int, latency: float) -> None:
+    """Run the stand-in on ``port`` until killed (``python -m tests.register_server PORT LATENCY``)."""
+    server = RegisterServer(latency=latency)
+    server.httpd.server_close()
+    server.port = port
+    server.httpd = _Server(("127.0.0.1", port), server._handler())
+    server.httpd.serve_forever()
+
+
 def _wrong_dimensions(xlsx: bytes) -> bytes:
     """The same workbook with the sheet's recorded dimension set to A1:B2."""
     source, target = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
@@ -191,3 +215,9 @@ def _wrong_dimensions(xlsx: bytes) -> bytes:
                 data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', data)
             out.writestr(item, data)
     return target.getvalue()
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(int(sys.argv[1]), float(sys.argv[2]))

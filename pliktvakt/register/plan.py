@@ -238,24 +238,26 @@ def pending_count(session: Session) -> int:
 
 
 def record_answers(session: Session, answers: list[Answer], now: datetime, backend: str) -> None:
-    for answer in answers:
-        submission = session.get(RegisterSubmission, answer.submission_id)
+    """Record a batch of answers; the receipts go in the audit log as one entry per batch."""
+    by_id = {a.submission_id: a for a in answers}
+    query = select(RegisterSubmission).where(RegisterSubmission.id.in_(list(by_id)))
+    receipts = []
+    for submission in session.exec(query):
+        answer = by_id[submission.id]
         submission.attempts, submission.backend = submission.attempts + 1, backend
         if answer.receipt:
             submission.status, submission.receipt = SubmissionStatus.REGISTERED, answer.receipt
             submission.registered_at, submission.error = now, None
-            audit.append(
-                session,
-                "pliktvakt",
-                "register.registered",
-                f"register/{submission.kind}/{submission.ref}",
-                {"key": submission.idempotency_key, "receipt": answer.receipt},
+            receipts.append(
+                {"ref": submission.ref, "key": submission.idempotency_key, "receipt": answer.receipt}
             )
         elif answer.refused:
             submission.status, submission.error = SubmissionStatus.REFUSED, answer.refused
         else:
             submission.error = answer.error
         session.add(submission)
+    if receipts:
+        audit.append(session, "pliktvakt", "register.registered", "register", {"registered": receipts})
 
 
 def complete_registered(session: Session, now: datetime) -> int:
@@ -294,6 +296,24 @@ def registered(session: Session, kind: Kind) -> Iterator[RegisterSubmission]:
         RegisterSubmission.kind == kind, RegisterSubmission.status == SubmissionStatus.REGISTERED
     )
     yield from session.exec(query.order_by(RegisterSubmission.id))
+
+
+def withdraw_lapsed(session: Session) -> int:
+    """Withdraw the open registration of an award that lapsed before it was registered (no
+    acceptance by the deadline, vedlegg 1 pkt. 5): there is no award left to register."""
+    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open")
+    open_by_decision = {int(o.ref.removeprefix("grant-decision/")): o for o in session.exec(query)}
+    lapsed = select(GrantDecision).where(
+        GrantDecision.id.in_(list(open_by_decision)), GrantDecision.lapsed_at.is_not(None)
+    )
+    withdrawn = 0
+    for decision in session.exec(lapsed).all():
+        reason = (
+            f"Tilskuddet falt bort {decision.lapsed_at:%d.%m.%Y} (ikke akseptert i tide) før registrering"
+        )
+        occurrences.withdraw(session, open_by_decision[decision.id], reason, "pliktvakt")
+        withdrawn += 1
+    return withdrawn
 
 
 def unresolved(session: Session) -> Iterator[RegisterSubmission]:

@@ -14,11 +14,10 @@ from pliktvakt.register import plan
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.model import load_municipalities
 from tests.grants.conftest import HEADER, ROOT
-from tests.register_server import RegisterServer
+from tests.register_server import TOKEN, RegisterServer
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 FRIVILLIG_NAME = "Tilskudd til integreringsarbeid i regi av frivillige organisasjoner"
-TOKEN = "hemmelig-nokkel-123"
 # Organisation numbers with valid mod-11 check digits (python-stdnum), one per award.
 ORGNRS = ["971000007", "971000015", "971000023", "971000031", "971000058", "971000066"]
 OSLO = "0301"
