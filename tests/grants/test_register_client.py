@@ -181,3 +181,24 @@ def test_the_idempotency_key_follows_the_content():
         != contract.idempotency_key("ordning", "a", other)
     )
     assert key.startswith("pliktvakt-ordning-a-") and len(key) == len("pliktvakt-ordning-a-") + 16
+
+
+def test_a_lapsed_award_is_not_sent_and_its_registration_withdrawn(
+    register_env, register, schemes, write_csv
+):
+    import_round(register_env, schemes, write_csv, "oslo-2025", award_lines(2), date(2025, 4, 22))
+    with session_scope(make_engine(register_env.database_url)) as session:
+        decision = session.get(GrantDecision, 2)
+        decision.lapsed_at = date(2025, 5, 14)
+        session.add(decision)
+    _, sent = _send(register_env, schemes)
+    assert sent.registered == 2 and list(register.awards()) == ["grant-decision/1"]
+    assert register_tasks.complete_registrations.fn(register_env.database_url, NOW) == 1
+    states = {o.ref: (o.status, o.evidence) for o in _occurrences(register_env)}
+    assert states["grant-decision/2"] == ("withdrawn", None)
+    assert states["grant-decision/1"][0] == "done"
+
+
+def _occurrences(settings) -> list[Occurrence]:
+    with session_scope(make_engine(settings.database_url)) as session:
+        return list(session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)))
