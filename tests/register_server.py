@@ -161,17 +161,7 @@ class RegisterServer:
                 if server.latency:
                     time.sleep(server.latency)
                 status, answer, extra = server.post(urlparse(self.path).path, self.headers, body)
-                self.send_response(status)
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                content = json.dumps(answer).encode()
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                try:
-                    self.wfile.write(content)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                send_json(self, status, json.dumps(answer).encode(), extra)
 
             def do_GET(self):
                 url = urlparse(self.path)
