@@ -1,9 +1,14 @@
 """A Prefect form for one award decision: the deployment `grant-decision-add`."""
 
+from datetime import datetime
+
 from prefect import flow, get_run_logger
 
+from pliktvakt import clock
 from pliktvakt.settings import get_settings
+from tasks.common import load_catalogue_task
 from tasks.grants import add_decision_task, load_grant_schemes_task
+from tasks.register import open_registration
 
 
 @flow(name="grant-decision-add")
@@ -19,6 +24,7 @@ def grant_decision_add(
     computation: str | None = None,
     applicant_kind: str = "privat",
     recorded_by: str = "prefect-skjema",
+    as_of: datetime | None = None,
 ) -> int:
     """Registrer ett vedtak i en tilskuddsrunde (tildelt beløp 0 = avslag; da kreves avslagsgrunn)."""
     settings = get_settings()
@@ -35,5 +41,8 @@ def grant_decision_add(
         "søkertype": applicant_kind,
     }
     decision_id = add_decision_task(settings.database_url, schemes, round_name, values, recorded_by)
+    # Vedlegg 1 pkt. 1: an award to a voluntary organisation is to be registered «fortløpende».
+    catalogue, today = load_catalogue_task(settings), clock.resolve(as_of).date()
+    open_registration(settings.database_url, catalogue, schemes, decision_id, today, recorded_by)
     get_run_logger().info("Vedtak %d registrert i runde %s.", decision_id, round_name)
     return decision_id

@@ -24,6 +24,7 @@ from pliktvakt.cli_common import (
 from pliktvakt.cli_evaluation import app as evaluation_app
 from pliktvakt.cli_grants import app as grants_app
 from pliktvakt.cli_publications import app as publications_app
+from pliktvakt.cli_register import app as register_app
 from pliktvakt.cli_report import app as report_app
 from pliktvakt.cli_settlement import app as settlement_app
 
@@ -41,6 +42,7 @@ absence_app = typer.Typer(
 app.add_typer(absence_app, name="absence")
 app.add_typer(publications_app, name="publication")
 app.add_typer(grants_app, name="grants")
+app.add_typer(register_app, name="grants-register")
 app.add_typer(cli_catalogue.app, name="config")
 app.add_typer(report_app, name="report")
 app.add_typer(evaluation_app, name="evaluation")
@@ -59,6 +61,7 @@ USER_ERRORS = [
     ("pliktvakt.legal_calendar", "DurationError"),
     ("pliktvakt.publications.register", "PublicationError"),
     ("pliktvakt.grants.rounds", "GrantsError"),
+    ("pliktvakt.register.excel", "UploadError"),
     ("pliktvakt.grants.rounds", "SchemeConfigError"),
     ("pliktvakt.evaluation.errors", "EvaluationError"),
 ]

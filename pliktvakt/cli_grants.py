@@ -45,6 +45,13 @@ def _catalogue():
     return load_catalogue(get_settings().config_dir)
 
 
+def _municipalities() -> dict:
+    from pliktvakt.settings import get_settings
+    from pliktvakt.settlement.model import load_municipalities
+
+    return {m.code: m for m in load_municipalities(get_settings().config_dir / "municipalities.csv")}
+
+
 def _actor(by: str | None) -> str:
     return by or getpass.getuser()
 
@@ -66,6 +73,14 @@ def import_file(
         Optional[list[str]],
         typer.Option("--budget", help="Budsjett for en ordning: ORDNING=BELØP (kan gjentas)."),
     ] = None,
+    administrator: Annotated[
+        Optional[str],
+        typer.Option(
+            "--forvalter",
+            metavar="KOMMUNENR",
+            help="Kommunen som fattet vedtakene under en ordning IMDi har delegert (vedlegg 1 pkt. 1).",
+        ),
+    ] = None,
     by: By = None,
     as_json: AsJson = False,
     as_of: AsOf = None,
@@ -75,31 +90,31 @@ def import_file(
     from pliktvakt.db import session_scope
     from pliktvakt.grants import intake, rounds
     from pliktvakt.grants.awards import AwardImportError
+    from pliktvakt.register import plan
 
-    schemes = _schemes()
+    schemes, catalogue = _schemes(), _catalogue()
     budgets = intake.parse_budgets(budget or [], schemes)
-    engine = _engine()
+    engine, today = _engine(), clock.resolve(as_of).date()
     try:
         with session_scope(engine) as session:
             grant_round = intake.import_round(
-                session,
-                schemes,
-                file,
-                round_name,
-                budgets,
-                _actor(by),
-                catalogue=_catalogue(),
-                on=clock.resolve(as_of).date(),
+                session, schemes, file, round_name, budgets, _actor(by), catalogue=catalogue, on=today
             )
+            if administrator is not None:
+                plan.mark_municipal(session, schemes, _municipalities(), grant_round, administrator)
+            # Vedlegg 1 pkt. 1: each award to a voluntary organisation registered «fortløpende».
+            plan.open_occurrences(session, catalogue, schemes, grant_round, today, _actor(by))
             count = rounds.decision_count(session, grant_round)
     except AwardImportError as exc:
         _reject(engine, round_name, file, exc, _actor(by), as_json)
     if as_json:
         return print_json({"imported": True, "round": round_name, "decisions": count})
-    out.print(
-        f"Runde {round_name}: {count} vedtak lest inn fra {file.name}. "
-        f"Neste steg: `pliktvakt grants decide {round_name}`."
+    next_step = (
+        "Tildelingene registreres i tilskuddsregisteret av flyten tilskudd-registration."
+        if administrator is not None
+        else f"Neste steg: `pliktvakt grants decide {round_name}`."
     )
+    out.print(f"Runde {round_name}: {count} vedtak lest inn fra {file.name}. {next_step}")
 
 
 def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool) -> None:

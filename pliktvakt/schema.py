@@ -10,6 +10,7 @@ import pliktvakt.go_live  # noqa: F401  (installation)
 import pliktvakt.grants.tables  # noqa: F401
 import pliktvakt.models  # noqa: F401
 import pliktvakt.publications.tables  # noqa: F401
+import pliktvakt.register.tables  # noqa: F401
 import pliktvakt.settlement.tables  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -8,7 +8,7 @@ never printed by accident.
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -75,6 +75,31 @@ class Settings(BaseSettings):
     evaluation_plan_file: Path | None = None
     # Where each run writes the plan as Markdown and XLSX.
     evaluation_plan_dir: Path = Path("data/evaluering")
+
+    # --- The national grants register (issue 11, vedlegg 1 pkt. 1) ----------------------
+    # The instruction names Tilskudd.dfo.no; the register is now run by Lotteri- og
+    # stiftelsestilsynet at tilskudd.no. The same base serves the write API (api backend)
+    # and the public allocation file the weekly reconciliation reads.
+    tilskudd_api_url: str = "https://tilskudd.no"
+    tilskudd_api_token: SecretStr | None = None
+    # "api": pliktvakt registers by the API; "excel": it writes the register's upload file
+    # and an officer uploads it and confirms (`pliktvakt grants-register confirm-upload`).
+    tilskudd_backend: Literal["api", "excel"] = "excel"
+    tilskudd_concurrency: int = Field(default=8, ge=1, le=64)
+    tilskudd_timeout_seconds: float = Field(default=10.0, gt=0)
+    tilskudd_attempts: int = Field(default=4, ge=1, le=10)
+    tilskudd_backoff_seconds: float = Field(default=1.0, ge=0)
+    # Where the Excel backend writes upload files.
+    tilskudd_upload_dir: Path = Path("data/tilskudd")
+
+    @field_validator("tilskudd_api_token")
+    @classmethod
+    def _header_safe(cls, value: SecretStr | None) -> SecretStr | None:
+        # It goes in an HTTP header: printable ASCII only. The message never shows it.
+        secret = value.get_secret_value() if value is not None else ""
+        if secret and not (secret.isascii() and secret.isprintable()):
+            raise ValueError("nøkkelen kan bare ha synlige ASCII-tegn (den sendes i en HTTP-header)")
+        return value
 
     @field_validator("ministry_recipients", mode="before")
     @classmethod

@@ -15,10 +15,12 @@ import trustme
 from aiosmtpd.controller import Controller
 
 
-def send_json(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
-    """Answer a stand-in service's request with a JSON body; a client that gave up (a
-    timeout test) is not an error of the server."""
+def send_json(handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict | None = None) -> None:
+    """Answer a stand-in service's request with a JSON body (and ``headers``); a client that
+    gave up (a timeout test) is not an error of the server."""
     handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()

@@ -112,6 +112,11 @@ def decide_round(
         raise GrantsError(f"Runden «{name}» ble vedtatt {grant_round.decided_on:%d.%m.%Y}.")
     if not decisions_of(session, grant_round):
         raise GrantsError(f"Runden «{name}» har ingen vedtak.")
+    if grant_round.administrator is not None:
+        raise GrantsError(
+            f"Runden «{name}» er kommune {grant_round.administrator} sine vedtak: kommunen sender "
+            "tilskuddsbrevene; IMDi registrerer dem bare i tilskuddsregisteret."
+        )
     grant_round.decided_on = on
     session.add(grant_round)
     audit.append(session, actor, "grant.round.decided", f"grant-round/{name}", {"on": on})

@@ -140,6 +140,9 @@ class GrantScheme(BaseModel):
     named_in_budget: bool
     grant_letters: bool
     voluntary_orgs: bool
+    # Municipalities decide awards under it by delegation, and register them through IMDi
+    # (vedlegg 1 pkt. 1: «både IMDi og kommunenes tilskudd»).
+    delegated_to_municipalities: bool = False
     # Vedlegg 1 pkt. 2: decisions to private applicants are enkeltvedtak (forvaltningsloven § 2).
     # aksept only with a stated legal basis (not_enkeltvedtak_basis), which the letter quotes.
     decision_kind: DecisionKind = DecisionKind.ENKELTVEDTAK

@@ -24,6 +24,9 @@ class GrantRound(SQLModel, table=True):
     name: str = Field(unique=True, max_length=100)
     imported_file: str | None = None
     file_sha256: str | None = Field(default=None, max_length=64)
+    # The municipality (kommunenr) whose decisions these are, under a scheme IMDi has delegated
+    # (vedlegg 1 pkt. 1-2); None means IMDi's own. Only the grants register uses them.
+    administrator: str | None = Field(default=None, max_length=4)
     decided_on: date | None = None  # the round's decisions are final; triggers the 6.1 notice
     # Set only from delivery receipts: every ministry recipient has the notice (the gate).
     ministry_notice_sent_at: datetime | None = None

@@ -102,3 +102,7 @@ def grants_env(env, smtp, monkeypatch):
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+
+
+# The grants register's stand-in and settings (issue 11).
+from tests.grants.register_support import register, register_env  # noqa: E402, F401

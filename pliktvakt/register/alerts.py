@@ -1,0 +1,87 @@
+"""What officers read about the grants register (bokmål): an upload file ready, the
+reconciliation's differences, and the table of what is not registered yet."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from pliktvakt.bokmal import date_short
+from pliktvakt.catalogue import UNCONFIRMED
+from pliktvakt.notify import Message
+from pliktvakt.register.excel import AWARDS_SHEET, SCHEMES_SHEET
+from pliktvakt.register.reconcile import Difference
+from pliktvakt.register.tables import RegisterSubmission, RegisterUpload
+
+CLAUSE = (
+    "Vedlegg 1 pkt. 1: «IMDi har ansvar for å registrere og oppdatere informasjon om "
+    "tilskuddsordninger og enkelttilskudd rettet mot frivillige organisasjoner på Tilskudd.dfo.no. "
+    "… Tildelinger av tilskudd skal registreres fortløpende.»"
+)
+STATUS_NAMES = {
+    "venter": "venter på å bli sendt",
+    "i-opplastingsfil": "i opplastingsfil, venter på bekreftet opplasting",
+    "avvist": "avvist av registeret",
+}
+
+
+def _due(earliest: tuple[date, bool] | None) -> str:
+    if earliest is None:
+        return ""
+    day, unconfirmed = earliest
+    return f"Første frist: {date_short(day)}" + (f" ({UNCONFIRMED})" if unconfirmed else "") + ".\n"
+
+
+def upload_ready(upload: RegisterUpload, folder: Path, earliest: tuple[date, bool] | None) -> Message:
+    text = (
+        f"En opplastingsfil til tilskuddsregisteret er klar: {upload.rows} rad(er) i arkene "
+        f"«{SCHEMES_SHEET}» og «{AWARDS_SHEET}».\n\n"
+        f"Fil: {folder / upload.file}\nSHA-256: {upload.sha256}\n{_due(earliest)}\n"
+        "Last opp filen i tilskuddsregisteret, og registrer opplastingen med\n"
+        f"    pliktvakt grants-register confirm-upload {upload.sha256[:16]} --by DIN-EPOST\n"
+        "Tildelingene står som ikke registrert til opplastingen er bekreftet.\n\n"
+        f"{CLAUSE}"
+    )
+    return Message(subject=f"Tilskuddsregisteret: opplastingsfil klar ({upload.rows} rader)", text=text)
+
+
+def differences_message(year: int, differences: list[Difference], source: str) -> Message:
+    lines = [
+        f"- {d.orgnr}, {d.scheme}: "
+        + ("mangler i registeret" if d.published is None else f"registeret viser {d.published} kr")
+        + f", pliktvakt registrerte {d.registered} kr ({', '.join(d.refs)})"
+        for d in differences
+    ]
+    text = (
+        f"Avstemmingen mot tilskuddsregisterets offentlige liste for {year} ({source}) fant "
+        f"{len(differences)} avvik:\n\n" + "\n".join(lines) + "\n\n"
+        "Sjekk tildelingene i registeret og rett dem der. Tabellen «tilskudd-reconciliation» i "
+        f"Prefect-UI-et viser det samme.\n\n{CLAUSE}"
+    )
+    return Message(subject=f"Tilskuddsregisteret {year}: {len(differences)} avvik ved avstemming", text=text)
+
+
+def submission_row(submission: RegisterSubmission) -> dict[str, str]:
+    payload = json.loads(submission.payload)
+    what = payload.get("mottaker") or payload.get("navn") or ""
+    return {
+        "Type": submission.kind,
+        "Referanse": submission.ref,
+        "Gjelder": what,
+        "Status": STATUS_NAMES.get(submission.status, submission.status),
+        "Forsøk": str(submission.attempts),
+        "Siste feil": submission.error or "",
+        "Opplastingsfil (SHA-256)": submission.upload_sha256 or "",
+    }
+
+
+def waiting_row(round_name: str) -> dict[str, str]:
+    """A round of IMDi's whose awards wait until the ministry has been informed (instruks 6.1)."""
+    return {
+        "Type": "runde",
+        "Referanse": round_name,
+        "Gjelder": "tildelingene i runden",
+        "Status": "venter til departementet er orientert om tildelingene (instruks 6.1)",
+        "Forsøk": "0",
+        "Siste feil": "",
+        "Opplastingsfil (SHA-256)": "",
+    }

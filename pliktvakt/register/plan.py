@@ -1,0 +1,334 @@
+"""What the grants register must hold now, and what pliktvakt still owes it (vedlegg 1 pkt. 1).
+
+«IMDi har ansvar for å registrere og oppdatere informasjon om tilskuddsordninger og
+enkelttilskudd rettet mot frivillige organisasjoner … Dette gjelder både IMDi og kommunenes
+tilskudd … Tildelinger av tilskudd skal registreres fortløpende.»
+
+- Each award to a voluntary organisation opens a ``tilskudd-registration`` occurrence when
+  it is imported; it is due by the catalogue's deadline (5 business days, a placeholder).
+- An award of IMDi's own is sent once the ministry has been informed of the round's awards
+  (instruks 6.1): the register is public, and the ministry hears first. A municipality's
+  award is the municipality's decision and is sent at once.
+- Only awards to an organisation with a valid orgnr are sent; the rest are named as problems.
+- The occurrence is completed only with the register's receipt.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
+
+from sqlmodel import Session, func, select
+from stdnum.no import orgnr as stdnum_orgnr
+
+from pliktvakt import audit, occurrences
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.grants import rounds
+from pliktvakt.grants.rounds import GrantsError
+from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.tables import GrantDecision, GrantRound
+from pliktvakt.models import Occurrence
+from pliktvakt.register import contract
+from pliktvakt.register.contract import Answer, AwardPayload, SchemePayload
+from pliktvakt.register.tables import Kind, RegisterSubmission, SubmissionStatus
+from pliktvakt.settlement.model import Municipality
+
+OBLIGATION = "tilskudd-registration"
+DUTY = OBLIGATION
+RECONCILIATION = "tilskudd-reconciliation"  # the duty name of its alerts
+
+
+def award_ref(decision_id: int) -> str:
+    return f"grant-decision/{decision_id}"
+
+
+def registrable(scheme: GrantScheme, decision: GrantDecision) -> bool:
+    """An award (not a rejection) under a scheme aimed at voluntary organisations."""
+    return scheme.voluntary_orgs and decision.amount_awarded > 0 and decision.lapsed_at is None
+
+
+def open_occurrences(
+    session: Session,
+    catalogue: Catalogue,
+    schemes: dict[str, GrantScheme],
+    grant_round: GrantRound,
+    on: date,
+    actor: str,
+) -> int:
+    """Open the registration occurrence of each of the round's awards to voluntary
+    organisations, decided ``on``; returns how many were new."""
+    return sum(
+        open_occurrence(session, catalogue, schemes, decision, on, actor)
+        for decision in rounds.decisions_of(session, grant_round)
+    )
+
+
+def open_occurrence(
+    session: Session,
+    catalogue: Catalogue,
+    schemes: dict[str, GrantScheme],
+    decision: GrantDecision,
+    on: date,
+    actor: str,
+) -> bool:
+    """Open the decision's registration occurrence if it is an award to a voluntary organisation."""
+    if not registrable(schemes[decision.scheme_id], decision):
+        return False
+    _, created = occurrences.trigger(session, catalogue, OBLIGATION, on, award_ref(decision.id), actor)
+    return created
+
+
+def mark_municipal(
+    session: Session,
+    schemes: dict[str, GrantScheme],
+    municipalities: dict[str, Municipality],
+    grant_round: GrantRound,
+    code: str,
+) -> None:
+    """Mark the round as a municipality's decisions under schemes IMDi has delegated."""
+    code = code.strip()
+    if code not in municipalities:
+        raise GrantsError(f"--forvalter «{code}»: ukjent kommunenummer; se config/municipalities.csv")
+    for decision in rounds.decisions_of(session, grant_round):
+        if not schemes[decision.scheme_id].delegated_to_municipalities:
+            raise GrantsError(
+                f"--forvalter {code}: linje {decision.source_line}, felt «ordning»: ordningen "
+                f"«{decision.scheme_id}» er ikke delegert til kommunene (delegated_to_municipalities "
+                "i config/grant_schemes.yaml); ingenting er lest inn"
+            )
+    grant_round.administrator = code
+    session.add(grant_round)
+    audit.append(
+        session, "pliktvakt", "grant.round.municipal", f"grant-round/{grant_round.name}", {"kommunenr": code}
+    )
+
+
+# --- what to send ---------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    queued: int = 0  # new submissions (new or changed schemes and awards)
+    unchanged: int = 0
+    waiting: list[str] = field(default_factory=list)  # rounds held until the ministry has heard
+    problems: list[str] = field(default_factory=list)
+
+
+def scheme_payload(scheme: GrantScheme) -> SchemePayload:
+    return SchemePayload(
+        ekstern_id=scheme.id,
+        navn=scheme.name,
+        forvalter=contract.IMDI,
+        ansvarlig_departement=contract.MINISTRY,
+        regelverk=scheme.clause,
+        formaal=_confirmed(scheme, "purpose"),
+        malgruppe=_confirmed(scheme, "target_group"),
+    )
+
+
+def _confirmed(scheme: GrantScheme, fact: str) -> str | None:
+    """A scheme fact's text, or None while it is a placeholder (or the scheme has no facts)."""
+    value = getattr(scheme.facts, fact) if scheme.facts else None
+    return None if value is None or value.placeholder else value.text
+
+
+def award_payload(
+    decision: GrantDecision, scheme: GrantScheme, municipality: Municipality | None
+) -> AwardPayload:
+    return AwardPayload(
+        ekstern_id=award_ref(decision.id),
+        ordning_ekstern_id=scheme.id,
+        ordning=scheme.name,
+        forvalter=f"{municipality.name} kommune" if municipality else contract.IMDI,
+        forvalter_kommunenr=municipality.code if municipality else None,
+        ansvarlig_departement=contract.MINISTRY,
+        mottaker_orgnr=decision.orgnr,
+        mottaker=decision.applicant,
+        tildelt_belop=decision.amount_awarded,
+        sokt_belop=decision.amount_applied,
+        aar=decision.year,
+        fylke=municipality.county_name if municipality else None,
+    )
+
+
+def plan(
+    session: Session,
+    schemes: dict[str, GrantScheme],
+    municipalities: dict[str, Municipality],
+    backend: str,
+) -> Plan:
+    """Queue a submission for every scheme and award the register lacks or holds in an older
+    version. Works in the caller's transaction; sends nothing."""
+    result, current = Plan(), current_submissions(session)
+    queue = partial(_queue, session, result, current, backend)
+    for scheme in schemes.values():
+        if scheme.voluntary_orgs:
+            queue(Kind.SCHEME, scheme.id, scheme_payload(scheme))
+    for grant_round in rounds.all_rounds(session):
+        if _held_back(session, schemes, grant_round, result):
+            continue
+        municipality = municipalities.get(grant_round.administrator) if grant_round.administrator else None
+        for decision in rounds.decisions_of(session, grant_round):
+            scheme = schemes[decision.scheme_id]
+            if not registrable(scheme, decision):
+                continue
+            if not stdnum_orgnr.is_valid(decision.orgnr):
+                result.problems.append(
+                    f"Vedtak {decision.id} ({decision.applicant}): organisasjonsnummer «{decision.orgnr}» "
+                    "er ikke gyldig og sendes ikke til tilskuddsregisteret"
+                )
+                continue
+            queue(Kind.AWARD, award_ref(decision.id), award_payload(decision, scheme, municipality))
+    return result
+
+
+def _held_back(
+    session: Session, schemes: dict[str, GrantScheme], grant_round: GrantRound, result: Plan
+) -> bool:
+    """IMDi's own round waits until its letters may go: the ministry hears first (instruks 6.1)."""
+    if grant_round.administrator is not None:
+        return False
+    if rounds.letters_gate(session, schemes, grant_round) is None:
+        return False
+    result.waiting.append(grant_round.name)
+    return True
+
+
+def current_submissions(session: Session) -> dict[tuple[str, str], RegisterSubmission]:
+    """The newest version of each scheme and award sent or to be sent, by (kind, ref)."""
+    query = (
+        select(RegisterSubmission)
+        .where(RegisterSubmission.status != SubmissionStatus.SUPERSEDED)
+        .order_by(RegisterSubmission.id)
+    )
+    return {(s.kind, s.ref): s for s in session.exec(query)}
+
+
+def _queue(
+    session: Session,
+    result: Plan,
+    current: dict[tuple[str, str], RegisterSubmission],
+    backend: str,
+    kind: Kind,
+    ref: str,
+    payload,
+) -> None:
+    body = contract.body(payload)
+    key = contract.idempotency_key(kind.value, ref, body)
+    newest = current.get((kind.value, ref))
+    if newest is not None and newest.idempotency_key == key:
+        result.unchanged += 1
+        return
+    if newest is not None and newest.status in (SubmissionStatus.PENDING, SubmissionStatus.REFUSED):
+        newest.status = SubmissionStatus.SUPERSEDED  # never registered as it was; the new version goes
+        session.add(newest)
+    session.add(RegisterSubmission(kind=kind, ref=ref, idempotency_key=key, payload=body, backend=backend))
+    result.queued += 1
+
+
+# --- receipts ---------------------------------------------------------------------------
+
+
+def pending_batch(session: Session, after_id: int, size: int) -> list[RegisterSubmission]:
+    """The next ``size`` submissions waiting to be sent, in id order after ``after_id``."""
+    query = (
+        select(RegisterSubmission)
+        .where(RegisterSubmission.status == SubmissionStatus.PENDING, RegisterSubmission.id > after_id)
+        .order_by(RegisterSubmission.id)
+        .limit(size)
+    )
+    return list(session.exec(query))
+
+
+def pending_count(session: Session) -> int:
+    query = select(func.count()).select_from(RegisterSubmission)
+    return session.exec(query.where(RegisterSubmission.status == SubmissionStatus.PENDING)).one()
+
+
+def record_answers(session: Session, answers: list[Answer], now: datetime, backend: str) -> None:
+    """Record a batch of answers; the receipts go in the audit log as one entry per batch."""
+    by_id = {a.submission_id: a for a in answers}
+    query = select(RegisterSubmission).where(RegisterSubmission.id.in_(list(by_id)))
+    receipts = []
+    for submission in session.exec(query):
+        answer = by_id[submission.id]
+        submission.attempts, submission.backend = submission.attempts + 1, backend
+        if answer.receipt:
+            submission.status, submission.receipt = SubmissionStatus.REGISTERED, answer.receipt
+            submission.registered_at, submission.error = now, None
+            receipts.append(
+                {"ref": submission.ref, "key": submission.idempotency_key, "receipt": answer.receipt}
+            )
+        elif answer.refused:
+            submission.status, submission.error = SubmissionStatus.REFUSED, answer.refused
+        else:
+            submission.error = answer.error
+        session.add(submission)
+    if receipts:
+        audit.append(session, "pliktvakt", "register.registered", "register", {"registered": receipts})
+
+
+def complete_registered(session: Session, now: datetime) -> int:
+    """Complete each open registration occurrence whose award holds a receipt of the register."""
+    receipts = dict(
+        session.exec(
+            select(RegisterSubmission.ref, RegisterSubmission.receipt)
+            .where(RegisterSubmission.kind == Kind.AWARD)
+            .where(RegisterSubmission.status == SubmissionStatus.REGISTERED)
+            .order_by(RegisterSubmission.id)
+        ).all()
+    )
+    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open")
+    done = 0
+    for occurrence in session.exec(query).all():
+        if occurrence.ref in receipts:
+            evidence = f"Registrert i tilskuddsregisteret: {receipts[occurrence.ref]}"
+            occurrences.complete(session, occurrence.id, "pliktvakt", evidence, now)
+            done += 1
+    return done
+
+
+def earliest_due(session: Session, unconfirmed: bool) -> tuple[date, bool] | None:
+    """The first deadline among the open registration occurrences, and whether it rests on
+    a placeholder (the catalogue's 5 business days are one)."""
+    query = select(func.min(Occurrence.due)).where(
+        Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open"
+    )
+    day = session.exec(query).one()
+    return None if day is None else (day, unconfirmed)
+
+
+def registered(session: Session, kind: Kind) -> Iterator[RegisterSubmission]:
+    """Registered submissions of ``kind``, oldest first (so a later version overrides)."""
+    query = select(RegisterSubmission).where(
+        RegisterSubmission.kind == kind, RegisterSubmission.status == SubmissionStatus.REGISTERED
+    )
+    yield from session.exec(query.order_by(RegisterSubmission.id))
+
+
+def withdraw_lapsed(session: Session) -> int:
+    """Withdraw the open registration of an award that lapsed before it was registered (no
+    acceptance by the deadline, vedlegg 1 pkt. 5): there is no award left to register."""
+    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open")
+    open_by_decision = {int(o.ref.removeprefix("grant-decision/")): o for o in session.exec(query)}
+    lapsed = select(GrantDecision).where(
+        GrantDecision.id.in_(list(open_by_decision)), GrantDecision.lapsed_at.is_not(None)
+    )
+    withdrawn = 0
+    for decision in session.exec(lapsed).all():
+        reason = (
+            f"Tilskuddet falt bort {decision.lapsed_at:%d.%m.%Y} (ikke akseptert i tide) før registrering"
+        )
+        occurrences.withdraw(session, open_by_decision[decision.id], reason, "pliktvakt")
+        withdrawn += 1
+    return withdrawn
+
+
+def unresolved(session: Session) -> Iterator[RegisterSubmission]:
+    """Submissions without a receipt: pending, in an upload file, or refused."""
+    query = select(RegisterSubmission).where(
+        RegisterSubmission.status.in_(
+            [SubmissionStatus.PENDING, SubmissionStatus.IN_UPLOAD, SubmissionStatus.REFUSED]
+        )
+    )
+    yield from session.exec(query)

@@ -1,0 +1,255 @@
+"""The grants register client (vedlegg 1 pkt. 1): async httpx on the shared retry policy
+(``tasks.http``: 429 and 5xx retried with backoff, honouring Retry-After; timeouts and
+connection errors too), at most ``tilskudd_concurrency`` requests at a time.
+
+What is sent, and what an answer means, is ``pliktvakt.register``; the contract is
+``pliktvakt.register.contract``. Submissions are read and recorded in batches, so memory
+does not grow with the number of awards, and a run that stops midway has recorded every
+answer it got.
+"""
+
+import asyncio
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import httpx
+
+from pliktvakt import notify
+from pliktvakt.catalogue import Catalogue
+from pliktvakt.db import session_scope
+from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.tables import GrantDecision
+from pliktvakt.notify import Key
+from pliktvakt.register import alerts, contract, excel, plan, reconcile
+from pliktvakt.register.contract import Answer
+from pliktvakt.register.tables import Kind
+from pliktvakt.settings import Settings
+from pliktvakt.settlement.model import load_municipalities
+from tasks import http
+from tasks.common import engine_for, io_task
+from tasks.files import write_files
+
+BATCH = 500  # submissions read, sent and recorded at a time
+NO_TOKEN = (
+    "PLIKTVAKT_TILSKUDD_API_TOKEN er ikke satt: ingenting er sendt til tilskuddsregisteret. "
+    "Sett nøkkelen, eller bruk Excel-opplasting (PLIKTVAKT_TILSKUDD_BACKEND=excel)."
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    submission_id: int
+    kind: str
+    key: str
+    body: str
+
+
+@dataclass
+class SendReport:
+    registered: int = 0
+    refused: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # no answer yet: sent again next run
+
+
+def make_client(settings: Settings) -> httpx.AsyncClient:
+    token = settings.tilskudd_api_token.get_secret_value()
+    return http.async_client(
+        settings.tilskudd_attempts,
+        settings.tilskudd_backoff_seconds,
+        settings.tilskudd_timeout_seconds,
+        base_url=settings.tilskudd_api_url.rstrip("/") + "/",
+        headers={"Authorization": f"Bearer {token}", "User-Agent": "pliktvakt (IMDi)"},
+    )
+
+
+async def send_one(
+    client: httpx.AsyncClient, limit: asyncio.Semaphore, request: Request, attempts: int
+) -> Answer:
+    """One POST under the request's idempotency key; what it came to, never an exception."""
+    async with limit:
+        try:
+            response = await client.post(
+                contract.path_for(request.kind),
+                content=request.body.encode(),
+                headers={"Idempotency-Key": request.key, "Content-Type": "application/json"},
+            )
+        except httpx.TimeoutException:
+            return Answer(request.submission_id, error=f"tidsavbrudd etter {attempts} forsøk")
+        except httpx.TransportError as exc:
+            return Answer(
+                request.submission_id, error=f"nettverksfeil ({type(exc).__name__}) etter {attempts} forsøk"
+            )
+    return contract.read_answer(request.submission_id, response.status_code, response.content, attempts)
+
+
+async def send_all(
+    client: httpx.AsyncClient, requests: list[Request], concurrency: int, attempts: int
+) -> list[Answer]:
+    limit = asyncio.Semaphore(concurrency)
+    return await asyncio.gather(*(send_one(client, limit, r, attempts) for r in requests))
+
+
+async def _send_pending(settings: Settings, now: datetime) -> SendReport:
+    engine, report, after = engine_for(settings.database_url), SendReport(), 0
+    async with make_client(settings) as client:
+        while True:
+            with session_scope(engine) as session:
+                batch = [
+                    Request(s.id, s.kind, s.idempotency_key, s.payload)
+                    for s in plan.pending_batch(session, after, BATCH)
+                ]
+            if not batch:
+                return report
+            after = batch[-1].submission_id
+            answers = await send_all(client, batch, settings.tilskudd_concurrency, settings.tilskudd_attempts)
+            with session_scope(engine) as session:
+                plan.record_answers(session, answers, now, backend="api")
+            _tally(report, batch, answers)
+
+
+def _tally(report: SendReport, batch: list[Request], answers: list[Answer]) -> None:
+    keys = {r.submission_id: r.key for r in batch}
+    for answer in answers:
+        if answer.receipt:
+            report.registered += 1
+        elif answer.refused:
+            report.refused.append(f"{keys[answer.submission_id]}: {answer.refused}")
+        else:
+            report.failed.append(f"{keys[answer.submission_id]}: {answer.error}")
+
+
+@io_task(name="send-to-grants-register")
+def send_pending(settings: Settings, now: datetime) -> SendReport:
+    """Send every pending submission by the API; record each answer as it comes."""
+    with session_scope(engine_for(settings.database_url)) as session:
+        if plan.pending_count(session) == 0:
+            return SendReport()
+    if settings.tilskudd_api_token is None:
+        return SendReport(failed=[NO_TOKEN])
+    return asyncio.run(_send_pending(settings, now))
+
+
+# --- planning, the Excel backend, receipts ------------------------------------------------
+
+
+@io_task(name="plan-registrations")
+def plan_registrations(settings: Settings, schemes: dict[str, GrantScheme]) -> plan.Plan:
+    """Queue every new or changed scheme and award, in one transaction."""
+    municipalities = {m.code: m for m in load_municipalities(settings.config_dir / "municipalities.csv")}
+    with session_scope(engine_for(settings.database_url)) as session:
+        return plan.plan(session, schemes, municipalities, settings.tilskudd_backend)
+
+
+@io_task(name="write-register-upload")
+def write_upload(settings: Settings, catalogue: Catalogue, now: datetime) -> str | None:
+    """Write the upload file of what waits, record it and tell the officer; its checksum.
+    The file is written in the transaction that records it: recorded only if written."""
+    with session_scope(engine_for(settings.database_url)) as session:
+        submissions = excel.waiting(session)
+        if not submissions:
+            return None
+        content = excel.workbook(submissions)
+        name = f"tilskuddsregisteret-{now:%Y%m%d-%H%M}-{hashlib.sha256(content).hexdigest()[:8]}.xlsx"
+        write_files({settings.tilskudd_upload_dir / name: content})
+        upload = excel.record_upload(session, submissions, name, content)
+        obligation = catalogue.obligations[plan.OBLIGATION]
+        unconfirmed = obligation.unconfirmed is not None
+        message = alerts.upload_ready(
+            upload, settings.tilskudd_upload_dir, plan.earliest_due(session, unconfirmed)
+        )
+        key = Key(plan.DUTY, f"upload-{upload.sha256[:16]}", "ready")
+        notify.notify_role(session, catalogue, obligation.role, message, key, now.date())
+        return upload.sha256
+
+
+@io_task(name="open-registration")
+def open_registration(
+    url: str, catalogue: Catalogue, schemes: dict[str, GrantScheme], decision_id: int, on: date, actor: str
+) -> bool:
+    """The registration occurrence of a decision typed in (the run form), if it is an award
+    to a voluntary organisation."""
+    with session_scope(engine_for(url)) as session:
+        decision = session.get(GrantDecision, decision_id)
+        return plan.open_occurrence(session, catalogue, schemes, decision, on, actor)
+
+
+@io_task(name="complete-registrations")
+def complete_registrations(url: str, now: datetime) -> int:
+    with session_scope(engine_for(url)) as session:
+        plan.withdraw_lapsed(session)
+        return plan.complete_registered(session, now)
+
+
+@io_task(name="read-unregistered")
+def read_unregistered(url: str) -> list[dict[str, str]]:
+    with session_scope(engine_for(url)) as session:
+        return [alerts.submission_row(s) for s in plan.unresolved(session)]
+
+
+# --- the weekly reconciliation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checked:
+    year: int
+    differences: list[reconcile.Difference] = field(default_factory=list)
+    problem: str | None = None
+
+
+@io_task(name="registered-years")
+def registered_years(url: str) -> list[int]:
+    with session_scope(engine_for(url)) as session:
+        return sorted({json.loads(s.payload)["aar"] for s in plan.registered(session, Kind.AWARD)})
+
+
+def download_allocations(settings: Settings, year: int) -> tuple[bytes, str]:
+    """The public allocation file of ``year`` and its address; RegisterUnavailable if not got."""
+    base = settings.tilskudd_api_url.rstrip("/") + "/"
+    url = f"{base}{contract.ALLOCATIONS_PATH}?year={year}"
+    attempts = settings.tilskudd_attempts
+    with http.client(
+        attempts, settings.tilskudd_backoff_seconds, settings.tilskudd_timeout_seconds
+    ) as client:
+        try:
+            response = client.get(url)
+        except httpx.TimeoutException:
+            raise RegisterUnavailable(f"{url}: tidsavbrudd etter {attempts} forsøk") from None
+        except httpx.TransportError as exc:
+            raise RegisterUnavailable(f"{url}: nettverksfeil ({type(exc).__name__})") from None
+    if response.status_code != 200:
+        raise RegisterUnavailable(f"{url}: HTTP {response.status_code} etter {attempts} forsøk")
+    return response.content, url
+
+
+class RegisterUnavailable(Exception):
+    """The public file could not be fetched; the message names the address."""
+
+
+@io_task(name="reconcile-year")
+def reconcile_year(settings: Settings, schemes: dict[str, GrantScheme], year: int) -> Checked:
+    try:
+        data, url = download_allocations(settings, year)
+        published = reconcile.read_allocations(data, url)
+    except (RegisterUnavailable, reconcile.AllocationFileError) as exc:
+        return Checked(year, problem=f"Avstemming {year} ikke gjort: {exc}")
+    with session_scope(engine_for(settings.database_url)) as session:
+        registered = reconcile.registered_awards(session, year)
+    names = {" ".join(s.name.split()).casefold(): s.name for s in schemes.values()}
+    return Checked(year, reconcile.compare(registered, published, names))
+
+
+@io_task(name="alert-register-differences")
+def alert_differences(
+    settings: Settings, catalogue: Catalogue, checked: list[Checked], now: datetime
+) -> None:
+    """Tell the grants officer of each year's differences, once for each set of differences."""
+    role = catalogue.obligations[plan.OBLIGATION].role
+    base = settings.tilskudd_api_url
+    with session_scope(engine_for(settings.database_url)) as session:
+        for item in checked:
+            digest = hashlib.sha256(json.dumps([d.row() for d in item.differences]).encode()).hexdigest()[:16]
+            key = Key(plan.RECONCILIATION, f"{item.year}-{digest}", "differences")
+            message = alerts.differences_message(item.year, item.differences, base)
+            notify.notify_role(session, catalogue, role, message, key, now.date())
