@@ -32,7 +32,7 @@ def tilskudd_registration(as_of: datetime | None = None):
     problems = list(planned.problems)
     if settings.tilskudd_backend == "api":
         sent = send_pending(settings, now)
-        problems += sent.refused + sent.failed
+        problems += sent.problems()
     else:
         write_upload(settings, catalogue, now)
         report = deliver_outbox(engine_for(settings.database_url), settings, catalogue, now, (DUTY,))

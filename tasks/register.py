@@ -52,6 +52,15 @@ class SendReport:
     refused: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # no answer yet: sent again next run
 
+    def problems(self, shown: int = 5) -> list[str]:
+        """The run's failure reasons: a few examples and the count, not thousands of lines."""
+        found = []
+        for items, what in ((self.refused, "avvist av registeret"), (self.failed, "ikke registrert ennå")):
+            if items:
+                more = f" (og {len(items) - shown} til)" if len(items) > shown else ""
+                found.append(f"{len(items)} {what}: " + "; ".join(items[:shown]) + more)
+        return found
+
 
 def make_client(settings: Settings) -> httpx.AsyncClient:
     token = settings.tilskudd_api_token.get_secret_value()

@@ -69,6 +69,11 @@ def test_a_server_failing_midway_loses_nothing(register_env, register, schemes, 
     _, sent = _send(register_env, schemes)
     assert sent.registered == 3 and len(sent.failed) == 3
     assert all("HTTP 500 etter 4 forsøk" in problem for problem in sent.failed)
+    [problem] = sent.problems()
+    assert (
+        problem.startswith("3 ikke registrert ennå: pliktvakt-tilskudd-grant-decision-")
+        and "(og" not in problem
+    )
     pending = [r for r in _submissions(register_env) if r.status == SubmissionStatus.PENDING]
     assert len(pending) == 3 and all(r.attempts == 1 and r.error for r in pending)
 
@@ -211,3 +216,14 @@ def test_a_placeholder_fact_is_never_sent(schemes, shipped_schemes):
     filled = plan.scheme_payload(schemes[FRIVILLIG])  # the tests' copy with the facts entered
     assert filled.formaal == schemes[FRIVILLIG].facts.purpose.text and filled.formaal.startswith("Testtekst")
     assert contract.body(filled) != contract.body(shipped)  # entering a fact updates the scheme
+
+
+def test_a_run_names_a_few_failures_and_counts_the_rest():
+    report = register_tasks.SendReport(
+        failed=[f"k{n}: HTTP 500" for n in range(8)], refused=["k9: HTTP 422: x"]
+    )
+    assert report.problems() == [
+        "1 avvist av registeret: k9: HTTP 422: x",
+        "8 ikke registrert ennå: k0: HTTP 500; k1: HTTP 500; k2: HTTP 500; k3: HTTP 500; k4: HTTP 500"
+        " (og 3 til)",
+    ]
