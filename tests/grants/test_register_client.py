@@ -70,10 +70,9 @@ def test_a_server_failing_midway_loses_nothing(register_env, register, schemes, 
     assert sent.registered == 3 and len(sent.failed) == 3
     assert all("HTTP 500 etter 4 forsøk" in problem for problem in sent.failed)
     [problem] = sent.problems()
-    assert (
-        problem.startswith("3 ikke registrert ennå: pliktvakt-tilskudd-grant-decision-")
-        and "(og" not in problem
-    )
+    # Which three got in depends on the order the concurrent requests arrived in.
+    assert problem.startswith("3 ikke registrert ennå: pliktvakt-") and "(og" not in problem
+    assert problem.count(": HTTP 500 etter 4 forsøk") == 3
     pending = [r for r in _submissions(register_env) if r.status == SubmissionStatus.PENDING]
     assert len(pending) == 3 and all(r.attempts == 1 and r.error for r in pending)
 
