@@ -21,6 +21,13 @@ def retry_policy(attempts: int, backoff: float) -> Retry:
     )
 
 
+def failure(exc: httpx.TransportError) -> str:
+    """What a request that got no answer came to, in bokmål (for errors naming the service)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "tidsavbrudd"
+    return f"nettverksfeil ({type(exc).__name__})"
+
+
 def client(attempts: int, backoff: float, timeout: float, **kwargs) -> httpx.Client:
     """A client that retries by the policy. POST is retried too: callers that POST send an
     idempotency key, so a retry never does the thing twice."""

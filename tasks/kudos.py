@@ -28,10 +28,8 @@ def get_page(client: httpx.Client, actor_name: str, page_no: int, attempts: int)
     url = str(client.base_url.join("documents").copy_merge_params(params))
     try:
         response = client.get("documents", params=params)
-    except httpx.TimeoutException:
-        raise KudosUnavailable(url, attempts, "tidsavbrudd") from None
     except httpx.TransportError as exc:
-        raise KudosUnavailable(url, attempts, f"nettverksfeil ({type(exc).__name__})") from None
+        raise KudosUnavailable(url, attempts, http.failure(exc)) from None
     return kudos.read_page(url, response.status_code, response.text, attempts, page_no)
 
 

@@ -84,12 +84,8 @@ async def send_one(
                 content=request.body.encode(),
                 headers={"Idempotency-Key": request.key, "Content-Type": "application/json"},
             )
-        except httpx.TimeoutException:
-            return Answer(request.submission_id, error=f"tidsavbrudd etter {attempts} forsøk")
         except httpx.TransportError as exc:
-            return Answer(
-                request.submission_id, error=f"nettverksfeil ({type(exc).__name__}) etter {attempts} forsøk"
-            )
+            return Answer(request.submission_id, error=f"{http.failure(exc)} etter {attempts} forsøk")
     return contract.read_answer(request.submission_id, response.status_code, response.content, attempts)
 
 
@@ -223,10 +219,8 @@ def download_allocations(settings: Settings, year: int) -> tuple[bytes, str]:
     ) as client:
         try:
             response = client.get(url)
-        except httpx.TimeoutException:
-            raise RegisterUnavailable(f"{url}: tidsavbrudd etter {attempts} forsøk") from None
         except httpx.TransportError as exc:
-            raise RegisterUnavailable(f"{url}: nettverksfeil ({type(exc).__name__})") from None
+            raise RegisterUnavailable(f"{url}: {http.failure(exc)} etter {attempts} forsøk") from None
     if response.status_code != 200:
         raise RegisterUnavailable(f"{url}: HTTP {response.status_code} etter {attempts} forsøk")
     return response.content, url
