@@ -36,7 +36,7 @@ from pliktvakt.grants import intake  # noqa: E402
 from pliktvakt.grants.schemes import load_schemes  # noqa: E402
 from pliktvakt.register import plan  # noqa: E402
 from pliktvakt.settings import Settings  # noqa: E402
-from pliktvakt.settlement.model import load_municipalities  # noqa: E402
+from pliktvakt.settlement.model import municipalities_by_code  # noqa: E402
 from tasks import register as register_tasks  # noqa: E402
 from tests.register_server import TOKEN  # noqa: E402
 from tests.servers import free_port  # noqa: E402
@@ -53,10 +53,10 @@ def _round(settings: Settings, schemes, awards: int, folder: Path) -> None:
     path = folder / "runde.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
     config = ROOT / "config"
-    municipalities = {m.code: m for m in load_municipalities(config / "municipalities.csv")}
+    municipalities = municipalities_by_code(config)
     with session_scope(make_engine(settings.database_url)) as session:
         grant_round = intake.import_round(session, schemes, path, "bench", {}, "bench")
-        plan.mark_municipal(session, schemes, municipalities, grant_round, "0301")
+        plan.mark_municipal(session, schemes, municipalities, grant_round, "0301", "bench")
         plan.open_occurrences(
             session, load_catalogue(config), schemes, grant_round, date(2025, 4, 22), "bench"
         )

@@ -47,9 +47,9 @@ def _catalogue():
 
 def _municipalities() -> dict:
     from pliktvakt.settings import get_settings
-    from pliktvakt.settlement.model import load_municipalities
+    from pliktvakt.settlement.model import municipalities_by_code
 
-    return {m.code: m for m in load_municipalities(get_settings().config_dir / "municipalities.csv")}
+    return municipalities_by_code(get_settings().config_dir)
 
 
 def _actor(by: str | None) -> str:
@@ -101,7 +101,9 @@ def import_file(
                 session, schemes, file, round_name, budgets, _actor(by), catalogue=catalogue, on=today
             )
             if administrator is not None:
-                plan.mark_municipal(session, schemes, _municipalities(), grant_round, administrator)
+                plan.mark_municipal(
+                    session, schemes, _municipalities(), grant_round, administrator, _actor(by)
+                )
             # Vedlegg 1 pkt. 1: each award to a voluntary organisation registered «fortløpende».
             plan.open_occurrences(session, catalogue, schemes, grant_round, today, _actor(by))
             count = rounds.decision_count(session, grant_round)

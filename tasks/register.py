@@ -26,7 +26,7 @@ from pliktvakt.register import alerts, contract, excel, plan, reconcile
 from pliktvakt.register.contract import Answer
 from pliktvakt.register.tables import Kind
 from pliktvakt.settings import Settings
-from pliktvakt.settlement.model import load_municipalities
+from pliktvakt.settlement.model import municipalities_by_code
 from tasks import http
 from tasks.common import engine_for, io_task
 from tasks.files import write_files
@@ -142,7 +142,7 @@ def send_pending(settings: Settings, now: datetime) -> SendReport:
 @io_task(name="plan-registrations")
 def plan_registrations(settings: Settings, schemes: dict[str, GrantScheme]) -> plan.Plan:
     """Queue every new or changed scheme and award, in one transaction."""
-    municipalities = {m.code: m for m in load_municipalities(settings.config_dir / "municipalities.csv")}
+    municipalities = municipalities_by_code(settings.config_dir)
     with session_scope(engine_for(settings.database_url)) as session:
         return plan.plan(session, schemes, municipalities, settings.tilskudd_backend)
 

@@ -84,6 +84,7 @@ def mark_municipal(
     municipalities: dict[str, Municipality],
     grant_round: GrantRound,
     code: str,
+    actor: str,
 ) -> None:
     """Mark the round as a municipality's decisions under schemes IMDi has delegated."""
     code = code.strip()
@@ -99,7 +100,7 @@ def mark_municipal(
     grant_round.administrator = code
     session.add(grant_round)
     audit.append(
-        session, "pliktvakt", "grant.round.municipal", f"grant-round/{grant_round.name}", {"kommunenr": code}
+        session, actor, "grant.round.municipal", f"grant-round/{grant_round.name}", {"kommunenr": code}
     )
 
 

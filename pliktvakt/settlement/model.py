@@ -199,6 +199,11 @@ def load_settlement_config(path: Path) -> SettlementConfig:
 MUNICIPALITY_COLUMNS = ["kommunenr", "kommune", "fylkesnr", "fylke"]
 
 
+def municipalities_by_code(config_dir: Path) -> dict[str, Municipality]:
+    """``config_dir``'s municipality list by kommunenummer."""
+    return {m.code: m for m in load_municipalities(Path(config_dir) / "municipalities.csv")}
+
+
 def load_municipalities(path: Path) -> list[Municipality]:
     """Read the municipality list (semicolon CSV; lines starting with '#' are comments)."""
     try:

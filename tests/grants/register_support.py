@@ -12,7 +12,7 @@ from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import intake
 from pliktvakt.register import plan
 from pliktvakt.settings import get_settings
-from pliktvakt.settlement.model import load_municipalities
+from pliktvakt.settlement.model import municipalities_by_code
 from tests.grants.conftest import HEADER, ROOT
 from tests.register_server import TOKEN, RegisterServer
 
@@ -62,10 +62,10 @@ def import_round(settings, schemes, write_csv, name: str, lines: list[str], on: 
     """Import a round as `grants import` does, as a municipality's (default) or IMDi's."""
     path = write_csv(HEADER + ";søkertype", *lines, name=f"{name}.csv")
     catalogue = load_catalogue(Path(settings.config_dir))
-    municipalities = {m.code: m for m in load_municipalities(ROOT / "config" / "municipalities.csv")}
+    municipalities = municipalities_by_code(ROOT / "config")
     with session_scope(make_engine(settings.database_url)) as session:
         grant_round = intake.import_round(session, schemes, path, name, {}, "test")
         if municipality:
-            plan.mark_municipal(session, schemes, municipalities, grant_round, municipality)
+            plan.mark_municipal(session, schemes, municipalities, grant_round, municipality, "test")
         plan.open_occurrences(session, catalogue, schemes, grant_round, on, "test")
         return grant_round.id
