@@ -39,6 +39,8 @@ def upload_ready(upload: RegisterUpload, folder: Path, earliest: tuple[date, boo
         "Last opp filen i tilskuddsregisteret, og registrer opplastingen med\n"
         f"    pliktvakt grants-register confirm-upload {upload.sha256[:16]} --by DIN-EPOST\n"
         "Tildelingene står som ikke registrert til opplastingen er bekreftet.\n\n"
+        "Kolonnenavnene er pliktvaktens forslag (plassholder): registeret publiserer ikke malen "
+        "sin. Sjekk dem mot malen registeret gir dere før første opplasting.\n\n"
         f"{CLAUSE}"
     )
     return Message(subject=f"Tilskuddsregisteret: opplastingsfil klar ({upload.rows} rader)", text=text)

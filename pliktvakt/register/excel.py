@@ -3,7 +3,8 @@
 Administrators without API access upload an Excel file to the register. pliktvakt writes it
 with one sheet for schemes and one for awards, in the columns below. The register does not
 publish its template, so the column names are pliktvakt's reading of what it asks for: IMDi
-must check them against the template the register hands out (a placeholder, said in the file).
+must check them against the template the register hands out (a placeholder, said in the message
+that tells the officer the file is ready: ``alerts.upload_ready``).
 
 A submission in a file stays unregistered until an officer records the upload
 (`pliktvakt grants-register confirm-upload SHA256 --by EMAIL`). The receipt is then the

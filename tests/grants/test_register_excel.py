@@ -75,6 +75,7 @@ def test_the_upload_file_round_trips_through_openpyxl(excel_env, schemes, write_
         )
         # 2025-04-22 + 5 business days (23, 24, 25, 28, 29 April) = 29.04.2025, a placeholder.
         assert sha in told.body and "Første frist: 29.04.2025 (frist ikke bekreftet)" in told.body
+        assert "Kolonnenavnene er pliktvaktens forslag (plassholder)" in told.body
     # Nothing new waits: the next run writes no second file.
     assert (
         _write_upload(excel_env, schemes) is None and len(list(excel_env.tilskudd_upload_dir.iterdir())) == 1
