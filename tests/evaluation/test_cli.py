@@ -9,7 +9,8 @@ from .conftest import write_plan_file
 
 
 @pytest.fixture
-def cli(eval_env, pliktvakt_cli):
+def cli(eval_env, pliktvakt_cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # a temporary path of any length stays on one line
     return pliktvakt_cli
 
 

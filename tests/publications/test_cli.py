@@ -62,7 +62,8 @@ def test_csv_import_is_all_or_nothing_and_keeps_rejected_rows(cli, tmp_path):
         "tittel;type;publiseres;eier\nA;fou;2026-05-01;kunnskap\nB;bok;2026-05-02;kunnskap\n",
         encoding="utf-8",
     )
-    result = cli("publication", "import", str(bad), "--json", expect=2)
+    # Wide enough that the temporary path, of any length, stays on one line.
+    result = cli("publication", "import", str(bad), "--json", expect=2, extra_env={"COLUMNS": "400"})
     report = json.loads(result.stdout)
     assert report["imported"] == 0
     assert [(r["line"], r["field"]) for r in report["rejected"]] == [(3, "type")]

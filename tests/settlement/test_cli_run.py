@@ -1,26 +1,18 @@
-"""`pliktvakt run settlement-analysis --as-of T` from the command line alone: a real
-process, the real SMTP server on 127.0.0.1, and the Prefect server of the test session."""
+"""`pliktvakt run settlement-analysis --as-of T` from the command line alone (in this
+process, tests/cli_runner.py), the real SMTP server on 127.0.0.1, and the Prefect server of
+the test session."""
 
-import os
 import subprocess
-import sys
 
 from prefect.settings import PREFECT_API_URL
 
+from tests.cli_runner import invoke
 from tests.settlement.conftest import RECIPIENTS
 from tests.settlement.flowdata import ON_TRACK_FEB, scenario
 
 
 def _cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-    return subprocess.run(
-        [sys.executable, "-m", "pliktvakt.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environment,
-        timeout=300,
-    )
+    return invoke(list(args), tmp_path, {"PREFECT_API_URL": PREFECT_API_URL.value()})
 
 
 def test_cli_run_sends_the_report_once(prefect_server, world, smtp, tmp_path):
