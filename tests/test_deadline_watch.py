@@ -172,12 +172,13 @@ def test_daily_digest_gathers_alerts(prefect_server, env, smtp_server, monkeypat
     assert len(digests) == 1 and "2 varsel" in str(digests[0]["Subject"])
 
 
-def test_two_runs_at_once_on_postgresql_send_each_step_once(prefect_server, pg_url, monkeypatch, smtp_server):
-    from pliktvakt.db import migrate
+def test_two_runs_at_once_on_postgresql_send_each_step_once(
+    prefect_server, migrated_pg_url, monkeypatch, smtp_server
+):
     from tasks.delivery import deliver_pending
     from tasks.watch import queue_alerts_now
 
-    migrate(pg_url)
+    pg_url = migrated_pg_url
     monkeypatch.setenv("PLIKTVAKT_DATABASE_URL", pg_url)
     monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", smtp_server.url)
     get_settings.cache_clear()

@@ -17,12 +17,9 @@ from .conftest import AS_OF, EXPECTED, RECEIPT, seed_year
 
 
 @pytest.fixture
-def year_record(sqlite_url, catalogue):
-    from pliktvakt.db import migrate
-
-    migrate(sqlite_url)
-    ids = seed_year(sqlite_url, catalogue)
-    with session_scope(make_engine(sqlite_url)) as session:
+def year_record(migrated_sqlite_url, catalogue):
+    ids = seed_year(migrated_sqlite_url, catalogue)
+    with session_scope(make_engine(migrated_sqlite_url)) as session:
         stored = record.read(session, catalogue, 2025)
     return record.build(stored, 2025, AS_OF, software_version="9.9.9"), ids
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pliktvakt.catalogue import load_catalogue
-from pliktvakt.db import make_engine, migrate, session_scope
+from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.settlement import cadence, duty, keyfigures
 from pliktvakt.settlement.analysis import run_analysis
@@ -142,9 +142,8 @@ def test_no_ministry_recipient_is_the_run_s_problem(result):
 
 
 @pytest.fixture
-def engine(sqlite_url):
-    migrate(sqlite_url)
-    return make_engine(sqlite_url)
+def engine(migrated_sqlite_url):
+    return make_engine(migrated_sqlite_url)
 
 
 def test_cadence_history_says_never_changed(engine):
