@@ -51,9 +51,13 @@ class RegisterServer:
         self.posts = self.duplicates = 0
         self.requests: list[dict] = []  # path and headers of every POST, for the tests
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # ends a too-late answer when the test is done
         self.port = free_port()
         self.httpd = _Server(("127.0.0.1", self.port), self._handler())
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # Shutdown is looked for every 0.05 s, not serve_forever's 0.5 s, at every teardown.
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -64,6 +68,7 @@ class RegisterServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -98,7 +103,7 @@ class RegisterServer:
             return 400, {"feil": "Idempotency-Key mangler" if kind else "ukjent adresse"}, {}
         status, answer = self._store(kind, key, json.loads(body))
         if fault and fault[0] == "slow":
-            time.sleep(fault[1])  # stored, but the answer comes too late: the client tries again
+            self.stopping.wait(fault[1])  # stored, but the answer comes too late: the client tries again
         return status, answer, {}
 
     def _store(self, kind: str, key: str, body: dict) -> tuple[int, dict]:

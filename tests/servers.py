@@ -30,6 +30,14 @@ def send_json(handler: BaseHTTPRequestHandler, status: int, body: bytes, headers
         pass
 
 
+def serve_in_background(httpd) -> threading.Thread:
+    """``httpd`` answering on a daemon thread until its ``shutdown()``. ``serve_forever`` looks
+    for a shutdown every 0.5 s by default, and each test would wait that long at teardown."""
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    return thread
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -137,7 +145,7 @@ class TeamsEndpoint:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_background(self.server)
         return self
 
     def stop(self) -> None:

@@ -8,7 +8,6 @@ like Kudos does, and can be told to misbehave for the next requests:
 
 import json
 import threading
-import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
@@ -42,6 +41,7 @@ class KudosStandIn:
         self.always: str | None = None  # a behaviour for every request
         self.requests: list[dict[str, str]] = []
         self._lock = threading.Lock()
+        self._stopping = threading.Event()  # ends a too-late answer when the test is done
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._server.block_on_close = False
@@ -59,6 +59,7 @@ class KudosStandIn:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -107,7 +108,7 @@ class KudosStandIn:
                     return self._send(404, {"message": "Not Found"})
                 behaviour = stand_in.next_behaviour()
                 if behaviour == "timeout":
-                    time.sleep(stand_in.sleep_seconds)
+                    stand_in._stopping.wait(stand_in.sleep_seconds)  # past the client's timeout
                     return self._send(200, stand_in.page(query))
                 if behaviour == "500":
                     return self._send(500, {"message": "Server Error"})

@@ -4,7 +4,6 @@ server, a real SMTP server and a real HTTP service on 127.0.0.1 that fails the w
 import asyncio
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -23,7 +22,7 @@ from pliktvakt.redact import redact_url
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.source import DEMO_MARK
 from tests.artifacts import latest_artifact
-from tests.servers import send_json
+from tests.servers import send_json, serve_in_background
 from tests.settlement.conftest import ROOT
 
 TOKEN, PASSWORD = "tok3nSECRETvalue42", "pa55wordSECRET"
@@ -96,7 +95,7 @@ class FailingService(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802
         if self.path.startswith("/slow"):
-            time.sleep(1.0)
+            self.server.stopping.wait(1.0)  # past the client's timeout, or until the tests are done
         status, body = {"/bad": (200, b"{ikke json"), "/unauth": (401, b"{}"), "/error": (500, b"{}")}.get(
             self.path.split("?")[0], (200, b"{}")
         )
@@ -110,8 +109,10 @@ class FailingService(BaseHTTPRequestHandler):
 def service():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FailingService)
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd.stopping = threading.Event()
+    serve_in_background(httpd)
     yield httpd.server_address[1]
+    httpd.stopping.set()
     httpd.shutdown()
     httpd.server_close()
 

@@ -2,7 +2,6 @@
 server on 127.0.0.1 and a migrated SQLite database, on hand-made data (see flowdata.py)."""
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -12,6 +11,7 @@ from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus, OutboxMes
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.tables import SettlementCadence
 from tests.artifacts import latest_artifact
+from tests.servers import serve_in_background
 from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML, db_rows
 from tests.settlement.flowdata import (
     BACK_APR,
@@ -223,7 +223,7 @@ class FailingService(BaseHTTPRequestHandler):
 @pytest.fixture
 def failing_service():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FailingService)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    serve_in_background(httpd)
     yield f"http://127.0.0.1:{httpd.server_address[1]}/bosetting?token=hemmelig"
     httpd.shutdown()
     httpd.server_close()

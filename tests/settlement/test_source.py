@@ -9,7 +9,7 @@ import pytest
 
 from pliktvakt.settlement.source import SettlementSourceError
 from tasks.settlement_source import fetch_settlement_json, load_settlement_url
-from tests.servers import send_json
+from tests.servers import send_json, serve_in_background
 from tests.settlement.handmade import json_payload
 
 PAYLOAD = json_payload({"kategori": "bosatt", "antall": 12, "herav_em": 1})
@@ -23,7 +23,7 @@ class SettlementService(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         hits = self.hits[self.path] = self.hits.get(self.path, 0) + 1
         if self.path == "/slow":
-            time.sleep(1.0)
+            self.server.stopping.wait(1.0)  # past the client's timeout, or until the test is done
         if self.path == "/error" or (self.path == "/flaky" and hits == 1):
             self._send(500, b'{"feil": "intern"}')
         elif self.path == "/missing":
@@ -43,9 +43,10 @@ def server():
     SettlementService.hits = {}
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), SettlementService)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    httpd.stopping = threading.Event()
+    serve_in_background(httpd)
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.stopping.set()
     httpd.shutdown()
     httpd.server_close()
 
