@@ -1,9 +1,10 @@
 # The two commands: `make run` (the main job on the embedded default) and `make test`.
-# Both install what they need: uv, then the locked environment.
+# Both install what they need: uv, then the locked environment. `make test-ops` runs the
+# slow operational tests (tests/ops); CI runs both test targets.
 
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: run test setup lint format
+.PHONY: run test test-ops setup lint format
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -17,8 +18,16 @@ setup: .venv/.synced
 run: setup
 	$(UV) run python -m deployments.run_local
 
+# Every core (pytest-xdist), each worker with its own Prefect server, ports and databases;
+# the 25 slowest tests are listed at the end, so a slow one shows itself.
+PYTEST_WORKERS ?= auto
+
 test: setup
-	$(UV) run pytest
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup --ignore=tests/ops --durations=25
+
+# `make run` in a fresh clone, signals, the production profile and the browser checks.
+test-ops: setup
+	$(UV) run pytest tests/ops --durations=25
 
 
 # ruff's linter and formatter, configured in pyproject.toml; CI fails when either complains.
