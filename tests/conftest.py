@@ -165,11 +165,18 @@ def pliktvakt_cli(tmp_path):
 
 @pytest.fixture(scope="session")
 def prefect_server():
-    """A real Prefect server for the whole session (about 10 s to start)."""
+    """A real Prefect server for the whole session (about 10 s to start), one per test worker.
+
+    Without flow-run heartbeats: Prefect's heartbeat thread sleeps in whole seconds, and each
+    flow run waited up to a second at its end for it to notice (1.1 s a run instead of 0.14 s).
+    Heartbeats are how a Prefect server finds crashed runs, which no test here looks for; the
+    servers in tests/ops keep them."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield
 
 
 @pytest.fixture
