@@ -94,3 +94,29 @@ def test_the_same_publications_file_twice_is_refused(cli, tmp_path):
         in text_
     )
     assert len(json.loads(cli("publication", "list", "--json").stdout)) == 1
+
+
+# --- the same bounds on both databases ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", ["r" * 5000, "sak\x1b[2J"])
+def test_long_or_controlled_ref_is_refused_alike_on_both_databases(cli, ref):
+    cli("init", "--as-of", "2025-06-02")
+    text_ = said(cli("trigger", "grant-stop-reclaim-notice", "--on", "2025-06-02", "--ref", ref, expect=2))
+    assert "--ref: referansen har" in text_
+    assert "grant-stop-reclaim-notice" not in cli("status", "--json", "--as-of", "2025-06-02").stdout
+
+
+@pytest.mark.parametrize("name", ["r" * 5000, "runde\x1ben"])
+def test_long_or_controlled_round_is_refused_alike_on_both_databases(cli, tmp_path, name):
+    grants_file(tmp_path, "g.csv")
+    assert "--round: navnet har" in said(cli("grants", "import", "g.csv", "--round", name, expect=2))
+    assert rounds(cli) == []
+
+
+def test_nul_in_an_imported_cell_is_refused_alike_on_both_databases(cli, tmp_path):
+    path = grants_file(tmp_path, "g.csv")
+    path.write_bytes(path.read_bytes().replace(b"Lag 1", b"Lag\x001"))
+    text_ = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2))
+    assert "g.csv, linje 3, felt «søker»: feltet har et NUL-tegn (0x00)" in text_
+    assert rounds(cli) == []
