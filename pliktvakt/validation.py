@@ -80,13 +80,18 @@ _YAML_PROBLEMS = (
 
 
 # Problems whose problem mark is lines after the mistake: the context mark is where it starts.
-_AT_CONTEXT = ("found unexpected end of stream", "could not find expected ':'")
+_AT_CONTEXT = (
+    "found unexpected end of stream",
+    "could not find expected ':'",
+    "expected ',' or ']'",
+    "expected ',' or '}'",
+)
 
 
 def yaml_problem(exc: Exception) -> tuple[int | None, str]:
-    """A PyYAML error as (line, bokmål reason). For a quote never closed, or a key without its
-    colon, the line is where that starts (PyYAML's context), since its problem mark is lines
-    later: at the end of the file for the quote. Otherwise where the problem is."""
+    """A PyYAML error as (line, bokmål reason). For a quote or a [ ] or { } never closed, or a
+    key without its colon, the line is where that starts (PyYAML's context), since its problem
+    mark is lines later: at the end of the file for the quote. Otherwise where the problem is."""
     problem = str(getattr(exc, "problem", "") or "")
     reason = next((ours for theirs, ours in _YAML_PROBLEMS if problem.startswith(theirs)), None)
     reason = f"ugyldig YAML: {reason}" if reason else "ugyldig YAML (filen kan ikke leses)"
