@@ -254,3 +254,15 @@ def test_input_that_is_not_a_regular_file_is_refused(cli, tmp_path, kind):
     text = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2, timeout=30))
     assert ("er en mappe" if kind == "directory" else "er ikke en vanlig fil") in text
     assert nothing_imported(cli)
+
+
+def test_rejected_rows_kept_are_bounded_and_the_total_counted(cli, env, tmp_path):
+    import sqlite3
+
+    rows = [f"{ENKELTVEDTAK};2025;Lag {n};123;2000;1000;;sats" for n in range(1_500)]
+    write(tmp_path, "g.csv", HEADER + "\n" + "\n".join(rows) + "\n")
+    text = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2))
+    assert "(1500 feil)" in text and "… og 500 feil til" in text
+    with sqlite3.connect(env.database_url.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("SELECT count(*) FROM grant_import_rejection").fetchone() == (1000,)
+    assert nothing_imported(cli)

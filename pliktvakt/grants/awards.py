@@ -42,7 +42,7 @@ from stdnum.no import orgnr as stdnum_orgnr
 
 from pliktvakt import bounds, validation
 from pliktvakt.grants.schemes import DecisionKind, GrantScheme
-from pliktvakt.tabular import FileRejected, Rejection, Table, read_table, table_of
+from pliktvakt.tabular import MAX_SHOWN, FileRejected, Rejection, Table, read_table, table_of
 
 
 class ApplicantKind(StrEnum):
@@ -233,11 +233,15 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
     errors = table.column_problems([h for h in HEADERS if h not in OPTIONAL_HEADERS], HEADERS)
     if errors:
         raise AwardImportError(table.file, errors)
-    count = 0
+    count = total = 0  # total: the problems found; ``errors`` keeps the first MAX_SHOWN
     seen: dict[tuple[str, str], int] = {}  # (scheme, orgnr) -> the line of its first decision
     for line, cells in table.rows:
+        if total >= MAX_SHOWN:  # enough to show: count the rest without keeping them (issue 30)
+            total += _row_fails(table, line, cells, schemes, seen)
+            continue
         raw = table.record(cells)
         if len(cells) > len(table.header):
+            total += 1
             errors.append(
                 Rejection(
                     table.file,
@@ -252,17 +256,20 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
         try:
             decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
         except ValidationError as exc:
-            errors.extend(
+            found = [
                 Rejection(
                     table.file, line, header, table.explain(line, header, message, raw.get(header, "")), raw
                 )
                 for header, message in _row_errors(exc)
-            )
+            ]
+            total += len(found)
+            errors.extend(found)
             continue
         # One decision per applicant and scheme in a round: a second would risk a double award
         # and a double payment, so the file is refused and both lines are named.
         first = seen.setdefault((decision.scheme_id, decision.orgnr), line)
         if first != line:
+            total += 1
             errors.append(
                 Rejection(
                     table.file,
@@ -279,8 +286,22 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
             yield decision
     if not errors and not count:
         errors.append(Rejection(table.file, 0, None, "filen har ingen vedtak"))
+        total = 1
     if errors:
-        raise AwardImportError(table.file, errors)
+        raise AwardImportError(table.file, errors, total=total)
+
+
+def _row_fails(table: Table, line: int, cells: list[str], schemes: dict[str, GrantScheme], seen: dict) -> int:
+    """The number of problems of a row past the first MAX_SHOWN, found as cheaply as the
+    validation allows and kept nowhere."""
+    if len(cells) > len(table.header):
+        return 1
+    data = {HEADERS[h]: v for h, v in table.record(cells).items()}
+    try:
+        decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
+    except ValidationError as exc:
+        return len(_row_errors(exc))
+    return 0 if seen.setdefault((decision.scheme_id, decision.orgnr), line) == line else 1
 
 
 def _row_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
