@@ -81,7 +81,25 @@ def _is_user_error(exc: Exception) -> bool:
     )
 
 
+def _say_what_a_write_waits_for() -> None:
+    """Before the command: if another process notes a long write (an import) on the SQLite
+    database, say so, since a write of ours then waits for it (up to 30 s)."""
+    try:
+        from pliktvakt.settings import get_settings
+        from pliktvakt.writer_note import current_writer
+
+        writer = current_writer(get_settings().database_url)
+    except Exception:  # only a notice: the command itself says what is wrong with the settings
+        return
+    if writer:
+        err.print(
+            f"Merk: {writer} skriver til databasen nå; en endring venter til den er ferdig (høyst 30 s)."
+        )
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] not in ("deadline", "--help", "-h"):
+        _say_what_a_write_waits_for()
     try:
         try:
             app()
@@ -120,9 +138,12 @@ def _database_problem(exc: Exception) -> str | None:
         )
     text = str(getattr(exc, "orig", exc)).splitlines()[0] if str(getattr(exc, "orig", exc)) else ""
     if "database is locked" in text:
+        from pliktvakt.writer_note import current_writer
+
+        writer = current_writer(get_settings().database_url) or "en annen skriving"
         return (
-            "databasen er låst: en annen skriving (for eksempel en import som pågår) holdt den i mer "
-            "enn 30 sekunder. Ingenting er endret; prøv igjen når den er ferdig."
+            f"databasen er låst: {writer} holdt den i mer enn 30 sekunder. Ingenting er endret; "
+            "prøv igjen når den er ferdig."
         )
     if "file is not a database" in text:
         return f"PLIKTVAKT_DATABASE_URL ({shown}) peker på en fil som ikke er en SQLite-database"

@@ -113,12 +113,15 @@ def import_file(
     from pliktvakt.grants import intake, rounds
     from pliktvakt.grants.awards import AwardImportError
     from pliktvakt.register import plan
+    from pliktvakt.settings import get_settings
+    from pliktvakt.writer_note import writing
 
     schemes, catalogue = _schemes(), _catalogue()
     budgets = intake.parse_budgets(budget or [], schemes)
     engine, today = _engine(), clock.resolve(as_of).date()
+    noted = writing(get_settings().database_url, f"grants import av runden «{round_name}» fra {file.name}")
     try:
-        with session_scope(engine) as session:
+        with noted, session_scope(engine) as session:
             grant_round = intake.import_round(
                 session,
                 schemes,
