@@ -120,3 +120,54 @@ def test_nul_in_an_imported_cell_is_refused_alike_on_both_databases(cli, tmp_pat
     text_ = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2))
     assert "g.csv, linje 3, felt «søker»: feltet har et NUL-tegn (0x00)" in text_
     assert rounds(cli) == []
+
+
+def test_two_imports_of_the_same_round_at_once_exit_2_in_bokmal(pg_url, monkeypatch, tmp_path):
+    """The other import has inserted the round but not committed when this one starts: this one
+    waits on the unique index, then finds the round taken (IntegrityError), said in bokmål."""
+    import os
+    import subprocess
+    import sys
+
+    from pliktvakt.db import make_engine, migrate, session_scope
+    from pliktvakt.grants.tables import GrantRound
+
+    migrate(pg_url)
+    grants_file(tmp_path, "g.csv")
+    env = {**os.environ, "PLIKTVAKT_DATABASE_URL": pg_url, "PLIKTVAKT_CONFIG_DIR": str(ROOT / "config")}
+    with session_scope(make_engine(pg_url)) as other:
+        other.add(GrantRound(name="r1", imported_file="annen.csv", file_sha256="0" * 64))
+        other.flush()  # the other import's round, not yet committed
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pliktvakt.cli", "grants", "import", "g.csv", "--round", "r1"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        _wait_until_blocked(pg_url, process)  # it reads the file and waits on the round's unique index
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2, stdout + stderr
+    text_ = " ".join(stderr.split())
+    assert "Traceback" not in stderr
+    assert (
+        "en annen skriving kom først (samme runde eller fil lest inn samtidig?); ingenting er lagt inn"
+        in text_
+    )
+
+
+def _wait_until_blocked(pg_url: str, process, limit: float = 90) -> None:
+    """Until some session waits for a lock (the import's insert of the round), or fail."""
+    import time
+
+    import psycopg
+
+    started = time.monotonic()
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
+        while time.monotonic() - started < limit:
+            if conn.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0]:
+                return
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.2)
+    pytest.fail("the import never waited on the round's unique index")
