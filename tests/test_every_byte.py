@@ -81,10 +81,17 @@ def nothing_imported(cli) -> bool:
 # --- partial reads ---------------------------------------------------------------------------
 
 
-def test_xlsx_with_a_stale_dimension_record_is_read_whole(cli, tmp_path):
+def test_xlsx_with_a_stale_dimension_record_is_read_whole(cli, env, tmp_path):
+    import sqlite3
+
     path = workbook_file(tmp_path / "g.xlsx", {"Vedtak": [HEADER.split(";"), *decisions(30)]})
     stale_dimension(path, "A1:H3")  # says two rows; openpyxl's read-only mode would stop there
     assert "30 vedtak lest inn" in said(cli("grants", "import", "g.xlsx", "--round", "r1"))
+    with sqlite3.connect(env.database_url.removeprefix("sqlite:///")) as conn:
+        (details,) = conn.execute(
+            "SELECT details FROM audit_entry WHERE action = 'grant.round.imported'"
+        ).fetchone()
+    assert '"sheet":"Vedtak"' in details.replace(" ", "")  # the sheet read is named
 
 
 def test_xlsx_whose_first_sheet_is_hidden_is_refused(cli, tmp_path):

@@ -106,6 +106,8 @@ def import_round(
         "decisions": count,
         "budgets": {k: str(v) for k, v in budgets.items()},
     }
+    if table.sheet_name is not None:  # the sheet read of a workbook, named (issue 30)
+        details["sheet"] = table.sheet_name
     if allow_duplicate is not None:
         details["allow_duplicate"] = {
             "reason": allow_duplicate,
