@@ -8,14 +8,23 @@ that process's peak resident set size (ru_maxrss). The default cases:
 - the same file imported with the limit raised to 500,000;
 - a file of ROWS rows under the limit (default 200,000), imported.
 
-    uv run python bench/import_memory.py [ROWS]
+And three small but hostile workbooks (issue 30), each to be refused within 200 MB and 5 s:
+
+- 5 KB declaring the range A1:XFD5000 in its <dimension> record (openpyxl padded every row to
+  16,384 cells: 15.7 s and 770 MB);
+- 200 KB holding a 200 MB applicant name;
+- 275 KB of 120,000 rows that are each rejected (900 MB of rejection rows before).
+
+    uv run python bench/import_memory.py [ROWS] [--hostile-only]
 """
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from stdnum.no import orgnr
@@ -82,14 +91,81 @@ def case(label: str, rows: int, tmp: Path, limit: int = 200_000) -> None:
     print(f"    {last}")
 
 
-def main(rows: int) -> None:
+def _workbook(path: Path, rows) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Vedtak")
+    sheet.append(HEADER.split(";"))
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def _patch(path: Path, change) -> None:
+    """Rewrite the sheet's XML, as a careless or hostile program would write it."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    name = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[name] = change(parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for member, data in parts.items():
+            target.writestr(member, data)
+
+
+def hostile_files(tmp: Path) -> list[tuple[str, Path]]:
+    numbers = orgnrs()
+    decision = [SCHEMES[0], 2025, "Frivillig lag", next(numbers), 2000, 1000, None, "sats"]
+
+    wide = tmp / "a1-xfd5000.xlsx"
+    _workbook(wide, [decision])
+
+    def claim(xml: bytes) -> bytes:
+        xml = re.sub(rb"<dimension ref=\"[^\"]*\"", b'<dimension ref="A1:XFD5000"', xml, count=1)
+        if b"<dimension" not in xml:
+            xml = xml.replace(b"<sheetData", b'<dimension ref="A1:XFD5000"/><sheetData', 1)
+        return xml
+
+    _patch(wide, claim)
+
+    long_name = tmp / "navn-200mb.xlsx"
+    _workbook(long_name, [[*decision[:2], "NAVN", *decision[3:]]])
+    _patch(long_name, lambda xml: xml.replace(b">NAVN<", b">" + b"x" * 200_000_000 + b"<", 1))
+
+    rejected = tmp / "120000-avvist.xlsx"
+    _workbook(rejected, ([SCHEMES[0], 2025, "Lag", "123", 2000, 1000, None, "sats"] for _ in range(120_000)))
+    return [("A1:XFD5000", wide), ("Søkernavn på 200 MB", long_name), ("120 000 avviste rader", rejected)]
+
+
+def hostile_case(label: str, path: Path, tmp: Path) -> None:
+    env = {
+        **os.environ,
+        "PLIKTVAKT_DATABASE_URL": f"sqlite:///{tmp / (path.stem + '.db')}",
+        "PLIKTVAKT_CONFIG_DIR": str(Path(__file__).resolve().parents[1] / "config"),
+        "COLUMNS": "200",
+    }
+    subprocess.run([sys.executable, "-m", "pliktvakt.cli", "init"], env=env, capture_output=True, check=True)
+    command = [sys.executable, "-m", "pliktvakt.cli", "grants", "import", str(path), "--round", "bench"]
+    code, seconds, peak, last = peak_of(command, env)
+    size = path.stat().st_size / 1e3
+    verdict = "innenfor" if peak <= 200 and seconds < 5 else "UTENFOR"
+    figures = f"exit {code}, {seconds:.1f} s, topp RSS {peak:.0f} MB"
+    print(f"{label}: {size:.0f} KB: {figures} ({verdict} 200 MB og 5 s)")
+    print(f"    {last}")
+
+
+def main(rows: int, hostile_only: bool = False) -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        case("Over grensen", 435_000, Path(tmp))
-        case("Grensen hevet til 500 000", 435_000, Path(tmp), limit=500_000)
-        case("Under grensen", rows, Path(tmp))
+        if not hostile_only:
+            case("Over grensen", 435_000, Path(tmp))
+            case("Grensen hevet til 500 000", 435_000, Path(tmp), limit=500_000)
+            case("Under grensen", rows, Path(tmp))
+        for label, path in hostile_files(Path(tmp)):
+            hostile_case(label, path, Path(tmp))
     print(f"({time.perf_counter() - started:.0f} s i alt)")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000)
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    main(int(numbers[0]) if numbers else 200_000, "--hostile-only" in sys.argv)

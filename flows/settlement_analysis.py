@@ -59,6 +59,7 @@ from pliktvakt.settlement.source import (
     DEMO_WITH_RECIPIENTS,
     is_demo,
     is_url,
+    mistyped_url,
     source_location,
 )
 from pliktvakt.settlement.summary import RunSummary, key_figure_table, loaded_line
@@ -237,6 +238,8 @@ def _read_inputs(settings: Settings, today: date, logger) -> Inputs | str:
 
 def _read_source(settings: Settings, known: list[str]) -> Loaded:
     location = source_location(settings)
+    if (mistyped := mistyped_url(location)) is not None:
+        return Loaded(error=mistyped)
     if is_url(location):  # passed on as a secret, so that Prefect never holds the plain URL
         return fetch_source(
             SecretStr(location), known, settings.settlement_timeout, settings.settlement_retries

@@ -302,8 +302,15 @@ class Placeholder:
         return f"{self.file}, linje {self.line}: {self.obligation}: {self.field}: {self.note}"
 
 
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
 def _unset_env_to_none(value: object) -> object:
-    # An unset ${VAR} stays as written; that means no Teams channel, not a broken URL.
+    """A Teams URL field: each ``${VAR}`` in its value replaced by the variable (the only
+    place a variable is expanded). An unset ${VAR} stays as written; that means no Teams
+    channel, not a broken URL."""
+    if isinstance(value, str):
+        value = _ENV_REFERENCE.sub(lambda m: os.environ.get(m.group(1), m.group(0)), value)
     return None if isinstance(value, str) and ("${" in value or not value.strip()) else value
 
 
@@ -367,17 +374,28 @@ def _read_entries(path: Path, key: str) -> list[tuple[dict, int, dict[str, int]]
         text = utf8(path.read_bytes())
     except FileNotFoundError:
         raise CatalogueError(path, "(fil)", key, "filen finnes ikke") from None
+    except IsADirectoryError:
+        raise CatalogueError(path, "(fil)", key, "er en mappe, ikke en fil") from None
+    except OSError as exc:
+        raise CatalogueError(path, "(fil)", key, f"filen kan ikke leses ({exc.strerror})") from None
     except NotUtf8 as exc:
         raise CatalogueError(path, "(fil)", key, str(exc), exc.line) from None
-    text = os.path.expandvars(text)  # ${VAR} keeps secrets such as Teams URLs out of the file
+    # No ${VAR} is expanded here: only inside the values of the Teams URL fields, after
+    # parsing (``_expand_env``). Expanded over the whole text, a YAML error could show a
+    # secret, and a title with ${PLIKTVAKT_EMAIL_URL} would store the SMTP password.
     try:
         node, data = _parse(text)
     except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
-        raise CatalogueError(path, "(fil)", key, f"ugyldig YAML: {exc}", line) from None
+        line, reason = validation.yaml_problem(exc)
+        raise CatalogueError(path, "(fil)", key, reason, line) from None
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise CatalogueError(path, "(fil)", key, f"filen må ha en liste under '{key}'")
-    entry_nodes = next(value for name, value in node.value if name.value == key).value
+    named = [(name, value) for name, value in node.value if name.value == key]
+    if len(named) > 1:  # safe_load keeps the last, the nodes the first: refuse rather than guess
+        raise CatalogueError(
+            path, "(fil)", key, f"nøkkelen '{key}' står flere ganger i filen", named[1][0].start_mark.line + 1
+        )
+    entry_nodes = named[0][1].value
     return [
         (entry, item.start_mark.line + 1, _key_lines(item))
         for entry, item in zip(data[key], entry_nodes, strict=True)

@@ -20,6 +20,7 @@ from pliktvakt.cli_common import (
     print_listing,
     running_prefect_server,
     whole,
+    write_output,
 )
 from pliktvakt.cli_evaluation import app as evaluation_app
 from pliktvakt.cli_grants import app as grants_app
@@ -64,6 +65,9 @@ USER_ERRORS = [
     ("pliktvakt.register.excel", "UploadError"),
     ("pliktvakt.grants.rounds", "SchemeConfigError"),
     ("pliktvakt.evaluation.errors", "EvaluationError"),
+    ("tasks.files", "OutputRefused"),
+    ("pliktvakt.settings", "SettingsError"),
+    ("pliktvakt.db", "StoredValueRefused"),
 ]
 
 
@@ -77,24 +81,110 @@ def _is_user_error(exc: Exception) -> bool:
     )
 
 
-def main() -> None:
+def _say_what_a_write_waits_for() -> None:
+    """Before the command: if another process notes a long write (an import) on the SQLite
+    database, say so, since a write of ours then waits for it (up to 30 s)."""
     try:
-        app()
+        from pliktvakt.settings import get_settings
+        from pliktvakt.writer_note import current_writer
+
+        writer = current_writer(get_settings().database_url)
+    except Exception:  # only a notice: the command itself says what is wrong with the settings
+        return
+    if writer:
+        err.print(
+            f"Merk: {writer} skriver til databasen nå; en endring venter til den er ferdig (høyst 30 s)."
+        )
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] not in ("deadline", "--help", "-h"):
+        _say_what_a_write_waits_for()
+    try:
+        try:
+            app()
+        except SystemExit:
+            sys.stdout.flush()  # here, not at exit: a full disk is then an error we can name
+            raise
+    except OSError as exc:
+        if not _output_failed(exc):
+            raise
+        sys.exit(2)
     except Exception as exc:
         if _is_user_error(exc):
             fail(exc)
             sys.exit(2)
-        operational = _loaded("sqlalchemy.exc", "OperationalError")
-        if operational is None or not isinstance(exc, operational):
+        reason = _database_problem(exc)
+        if reason is None:
             raise
-        from pliktvakt.redact import redact_db_url
-        from pliktvakt.settings import get_settings
-
-        fail(
-            f"kan ikke bruke databasen ({redact_db_url(get_settings().database_url)}): "
-            f"{exc.orig}. Kjør `pliktvakt init` først, eller sjekk PLIKTVAKT_DATABASE_URL."
-        )
+        fail(reason)
         sys.exit(2)
+
+
+def _database_problem(exc: Exception) -> str | None:
+    """What went wrong with the database, in bokmål, the URL without its password; None if
+    ``exc`` is not a database error."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    if errors is None or not isinstance(exc, (errors.SQLAlchemyError, errors.ArgumentError)):
+        return None
+    from pliktvakt.redact import redact_db_url
+    from pliktvakt.settings import get_settings
+
+    shown = redact_db_url(get_settings().database_url)
+    if isinstance(exc, (errors.ArgumentError, errors.NoSuchModuleError)):
+        return (
+            f"PLIKTVAKT_DATABASE_URL ({shown}) er ikke en database pliktvakt kan bruke; "
+            "bruk sqlite:///sti/til/fil.db eller postgresql+psycopg://bruker@vert/database"
+        )
+    text = str(getattr(exc, "orig", exc)).splitlines()[0] if str(getattr(exc, "orig", exc)) else ""
+    if "database is locked" in text:
+        from pliktvakt.writer_note import current_writer
+
+        writer = current_writer(get_settings().database_url) or "en annen skriving"
+        return (
+            f"databasen er låst: {writer} holdt den i mer enn 30 sekunder. Ingenting er endret; "
+            "prøv igjen når den er ferdig."
+        )
+    if "file is not a database" in text:
+        return f"PLIKTVAKT_DATABASE_URL ({shown}) peker på en fil som ikke er en SQLite-database"
+    if isinstance(exc, errors.IntegrityError):
+        return (
+            "en annen skriving kom først (samme runde eller fil lest inn samtidig?); ingenting er "
+            "lagt inn. Se etter med `pliktvakt grants list` og prøv igjen."
+        )
+    if isinstance(exc, errors.OperationalError):
+        return (
+            f"kan ikke bruke databasen ({shown}): {text}. Kjør `pliktvakt init` først, eller sjekk "
+            "PLIKTVAKT_DATABASE_URL."
+        )
+    if isinstance(exc, errors.DataError):
+        return f"databasen avviste en verdi: {text}. Ingenting er endret."
+    return None
+
+
+def _output_failed(exc: OSError) -> bool:
+    """A full disk or a closed pipe while writing the output: said in bokmål (on stderr, which
+    is still open), and standard output let go so Python does not fail again at exit."""
+    import errno
+    import os
+
+    if isinstance(exc, BrokenPipeError):
+        reason = "utdataene ble lukket før alt var skrevet (brutt rør); resten er ikke skrevet"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = f"kan ikke skrive{where}: disken er full ({exc.strerror}); ingenting mer er skrevet"
+    else:
+        return False
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    try:
+        fail(reason)
+    except OSError:
+        pass
+    return True
 
 
 def _catalogue():
@@ -255,7 +345,9 @@ def calendar(
     owner: Annotated[
         Optional[str], typer.Option(help="Bare frister der denne e-posten er ansvarlig.")
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Fil å skrive til.")] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="Fil å skrive til; - for skjermen.")
+    ] = None,
     as_of: AsOf = None,
 ) -> None:
     """Skriv en iCalendar-feed (RFC 5545) med alle åpne frister."""
@@ -283,10 +375,8 @@ def calendar(
     if output is None:
         sys.stdout.write(feed.decode("utf-8"))
         return
-    from tasks.files import write_file
-
-    write_file(output, feed)
-    err.print(f"Skrev {len(rows)} frister til {output}")
+    if not write_output(output, feed):
+        err.print(f"Skrev {len(rows)} frister til {output}")
 
 
 @app.command()

@@ -3,9 +3,14 @@
 The one escape point for output (issue 18): both consoles print every string as text, never
 as rich markup or emoji codes, so a stored title such as ``[/x]`` or ``[link=…]`` is shown as
 written and cannot break a listing. Colour is given as a style (``labelled``), never by
-markup in a string."""
+markup in a string.
+
+Nor are control characters let through (issue 30): a stored title with ESC[2J or an OSC 52
+clipboard write would act on the terminal of whoever lists it. Every string the consoles
+print loses its C0 and C1 control characters but newline and tab (``printable``)."""
 
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -18,17 +23,68 @@ from typer import rich_utils
 
 from pliktvakt import bounds, clock
 
-out = Console(markup=False, emoji=False)
-err = Console(stderr=True, markup=False, emoji=False)
+# C0 but tab and newline, DEL, and C1 (0x80-0x9F: CSI, OSC, ... in one byte).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters, newline and tab kept."""
+    return _CONTROL.sub("", text)
+
+
+class PlainConsole(Console):
+    """A console that prints every string as text: no markup, no emoji codes, no control
+    characters. Each string a table cell or ``print`` gets passes through ``render_str``."""
+
+    def render_str(self, text: str, **kwargs) -> Text:
+        return super().render_str(printable(text), **kwargs)
+
+    def on_broken_pipe(self) -> None:
+        """The reader of standard output went away (``| head``): said in bokmål on stderr,
+        exit 2 (rich's own exits 1 without a word)."""
+        import os
+
+        self.quiet = True
+        stream = sys.stderr if self.stderr else sys.stdout
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError):
+            pass
+        if self.stderr:  # nowhere left to say it
+            raise SystemExit(2)
+        fail("utdataene ble lukket før alt var skrevet (brutt rør); resten er ikke skrevet")
+        raise SystemExit(2)
+
+
+out = PlainConsole(markup=False, emoji=False)
+err = PlainConsole(stderr=True, markup=False, emoji=False)
 
 # typer's frame around a usage error, in bokmål like the message inside it.
 rich_utils.ERRORS_PANEL_TITLE = "Feil"
 rich_utils.RICH_HELP = "Se [blue]'{command_path} {help_option}'[/] for hjelp."
 
 
+STDOUT = "-"  # -o -: write to standard output
+
+
+def write_output(target, content: bytes | str) -> bool:
+    """Write what a command makes to ``-o``: ``-`` is standard output; else a regular file,
+    replaced atomically, or a new path in a directory that exists (``tasks.files``). Returns
+    whether it went to standard output."""
+    if str(target) == STDOUT:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return True
+    from tasks.files import write_file
+
+    write_file(target, content, make_dirs=False)
+    return False
+
+
 def labelled(label: str, style: str, rest: object = "") -> Text:
     """``label`` in ``style``, then ``rest`` as plain text: "Feil: …" in red."""
-    return Text.assemble((label, style), " " if rest != "" else "", str(rest))
+    return Text.assemble((label, style), " " if rest != "" else "", printable(str(rest)))
 
 
 def fail(message: object) -> None:

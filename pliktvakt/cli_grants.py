@@ -10,8 +10,19 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from pliktvakt import clock
-from pliktvakt.cli_common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing
+from pliktvakt import bounds, clock
+from pliktvakt.cli_common import (
+    AsJson,
+    AsOf,
+    Id,
+    err,
+    fail,
+    labelled,
+    out,
+    print_json,
+    print_listing,
+    whole,
+)
 
 # Each command imports what it needs when it runs (openpyxl, the database): see cli.py.
 
@@ -81,6 +92,17 @@ def import_file(
             help="Kommunen som fattet vedtakene under en ordning IMDi har delegert (vedlegg 1 pkt. 1).",
         ),
     ] = None,
+    allow_duplicate: Annotated[
+        Optional[str],
+        typer.Option(
+            "--allow-duplicate",
+            metavar="BEGRUNNELSE",
+            help=(
+                "Les inn vedtak som allerede finnes i en annen runde (eller samme fil); "
+                "begrunnelsen revideres."
+            ),
+        ),
+    ] = None,
     by: By = None,
     as_json: AsJson = False,
     as_of: AsOf = None,
@@ -91,14 +113,25 @@ def import_file(
     from pliktvakt.grants import intake, rounds
     from pliktvakt.grants.awards import AwardImportError
     from pliktvakt.register import plan
+    from pliktvakt.settings import get_settings
+    from pliktvakt.writer_note import writing
 
     schemes, catalogue = _schemes(), _catalogue()
     budgets = intake.parse_budgets(budget or [], schemes)
     engine, today = _engine(), clock.resolve(as_of).date()
+    noted = writing(get_settings().database_url, f"grants import av runden «{round_name}» fra {file.name}")
     try:
-        with session_scope(engine) as session:
+        with noted, session_scope(engine) as session:
             grant_round = intake.import_round(
-                session, schemes, file, round_name, budgets, _actor(by), catalogue=catalogue, on=today
+                session,
+                schemes,
+                file,
+                round_name,
+                budgets,
+                _actor(by),
+                catalogue=catalogue,
+                on=today,
+                allow_duplicate=allow_duplicate,
             )
             if administrator is not None:
                 plan.mark_municipal(
@@ -453,7 +486,14 @@ def reclaim(decision_id: Id, reason: Reason, by: By = None, as_of: AsOf = None) 
 def control_sample(
     round_name: Annotated[str, typer.Argument(metavar="ROUND")],
     seed: Annotated[
-        int, typer.Option("--seed", help="Startverdi for trekningen; samme verdi gir samme utvalg.")
+        int,
+        typer.Option(
+            "--seed",
+            help="Startverdi for trekningen; samme verdi gir samme utvalg.",
+            # Stored in a database integer: the same bound on SQLite and PostgreSQL.
+            parser=whole(0, bounds.MAX_ID),
+            metavar="HELTALL",
+        ),
     ],
     share: Annotated[float, typer.Option("--share", help="Andel som kontrolleres, f.eks. 0.1.")] = 0.1,
     by: By = None,

@@ -217,10 +217,13 @@ def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: 
     from pliktvakt.db import session_scope
     from pliktvakt.publications import register
     from pliktvakt.publications.csv_import import PublicationImportError
+    from pliktvakt.settings import get_settings
+    from pliktvakt.writer_note import writing
 
     catalogue, engine = _context()
+    noted = writing(get_settings().database_url, f"publication import fra {file.name}")
     try:
-        with session_scope(engine) as session:
+        with noted, session_scope(engine) as session:
             added = register.import_csv(session, catalogue, file, "csv-import")
             ids = [p.id for p in added]
     except PublicationImportError as exc:

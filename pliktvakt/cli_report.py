@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from pliktvakt import clock
-from pliktvakt.cli_common import AsOf, err, fail
+from pliktvakt.cli_common import AsOf, err, fail, write_output
 
 # Each command imports what it needs when it runs (the database, Excel): see cli.py.
 Format = StrEnum("Format", ("html", "md", "csv", "xlsx"))
@@ -58,20 +58,25 @@ def compliance(
         sys.stdout.buffer.flush()
         return
     target = output or Path(render.filename(built, fmt.value))
-    _write(target, content)
+    if _write(target, content):
+        return
     problems = "" if built.chain_intact else " ADVARSEL: revisjonsloggen er ikke hel (se rapporten)."
     err.print(f"Skrev etterlevelsesrapporten {year} ({len(built.rows)} forekomster) til {target}.{problems}")
 
 
-def _write(target: Path, content: str | bytes) -> None:
-    from tasks.files import write_file
+def _write(target: Path, content: str | bytes) -> bool:
+    """Whether it went to standard output (``-o -``)."""
+    from tasks.files import OutputRefused
 
-    if target.is_dir():
+    if target.is_dir() and not target.is_symlink():
         _fail(f"-o {target}: er en mappe; oppgi et filnavn.")
     try:
-        write_file(target, content)
+        return write_output(target, content)
+    except OutputRefused as exc:
+        _fail(f"-o {exc}")
     except OSError as exc:
         _fail(f"-o {target}: kan ikke skrive filen ({exc.strerror or exc}).")
+    return False
 
 
 def _fail(message: str) -> None:

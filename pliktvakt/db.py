@@ -11,6 +11,41 @@ from sqlmodel import Session, create_engine
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class StoredValueRefused(ValueError):
+    """A text the databases do not treat alike: a NUL character (PostgreSQL refuses it,
+    SQLite stores it) or one longer than its column (PostgreSQL refuses it, SQLite stores it
+    whole). Refused before anything is written, on both; the message is in bokmål."""
+
+
+def _check_texts(session, _context, _instances) -> None:
+    """Before every flush: each text of a new or changed row within the one rule of both
+    databases (issue 30), so a value stored on SQLite is never one PostgreSQL would refuse."""
+    for row in (*session.new, *session.dirty):
+        table = getattr(row, "__table__", None)
+        if table is None:
+            continue
+        for column in table.columns:
+            value = row.__dict__.get(column.key)
+            if not isinstance(value, str):
+                continue
+            limit = getattr(column.type, "length", None)
+            if limit is not None and len(value) > limit:
+                raise StoredValueRefused(
+                    f"{_field(table, column)}: teksten har {len(value):,} tegn; høyst {limit:,}".replace(
+                        ",", " "
+                    )
+                )
+            if "\x00" in value:
+                raise StoredValueRefused(f"{_field(table, column)}: teksten har et NUL-tegn (0x00)")
+
+
+def _field(table, column) -> str:
+    return f"«{column.key}» ({table.name})"
+
+
+event.listen(Session, "before_flush", _check_texts)
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs given without a driver."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):

@@ -120,6 +120,8 @@ class Occurrence(SurrogateKey, table=True):
             raise OccurrenceError(
                 f"Forekomst {self.id} ble fullført {self.completed_at:%Y-%m-%d} av {self.completed_by}."
             )
+        # A withdrawn occurrence is no longer due: done on evidence, it would count as a duty met.
+        self._require(OccurrenceStatus.OPEN, "fullføres")
         if not evidence.strip() or not by.strip():
             raise OccurrenceError("Både hvem som fullførte (--by) og dokumentasjon (--evidence) må oppgis.")
         self.status, self.completed_by, self.evidence = OccurrenceStatus.DONE, by.strip(), evidence.strip()

@@ -250,6 +250,7 @@ def trigger(
             "den er et sjekklistepunkt. Se `pliktvakt obligations list`."
         )
     period = f"event:{on.isoformat()}" + (f":{ref}" if ref else "")
+    _check_ref(ref, period)
     found = find(session, obligation_id, period)
     if found is not None:
         return found, False
@@ -258,6 +259,21 @@ def trigger(
     if occurrence is None:  # a concurrent run triggered it first
         return find(session, obligation_id, period), False
     return occurrence, True
+
+
+PERIOD_LENGTH = 100  # Occurrence.period
+
+
+def _check_ref(ref: str | None, period: str) -> None:
+    """The reference is part of the period: the same bounds on SQLite and PostgreSQL (issue 30),
+    checked before the database sees it (PostgreSQL refused what SQLite stored)."""
+    if ref is None:
+        return
+    if len(period) > PERIOD_LENGTH:
+        room = PERIOD_LENGTH - (len(period) - len(ref))
+        raise OccurrenceError(f"--ref: referansen har {len(ref)} tegn; høyst {room}.")
+    if not ref.isprintable():
+        raise OccurrenceError("--ref: referansen har et kontrolltegn (for eksempel NUL); bruk vanlig tekst.")
 
 
 def _ensure_obligation_stored(session: Session, catalogue: Catalogue, obligation_id: str) -> None:

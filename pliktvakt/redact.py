@@ -30,6 +30,28 @@ def redact_url(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
 
 
+# What makes a setting URL-like even when it does not parse as a URL: a scheme separator
+# (also mistyped, as in «htps://» or «https:/»), user info, or a query string.
+_URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:/|@|\?|[?&][a-z_]+=", re.IGNORECASE)
+
+
+def looks_like_url(value: str) -> bool:
+    """Whether a setting looks like an address rather than a file path (issue 30): it may then
+    hold a password or a token, wherever it came from."""
+    return bool(_URL_LIKE.search(value))
+
+
+def redact_location(value: str) -> str:
+    """A setting that is a URL or a file path, as it may be shown: a URL-like value as
+    ``redact_url`` shows it (scheme, host and path, never user info or query), or ``***``
+    when not even that can be told; a plain path as it is."""
+    if not looks_like_url(value):
+        return value
+    if "://" in value:
+        return redact_url(value)
+    return "***"
+
+
 def scrub(text: str, secrets: Iterable[str | SecretStr | None]) -> str:
     """Replace every occurrence of a secret (and its URL-embedded parts) with ***."""
     for secret in secrets:

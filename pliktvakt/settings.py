@@ -109,6 +109,38 @@ class Settings(BaseSettings):
         return value
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be read, in bokmål, naming the variable and never its value (a
+    value may be a secret, and pydantic's own message would echo it)."""
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError as SourceError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(_problems(exc)) from None
+    except SourceError as exc:
+        name = str(exc).split('"')[1] if str(exc).count('"') >= 2 else ""
+        shown = f"PLIKTVAKT_{name.upper()}" if name else "en PLIKTVAKT_-innstilling"
+        raise SettingsError(f"{shown}: verdien kan ikke leses") from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f".env: filen er ikke UTF-8 (ugyldig byte 0x{exc.object[exc.start]:02X}); lagre den som UTF-8"
+        ) from None
+    except OSError as exc:
+        raise SettingsError(f".env: filen kan ikke leses ({exc.strerror})") from None
+
+
+def _problems(exc) -> str:
+    from pliktvakt import validation
+
+    lines = []
+    for error in exc.errors(include_input=False, include_url=False):
+        name = f"PLIKTVAKT_{str(error['loc'][0]).upper()}" if error["loc"] else "innstillingene"
+        # ``msg`` of an unknown kind is pydantic's English, which never holds the value itself.
+        lines.append(f"{name}: {validation.reason(error)}")
+    return "ugyldige innstillinger: " + "; ".join(lines)

@@ -4,7 +4,21 @@ Every import (grant awards, publications, settlement figures) reads its file her
 validates the rows itself. The rules, the same for every import:
 
 - The file type is chosen by its suffix: ``.csv`` or ``.txt`` is CSV, ``.xlsx`` or ``.xlsm``
-  is Excel (the first sheet).
+  is Excel. It must be a regular file: a FIFO, a device or a directory is refused before it
+  is opened (a FIFO would hang, ``/dev/zero`` would fill the memory).
+- Every row is read or the file is refused (issue 30):
+  - XLSX: the rows are read as the sheet's XML has them, never trusting its ``<dimension>``
+    record (openpyxl's read-only mode stops where that record says, and pads every row to
+    its width). The data sheet is the one visible sheet with data; a workbook whose first
+    sheet is hidden, or with several visible sheets with data, is refused, naming them.
+    ``Table.sheet_name`` says which sheet was read.
+  - CSV: read strictly. A quote that is never closed, or text after a closing quote, is
+    refused; so is a quoted field that spans lines in a column that does not allow it (only
+    the columns an import names in ``multiline``), and a record with fewer fields than the
+    header, or with text beyond it.
+- Bounds: a cell or field has at most 10 000 characters and a file at most 100 columns. An
+  XLSX is checked for a longer text before openpyxl reads it, so a small compressed file
+  cannot make a huge string.
 - CSV encoding: UTF-8, with or without BOM. Otherwise Windows-1252, what Excel on Norwegian
   Windows writes for "CSV (semikolondelt)". Decoded as the WHATWG Encoding Standard (and so
   every browser) does: the five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D)
@@ -22,8 +36,8 @@ validates the rows itself. The rules, the same for every import:
   names are compared in lower case, with spaces as ``_``; empty names at its end are dropped,
   as are empty cells beyond the header.
 - Every cell is text; in a sheet a row has at least the header's number of cells. An XLSX
-  number that is whole is written without decimals (2025, not 2025.0); a date at midnight
-  as ``ÅÅÅÅ-MM-DD``.
+  number that is whole is written without decimals (2025, not 2025.0), one with decimals
+  with a decimal comma (1,5), as a Norwegian types it; a date at midnight as ``ÅÅÅÅ-MM-DD``.
 - Line numbers are those of the file (the line a record starts on) or of the sheet's rows.
 
 A file that cannot be read raises ``FileRejected``, the one rejection type: every import
@@ -36,16 +50,22 @@ import gc
 import io
 import itertools
 import re
+import stat
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 WHOLE_FILE = 0  # the line of a problem with the file as a whole
+MAX_CELL = 10_000  # characters in one cell or field
+MAX_COLUMNS = 100
+MAX_SHOWN = 1_000  # problems kept of one rejected file; the total is counted
 
 
 @dataclass(frozen=True)
@@ -73,14 +93,18 @@ class FileRejected(ValueError):
     """A file rejected whole: nothing of it is imported. ``rejected`` holds every problem
     found; ``line``, ``field`` and ``reason`` are those of the first."""
 
-    def __init__(self, file: str, rejected: list[Rejection]):
+    def __init__(self, file: str, rejected: list[Rejection], total: int | None = None):
         self.file = file
-        self.rejected = list(rejected)
+        # At most MAX_SHOWN problems are kept (and stored, and printed); ``total`` counts them all.
+        self.rejected = list(rejected)[:MAX_SHOWN]
+        self.total = len(rejected) if total is None else total
         first = self.rejected[0]
         self.line, self.field, self.reason = first.line, first.field, first.reason
+        more = self.total - len(self.rejected)
         super().__init__(
-            f"{file}: filen ble avvist, ingenting er lagt inn ({len(self.rejected)} feil):\n"
+            f"{file}: filen ble avvist, ingenting er lagt inn ({self.total} feil):\n"
             + "\n".join(f"- {problem}" for problem in self.rejected)
+            + (f"\n- … og {more} feil til" if more else "")
         )
 
     @property
@@ -118,13 +142,17 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (line, cells); blank rows left out
     from_sheet: bool = False  # read from XLSX, where Excel may have made numbers of codes
     sheet: Path | None = None  # the XLSX file, to say what an empty cell really is (``explain``)
+    sheet_name: str | None = None  # the sheet read, of an XLSX file
+    # Rows whose shape is wrong (fields missing or beyond the header, a cell too long):
+    # returned by ``column_problems``, which every import checks before any row.
+    shape_problems: tuple[Rejection, ...] = ()
 
     def explain(self, line: int, column: str | None, reason: str, value: str = "") -> str:
         """``reason`` for the cell, or, for an empty cell of a sheet that is a formula with no
         stored value or part of a merged cell, that. Looked up only when asked: a bad file."""
         if self.sheet is None or value.strip() or column not in self.header:
             return reason
-        notes = _sheet_notes(self.sheet, self.sheet.stat().st_mtime_ns)
+        notes = _sheet_notes(self.sheet, self.sheet.stat().st_mtime_ns, self.sheet_name)
         return notes.get((line, self.header.index(column)), reason)
 
     def record(self, cells: list[str]) -> dict[str, str]:
@@ -133,7 +161,7 @@ class Table:
 
     def column_problems(self, required: Iterable[str], known: Iterable[str] | None = None) -> list[Rejection]:
         """Required columns missing, columns named twice, and, where ``known`` is given,
-        columns outside it."""
+        columns outside it; then the rows whose shape is wrong (``shape_problems``)."""
         problems = []
         if known is not None:
             known = list(known)
@@ -152,7 +180,7 @@ class Table:
             for name in required
             if name not in self.header
         ]
-        return problems
+        return problems + list(self.shape_problems)
 
     def _problem(self, name: str, reason: str) -> Rejection:
         return Rejection(self.file, self.header_line, name, reason)
@@ -175,9 +203,12 @@ def bulk() -> Iterator[None]:
             gc.enable()
 
 
-def read_table(path: str | Path, file: str | None = None, limit: int | None = None) -> Table:
+def read_table(
+    path: str | Path, file: str | None = None, limit: int | None = None, multiline: Iterable[str] = ()
+) -> Table:
     """Read a CSV or XLSX file, chosen by its suffix; ``file`` is its name in messages
-    (default: the path as given), ``limit`` the most rows (default: the setting)."""
+    (default: the path as given), ``limit`` the most rows (default: the setting),
+    ``multiline`` the columns of a CSV whose field may span lines."""
     path = Path(path)
     file = str(path) if file is None else file
     suffix = path.suffix.lower()
@@ -185,11 +216,25 @@ def read_table(path: str | Path, file: str | None = None, limit: int | None = No
         return read_xlsx(path, file, limit)
     if suffix not in CSV_SUFFIXES:
         raise rejected(file, "filen må være .csv eller .xlsx")
+    regular_file(path, file)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise rejected(file, f"filen kan ikke leses ({exc.strerror})") from None
-    return read_csv(data, file, limit)
+    return read_csv(data, file, limit, multiline)
+
+
+def regular_file(path: Path, file: str) -> None:
+    """Refuse anything but a regular file (after symlinks), before it is opened: a FIFO
+    blocks for ever, a device never ends, a directory is no file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise rejected(file, f"filen kan ikke leses ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise rejected(file, "er en mappe, ikke en fil")
+    if not stat.S_ISREG(mode):
+        raise rejected(file, "er ikke en vanlig fil (en FIFO, en enhet eller en socket); oppgi en fil")
 
 
 # UTF-8's æ, ø, å, Æ, Ø, Å: in a file that is not valid UTF-8, a sign it is UTF-8 with a stray byte.
@@ -259,7 +304,11 @@ def delimiter(header_line: str) -> str:
     return "," if header_line.count(",") > header_line.count(";") else ";"
 
 
-def read_csv(data: bytes, file: str, limit: int | None = None) -> Table:
+def read_csv(
+    data: bytes, file: str, limit: int | None = None, multiline: Iterable[str] | None = None
+) -> Table:
+    """``multiline``: the columns whose quoted field may span lines; None for any column
+    (the reader alone, in its own tests), an empty set for none."""
     limit = row_limit() if limit is None else limit
     # More lines than the limit may still be fewer records (a quoted field may span lines):
     # count the records first, holding none, so a file over the limit is refused up front.
@@ -270,7 +319,35 @@ def read_csv(data: bytes, file: str, limit: int | None = None) -> Table:
         rows.append(row)
         if len(rows) > limit + 1:  # the header and ``limit`` rows
             raise _too_many_rows(file, limit)
-    return table_of(file, rows)
+    table = table_of(file, rows)
+    if multiline is None:
+        return table
+    spanning = _spanning_fields(table, set(multiline))
+    return replace(table, shape_problems=(*spanning, *table.shape_problems)) if spanning else table
+
+
+def _spanning_fields(table: Table, allowed: set[str]) -> list[Rejection]:
+    """A quoted field spanning lines where its column does not allow it, or, where it does,
+    with a line inside that has a record's separators: most often a stray quote that
+    swallowed the records after it into one field."""
+    width = len(table.header)
+    problems = []
+    for line, cells in table.rows:
+        for name, cell in zip(table.header, cells, strict=False):
+            if "\n" not in cell and "\r" not in cell:
+                continue
+            if name not in allowed:
+                reason = "feltet går over flere linjer, og kolonnen tillater ikke linjeskift"
+            elif width > 1 and any(
+                max(part.count(";"), part.count(",")) >= width - 1 for part in cell.splitlines()[1:]
+            ):
+                reason = "feltet har en linje som ser ut som en egen rad"
+            else:
+                continue
+            problems.append(
+                Rejection(table.file, line, name, f"{reason}; et anførselstegn som ikke er lukket?")
+            )
+    return problems[:MAX_SHOWN]
 
 
 def _records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
@@ -287,7 +364,9 @@ def _records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
         raise rejected(
             file, "filen ser ut som tabulator-separert; bruk semikolon eller komma mellom feltene", first
         )
-    reader = csv.reader(itertools.chain([text], lines), delimiter=delimiter(text))
+    # strict: a quote never closed, or text after a closing quote, is an error, not a field
+    # that silently swallows the records after it.
+    reader = csv.reader(itertools.chain([text], lines), delimiter=delimiter(text), strict=True)
     start = first
     try:
         for cells in reader:
@@ -317,14 +396,16 @@ def read_xlsx(path: Path, file: str, limit: int | None = None) -> Table:
     from openpyxl import load_workbook
 
     limit = row_limit() if limit is None else limit
+    regular_file(Path(path), file)
     try:
+        _refuse_long_texts(path, file)
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
-            sheet = workbook.worksheets[0]
+            sheet = _data_sheet(workbook, file)
             rows = []
-            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                rows.append((n, [_cell_text(v) for v in row]))
-                if n > limit + 1:
+            for row in _sheet_rows(sheet, file):
+                rows.append(row)
+                if len(rows) > limit + 1:
                     raise _too_many_rows(file, limit)
         finally:
             workbook.close()
@@ -337,12 +418,117 @@ def read_xlsx(path: Path, file: str, limit: int | None = None) -> Table:
     while rows and _preamble(rows[0][1]):
         rows.pop(0)
     table = table_of(file, rows, from_sheet=True)
-    return Table(table.file, table.header_line, table.header, table.rows, True, Path(path))
+    return replace(table, sheet=Path(path), sheet_name=sheet.title)
+
+
+def _data_sheet(workbook, file: str):
+    """The one sheet with the data: the first, visible, and the only visible one with data."""
+    sheets = workbook.worksheets
+    if not sheets:
+        raise rejected(file, "arbeidsboken har ingen regneark")
+    first = sheets[0]
+    if first.sheet_state != "visible":
+        raise rejected(
+            file,
+            f"det første arket, «{first.title}», er skjult; vis det eller slett det, så det er "
+            "klart hvilket ark som skal leses",
+        )
+    with_data = [s for s in sheets if s.sheet_state == "visible" and _has_data(s)]
+    if len(with_data) > 1:
+        names = ", ".join(f"«{s.title}»" for s in with_data)
+        raise rejected(
+            file, f"flere synlige ark har data ({names}); la bare ett ark ha data, så det er klart hvilket"
+        )
+    return with_data[0] if with_data else first
+
+
+def _parsed_rows(sheet):
+    """(row number, parsed cells) as the sheet's XML has them: no ``<dimension>`` trusted,
+    no row padded to a width it only claims (openpyxl's ``_cells_by_row`` without them)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        yield from parser.parse()
+
+
+def _has_data(sheet) -> bool:
+    return any(
+        cell["value"] is not None and str(cell["value"]).strip()
+        for _, cells in _parsed_rows(sheet)
+        for cell in cells
+    )
+
+
+def _sheet_rows(sheet, file: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of the sheet as text, each as wide as its last cell with a value; a value
+    beyond column 100 refuses the file."""
+    from openpyxl.utils import get_column_letter
+
+    for number, cells in _parsed_rows(sheet):
+        values: dict[int, str] = {}
+        for cell in cells:
+            text = _cell_text(cell["value"])
+            if not text:
+                continue
+            column = cell["column"]
+            if column > MAX_COLUMNS:
+                raise rejected(
+                    file,
+                    f"arket «{sheet.title}» har en verdi i kolonne {get_column_letter(column)}; "
+                    f"en fil kan ha høyst {MAX_COLUMNS} kolonner",
+                    number,
+                )
+            values[column] = text
+        yield number, [values.get(c, "") for c in range(1, max(values, default=0) + 1)]
+
+
+# A text of MAX_CELL characters is at most this many bytes of XML (6 for ``&quot;``).
+_MAX_XML_TEXT = MAX_CELL * 6
+
+
+def _refuse_long_texts(path: Path, file: str) -> None:
+    """Refuse a workbook with a text longer than a cell may be, before openpyxl reads it:
+    it keeps every shared string in memory, so a small compressed file could hold one of
+    hundreds of megabytes. Streams each sheet and the shared strings, a chunk at a time."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
+                continue
+            if not name.endswith(".xml"):
+                continue
+            run = 0  # bytes since the last "<"
+            with archive.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    first = chunk.find(b"<")
+                    if first < 0:
+                        run += len(chunk)
+                    else:
+                        inner = max((len(m) for m in re.findall(rb"[^<]+", chunk[first:])), default=0)
+                        if max(run + first, inner) > _MAX_XML_TEXT:
+                            run = _MAX_XML_TEXT + 1
+                        else:
+                            run = len(chunk) - chunk.rfind(b"<") - 1
+                    if run > _MAX_XML_TEXT:
+                        raise rejected(
+                            file,
+                            f"filen har en tekst på mer enn {MAX_CELL:,} tegn i {name}; en celle kan "
+                            f"ha høyst {MAX_CELL:,} tegn".replace(",", " "),
+                        )
 
 
 @lru_cache(maxsize=4)
-def _sheet_notes(path: Path, modified: int) -> dict[tuple[int, int], str]:
-    """(row, column index) -> what an empty cell of the first sheet really is. The value pass
+def _sheet_notes(path: Path, modified: int, sheet_name: str | None = None) -> dict[tuple[int, int], str]:
+    """(row, column index) -> what an empty cell of the sheet read really is. The value pass
     (``data_only``) shows a formula Excel never calculated, and each merged cell but the first,
     as empty; this pass over the formulas and the merged ranges tells them apart."""
     from openpyxl import load_workbook
@@ -352,9 +538,9 @@ def _sheet_notes(path: Path, modified: int) -> dict[tuple[int, int], str]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
         try:
-            sheet = workbook.worksheets[0]
-            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                for column, value in enumerate(row):
+            sheet = workbook[sheet_name] if sheet_name else workbook.worksheets[0]
+            for n, cells in _parsed_rows(sheet):
+                for column, value in ((cell["column"] - 1, cell["value"]) for cell in cells):
                     if (
                         isinstance(value, str)
                         and value.startswith("=")
@@ -398,39 +584,88 @@ def _preamble(cells: list[str]) -> bool:
 
 
 def table_of(file: str, rows: list[tuple[int, list[str]]], from_sheet: bool = False) -> Table:
-    """A table of ``(line, cells)`` rows whose first row is the header."""
+    """A table of ``(line, cells)`` rows whose first row is the header. Refused: a header of
+    more than 100 columns. Kept as ``shape_problems``, for the import to report with its
+    header's: a cell of more than 10 000 characters, a CSV record with fewer fields than the
+    header, and any row with text beyond the header's columns."""
     if not rows:
         raise rejected(file, "filen er tom")
     header_line, cells = rows[0]
     header = [" ".join(c.split()).lower().replace(" ", "_") for c in cells]
     while header and not header[-1]:
         header.pop()
-    width, body = len(header), []
-    for row in rows[1:]:  # the hot loop of a large import: the common row is kept as it is
+    if len(header) > MAX_COLUMNS:
+        raise rejected(file, f"overskriften har {len(header)} kolonner; høyst {MAX_COLUMNS}", header_line)
+    width, body, problems = len(header), [], []
+    for row in [(header_line, cells), *rows[1:]]:  # the hot loop of a large import
         line, cells = row
+        if cells and max(map(len, cells)) > MAX_CELL:
+            problems += _long_cells(file, line, header, cells)
+        if any("\x00" in cell for cell in cells):  # PostgreSQL refuses it, SQLite would store it
+            problems += [
+                Rejection(file, line, header[i] if i < len(header) else None, "feltet har et NUL-tegn (0x00)")
+                for i, cell in enumerate(cells)
+                if "\x00" in cell
+            ]
+        if line == header_line:
+            continue
         if len(cells) != width:
-            cells = _fit(cells, width, from_sheet)
+            if not "".join(cells).strip():
+                continue  # a blank row
+            problems += _misfit(file, line, header, cells, from_sheet)
+            cells = cells[:width] if len(cells) > width else cells + [""] * (width - len(cells))
             row = (line, cells)
         if cells and (cells[0].strip() or "".join(cells).strip()):  # not a blank row
             body.append(row)
-    return Table(file, header_line, header, body, from_sheet)
+    if len(problems) > MAX_SHOWN:
+        more = len(problems) - MAX_SHOWN
+        problems = [*problems[:MAX_SHOWN], Rejection(file, WHOLE_FILE, None, f"… og {more} feil til")]
+    return Table(file, header_line, header, body, from_sheet, shape_problems=tuple(problems))
 
 
-def _fit(cells: list[str], width: int, from_sheet: bool) -> list[str]:
-    """Empty cells beyond the header dropped; in a sheet, a short row padded with empty cells."""
-    end = len(cells)
-    while end > width and not cells[end - 1].strip():
-        end -= 1
-    if from_sheet and end < width:  # a sheet has no missing cells, only empty ones
-        return cells[:end] + [""] * (width - end)
-    return cells[:end]
+def _long_cells(file: str, line: int, header: list[str], cells: list[str]) -> list[Rejection]:
+    return [
+        Rejection(
+            file,
+            line,
+            header[i] if i < len(header) else f"kolonne {i + 1}",
+            f"feltet har {len(cell):,} tegn; høyst {MAX_CELL:,}".replace(",", " "),
+        )
+        for i, cell in enumerate(cells)
+        if len(cell) > MAX_CELL
+    ]
+
+
+def _misfit(file: str, line: int, header: list[str], cells: list[str], from_sheet: bool) -> list[Rejection]:
+    """A row whose width is not the header's: text beyond the header, or, in a CSV, missing
+    fields (a sheet has no missing cells, only empty ones)."""
+    width = len(header)
+    beyond = [i for i in range(width, len(cells)) if cells[i].strip()]
+    if beyond and from_sheet:
+        return [
+            Rejection(
+                file,
+                line,
+                None,
+                f"raden har en verdi i kolonne {beyond[0] + 1}, utenfor overskriftens {width} kolonner",
+            )
+        ]
+    if beyond or (not from_sheet and len(cells) < width):
+        hint = "; et anførselstegn som ikke er lukket, eller et skilletegn som mangler?" if not beyond else ""
+        field = None if beyond else header[len(cells)]
+        return [Rejection(file, line, field, f"linjen har {len(cells)} felt, overskriften {width}{hint}")]
+    return []
 
 
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        # A number with decimals as Norway writes it (150000,5): read like a typed amount,
+        # where a point is a thousands separator and refused.
+        return format(Decimal(repr(value)), "f").replace(".", ",")
     if isinstance(value, datetime) and value.time() == time(0, 0):
         return value.date().isoformat()  # Excel keeps a date as a datetime at midnight
     if isinstance(value, (date, time)):

@@ -57,3 +57,45 @@ def reason(error: dict) -> str:
 def _shown(value) -> str:
     """A context value as bokmål: pydantic lists choices as "'a', 'b' or 'c'"."""
     return str(value).replace("'", "").replace(" or ", " eller ")
+
+
+_TAB = "tabulator kan ikke brukes; rykk inn med mellomrom"
+
+# PyYAML's problems, in bokmål (the start of its English text -> ours).
+_YAML_PROBLEMS = (
+    ("could not find expected ':'", "mangler «:» etter en nøkkel"),
+    ("mapping values are not allowed here", "«:» er ikke tillatt her; sett verdien i anførselstegn"),
+    ("found unexpected end of stream", "filen slutter før et anførselstegn er lukket"),
+    ("found character '\\t' that cannot start any token", _TAB),
+    ("found a tab character", _TAB),
+    ("expected <block end>", "feil innrykk"),
+    ("expected ',' or ']'", "en liste i [ ] er ikke lukket"),
+    ("expected ',' or '}'", "en samling i { } er ikke lukket"),
+    ("found undefined alias", "ukjent alias (*navn)"),
+    ("found duplicate anchor", "samme anker (&navn) står to ganger"),
+    ("found unknown escape character", "ukjent escape-tegn i en tekst i anførselstegn"),
+    ("found unacceptable character", "filen har et tegn YAML ikke tillater (et kontrolltegn?)"),
+    ("found unhashable key", "en nøkkel kan ikke være en liste eller samling"),
+)
+
+
+# Problems whose problem mark is lines after the mistake: the context mark is where it starts.
+_AT_CONTEXT = (
+    "found unexpected end of stream",
+    "could not find expected ':'",
+    "expected ',' or ']'",
+    "expected ',' or '}'",
+)
+
+
+def yaml_problem(exc: Exception) -> tuple[int | None, str]:
+    """A PyYAML error as (line, bokmål reason). For a quote or a [ ] or { } never closed, or a
+    key without its colon, the line is where that starts (PyYAML's context), since its problem
+    mark is lines later: at the end of the file for the quote. Otherwise where the problem is."""
+    problem = str(getattr(exc, "problem", "") or "")
+    reason = next((ours for theirs, ours in _YAML_PROBLEMS if problem.startswith(theirs)), None)
+    reason = f"ugyldig YAML: {reason}" if reason else "ugyldig YAML (filen kan ikke leses)"
+    mark = getattr(exc, "problem_mark", None)
+    if problem.startswith(_AT_CONTEXT) and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark
+    return (mark.line + 1 if mark is not None else None), reason

@@ -80,6 +80,15 @@ def test_complete_twice_or_without_evidence_is_refused():
         occurrence.complete("ola@imdi.example", "igjen", datetime(2026, 3, 10, tzinfo=timezone.utc))
 
 
+def test_complete_a_withdrawn_occurrence_is_refused():
+    # Issue 30: a withdrawn occurrence is no longer due; completed, it would count as a duty met.
+    occurrence = _occurrence()
+    occurrence.withdraw("datoen er flyttet", "pliktvakt")
+    with pytest.raises(OccurrenceError, match="Forekomst 7 er trukket tilbake og kan ikke fullføres"):
+        occurrence.complete("kari@imdi.example", "Sak 26/1", datetime(2026, 3, 9, tzinfo=timezone.utc))
+    assert (occurrence.status, occurrence.completed_by) == (OccurrenceStatus.WITHDRAWN, None)
+
+
 def test_withdraw_then_reopen():
     occurrence = _occurrence()
     withdrawn = occurrence.withdraw("regelen er endret", "pliktvakt", {"id": 7, "replaced_by": 8})

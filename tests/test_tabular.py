@@ -61,7 +61,7 @@ def test_xlsx_cells_are_text_and_rows_padded(tmp_path):
     assert table.from_sheet and table.header == ["kode", "dato", "beløp", "tekst"]
     assert table.rows == [
         (2, ["301", "2025-06-20", "150000", ""]),
-        (4, ["0302", "2025-06-20T09:30:00", "1.5", ""]),
+        (4, ["0302", "2025-06-20T09:30:00", "1,5", ""]),  # a decimal comma, as typed
     ]
 
 

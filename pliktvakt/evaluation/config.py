@@ -61,10 +61,9 @@ def load_plan_settings(path: Path) -> PlanSettings:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", linje {mark.line + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise EvaluationError(f"{path}{where}: filen kan ikke leses som YAML ({reason})") from None
+        line, reason = validation.yaml_problem(exc)
+        where = f", linje {line}" if line is not None else ""
+        raise EvaluationError(f"{path}{where}: {reason}") from None
     if not isinstance(raw, dict):
         raise EvaluationError(f"{path}: filen må være en samling innstillinger (capacity_per_year, ...)")
     try:

@@ -8,7 +8,8 @@ The file has one decision per row, with these headers (case and spaces do not ma
   application-based.
 - ``orgnr``: 9 digits, checked with python-stdnum (spaces allowed).
 - ``søkt_beløp``/``tildelt_beløp``: kroner, ``150000``, ``150 000`` or ``150000,50``;
-  ``tildelt_beløp`` 0 means the application is rejected.
+  ``tildelt_beløp`` 0 means the application is rejected. ``200.000``, ``2e5`` and every other
+  form that could be read two ways are refused (``parse_amount``).
 - ``avslagsgrunn``: required when rejected; ``beregning``: how the amount was computed,
   required when awarded (vedlegg 1 pkt. 3).
 - ``søkertype`` (optional): ``privat`` (default) or ``offentlig``. Decisions to public
@@ -19,8 +20,9 @@ separator). A file with any error is rejected whole: ``AwardImportError`` lists 
 with file, line and field.
 """
 
+import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -40,7 +42,7 @@ from stdnum.no import orgnr as stdnum_orgnr
 
 from pliktvakt import bounds, validation
 from pliktvakt.grants.schemes import DecisionKind, GrantScheme
-from pliktvakt.tabular import FileRejected, Rejection, Table, read_table, table_of
+from pliktvakt.tabular import MAX_SHOWN, FileRejected, Rejection, Table, read_table, table_of
 
 
 class ApplicantKind(StrEnum):
@@ -173,25 +175,32 @@ def decision_kind_for(scheme: GrantScheme, decision: AwardDecision) -> DecisionK
 AwardImportError = FileRejected
 
 
+# Kroner as a Norwegian writes them: digits, optionally in groups of three parted by a space
+# (or a no-break or narrow no-break space), and at most two decimals after a comma.
+_AMOUNT = re.compile(r"(?:\d{1,3}(?: \d{3})+|\d+)(?:,\d{1,2})?")
+
+
 def parse_amount(text: str) -> Decimal:
     """Kroner as written in Norway: ``150000``, ``150 000``, ``150000,50``, ``150 000 kr``;
-    at most 10^12 kroner."""
-    cleaned = text.lower().removesuffix("kr").strip()
-    for space in (" ", "\u00a0", "\u202f"):
-        cleaned = cleaned.replace(space, "")
-    if "," in cleaned:
-        if "." in cleaned:
-            raise ValueError(f"«{text}» er tvetydig: bruk komma som desimaltegn og ikke punktum")
-        cleaned = cleaned.replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"«{text}» er ikke et beløp i kroner") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"«{text}» er ikke et gyldig beløp (må være 0 eller mer)")
-    bounds.amount(amount, text)  # quantize below overflows past 28 digits
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"«{text}» har mer enn to desimaler")
+    at most 10^12 kroner. Exact or refused (issue 30): a point is refused, since
+    ``200.000`` is two hundred thousand to a Norwegian and two hundred to a computer; so are
+    an exponent (``2e5``), a sign and a group that is not three digits."""
+    cleaned = text.strip()
+    if cleaned.lower().endswith("kr"):
+        cleaned = cleaned[:-2].strip()
+    cleaned = cleaned.replace("\u00a0", " ").replace("\u202f", " ")
+    if "." in cleaned:
+        raise ValueError(
+            f"«{text}» er tvetydig: punktum kan være tusenskille eller desimaltegn; skriv kroner "
+            "uten skilletegn eller med mellomrom (200000 eller 200 000), og øre etter komma "
+            "(200000,50)"
+        )
+    if not _AMOUNT.fullmatch(cleaned):
+        if cleaned.startswith("-"):
+            raise ValueError(f"«{text}» er ikke et gyldig beløp (må være 0 eller mer)")
+        raise ValueError(f"«{text}» er ikke et beløp i kroner; skriv f.eks. 200000, 200 000 eller 200000,50")
+    amount = Decimal(cleaned.replace(" ", "").replace(",", "."))
+    bounds.amount(amount, text)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -201,7 +210,8 @@ def read_award_file(path: Path, schemes: dict[str, GrantScheme]) -> list[AwardDe
 
 
 def read_award_table(path: Path) -> Table:
-    return read_table(path, Path(path).name)
+    # Only the free texts may span lines (a cell with Alt+Enter in Excel).
+    return read_table(path, Path(path).name, multiline=("avslagsgrunn", "beregning"))
 
 
 def validate_rows(
@@ -223,11 +233,15 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
     errors = table.column_problems([h for h in HEADERS if h not in OPTIONAL_HEADERS], HEADERS)
     if errors:
         raise AwardImportError(table.file, errors)
-    count = 0
+    count = total = 0  # total: the problems found; ``errors`` keeps the first MAX_SHOWN
     seen: dict[tuple[str, str], int] = {}  # (scheme, orgnr) -> the line of its first decision
     for line, cells in table.rows:
+        if total >= MAX_SHOWN:  # enough to show: count the rest without keeping them (issue 30)
+            total += _row_fails(table, line, cells, schemes, seen)
+            continue
         raw = table.record(cells)
         if len(cells) > len(table.header):
+            total += 1
             errors.append(
                 Rejection(
                     table.file,
@@ -242,17 +256,20 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
         try:
             decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
         except ValidationError as exc:
-            errors.extend(
+            found = [
                 Rejection(
                     table.file, line, header, table.explain(line, header, message, raw.get(header, "")), raw
                 )
                 for header, message in _row_errors(exc)
-            )
+            ]
+            total += len(found)
+            errors.extend(found)
             continue
         # One decision per applicant and scheme in a round: a second would risk a double award
         # and a double payment, so the file is refused and both lines are named.
         first = seen.setdefault((decision.scheme_id, decision.orgnr), line)
         if first != line:
+            total += 1
             errors.append(
                 Rejection(
                     table.file,
@@ -269,8 +286,22 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
             yield decision
     if not errors and not count:
         errors.append(Rejection(table.file, 0, None, "filen har ingen vedtak"))
+        total = 1
     if errors:
-        raise AwardImportError(table.file, errors)
+        raise AwardImportError(table.file, errors, total=total)
+
+
+def _row_fails(table: Table, line: int, cells: list[str], schemes: dict[str, GrantScheme], seen: dict) -> int:
+    """The number of problems of a row past the first MAX_SHOWN, found as cheaply as the
+    validation allows and kept nowhere."""
+    if len(cells) > len(table.header):
+        return 1
+    data = {HEADERS[h]: v for h, v in table.record(cells).items()}
+    try:
+        decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
+    except ValidationError as exc:
+        return len(_row_errors(exc))
+    return 0 if seen.setdefault((decision.scheme_id, decision.orgnr), line) == line else 1
 
 
 def _row_errors(exc: ValidationError) -> list[tuple[str | None, str]]:

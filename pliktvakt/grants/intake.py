@@ -64,13 +64,28 @@ def import_round(
     actor: str,
     catalogue: Catalogue | None = None,
     on: date | None = None,
+    allow_duplicate: str | None = None,
 ) -> GrantRound:
     """Create the round with every decision of the file, or nothing (AwardImportError). With
-    the ``catalogue``, the decisions' registration (vedlegg 1 pkt. 4) is due from ``on``."""
+    the ``catalogue``, the decisions' registration (vedlegg 1 pkt. 4) is due from ``on``.
+
+    The same file, or a decision (scheme, orgnr, year) already in another round, is refused
+    (``GrantsError``), naming the earlier round: imported twice, every award would be paid
+    and registered twice. ``allow_duplicate`` is the reason to import it all the same; it is
+    audited with the rounds it repeats."""
     path = Path(path)
     _require_new_round(session, name)
     table = read_award_table(path)
-    grant_round = GrantRound(name=name, imported_file=path.name, file_sha256=file_sha256(path))
+    digest = file_sha256(path)
+    if allow_duplicate is not None and not allow_duplicate.strip():
+        raise GrantsError("--allow-duplicate må ha en begrunnelse.")
+    earlier_file = session.exec(select(GrantRound).where(GrantRound.file_sha256 == digest)).first()
+    if earlier_file is not None and allow_duplicate is None:
+        raise GrantsError(
+            f"{path.name}: den samme filen er allerede lest inn som runden «{earlier_file.name}»; "
+            "ingenting er lagt inn. Bruk --allow-duplicate «begrunnelse» hvis den skal leses inn igjen."
+        )
+    grant_round = GrantRound(name=name, imported_file=path.name, file_sha256=digest)
     session.add(grant_round)
     session.flush()
     for scheme_id, amount in budgets.items():
@@ -82,26 +97,78 @@ def import_round(
         if count % FLUSH_EVERY == 0:
             session.flush()
     session.flush()
-    audit.append(
-        session,
-        actor,
-        "grant.round.imported",
-        f"grant-round/{name}",
-        {
-            "file": path.name,
-            "sha256": grant_round.file_sha256,
-            "decisions": count,
-            "budgets": {k: str(v) for k, v in budgets.items()},
-        },
-    )
+    repeated = _decisions_in_other_rounds(session, grant_round)
+    if repeated and allow_duplicate is None:
+        raise GrantsError(_repeated_message(path.name, repeated))
+    details = {
+        "file": path.name,
+        "sha256": grant_round.file_sha256,
+        "decisions": count,
+        "budgets": {k: str(v) for k, v in budgets.items()},
+    }
+    if table.sheet_name is not None:  # the sheet read of a workbook, named (issue 30)
+        details["sheet"] = table.sheet_name
+    if allow_duplicate is not None:
+        details["allow_duplicate"] = {
+            "reason": allow_duplicate,
+            "same_file_as": earlier_file.name if earlier_file is not None else None,
+            "repeated_decisions": len(repeated),
+            "rounds": sorted({earlier for _, earlier in repeated}),
+        }
+    audit.append(session, actor, "grant.round.imported", f"grant-round/{name}", details)
     if catalogue is not None and on is not None:
         registration_due(session, catalogue, grant_round, on, actor)
     return grant_round
 
 
+def _decisions_in_other_rounds(session: Session, grant_round: GrantRound) -> list[tuple[int, str]]:
+    """(line, earlier round) of each decision of the round whose scheme, orgnr and year are
+    already decided in another round; one query, at most ``SHOWN_REPEATS`` + 1 rows."""
+    from sqlalchemy.orm import aliased
+
+    new, old = aliased(GrantDecision), aliased(GrantDecision)
+    rows = session.exec(
+        select(new.source_line, GrantRound.name)
+        .join(
+            old,
+            (old.scheme_id == new.scheme_id)
+            & (old.orgnr == new.orgnr)
+            & (old.year == new.year)
+            & (old.round_id != new.round_id),
+        )
+        .join(GrantRound, GrantRound.id == old.round_id)
+        .where(new.round_id == grant_round.id)
+        .order_by(new.source_line)
+        .limit(SHOWN_REPEATS + 1)
+    ).all()
+    return [(line, name) for line, name in rows]
+
+
+SHOWN_REPEATS = 5
+
+
+def _repeated_message(file: str, repeated: list[tuple[int, str]]) -> str:
+    shown = "; ".join(
+        f"linje {line} finnes i runden «{earlier}»" for line, earlier in repeated[:SHOWN_REPEATS]
+    )
+    more = " og flere" if len(repeated) > SHOWN_REPEATS else ""
+    return (
+        f"{file}: vedtak med samme ordning, organisasjonsnummer og år er allerede lest inn ({shown}{more}); "
+        "ingenting er lagt inn. Bruk --allow-duplicate «begrunnelse» hvis de skal leses inn igjen."
+    )
+
+
+ROUND_NAME_LENGTH = 100  # GrantRound.name
+
+
 def _require_new_round(session: Session, name: str) -> None:
     if not name.strip():
         raise GrantsError("Runden må ha et navn (--round).")
+    # Checked here, before the file is read, so a rejected file's reasons can be kept under it.
+    if len(name) > ROUND_NAME_LENGTH:
+        raise GrantsError(f"--round: navnet har {len(name)} tegn; høyst {ROUND_NAME_LENGTH}.")
+    if not name.isprintable():
+        raise GrantsError("--round: navnet har et kontrolltegn (for eksempel NUL); bruk vanlig tekst.")
     if find_round(session, name) is not None:
         raise GrantsError(f"Runden «{name}» finnes allerede; bruk et nytt navn for en ny fil.")
 
@@ -146,9 +213,9 @@ def record_rejection(session: Session, name: str, path: Path, error: AwardImport
         actor,
         "grant.import.rejected",
         f"grant-round/{name}",
-        {"file": path.name, "sha256": digest, "errors": [str(e) for e in error.errors]},
+        {"file": path.name, "sha256": digest, "errors": [str(e) for e in error.errors], "total": error.total},
     )
-    return len(error.errors)
+    return error.total
 
 
 def add_decision(

@@ -75,6 +75,7 @@ def request(
         )
     sanction = _pending(session, decision_id, kind)
     if sanction is None:
+        _refuse_repeat(session, decision_id, kind)
         sanction = GrantSanction(
             decision_id=decision_id, kind=kind.value, reason=reason.strip(), proposed_on=on
         )
@@ -108,6 +109,23 @@ def request(
         {"sanction": sanction.id, "on": on, "notice_occurrence": notice.id, "notice": notice.evidence},
     )
     return SanctionStep(sanction, notice, carried_out=True, new=False)
+
+
+def _refuse_repeat(session: Session, decision_id: int, kind: SanctionKind) -> None:
+    """A grant is stopped, or reclaimed, once: a second proposal would send the recipient a
+    second advance notice for what is already done."""
+    done = session.exec(
+        select(GrantSanction).where(
+            GrantSanction.decision_id == decision_id,
+            GrantSanction.kind == kind.value,
+            GrantSanction.carried_out_on.is_not(None),
+        )
+    ).first()
+    if done is not None:
+        raise GrantsError(
+            f"Vedtak {decision_id}: {KIND_NAMES[kind]} er allerede gjennomført "
+            f"{done.carried_out_on:%d.%m.%Y} (sak {done.id}); det kan ikke gjøres en gang til."
+        )
 
 
 def stopped(session: Session, decision_id: int) -> bool:

@@ -216,7 +216,8 @@ def load_schemes(path: Path) -> dict[str, GrantScheme]:
     except NotUtf8 as exc:
         raise SchemeConfigError(f"{path}, linje {exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
-        raise SchemeConfigError(f"{path}: ugyldig YAML: {exc}") from None
+        line, reason = validation.yaml_problem(exc)
+        raise SchemeConfigError(f"{path}{f', linje {line}' if line else ''}: {reason}") from None
     try:
         entries = _SchemesFile.model_validate(raw or {}).schemes
     except ValidationError:

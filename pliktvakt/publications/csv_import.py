@@ -38,11 +38,16 @@ def read_publications_csv(path: str | Path, owners: set[str] | None = None) -> l
 
     ``owners``: the known role ids; an ``eier`` outside them is rejected.
     """
-    table = read_table(path)
+    return [publication for _, publication in read_publications(path, owners)]
+
+
+def read_publications(path: str | Path, owners: set[str] | None = None) -> list[tuple[int, PublicationInput]]:
+    """``read_publications_csv`` with the line of each publication."""
+    table = read_table(path, multiline=("sammendrag",))  # only a summary may span lines
     header_problems = table.column_problems(REQUIRED, COLUMNS)
     if header_problems:
         raise PublicationImportError(table.file, header_problems)
-    publications: list[PublicationInput] = []
+    publications: list[tuple[int, PublicationInput]] = []
     rejected: list[Rejection] = []
     seen: dict[tuple[str, object], int] = {}
     for line, cells in table.rows:
@@ -57,7 +62,7 @@ def read_publications_csv(path: str | Path, owners: set[str] | None = None) -> l
             )
             continue
         seen[key] = line
-        publications.append(publication)
+        publications.append((line, publication))
     if rejected:
         raise PublicationImportError(table.file, rejected)
     return publications

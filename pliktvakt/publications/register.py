@@ -10,6 +10,7 @@ daily flow from the change history (``day.plan_day``).
 
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from pliktvakt import audit, occurrences, validation
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, utcnow
 from pliktvakt.notify import Key
-from pliktvakt.publications.csv_import import PublicationImportError, read_publications_csv, unknown_owner
+from pliktvakt.publications.csv_import import PublicationImportError, read_publications, unknown_owner
 from pliktvakt.publications.decisions import NoticeReason, SendNotice
 from pliktvakt.publications.models import PublicationInput
 from pliktvakt.publications.tables import (
@@ -30,6 +31,7 @@ from pliktvakt.publications.tables import (
     PublicationImportRejection,
     PublicationStatus,
 )
+from pliktvakt.tabular import Rejection
 
 PRENOTICE = "publication-prenotice"
 KUDOS = "evaluation-kudos-registration"
@@ -262,10 +264,38 @@ def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publica
 def import_csv(
     session: Session, catalogue: Catalogue, path: str | Path, actor: str = "pliktvakt"
 ) -> list[Publication]:
-    """All or nothing: raises ``PublicationImportError`` before writing anything if a row is bad."""
-    inputs = read_publications_csv(path, set(catalogue.roles))
+    """All or nothing: raises ``PublicationImportError`` before writing anything if a row is bad,
+    or if a publication with the same title and date is already registered (the same file
+    imported twice would register every publication, and notify the ministry, twice)."""
+    lines = read_publications(path, set(catalogue.roles))
+    _refuse_registered(session, str(path), lines)
     source = f"csv:{Path(path).name}"[:300]
-    return [add(session, catalogue, item, source, actor) for item in inputs]
+    return [add(session, catalogue, item, source, actor) for _, item in lines]
+
+
+def _refuse_registered(session: Session, file: str, lines: list[tuple[int, PublicationInput]]) -> None:
+    days = {item.publish_on for _, item in lines}
+    registered: dict[tuple[str, date], int] = {}
+    for day_chunk in _chunks(sorted(days), 500):
+        for publication in session.exec(select(Publication).where(Publication.publish_on.in_(day_chunk))):
+            registered.setdefault((publication.title.casefold(), publication.publish_on), publication.id)
+    problems = [
+        Rejection(
+            file,
+            line,
+            "tittel",
+            f"samme tittel og dato som publikasjon {registered[key]}, som allerede er registrert",
+        )
+        for line, item in lines
+        if (key := (item.title.casefold(), item.publish_on)) in registered
+    ]
+    if problems:
+        raise PublicationImportError(file, problems)
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def record_rejections(session: Session, error: PublicationImportError) -> str:
@@ -287,7 +317,7 @@ def record_rejections(session: Session, error: PublicationImportError) -> str:
         "pliktvakt",
         "publication.import_rejected",
         error.file,
-        {"import_id": import_id, "rejected": len(error.rejected)},
+        {"import_id": import_id, "rejected": error.total, "stored": len(error.rejected)},
     )
     return import_id
 

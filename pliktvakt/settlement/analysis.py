@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pliktvakt import bokmal
 from pliktvakt.settlement.model import (
     Category,
+    ConfigError,
     CountyDeviationRule,
     DeviationRules,
     FarBehindRule,
@@ -384,6 +385,27 @@ def agreed_below_requested(statuses: Sequence[AreaStatus]) -> list[AreaStatus]:
     return sorted(below, key=lambda s: (s.agreed - s.requested, s.code))
 
 
+def missing_months(index: SettlementIndex, as_of: YearMonth) -> list[YearMonth]:
+    """The months 1..M of the year analysed with no «bosatt» row at all."""
+    present = {(year, month) for (_, year, month) in index.settled}
+    return [YearMonth(as_of.year, m) for m in range(1, as_of.month + 1) if (as_of.year, m) not in present]
+
+
+def refuse_missing_months(index: SettlementIndex, as_of: YearMonth, source: str = "") -> None:
+    """Issue 30: a source without some month of the period analysed is refused, naming the
+    months. Analysed anyway it makes a year to date that is too low, a «stort avvik» that
+    is not there, weekly reporting and alerts (a workbook read only to its stale dimension
+    record did just that)."""
+    missing = missing_months(index, as_of)
+    if missing:
+        names = ", ".join(f"{m.year}-{m.month:02d}" for m in missing)
+        where = f"{source}: " if source else ""
+        raise ConfigError(
+            f"{where}kilden mangler tall for {names} (ingen rader med kategori bosatt); analysen av "
+            f"{as_of.year}-{as_of.month:02d} trenger hver måned fra januar. Ingenting er analysert."
+        )
+
+
 def run_analysis(
     rows: Iterable[SettlementRow] | LoadResult,
     municipalities: Sequence[Municipality],
@@ -401,6 +423,7 @@ def run_analysis(
         rows = rows.rows
     need = config.need_for(as_of.year)
     index = index_rows(rows)
+    refuse_missing_months(index, as_of, source)
     monthly = national_monthly(index, as_of)
     statuses = [municipality_status(index, m, as_of) for m in municipalities]
     present = {code for (code, year, _) in index.settled if year == as_of.year}

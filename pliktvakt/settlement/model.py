@@ -187,8 +187,13 @@ def load_settlement_config(path: Path) -> SettlementConfig:
     try:
         data = yaml.safe_load(utf8(path.read_bytes()))
         return SettlementConfig.model_validate(data)
-    except (OSError, NotUtf8, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: kan ikke lese konfigurasjonen: {exc}") from None
+    except yaml.YAMLError as exc:
+        line, reason = validation.yaml_problem(exc)
+        raise ConfigError(f"{path}{f', linje {line}' if line else ''}: {reason}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: kan ikke lese konfigurasjonen ({exc.strerror or exc})") from None
+    except NotUtf8 as exc:
+        raise ConfigError(f"{path}, linje {exc.line}: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {validation.reason(err)}" for err in exc.errors()

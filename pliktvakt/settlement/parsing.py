@@ -188,7 +188,7 @@ def _raw_rows(table: Table) -> list[tuple[int, dict[str, Any]]]:
 # Each load runs under ``bulk()``: a large file makes hundreds of thousands of live rows.
 @bulk()
 def parse_csv(data: bytes, file: str, known_municipalities: Iterable[str] | None = None) -> LoadResult:
-    return _parse(known_municipalities, read_csv, data, file)
+    return _parse(known_municipalities, read_csv, data, file, None, ())  # no field spans lines
 
 
 @bulk()
@@ -222,4 +222,4 @@ def parse_json_payload(
 @bulk()
 def load_settlement_file(path: Path, known_municipalities: Iterable[str] | None = None) -> LoadResult:
     """Read a CSV or XLSX file, chosen by its suffix."""
-    return _parse(known_municipalities, read_table, path)
+    return _parse(known_municipalities, read_table, path, None, None, ())  # no field spans lines

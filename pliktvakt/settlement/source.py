@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pliktvakt.redact import redact_url
+from pliktvakt.redact import looks_like_url, redact_location, redact_url
 from pliktvakt.settings import Settings
 from pliktvakt.settlement.model import LoadResult
 from pliktvakt.settlement.parsing import parse_json_payload
@@ -63,8 +63,20 @@ def is_url(source: str) -> bool:
 
 
 def shown_source(source: str) -> str:
-    """The source without a query string or user info, which may hold a token."""
-    return redact_url(source) if is_url(source) else source
+    """The source without a query string or user info, which may hold a token; a source that
+    only looks like a URL (a mistyped scheme) is redacted too (``redact_location``)."""
+    return redact_url(source) if is_url(source) else redact_location(source)
+
+
+def mistyped_url(source: str) -> str | None:
+    """Why a source that is no http(s) URL but looks like one cannot be used; None for a path.
+    Checked before the source is passed to any task, so Prefect never stores it."""
+    if is_url(source) or not looks_like_url(source):
+        return None
+    return (
+        f"PLIKTVAKT_SETTLEMENT_SOURCE ({shown_source(source)}) ser ut som en adresse, men begynner "
+        "ikke med http:// eller https://; rett skrivefeilen, eller oppgi en filsti"
+    )
 
 
 def parse_fetched(payload: Any, url: str, known_municipalities: Iterable[str] | None = None) -> LoadResult:

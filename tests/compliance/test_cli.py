@@ -42,6 +42,10 @@ def test_html_and_xlsx_are_written_to_files(cli, tmp_path):
     assert "etterlevelse-2025.html" in html.stderr and "8 forekomster" in html.stderr
     assert "Revisjonsloggen er hel" in written.read_text(encoding="utf-8")
     target = tmp_path / "ut" / "revisjon.xlsx"
+    # -o makes a new file only in a directory that exists (issue 30); it makes no directories.
+    refused = cli("--year", "2025", "--format", "xlsx", "-o", str(target), *AS_OF, expect=2)
+    assert "finnes ikke" in " ".join(refused.stderr.split()) and not (tmp_path / "ut").exists()
+    (tmp_path / "ut").mkdir()
     cli("--year", "2025", "--format", "xlsx", "-o", str(target), *AS_OF)
     sheet = openpyxl.load_workbook(target, read_only=True)["Forekomster"]
     assert len(list(sheet.iter_rows(values_only=True))) == len(EXPECTED) + 1

@@ -48,7 +48,8 @@ def test_plan_file_that_does_not_parse(cli, tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text("capacity_per_year:\n  value: 3\n  source: [placeholder\n", encoding="utf-8")
     result = cli("evaluation", "plan", expect=2, extra_env={"PLIKTVAKT_EVALUATION_PLAN_FILE": str(path)})
-    assert f"{path}, linje 4: filen kan ikke leses som YAML" in said(result)
+    # The line where the list opens, not the end of the file (issue 30).
+    assert f"{path}, linje 3: ugyldig YAML: en liste i [ ] er ikke lukket" in said(result)
 
 
 def test_unknown_key_in_plan_file(cli, tmp_path):

@@ -198,13 +198,21 @@ def test_public_applicant_is_never_enkeltvedtak(write_csv, schemes):
         ("150\u00a0000 kr", "150000"),
         ("99,5", "99.50"),
         ("0", "0"),
+        ("200000,50", "200000.50"),
+        ("1 234 567,89", "1234567.89"),
+        ("200\u202f000", "200000"),
     ],
 )
 def test_parse_amount(text, amount):
     assert parse_amount(text) == Decimal(amount)
 
 
-@pytest.mark.parametrize("text", ["-5", "1,234", "NaN", "1e3x"])
+@pytest.mark.parametrize(
+    "text",
+    # Issue 30: every form that could be read two ways, or is no way to write kroner.
+    ["-5", "1,234", "NaN", "1e3x", "200.000", "200.000,50", "150000.50"]
+    + ["2e5", "2E5", "+5", "20 0000", "1 00"],
+)
 def test_parse_amount_rejects(text):
     with pytest.raises(ValueError):
         parse_amount(text)

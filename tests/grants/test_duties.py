@@ -16,7 +16,7 @@ from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import control, duties, intake, responses, round_letters, rounds, sanctions, status
 from pliktvakt.grants.control import Candidate, draw, sample_size
-from pliktvakt.grants.tables import GrantControlSample, GrantDecision
+from pliktvakt.grants.tables import GrantControlSample, GrantDecision, GrantSanction
 from pliktvakt.models import Occurrence
 
 from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
@@ -173,6 +173,14 @@ def test_stop_is_refused_until_the_fvl_16_notice_is_recorded(decided, schemes, t
             session, catalogue, lag, sanctions.SanctionKind.STOP, "samme", date(2025, 6, 20), "t"
         )
         assert done.carried_out and done.sanction.carried_out_on == date(2025, 6, 20)
+        # Issue 30: a second stop of a stopped grant opens no new proposal and no new notice.
+        with pytest.raises(
+            rounds.GrantsError, match="stans i utbetalingen er allerede gjennomført 20.06.2025"
+        ):
+            sanctions.request(
+                session, catalogue, lag, sanctions.SanctionKind.STOP, "igjen", date(2025, 6, 23), "t"
+            )
+        assert len(session.exec(select(GrantSanction)).all()) == 1
         assert sanctions.stopped(session, lag)
         paid = status.payment_list(session, rounds.get_round(session, "2025-1"), date(2025, 6, 20))
         assert lag not in [row.id for row in paid]
@@ -292,6 +300,8 @@ def test_commands_stop_control_sample_and_appeal_dates(decided, cli, tmp_path):
     cli("complete", str(notice.id), "--by", "fatima", "--evidence", "Varsel sendt", "--as-of", "2025-06-04")
     done = cli("grants", "stop", str(lag), "--reason", "x", "--as-of", "2025-06-20").stdout
     assert "stans i utbetalingen er registrert 20.06.2025" in " ".join(done.split())
+    twice = cli("grants", "stop", str(lag), "--reason", "x", "--as-of", "2025-06-23", expect=2)
+    assert "stans i utbetalingen er allerede gjennomført 20.06.2025" in " ".join(twice.stderr.split())
 
     sample = json.loads(
         cli("grants", "control-sample", "2025-1", "--share", "0.1", "--seed", "7", "--json").stdout

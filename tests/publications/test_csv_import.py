@@ -118,7 +118,13 @@ def test_too_many_cells_and_duplicates(tmp_path):
     )
     with pytest.raises(PublicationImportError) as caught:
         read_publications_csv(path)
+    # The file's shape is checked before any row (issue 30): the extra field first, alone.
     assert [(r.line, r.field, r.reason) for r in caught.value.rejected] == [
-        (3, None, "raden har flere felt enn overskriften"),
+        (3, None, "linjen har 5 felt, overskriften 4"),
+    ]
+    path.write_text(path.read_text().replace(";ekstra", ""))
+    with pytest.raises(PublicationImportError) as caught:
+        read_publications_csv(path)
+    assert [(r.line, r.field, r.reason) for r in caught.value.rejected] == [
         (4, "tittel", "samme tittel og dato som linje 2"),
     ]

@@ -80,7 +80,7 @@ def test_short_line_fails_the_whole_file():
     # Line 3 has 5 fields: the 6th, antall, is the first missing one. No rows are returned
     # at all, not even line 2.
     assert (info.value.line, info.value.field) == (3, "antall")
-    assert "fant 5 felt, forventet 7" in str(info.value)
+    assert "linjen har 5 felt, overskriften 7" in str(info.value)
 
 
 def test_comma_separated_file_is_read():
