@@ -163,6 +163,18 @@ def pliktvakt_cli(tmp_path):
     return run
 
 
+@pytest.fixture
+def wide_cli(env, pliktvakt_cli):
+    """``pliktvakt_cli`` on a terminal 250 columns wide, so that no table cell is cut: what is
+    stored is seen whole."""
+
+    def run(*args: str, expect: int = 0, **kwargs):
+        extra = {"COLUMNS": "250", **kwargs.pop("extra_env", {})}
+        return pliktvakt_cli(*args, expect=expect, extra_env=extra, **kwargs)
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def prefect_server():
     """A real Prefect server for the whole session (about 10 s to start), one per test worker.

@@ -16,12 +16,8 @@ SECRET = "hemmeligPassord4242"
 
 
 @pytest.fixture
-def cli(env, pliktvakt_cli):
-    def run(*args: str, expect: int = 0, **kwargs):
-        extra = {"COLUMNS": "250", **kwargs.pop("extra_env", {})}
-        return pliktvakt_cli(*args, expect=expect, extra_env=extra, **kwargs)
-
-    return run
+def cli(wide_cli):
+    return wide_cli
 
 
 def database_text(env) -> str:

@@ -17,12 +17,8 @@ from tests.test_hostile_input import ENKELTVEDTAK, PUBLICATIONS, said, write
 
 
 @pytest.fixture
-def cli(env, pliktvakt_cli):
-    def run(*args: str, expect: int = 0, **kwargs):
-        extra = {"COLUMNS": "250", **kwargs.pop("extra_env", {})}
-        return pliktvakt_cli(*args, expect=expect, extra_env=extra, **kwargs)
-
-    return run
+def cli(wide_cli):
+    return wide_cli
 
 
 def orgnrs(count: int) -> list[str]:

@@ -16,13 +16,8 @@ PUBLICATIONS = "tittel;type;publiseres;eier"
 
 
 @pytest.fixture
-def cli(env, pliktvakt_cli):
-    def run(*args: str, expect: int = 0, **kwargs):
-        # Wide enough that no table cell is cut: what is stored is seen whole.
-        extra = {"COLUMNS": "250", **kwargs.pop("extra_env", {})}
-        return pliktvakt_cli(*args, expect=expect, extra_env=extra, **kwargs)
-
-    return run
+def cli(wide_cli):
+    return wide_cli
 
 
 def said(result) -> str:
