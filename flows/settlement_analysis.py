@@ -229,6 +229,8 @@ def _read_inputs(settings: Settings, today: date, logger) -> Inputs | str:
         return source.error
     try:
         month = YearMonth.last_complete_before(today.year, today.month)
+        if is_demo(settings):  # the sample ends where it ends: show its last month, not a missing one
+            month = min(month, max((YearMonth(r.year, r.month) for r in source.value.rows), default=month))
         result = run_analysis(source.value, municipalities, config, month)
     except ConfigError as exc:
         return str(exc)

@@ -46,6 +46,20 @@ def demo(world, monkeypatch):
     return world
 
 
+def test_demo_mode_after_the_sample_ends_shows_the_sample_s_last_month(prefect_server, demo, monkeypatch):
+    """The shipped sample ends with October 2026 (its last line). On Sunday 6 December the last
+    complete month is November, which the sample does not have: the demo shows October, whole,
+    instead of a month the source is missing (which a real source is refused for)."""
+    monkeypatch.delenv("PLIKTVAKT_MINISTRY_RECIPIENTS")
+    get_settings.cache_clear()
+    state = settlement_analysis(as_of="2026-12-06", return_state=True)
+    assert state.is_completed(), state.message
+    assert state.result()["report"].endswith("bosetting-analyse-2026-10-2026-12-06.html")
+    assert (
+        sorted(p.name for p in (demo.publish_dir / "demo").iterdir())[0] == "nokkeltall-bosetting-2026-10.csv"
+    )
+
+
 def test_demo_mode_sends_nothing_and_writes_only_under_demo(prefect_server, demo, smtp, monkeypatch):
     monkeypatch.delenv("PLIKTVAKT_MINISTRY_RECIPIENTS")
     get_settings.cache_clear()
