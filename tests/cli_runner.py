@@ -11,7 +11,8 @@ it, with exit code 1, so a test that asserts "no traceback" sees it as it would 
 process. The log handlers that write to the console (Prefect's) write to the captured stderr
 during the call, as they would in a process of its own.
 
-The real entry point is still run as a process by the smoke tests in ``tests/ops``.
+The real entry point is still run as a process by the smoke tests: tests/test_entry_point.py,
+the secrets check in tests/test_watch_cli_and_secrets.py and tests/ops.
 """
 
 import logging
@@ -40,11 +41,12 @@ def reset_caches() -> None:
 
 
 def _console_handlers() -> list[logging.StreamHandler]:
-    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in logging.root.manager.loggerDict)]
+    known = logging.root.manager.loggerDict.values()  # loggers, and placeholders with no handlers
+    loggers = [logging.getLogger(), *(logger for logger in known if isinstance(logger, logging.Logger))]
     return [
         handler
         for logger in loggers
-        for handler in getattr(logger, "handlers", [])
+        for handler in logger.handlers
         if isinstance(handler, logging.StreamHandler)
         and not isinstance(handler, logging.FileHandler)
         and not type(handler).__module__.startswith("_pytest")  # pytest's own log capture
