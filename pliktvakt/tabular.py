@@ -347,7 +347,7 @@ def _spanning_fields(table: Table, allowed: set[str]) -> list[Rejection]:
             problems.append(
                 Rejection(table.file, line, name, f"{reason}; et anførselstegn som ikke er lukket?")
             )
-    return problems[:MAX_SHOWN]
+    return problems
 
 
 def _records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
@@ -617,9 +617,7 @@ def table_of(file: str, rows: list[tuple[int, list[str]]], from_sheet: bool = Fa
             row = (line, cells)
         if cells and (cells[0].strip() or "".join(cells).strip()):  # not a blank row
             body.append(row)
-    if len(problems) > MAX_SHOWN:
-        more = len(problems) - MAX_SHOWN
-        problems = [*problems[:MAX_SHOWN], Rejection(file, WHOLE_FILE, None, f"… og {more} feil til")]
+    # All kept, however many: ``FileRejected`` keeps the first MAX_SHOWN and counts the total.
     return Table(file, header_line, header, body, from_sheet, shape_problems=tuple(problems))
 
 

@@ -269,3 +269,16 @@ def test_rejected_rows_kept_are_bounded_and_the_total_counted(cli, env, tmp_path
     with sqlite3.connect(env.database_url.removeprefix("sqlite:///")) as conn:
         assert conn.execute("SELECT count(*) FROM grant_import_rejection").fetchone() == (1000,)
     assert nothing_imported(cli)
+
+
+def test_a_file_of_misshapen_records_counts_them_all(tmp_path):
+    # 1,500 records of 7 fields under a header of 8: each is a problem of shape. The first
+    # 1,000 are kept, and the message counts all 1,500 (they were cut to 1,000 before the
+    # count, and the total said 1,001).
+    rows = [f"{ENKELTVEDTAK};2025;Lag {n};123;2000;1000;" for n in range(1_500)]
+    path = write(tmp_path, "g.csv", HEADER + "\n" + "\n".join(rows) + "\n")
+    table = read_table(path, multiline=())
+    with pytest.raises(FileRejected) as info:
+        raise FileRejected(table.file, table.column_problems(HEADER.split(";")))
+    assert info.value.total == 1_500 and len(info.value.rejected) == 1_000
+    assert "(1500 feil)" in str(info.value) and "… og 500 feil til" in str(info.value)
