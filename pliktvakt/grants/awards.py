@@ -240,18 +240,6 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
             total += _row_fails(table, line, cells, schemes, seen)
             continue
         raw = table.record(cells)
-        if len(cells) > len(table.header):
-            total += 1
-            errors.append(
-                Rejection(
-                    table.file,
-                    line,
-                    None,
-                    f"linjen har {len(cells)} felt, overskriften {len(table.header)}",
-                    raw,
-                )
-            )
-            continue
         data = {HEADERS[h]: v for h, v in raw.items()}
         try:
             decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
@@ -294,8 +282,6 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
 def _row_fails(table: Table, line: int, cells: list[str], schemes: dict[str, GrantScheme], seen: dict) -> int:
     """The number of problems of a row past the first MAX_SHOWN, found as cheaply as the
     validation allows and kept nowhere."""
-    if len(cells) > len(table.header):
-        return 1
     data = {HEADERS[h]: v for h, v in table.record(cells).items()}
     try:
         decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})

@@ -167,11 +167,7 @@ def _raw_rows(table: Table) -> list[tuple[int, dict[str, Any]]]:
     problems = table.column_problems(COLUMNS)
     if problems:
         raise SettlementFileError(table.file, problems[0].line, problems[0].field, problems[0].reason)
-    width = len(table.header)
-    for line, values in table.rows:
-        if len(values) != width:
-            field = COLUMNS[min(len(values), len(COLUMNS) - 1)] if len(values) < width else None
-            raise SettlementFileError(table.file, line, field, f"fant {len(values)} felt, forventet {width}")
+    # Every row is as wide as the header: ``table_of`` reported any other as a problem above.
     # The hot loop of a large file (see bench/settlement_bench.py): one dict per row, no more.
     if table.header == COLUMNS:
         rows = [(line, dict(zip(COLUMNS, values, strict=True))) for line, values in table.rows]
