@@ -261,7 +261,7 @@ def trigger(
     return occurrence, True
 
 
-PERIOD_LENGTH = 100  # Occurrence.period
+PERIOD_LENGTH = Occurrence.__table__.c.period.type.length
 
 
 def _check_ref(ref: str | None, period: str) -> None:

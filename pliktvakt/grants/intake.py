@@ -158,7 +158,7 @@ def _repeated_message(file: str, repeated: list[tuple[int, str]]) -> str:
     )
 
 
-ROUND_NAME_LENGTH = 100  # GrantRound.name
+ROUND_NAME_LENGTH = GrantRound.__table__.c.name.type.length
 
 
 def _require_new_round(session: Session, name: str) -> None:
