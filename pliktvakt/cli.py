@@ -9,12 +9,14 @@ import typer
 
 from pliktvakt import bounds, cli_catalogue, clock
 from pliktvakt.cli_common import (
+    BROKEN_PIPE,
     AsJson,
     AsOf,
     Id,
     err,
     fail,
     labelled,
+    let_go,
     out,
     print_json,
     print_listing,
@@ -166,20 +168,15 @@ def _output_failed(exc: OSError) -> bool:
     """A full disk or a closed pipe while writing the output: said in bokmål (on stderr, which
     is still open), and standard output let go so Python does not fail again at exit."""
     import errno
-    import os
 
     if isinstance(exc, BrokenPipeError):
-        reason = "utdataene ble lukket før alt var skrevet (brutt rør); resten er ikke skrevet"
+        reason = BROKEN_PIPE
     elif exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         where = f" {exc.filename}" if exc.filename else ""
         reason = f"kan ikke skrive{where}: disken er full ({exc.strerror}); ingenting mer er skrevet"
     else:
         return False
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    let_go(sys.stdout)
     try:
         fail(reason)
     except OSError:

@@ -42,18 +42,25 @@ class PlainConsole(Console):
     def on_broken_pipe(self) -> None:
         """The reader of standard output went away (``| head``): said in bokmål on stderr,
         exit 2 (rich's own exits 1 without a word)."""
-        import os
-
         self.quiet = True
-        stream = sys.stderr if self.stderr else sys.stdout
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-        except (OSError, ValueError):
-            pass
-        if self.stderr:  # nowhere left to say it
-            raise SystemExit(2)
-        fail("utdataene ble lukket før alt var skrevet (brutt rør); resten er ikke skrevet")
+        let_go(sys.stderr if self.stderr else sys.stdout)
+        if not self.stderr:  # else nowhere is left to say it
+            fail(BROKEN_PIPE)
         raise SystemExit(2)
+
+
+BROKEN_PIPE = "utdataene ble lukket før alt var skrevet (brutt rør); resten er ikke skrevet"
+
+
+def let_go(stream) -> None:
+    """Point ``stream``'s descriptor at /dev/null, so that Python's flush at exit does not
+    fail again on a closed pipe or a full disk."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 out = PlainConsole(markup=False, emoji=False)
