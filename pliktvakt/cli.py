@@ -138,7 +138,7 @@ def _database_problem(exc: Exception) -> str | None:
             f"PLIKTVAKT_DATABASE_URL ({shown}) er ikke en database pliktvakt kan bruke; "
             "bruk sqlite:///sti/til/fil.db eller postgresql+psycopg://bruker@vert/database"
         )
-    text = str(getattr(exc, "orig", exc)).splitlines()[0] if str(getattr(exc, "orig", exc)) else ""
+    text = next(iter(str(getattr(exc, "orig", exc)).splitlines()), "")  # its first line
     if "database is locked" in text:
         from pliktvakt.writer_note import current_writer
 

@@ -99,3 +99,9 @@ def yaml_problem(exc: Exception) -> tuple[int | None, str]:
     if problem.startswith(_AT_CONTEXT) and getattr(exc, "context_mark", None) is not None:
         mark = exc.context_mark
     return (mark.line + 1 if mark is not None else None), reason
+
+
+def yaml_message(path, exc: Exception) -> str:
+    """A PyYAML error of the file at ``path`` as one bokmål line: «path, linje N: reason»."""
+    line, reason = yaml_problem(exc)
+    return f"{path}{f', linje {line}' if line is not None else ''}: {reason}"

@@ -61,9 +61,7 @@ def load_plan_settings(path: Path) -> PlanSettings:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        line, reason = validation.yaml_problem(exc)
-        where = f", linje {line}" if line is not None else ""
-        raise EvaluationError(f"{path}{where}: {reason}") from None
+        raise EvaluationError(validation.yaml_message(path, exc)) from None
     if not isinstance(raw, dict):
         raise EvaluationError(f"{path}: filen må være en samling innstillinger (capacity_per_year, ...)")
     try:

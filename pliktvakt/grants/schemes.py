@@ -216,8 +216,7 @@ def load_schemes(path: Path) -> dict[str, GrantScheme]:
     except NotUtf8 as exc:
         raise SchemeConfigError(f"{path}, linje {exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
-        line, reason = validation.yaml_problem(exc)
-        raise SchemeConfigError(f"{path}{f', linje {line}' if line else ''}: {reason}") from None
+        raise SchemeConfigError(validation.yaml_message(path, exc)) from None
     try:
         entries = _SchemesFile.model_validate(raw or {}).schemes
     except ValidationError:

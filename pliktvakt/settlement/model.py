@@ -188,8 +188,7 @@ def load_settlement_config(path: Path) -> SettlementConfig:
         data = yaml.safe_load(utf8(path.read_bytes()))
         return SettlementConfig.model_validate(data)
     except yaml.YAMLError as exc:
-        line, reason = validation.yaml_problem(exc)
-        raise ConfigError(f"{path}{f', linje {line}' if line else ''}: {reason}") from None
+        raise ConfigError(validation.yaml_message(path, exc)) from None
     except OSError as exc:
         raise ConfigError(f"{path}: kan ikke lese konfigurasjonen ({exc.strerror or exc})") from None
     except NotUtf8 as exc:
