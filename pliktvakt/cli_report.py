@@ -1,6 +1,5 @@
 """`pliktvakt report ...`: the compliance record for management and auditors (instruks pkt. 4.1, 4.2)."""
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -8,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from pliktvakt import clock
-from pliktvakt.cli_common import AsOf, err, fail, write_output
+from pliktvakt.cli_common import STDOUT, AsOf, err, fail, write_output
 
 # Each command imports what it needs when it runs (the database, Excel): see cli.py.
 Format = StrEnum("Format", ("html", "md", "csv", "xlsx"))
@@ -54,8 +53,7 @@ def compliance(
     built = record.build(stored, year, now, section, obligation)
     content = render.render(built, fmt.value)
     if output is None and fmt.value in TO_STDOUT:
-        sys.stdout.buffer.write(content if isinstance(content, bytes) else content.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        write_output(STDOUT, content)
         return
     target = output or Path(render.filename(built, fmt.value))
     if _write(target, content):
