@@ -24,8 +24,16 @@ class Settings(BaseSettings):
     # No timezone setting: deadlines under Norwegian law run in Norwegian time (clock.OSLO).
     # How far ahead recurring occurrences are materialised, in months (issue: >= 13).
     horizon_months: int = Field(default=13, ge=13)
-    # Where officers are sent to act: the Prefect UI.
+    # The Prefect UI, where operations staff look at runs and artifacts.
     ui_url: str = "http://127.0.0.1:4200"
+    # --- The duty desk (issue 27): the officers' web app --------------------------------
+    # The address officers reach the desk at; every link in an alert starts with it.
+    # `make run` sets it from the port the desk actually serves on.
+    public_url: str = "http://127.0.0.1:8400"
+    web_port: int = Field(default=8400, ge=1, le=65535)
+    # Signs the desk's links and sessions. The desk refuses to serve beyond localhost
+    # without it; on localhost an unset secret falls back to links.DEV_SECRET's derivation.
+    web_secret: SecretStr | None = None
     # apprise URL of the SMTP server and sender: mailto:// or mailtos://. May hold a password.
     email_url: SecretStr | None = None
     # Delivery attempts within one run before a message waits for the next run.
