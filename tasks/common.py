@@ -22,3 +22,11 @@ def engine_for(url: str) -> Engine:
 @io_task(name="load-catalogue")
 def load_catalogue_task(settings: Settings) -> Catalogue:
     return load_catalogue(settings.config_dir)
+
+
+@io_task(name="check-readiness")
+def readiness_task(settings: Settings) -> list:
+    """The go-live list (pliktvakt.readiness): it reads the settings and every config file."""
+    from pliktvakt import readiness
+
+    return readiness.check(settings)
