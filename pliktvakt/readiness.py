@@ -117,7 +117,8 @@ def _officers(catalogue: Catalogue, path: Path, settings: Settings) -> list[Find
                 Finding(
                     "officers-without-channel",
                     True,
-                    f"{len(silent)} saksbehandlere har ingen kanal som virker ({_names([o.id for o in silent])}): "
+                    f"{len(silent)} saksbehandlere har ingen kanal som virker "
+                    f"({_names([o.id for o in silent])}): "
                     "e-post er ikke satt opp, og de har ingen Teams-adresse.",
                     f"Sett PLIKTVAKT_EMAIL_URL, eller teams_url for dem i {path}, "
                     f"{_at_lines(text, [f'- id: {o.id}' for o in silent])}.",
@@ -182,7 +183,8 @@ def _public_url(url: str) -> list[Finding]:
             Finding(
                 "public-url",
                 False,
-                f"Den offentlige adressen {url.strip()} bruker http: lenkene bærer signerte nøkler i klartekst.",
+                f"Den offentlige adressen {url.strip()} bruker http: "
+                "lenkene bærer signerte nøkler i klartekst.",
                 "Sett PLIKTVAKT_PUBLIC_URL til en https://-adresse.",
             )
         ]
@@ -281,7 +283,8 @@ def _schemes(findings: list[Finding], path: Path) -> list[Finding]:
             Finding(
                 "placeholders",
                 True,
-                f"{path}: {facts} fakta om ordningene er plassholdere; tilskuddsbrev som trenger dem blir avvist.",
+                f"{path}: {facts} fakta om ordningene er plassholdere; "
+                "tilskuddsbrev som trenger dem blir avvist.",
                 f"Fyll inn fakta fra regelverket i {path} (første på linje {_first_placeholder(text)}).",
             )
         )

@@ -1,5 +1,6 @@
 """Shared task plumbing: settings, the catalogue and the database engine."""
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from prefect import task
@@ -12,6 +13,15 @@ from pliktvakt.settings import Settings
 
 # Inputs such as engines are not hashable, and every task here does I/O that must run.
 io_task = task(cache_policy=NO_CACHE)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An officer's input the domain refused, with the bokmål reason. A task returns it rather
+    than raise: Prefect logs a raised error with its traceback, and an officer's typing mistake
+    is not a bug. The flow ends the run with ``flows.run_end.refused``."""
+
+    reason: str
 
 
 @lru_cache(maxsize=8)
