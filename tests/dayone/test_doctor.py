@@ -125,3 +125,12 @@ def test_each_filled_item_taken_away_blocks_again(tmp_path, monkeypatch):
     for field, (value, code) in cases.items():
         found = readiness.check(Settings(_env_file=None, **{**base, field: value}))
         assert [(f.code, f.blocks) for f in found if f.blocks] == [(code, True)], field
+
+
+def test_a_config_file_that_cannot_be_read_is_a_blocking_item(tmp_path):
+    config = filled_config(tmp_path / "config")
+    (config / "grant_schemes.yaml").write_text("schemes: [\n", encoding="utf-8")
+    found = readiness.check(Settings(_env_file=None, config_dir=config))
+    [broken] = [f for f in found if f.code == "config-file"]
+    assert broken.blocks and broken.what.startswith(f"{config / 'grant_schemes.yaml'} kan ikke brukes: ")
+    assert "linje" in broken.what  # the loader's own words name the line
