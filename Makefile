@@ -1,6 +1,8 @@
 # The two commands: `make run` (the main job on the embedded default) and `make test`.
-# Both install what they need: uv, then the locked environment. `make test-ops` runs the
-# slow operational tests (tests/ops); CI runs both test targets.
+# Both install what they need: uv, then the locked environment. uv goes to ~/.local/bin
+# (pip --user), which a new shell may not have on its PATH, so the README calls the
+# environment's own programs: .venv/bin/pliktvakt, .venv/bin/alembic, .venv/bin/prefect.
+# `make test-ops` runs the slow operational tests (tests/ops); CI runs both test targets.
 
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
@@ -12,6 +14,7 @@ $(UV):
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --quiet
 	@touch $@
+	@echo "Miljøet er klart: .venv/bin/pliktvakt --help (virker i ethvert skall, uten uv på PATH)."
 
 setup: .venv/.synced
 

@@ -118,6 +118,8 @@ def _interrupt(signum, frame) -> None:
 def main() -> None:
     os.chdir(ROOT)
     os.environ.update(prefect_env())
+    # The links in alerts point at this server's UI, on the port it really serves on.
+    os.environ.setdefault("PLIKTVAKT_UI_URL", UI)
     # Ctrl-C stops it even when started in the background, where the shell ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     # SIGTERM stops like Ctrl-C until serving begins; then Prefect's runner handles it.

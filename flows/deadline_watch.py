@@ -12,7 +12,7 @@ from pliktvakt.settings import get_settings
 from pliktvakt.watch import DUTY, artifact_description, digest_due, most_serious, who_was_told
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import DeliveryReport, deliver_outbox
-from tasks.watch import build_digests, queue_alerts, queue_ops_alerts, read_delivery
+from tasks.watch import build_digests, queue_alerts, queue_ops_alerts, read_delivery, read_go_live
 from tasks.watchers import check_deployments
 
 
@@ -26,7 +26,7 @@ def deadline_watch(as_of: datetime | None = None, check_prefect: bool = True):
     settings, now = get_settings(), clock.resolve(as_of)
     url, catalogue = settings.database_url, load_catalogue_task(settings)
     summary = queue_alerts(url, catalogue, now.date(), settings.ui_url)
-    problems = check_deployments(now) if check_prefect else []
+    problems = check_deployments(now, read_go_live(url)) if check_prefect else []
     if problems:
         queue_ops_alerts(
             url,

@@ -7,10 +7,10 @@ from typing import Literal
 from prefect import flow, get_run_logger
 from prefect.states import Failed
 
+from flows.run_end import refused
 from pliktvakt import clock
-from pliktvakt.evaluation.errors import EvaluationError
 from pliktvakt.settings import get_settings
-from tasks.common import load_catalogue_task
+from tasks.common import Refused, load_catalogue_task
 from tasks.evaluation import load_inputs, record_evaluation
 
 
@@ -41,12 +41,10 @@ def evaluation_record(
     values = {"scheme_id": scheme, "on": on or now.date(), "by": by, "now": now}
     if action == "complete":
         values |= {"report_title": report_title, "publish_on": publish_on}
-    try:
-        result = record_evaluation(
-            settings.database_url, load_catalogue_task(settings), inputs.value[1], action=action, **values
-        )
-    except EvaluationError as exc:
-        logger.error("Evalueringen ble ikke registrert: %s", exc)
-        return Failed(message=f"Evalueringen ble ikke registrert: {exc}")
+    result = record_evaluation(
+        settings.database_url, load_catalogue_task(settings), inputs.value[1], action=action, **values
+    )
+    if isinstance(result, Refused):
+        return refused(logger, "Evalueringen ble ikke registrert", result.reason)
     logger.info("Evaluering %s registrert: %s", action, result)
     return result

@@ -4,9 +4,10 @@ from datetime import datetime
 
 from prefect import flow, get_run_logger
 
+from flows.run_end import refused
 from pliktvakt import clock
 from pliktvakt.settings import get_settings
-from tasks.common import load_catalogue_task
+from tasks.common import Refused, load_catalogue_task
 from tasks.grants import add_decision_task, load_grant_schemes_task
 from tasks.register import open_registration
 
@@ -25,7 +26,7 @@ def grant_decision_add(
     applicant_kind: str = "privat",
     recorded_by: str = "prefect-skjema",
     as_of: datetime | None = None,
-) -> int:
+):
     """Registrer ett vedtak i en tilskuddsrunde (tildelt beløp 0 = avslag; da kreves avslagsgrunn)."""
     settings = get_settings()
     schemes = load_grant_schemes_task(settings)
@@ -41,6 +42,8 @@ def grant_decision_add(
         "søkertype": applicant_kind,
     }
     decision_id = add_decision_task(settings.database_url, schemes, round_name, values, recorded_by)
+    if isinstance(decision_id, Refused):
+        return refused(get_run_logger(), "Vedtaket ble ikke registrert", decision_id.reason)
     # Vedlegg 1 pkt. 1: an award to a voluntary organisation is to be registered «fortløpende».
     catalogue, today = load_catalogue_task(settings), clock.resolve(as_of).date()
     open_registration(settings.database_url, catalogue, schemes, decision_id, today, recorded_by)

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from pliktvakt import clock
+from pliktvakt import clock, readiness
 from pliktvakt.bokmal import date_short
 from pliktvakt.rendering import status_table
 from pliktvakt.settings import get_settings
-from tasks.common import load_catalogue_task
+from tasks.common import load_catalogue_task, readiness_task
 from tasks.occurrences import materialise_occurrences, read_status, read_summary
 
 # How far ahead the status table looks.
@@ -43,6 +43,10 @@ def materialise(as_of: datetime | None = None) -> dict:
     summary = read_summary(settings.database_url, catalogue, today)
     create_markdown_artifact(
         key="obligation-summary", markdown=summary, description="Pliktene etter punkt i instruksen"
+    )
+    findings = readiness_task(settings)  # the same list as `pliktvakt doctor`
+    create_table_artifact(
+        key="readiness", table=readiness.table(findings), description=readiness.summary_line(findings)
     )
     overdue = sum(1 for row in rows if row["state"] == "overdue")
     return {

@@ -16,11 +16,21 @@ from tasks.watch import queue_ops_alerts
 
 
 @flow(name="ops-alert")
-def ops_alert(event: str, resource: str, event_id: str, as_of: datetime | None = None):
+def ops_alert(
+    event: str,
+    resource: str,
+    event_id: str,
+    run_id: str = "",
+    deployment: str = "",
+    reason: str = "",
+    as_of: datetime | None = None,
+):
+    """Varsle driftsrollen om en hendelse en automasjon fanget: kjøringen, deploymenten, årsaken
+    og lenken til kjøringen."""
     logger = get_run_logger()
     settings, now = get_settings(), clock.resolve(as_of)
     catalogue = load_catalogue_task(settings)
-    alert = ops_event_alert(event, resource, event_id, settings.ui_url)
+    alert = ops_event_alert(event, resource, event_id, settings.ui_url, run_id, deployment, reason)
     queued = queue_ops_alerts(settings.database_url, catalogue, settings.ops_role, [alert], now.date())
     report = deliver_outbox(engine_for(settings.database_url), settings, catalogue, now, (DUTY,))
     return finish(logger, {"queued": queued, "sent": len(report.sent)}, delivery_problems(report, (DUTY,)))

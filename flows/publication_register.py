@@ -4,8 +4,8 @@ from datetime import date
 from typing import Literal
 
 from prefect import flow, get_run_logger
-from prefect.states import Failed
 
+from flows.run_end import refused
 from pliktvakt.publications.register import PublicationError, validate_form
 from pliktvakt.settings import get_settings
 from tasks.common import load_catalogue_task
@@ -37,8 +37,7 @@ def publication_add(
             catalogue, title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary
         )
     except PublicationError as exc:
-        logger.error("Publikasjonen ble ikke registrert: %s", exc)
-        return Failed(message=f"Publikasjonen ble ikke registrert: {exc}")
+        return refused(logger, "Publikasjonen ble ikke registrert", str(exc))
     result = add_publication(settings.database_url, catalogue, data, "prefect", "prefect-skjema")
     logger.info("Publikasjon %d registrert: «%s», planlagt %s.", result["id"], data.title, data.publish_on)
     return result

@@ -2,7 +2,7 @@ from alembic import context
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from pliktvakt.db import make_engine
+from pliktvakt.db import make_engine, normalise_url
 from pliktvakt.schema import metadata
 
 config = context.config
@@ -29,8 +29,20 @@ def _collapse_old_heads(connection) -> None:
     connection.commit()  # also ends the transaction the inspection began, so alembic runs its own
 
 
+def database_url() -> str:
+    """The URL `pliktvakt init` sets (pliktvakt.db.migrate), else PLIKTVAKT_DATABASE_URL through
+    the settings, so that `alembic upgrade head`, the command a DBA runs, migrates the same
+    database pliktvakt uses."""
+    given = config.get_main_option("sqlalchemy.url")
+    if given:
+        return given
+    from pliktvakt.settings import get_settings
+
+    return normalise_url(get_settings().database_url)
+
+
 def run_migrations() -> None:
-    url = config.get_main_option("sqlalchemy.url")
+    url = database_url()
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
         with context.begin_transaction():

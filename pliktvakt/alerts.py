@@ -101,11 +101,32 @@ EVENT_NAMES = {
 }
 
 
-def ops_event_alert(event: str, resource: str, event_id: str, ui_url: str) -> tuple[Key, Message]:
-    """The alert about an event a Prefect automation caught; one per event id."""
-    what = EVENT_NAMES.get(event, event)
-    kind = "Arbeidsgruppen" if event.startswith("prefect.work-pool") else "Kjøringen"
-    message = Message(
-        f"pliktvakt: {kind} {resource} {what}", f"{kind} {resource} {what} ({event}).\n\nSe Prefect: {ui_url}"
-    )
-    return Key(OPS_DUTY, f"event-{event_id}".replace(":", "-"), "alert"), message
+def ops_event_alert(
+    event: str,
+    resource: str,
+    event_id: str,
+    ui_url: str,
+    run_id: str = "",
+    deployment: str = "",
+    reason: str = "",
+) -> tuple[Key, Message]:
+    """The alert about an event a Prefect automation caught; one per event id.
+
+    It names the run (``resource``), its deployment, the reason (the run's state message) and
+    the link to the run in the Prefect UI. ``run_id`` is the run's id, or the event's resource
+    id (``prefect.flow-run.<id>``)."""
+    key = Key(OPS_DUTY, f"event-{event_id}".replace(":", "-"), "alert")
+    what, base = EVENT_NAMES.get(event, event), ui_url.rstrip("/")
+    if event.startswith("prefect.work-pool"):
+        text = f"Arbeidsgruppen {resource} {what} ({event}).\n\nStart en arbeider; se {base}/work-pools"
+        return key, Message(f"pliktvakt: Arbeidsgruppen {resource} {what}", text)
+    of = f" av {deployment}" if deployment else ""
+    run = run_id.removeprefix("prefect.flow-run.")
+    lines = [
+        f"Kjøringen {resource}{of} {what} ({event}).",
+        "",
+        f"Deployment: {deployment or 'ingen (kjørt uten deployment)'}",
+        f"Årsak: {reason.strip() or 'kjøringen oppga ingen årsak'}",
+        f"Se kjøringen: {base}/runs/flow-run/{run}" if run else f"Se kjøringene: {base}/runs",
+    ]
+    return key, Message(f"pliktvakt: Kjøringen {resource}{of} {what}", "\n".join(lines))

@@ -1,5 +1,6 @@
-"""The catalogue's face in the `pliktvakt` command: `config check`, the obligation tables,
-and the lines `init` prints about placeholders and the go-live date."""
+"""The catalogue's face in the `pliktvakt` command: `config check`, the go-live check
+`doctor`, the obligation tables, and the lines `init` prints about placeholders and the
+go-live date."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pliktvakt.cli_common import AsJson, fail, moment, out, print_json
+from pliktvakt.cli_common import AsJson, fail, labelled, moment, out, print_json
 
 if TYPE_CHECKING:  # the command loads only what it needs (DESIGN: the CLI)
     from rich.table import Table
@@ -25,7 +26,9 @@ def check(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Sjekk katalogen og list hver plassholder med fil og linje."""
+    """Sjekk katalogen (pliktene og saksbehandlerne) og list hver plassholder med fil og linje.
+
+    Bare katalogen: alt som står igjen før drift viser `pliktvakt doctor`."""
     from pliktvakt.catalogue import load_catalogue
     from pliktvakt.db import ROOT
     from pliktvakt.settings import get_settings
@@ -40,7 +43,12 @@ def check(
         for problem in phantoms:
             fail(problem)
         out.print(
-            f"Katalogen er gyldig: {len(catalogue.obligations)} oppføringer. {placeholder_line(catalogue)}"
+            f"Katalogen er gyldig: {len(catalogue.obligations)} oppføringer. "
+            f"{placeholder_line(catalogue, see=None)}"
+        )
+        out.print(
+            "Dette kontrollerer bare katalogen. Alt som står igjen før drift (kanaler, adresser, "
+            "data, plassholdere i alle filer): se `pliktvakt doctor`."
         )
     if phantoms or (strict and catalogue.placeholders):
         raise typer.Exit(1)
@@ -52,13 +60,34 @@ def deployment_names(prefect_yaml) -> set[str]:
     return {deployment["name"] for deployment in yaml.safe_load(prefect_yaml.read_text())["deployments"]}
 
 
-def placeholder_line(catalogue: Catalogue) -> str:
+def placeholder_line(catalogue: Catalogue, see: str | None = "pliktvakt config check") -> str:
     from pliktvakt.catalogue import UNCONFIRMED
 
     count = len(catalogue.placeholders)
     if not count:
         return "Ingen frister er plassholdere."
-    return f"{count} datoer eller frister er plassholdere («{UNCONFIRMED}»); se `pliktvakt config check`."
+    line = f"{count} datoer eller frister er plassholdere («{UNCONFIRMED}»)"
+    return f"{line}; se `{see}`." if see else f"{line}."
+
+
+def doctor(as_json: AsJson = False) -> None:
+    """Før drift: list alt som står igjen, hva du gjør med det, og om det hindrer drift.
+
+    Avslutter med 1 så lenge noe hindrer drift, ellers 0."""
+    from pliktvakt import readiness
+    from pliktvakt.settings import get_settings
+
+    findings = readiness.check(get_settings())
+    if as_json:
+        print_json([f.as_row() for f in findings])
+    else:
+        for finding in findings:
+            label, style = ("Hindrer drift:", "red") if finding.blocks else ("Merknad:", "yellow")
+            out.print(labelled(label, style, finding.what), soft_wrap=True)
+            out.print(f"  Slik: {finding.fix}", highlight=False, soft_wrap=True)
+        out.print(readiness.summary_line(findings), highlight=False, soft_wrap=True)
+    if readiness.blocking(findings):
+        raise typer.Exit(1)
 
 
 def go_live_line(stored: date, configured: date | None) -> str:

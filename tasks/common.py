@@ -1,5 +1,6 @@
 """Shared task plumbing: settings, the catalogue and the database engine."""
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from prefect import task
@@ -14,6 +15,15 @@ from pliktvakt.settings import Settings
 io_task = task(cache_policy=NO_CACHE)
 
 
+@dataclass(frozen=True)
+class Refused:
+    """An officer's input the domain refused, with the bokmål reason. A task returns it rather
+    than raise: Prefect logs a raised error with its traceback, and an officer's typing mistake
+    is not a bug. The flow ends the run with ``flows.run_end.refused``."""
+
+    reason: str
+
+
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     return make_engine(url)
@@ -22,3 +32,11 @@ def engine_for(url: str) -> Engine:
 @io_task(name="load-catalogue")
 def load_catalogue_task(settings: Settings) -> Catalogue:
     return load_catalogue(settings.config_dir)
+
+
+@io_task(name="check-readiness")
+def readiness_task(settings: Settings) -> list:
+    """The go-live list (pliktvakt.readiness): it reads the settings and every config file."""
+    from pliktvakt import readiness
+
+    return readiness.check(settings)

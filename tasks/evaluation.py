@@ -13,7 +13,7 @@ from pliktvakt.evaluation.plan import Plan
 from pliktvakt.grants.rounds import load_grant_schemes
 from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError
 from pliktvakt.settings import Settings
-from tasks.common import engine_for, io_task
+from tasks.common import Refused, engine_for, io_task
 
 
 @dataclass
@@ -66,12 +66,17 @@ def record_notice(url: str, year: int, now: datetime) -> bool:
 
 
 @io_task(name="record-evaluation")
-def record_evaluation(url: str, catalogue: Catalogue, schemes: dict[str, GrantScheme], **values) -> dict:
-    """Start or complete one evaluation (the run form); raises EvaluationError on bad input."""
+def record_evaluation(
+    url: str, catalogue: Catalogue, schemes: dict[str, GrantScheme], **values
+) -> dict | Refused:
+    """Start or complete one evaluation (the run form); input to correct is returned as Refused."""
     action = values.pop("action")
-    with session_scope(engine_for(url)) as session:
-        if action == "start":
-            row = records.start(session, schemes, **values)
-        else:
-            row = records.complete(session, catalogue, schemes, **values)
-        return {"id": row.id, "scheme": row.scheme_id, "publication": row.publication_id}
+    try:
+        with session_scope(engine_for(url)) as session:
+            if action == "start":
+                row = records.start(session, schemes, **values)
+            else:
+                row = records.complete(session, catalogue, schemes, **values)
+            return {"id": row.id, "scheme": row.scheme_id, "publication": row.publication_id}
+    except EvaluationError as exc:
+        return Refused(str(exc))

@@ -9,7 +9,8 @@ from pliktvakt.grants import intake, notices, round_letters, rounds, status
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantRound
 from pliktvakt.settings import Settings
-from tasks.common import engine_for, io_task
+from pliktvakt.tabular import FileRejected
+from tasks.common import Refused, engine_for, io_task
 from tasks.files import write_files
 
 
@@ -53,9 +54,16 @@ def read_round_states(url: str, schemes: dict[str, GrantScheme], today: date) ->
 @io_task(name="add-grant-decision")
 def add_decision_task(
     url: str, schemes: dict[str, GrantScheme], round_name: str, values: dict[str, str], actor: str
-) -> int:
-    with session_scope(engine_for(url)) as session:
-        return intake.add_decision(session, schemes, round_name, values, actor).id
+) -> int | Refused:
+    """The new decision's id; or, for input the officer must correct, why it was refused (and
+    nothing is written: the transaction is rolled back)."""
+    try:
+        with session_scope(engine_for(url)) as session:
+            return intake.add_decision(session, schemes, round_name, values, actor).id
+    except FileRejected as exc:  # the form is checked as a one-row file: name the fields, not a line
+        return Refused("; ".join(f"feltet «{r.field}»: {r.reason}" for r in exc.rejected))
+    except rounds.GrantsError as exc:
+        return Refused(str(exc))
 
 
 @io_task(name="write-round-letters")

@@ -23,6 +23,7 @@ __all__ = [
     "queue_alerts_now",
     "queue_ops_alerts",
     "read_delivery",
+    "read_go_live",
 ]
 
 # Occurrences are planned and queued in slices, so memory stays flat with 100,000 open.
@@ -104,3 +105,10 @@ def queue_ops_alerts(
         return sum(
             notify.notify_role(session, catalogue, role, message, key, today).queued for key, message in items
         )
+
+
+@io_task(name="read-go-live")
+def read_go_live(url: str) -> date | None:
+    """PLIKTVAKT_GO_LIVE, else the day of the first init (pliktvakt.go_live)."""
+    with session_scope(engine_for(url)) as session:
+        return go_live_date(session)

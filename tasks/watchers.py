@@ -1,6 +1,6 @@
 """Read every pliktvakt deployment and its last scheduled runs from the Prefect API."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -19,7 +19,8 @@ TAG = "pliktvakt"
 
 
 @io_task(name="check-deployments", retries=2, retry_delay_seconds=5)
-def check_deployments(now: datetime) -> list[DeploymentProblem]:
+def check_deployments(now: datetime, go_live: date | None = None) -> list[DeploymentProblem]:
+    """Each pliktvakt deployment's last schedule slot since it was created (and since go-live)."""
     problems = []
     with get_client(sync_client=True) as client:
         deployments = client.read_deployments(
@@ -33,7 +34,16 @@ def check_deployments(now: datetime) -> list[DeploymentProblem]:
             ]
             fire = previous_fire(crons, now)
             runs = _runs_near(client, deployment.id, fire) if fire else []
-            problem = check_deployment(deployment.name, bool(deployment.paused), crons, runs, now)
+            problem = check_deployment(
+                deployment.name,
+                bool(deployment.paused),
+                crons,
+                runs,
+                now,
+                created=deployment.created,
+                go_live=go_live,
+                deployment_id=str(deployment.id),
+            )
             if problem:
                 problems.append(problem)
     return problems
@@ -49,4 +59,8 @@ def _runs_near(client, deployment_id, fire: datetime) -> list[RunSeen]:
         ),
         limit=10,
     )
-    return [RunSeen(r.expected_start_time, r.state.type.value, r.state.name) for r in runs if r.state]
+    return [
+        RunSeen(r.expected_start_time, r.state.type.value, r.state.name, str(r.id), r.state.message or "")
+        for r in runs
+        if r.state
+    ]

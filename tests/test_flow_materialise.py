@@ -37,5 +37,11 @@ def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
         and "`publication-prenotice`" in summary.data
     )
     assert "## Vedlegg pkt. 9" in summary.data and "## Sperrer" in summary.data
+    # The go-live list, the same as `pliktvakt doctor`: the shipped config blocks.
+    readiness = latest_artifact("readiness")
+    items = json.loads(readiness.data)
+    assert readiness.description.startswith("12 punkt(er) hindrer drift")
+    assert {"Hindrer drift", "Hva", "Slik retter du det"} == set(items[0])
+    assert any("PLIKTVAKT_EMAIL_URL" in item["Slik retter du det"] for item in items)
     again = materialise(as_of="2026-11-28")
     assert again["created"] == 0 and again["withdrawn"] == 0

@@ -48,10 +48,12 @@ def watched_duty() -> None:
 
 
 def test_check_deployments_reads_prefect(prefect_server):
-    now = datetime.now(timezone.utc)
     healthy = watched_duty.to_deployment(name="healthy", tags=["pliktvakt"], cron="*/5 * * * *").apply()
     broken = watched_duty.to_deployment(name="broken", tags=["pliktvakt"], cron="*/5 * * * *").apply()
     watched_duty.to_deployment(name="not-ours", tags=["other"], cron="*/5 * * * *").apply()
+    # Checked 20 minutes ahead, so the slot looked at (10 minutes' grace, every 5 minutes) comes
+    # after the deployments were made: a slot before that is never missed.
+    now = datetime.now(timezone.utc) + timedelta(minutes=20)
     fire = previous_fire([("*/5 * * * *", "UTC")], now)
     with get_client(sync_client=True) as client:
         for deployment_id, state in [(healthy, Completed()), (broken, Failed())]:

@@ -23,7 +23,7 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import local_date
 from pliktvakt.models import Occurrence, utcnow
 from pliktvakt.notify import Key
-from pliktvakt.publications import texts
+from pliktvakt.publications import gate, texts
 from pliktvakt.publications.decisions import (
     Action,
     AlertOwner,
@@ -287,10 +287,8 @@ def record_notice_receipts(session: Session, now: datetime) -> list[int]:
         sent = notify.delivered(session, prefix=notice_key(publication.id).prefix)
         if sent is None:
             continue
-        # The day the last copy was accepted, on the run's clock: a replayed day never
-        # counts from the wall clock's later date, and a real run never from before delivery.
-        publication.notice_delivered_on = min(
-            now.date(), max(local_date(clock.stored(m.sent_at)) for m in sent)
+        publication.notice_delivered_on = gate.delivery_day(
+            publication.notice_queued_on, max(local_date(clock.stored(m.sent_at)) for m in sent), now.date()
         )
         session.add(publication)
         audit.append(

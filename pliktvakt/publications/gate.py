@@ -33,6 +33,14 @@ def notice_due_date(publish_on: date, lead_days: int = DEFAULT_LEAD_DAYS) -> dat
     return at_least_before(publish_on, lead_days)
 
 
+def delivery_day(queued_on: date, last_accepted_on: date, today: date) -> date:
+    """The day a notice counts as delivered: the day its last copy was accepted, on the run's
+    clock, and never before the day it was queued. A run replayed at an earlier ``today``
+    never counts from the wall clock's later day; a run at a later ``today`` (``--as-of`` ahead
+    of the wall clock) never counts from a day before the notice existed."""
+    return max(queued_on, min(today, last_accepted_on))
+
+
 def earliest_publication_date(delivered_on: date) -> date:
     """The first day a publication may go out after a notice delivered on ``delivered_on``."""
     return delivered_on + timedelta(days=NOTICE_DAYS)
