@@ -130,3 +130,23 @@ def test_an_evaluation_is_named_by_its_scheme(prefect_server, desk, smtp_server)
     _watch("2026-12-15")
     [mail] = smtp_server.to(SARA)
     assert "Periode: Evaluering av Tilskudd til Jobbsjansen 2026" in _parts(mail)[0]
+
+
+def test_digest_mail_carries_each_link_in_the_digest_officers_name(prefect_server, desk, smtp_server):
+    # Sara (role kunnskap) is away on the day the evaluation starts, Tue 15 Dec 2026; her deputy
+    # Jonas Dahl chose a digest, built in the same watch run at 09:00 (digest hour 8).
+    occurrence_id = _trigger("scheme-evaluation-start", date(2026, 12, 15), "evaluation:jobbsjansen:2026")
+    with session_scope(_engine()) as session:
+        session.add(
+            OfficerAbsence(officer_id="kunnskapsleder", start=date(2026, 12, 15), end=date(2026, 12, 15))
+        )
+    _watch("2026-12-15")
+    [digest] = smtp_server.to("jonas.dahl@imdi.example")
+    text, html = _parts(digest)
+    assert str(digest["Subject"]) == "Daglig oversikt fra pliktvakt 15.12.2026: 1 varsel"
+    assert "##" not in text and "**" not in text and "<pre>" not in html
+    assert "Periode: Evaluering av Tilskudd til Jobbsjansen 2026" in text
+    [link] = LINK.findall(text)
+    grant = _grant(link)
+    assert (grant.email, grant.occurrence_id) == ("jonas.dahl@imdi.example", occurrence_id)
+    assert f'<a href="{link}">' in html
