@@ -80,6 +80,12 @@ def with_card(url: str, link: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
+def teams_lines(text: str) -> str:
+    """Plain text for a card's TextBlock, which reads CommonMark: there a single line break
+    joins two lines into one, so each line becomes a paragraph of its own."""
+    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
 def target_url(message: OutboxMessage, settings: Settings, catalogue: Catalogue) -> str | None:
     if message.channel == "email":
         return email_url_for(settings, message.recipient, message.key)
@@ -95,9 +101,11 @@ class Receipt:
 def send_once(url: str, message: OutboxMessage) -> Receipt:
     """Send one message; return its receipt, or raise DeliveryError with apprise's reason."""
     body = message.body
-    if message.channel == "teams" and message.occurrence_id is not None:
-        body, link = desk_link_in(message.body)  # the link is the card's button instead
-        url = with_card(url, link) if link else url
+    if message.channel == "teams":
+        if message.occurrence_id is not None:
+            body, link = desk_link_in(message.body)  # the link is the card's button instead
+            url = with_card(url, link) if link else url
+        body = teams_lines(body)
     notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not notifier.add(url):
         raise DeliveryError("ugyldig leveringsadresse (apprise godtok ikke URL-en)")

@@ -56,8 +56,7 @@ def differences_message(year: int, differences: list[Difference], source: str) -
     text = (
         f"Avstemmingen mot tilskuddsregisterets offentlige liste for {year} ({source}) fant "
         f"{len(differences)} avvik:\n\n" + "\n".join(lines) + "\n\n"
-        "Sjekk tildelingene i registeret og rett dem der. Tabellen «tilskudd-reconciliation» i "
-        f"Prefect-UI-et viser det samme.\n\n{CLAUSE}"
+        f"Sjekk tildelingene i registeret og rett dem der.\n\n{CLAUSE}"
     )
     return Message(subject=f"Tilskuddsregisteret {year}: {len(differences)} avvik ved avstemming", text=text)
 

@@ -112,6 +112,8 @@ def test_teams_card_has_a_button_with_the_link(prefect_server, desk, teams_endpo
     assert (grant.email, grant.occurrence_id) == (KARI, occurrence_id)
     title, body = (block["text"] for block in card["body"])
     assert title.startswith("Frist i dag: ") and "Periode: 2. mars 2026 (rr-1)" in body
+    # A TextBlock reads CommonMark, where one line break joins lines: each line is a paragraph.
+    assert "Frist: mandag 9. mars 2026\n\nStatus: Fristen er i dag.\n\nPeriode: " in body
     # The link is the button, not a line the card's text may cut; the email carries the same one.
     assert "Åpne plikten" not in body and "pliktvakt complete" not in body
     [email] = _outbox(channel="email", recipient=KARI)
