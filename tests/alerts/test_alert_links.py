@@ -113,7 +113,7 @@ def test_teams_card_has_a_button_with_the_link(prefect_server, desk, teams_endpo
     title, body = (block["text"] for block in card["body"])
     assert title.startswith("Frist i dag: ") and "Periode: 2. mars 2026 (rr-1)" in body
     # A TextBlock reads CommonMark, where one line break joins lines: each line is a paragraph.
-    assert "Frist: mandag 9. mars 2026\n\nStatus: Fristen er i dag.\n\nPeriode: " in body
+    assert "\n\nStatus: Fristen er i dag.\n\nPeriode: 2. mars 2026 (rr-1)\n\nHjemmel: " in body
     # The link is the button, not a line the card's text may cut; the email carries the same one.
     assert "Åpne plikten" not in body and "pliktvakt complete" not in body
     [email] = _outbox(channel="email", recipient=KARI)
