@@ -74,7 +74,7 @@ def one_pass(url: str) -> None:
     engine, catalogue = make_engine(url), load_catalogue(ROOT / "config")
     settings = Settings(database_url=url, email_url=None)
     started = time.perf_counter()
-    summary = queue_alerts_now(engine, catalogue, TODAY, "http://127.0.0.1:4200")
+    summary = queue_alerts_now(engine, catalogue, TODAY)
     deliver_pending(engine, settings, catalogue)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -25,7 +25,7 @@ def deadline_watch(as_of: datetime | None = None, check_prefect: bool = True):
     logger = get_run_logger()
     settings, now = get_settings(), clock.resolve(as_of)
     url, catalogue = settings.database_url, load_catalogue_task(settings)
-    summary = queue_alerts(url, catalogue, now.date(), settings.ui_url)
+    summary = queue_alerts(url, catalogue, now.date(), settings.config_dir)
     problems = check_deployments(now, read_go_live(url)) if check_prefect else []
     if problems:
         queue_ops_alerts(

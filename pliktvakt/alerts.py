@@ -7,7 +7,7 @@ from html import escape as _escape
 
 from pliktvakt.bokmal import date_short, date_with_weekday
 from pliktvakt.catalogue import UNCONFIRMED, Obligation, Officer
-from pliktvakt.notify import Key, Message
+from pliktvakt.notify import Key, Message, html_of
 
 # Titles and clauses repeat across thousands of alerts in one run.
 escape = lru_cache(maxsize=4096)(_escape)
@@ -21,7 +21,7 @@ def due_text(day: date, unconfirmed: bool) -> str:
 @dataclass(frozen=True)
 class AlertFacts:
     occurrence_id: int
-    period: str
+    period: str  # as a person says it (periods.period_text), not the key
     due: date
     today: date
     step: str
@@ -44,52 +44,47 @@ def _headline(facts: AlertFacts) -> tuple[str, str]:
     return f"Over fristen: {title} ({-days} dager)", f"Fristen gikk ut for {-days} dager siden."
 
 
-def render_alert(facts: AlertFacts, ui_url: str) -> Message:
+WHERE_TO_ACT = "Registrer at plikten er utført, med dokumentasjon, på pliktens side i pliktvakt."
+
+
+def render_alert(facts: AlertFacts) -> Message:
+    """The alert, in plain text and HTML. The link to the duty's page is added for each
+    recipient by ``notify`` (in the recipient's name), after the last line here."""
     subject, status = _headline(facts)
     clause = facts.obligation.clause
-    complete = (
-        f"pliktvakt complete {facts.occurrence_id} --by {facts.responsible.email} "
-        f'--evidence "lenke eller saksnummer"'
-    )
-    link = f"{ui_url.rstrip('/')}/artifacts/key/deadline-watch"
     due = date_with_weekday(facts.due)
     if facts.obligation.unconfirmed:  # a placeholder is marked wherever a person sees it
         due += f" – {UNCONFIRMED}: {facts.obligation.unconfirmed}"
         subject += f" ({UNCONFIRMED})"
-    lines = [
-        f"**{facts.obligation.title}**",
-        "",
-        f"- Frist: {due}",
-        f"- Status: {status}",
-        f"- Periode: {facts.period}",
-        f"- Hjemmel: Instruks for IMDi, {clause.reference}: «{clause.text}»",
-        "",
-        "Slik registrerer du at plikten er utført:",
-        "",
-        f"    {complete}",
-        "",
-        f"Oversikt i Prefect: {link}",
+    facts_lines = [
+        ("Frist", due),
+        ("Status", status),
+        ("Periode", facts.period),
+        ("Hjemmel", f"Instruks for IMDi, {clause.reference}: «{clause.text}»"),
     ]
-    html = (
-        f"<p><strong>{escape(facts.obligation.title)}</strong></p><ul>"
-        f"<li>Frist: {escape(due)}</li><li>Status: {escape(status)}</li>"
-        f"<li>Periode: {escape(facts.period)}</li>"
-        f"<li>Hjemmel: Instruks for IMDi, {escape(clause.reference)}: «{escape(clause.text)}»</li></ul>"
-        f"<p>Slik registrerer du at plikten er utført:</p><pre>{escape(complete)}</pre>"
-        f'<p>Oversikt i Prefect: <a href="{escape(link)}">{escape(link)}</a></p>'
+    text = "\n".join(
+        [facts.obligation.title, "", *(f"{name}: {value}" for name, value in facts_lines), "", WHERE_TO_ACT]
     )
-    return Message(subject, "\n".join(lines), html)
+    html = (
+        f"<p><strong>{escape(facts.obligation.title)}</strong></p><p>"
+        + "<br>".join(f"{name}: {escape(value)}" for name, value in facts_lines)
+        + f"</p><p>{escape(WHERE_TO_ACT)}</p>"
+    )
+    return Message(subject, text, html)
 
 
 def render_digest(items: list[tuple[str, str]], officer: Officer, today: date) -> Message:
-    """One daily message for an officer who chose a digest: (subject, body) of each alert."""
+    """One daily message for an officer who chose a digest: (subject, text) of each alert, each
+    text as it was written for the officer (its link to the duty included)."""
     subject = f"Daglig oversikt fra pliktvakt {date_short(today)}: {len(items)} varsel"
-    parts = [f"Hei {officer.name},", "", f"Dette er dagens {len(items)} varsel fra pliktvakt.", ""]
-    html = [f"<p>Hei {escape(officer.name)},</p><p>Dette er dagens {len(items)} varsel fra pliktvakt.</p>"]
-    for item_subject, item_body in items:
-        parts += [f"## {item_subject}", "", item_body, ""]
-        html.append(f"<h2>{escape(item_subject)}</h2><pre>{escape(item_body)}</pre>")
-    return Message(subject, "\n".join(parts), "".join(html))
+    intro = f"Hei {officer.name},\n\nDette er dagens {len(items)} varsel fra pliktvakt."
+    parts = [intro]
+    for number, (item_subject, item_text) in enumerate(items, start=1):
+        parts.append(f"{number}. {item_subject}\n\n{item_text.strip()}")
+    html = [html_of(intro)]
+    for number, (item_subject, item_text) in enumerate(items, start=1):
+        html.append(f"<h2>{number}. {escape(item_subject)}</h2>{html_of(item_text)}")
+    return Message(subject, "\n\n".join(parts), "".join(html))
 
 
 OPS_DUTY = "ops"

@@ -354,6 +354,7 @@ def calendar(
     from pliktvakt.db import session_scope
     from pliktvakt.ics import build_feed
     from pliktvakt.models import Occurrence, OccurrenceStatus
+    from pliktvakt.settings import get_settings
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
@@ -369,7 +370,7 @@ def calendar(
             if row.role in catalogue.roles
             and catalogue.officer_for_role(row.role).email.lower() == owner.lower()
         ]
-    feed = build_feed(rows, catalogue, today)
+    feed = build_feed(rows, catalogue, today, get_settings().public_url)
     if output is None:
         sys.stdout.write(feed.decode("utf-8"))
         return

@@ -7,6 +7,7 @@ from icalendar import Alarm, Calendar, Event
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.legal_calendar import add_business_days
 from pliktvakt.models import Occurrence
+from pliktvakt.periods import period_text
 
 
 def occurrence_uid(occurrence: Occurrence) -> str:
@@ -14,7 +15,9 @@ def occurrence_uid(occurrence: Occurrence) -> str:
     return f"{occurrence.obligation_id}--{occurrence.period.replace(':', '-')}@pliktvakt.imdi.no"
 
 
-def build_feed(occurrences: list[Occurrence], catalogue: Catalogue, stamp: date) -> bytes:
+def build_feed(occurrences: list[Occurrence], catalogue: Catalogue, stamp: date, public_url: str) -> bytes:
+    """The feed; each event links to the duty's page on the desk at ``public_url``. The link is
+    not signed: a calendar file is shared and kept, so the desk asks whoever opens it to sign in."""
     calendar = Calendar()
     calendar.add("prodid", "-//IMDi//pliktvakt//NO")
     calendar.add("version", "2.0")
@@ -22,11 +25,12 @@ def build_feed(occurrences: list[Occurrence], catalogue: Catalogue, stamp: date)
     for occurrence in occurrences:
         obligation = catalogue.obligations.get(occurrence.obligation_id)
         if obligation is not None:
-            calendar.add_component(_event(occurrence, obligation, stamp))
+            calendar.add_component(_event(occurrence, obligation, stamp, public_url))
     return calendar.to_ical()
 
 
-def _event(occurrence: Occurrence, obligation, stamp: date) -> Event:
+def _event(occurrence: Occurrence, obligation, stamp: date, public_url: str) -> Event:
+    page = f"{public_url.rstrip('/')}/plikt/{occurrence.id}"
     event = Event()
     event.add("uid", occurrence_uid(occurrence))
     event.add("dtstamp", stamp)
@@ -42,9 +46,11 @@ def _event(occurrence: Occurrence, obligation, stamp: date) -> Event:
         (
             (f"{UNCONFIRMED[0].upper()}{UNCONFIRMED[1:]}: {unconfirmed}\n" if unconfirmed else "")
             + f"Hjemmel: instruksen {obligation.clause.reference}: {obligation.clause.text}\n"
-            f"Fullfør: pliktvakt complete {occurrence.id} --by E-POST --evidence TEKST"
+            f"Periode: {period_text(occurrence.period, obligation.recurrence)}\n"
+            f"Åpne plikten i pliktvakt: {page}"
         ),
     )
+    event.add("url", page)
     event.add("categories", [obligation.clause.reference])
     for days_before in obligation.reminders.before:
         reminder_day = add_business_days(occurrence.due, -days_before)

@@ -13,15 +13,18 @@ recipient is the officer id (or, for the ministry, the address). The duty, the o
 and the channel are columns of their own as well, so nothing reads them back out of a key.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from html import escape
 
 from sqlmodel import Session, select
 
-from pliktvakt import occurrences, outbox
+from pliktvakt import links, occurrences, outbox
 from pliktvakt.catalogue import Catalogue, Officer
-from pliktvakt.models import Occurrence, OfficerAbsence, OutboxMessage
+from pliktvakt.models import Occurrence, OfficerAbsence, OutboxMessage, utcnow
 from pliktvakt.outbox import Attachment
+from pliktvakt.settings import get_settings
 
 ESCALATION = "escalation"
 NO_MINISTRY_RECIPIENTS = (
@@ -40,8 +43,8 @@ class Message:
     """What every duty sends: alerts, notices and reports alike."""
 
     subject: str
-    text: str  # plain text (markdown for Teams)
-    html: str | None = None  # the email's HTML part
+    text: str  # plain text: what Teams shows and what the outbox keeps
+    html: str | None = None  # the email's HTML part; made from ``text`` for an officer when None
     attachments: tuple[Attachment, ...] = ()
 
 
@@ -112,8 +115,60 @@ def channels(officer: Officer) -> list[tuple[str, str]]:
     return pairs
 
 
+DESK_LINK = "Åpne plikten i pliktvakt"
+_URL = re.compile(r"https?://[^\s<>\"«»]+")
+
+
+def html_of(text: str) -> str:
+    """Plain text as HTML: paragraphs at blank lines, line breaks kept, addresses as links. The
+    mail's plain-text part is made back from it (apprise), so it reads as ``text`` does."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join("<p>" + "<br>".join(_linked(line) for line in p.split("\n")) + "</p>" for p in paragraphs)
+
+
+def _linked(line: str) -> str:
+    parts, last = [], 0
+    for found in _URL.finditer(line):
+        url = escape(found.group(0))
+        parts += [escape(line[last : found.start()]), f'<a href="{url}">{url}</a>']
+        last = found.end()
+    return "".join(parts) + escape(line[last:])
+
+
+def with_desk_link(message: Message, url: str) -> Message:
+    """``message`` ending with the link to the duty's page on the desk, in the text and the HTML."""
+    line = f"{DESK_LINK}: {url}"
+    html = message.html if message.html is not None else html_of(message.text)
+    paragraph = f'<p>{DESK_LINK}: <a href="{escape(url)}">{escape(url)}</a></p>'
+    end = html.rfind("</body>")
+    html = html[:end] + paragraph + html[end:] if end >= 0 else html + paragraph
+    return replace(message, text=f"{message.text.rstrip()}\n\n{line}", html=html)
+
+
+def desk_link_in(text: str) -> tuple[str, str | None]:
+    """(the text before it, the link) where ``text`` ends with the line ``with_desk_link`` wrote;
+    (text, None) otherwise. Teams shows that link as the card's button."""
+    head, _, last = text.rstrip().rpartition("\n\n")
+    if last.startswith(f"{DESK_LINK}: ") and "\n" not in last:
+        return head, last.removeprefix(f"{DESK_LINK}: ")
+    return text, None
+
+
+def for_officer(officer: Officer, message: Message, occurrence_id: int | None) -> Message:
+    """What ``officer`` is sent: about an occurrence, with the signed link to it on the desk in
+    the officer's own name (a deputy's or manager's copy carries theirs); always with HTML.
+
+    The link's 30 days count from the wall clock, not the run's as_of: they are the
+    days the mail is out in the world (as claims, in tasks/delivery.py, guard the send now)."""
+    if occurrence_id is not None:
+        url = links.duty_url(get_settings(), officer.email, occurrence_id, utcnow())
+        return with_desk_link(message, url)
+    return message if message.html is not None else replace(message, html=html_of(message.text))
+
+
 def rows_for(officer: Officer, message: Message, key: Key, occurrence_id: int | None = None) -> list[dict]:
     """The outbox rows that tell ``officer`` ``message``: one per channel."""
+    message = for_officer(officer, message, occurrence_id)
     return [
         {
             "key": key.to(officer.id, channel),

@@ -18,6 +18,7 @@ from pliktvakt.catalogue import Catalogue, Obligation, ReminderPlan
 from pliktvakt.legal_calendar import add_business_days, business_days_between
 from pliktvakt.models import OutboxMessage
 from pliktvakt.notify import ESCALATION, Key, recipient_for
+from pliktvakt.periods import NO_SUBJECTS, Subjects, period_text
 
 
 @lru_cache(maxsize=65536)
@@ -95,12 +96,13 @@ def plan_alerts(
     today: date,
     away: frozenset[str],
     existing: set[str],
-    ui_url: str,
     summary: WatchSummary,
+    subjects: Subjects = NO_SUBJECTS,
 ) -> list[dict]:
     """Outbox rows for every step due today on ``occurrences`` that has not been queued before.
 
-    Counts the steps due in ``summary`` and adds one artifact row per step."""
+    Counts the steps due in ``summary`` and adds one artifact row per step. ``subjects`` names
+    what event occurrences are about, for the alert's «Periode»."""
     rows, recipients = [], {}
     for occurrence in occurrences:
         obligation = catalogue.obligations.get(occurrence.obligation_id)
@@ -120,14 +122,13 @@ def plan_alerts(
             message = render_alert(
                 AlertFacts(
                     occurrence.id,
-                    occurrence.period,
+                    period_text(occurrence.period, obligation.recurrence, subjects),
                     occurrence.due,
                     today,
                     step,
                     obligation,
                     catalogue.officer_for_role(occurrence.role),
                 ),
-                ui_url,
             )
             rows += [
                 row

@@ -7,7 +7,8 @@ still undelivered stays pending for the next run, and one channel never blocks a
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import apprise
 from apprise.attachment.memory import AttachMemory
@@ -20,6 +21,7 @@ from pliktvakt.bokmal import datetime_short
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.models import OutboxMessage, utcnow
+from pliktvakt.notify import DESK_LINK, desk_link_in
 from pliktvakt.redact import scrub
 from pliktvakt.settings import Settings
 from tasks import http, receipts
@@ -64,6 +66,26 @@ def email_url_for(settings: Settings, address: str, key: str) -> str | None:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+# The Adaptive Card of a Teams message about a duty: title, text and a button (Action.OpenUrl)
+# to the duty's page on the desk. apprise's workflows plugin fills it in ({{app_title}},
+# {{app_body}}, and the tokens given in the URL as ``:name=value``), JSON-escaped.
+TEAMS_CARD = Path(__file__).with_name("teams_card.json")
+
+
+def with_card(url: str, link: str) -> str:
+    """The workflows:// URL that posts ``TEAMS_CARD`` with a button to ``link``."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("template", ":link", ":label")]
+    query += [("template", str(TEAMS_CARD)), (":link", link), (":label", DESK_LINK)]
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
+
+
+def teams_lines(text: str) -> str:
+    """Plain text for a card's TextBlock, which reads CommonMark: there a single line break
+    joins two lines into one, so each line becomes a paragraph of its own."""
+    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
 def target_url(message: OutboxMessage, settings: Settings, catalogue: Catalogue) -> str | None:
     if message.channel == "email":
         return email_url_for(settings, message.recipient, message.key)
@@ -78,6 +100,12 @@ class Receipt:
 
 def send_once(url: str, message: OutboxMessage) -> Receipt:
     """Send one message; return its receipt, or raise DeliveryError with apprise's reason."""
+    body = message.body
+    if message.channel == "teams":
+        if message.occurrence_id is not None:
+            body, link = desk_link_in(message.body)  # the link is the card's button instead
+            url = with_card(url, link) if link else url
+        body = teams_lines(body)
     notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not notifier.add(url):
         raise DeliveryError("ugyldig leveringsadresse (apprise godtok ikke URL-en)")
@@ -89,7 +117,7 @@ def send_once(url: str, message: OutboxMessage) -> Receipt:
     chosen = receipts.new_message_id(_sender_domain(url)) if is_email else None
     with apprise.LogCapture(level=logging.INFO) as log, receipts.noting(chosen) as noted:
         ok = notifier.notify(
-            body=message.html if is_html else message.body,
+            body=message.html if is_html else body,
             title=message.subject,
             body_format=apprise.NotifyFormat.HTML if is_html else apprise.NotifyFormat.MARKDOWN,
             attach=attachments if len(attachments) else None,

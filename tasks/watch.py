@@ -2,6 +2,7 @@
 queue the digests, and read who was told."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -10,8 +11,12 @@ from pliktvakt import notify, outbox
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.go_live import before_go_live, go_live_date
+from pliktvakt.grants.schemes import SchemeConfigError, load_schemes
+from pliktvakt.grants.tables import GrantDecision, GrantRound
 from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.notify import Key, away_on, read_absences
+from pliktvakt.periods import NO_SUBJECTS, Subjects
+from pliktvakt.publications.tables import Publication
 from pliktvakt.watch import DUTY, OpenOccurrence, WatchSummary, most_serious, plan_alerts, plan_digests
 from tasks.common import engine_for, io_task
 
@@ -50,17 +55,38 @@ def _open_occurrences(session: Session) -> list[OpenOccurrence]:
     return [OpenOccurrence(*row) for row in session.exec(query).all() if not before_go_live(row[3], go_live)]
 
 
-def queue_alerts_now(engine: Engine, catalogue: Catalogue, today: date, ui_url: str) -> WatchSummary:
+def read_subjects(session: Session, config_dir: Path | None) -> Subjects:
+    """The names of what event occurrences are about: grant schemes (from their file; a file
+    that does not load names none, and its own duty reports it), rounds, publications and
+    the applicants of grant decisions."""
+    schemes = {}
+    if config_dir is not None:
+        try:
+            schemes = {s.id: s.name for s in load_schemes(config_dir / "grant_schemes.yaml").values()}
+        except SchemeConfigError:
+            pass
+    return Subjects(
+        schemes=schemes,
+        rounds={str(i): name for i, name in session.exec(select(GrantRound.id, GrantRound.name))},
+        publications={str(i): title for i, title in session.exec(select(Publication.id, Publication.title))},
+        applicants={str(i): a for i, a in session.exec(select(GrantDecision.id, GrantDecision.applicant))},
+    )
+
+
+def queue_alerts_now(
+    engine: Engine, catalogue: Catalogue, today: date, config_dir: Path | None = None
+) -> WatchSummary:
     """Queue every step due today, slice by slice, each slice in its own transaction."""
     summary = WatchSummary()
     with session_scope(engine) as session:
         occurrences = _open_occurrences(session)
         away, existing = away_on(read_absences(session, today), today), _existing_keys(session)
+        subjects = read_subjects(session, config_dir) if occurrences else NO_SUBJECTS
     summary.open_occurrences = len(occurrences)
     for start in range(0, len(occurrences), SLICE):
         with session_scope(engine) as session:
             rows = plan_alerts(
-                catalogue, occurrences[start : start + SLICE], today, away, existing, ui_url, summary
+                catalogue, occurrences[start : start + SLICE], today, away, existing, summary, subjects
             )
             summary.queued += outbox.enqueue_many(session, rows)
         summary.rows = most_serious(summary.rows)
@@ -68,8 +94,8 @@ def queue_alerts_now(engine: Engine, catalogue: Catalogue, today: date, ui_url: 
 
 
 @io_task(name="queue-alerts", retries=2, retry_delay_seconds=5)
-def queue_alerts(url: str, catalogue: Catalogue, today: date, ui_url: str) -> WatchSummary:
-    return queue_alerts_now(engine_for(url), catalogue, today, ui_url)
+def queue_alerts(url: str, catalogue: Catalogue, today: date, config_dir: Path | None = None) -> WatchSummary:
+    return queue_alerts_now(engine_for(url), catalogue, today, config_dir)
 
 
 @io_task(name="build-digests")

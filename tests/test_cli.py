@@ -1,6 +1,7 @@
 """The `pliktvakt` command, run as a user runs it: a real process on a real database."""
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -156,6 +157,11 @@ def test_calendar_feed_parses_back(cli, tmp_path):
     # Anchored 1 Dec 2026: 10 business days -> Tue 15 Dec. Reminders 3 and 1 business days before,
     # at 09:00: Thu 10 Dec and Mon 14 Dec.
     assert december.decoded("DTSTART") == date(2026, 12, 15)
+    # The period as said, and the duty's page on the desk (unsigned: the feed is a shared file).
+    description = str(december["DESCRIPTION"])
+    assert "Periode: desember 2026" in description and "pliktvakt complete" not in description
+    page = re.search(r"Åpne plikten i pliktvakt: (http://127\.0\.0\.1:8400/plikt/\d+)$", description).group(1)
+    assert str(december["URL"]) == page
     triggers = sorted(alarm.decoded("TRIGGER") for alarm in december.walk("VALARM"))
     assert triggers == [-(timedelta(days=5) - timedelta(hours=9)), -(timedelta(days=1) - timedelta(hours=9))]
     # The same feed twice has the same UIDs.

@@ -77,7 +77,12 @@ def test_each_step_once_on_its_day(prefect_server, watch_env):
     assert subjects(smtp, DIRECTOR) == [f"Eskalert: {title} er 7 dager over fristen{MARK}"]
     body = smtp.to(KARI)[0].get_body(preferencelist=("plain",)).get_content()
     assert "pkt. 3.1" in body and "torsdag 5. mars 2026" not in body and "mandag 9. mars 2026" in body
-    assert "pliktvakt complete" in body and "/artifacts/key/deadline-watch" in body
+    # Triggered on 2 Mar with the reference rr-1; the duty's page on the desk, in Kari's name.
+    assert (
+        "Periode: 2. mars 2026 (rr-1)" in body
+        and "Åpne plikten i pliktvakt: http://127.0.0.1:8400/plikt/" in body
+    )
+    assert "pliktvakt complete" not in body and "**" not in body and ":4200" not in body
 
 
 def test_catch_up_after_gap_sends_current_steps_once(prefect_server, watch_env):
@@ -193,7 +198,7 @@ def test_two_runs_at_once_on_postgresql_send_each_step_once(
     def one_run():
         try:
             barrier.wait()
-            queue_alerts_now(make_engine(pg_url), catalogue, date(2026, 3, 9), settings.ui_url)
+            queue_alerts_now(make_engine(pg_url), catalogue, date(2026, 3, 9), settings.config_dir)
             deliver_pending(make_engine(pg_url), settings, catalogue)
         except Exception as exc:  # surfaced below
             errors.append(exc)

@@ -55,8 +55,7 @@ def test_go_live_setting_wins_over_the_first_init(db_url, monkeypatch):
         assert record_first_init(session, date(2027, 1, 4)) == GO_LIVE  # only the first init counts
     # Mon 30 Nov 2026: the preparedness exercise is due today (a due-day notice), after go-live.
     steps = {
-        row["obligation"]: row["step"]
-        for row in queue_alerts_now(engine, catalogue, date(2026, 11, 30), "http://ui").rows
+        row["obligation"]: row["step"] for row in queue_alerts_now(engine, catalogue, date(2026, 11, 30)).rows
     }
     assert steps.get("Beredskapsøvelse gjennomført") == "due-day"
     assert not any(
@@ -68,7 +67,7 @@ def test_go_live_setting_wins_over_the_first_init(db_url, monkeypatch):
     try:
         with session_scope(engine) as session:
             assert go_live_date(session) == date(2026, 12, 1)
-        rows = queue_alerts_now(engine, catalogue, date(2026, 12, 2), "http://ui").rows
+        rows = queue_alerts_now(engine, catalogue, date(2026, 12, 2)).rows
         assert "Beredskapsøvelse gjennomført" not in {row["obligation"] for row in rows}
     finally:
         monkeypatch.delenv("PLIKTVAKT_GO_LIVE")
@@ -108,7 +107,7 @@ def _first_reminder(obligation_id: str, period: str, due: date, today: date):
         catalogue.obligations[obligation_id],
         catalogue.officers["tilskuddsleder"],
     )
-    return render_alert(facts, "http://ui")
+    return render_alert(facts)
 
 
 def test_alert_marks_a_placeholder_deadline_and_names_the_annex_section():
@@ -116,7 +115,7 @@ def test_alert_marks_a_placeholder_deadline_and_names_the_annex_section():
     text = _first_reminder(
         "grant-recipients-ministry-info", "event:2026-03-02", date(2026, 3, 16), date(2026, 3, 13)
     )
-    assert "- Frist: mandag 16. mars 2026 – frist ikke bekreftet: Instruksen gir ingen frist" in text.text
+    assert "\nFrist: mandag 16. mars 2026 – frist ikke bekreftet: Instruksen gir ingen frist" in text.text
     assert "frist ikke bekreftet" in text.html and text.subject.endswith(" (frist ikke bekreftet)")
     assert "Instruks for IMDi, vedlegg pkt. 2:" in text.text and "pkt. vedlegg" not in text.text.lower()
     # The instruction's own 14 days carry no mark.

@@ -64,10 +64,16 @@ def prepare(
             ).queued
         except notify.NoMinistryRecipients as exc:
             prepared.problems.append(str(exc))
+    open_ones = _year_occurrences(session, result.budget_year)
     for status in result.alerts:
         key = alert_key(status.id, result.budget_year)
         message = render.alert_message(status, result)
-        if notify.notify_role(session, catalogue, ROLE, message, key, today).queued:
+        # The start of a planned evaluation is the duty the officer acts on at the desk.
+        start = open_ones.get((START, evaluation_ref(status.id, result.budget_year)))
+        occurrence_id = start.id if start is not None and start.is_open else None
+        if notify.notify_role(
+            session, catalogue, ROLE, message, key, today, occurrence_id=occurrence_id
+        ).queued:
             prepared.alerted.append(status.id)
     return prepared
 

@@ -168,8 +168,8 @@ def alert_message(status: SchemeStatus, result: Plan) -> Message:
         "Instruksen vedlegg 1 pkt. 9: IMDi har ansvar for at tilskuddsordningene evalueres i "
         "henhold til bestemmelsene om økonomistyring i staten punkt 6.5, og skal ha en "
         "rullerende evalueringsplan som sikrer jevnlig evaluering.\n\n"
-        f"Registrer evalueringen med `pliktvakt evaluation start {status.id}`, eller endre "
-        "planen (config/evaluation_plan.yaml, config/grant_schemes.yaml)."
+        "Er evalueringen satt i gang, registrer det i pliktvakt. Skal den planlegges et annet år, "
+        "må evalueringsplanen endres (config/evaluation_plan.yaml og config/grant_schemes.yaml)."
     )
     what = "Evaluering på overtid" if status.in_budget_year else "Evaluering mangler"
     return Message(subject=f"{what}: {status.name} ({year})", text=text)

@@ -69,13 +69,6 @@ class DayReport:
         )
 
 
-def _where_to_act(settings: Settings, publication_id: int) -> str:
-    return (
-        f"`pliktvakt publication move {publication_id} --publish-on ÅÅÅÅ-MM-DD` "
-        f"(se status i {settings.ui_url})"
-    )
-
-
 def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: date) -> DayReport:
     report = DayReport()
     for publication in session.exec(
@@ -253,16 +246,13 @@ def _alert(
     today: date,
     report: DayReport,
 ) -> None:
-    where = _where_to_act(settings, publication.id)
     if action.reason in _ALERT_TEXTS:
         write, notice_on = _ALERT_TEXTS[action.reason]
         message = write(
-            publication.title, publication.publish_on, notice_on(publication), action.earliest_date, where
+            publication.title, publication.publish_on, notice_on(publication), action.earliest_date
         )
     else:  # the notice was missed: there is no notice date to speak of
-        message = texts.notice_missed_alert(
-            publication.title, publication.publish_on, action.earliest_date, where
-        )
+        message = texts.notice_missed_alert(publication.title, publication.publish_on, action.earliest_date)
     notified = _to_owner(
         session, catalogue, publication, action.key, message, today, publication.notice_occurrence_id, report
     )
@@ -362,7 +352,6 @@ def apply_kudos(
                 publication.publish_on,
                 action.days_since_publication,
                 settings.kudos_actor_name,
-                settings.ui_url,
             )
             _to_owner(
                 session,

@@ -10,7 +10,6 @@ from pliktvakt.publications.models import PublicationKind
 
 CLAUSE_NOTICE = "Instruks for IMDi, pkt. 6.1"
 CLAUSE_KUDOS = "Instruks for IMDi, pkt. 4.3"
-MOVE_IT = "Her kan du endre datoen"
 SIGNATURE = "Med vennlig hilsen\nIntegrerings- og mangfoldsdirektoratet (IMDi)"
 
 
@@ -22,11 +21,10 @@ def _message(subject: str, paragraphs: list[str]) -> Message:
     return Message(subject, text, f"<html><body>{body}</body></html>")
 
 
-def _owner_alert(
-    subject: str, paragraphs: list[str], where_to_act: str, invitation: str = MOVE_IT
-) -> Message:
-    """To a publication's owner: what happened, what to do, and where to do it."""
-    return _message(subject, [*paragraphs, f"{invitation}: {where_to_act}"])
+def _owner_alert(subject: str, paragraphs: list[str]) -> Message:
+    """To a publication's owner: what happened and what to do. ``notify`` adds the link to the
+    duty's page on the desk, where to act, in the owner's name."""
+    return _message(subject, paragraphs)
 
 
 def _earliest_subject(what: str, title: str, earliest_date: date) -> str:
@@ -101,9 +99,7 @@ def date_update_to_ministry(
     )
 
 
-def late_notice_alert(
-    title: str, publish_on: date, queued_on: date, earliest_date: date, where_to_act: str
-) -> Message:
+def late_notice_alert(title: str, publish_on: date, queued_on: date, earliest_date: date) -> Message:
     """To the owner: the notice goes less than 14 days before the planned date."""
     return _owner_alert(
         _earliest_subject("For sent varsel", title, earliest_date),
@@ -116,12 +112,11 @@ def late_notice_alert(
             "Flytt publiseringen til denne datoen eller senere, og registrer den nye datoen i pliktvakt. "
             "Plikten er registrert som oppfylt for sent.",
         ],
-        where_to_act,
     )
 
 
 def date_too_early_alert(
-    title: str, new_date: date, delivered_on: date | None, earliest_date: date, where_to_act: str
+    title: str, new_date: date, delivered_on: date | None, earliest_date: date
 ) -> Message:
     """To the owner: the date was changed to one before delivery + 14 days."""
     told = (
@@ -137,11 +132,10 @@ def date_too_early_alert(
             f"Tidligste tillatte publiseringsdato er {date_with_weekday(earliest_date)}. "
             "Publiser ikke før denne datoen. Departementet er orientert om den nye datoen.",
         ],
-        where_to_act,
     )
 
 
-def notice_missed_alert(title: str, publish_on: date, earliest_date: date, where_to_act: str) -> Message:
+def notice_missed_alert(title: str, publish_on: date, earliest_date: date) -> Message:
     """To the owner: the planned date passed without any notice."""
     return _owner_alert(
         f"Publisering uten varsel: «{title}»",
@@ -152,13 +146,10 @@ def notice_missed_alert(title: str, publish_on: date, earliest_date: date, where
             f"tillatte dato er {date_with_weekday(earliest_date)} dersom det sendes i dag. "
             "Er den allerede publisert, er plikten brutt og registrert som for sen.",
         ],
-        where_to_act,
     )
 
 
-def notice_undelivered_alert(
-    title: str, publish_on: date, queued_on: date, earliest_date: date, where_to_act: str
-) -> Message:
+def notice_undelivered_alert(title: str, publish_on: date, queued_on: date, earliest_date: date) -> Message:
     """To the owner: the notice is queued but has not reached the ministry."""
     return _owner_alert(
         f"Varselet om «{title}» er ikke levert til departementet",
@@ -168,17 +159,12 @@ def notice_undelivered_alert(
             f"({CLAUSE_NOTICE}) begynner først når varselet er levert.",
             f"Planlagt publisering er {date_with_weekday(publish_on)}. "
             f"Blir varselet levert i dag, er tidligste tillatte dato {date_with_weekday(earliest_date)}. "
-            "Se hva som venter med `pliktvakt outbox`, "
-            "og be driftsansvarlig sjekke e-postoppsettet (PLIKTVAKT_EMAIL_URL).",
+            "Be driftsansvarlig sjekke utboksen og e-postoppsettet (PLIKTVAKT_EMAIL_URL).",
         ],
-        where_to_act,
-        "Her kan du følge og endre publiseringen",
     )
 
 
-def kudos_reminder(
-    title: str, publish_on: date, days_since: int, actor_name: str, where_to_act: str
-) -> Message:
+def kudos_reminder(title: str, publish_on: date, days_since: int, actor_name: str) -> Message:
     """To the owner: the published evaluation is not found in Kudos (pkt. 4.3)."""
     return _owner_alert(
         f"Evalueringen «{title}» er ikke registrert i Kudos",
@@ -193,6 +179,4 @@ def kudos_reminder(
             "Når evalueringen dukker opp i Kudos, finner pliktvakt den selv og registrerer lenken "
             "som dokumentasjon.",
         ],
-        where_to_act,
-        "Se status her",
     )

@@ -36,8 +36,8 @@ def upload_ready(upload: RegisterUpload, folder: Path, earliest: tuple[date, boo
         f"En opplastingsfil til tilskuddsregisteret er klar: {upload.rows} rad(er) i arkene "
         f"«{SCHEMES_SHEET}» og «{AWARDS_SHEET}».\n\n"
         f"Fil: {folder / upload.file}\nSHA-256: {upload.sha256}\n{_due(earliest)}\n"
-        "Last opp filen i tilskuddsregisteret, og registrer opplastingen med\n"
-        f"    pliktvakt grants-register confirm-upload {upload.sha256[:16]} --by DIN-EPOST\n"
+        "Last opp filen i tilskuddsregisteret, og bekreft opplastingen i pliktvakt: sjekksummen "
+        "over viser at det er denne filen. "
         "Tildelingene står som ikke registrert til opplastingen er bekreftet.\n\n"
         "Kolonnenavnene er pliktvaktens forslag (plassholder): registeret publiserer ikke malen "
         "sin. Sjekk dem mot malen registeret gir dere før første opplasting.\n\n"
@@ -56,8 +56,7 @@ def differences_message(year: int, differences: list[Difference], source: str) -
     text = (
         f"Avstemmingen mot tilskuddsregisterets offentlige liste for {year} ({source}) fant "
         f"{len(differences)} avvik:\n\n" + "\n".join(lines) + "\n\n"
-        "Sjekk tildelingene i registeret og rett dem der. Tabellen «tilskudd-reconciliation» i "
-        f"Prefect-UI-et viser det samme.\n\n{CLAUSE}"
+        f"Sjekk tildelingene i registeret og rett dem der.\n\n{CLAUSE}"
     )
     return Message(subject=f"Tilskuddsregisteret {year}: {len(differences)} avvik ved avstemming", text=text)
 

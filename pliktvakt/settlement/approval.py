@@ -127,7 +127,7 @@ def ask(
         session,
         catalogue,
         obligation.role,
-        request_message(result, gate.period, due, request),
+        request_message(result, due, request),
         Key(DUTY, reference, "request"),
         day,
         occurrence_id=gate.occurrence_id,
@@ -144,13 +144,14 @@ def record(session: Session, gate: Gate, decision: Decision, run_id: str) -> Non
         occurrences.complete(session, gate.occurrence_id, decision.by, evidence, decision.at)
 
 
-def request_message(result: AnalysisResult, period: str, due: str, request: Request) -> Message:
-    """To the statistics officer: what waits, where to decide, and by when."""
+def request_message(result: AnalysisResult, due: str, request: Request) -> Message:
+    """To the statistics officer: what waits, where to decide, and by when. The link to the
+    decision on the desk follows the text (notify adds it, in the recipient's name)."""
     subject = f"Bosetting: analysen for {result.as_of.label()} venter på godkjenning"
     deviations = [f"- {d.area}: {d.finding}" for d in result.deviations] or ["- Ingen store avvik."]
     body = "\n".join(
         [
-            f"Analysen av bosettingsarbeidet for {result.as_of.label()} ({period}) og nøkkeltallene "
+            f"Analysen av bosettingsarbeidet for {result.as_of.label()} og nøkkeltallene "
             "venter på godkjenning før rapporten sendes til departementet og tallene publiseres "
             "(instruksen pkt. 2.2: nøkkeltallene skal være kvalitetssikret).",
             "",
@@ -160,11 +161,9 @@ def request_message(result: AnalysisResult, period: str, due: str, request: Requ
             *deviations,
             "",
             f"Utkastet til rapporten: {request.report}",
-            f"Godkjenn eller avvis på kjøringen i Prefect (Resume): {request.run_link}",
-            f"Eller: pliktvakt settlement approve {request.run_id} --by DIN-EPOST [--comment TEKST]",
-            f"       pliktvakt settlement reject {request.run_id} --by DIN-EPOST --comment BEGRUNNELSE",
-            "",
+            "Godkjenn eller avvis analysen på pliktens side i pliktvakt.",
             f"Frist: {due}.",
+            f"Referanse for driftsansvarlig: kjøring {request.run_id}.",
         ]
     )
     return Message(subject, body)

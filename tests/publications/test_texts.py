@@ -8,6 +8,7 @@ from pliktvakt.publications.texts import (
     late_notice_alert,
     notice_missed_alert,
     notice_to_ministry,
+    notice_undelivered_alert,
 )
 
 
@@ -61,17 +62,21 @@ def test_update_tells_old_and_new_date():
 
 
 def test_owner_alerts_give_the_earliest_date():
-    late = late_notice_alert("T", date(2025, 6, 20), date(2025, 6, 10), date(2025, 6, 24), "http://ui/x")
+    late = late_notice_alert("T", date(2025, 6, 20), date(2025, 6, 10), date(2025, 6, 24))
     assert "24.06.2025" in late.subject and "tirsdag 24. juni 2025" in late.text and "pkt. 6.1" in late.text
-    early = date_too_early_alert("T", date(2025, 6, 12), date(2025, 5, 30), date(2025, 6, 13), "http://ui/x")
+    early = date_too_early_alert("T", date(2025, 6, 12), date(2025, 5, 30), date(2025, 6, 13))
     assert "fredag 13. juni 2025" in early.text and "Publiser ikke før" in early.text
-    missed = notice_missed_alert("T", date(2025, 6, 20), date(2025, 7, 7), "http://ui/x")
+    missed = notice_missed_alert("T", date(2025, 6, 20), date(2025, 7, 7))
     assert "ikke varslet" in missed.text and "mandag 7. juli 2025" in missed.text
+    undelivered = notice_undelivered_alert("T", date(2025, 6, 20), date(2025, 6, 2), date(2025, 7, 4))
+    # No command for the owner: where to act is the link notify adds, to the duty on the desk.
+    for alert in (late, early, missed, undelivered):
+        assert "pliktvakt publication" not in alert.text and "pliktvakt outbox" not in alert.text
+        assert "`" not in alert.text and "http" not in alert.text
 
 
 def test_kudos_reminder_explains_legal_deposit_via_altinn():
-    message = kudos_reminder(
-        "T", date(2025, 6, 20), 30, "Integrerings- og mangfoldsdirektoratet", "http://ui/x"
-    )
+    message = kudos_reminder("T", date(2025, 6, 20), 30, "Integrerings- og mangfoldsdirektoratet")
     assert "Nasjonalbiblioteket" in message.text and "Altinn" in message.text
     assert "avlevering" in message.text and "pkt. 4.3" in message.text
+    assert "http" not in message.text and "`" not in message.text

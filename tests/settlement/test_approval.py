@@ -9,6 +9,7 @@ import json
 import re
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
 import pytest
@@ -18,7 +19,9 @@ from prefect.settings import PREFECT_API_URL
 
 from flows.deadline_watch import deadline_watch
 from flows.settlement_analysis import settlement_analysis
-from pliktvakt.models import AuditEntry, Occurrence
+from pliktvakt.links import read_duty_token, secret_key
+from pliktvakt.models import AuditEntry, Occurrence, utcnow
+from pliktvakt.settings import get_settings
 from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML, db_rows
 from tests.settlement.flowdata import ON_TRACK_FEB, scenario
 
@@ -56,7 +59,7 @@ def _waiting_run(smtp) -> UUID:
         mails = smtp.to(STATISTIKK_OFFICER)
         if mails:
             body = mails[-1].get_body(("plain",)).get_content()
-            run_id = UUID(re.search(r"settlement approve ([0-9a-f-]{36})", body).group(1))
+            run_id = UUID(re.search(r"kjøring ([0-9a-f-]{36})", body).group(1))
             with get_client(sync_client=True) as client:
                 state = client.read_flow_run(run_id).state
             if state.is_paused():
@@ -91,13 +94,18 @@ def test_run_waits_for_approval_then_mails_and_publishes(prefect_server, approvi
     [request] = smtp.to(STATISTIKK_OFFICER)
     assert request["Subject"] == "Bosetting: analysen for februar 2025 venter på godkjenning"
     body = request.get_body(("plain",)).get_content()
-    assert f"http://127.0.0.1:4200/runs/flow-run/{run_id}" in body
     # Monday 3 March 2025 plus two business days: Wednesday 5 March.
     assert "Frist: 05.03.2025 (frist ikke bekreftet)." in body
     assert [m for r in RECIPIENTS for m in smtp.to(r)] == [] and not approving.publish_dir.exists()
     [gate] = db_rows(Occurrence, obligation_id="settlement-analysis-approval")
     assert (gate.status, gate.due.isoformat(), gate.role) == ("open", "2025-03-05", "statistikk")
     assert gate.period.startswith("2025-03-01:")
+    # The officer decides on the desk, through a link to the gate in their own name: no
+    # Prefect address and no command in the mail.
+    link = re.search(r"Åpne plikten i pliktvakt: (\S+)", body).group(1)
+    grant = read_duty_token(secret_key(get_settings()), parse_qs(urlsplit(link).query)["t"][0], utcnow())
+    assert (grant.email, grant.occurrence_id) == (STATISTIKK_OFFICER, gate.id)
+    assert ":4200" not in body and "settlement approve" not in body and gate.period not in body
 
     # The form above the Resume button: the figures by county, the deviations, the draft.
     # Oslo has settled 20 of its 100 agreed; the other counties 0 (flowdata.py).
