@@ -70,6 +70,7 @@ USER_ERRORS = [
     ("tasks.files", "OutputRefused"),
     ("pliktvakt.settings", "SettingsError"),
     ("pliktvakt.db", "StoredValueRefused"),
+    ("pliktvakt.db", "DatabaseFolderError"),
 ]
 
 

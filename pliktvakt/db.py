@@ -53,12 +53,32 @@ def normalise_url(url: str) -> str:
     return url
 
 
+class DatabaseFolderError(ValueError):
+    """The folder of the SQLite file cannot be made (a file is in its way, or no permission);
+    the message is in bokmål and names the folder."""
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise DatabaseFolderError(
+            f"PLIKTVAKT_DATABASE_URL: mappen {folder} for SQLite-filen kan ikke lages, fordi "
+            f"{in_the_way} er en fil, ikke en mappe; flytt filen eller velg en annen sti"
+        ) from None
+    except OSError as exc:
+        raise DatabaseFolderError(
+            f"PLIKTVAKT_DATABASE_URL: mappen {folder} for SQLite-filen kan ikke lages ({exc.strerror})"
+        ) from None
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(Path(parsed.database).parent)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
