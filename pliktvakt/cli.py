@@ -10,6 +10,7 @@ import typer
 from pliktvakt import bounds, cli_catalogue, clock
 from pliktvakt.cli_common import (
     BROKEN_PIPE,
+    STDOUT,
     AsJson,
     AsOf,
     Id,
@@ -371,7 +372,7 @@ def calendar(
         ]
     feed = build_feed(rows, catalogue, today)
     if output is None:
-        sys.stdout.write(feed.decode("utf-8"))
+        write_output(STDOUT, feed)
         return
     if not write_output(output, feed):
         err.print(f"Skrev {len(rows)} frister til {output}")
