@@ -79,10 +79,30 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             _make_folder(Path(parsed.database).parent)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": LOCK_WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "do_connect", _postgres_session)
+    return engine
+
+
+# How long a write waits for a lock another transaction holds (a long import) before it gives
+# up and says what it waited for: SQLite's busy timeout above, PostgreSQL's lock_timeout here.
+LOCK_WAIT_SECONDS = 30
+
+
+def _postgres_session(_dialect, _record, _cargs, params: dict) -> None:
+    """Each new PostgreSQL connection: ``lock_timeout``, added to any options the URL gives
+    (a search_path), and, while this process notes a long write, that note as its
+    application_name, for a waiting process to name (``writer_note``)."""
+    from pliktvakt.writer_note import postgres_application_name
+
+    options = params.get("options", "")
+    params["options"] = f"{options} -c lock_timeout={LOCK_WAIT_SECONDS * 1000}".strip()
+    name = postgres_application_name()
+    if name:
+        params["application_name"] = name
 
 
 def _sqlite_pragmas(connection, _record) -> None:
