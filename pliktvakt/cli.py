@@ -10,6 +10,7 @@ import typer
 from pliktvakt import bounds, cli_catalogue, clock
 from pliktvakt.cli_common import (
     BROKEN_PIPE,
+    STDOUT,
     AsJson,
     AsOf,
     Id,
@@ -71,6 +72,7 @@ USER_ERRORS = [
     ("tasks.files", "OutputRefused"),
     ("pliktvakt.settings", "SettingsError"),
     ("pliktvakt.db", "StoredValueRefused"),
+    ("pliktvakt.db", "DatabaseFolderError"),
 ]
 
 
@@ -140,13 +142,17 @@ def _database_problem(exc: Exception) -> str | None:
             "bruk sqlite:///sti/til/fil.db eller postgresql+psycopg://bruker@vert/database"
         )
     text = next(iter(str(getattr(exc, "orig", exc)).splitlines()), "")  # its first line
-    if "database is locked" in text:
-        from pliktvakt.writer_note import current_writer
+    if "database is locked" in text or "lock timeout" in text:  # SQLite; PostgreSQL's lock_timeout
+        from pliktvakt.db import LOCK_WAIT_SECONDS, make_engine
+        from pliktvakt.writer_note import current_writer, postgres_writer
 
-        writer = current_writer(get_settings().database_url) or "en annen skriving"
+        url = get_settings().database_url
+        writer = "database is locked" in text and current_writer(url) or None
+        if writer is None and "lock timeout" in text:
+            writer = postgres_writer(make_engine(url))
         return (
-            f"databasen er låst: {writer} holdt den i mer enn 30 sekunder. Ingenting er endret; "
-            "prøv igjen når den er ferdig."
+            f"databasen er låst: {writer or 'en annen skriving'} holdt den i mer enn "
+            f"{LOCK_WAIT_SECONDS} sekunder. Ingenting er endret; prøv igjen når den er ferdig."
         )
     if "file is not a database" in text:
         return f"PLIKTVAKT_DATABASE_URL ({shown}) peker på en fil som ikke er en SQLite-database"
@@ -372,7 +378,7 @@ def calendar(
         ]
     feed = build_feed(rows, catalogue, today, get_settings().public_url)
     if output is None:
-        sys.stdout.write(feed.decode("utf-8"))
+        write_output(STDOUT, feed)
         return
     if not write_output(output, feed):
         err.print(f"Skrev {len(rows)} frister til {output}")

@@ -7,7 +7,9 @@ markup in a string.
 
 Nor are control characters let through (issue 30): a stored title with ESC[2J or an OSC 52
 clipboard write would act on the terminal of whoever lists it. Every string the consoles
-print loses its C0 and C1 control characters but newline and tab (``printable``)."""
+print loses its C0 and C1 control characters but newline and tab (``printable``); so does
+what ``write_output`` writes to standard output when that is a terminal (a report's md or
+csv), and ``print_json`` writes those JSON leaves unescaped as \\u escapes."""
 
 import json
 import re
@@ -80,6 +82,9 @@ def write_output(target, content: bytes | str) -> bool:
     whether it went to standard output."""
     if str(target) == STDOUT:
         sys.stdout.flush()
+        if sys.stdout.isatty():  # stored text with ESC or OSC must not act on the terminal
+            text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
+            content = printable(text)
         sys.stdout.buffer.write(content if isinstance(content, bytes) else content.encode("utf-8"))
         sys.stdout.buffer.flush()
         return True
@@ -177,9 +182,18 @@ AsOf = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="Skriv JSON for programmer.")]
 
 
+# What ``json.dumps(ensure_ascii=False)`` leaves as it is but a terminal acts on: DEL and C1.
+_JSON_UNESCAPED_CONTROL = re.compile(r"[\x7f-\x9f]")
+
+
 def print_json(data) -> None:
-    # Plain stdout: rich would wrap long lines and break the JSON.
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+    """``data`` as JSON on plain stdout (rich would wrap long lines and break it). json escapes
+    C0 but not DEL and C1 (U+0080-U+009F, where CSI and OSC are one character): those are
+    written as \\u escapes too, so the JSON means the same to a program and does nothing to a
+    terminal (issue 30). They can only be inside strings: JSON's own syntax is ASCII."""
+    text = json.dumps(data, ensure_ascii=False, default=str, indent=2)
+    text = _JSON_UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def print_listing(

@@ -53,16 +53,56 @@ def normalise_url(url: str) -> str:
     return url
 
 
+class DatabaseFolderError(ValueError):
+    """The folder of the SQLite file cannot be made (a file is in its way, or no permission);
+    the message is in bokmål and names the folder."""
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise DatabaseFolderError(
+            f"PLIKTVAKT_DATABASE_URL: mappen {folder} for SQLite-filen kan ikke lages, fordi "
+            f"{in_the_way} er en fil, ikke en mappe; flytt filen eller velg en annen sti"
+        ) from None
+    except OSError as exc:
+        raise DatabaseFolderError(
+            f"PLIKTVAKT_DATABASE_URL: mappen {folder} for SQLite-filen kan ikke lages ({exc.strerror})"
+        ) from None
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+            _make_folder(Path(parsed.database).parent)
+        engine = create_engine(url, connect_args={"timeout": LOCK_WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "do_connect", _postgres_session)
+    return engine
+
+
+# How long a write waits for a lock another transaction holds (a long import) before it gives
+# up and says what it waited for: SQLite's busy timeout above, PostgreSQL's lock_timeout here.
+LOCK_WAIT_SECONDS = 30
+
+
+def _postgres_session(_dialect, _record, _cargs, params: dict) -> None:
+    """Each new PostgreSQL connection: ``lock_timeout``, added to any options the URL gives
+    (a search_path), and, while this process notes a long write, that note as its
+    application_name, for a waiting process to name (``writer_note``)."""
+    from pliktvakt.writer_note import postgres_application_name
+
+    options = params.get("options", "")
+    params["options"] = f"{options} -c lock_timeout={LOCK_WAIT_SECONDS * 1000}".strip()
+    name = postgres_application_name()
+    if name:
+        params["application_name"] = name
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -11,12 +11,20 @@ from sqlalchemy.exc import ArgumentError
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<cred>[^@/\s]+)@", re.IGNORECASE)
 
 
+_SECRET_QUERY_KEY = re.compile(r"pass|token|secret|key", re.IGNORECASE)
+
+
 def redact_db_url(url: str) -> str:
-    """A database URL with its password masked."""
+    """A database URL with its password masked, and any query value that may be one
+    (``?password=``, ``sslpassword``, ``token``…). A URL that does not parse shows only its
+    scheme (issue 30): ``postgresql:/u:pass@h`` or ``::::pass`` would be shown whole."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError:
-        return _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme')}***@", url)
+        scheme = re.match(r"[a-z][a-z0-9+.-]*:", url, re.IGNORECASE)
+        return f"{scheme.group()}***" if scheme else "***"
+    query = {k: ("***" if _SECRET_QUERY_KEY.search(k) else v) for k, v in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def redact_url(url: str) -> str:

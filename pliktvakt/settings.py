@@ -109,12 +109,33 @@ class Settings(BaseSettings):
             raise ValueError("nøkkelen kan bare ha synlige ASCII-tegn (den sendes i en HTTP-header)")
         return value
 
+    @field_validator("ui_url", "public_url", "kudos_url", "kudos_document_url", "tilskudd_api_url")
+    @classmethod
+    def _no_secret_in_a_shown_address(cls, value: str) -> str:
+        # Issue 30: these addresses are shown (in alerts, the outbox, errors, Prefect's states)
+        # and are no secrets, so they may not carry one: no user:password@, no query string (a
+        # token). The message never shows the value.
+        if looks_like_secret_bearing(value):
+            raise ValueError(
+                "adressen kan ikke ha brukernavn/passord (bruker:passord@) eller en spørrestreng "
+                "(?…); den vises i varsler og feilmeldinger. Tokenet til tilskuddsregisteret hører "
+                "hjemme i PLIKTVAKT_TILSKUDD_API_TOKEN"
+            )
+        return value
+
     @field_validator("ministry_recipients", mode="before")
     @classmethod
     def _split_recipients(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def looks_like_secret_bearing(address: str) -> bool:
+    """User info before the host, or a query string: where an address keeps a password or token."""
+    rest = address.split("://", 1)[1] if "://" in address else address
+    host_part = rest.split("/", 1)[0]
+    return "@" in host_part or "?" in address
 
 
 class SettingsError(ValueError):

@@ -164,3 +164,38 @@ def test_exported_xlsx_cell_holding_a_formula_is_written_neutralised(tmp_path):
     cell = sheet["A2"]
     assert (cell.value, cell.data_type, sheet["B2"].value) == ("'" + CALC, "s", -5)
     assert sheet.freeze_panes == "A2"
+
+
+def test_inline_strings_read_as_openpyxl_reads_them(tmp_path):
+    """The fast path for inline strings (``tabular._sheet_parser``) gives openpyxl's own text:
+    the plain part and each rich-text run joined, phonetic runs left out, an empty string
+    empty; a number, a shared string and a formula's cached value are openpyxl's as they were."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    path = tmp_path / "inline.xlsx"
+    book = Workbook(write_only=True)  # writes its strings inline
+    sheet = book.create_sheet("Ark")
+    sheet.append(["navn", "tall"])
+    sheet.append(["RICH", 2025])
+    sheet.append(["EMPTY", 1.5])
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"]
+    xml = xml.replace(
+        b"<is><t>RICH</t></is>",
+        b'<is><t xml:space="preserve">Frivillig </t><r><rPr><b/></rPr><t>lag</t></r>'
+        b'<r><t>&amp; venner</t></r><rPh sb="0" eb="1"><t>FONETISK</t></rPh></is>',
+    )
+    xml = xml.replace(b"<is><t>EMPTY</t></is>", b"<is><t></t></is>")
+    parts["xl/worksheets/sheet1.xml"] = xml
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    table = read_table(path, "inline.xlsx")
+    assert table.rows == [(2, ["Frivillig lag& venner", "2025"]), (3, ["", "1,5"])]
+    openpyxl_reads = [row for row in load_workbook(path, read_only=True).worksheets[0].values]
+    assert openpyxl_reads[1] == ("Frivillig lag& venner", 2025)
+    assert openpyxl_reads[2][0] == ""

@@ -26,7 +26,7 @@ Definitions used throughout (stated in the report too):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pliktvakt import bokmal
@@ -39,6 +39,7 @@ from pliktvakt.settlement.model import (
     LargeDeviationRule,
     LoadResult,
     Municipality,
+    QuarantinedRow,
     SettlementConfig,
     SettlementRow,
     YearMonth,
@@ -406,6 +407,82 @@ def refuse_missing_months(index: SettlementIndex, as_of: YearMonth, source: str 
         )
 
 
+def incomplete_municipalities(
+    index: SettlementIndex, as_of: YearMonth, accounted: Container[tuple[str, int, int]] = ()
+) -> dict[str, list[YearMonth]]:
+    """The months 1..M with no «bosatt» row, for each municipality that has any row in the
+    period analysed (year Y, months 1..M), by kommunenummer.
+
+    «Complete» is judged against the source itself, not against config/municipalities.csv:
+    IMDi asks only some municipalities each year, so one with no row at all in the period is
+    not missing data but not part of it (the report lists those as «Kommuner uten tall»). One
+    that is in the period must have its settled count for every month, 0 included: without it
+    its year to date, and the nation's, is too low. ``accounted`` are (kommunenr, year, month)
+    whose «bosatt» row was read but quarantined: the report counts those already."""
+    year, last = as_of
+    in_period = {code for (code, y, m) in index.settled if y == year and m <= last}
+    in_period |= {
+        code for (code, y, _), by_month in index.stock.items() if y == year and min(by_month) <= last
+    }
+    gaps: dict[str, list[YearMonth]] = {}
+    for code in sorted(in_period):
+        months = [
+            YearMonth(year, m)
+            for m in range(1, last + 1)
+            if (code, year, m) not in index.settled and (code, year, m) not in accounted
+        ]
+        if months:
+            gaps[code] = months
+    return gaps
+
+
+def quarantined_settled(quarantined: Iterable[QuarantinedRow]) -> set[tuple[str, int, int]]:
+    """(kommunenr, year, month) of quarantined «bosatt» rows whose place in time can be read."""
+    places = set()
+    for row in quarantined:
+        raw = row.raw
+        if str(raw.get("kategori", "")).strip() != Category.SETTLED.value:
+            continue
+        code = str(raw.get("kommunenr", "")).strip()
+        try:
+            places.add((code.zfill(4) if code.isdigit() else code, int(raw["år"]), int(raw["måned"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return places
+
+
+SHOWN_GAPS = 20
+
+
+def refuse_incomplete_municipalities(
+    index: SettlementIndex,
+    as_of: YearMonth,
+    municipalities: Sequence[Municipality],
+    source: str = "",
+    accounted: Container[tuple[str, int, int]] = (),
+) -> None:
+    """Issue 30: a source where a municipality of the period lacks some month is refused,
+    naming kommunenummer, name and months (the first 20 municipalities, and how many more).
+    A file read only to part of its rows (a stale XLSX dimension record) ends inside one
+    municipality's months and this names it."""
+    gaps = incomplete_municipalities(index, as_of, accounted)
+    if not gaps:
+        return
+    names = {m.code: m.name for m in municipalities}
+    shown = [
+        f"{code} {names.get(code, '(ukjent)')} ({', '.join(f'{m.year}-{m.month:02d}' for m in months)})"
+        for code, months in list(gaps.items())[:SHOWN_GAPS]
+    ]
+    more = f" og {len(gaps) - SHOWN_GAPS} kommuner til" if len(gaps) > SHOWN_GAPS else ""
+    where = f"{source}: " if source else ""
+    raise ConfigError(
+        f"{where}kilden mangler bosatt-tall for {len(gaps)} "
+        f"{'kommune' if len(gaps) == 1 else 'kommuner'} i perioden: {'; '.join(shown)}{more}. "
+        f"En kommune med tall i {as_of.year} trenger en rad med kategori bosatt (0 om ingen er "
+        f"bosatt) for hver måned fra januar til {as_of.year}-{as_of.month:02d}. Ingenting er analysert."
+    )
+
+
 def run_analysis(
     rows: Iterable[SettlementRow] | LoadResult,
     municipalities: Sequence[Municipality],
@@ -417,13 +494,15 @@ def run_analysis(
     ``rows`` may be a ``LoadResult``, so that the quarantine counts reach the report.
     """
     as_of = YearMonth(*as_of_month)
-    source, quarantined, reasons = "", 0, {}
+    source, quarantined, reasons, accounted = "", 0, {}, set[tuple[str, int, int]]()
     if isinstance(rows, LoadResult):
         source, quarantined, reasons = rows.source, len(rows.quarantined), rows.quarantine_reasons()
+        accounted = quarantined_settled(rows.quarantined)
         rows = rows.rows
     need = config.need_for(as_of.year)
     index = index_rows(rows)
     refuse_missing_months(index, as_of, source)
+    refuse_incomplete_municipalities(index, as_of, municipalities, source, accounted)
     monthly = national_monthly(index, as_of)
     statuses = [municipality_status(index, m, as_of) for m in municipalities]
     present = {code for (code, year, _) in index.settled if year == as_of.year}
