@@ -70,6 +70,7 @@ USER_ERRORS = [
     ("tasks.files", "OutputRefused"),
     ("pliktvakt.settings", "SettingsError"),
     ("pliktvakt.db", "StoredValueRefused"),
+    ("desk.server", "SecretMissing"),
 ]
 
 
@@ -584,6 +585,25 @@ def absence_remove(absence_id: Id) -> None:
         session.delete(absence)
         audit.append(session, "pliktvakt", "absence.removed", absence.officer_id, {"id": absence_id})
     out.print(f"Fravær {absence_id} slettet.")
+
+
+@app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Adressen tjenesten lytter på.")] = "127.0.0.1",
+    port: Annotated[
+        Optional[int],
+        typer.Option(parser=whole(1, 65535), help="Porten; standard PLIKTVAKT_WEB_PORT (8400)."),
+    ] = None,
+    workers: Annotated[int, typer.Option(parser=whole(1, 64), help="Antall prosesser.")] = 1,
+) -> None:
+    """Start pliktvakt web, saksbehandlernes pliktside (uten PLIKTVAKT_WEB_SECRET bare på localhost)."""
+    from desk.server import serve
+    from pliktvakt.settings import get_settings
+
+    settings = get_settings()
+    chosen = port or settings.web_port
+    err.print(f"Pliktvakt web på http://{host}:{chosen} (offentlig adresse {settings.public_url}).")
+    serve(settings, host, chosen, workers)
 
 
 def _parse_date(value: str, option: str) -> date:

@@ -114,8 +114,9 @@ class Occurrence(SurrogateKey, table=True):
             actor, "occurrence.created", self.subject, {"id": self.id, "due": self.due, "reason": reason}
         )
 
-    def complete(self, by: str, evidence: str, at: datetime) -> Event:
-        """Done by ``by`` at ``at`` on ``evidence``; late if ``at`` is after the due date (Oslo)."""
+    def complete(self, by: str, evidence: str, at: datetime, via: str | None = None) -> Event:
+        """Done by ``by`` at ``at`` on ``evidence``; late if ``at`` is after the due date (Oslo).
+        ``via`` names the face it came through when not the CLI (e.g. "pliktvakt web")."""
         if self.status == OccurrenceStatus.DONE:
             raise OccurrenceError(
                 f"Forekomst {self.id} ble fullført {self.completed_at:%Y-%m-%d} av {self.completed_by}."
@@ -131,7 +132,8 @@ class Occurrence(SurrogateKey, table=True):
             by,
             "occurrence.completed",
             self.subject,
-            {"id": self.id, "evidence": self.evidence, "late": self.late, "as_of": at},
+            {"id": self.id, "evidence": self.evidence, "late": self.late, "as_of": at}
+            | ({"via": via} if via else {}),
         )
 
     def withdraw(self, reason: str, actor: str, details: dict | None = None) -> Event:
@@ -166,7 +168,7 @@ class AuditEntry(SQLModel, table=True):
     at: datetime
     actor: str
     action: str = Field(index=True, max_length=60)
-    subject: str
+    subject: str = Field(index=True)  # the duty desk reads one occurrence's history by it
     details: str  # canonical JSON
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)

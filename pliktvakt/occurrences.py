@@ -286,12 +286,15 @@ def find(session: Session, obligation_id: str, period: str) -> Occurrence | None
     return session.exec(query).first()
 
 
-def complete(session: Session, occurrence_id: int, by: str, evidence: str, as_of: datetime) -> Occurrence:
-    """Record who completed the occurrence, when, and on what evidence. Late if after the due date."""
+def complete(
+    session: Session, occurrence_id: int, by: str, evidence: str, as_of: datetime, via: str | None = None
+) -> Occurrence:
+    """Record who completed the occurrence, when, and on what evidence. Late if after the due date.
+    ``via``: the face it came through, in the audit event (the CLI gives none)."""
     occurrence = session.get(Occurrence, occurrence_id)
     if occurrence is None:
         raise OccurrenceError(f"Fant ingen forekomst med id {occurrence_id}.")
-    audit.record(session, occurrence.complete(by, evidence, as_of))
+    audit.record(session, occurrence.complete(by, evidence, as_of, via))
     session.add(occurrence)
     return occurrence
 
