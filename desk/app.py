@@ -7,7 +7,6 @@ and "via pliktvakt web".
 
 import logging
 import time
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +18,16 @@ from starlette.exceptions import HTTPException
 
 from desk import identity, views
 from desk.identity import Visitor
+from desk.web import (
+    Refused,
+    SignInFirst,
+    check_csrf,
+    forbidden,
+    need_session,
+    now_of,
+    render,
+    session_visitor,
+)
 from pliktvakt import access, clock, go_live, links, notify, occurrences, signin
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
@@ -43,14 +52,6 @@ HEADERS = {
     # A duty link carries its token in the address: never hand it on as a Referer.
     "Referrer-Policy": "no-referrer",
 }
-
-
-class Refused(Exception):
-    """An answer other than the page: a bokmål page with its status, and nothing changed."""
-
-    def __init__(self, status: int, title: str, text: str, **extra) -> None:
-        super().__init__(text)
-        self.status, self.title, self.text, self.extra = status, title, text, extra
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -89,21 +90,6 @@ def _middleware(app: FastAPI) -> None:
         return response
 
 
-def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-    visitor: Visitor | None = context.pop("visitor", None)
-    catalogue = request.app.state.catalogue
-    context.setdefault("title", "")
-    html = request.app.state.templates.get_template(name).render(
-        request=request,
-        visitor=visitor,
-        signed_in=visitor is not None and visitor.only is None,
-        sees_all=visitor is not None and access.sees_all(catalogue, visitor.officer.id),
-        csrf=identity.csrf_token(request),
-        **context,
-    )
-    return HTMLResponse(html, status_code=status)
-
-
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused):
@@ -111,7 +97,7 @@ def _errors(app: FastAPI) -> None:
             request,
             "refused.html",
             exc.status,
-            visitor=_session_visitor(request),
+            visitor=session_visitor(request),
             title=exc.title,
             text=exc.text,
             **exc.extra,
@@ -128,7 +114,7 @@ def _errors(app: FastAPI) -> None:
             request,
             "refused.html",
             exc.status_code,
-            visitor=_session_visitor(request),
+            visitor=session_visitor(request),
             title=title,
             text=text,
         )
@@ -144,49 +130,9 @@ def _errors(app: FastAPI) -> None:
         )
 
 
-def now_of(request: Request) -> datetime:
-    return request.app.state.now(None)
-
-
-def _session_visitor(request: Request) -> Visitor | None:
-    officer = identity.signed_in(request, now_of(request))
-    return Visitor(officer) if officer else None
-
-
-def need_session(request: Request) -> Visitor:
-    officer = identity.signed_in(request, now_of(request))
-    if officer is None:
-        raise _SignInFirst(request.url.path)
-    return Visitor(officer)
-
-
-class _SignInFirst(Exception):
-    def __init__(self, then: str) -> None:
-        self.then = then
-
-
-def check_csrf(request: Request, sent: str | None) -> None:
-    if not identity.csrf_ok(request, sent):
-        raise Refused(
-            403,
-            "Skjemaet ble ikke godtatt",
-            "Skjemaet manglet en gyldig sikkerhetsnøkkel, så ingenting er endret. "
-            "Gå tilbake, last siden på nytt og prøv igjen.",
-        )
-
-
-def forbidden() -> Refused:
-    return Refused(
-        403,
-        "Ingen tilgang",
-        "Du har ikke tilgang til denne plikten: den hører ikke til dine roller, du er ikke "
-        "stedfortreder for den i dag, og den hører ikke til noen du er leder for. Ingenting er endret.",
-    )
-
-
 def _routes(app: FastAPI) -> None:
-    @app.exception_handler(_SignInFirst)
-    async def sign_in_first(request: Request, exc: _SignInFirst):
+    @app.exception_handler(SignInFirst)
+    async def sign_in_first(request: Request, exc: SignInFirst):
         return RedirectResponse(f"/logg-inn?neste={quote(exc.then)}", status_code=303)
 
     @app.get("/", response_class=HTMLResponse)
@@ -336,7 +282,7 @@ def _visitor_for_duty(request: Request, occurrence_id: int, token: str | None) -
             raise forbidden() from None
     signed = identity.signed_in(request, now_of(request))
     if signed is None:
-        raise _SignInFirst(f"/plikt/{occurrence_id}")
+        raise SignInFirst(f"/plikt/{occurrence_id}")
     return Visitor(signed)
 
 
