@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from desk import identity, views
+from desk import identity, pages, views
 from desk.identity import Visitor
 from desk.web import (
     Refused,
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _middleware(app)
     _errors(app)
     _routes(app)
+    pages.add_routes(app)
     return app
 
 
@@ -75,7 +76,8 @@ def _middleware(app: FastAPI) -> None:
     async def headers_and_log(request: Request, call_next):
         started = time.perf_counter()
         response = await call_next(request)
-        response.headers.update(HEADERS)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)  # a page may set a stricter or its own CSP
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"  # every page may hold personal data
         identity.keep_csrf_cookie(request, response)

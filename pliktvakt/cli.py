@@ -526,9 +526,8 @@ def absence_add(
     reason: Annotated[Optional[str], typer.Option(help="Grunn, f.eks. ferie.")] = None,
 ) -> None:
     """Registrer fravær; varsler går til stedfortrederen i perioden."""
-    from pliktvakt import audit, bokmal
+    from pliktvakt import absences, bokmal
     from pliktvakt.db import session_scope
-    from pliktvakt.models import OfficerAbsence
 
     catalogue = _catalogue()
     if officer not in catalogue.officers:
@@ -537,12 +536,7 @@ def absence_add(
     if last < first:
         raise UserError(f"--to ({last}) er før --from ({first}).")
     with session_scope(_engine()) as session:
-        absence = OfficerAbsence(officer_id=officer, start=first, end=last, reason=reason)
-        session.add(absence)
-        session.flush()
-        audit.append(
-            session, "pliktvakt", "absence.added", officer, {"id": absence.id, "from": first, "to": last}
-        )
+        absence = absences.add(session, catalogue, officer, first, last, reason)
     deputy = catalogue.officers[officer].deputy
     out.print(
         f"Fravær {absence.id} registrert for {officer} {bokmal.date_short(first)}–{bokmal.date_short(last)}; "

@@ -104,12 +104,12 @@ class Occurrence(SurrogateKey, table=True):
             return "overdue"
         return "due" if day == self.due else OccurrenceStatus.OPEN
 
-    def created(self, actor: str, reason: str | None = None) -> Event:
-        """The audit event of a new occurrence: an event's is triggered, a rule's is created."""
+    def created(self, actor: str, reason: str | None = None, via: str | None = None) -> Event:
+        """The audit event of a new occurrence: an event's is triggered, a rule's is created.
+        ``via`` names the face a person triggered it through when not the CLI."""
         if self.period.startswith("event:"):
-            return Event(
-                actor, "occurrence.triggered", self.subject, {"id": self.id, "due": self.due, "ref": self.ref}
-            )
+            details = {"id": self.id, "due": self.due, "ref": self.ref} | ({"via": via} if via else {})
+            return Event(actor, "occurrence.triggered", self.subject, details)
         return Event(
             actor, "occurrence.created", self.subject, {"id": self.id, "due": self.due, "reason": reason}
         )

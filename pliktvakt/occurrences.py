@@ -193,6 +193,7 @@ def create(
     at: time | None = None,
     reason: str | None = None,
     audited: bool = True,
+    via: str | None = None,
 ) -> Occurrence | None:
     """The one way an occurrence is made; None if a concurrent run made the same period first.
 
@@ -216,7 +217,7 @@ def create(
     except IntegrityError:
         return None
     if audited:
-        audit.record(session, occurrence.created(actor, reason))
+        audit.record(session, occurrence.created(actor, reason, via))
     return occurrence
 
 
@@ -231,6 +232,7 @@ def trigger(
     ref: str | None = None,
     actor: str = "pliktvakt",
     at: time | None = None,
+    via: str | None = None,
 ) -> tuple[Occurrence, bool]:
     """Create the event occurrence for ``obligation_id`` on ``on``; (occurrence, created).
 
@@ -255,7 +257,7 @@ def trigger(
     if found is not None:
         return found, False
     _ensure_obligation_stored(session, catalogue, obligation_id)
-    occurrence = create(session, obligation, period, on, actor, ref=ref, at=at)
+    occurrence = create(session, obligation, period, on, actor, ref=ref, at=at, via=via)
     if occurrence is None:  # a concurrent run triggered it first
         return find(session, obligation_id, period), False
     return occurrence, True
