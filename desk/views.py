@@ -68,7 +68,11 @@ def deadline_rule(obligation: Obligation | None, occurrence: Occurrence) -> str:
     if rule.offset.lstrip("-+") in ("0d", "0w", "0m") and not rule.by:
         text = f"Samme dag som {bokmal.date_long(start)}"
     elif rule.days == "business":
-        text += f", {rule.offset} regnet i virkedager"
+        days = rule.offset.removesuffix("d")
+        return (
+            f"{days} virkedager fra {bokmal.date_long(start)} (helger og helligdager telles ikke). "
+            f"Kilde: {SOURCE_NAMES[rule.source]}."
+        )
     elif not rule.by and rule.roll == "forward":
         text = statutory_deadline(start, rule.offset).rule.capitalize()
         return f"{text}. Kilde: {SOURCE_NAMES[rule.source]}."
@@ -95,6 +99,9 @@ def duty_page(
     row["clause_text"] = obligation.clause.text if obligation else ""
     row["clause_heading"] = obligation.clause.heading if obligation else None
     row["rule"] = deadline_rule(obligation, occurrence)
+    role = catalogue.roles.get(occurrence.role)
+    owner = catalogue.officers.get(role.officer) if role else None
+    row["owner_shown"] = f"{owner.name} ({owner.email}), {role.title}" if owner else row["owner"]
     row["completed_at"] = _when(occurrence.completed_at) if occurrence.completed_at else None
     row["history"] = [
         {"at": _when(entry.at), "actor": entry.actor, "what": _history_text(entry)}

@@ -148,3 +148,66 @@ def test_an_alert_leads_to_the_desk_where_the_duty_is_recorded_done(
     logged = log.read_text()
     assert f"GET /plikt/{occurrence_id} 200" in logged and token not in logged
     assert re.search(r"POST /plikt/\d+/utfort 303", logged)
+
+
+SIZES = {"skrivebord": (1366, 768), "telefon": (390, 844)}
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "desk"
+
+
+def _sign_in(page, public: str, smtp_server, email: str) -> None:
+    page.goto(f"{public}/logg-inn")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_role("button", name="Send meg en innloggingslenke").click()
+    mail = smtp_server.to(email)[-1]
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    page.goto(re.search(rf"{re.escape(public)}/logg-inn/lenke\?t=\S+", text)[0])
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{public}/")
+
+
+def test_every_page_fits_a_desktop_and_a_phone(desk_process, chromium, smtp_server):
+    """Each page, at 1366×768 and at a phone's 390×844, saved to test-output/desk/ to be looked
+    at; and nothing is cut off: no page is wider than the window (no sideways scrolling)."""
+    public, _ = desk_process
+    settings = get_settings()
+    now = clock.resolve(None)
+    with session_scope(make_engine(settings.database_url)) as session:
+        occurrences.materialise(session, load_catalogue(settings.config_dir), now.date(), 13)
+        occurrence, _ = occurrences.trigger(
+            session,
+            load_catalogue(settings.config_dir),
+            "oversight-matters-notice",
+            now.date() - timedelta(21),
+            "br-2",
+        )
+        occurrence_id = occurrence.id
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    expired = links.duty_url(settings, KARI, occurrence_id, now - timedelta(days=40))
+    pages = {
+        "mine-plikter": "/",
+        "plikt": f"/plikt/{occurrence_id}",
+        "alle-plikter": "/alle",
+        "fravaer": "/fravaer",
+        "hendelse": "/hendelse",
+        "tilskuddsregister": "/tilskuddsregister",
+        "bosetting": "/bosetting",
+        "utlopt-lenke": expired.removeprefix(public),
+        "finnes-ikke": "/plikt/999999",
+    }
+    for size, (width, height) in SIZES.items():
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="nb-NO")
+        page = context.new_page()
+        page.goto(f"{public}/logg-inn")
+        _shoot(page, f"logg-inn-{size}", width)
+        _sign_in(page, public, smtp_server, KARI)
+        for name, path in pages.items():
+            page.goto(f"{public}{path}")
+            _shoot(page, f"{name}-{size}", width)
+        context.close()
+    assert len(list(SHOTS.glob("*.png"))) >= 2 * (len(pages) + 1)
+
+
+def _shoot(page, name: str, width: int) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{name}: siden er {scroll_width} px bred i et vindu på {width} px"
