@@ -145,10 +145,13 @@ def _routes(app: FastAPI) -> None:
         with session_scope(state.engine) as session:
             away = notify.away_on(notify.read_absences(session, today), today)
             started = go_live.go_live_date(session)
-            duties = access.my_duties(session, catalogue, visitor.officer.id, away, today, started)
-            pages = max(1, -(-len(duties) // PAGE_SIZE))
-            side = min(max(side, 1), pages)
-            shown = duties[(side - 1) * PAGE_SIZE : side * PAGE_SIZE]
+            side = max(side, 1)
+            args = (session, catalogue, visitor.officer.id, away, today, started)
+            total, shown = access.my_duties(*args, (side - 1) * PAGE_SIZE, PAGE_SIZE)
+            pages = max(1, -(-total // PAGE_SIZE))
+            if side > pages:  # past the last page: show the last
+                side = pages
+                total, shown = access.my_duties(*args, (side - 1) * PAGE_SIZE, PAGE_SIZE)
             rows = [
                 views.duty_row(d.occurrence, catalogue, today, started) | {"why": views.WHY_NAMES[d.why]}
                 for d in shown
@@ -159,7 +162,7 @@ def _routes(app: FastAPI) -> None:
             visitor=visitor,
             title="Mine plikter",
             rows=rows,
-            total=len(duties),
+            total=total,
             page=side,
             pages=pages,
         )

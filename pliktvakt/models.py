@@ -73,7 +73,13 @@ class ObligationRecord(SQLModel, table=True):
 class Occurrence(SurrogateKey, table=True):
     """One time an obligation falls due. Unique per obligation and period."""
 
-    __table_args__ = (UniqueConstraint("obligation_id", "period", name="uq_occurrence_period"),)
+    __table_args__ = (
+        UniqueConstraint("obligation_id", "period", name="uq_occurrence_period"),
+        # The duty desk: an officer's open duties by role and deadline («Mine plikter»), and
+        # every duty by state, obligation and deadline («Alle plikter»).
+        Index("ix_occurrence_role_status_due", "role", "status", "due"),
+        Index("ix_occurrence_status_obligation_due", "status", "obligation_id", "due"),
+    )
     obligation_id: str = Field(foreign_key="obligation.id", index=True, max_length=100)
     period: str = Field(max_length=100)  # anchor date for recurring, event:<date>:<ref> for events
     anchor: date

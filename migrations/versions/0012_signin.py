@@ -1,5 +1,5 @@
-"""signin: the duty desk's sign-in links, stored only as hashes, and the audit log by subject
-(issue 27)
+"""signin: the duty desk's sign-in links, stored only as hashes, the audit log by subject, and
+occurrences by role and by state, obligation and deadline (issue 27)
 
 Revision ID: 0012_signin
 Revises: 0011_register
@@ -39,9 +39,18 @@ def upgrade() -> None:
     # The duty desk shows one occurrence's history: its entries by subject.
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_entry_subject"), ["subject"], unique=False)
+    # «Mine plikter» by role, state and deadline; «Alle plikter» by state, obligation and deadline.
+    with op.batch_alter_table("occurrence", schema=None) as batch_op:
+        batch_op.create_index("ix_occurrence_role_status_due", ["role", "status", "due"], unique=False)
+        batch_op.create_index(
+            "ix_occurrence_status_obligation_due", ["status", "obligation_id", "due"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("occurrence", schema=None) as batch_op:
+        batch_op.drop_index("ix_occurrence_status_obligation_due")
+        batch_op.drop_index("ix_occurrence_role_status_due")
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_entry_subject"))
     with op.batch_alter_table("signin_link", schema=None) as batch_op:

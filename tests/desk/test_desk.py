@@ -212,3 +212,23 @@ def test_security_headers_and_no_token_in_the_log(desk, client, caplog):
 def test_web_refuses_to_serve_beyond_localhost_without_a_secret(env, pliktvakt_cli):
     result = pliktvakt_cli("web", "--host", "0.0.0.0", expect=2)
     assert "PLIKTVAKT_WEB_SECRET" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_manager_sees_the_duties_escalated_to_them_and_not_the_rest(desk, client):
+    """Sara's manager is the director. Her duty moved to due 2 November 2026 is 25 business
+    days over on 7 December, past any escalate_after in the catalogue: it is listed for the
+    director as escalated. Her other open duties, not overdue, are not."""
+    duty = open_duty_of(desk, "kunnskap")
+    with session_scope(desk.state.engine) as session:
+        stored = session.get(type(duty), duty.id)
+        stored.due = NOW.date().replace(month=11, day=2)
+        session.add(stored)
+        later = session.exec(
+            select(type(duty)).where(
+                type(duty).role == "kunnskap", type(duty).id != duty.id, type(duty).status == "open"
+            )
+        ).first()
+    sign_in(client, desk.state.smtp, "direktor@imdi.example")
+    mine = client.get("/").text
+    assert f"/plikt/{duty.id}" in mine and "eskalert til deg" in mine
+    assert later is not None and later.due > NOW.date() and f'/plikt/{later.id}"' not in mine
