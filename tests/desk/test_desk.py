@@ -232,3 +232,24 @@ def test_a_manager_sees_the_duties_escalated_to_them_and_not_the_rest(desk, clie
     mine = client.get("/").text
     assert f"/plikt/{duty.id}" in mine and "eskalert til deg" in mine
     assert later is not None and later.due > NOW.date() and f'/plikt/{later.id}"' not in mine
+
+
+def test_sign_in_requests_are_rate_limited_per_client(desk, client):
+    """Ten requests from one client in 15 minutes (signin.PER_CLIENT), whatever the addresses;
+    the eleventh is refused, for a known address too, and no mail goes."""
+    page = client.get("/logg-inn").text
+    answers = [
+        client.post("/logg-inn", data={"email": f"ukjent{n}@imdi.example", "csrf": csrf_of(page)})
+        for n in range(10)
+    ]
+    assert {a.status_code for a in answers} == {200}
+    refused = client.post("/logg-inn", data={"email": SARA, "csrf": csrf_of(page)})
+    assert refused.status_code == 429 and desk.state.smtp.to(SARA) == []
+
+
+def test_after_signing_in_the_desk_goes_only_to_its_own_pages(desk, client):
+    """«neste» is followed only as a path on the desk: never to another site."""
+    page = client.get("/logg-inn?neste=//evil.example/x").text
+    assert "evil.example" not in page
+    page = client.get("/logg-inn?neste=/fravaer").text
+    assert 'name="neste" value="/fravaer"' in page
