@@ -17,6 +17,7 @@ Run: uv run python bench/desk_bench.py [--skip-postgres] [--requests 60]
 """
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -149,7 +150,9 @@ def measure(url: str, config: Path, requests: int) -> dict[str, tuple[float, flo
 
 
 def report(database: str, results: dict[str, tuple[float, float]]) -> None:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n{database}: {OCCURRENCES:,} forekomster, {OFFICERS:,} saksbehandlere".replace(",", " "))
+    print(f"  (maskinens last: {load} på {os.cpu_count()} kjerner; en travel maskin gir høyere p95)")
     for name, (p50, p95) in results.items():
         verdict = "ok" if p95 <= 150 else "OVER 150 ms"
         print(f"  {name:32} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {verdict}")
