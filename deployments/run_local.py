@@ -1,5 +1,5 @@
-"""The main job on the embedded default: a local Prefect server, pliktvakt's SQLite
-database, and every deployment served with its schedules.
+"""The main job on the embedded default: a local Prefect server, the duty desk (officers'
+web app), pliktvakt's SQLite database, and every deployment served with its schedules.
 
 Stop it with Ctrl-C or SIGTERM: serving stops first, then the server. The server runs in
 a session of its own, so the terminal's Ctrl-C does not kill it from under the serving
@@ -9,14 +9,18 @@ process (which would then hang on its websocket).
 import fcntl
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 
+import httpx
+
 from deployments.local_server import API, HOST, PORT, PREFECT_HOME, ROOT, UI, healthy, prefect_env
 
 LOG = ROOT / "data" / "prefect-server.log"
+DESK_LOG = ROOT / "data" / "desk.log"
 LOCK = ROOT / "data" / "make-run.pid"
 STARTUP_SECONDS = 180
 STOP_SECONDS = 5
@@ -82,6 +86,53 @@ def stop_server(server: subprocess.Popen) -> None:
             continue
 
 
+def desk_port(wanted: int) -> int:
+    """``wanted`` (PLIKTVAKT_WEB_PORT) when it is free, else any free port: `make run` starts
+    even when something else holds 8400, and the alerts then link to where the desk really is."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((HOST, wanted))
+            return wanted
+        except OSError:
+            sock.bind((HOST, 0))
+            return sock.getsockname()[1]
+
+
+def start_desk() -> tuple[subprocess.Popen, str]:
+    """Start `pliktvakt web` in its own session; (process, address) once it answers.
+
+    PLIKTVAKT_PUBLIC_URL, when not set, becomes the address it serves on, so every link in an
+    alert reaches it; set here, before any flow runs, so the served flows inherit it."""
+    from pliktvakt.settings import Settings, get_settings
+
+    settings = get_settings()
+    port = desk_port(settings.web_port)
+    address = f"http://{HOST}:{port}"
+    if settings.public_url == Settings.model_fields["public_url"].default:
+        os.environ["PLIKTVAKT_PUBLIC_URL"] = address
+        get_settings.cache_clear()
+    with open(DESK_LOG, "ab") as log:
+        desk = subprocess.Popen(
+            [sys.executable, "-m", "pliktvakt.cli", "web", "--host", HOST, "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if desk.poll() is not None:
+            sys.exit(f"Pliktvakt web stoppet; se {DESK_LOG}")
+        try:
+            if httpx.get(f"{address}/logg-inn", timeout=2).status_code == 200:
+                return desk, address
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    stop_server(desk)
+    sys.exit(f"Pliktvakt web svarte ikke innen {STARTUP_SECONDS} sekunder; se {DESK_LOG}")
+
+
 def run_each_flow_once() -> None:
     """Bring the UI up to date at once instead of at the first scheduled time.
 
@@ -125,15 +176,21 @@ def main() -> None:
     # SIGTERM stops like Ctrl-C until serving begins; then Prefect's runner handles it.
     signal.signal(signal.SIGTERM, _interrupt)
     lock = hold_lock()
-    server = None
+    server = desk = None
     try:
         server = start_server()
         from deployments.serve import main as serve
         from pliktvakt.cli import init
 
         init(as_of=None)
+        desk, desk_address = start_desk()
         run_each_flow_once()
-        print(f"\nPrefect UI: {UI}  (deployments, kjøringer og artefakter). Stopp med Ctrl-C.\n", flush=True)
+        print(
+            f"\nPrefect UI: {UI}  (deployments, kjøringer og artefakter)."
+            f"\nPliktvakt web: {desk_address}  (saksbehandlernes pliktside; lenkene i varslene går hit)."
+            "\nStopp med Ctrl-C.\n",
+            flush=True,
+        )
         serve()
     except KeyboardInterrupt:
         pass
@@ -141,8 +198,9 @@ def main() -> None:
         # A second Ctrl-C while stopping must not leave the server behind.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if server is not None:
-            stop_server(server)
+        for process in (desk, server):
+            if process is not None:
+                stop_server(process)
         print("pliktvakt er stoppet.", flush=True)
         lock.close()
 

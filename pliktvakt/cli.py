@@ -73,6 +73,7 @@ USER_ERRORS = [
     ("pliktvakt.settings", "SettingsError"),
     ("pliktvakt.db", "StoredValueRefused"),
     ("pliktvakt.db", "DatabaseFolderError"),
+    ("desk.server", "SecretMissing"),
 ]
 
 
@@ -533,9 +534,8 @@ def absence_add(
     reason: Annotated[Optional[str], typer.Option(help="Grunn, f.eks. ferie.")] = None,
 ) -> None:
     """Registrer fravær; varsler går til stedfortrederen i perioden."""
-    from pliktvakt import audit, bokmal
+    from pliktvakt import absences, bokmal
     from pliktvakt.db import session_scope
-    from pliktvakt.models import OfficerAbsence
 
     catalogue = _catalogue()
     if officer not in catalogue.officers:
@@ -544,12 +544,7 @@ def absence_add(
     if last < first:
         raise UserError(f"--to ({last}) er før --from ({first}).")
     with session_scope(_engine()) as session:
-        absence = OfficerAbsence(officer_id=officer, start=first, end=last, reason=reason)
-        session.add(absence)
-        session.flush()
-        audit.append(
-            session, "pliktvakt", "absence.added", officer, {"id": absence.id, "from": first, "to": last}
-        )
+        absence = absences.add(session, catalogue, officer, first, last, reason)
     deputy = catalogue.officers[officer].deputy
     out.print(
         f"Fravær {absence.id} registrert for {officer} {bokmal.date_short(first)}–{bokmal.date_short(last)}; "
@@ -592,6 +587,25 @@ def absence_remove(absence_id: Id) -> None:
         session.delete(absence)
         audit.append(session, "pliktvakt", "absence.removed", absence.officer_id, {"id": absence_id})
     out.print(f"Fravær {absence_id} slettet.")
+
+
+@app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Adressen tjenesten lytter på.")] = "127.0.0.1",
+    port: Annotated[
+        Optional[int],
+        typer.Option(parser=whole(1, 65535), help="Porten; standard PLIKTVAKT_WEB_PORT (8400)."),
+    ] = None,
+    workers: Annotated[int, typer.Option(parser=whole(1, 64), help="Antall prosesser.")] = 1,
+) -> None:
+    """Start pliktvakt web, saksbehandlernes pliktside (uten PLIKTVAKT_WEB_SECRET bare på localhost)."""
+    from desk.server import serve
+    from pliktvakt.settings import get_settings
+
+    settings = get_settings()
+    chosen = port or settings.web_port
+    err.print(f"Pliktvakt web på http://{host}:{chosen} (offentlig adresse {settings.public_url}).")
+    serve(settings, host, chosen, workers)
 
 
 def _parse_date(value: str, option: str) -> date:

@@ -73,7 +73,13 @@ class ObligationRecord(SQLModel, table=True):
 class Occurrence(SurrogateKey, table=True):
     """One time an obligation falls due. Unique per obligation and period."""
 
-    __table_args__ = (UniqueConstraint("obligation_id", "period", name="uq_occurrence_period"),)
+    __table_args__ = (
+        UniqueConstraint("obligation_id", "period", name="uq_occurrence_period"),
+        # The duty desk: an officer's open duties by role and deadline («Mine plikter»), and
+        # every duty by state, obligation and deadline («Alle plikter»).
+        Index("ix_occurrence_role_status_due", "role", "status", "due"),
+        Index("ix_occurrence_status_obligation_due", "status", "obligation_id", "due"),
+    )
     obligation_id: str = Field(foreign_key="obligation.id", index=True, max_length=100)
     period: str = Field(max_length=100)  # anchor date for recurring, event:<date>:<ref> for events
     anchor: date
@@ -104,18 +110,19 @@ class Occurrence(SurrogateKey, table=True):
             return "overdue"
         return "due" if day == self.due else OccurrenceStatus.OPEN
 
-    def created(self, actor: str, reason: str | None = None) -> Event:
-        """The audit event of a new occurrence: an event's is triggered, a rule's is created."""
+    def created(self, actor: str, reason: str | None = None, via: str | None = None) -> Event:
+        """The audit event of a new occurrence: an event's is triggered, a rule's is created.
+        ``via`` names the face a person triggered it through when not the CLI."""
         if self.period.startswith("event:"):
-            return Event(
-                actor, "occurrence.triggered", self.subject, {"id": self.id, "due": self.due, "ref": self.ref}
-            )
+            details = {"id": self.id, "due": self.due, "ref": self.ref} | ({"via": via} if via else {})
+            return Event(actor, "occurrence.triggered", self.subject, details)
         return Event(
             actor, "occurrence.created", self.subject, {"id": self.id, "due": self.due, "reason": reason}
         )
 
-    def complete(self, by: str, evidence: str, at: datetime) -> Event:
-        """Done by ``by`` at ``at`` on ``evidence``; late if ``at`` is after the due date (Oslo)."""
+    def complete(self, by: str, evidence: str, at: datetime, via: str | None = None) -> Event:
+        """Done by ``by`` at ``at`` on ``evidence``; late if ``at`` is after the due date (Oslo).
+        ``via`` names the face it came through when not the CLI (e.g. "pliktvakt web")."""
         if self.status == OccurrenceStatus.DONE:
             raise OccurrenceError(
                 f"Forekomst {self.id} ble fullført {self.completed_at:%Y-%m-%d} av {self.completed_by}."
@@ -131,7 +138,8 @@ class Occurrence(SurrogateKey, table=True):
             by,
             "occurrence.completed",
             self.subject,
-            {"id": self.id, "evidence": self.evidence, "late": self.late, "as_of": at},
+            {"id": self.id, "evidence": self.evidence, "late": self.late, "as_of": at}
+            | ({"via": via} if via else {}),
         )
 
     def withdraw(self, reason: str, actor: str, details: dict | None = None) -> Event:
@@ -166,7 +174,7 @@ class AuditEntry(SQLModel, table=True):
     at: datetime
     actor: str
     action: str = Field(index=True, max_length=60)
-    subject: str
+    subject: str = Field(index=True)  # the duty desk reads one occurrence's history by it
     details: str  # canonical JSON
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)

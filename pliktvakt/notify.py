@@ -269,3 +269,15 @@ def complete_with_receipts(
         session, occurrence_id, actor, f"{what}. Kvittering: {receipts_text(messages)}", as_of
     )
     return True
+
+
+def notify_officer_now(
+    session: Session, officer: Officer, message: Message, key: Key, channel: str = "email"
+) -> Notified:
+    """Tell one officer on one channel, never held for a digest: what the officer asked for
+    this minute (a sign-in link from the duty desk) cannot wait for tomorrow's digest."""
+    rows = [
+        row | {"status": "pending"} for row in rows_for(officer, message, key) if row["channel"] == channel
+    ]
+    queued = sum(outbox.enqueue(session, row) for row in rows)
+    return Notified([row["key"] for row in rows], queued, officer.id)

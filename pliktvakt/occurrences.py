@@ -193,6 +193,7 @@ def create(
     at: time | None = None,
     reason: str | None = None,
     audited: bool = True,
+    via: str | None = None,
 ) -> Occurrence | None:
     """The one way an occurrence is made; None if a concurrent run made the same period first.
 
@@ -216,7 +217,7 @@ def create(
     except IntegrityError:
         return None
     if audited:
-        audit.record(session, occurrence.created(actor, reason))
+        audit.record(session, occurrence.created(actor, reason, via))
     return occurrence
 
 
@@ -231,6 +232,7 @@ def trigger(
     ref: str | None = None,
     actor: str = "pliktvakt",
     at: time | None = None,
+    via: str | None = None,
 ) -> tuple[Occurrence, bool]:
     """Create the event occurrence for ``obligation_id`` on ``on``; (occurrence, created).
 
@@ -255,7 +257,7 @@ def trigger(
     if found is not None:
         return found, False
     _ensure_obligation_stored(session, catalogue, obligation_id)
-    occurrence = create(session, obligation, period, on, actor, ref=ref, at=at)
+    occurrence = create(session, obligation, period, on, actor, ref=ref, at=at, via=via)
     if occurrence is None:  # a concurrent run triggered it first
         return find(session, obligation_id, period), False
     return occurrence, True
@@ -286,12 +288,15 @@ def find(session: Session, obligation_id: str, period: str) -> Occurrence | None
     return session.exec(query).first()
 
 
-def complete(session: Session, occurrence_id: int, by: str, evidence: str, as_of: datetime) -> Occurrence:
-    """Record who completed the occurrence, when, and on what evidence. Late if after the due date."""
+def complete(
+    session: Session, occurrence_id: int, by: str, evidence: str, as_of: datetime, via: str | None = None
+) -> Occurrence:
+    """Record who completed the occurrence, when, and on what evidence. Late if after the due date.
+    ``via``: the face it came through, in the audit event (the CLI gives none)."""
     occurrence = session.get(Occurrence, occurrence_id)
     if occurrence is None:
         raise OccurrenceError(f"Fant ingen forekomst med id {occurrence_id}.")
-    audit.record(session, occurrence.complete(by, evidence, as_of))
+    audit.record(session, occurrence.complete(by, evidence, as_of, via))
     session.add(occurrence)
     return occurrence
 

@@ -274,3 +274,12 @@ def undelivered(session: Session) -> list[OutboxMessage]:
 
 def messages(session: Session, limit: int = 200) -> list[OutboxMessage]:
     return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def forget_secret(session: Session, keys: list[str], secret: str, replacement: str) -> None:
+    """Replace ``secret`` in the stored text of these messages once they were tried: a sign-in
+    link must reach the officer's mailbox, never stay in the database (DESIGN principle 10)."""
+    for message in session.exec(select(OutboxMessage).where(OutboxMessage.key.in_(keys))):
+        message.body = message.body.replace(secret, replacement)
+        message.html = message.html.replace(secret, replacement) if message.html else message.html
+        session.add(message)

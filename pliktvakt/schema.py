@@ -12,5 +12,6 @@ import pliktvakt.models  # noqa: F401
 import pliktvakt.publications.tables  # noqa: F401
 import pliktvakt.register.tables  # noqa: F401
 import pliktvakt.settlement.tables  # noqa: F401
+import pliktvakt.signin  # noqa: F401  (the duty desk's sign-in links)
 
 metadata = SQLModel.metadata

@@ -1,0 +1,143 @@
+"""What the desk's pages show, read from the domain: plain dicts for the templates (bokmål)."""
+
+import json
+from datetime import date
+
+from sqlmodel import Session, select
+
+from pliktvakt import bokmal
+from pliktvakt.catalogue import UNCONFIRMED, Catalogue, DeadlineRule, Obligation
+from pliktvakt.clock import OSLO, stored
+from pliktvakt.legal_calendar import statutory_deadline
+from pliktvakt.models import AuditEntry, Occurrence, OutboxMessage
+from pliktvakt.rendering import status_row
+
+SOURCE_NAMES = {
+    "instruction": "instruksen",
+    "tildelingsbrev": "tildelingsbrevet",
+    "placeholder": "plassholder",
+}
+ROLL_NAMES = {
+    "backward": "faller den på en helg eller helligdag, flyttes den til forrige virkedag",
+    "forward": "faller den på en helg eller helligdag, flyttes den til neste virkedag (domstolloven § 149)",
+    "none": "den flyttes ikke om den faller på en helg eller helligdag",
+}
+ACTION_NAMES = {
+    "occurrence.created": "Opprettet",
+    "occurrence.triggered": "Utløst",
+    "occurrence.completed": "Registrert som utført",
+    "occurrence.withdrawn": "Trukket tilbake",
+    "occurrence.reopened": "Åpnet igjen",
+    "occurrence.marked_late": "Merket som for sent",
+}
+MESSAGE_STATES = {
+    "pending": "venter på sending",
+    "sending": "sendes",
+    "sent": "levert",
+    "digest": "venter på samlevarsel",
+    "digested": "sendt i samlevarsel",
+}
+WHY_NAMES = {"own": "din rolle", "standing-in": "du er stedfortreder i dag", "escalated": "eskalert til deg"}
+
+
+def period_text(occurrence: Occurrence) -> str:
+    """What the occurrence is for, as a person says it: the event's day and reference, or the period's."""
+    if occurrence.period.startswith("event:"):
+        ref = f" ({occurrence.ref})" if occurrence.ref else ""
+        return f"hendelse {bokmal.date_long(occurrence.anchor)}{ref}"
+    if occurrence.period.startswith("weekly:"):
+        return f"uken fra {bokmal.date_long(occurrence.anchor)}"
+    return f"perioden per {bokmal.date_long(occurrence.anchor)}"
+
+
+def deadline_rule(obligation: Obligation | None, occurrence: Occurrence) -> str:
+    """The rule that gave the deadline, in the words `pliktvakt deadline` uses where it applies."""
+    rule: DeadlineRule | None = obligation.deadline if obligation else None
+    if rule is None:
+        return "Fristen er satt for denne forekomsten."
+    if rule.straks:
+        return (
+            "«Straks» (instruksen pkt. 3.1): samme virkedag som det ble kjent, eller neste virkedag "
+            "når det ble kjent etter kl. 15.00 eller på en dag som ikke er virkedag."
+        )
+    start = occurrence.anchor
+    if rule.by:
+        text = f"Første {rule.by[3:]}.{rule.by[:2]}. etter {bokmal.date_long(start)}"
+    else:
+        text = f"Fra {bokmal.date_long(start)}"
+    if rule.offset.lstrip("-+") in ("0d", "0w", "0m") and not rule.by:
+        text = f"Samme dag som {bokmal.date_long(start)}"
+    elif rule.days == "business":
+        days = rule.offset.removesuffix("d")
+        return (
+            f"{days} virkedager fra {bokmal.date_long(start)} (helger og helligdager telles ikke). "
+            f"Kilde: {SOURCE_NAMES[rule.source]}."
+        )
+    elif not rule.by and rule.roll == "forward":
+        text = statutory_deadline(start, rule.offset).rule.capitalize()
+        return f"{text}. Kilde: {SOURCE_NAMES[rule.source]}."
+    else:
+        text += f", {rule.offset.replace('d', ' dager').replace('w', ' uker').replace('m', ' måneder')}"
+    return f"{text}; {ROLL_NAMES[rule.roll]}. Kilde: {SOURCE_NAMES[rule.source]}."
+
+
+def duty_row(occurrence: Occurrence, catalogue: Catalogue, today: date, go_live: date | None) -> dict:
+    row = status_row(occurrence, catalogue, today, go_live)
+    row["due_long"] = bokmal.date_with_weekday(occurrence.due)
+    row["period_text"] = period_text(occurrence)
+    row["unconfirmed"] = UNCONFIRMED if not row["deadline_confirmed"] else None
+    return row
+
+
+def duty_page(
+    session: Session, catalogue: Catalogue, occurrence: Occurrence, today: date, go_live: date | None
+) -> dict:
+    """Everything the duty page shows: the clause, the deadline and its rule, the state, the
+    history from the audit log, the messages sent with their receipts, and the evidence."""
+    obligation = catalogue.obligations.get(occurrence.obligation_id)
+    row = duty_row(occurrence, catalogue, today, go_live)
+    row["clause_text"] = obligation.clause.text if obligation else ""
+    row["clause_heading"] = obligation.clause.heading if obligation else None
+    row["rule"] = deadline_rule(obligation, occurrence)
+    role = catalogue.roles.get(occurrence.role)
+    owner = catalogue.officers.get(role.officer) if role else None
+    row["owner_shown"] = f"{owner.name} ({owner.email}), {role.title}" if owner else row["owner"]
+    row["completed_at"] = _when(occurrence.completed_at) if occurrence.completed_at else None
+    row["history"] = [
+        {"at": _when(entry.at), "actor": entry.actor, "what": _history_text(entry)}
+        for entry in session.exec(
+            select(AuditEntry).where(AuditEntry.subject == occurrence.subject).order_by(AuditEntry.seq)
+        )
+    ]
+    row["messages"] = [
+        {
+            "channel": "e-post" if m.channel == "email" else "Teams",
+            "recipient": m.recipient,
+            "subject": m.subject,
+            "state": MESSAGE_STATES.get(m.status, m.status),
+            "receipt": m.receipt or m.last_error or "",
+            "at": _when(m.sent_at) if m.sent_at else "",
+        }
+        for m in session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.occurrence_id == occurrence.id)
+            .order_by(OutboxMessage.id)
+        )
+    ]
+    return row
+
+
+def _history_text(entry: AuditEntry) -> str:
+    details = json.loads(entry.details or "{}")
+    text = ACTION_NAMES.get(entry.action, entry.action)
+    if entry.action == "occurrence.completed":
+        text += f": «{details.get('evidence', '')}»"
+        if details.get("via"):
+            text += f" (via {details['via']})"
+    elif details.get("reason"):
+        text += f": {details['reason']}"
+    return text
+
+
+def _when(moment) -> str:
+    return bokmal.datetime_short(stored(moment).astimezone(OSLO))
