@@ -16,7 +16,7 @@ from tests.desk.conftest import JONAS, NOW, PER, SARA, csrf_of, open_duty_of, pa
 
 
 def duty_link(app, email: str, occurrence_id: int, now=NOW) -> str:
-    # 27b: the alert's own link replaces this one once issue 27b (links in alerts) is merged.
+    # The link an alert carries (tests/alerts and tests/ops/test_desk_browser.py follow a real one).
     return path_of(links.duty_url(app.state.settings, email, occurrence_id, now))
 
 

@@ -117,9 +117,9 @@ def test_an_alert_leads_to_the_desk_where_the_duty_is_recorded_done(
     # 1. The alert, from the real SMTP server.
     [alert] = [m for m in smtp_server.to(KARI) if TITLE in str(m["Subject"])]
     assert "Over fristen" in str(alert["Subject"])
-    # 27b: follow the link in `alert` itself once issue 27b (links in alerts) is merged, e.g.
-    # re.search(rf"{re.escape(public)}/plikt/{occurrence_id}\?t=\S+", plain text of alert)[0].
-    link = links.duty_url(settings, KARI, occurrence_id, now)
+    plain = alert.get_body(("plain",)).get_content()
+    link = re.search(rf"{re.escape(public)}/plikt/{occurrence_id}\?t=\S+", plain)[0]
+    assert links.read_duty_token(links.secret_key(settings), link.split("t=")[1], now).email == KARI
 
     # 2. The link, in chromium.
     page = chromium.new_page()
