@@ -1,10 +1,11 @@
 """The deadline watch: remind, alert and escalate, each step once, and watch the watchers."""
 
-from datetime import datetime
+from typing import Annotated
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from flows.forms import AsOf, field
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.deployment_health import ops_alert
@@ -17,7 +18,12 @@ from tasks.watchers import check_deployments
 
 
 @flow(name="deadline-watch")
-def deadline_watch(as_of: datetime | None = None, check_prefect: bool = True):
+def deadline_watch(
+    as_of: AsOf = None,
+    check_prefect: Annotated[
+        bool, field("Sjekk Prefect", "Sjekk også at alle pliktvakt-deployments har kjørt som planlagt.")
+    ] = True,
+):
     """Send the reminders, due-day notices, overdue alerts and escalations due now.
 
     The watch delivers every duty's pending messages, so nothing waits for a duty that has

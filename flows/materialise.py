@@ -1,10 +1,11 @@
 """Keep occurrences in step with the catalogue, and show what is upcoming and overdue."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows.forms import AsOf
 from pliktvakt import clock
 from pliktvakt.bokmal import date_short
 from pliktvakt.rendering import status_table
@@ -17,7 +18,7 @@ STATUS_WINDOW = timedelta(days=60)
 
 
 @flow(name="materialise", log_prints=False)
-def materialise(as_of: datetime | None = None) -> dict:
+def materialise(as_of: AsOf = None) -> dict:
     """Materialise occurrences over the horizon and publish the obligation-status artifacts."""
     logger = get_run_logger()
     settings = get_settings()

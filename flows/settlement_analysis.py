@@ -18,6 +18,7 @@ from prefect.states import State
 from pydantic import SecretStr
 
 from flows.approval import wait_for_decision
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import bokmal, clock
 from pliktvakt.settings import Settings, get_settings
@@ -86,7 +87,7 @@ from tasks.settlement import (
 
 
 @flow(name="settlement-analysis", log_prints=False)
-def settlement_analysis(as_of: datetime | None = None) -> dict | State:
+def settlement_analysis(as_of: AsOf = None) -> dict | State:
     """Analyse the last complete month; report, publish and complete what is due."""
     logger, settings, now = get_run_logger(), get_settings(), clock.resolve(as_of)
     today, url = now.date(), settings.database_url

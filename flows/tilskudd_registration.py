@@ -1,11 +1,10 @@
 """Schemes and awards to voluntary organisations registered in the national grants register
 «fortløpende» (vedlegg 1 pkt. 1), by API or by an upload file an officer confirms."""
 
-from datetime import datetime
-
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.register.alerts import waiting_row
@@ -24,7 +23,7 @@ from tasks.register import (
 
 
 @flow(name="tilskudd-registration", log_prints=False)
-def tilskudd_registration(as_of: datetime | None = None):
+def tilskudd_registration(as_of: AsOf = None):
     """Registrer nye og endrede tilskudd til frivillige organisasjoner i tilskuddsregisteret."""
     settings, now = get_settings(), clock.resolve(as_of)
     catalogue, schemes = load_catalogue_task(settings), load_grant_schemes_task(settings)

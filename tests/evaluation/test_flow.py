@@ -84,10 +84,12 @@ def test_ministry_told_once_a_year_with_receipts_and_overdue_alerted(prefect_ser
 
 def test_started_evaluation_completes_its_occurrence_and_frees_the_alert_rule(prefect_server, eval_env):
     _run("2027-01-04")
-    state = evaluation_record(action="start", scheme="jobbsjansen", on=date(2027, 2, 1), return_state=True)
+    state = evaluation_record(
+        action="start", scheme="jobbsjansen", on=date(2027, 2, 1), by="sara.lie@imdi.no", return_state=True
+    )
     assert state.is_completed(), state.message
     [start] = [o for o in _occurrences(eval_env, "scheme-evaluation-start") if "jobbsjansen" in o.ref]
-    assert start.status == "done" and start.completed_by == "prefect-skjema"
+    assert start.status == "done" and start.completed_by == "sara.lie@imdi.no"
     assert _run("2027-02-02")["planned"] == PLANNED_2027  # in progress, it keeps its slot
 
 
@@ -103,6 +105,7 @@ def test_completed_evaluation_becomes_a_publication_and_its_notice_goes(
             on=on,
             report_title="Evaluering av Jobbsjansen",
             publish_on=date(2027, 6, 16),
+            by="sara.lie@imdi.no",
             return_state=True,
         )
         assert state.is_completed(), state.message
