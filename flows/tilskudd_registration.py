@@ -2,12 +2,12 @@
 «fortløpende» (vedlegg 1 pkt. 1), by API or by an upload file an officer confirms."""
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact
 
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.register.alerts import waiting_row
+from pliktvakt.register.alerts import unregistered_markdown, waiting_row
 from pliktvakt.register.plan import DUTY
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
@@ -38,9 +38,9 @@ def tilskudd_registration(as_of: AsOf = None):
         problems += delivery_problems(report, (DUTY,))
     completed = complete_registrations(settings.database_url, now)
     unregistered = read_unregistered(settings.database_url) + [waiting_row(r) for r in planned.waiting]
-    create_table_artifact(
+    create_markdown_artifact(
         key="tilskudd-registration",
-        table=unregistered or [{"Status": "Alt er registrert i tilskuddsregisteret."}],
+        markdown=unregistered_markdown(unregistered, settings.public_url),
         description=f"Ikke registrert i tilskuddsregisteret per {now:%d.%m.%Y %H:%M} ({len(unregistered)})",
     )
     result = {"queued": planned.queued, "completed": completed, "unregistered": len(unregistered)}

@@ -200,25 +200,21 @@ def catalogue_summary(
             f"frist før det regnes for seg («{BEFORE_GO_LIVE}») og varsles ikke.",
             "",
         ]
+    # Lines, not tables: a table of six columns ran past the right edge at 1,366 px.
     for section in sorted(by_section, key=section_order):
-        lines += [
-            f"## {by_section[section][0].clause.reference.capitalize()}",
-            "",
-            "| Plikt | Type | Frist | Ansvarlig rolle | Utføres av | Åpne |",
-            "|---|---|---|---|---|---|",
-        ]
+        lines += [f"## {by_section[section][0].clause.reference.capitalize()}", ""]
         for o in by_section[section]:
             lines.append(
-                f"| {o.title} (`{o.id}`) | {KIND_NAMES[o.kind]} | {_deadline_kind(o)} | "
-                f"{catalogue.roles[o.role].title} | {o.flow or 'saksbehandler'} | "
-                f"{open_by_obligation.get(o.id, 0)} |"
+                f"- **{markdown_text(o.title)}** (`{o.id}`) · {KIND_NAMES[o.kind]} · {_deadline_kind(o)} · "
+                f"{catalogue.roles[o.role].title} · utføres av {o.flow or 'saksbehandler'} · "
+                f"{open_by_obligation.get(o.id, 0)} åpne"
             )
         lines.append("")
-    lines += ["## Sperrer", "", "| Sperre | Hjemmel | Sperrer | Til | Sjekkes av |", "|---|---|---|---|---|"]
+    lines += ["## Sperrer", ""]
     for o in gates:
         lines.append(
-            f"| {o.title} (`{o.id}`) | {o.clause.reference} | {o.gate.blocks} | {o.gate.until} | "
-            f"{gate_checker(o)} |"
+            f"- **{markdown_text(o.title)}** (`{o.id}`) · {o.clause.reference} · sperrer {o.gate.blocks} "
+            f"til {o.gate.until} · sjekkes av {gate_checker(o)}"
         )
     return "\n".join(lines) + "\n"
 

@@ -33,6 +33,13 @@ def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
         and "## Pkt. 6.1" in summary.data
         and "`publication-prenotice`" in summary.data
     )
+    # One line per duty, not a table of six columns that ran past the right edge. The line
+    # counts the open ones: none for this event duty, as nothing is published.
+    assert (
+        "- **Departementet orientert minst 14 dager før publisering av FoU-rapport eller evaluering** "
+        "(`publication-prenotice`) · hendelse · fra instruksen · Kommunikasjon og publisering · "
+        "utføres av prepublication-notice · 0 åpne"
+    ) in summary.data.splitlines()
     assert "## Vedlegg pkt. 9" in summary.data and "## Sperrer" in summary.data
     again = materialise(as_of="2026-11-28")
     assert again["created"] == 0 and again["withdrawn"] == 0
