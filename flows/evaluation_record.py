@@ -30,8 +30,8 @@ def evaluation_record(
         date | None, field("Dato", "Dagen evalueringen startet eller ble fullført. Tom: i dag.")
     ] = None,
     report_title: Annotated[
-        str | None, field("Rapportens tittel", "Tittelen på evalueringsrapporten (ved fullført).")
-    ] = None,
+        str, field("Rapportens tittel", "Tittelen på evalueringsrapporten (ved fullført).")
+    ] = "",
     publish_on: Annotated[
         date | None,
         field(
@@ -52,7 +52,7 @@ def evaluation_record(
         return Failed(message=f"Evalueringen ble ikke registrert: {inputs.error}")
     values = {"scheme_id": scheme, "on": on or now.date(), "by": by, "now": now}
     if action == "complete":
-        values |= {"report_title": report_title, "publish_on": publish_on}
+        values |= {"report_title": report_title or None, "publish_on": publish_on}
     try:
         result = record_evaluation(
             settings.database_url, load_catalogue_task(settings), inputs.value[1], action=action, **values

@@ -36,11 +36,9 @@ Awarded = Annotated[
     str,
     field("Tildelt beløp (kr)", "Beløpet som er tildelt i kroner; 0 betyr avslag (da kreves avslagsgrunn)."),
 ]
-Reason = Annotated[
-    str | None, field("Avslagsgrunn", "Hvorfor søknaden er avslått. Kreves når tildelt beløp er 0.")
-]
+Reason = Annotated[str, field("Avslagsgrunn", "Hvorfor søknaden er avslått. Kreves når tildelt beløp er 0.")]
 Computation = Annotated[
-    str | None,
+    str,
     field(
         "Beregning av beløpet",
         "Hvordan det tildelte beløpet er beregnet (vedlegg 1 pkt. 3). Kreves når noe er tildelt.",
@@ -67,8 +65,8 @@ def grant_decision_add(
     orgnr: Orgnr,
     amount_applied: Applied,
     amount_awarded: Awarded,
-    rejection_reason: Reason = None,
-    computation: Computation = None,
+    rejection_reason: Reason = "",
+    computation: Computation = "",
     applicant_kind: ApplicantKind = "privat",
     recorded_by: Submitter,
     as_of: AsOf = None,

@@ -34,9 +34,7 @@ def publication_add(
         ),
     ],
     by: Submitter,
-    summary: Annotated[
-        str | None, field("Sammendrag", "Kort sammendrag til departementet (valgfritt).")
-    ] = None,
+    summary: Annotated[str, field("Sammendrag", "Kort sammendrag til departementet (valgfritt).")] = "",
 ):
     """Registrer en publikasjon som departementet skal varsles om (instruks pkt. 6.1)."""
     logger = get_run_logger()
@@ -46,7 +44,7 @@ def publication_add(
         if problem := submitter_problem(by):
             raise PublicationError(problem)
         data = validate_form(
-            catalogue, title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary
+            catalogue, title=title, kind=kind, publish_on=publish_on, owner=owner, summary=summary or None
         )
     except PublicationError as exc:
         logger.error("Publikasjonen ble ikke registrert: %s", exc)

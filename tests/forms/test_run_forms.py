@@ -96,3 +96,44 @@ def test_the_schema_is_plain_json():
     for flow in FORMS.values():
         schema = parameter_schema(flow).model_dump()
         assert json.loads(json.dumps(schema)) == schema
+
+
+def test_the_prefect_server_offers_the_lists_and_refuses_what_is_not_on_them(prefect_server, env):
+    """The deployment as `make run` makes it: the server holds the form's schema and, as the
+    UI's form does, refuses a run whose scheme is not on the list or whose email is missing."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    deployment_id = grant_decision_add.to_deployment(name="form-check").apply()
+    good = {
+        "round_name": "2027-1",
+        "scheme": "jobbsjansen",
+        "year": 2027,
+        "applicant": "Eksempel",
+        "orgnr": "974760673",
+        "amount_applied": "100 000",
+        "amount_awarded": "0",
+        "rejection_reason": "Utenfor målgruppen",
+        "recorded_by": "per.olsen@imdi.example",
+    }
+
+    async def check():
+        async with get_client() as client:
+            deployment = await client.read_deployment(deployment_id)
+            schema = deployment.parameter_openapi_schema["properties"]
+            assert (
+                schema["scheme"]["title"] == "Tilskuddsordning" and "jobbsjansen" in schema["scheme"]["enum"]
+            )
+            run = await client.create_flow_run_from_deployment(deployment_id, parameters=good)
+            assert run.parameters["scheme"] == "jobbsjansen"
+            for bad in (
+                {**good, "scheme": "finnes-ikke"},
+                {k: v for k, v in good.items() if k != "recorded_by"},
+            ):
+                with pytest.raises(PrefectHTTPStatusError) as refused:
+                    await client.create_flow_run_from_deployment(deployment_id, parameters=bad)
+                assert refused.value.response.status_code == 409
+
+    asyncio.run(check())
