@@ -46,7 +46,7 @@ def evaluation_plan(as_of: AsOf = None):
     )
     create_table_artifact(
         key="evaluation-plan-table",
-        table=render.table(plan, plan_settings),
+        table=render.table(plan, plan_settings, render.ARTIFACT_COLUMNS),
         description=f"Evalueringer {plan.budget_year}–{plan.budget_year + plan.horizon - 1}",
     )
     result = duty.summary(plan, prepared, completed, len(delivery.sent), files)
