@@ -34,8 +34,11 @@ def about(period: str, rrule: str | None = None, scheme_names: dict[str, str] | 
     or decision of an event. ``period`` is the occurrence's own (``event:DATE:REF`` for an
     event), ``rrule`` its obligation's recurrence rule."""
     if period.startswith("event:"):
-        _, on, ref = period.split(":", 2)
-        return _ref_text(ref, scheme_names or {}) or f"hendelse {date_short(date.fromisoformat(on))}"
+        _, on, *ref = period.split(":", 2)  # an event without a reference has no third part
+        return (
+            _ref_text(ref[0] if ref else "", scheme_names or {})
+            or f"hendelse {date_short(date.fromisoformat(on))}"
+        )
     try:
         start = date.fromisoformat(period)
     except ValueError:

@@ -23,6 +23,7 @@ def test_an_event_names_its_scheme_publication_round_or_decision():
     )
     assert about("event:2027-01-27:grant-decision/7") == "vedtak nr. 7"
     assert about("event:2026-03-02:rr-1") == "rr-1"  # a reference typed with `pliktvakt trigger --ref`
+    assert about("event:2026-03-02") == "hendelse 02.03.2026"  # triggered without a reference
 
 
 def test_text_from_config_or_users_is_not_markup():
