@@ -146,6 +146,10 @@ def run_each_flow_once() -> None:
             continue
         state = flow(return_state=True)
         print(f"{name}: {state.name}")
+    # The duties above create occurrences of their own (grant rounds, evaluations,
+    # publications): the status artifact is written again after them, so it shows them all.
+    state = FLOWS["materialise"](return_state=True)
+    print(f"materialise (status etter oppstart): {state.name}")
 
 
 # A run that may pause for a person's approval (pkt. 2.2) runs in a thread, so that serving

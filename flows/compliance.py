@@ -2,11 +2,10 @@
 artifact on every run, and the month's summary to management (`ledelse`) with the HTML record
 attached, once, from the month's first business day. Runs every weekday; level-triggered."""
 
-from datetime import datetime
-
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import bokmal, clock
 from pliktvakt.compliance import monthly, render
@@ -18,7 +17,7 @@ from tasks.delivery import deliver_outbox
 
 
 @flow(name="compliance", log_prints=False)
-def compliance(as_of: datetime | None = None):
+def compliance(as_of: AsOf = None):
     """Build the record of the year to date, send the month's summary when due, show the artifact."""
     logger, settings, now = get_run_logger(), get_settings(), clock.resolve(as_of)
     today, url = now.date(), settings.database_url

@@ -1,10 +1,11 @@
 """The deadline watch: remind, alert and escalate, each step once, and watch the watchers."""
 
-from datetime import datetime
+from typing import Annotated
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact
 
+from flows.forms import AsOf, field
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.deployment_health import ops_alert
@@ -12,12 +13,18 @@ from pliktvakt.settings import get_settings
 from pliktvakt.watch import DUTY, artifact_description, digest_due, most_serious, who_was_told
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import DeliveryReport, deliver_outbox
+from tasks.grants import scheme_names_task
 from tasks.watch import build_digests, queue_alerts, queue_ops_alerts, read_delivery, read_go_live
 from tasks.watchers import check_deployments
 
 
 @flow(name="deadline-watch")
-def deadline_watch(as_of: datetime | None = None, check_prefect: bool = True):
+def deadline_watch(
+    as_of: AsOf = None,
+    check_prefect: Annotated[
+        bool, field("Sjekk Prefect", "Sjekk også at alle pliktvakt-deployments har kjørt som planlagt.")
+    ] = True,
+):
     """Send the reminders, due-day notices, overdue alerts and escalations due now.
 
     The watch delivers every duty's pending messages, so nothing waits for a duty that has
@@ -39,10 +46,10 @@ def deadline_watch(as_of: datetime | None = None, check_prefect: bool = True):
         build_digests(url, catalogue, now)
     report = deliver_outbox(engine_for(url), settings, catalogue, now, None)
     shown = most_serious(summary.rows)
-    table = who_was_told(shown, read_delivery(url, [key for row in shown for key in row["keys"]]))
-    create_table_artifact(
+    told = read_delivery(url, [key for row in shown for key in row["keys"]])
+    create_markdown_artifact(
         key="deadline-watch",
-        table=table or [{"Status": "Ingen varsler forfaller nå."}],
+        markdown=who_was_told(shown, told, settings.public_url, scheme_names_task(settings)),
         description=artifact_description(
             now, summary, len(report.sent), len(report.failed), len(report.no_channel)
         ),

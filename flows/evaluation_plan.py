@@ -6,11 +6,10 @@ occurrences; tells the ministry the budget year's list once and completes that d
 the receipts; alerts the kunnskap role about overdue schemes once per scheme and year.
 """
 
-from datetime import datetime
-
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.evaluation import duty, render
@@ -23,7 +22,7 @@ from tasks.files import write_files
 
 
 @flow(name="evaluation-plan", log_prints=False)
-def evaluation_plan(as_of: datetime | None = None):
+def evaluation_plan(as_of: AsOf = None):
     logger, settings, now = get_run_logger(), get_settings(), clock.resolve(as_of)
     url, today = settings.database_url, now.date()
     catalogue = load_catalogue_task(settings)
@@ -47,7 +46,7 @@ def evaluation_plan(as_of: datetime | None = None):
     )
     create_table_artifact(
         key="evaluation-plan-table",
-        table=render.table(plan, plan_settings),
+        table=render.table(plan, plan_settings, render.ARTIFACT_COLUMNS),
         description=f"Evalueringer {plan.budget_year}–{plan.budget_year + plan.horizon - 1}",
     )
     result = duty.summary(plan, prepared, completed, len(delivery.sent), files)

@@ -1,11 +1,10 @@
 """Grant rounds: the ministry informed before grant letters (instruks 6.1), lapsed grants,
 underspending, and the recipients list once the appeal deadlines have passed (vedlegg 1)."""
 
-from datetime import datetime
-
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.grants import notices, status
@@ -23,7 +22,7 @@ from tasks.grants import (
 
 
 @flow(name="grant-award-notice", log_prints=False)
-def grant_award_notice(as_of: datetime | None = None):
+def grant_award_notice(as_of: AsOf = None):
     """Send what each decided round needs now, deliver, record the receipts; fail if undelivered."""
     settings, now = get_settings(), clock.resolve(as_of)
     url, today, ministry = settings.database_url, now.date(), settings.ministry_recipients

@@ -1,9 +1,10 @@
 """A Prefect form for one award decision: the deployment `grant-decision-add`."""
 
-from datetime import datetime
+from typing import Annotated
 
 from prefect import flow, get_run_logger
 
+from flows.forms import APPLIED_FOR_SCHEMES, AsOf, Submitter, field, submitter_problem
 from flows.run_end import refused
 from pliktvakt import clock
 from pliktvakt.settings import get_settings
@@ -11,23 +12,69 @@ from tasks.common import Refused, load_catalogue_task
 from tasks.grants import add_decision_task, load_grant_schemes_task
 from tasks.register import open_registration
 
+# The form's fields, in the words of the grants file's columns (pliktvakt.grants.awards).
+Round = Annotated[str, field("Runde", "Navnet på tilskuddsrunden, f.eks. 2027-1. En ny runde opprettes.")]
+Scheme = Annotated[
+    str,
+    field(
+        "Tilskuddsordning",
+        "Ordningen vedtaket gjelder (id fra config/grant_schemes.yaml; bare søknadsbaserte ordninger).",
+        choices=APPLIED_FOR_SCHEMES,
+    ),
+]
+Year = Annotated[
+    int, field("Tilskuddsår", "Året tilskuddet gjelder, f.eks. 2027.", minimum=2000, maximum=2100)
+]
+Applicant = Annotated[str, field("Søker", "Søkerens navn slik det står i søknaden.")]
+Orgnr = Annotated[
+    str, field("Organisasjonsnummer", "Søkerens organisasjonsnummer, 9 sifre (mellomrom tillatt).")
+]
+Applied = Annotated[
+    str, field("Søkt beløp (kr)", "Beløpet det er søkt om i kroner, f.eks. 150000 eller 150 000.")
+]
+Awarded = Annotated[
+    str,
+    field("Tildelt beløp (kr)", "Beløpet som er tildelt i kroner; 0 betyr avslag (da kreves avslagsgrunn)."),
+]
+Reason = Annotated[str, field("Avslagsgrunn", "Hvorfor søknaden er avslått. Kreves når tildelt beløp er 0.")]
+Computation = Annotated[
+    str,
+    field(
+        "Beregning av beløpet",
+        "Hvordan det tildelte beløpet er beregnet (vedlegg 1 pkt. 3). Kreves når noe er tildelt.",
+    ),
+]
+ApplicantKind = Annotated[
+    str,
+    field(
+        "Søkertype",
+        "privat: vedtaket er et enkeltvedtak; offentlig: søkeren er et offentlig organ, og vedtaket er "
+        "ikke et enkeltvedtak (forvaltningsloven § 2, vedlegg 1 pkt. 2).",
+        choices=["privat", "offentlig"],
+    ),
+]
+
 
 @flow(name="grant-decision-add")
 def grant_decision_add(
-    round_name: str,
-    scheme: str,
-    year: int,
-    applicant: str,
-    orgnr: str,
-    amount_applied: str,
-    amount_awarded: str,
-    rejection_reason: str | None = None,
-    computation: str | None = None,
-    applicant_kind: str = "privat",
-    recorded_by: str = "prefect-skjema",
-    as_of: datetime | None = None,
-):
+    *,
+    round_name: Round,
+    scheme: Scheme,
+    year: Year,
+    applicant: Applicant,
+    orgnr: Orgnr,
+    amount_applied: Applied,
+    amount_awarded: Awarded,
+    rejection_reason: Reason = "",
+    computation: Computation = "",
+    applicant_kind: ApplicantKind = "privat",
+    recorded_by: Submitter,
+    as_of: AsOf = None,
+) -> int:
     """Registrer ett vedtak i en tilskuddsrunde (tildelt beløp 0 = avslag; da kreves avslagsgrunn)."""
+    if problem := submitter_problem(recorded_by):
+        return refused(get_run_logger(), "Vedtaket ble ikke registrert", problem)
+    recorded_by = recorded_by.strip()
     settings = get_settings()
     schemes = load_grant_schemes_task(settings)
     values = {

@@ -1,23 +1,23 @@
 """Keep occurrences in step with the catalogue, and show what is upcoming and overdue."""
 
-from datetime import datetime, timedelta
-
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows.forms import AsOf
 from pliktvakt import clock, readiness
 from pliktvakt.bokmal import date_short
-from pliktvakt.rendering import status_table
+from pliktvakt.rendering import status_markdown
 from pliktvakt.settings import get_settings
 from tasks.common import load_catalogue_task, readiness_task
+from tasks.grants import scheme_names_task
 from tasks.occurrences import materialise_occurrences, read_status, read_summary
 
-# How far ahead the status table looks.
-STATUS_WINDOW = timedelta(days=60)
+# How far ahead (open) and back (done) the status looks, as `pliktvakt status` does by default.
+STATUS_DAYS = 60
 
 
 @flow(name="materialise", log_prints=False)
-def materialise(as_of: datetime | None = None) -> dict:
+def materialise(as_of: AsOf = None) -> dict:
     """Materialise occurrences over the horizon and publish the obligation-status artifacts."""
     logger = get_run_logger()
     settings = get_settings()
@@ -32,13 +32,11 @@ def materialise(as_of: datetime | None = None) -> dict:
         result.withdrawn,
         result.obligations_changed,
     )
-    rows = read_status(settings.database_url, catalogue, today, today + STATUS_WINDOW)
-    create_table_artifact(
+    rows = read_status(settings.database_url, catalogue, today, STATUS_DAYS, scheme_names_task(settings))
+    create_markdown_artifact(
         key="obligation-status",
-        table=status_table(rows),
-        description=(
-            f"Åpne og forfalte forekomster per {date_short(today)} og {STATUS_WINDOW.days} dager frem"
-        ),
+        markdown=status_markdown(rows, today, STATUS_DAYS, settings.public_url),
+        description=f"Forekomstene per {date_short(today)}: over fristen, åpne og nylig fullførte",
     )
     summary = read_summary(settings.database_url, catalogue, today)
     create_markdown_artifact(

@@ -1,11 +1,10 @@
 """The ministry's 14-day notice before publishing (instruks pkt. 6.1), and evaluations
 found in Kudos (pkt. 4.3). Daily; re-running a day sends nothing twice (outbox keys)."""
 
-from datetime import datetime
-
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.publications.day import DayReport
@@ -25,7 +24,7 @@ from tasks.publications import (
 
 
 @flow(name="prepublication-notice", log_prints=False)
-def prepublication_notice(as_of: datetime | None = None):
+def prepublication_notice(as_of: AsOf = None):
     logger = get_run_logger()
     settings = get_settings()
     now = clock.resolve(as_of)

@@ -18,6 +18,7 @@ from prefect.states import State
 from pydantic import SecretStr
 
 from flows.approval import wait_for_decision
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import bokmal, clock
 from pliktvakt.settings import Settings, get_settings
@@ -39,7 +40,7 @@ from pliktvakt.settlement.approval import (
     form_description,
     report_period,
 )
-from pliktvakt.settlement.cadence import CADENCE_NAMES, MONTHLY, WEEKLY
+from pliktvakt.settlement.cadence import CADENCE_NAMES, MONTHLY, WEEKLY, demo_history_table, history_markdown
 from pliktvakt.settlement.duty import (
     BLOCKED,
     DEMO,
@@ -52,6 +53,7 @@ from pliktvakt.settlement.duty import (
 from pliktvakt.settlement.keyfigures import KeyFigures, gate_failures, key_figure_files, prepare
 from pliktvakt.settlement.messages import report_filename
 from pliktvakt.settlement.report import render_charts, render_report
+from pliktvakt.settlement.sample import demo_month
 from pliktvakt.settlement.source import (
     DEMO_DIR,
     DEMO_MARK,
@@ -62,7 +64,7 @@ from pliktvakt.settlement.source import (
     mistyped_url,
     source_location,
 )
-from pliktvakt.settlement.summary import RunSummary, key_figure_table, loaded_line
+from pliktvakt.settlement.summary import KEY_FIGURE_NOTE, RunSummary, key_figure_table, loaded_line
 from pliktvakt.settlement.trends import trend_files
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -73,6 +75,7 @@ from tasks.settlement import (
     complete_report,
     enqueue_report,
     fetch_source,
+    generate_demo_source,
     key_figures_occurrence,
     load_config,
     open_approval,
@@ -86,7 +89,7 @@ from tasks.settlement import (
 
 
 @flow(name="settlement-analysis", log_prints=False)
-def settlement_analysis(as_of: datetime | None = None) -> dict | State:
+def settlement_analysis(as_of: AsOf = None) -> dict | State:
     """Analyse the last complete month; report, publish and complete what is due."""
     logger, settings, now = get_run_logger(), get_settings(), clock.resolve(as_of)
     today, url = now.date(), settings.database_url
@@ -224,13 +227,16 @@ def _read_inputs(settings: Settings, today: date, logger) -> Inputs | str:
     if read.error:
         return read.error
     municipalities, config = read.value
-    source = _read_source(settings, [m.code for m in municipalities])
+    month = YearMonth.last_complete_before(today.year, today.month)
+    known = [m.code for m in municipalities]
+    if is_demo(settings):  # the synthetic sample, made up to the month analysed
+        month = demo_month(YearMonth(today.year, today.month), config.need)
+        source = generate_demo_source(municipalities, config.need, month, known)
+    else:
+        source = _read_source(settings, known)
     if source.error:
         return source.error
     try:
-        month = YearMonth.last_complete_before(today.year, today.month)
-        if is_demo(settings):  # the sample ends where it ends: show its last month, not a missing one
-            month = min(month, max((YearMonth(r.year, r.month) for r in source.value.rows), default=month))
         result = run_analysis(source.value, municipalities, config, month)
     except ConfigError as exc:
         return str(exc)
@@ -278,10 +284,13 @@ def _show(
         key="settlement-key-figures",
         table=key_figure_table(published),
         description=f"{mark}Nøkkeltall om bosetting hittil i {month.year}, til og med {month.label()}, "
-        f"prikket under {config.suppression_threshold}",
+        f"prikket under {config.suppression_threshold}. {KEY_FIGURE_NOTE}.",
     )
-    create_table_artifact(
+    history = (
+        demo_history_table(run.result, run.cadence.cadence, DEMO_MARK) if run.demo else cadence_history(url)
+    )
+    create_markdown_artifact(
         key="settlement-cadence",
-        table=cadence_history(url),
-        description="Rapporteringshyppighet for den månedlige analysen, og ukentlige forekomster",
+        markdown=history_markdown(history),
+        description=f"{mark}Rapporteringshyppighet for den månedlige analysen, og ukentlige forekomster",
     )

@@ -1,11 +1,10 @@
 """The weekly check that what pliktvakt registered is what the grants register publishes
 (vedlegg 1 pkt. 1): each registered award with the same orgnr, scheme and amount."""
 
-from datetime import datetime
-
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.register.plan import RECONCILIATION
@@ -17,7 +16,7 @@ from tasks.register import alert_differences, reconcile_year, registered_years
 
 
 @flow(name="tilskudd-reconciliation", log_prints=False)
-def tilskudd_reconciliation(as_of: datetime | None = None):
+def tilskudd_reconciliation(as_of: AsOf = None):
     """Avstem tildelingene pliktvakt har registrert mot tilskuddsregisterets offentlige liste."""
     settings, now = get_settings(), clock.resolve(as_of)
     catalogue, schemes = load_catalogue_task(settings), load_grant_schemes_task(settings)

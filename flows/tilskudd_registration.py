@@ -1,14 +1,13 @@
 """Schemes and awards to voluntary organisations registered in the national grants register
 «fortløpende» (vedlegg 1 pkt. 1), by API or by an upload file an officer confirms."""
 
-from datetime import datetime
-
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact
 
+from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.register.alerts import waiting_row
+from pliktvakt.register.alerts import unregistered_markdown, waiting_row
 from pliktvakt.register.plan import DUTY
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
@@ -24,7 +23,7 @@ from tasks.register import (
 
 
 @flow(name="tilskudd-registration", log_prints=False)
-def tilskudd_registration(as_of: datetime | None = None):
+def tilskudd_registration(as_of: AsOf = None):
     """Registrer nye og endrede tilskudd til frivillige organisasjoner i tilskuddsregisteret."""
     settings, now = get_settings(), clock.resolve(as_of)
     catalogue, schemes = load_catalogue_task(settings), load_grant_schemes_task(settings)
@@ -39,9 +38,9 @@ def tilskudd_registration(as_of: datetime | None = None):
         problems += delivery_problems(report, (DUTY,))
     completed = complete_registrations(settings.database_url, now)
     unregistered = read_unregistered(settings.database_url) + [waiting_row(r) for r in planned.waiting]
-    create_table_artifact(
+    create_markdown_artifact(
         key="tilskudd-registration",
-        table=unregistered or [{"Status": "Alt er registrert i tilskuddsregisteret."}],
+        markdown=unregistered_markdown(unregistered, settings.public_url),
         description=f"Ikke registrert i tilskuddsregisteret per {now:%d.%m.%Y %H:%M} ({len(unregistered)})",
     )
     result = {"queued": planned.queued, "completed": completed, "unregistered": len(unregistered)}

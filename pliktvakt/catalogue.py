@@ -368,6 +368,11 @@ def load_catalogue(config_dir: Path | str) -> Catalogue:
     return Catalogue(obligations=obligations, roles=roles, officers=officers, placeholders=placeholders)
 
 
+def load_roles(config_dir: Path | str) -> dict[str, Role]:
+    """The roles of ``officers.yaml``, validated as ``load_catalogue`` does (for the run forms' lists)."""
+    return _load_people(Path(config_dir) / "officers.yaml")[0]
+
+
 def _read_entries(path: Path, key: str) -> list[tuple[dict, int, dict[str, int]]]:
     """The list under ``key``: each entry, its line number (1-based) and the line of each of its keys."""
     try:

@@ -1,7 +1,7 @@
 """The `pliktvakt` command: the face of the system for officers and operations staff."""
 
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -260,7 +260,7 @@ def status(
     from pliktvakt import bokmal, go_live
     from pliktvakt.db import session_scope
     from pliktvakt.models import Occurrence, OccurrenceStatus
-    from pliktvakt.rendering import status_row
+    from pliktvakt.rendering import in_status_window, status_row
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
@@ -268,7 +268,9 @@ def status(
             select(Occurrence).where(Occurrence.status != OccurrenceStatus.WITHDRAWN).order_by(Occurrence.due)
         )
         started = go_live.go_live_date(session)
-        listed = [status_row(row, catalogue, today, started) for row in rows if _in_window(row, today, days)]
+        listed = [
+            status_row(row, catalogue, today, started) for row in rows if in_status_window(row, today, days)
+        ]
     colours = {
         "overdue": "red",
         "due": "yellow",
@@ -287,14 +289,6 @@ def status(
         cells,
         title=f"Status per {bokmal.date_short(today)}",
     )
-
-
-def _in_window(row, today: date, days: int) -> bool:
-    from pliktvakt.models import OccurrenceStatus
-
-    if row.status == OccurrenceStatus.DONE:
-        return row.completed_at is not None and row.completed_at.date() >= today - timedelta(days=days)
-    return row.due <= today + timedelta(days=days)
 
 
 @app.command()

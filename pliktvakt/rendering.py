@@ -1,13 +1,13 @@
 """Tables and summaries that operations staff read in the Prefect UI and the CLI (bokmål)."""
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from pliktvakt.alerts import due_text
-from pliktvakt.bokmal import date_short
+from pliktvakt.bokmal import date_short, month_year
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.go_live import BEFORE_GO_LIVE, before_go_live
-from pliktvakt.models import STATUS_NAMES, Occurrence
+from pliktvakt.models import STATUS_NAMES, Occurrence, OccurrenceStatus
 
 STATE_NAMES = {
     **STATUS_NAMES,
@@ -18,8 +18,74 @@ STATE_NAMES = {
 KIND_NAMES = {"recurring": "gjentakende", "event": "hendelse", "standing": "løpende", "gate": "sperre"}
 
 
+# What an event occurrence's reference names, by its first part (see each area's *_ref).
+REF_NAMES = {
+    "publication": "publikasjon nr. {}",
+    "grant-round": "tilskuddsrunde nr. {}",
+    "grant-decision": "vedtak nr. {}",
+    "grant-sanction": "sanksjon nr. {}",
+    "grant-appeal": "klage nr. {}",
+}
+
+
+def about(period: str, rrule: str | None = None, scheme_names: dict[str, str] | None = None) -> str:
+    """What one occurrence is about, so that two of the same duty can be told apart: the month
+    or year of a recurring duty, the scheme and year of an evaluation, the publication, round
+    or decision of an event. ``period`` is the occurrence's own (``event:DATE:REF`` for an
+    event), ``rrule`` its obligation's recurrence rule."""
+    if period.startswith("event:"):
+        _, on, *ref = period.split(":", 2)  # an event without a reference has no third part
+        return (
+            _ref_text(ref[0] if ref else "", scheme_names or {})
+            or f"hendelse {date_short(date.fromisoformat(on))}"
+        )
+    try:
+        start = date.fromisoformat(period)
+    except ValueError:
+        return period
+    rrule = rrule or ""
+    if "FREQ=MONTHLY" in rrule:
+        return month_year(start.year, start.month)
+    if "FREQ=WEEKLY" in rrule or "FREQ=DAILY" in rrule:
+        return f"uke {start.isocalendar().week} {start.isocalendar().year}"
+    return str(start.year) if (start.month, start.day) == (1, 1) else date_short(start)
+
+
+def rrule_of(obligation) -> str | None:
+    return obligation.recurrence.rrule if obligation and obligation.recurrence else None
+
+
+def _ref_text(ref: str, scheme_names: dict[str, str]) -> str:
+    if ref.startswith("evaluation:"):
+        _, scheme, year = (ref.split(":") + ["", ""])[:3]
+        return f"{scheme_names.get(scheme, scheme)}, {year}".rstrip(", ")
+    for sep in (":", "/"):
+        kind, _, rest = ref.partition(sep)
+        if kind in REF_NAMES and rest:
+            number, _, scheme = rest.partition(":")
+            text = REF_NAMES[kind].format(number)
+            return f"{text}, {scheme_names.get(scheme, scheme)}" if scheme else text
+    return ref
+
+
+def in_status_window(occurrence: Occurrence, today: date, days: int) -> bool:
+    """What `pliktvakt status` and the obligation-status artifact list: open ones due within
+    ``days`` ahead (overdue included) and those done within ``days`` back."""
+    if occurrence.status == OccurrenceStatus.WITHDRAWN:
+        return False
+    if occurrence.status == OccurrenceStatus.DONE:
+        return occurrence.completed_at is not None and occurrence.completed_at.date() >= today - timedelta(
+            days=days
+        )
+    return occurrence.due <= today + timedelta(days=days)
+
+
 def status_row(
-    occurrence: Occurrence, catalogue: Catalogue, today: date, go_live: date | None = None
+    occurrence: Occurrence,
+    catalogue: Catalogue,
+    today: date,
+    go_live: date | None = None,
+    scheme_names: dict[str, str] | None = None,
 ) -> dict:
     """One occurrence as officers read it. Open ones due before ``go_live`` are "før pliktvakt"."""
     obligation = catalogue.obligations.get(occurrence.obligation_id)
@@ -35,6 +101,7 @@ def status_row(
         "title": obligation.title if obligation else occurrence.obligation_id,
         "clause": obligation.clause.reference if obligation else "",
         "period": occurrence.period,
+        "about": about(occurrence.period, rrule_of(obligation), scheme_names),
         "due": occurrence.due.isoformat(),
         "due_shown": due_text(occurrence.due, unconfirmed is not None),
         "deadline_confirmed": unconfirmed is None,
@@ -49,21 +116,55 @@ def status_row(
     }
 
 
-def status_table(rows: list[dict]) -> list[dict]:
-    """Columns for the obligation-status table artifact, headed in bokmål."""
-    return [
-        {
-            "Id": r["id"],
-            "Plikt": r["title"],
-            "Hjemmel": r["clause"],
-            "Periode": r["period"],
-            "Frist": r["due_shown"],
-            "Dager igjen": r["days_left"],
-            "Status": r["state_no"],
-            "Ansvarlig": r["owner"],
-        }
-        for r in rows
+# The groups of the obligation-status artifact, the most pressing first.
+STATUS_GROUPS = ("overdue", "due", OccurrenceStatus.OPEN, "before-go-live", OccurrenceStatus.DONE)
+
+
+def desk_link(public_url: str, occurrence_id: int) -> str:
+    """The duty desk's page of one occurrence (issue 27's route); it shows the detail and the
+    actions, so the tables here keep only what an operator decides from."""
+    return f"{public_url.rstrip('/')}/plikt/{occurrence_id}"
+
+
+def status_markdown(rows: list[dict], today: date, days: int, public_url: str) -> str:
+    """The obligation-status artifact: one line per occurrence, grouped by state, that wraps
+    to any screen. Each line says what the duty is about, its deadline, its state and owner,
+    and links to the duty desk for the rest (clause, evidence, history)."""
+    counts = Counter(r["state"] for r in rows)
+    shown = ", ".join(f"{counts[g]} {STATE_NAMES[g]}" for g in STATUS_GROUPS if counts[g])
+    lines = [
+        f"# Status per {date_short(today)}",
+        "",
+        f"{len(rows)} forekomster ({shown or 'ingen'}): åpne med frist til "
+        f"{date_short(today + timedelta(days=days))} og fullførte de siste {days} dagene, som "
+        "`pliktvakt status`. Nummeret lenker til forekomsten på pliktskranken.",
     ]
+    for group in STATUS_GROUPS:
+        members = [r for r in rows if r["state"] == group]
+        if members:
+            lines += ["", f"## {STATE_NAMES[group].capitalize()} ({len(members)})", ""]
+            lines += [_status_line(r, today, public_url) for r in members]
+    return "\n".join(lines) + "\n"
+
+
+def _status_line(row: dict, today: date, public_url: str) -> str:
+    due = date_short(date.fromisoformat(row["due"]))
+    when = f"frist {due}" + ("" if row["deadline_confirmed"] else f" ({UNCONFIRMED})")
+    if row["state"] == OccurrenceStatus.DONE:
+        when += f", fullført av {row['completed_by'] or 'ukjent'}" + (" (for sent)" if row["late"] else "")
+    elif row["days_left"] < 0:
+        when += f", {-row['days_left']} dager over"
+    elif row["days_left"] > 0:
+        when += f", om {row['days_left']} dager"
+    return (
+        f"- [#{row['id']}]({desk_link(public_url, row['id'])}) **{markdown_text(row['title'])}** "
+        f"– {markdown_text(row['about'])} · {when} · {row['state_no']} · {row['owner']}"
+    )
+
+
+def markdown_text(text: str) -> str:
+    """Text from the config or a user, shown as text in markdown (no markup, no links)."""
+    return "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in text)
 
 
 def open_summary(
@@ -102,25 +203,21 @@ def catalogue_summary(
             f"frist før det regnes for seg («{BEFORE_GO_LIVE}») og varsles ikke.",
             "",
         ]
+    # Lines, not tables: a table of six columns ran past the right edge at 1,366 px.
     for section in sorted(by_section, key=section_order):
-        lines += [
-            f"## {by_section[section][0].clause.reference.capitalize()}",
-            "",
-            "| Plikt | Type | Frist | Ansvarlig rolle | Utføres av | Åpne |",
-            "|---|---|---|---|---|---|",
-        ]
+        lines += [f"## {by_section[section][0].clause.reference.capitalize()}", ""]
         for o in by_section[section]:
             lines.append(
-                f"| {o.title} (`{o.id}`) | {KIND_NAMES[o.kind]} | {_deadline_kind(o)} | "
-                f"{catalogue.roles[o.role].title} | {o.flow or 'saksbehandler'} | "
-                f"{open_by_obligation.get(o.id, 0)} |"
+                f"- **{markdown_text(o.title)}** (`{o.id}`) · {KIND_NAMES[o.kind]} · {_deadline_kind(o)} · "
+                f"{catalogue.roles[o.role].title} · utføres av {o.flow or 'saksbehandler'} · "
+                f"{open_by_obligation.get(o.id, 0)} åpne"
             )
         lines.append("")
-    lines += ["## Sperrer", "", "| Sperre | Hjemmel | Sperrer | Til | Sjekkes av |", "|---|---|---|---|---|"]
+    lines += ["## Sperrer", ""]
     for o in gates:
         lines.append(
-            f"| {o.title} (`{o.id}`) | {o.clause.reference} | {o.gate.blocks} | {o.gate.until} | "
-            f"{gate_checker(o)} |"
+            f"- **{markdown_text(o.title)}** (`{o.id}`) · {o.clause.reference} · sperrer {o.gate.blocks} "
+            f"til {o.gate.until} · sjekkes av {gate_checker(o)}"
         )
     return "\n".join(lines) + "\n"
 

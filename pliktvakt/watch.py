@@ -12,13 +12,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from pliktvakt import notify
-from pliktvakt.alerts import AlertFacts, due_text, render_alert, render_digest
-from pliktvakt.bokmal import datetime_short
-from pliktvakt.catalogue import Catalogue, Obligation, ReminderPlan
+from pliktvakt.alerts import AlertFacts, render_alert, render_digest
+from pliktvakt.bokmal import date_short, datetime_short
+from pliktvakt.catalogue import UNCONFIRMED, Catalogue, Obligation, ReminderPlan
 from pliktvakt.legal_calendar import add_business_days, business_days_between
 from pliktvakt.models import OutboxMessage
 from pliktvakt.notify import ESCALATION, Key, recipient_for
 from pliktvakt.periods import NO_SUBJECTS, Subjects, period_text
+from pliktvakt.rendering import about, desk_link, markdown_text, rrule_of
 
 
 @lru_cache(maxsize=65536)
@@ -142,6 +143,8 @@ def _artifact_row(occurrence: OpenOccurrence, obligation: Obligation, step: str,
     return {
         "occurrence_id": occurrence.id,
         "obligation": obligation.title,
+        "period": occurrence.period,
+        "rrule": rrule_of(obligation),
         "clause": obligation.clause.reference,
         "due": occurrence.due,
         "step": step,
@@ -154,24 +157,32 @@ def most_serious(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (SEVERITY[r["step"].split("-")[0]], r["due"]))[:ARTIFACT_ROWS]
 
 
-def who_was_told(rows: list[dict], delivery: dict[str, tuple[str, str]]) -> list[dict]:
-    """The artifact table: ``rows`` (most serious first) with each recipient and delivery state,
-    from ``delivery``: key -> (recipient, outbox status)."""
-    return [
-        {
-            "Forekomst": r["occurrence_id"],
-            "Plikt": r["obligation"],
-            "Hjemmel": r["clause"],
-            "Frist": due_text(r["due"], r["unconfirmed"]),
-            "Trinn": _step_name(r["step"]),
-            "Varslet": ", ".join(
-                f"{delivery[k][0]} ({DELIVERY_NAMES.get(delivery[k][1], delivery[k][1])})"
-                for k in r["keys"]
-                if k in delivery
-            ),
-        }
-        for r in rows
-    ]
+def who_was_told(
+    rows: list[dict],
+    delivery: dict[str, tuple[str, str]],
+    public_url: str,
+    scheme_names: dict[str, str] | None = None,
+) -> str:
+    """The artifact: ``rows`` (most serious first), one line each that wraps to any screen,
+    with what the duty is about, its step and who was told with the delivery state, from
+    ``delivery``: key -> (recipient, outbox status). The number links to the duty desk."""
+    if not rows:
+        return "Ingen varsler forfaller nå.\n"
+    lines = []
+    for r in rows:
+        told = ", ".join(
+            f"{delivery[k][0]} ({DELIVERY_NAMES.get(delivery[k][1], delivery[k][1])})"
+            for k in r["keys"]
+            if k in delivery
+        )
+        due = date_short(r["due"]) + (f" ({UNCONFIRMED})" if r["unconfirmed"] else "")
+        subject = markdown_text(about(r["period"], r["rrule"], scheme_names))
+        lines.append(
+            f"- [#{r['occurrence_id']}]({desk_link(public_url, r['occurrence_id'])}) "
+            f"**{markdown_text(r['obligation'])}** – {subject} · "
+            f"frist {due} · {_step_name(r['step'])} · varslet: {told or 'ingen ennå'}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _step_name(step: str) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.grants import intake, notices, round_letters, rounds, status
-from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError
 from pliktvakt.grants.tables import GrantRound
 from pliktvakt.settings import Settings
 from pliktvakt.tabular import FileRejected
@@ -84,3 +84,13 @@ def write_round_letters(
         )
         write_files(batch.files)
         return batch
+
+
+@io_task(name="scheme-names")
+def scheme_names_task(settings: Settings) -> dict[str, str]:
+    """Scheme id -> name, to name the scheme an occurrence is about; {} when the schemes file
+    cannot be read (the grant flows report that; a status table must not fail on it)."""
+    try:
+        return {id: scheme.name for id, scheme in rounds.load_grant_schemes(settings.config_dir).items()}
+    except SchemeConfigError:
+        return {}

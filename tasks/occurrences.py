@@ -11,7 +11,7 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.go_live import go_live_date
 from pliktvakt.models import Occurrence, OccurrenceStatus
-from pliktvakt.rendering import open_summary, status_row
+from pliktvakt.rendering import in_status_window, open_summary, status_row
 from tasks.common import engine_for
 
 
@@ -22,13 +22,19 @@ def materialise_occurrences(url: str, catalogue: Catalogue, today: date, horizon
 
 
 @task(name="read-status", cache_policy=NO_CACHE)
-def read_status(url: str, catalogue: Catalogue, today: date, until: date) -> list[dict]:
-    """Open occurrences due up to ``until`` (overdue included), soonest first."""
+def read_status(
+    url: str, catalogue: Catalogue, today: date, days: int, scheme_names: dict[str, str] | None = None
+) -> list[dict]:
+    """What `pliktvakt status` lists (``in_status_window``), soonest due first."""
     with session_scope(engine_for(url)) as session:
-        query = select(Occurrence).where(Occurrence.status == OccurrenceStatus.OPEN, Occurrence.due <= until)
+        query = select(Occurrence).where(Occurrence.status != OccurrenceStatus.WITHDRAWN)
         rows = session.exec(query.order_by(Occurrence.due, Occurrence.id))
         go_live = go_live_date(session)
-        return [status_row(row, catalogue, today, go_live) for row in rows]
+        return [
+            status_row(row, catalogue, today, go_live, scheme_names)
+            for row in rows
+            if in_status_window(row, today, days)
+        ]
 
 
 @task(name="read-summary", cache_policy=NO_CACHE)

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import httpx
+from sqlmodel import select
 
 from pliktvakt import notify
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantDecision
+from pliktvakt.models import Occurrence
 from pliktvakt.notify import Key
 from pliktvakt.register import alerts, contract, excel, plan, reconcile
 from pliktvakt.register.contract import Answer
@@ -189,8 +191,14 @@ def complete_registrations(url: str, now: datetime) -> int:
 
 @io_task(name="read-unregistered")
 def read_unregistered(url: str) -> list[dict[str, str]]:
+    """The unresolved submissions, each with the occurrence of its registration duty if any."""
     with session_scope(engine_for(url)) as session:
-        return [alerts.submission_row(s) for s in plan.unresolved(session)]
+        submissions = list(plan.unresolved(session))
+        refs = [s.ref for s in submissions]
+        duties = dict(
+            session.exec(select(Occurrence.ref, Occurrence.id).where(Occurrence.ref.in_(refs))).all()
+        )
+        return [alerts.submission_row(s, duties.get(s.ref)) for s in submissions]
 
 
 # --- the weekly reconciliation --------------------------------------------------------------

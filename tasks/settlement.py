@@ -20,10 +20,11 @@ from pliktvakt.settlement import (
     approval,
     cadence,
     duty,
+    sample,
 )
 from pliktvakt.settlement.analysis import AnalysisResult
-from pliktvakt.settlement.model import load_municipalities, load_settlement_config
-from pliktvakt.settlement.parsing import load_settlement_file
+from pliktvakt.settlement.model import Municipality, YearMonth, load_municipalities, load_settlement_config
+from pliktvakt.settlement.parsing import load_settlement_file, parse_csv
 from tasks import files
 from tasks.common import engine_for, io_task
 from tasks.settlement_source import load_settlement_url
@@ -57,6 +58,19 @@ def read_source_file(path: Path, known: list[str]) -> Loaded:
     """All or nothing: a malformed file gives an error naming file, line and field, and no rows."""
     try:
         return Loaded(load_settlement_file(path, known))
+    except USER_ERRORS as exc:
+        return Loaded(error=str(exc))
+
+
+@io_task(name="generate-demo-source")
+def generate_demo_source(
+    municipalities: list[Municipality], need: dict[int, int], until: YearMonth, known: list[str]
+) -> Loaded:
+    """Demo mode: the synthetic sample made up to ``until`` and read by the one reader, as a
+    file would be (the shipped file ends where it was written)."""
+    name = f"syntetiske eksempeldata til og med {until.label()}"
+    try:
+        return Loaded(parse_csv(sample.demo_csv(municipalities, need, until), name, known))
     except USER_ERRORS as exc:
         return Loaded(error=str(exc))
 

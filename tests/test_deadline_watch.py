@@ -230,3 +230,38 @@ def test_without_a_channel_messages_wait_and_are_delivered_later(
     get_settings.cache_clear()
     assert watch("2026-03-10").result()["sent"] == 2  # yesterday's due-day notice and today's overdue-1
     assert [str(m["Subject"]).split(":")[0] for m in smtp_server.to(KARI)] == ["Frist i dag", "Over fristen"]
+
+
+def test_the_artifact_names_what_each_reminder_is_about(prefect_server, env, smtp_server, monkeypatch):
+    """Three reports of the evaluation plan, each due Tue 15 Dec 2026 (offset 0d, a placeholder).
+    Their first reminder is 20 business days before: back from 15 Dec, 14, 11-7, 4-1 Dec and
+    30, 27-23, 20-17 Nov is 20 days, so Tue 17 Nov. Each line names its scheme, so the three
+    are told apart, and links to the occurrence on the duty desk."""
+    from tests.artifacts import latest_artifact
+
+    monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", smtp_server.url)
+    get_settings.cache_clear()
+    settings = get_settings()
+    catalogue = load_catalogue(settings.config_dir)
+    schemes = ["jobbsjansen", "norskopplaeringen", "integreringstilskudd"]
+    with session_scope(make_engine(settings.database_url)) as session:
+        ids = [
+            occurrences.trigger(
+                session, catalogue, "scheme-evaluation-report", date(2026, 12, 15), f"evaluation:{s}:2026"
+            )[0].id
+            for s in schemes
+        ]
+    assert watch("2026-11-17").is_completed()
+    lines = latest_artifact("deadline-watch").data.splitlines()
+    title = "Rapport fra planlagt evaluering av en tilskuddsordning foreligger"
+    step = (
+        "frist 15.12.2026 (frist ikke bekreftet) · påminnelse (20) · varslet: sara.lie@imdi.example (levert)"
+    )
+    assert sorted(lines) == sorted(
+        f"- [#{i}](http://127.0.0.1:8400/plikt/{i}) **{title}** – {name}, 2026 · {step}"
+        for i, name in zip(
+            ids,
+            ["Tilskudd til Jobbsjansen", "Tilskudd til norskopplæringen", "Integreringstilskudd"],
+            strict=True,
+        )
+    )

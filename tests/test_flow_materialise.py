@@ -14,28 +14,34 @@ def test_materialise_flow_leaves_status_artifacts(prefect_server, env):
     # 15 Oct, 13 Nov), the governance meeting documents due 4 Nov, and the year's grant control
     # sample due Thu 1 Oct (vedlegg 1 pkt. 8, a placeholder date): 8.
     assert result["overdue"] == 8 and result["created"] > 30
-    table = latest_artifact("obligation-status")
-    rows = json.loads(table.data)
-    assert table.type == "table"
-    october = [r for r in rows if r["Periode"] == "2026-11-01" and r["Plikt"].startswith("Månedlig analyse")]
-    assert october == [
-        {
-            "Id": october[0]["Id"],
-            "Plikt": "Månedlig analyse av bosettingsarbeidet",
-            "Hjemmel": "pkt. 2.2",
-            "Periode": "2026-11-01",
-            "Frist": "2026-11-13 (frist ikke bekreftet)",
-            "Dager igjen": -15,
-            "Status": "over fristen",
-            "Ansvarlig": "ingrid.berg@imdi.example",
-        }
+    status = latest_artifact("obligation-status")
+    assert status.type == "markdown"
+    # The November analysis, due Friday 13 Nov (a placeholder date), 15 days over on 28 Nov;
+    # its line names the month and links to the duty desk's page of the occurrence.
+    [november] = [
+        line for line in status.data.splitlines() if "Månedlig analyse" in line and "november" in line
     ]
+    number = november.split("]")[0].removeprefix("- [#")
+    assert november == (
+        f"- [#{number}](http://127.0.0.1:8400/plikt/{number}) **Månedlig analyse av bosettingsarbeidet** "
+        "– november 2026 · frist 13.11.2026 (frist ikke bekreftet), 15 dager over · over fristen · "
+        "ingrid.berg@imdi.example"
+    )
+    assert f"## Over fristen ({result['overdue']})" in status.data
+    assert status.data.count("\n- [#") == result["open_listed"]
     summary = latest_artifact("obligation-summary")
     assert (
         summary.type == "markdown"
         and "## Pkt. 6.1" in summary.data
         and "`publication-prenotice`" in summary.data
     )
+    # One line per duty, not a table of six columns that ran past the right edge. The line
+    # counts the open ones: none for this event duty, as nothing is published.
+    assert (
+        "- **Departementet orientert minst 14 dager før publisering av FoU-rapport eller evaluering** "
+        "(`publication-prenotice`) · hendelse · fra instruksen · Kommunikasjon og publisering · "
+        "utføres av prepublication-notice · 0 åpne"
+    ) in summary.data.splitlines()
     assert "## Vedlegg pkt. 9" in summary.data and "## Sperrer" in summary.data
     # The go-live list, the same as `pliktvakt doctor`: the shipped config blocks.
     readiness = latest_artifact("readiness")

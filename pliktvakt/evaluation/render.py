@@ -81,9 +81,15 @@ COLUMNS = {
 }
 
 
-def table(result: Plan, settings: PlanSettings) -> list[dict]:
-    """The table artifact's rows: one per evaluation of the plan."""
-    return [{COLUMNS[k]: getattr(line, k) for k in COLUMNS} for line in lines(result, settings)]
+# The table artifact's columns: those that fit a 1,366-px screen. The scheme's name, the last
+# evaluation and the start deadline are in the evaluation-plan artifact and the workbook.
+ARTIFACT_COLUMNS = {"year": "År", "scheme_id": "Ordning", "state": "Status", "report_by": "Rapport innen"}
+
+
+def table(result: Plan, settings: PlanSettings, columns: dict[str, str] = COLUMNS) -> list[dict]:
+    """One row per evaluation of the plan (`pliktvakt evaluation plan`; the table artifact
+    with ``ARTIFACT_COLUMNS``)."""
+    return [{columns[k]: getattr(line, k) for k in columns} for line in lines(result, settings)]
 
 
 def budget_year_lines(result: Plan, settings: PlanSettings) -> list[Line]:

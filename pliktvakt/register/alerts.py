@@ -11,6 +11,7 @@ from pliktvakt.notify import Message
 from pliktvakt.register.excel import AWARDS_SHEET, SCHEMES_SHEET
 from pliktvakt.register.reconcile import Difference
 from pliktvakt.register.tables import RegisterSubmission, RegisterUpload
+from pliktvakt.rendering import desk_link, markdown_text
 
 CLAUSE = (
     "Vedlegg 1 pkt. 1: «IMDi har ansvar for å registrere og oppdatere informasjon om "
@@ -61,10 +62,11 @@ def differences_message(year: int, differences: list[Difference], source: str) -
     return Message(subject=f"Tilskuddsregisteret {year}: {len(differences)} avvik ved avstemming", text=text)
 
 
-def submission_row(submission: RegisterSubmission) -> dict[str, str]:
+def submission_row(submission: RegisterSubmission, occurrence_id: int | None = None) -> dict[str, str]:
     payload = json.loads(submission.payload)
     what = payload.get("mottaker") or payload.get("navn") or ""
     return {
+        "occurrence_id": occurrence_id,
         "Type": submission.kind,
         "Referanse": submission.ref,
         "Gjelder": what,
@@ -78,6 +80,7 @@ def submission_row(submission: RegisterSubmission) -> dict[str, str]:
 def waiting_row(round_name: str) -> dict[str, str]:
     """A round of IMDi's whose awards wait until the ministry has been informed (instruks 6.1)."""
     return {
+        "occurrence_id": None,
         "Type": "runde",
         "Referanse": round_name,
         "Gjelder": "tildelingene i runden",
@@ -86,3 +89,25 @@ def waiting_row(round_name: str) -> dict[str, str]:
         "Siste feil": "",
         "Opplastingsfil (SHA-256)": "",
     }
+
+
+def unregistered_markdown(rows: list[dict], public_url: str) -> str:
+    """The tilskudd-registration artifact: one line per row that wraps to any screen. What it
+    is and its status lead; the attempts, the last error and the upload file follow where they
+    say something; an award links to its registration duty on the duty desk."""
+    if not rows:
+        return "Alt er registrert i tilskuddsregisteret.\n"
+    lines = []
+    for row in rows:
+        number = row["occurrence_id"]
+        ref = markdown_text(row["Referanse"])
+        head = f"[#{number}]({desk_link(public_url, number)}) {ref}" if number else ref
+        parts = [f"- **{row['Type']}** {head} – {markdown_text(row['Gjelder'])}", row["Status"]]
+        if row["Forsøk"] != "0":
+            parts.append(f"{row['Forsøk']} forsøk")
+        if row["Siste feil"]:
+            parts.append(f"siste feil: {markdown_text(row['Siste feil'])}")
+        if row["Opplastingsfil (SHA-256)"]:
+            parts.append(f"opplastingsfil SHA-256 `{row['Opplastingsfil (SHA-256)']}`")
+        lines.append(" · ".join(parts))
+    return "\n".join(lines) + "\n"

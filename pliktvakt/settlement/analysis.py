@@ -81,6 +81,9 @@ class MonthChange:
     previous: int
     change: int
     change_pct: float | None
+    # False when the source has no figures at all for the month before: it is shown as
+    # «ingen data», never as a fall to 0 (−100 %).
+    previous_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,9 @@ def county_statuses(municipalities: Sequence[AreaStatus]) -> list[AreaStatus]:
 
 def month_on_month(monthly: dict[YearMonth, int], as_of: YearMonth) -> MonthChange:
     current = monthly.get(as_of, 0)
-    previous = monthly.get(as_of.previous(), 0)
+    if as_of.previous() not in monthly:
+        return MonthChange(as_of, current, 0, 0, None, previous_known=False)
+    previous = monthly[as_of.previous()]
     pct = (current - previous) / previous if previous else None
     return MonthChange(as_of, current, previous, current - previous, pct)
 

@@ -188,3 +188,24 @@ def history_table(session: Session) -> list[dict]:
         for o in weekly
     ]
     return table or [{"Fra": "", "Rapportering": "månedlig", "Begrunnelse": "aldri endret"}]
+
+
+def demo_history_table(result: AnalysisResult, cadence: str, mark: str) -> list[dict]:
+    """Demo mode records no cadence; the artifact shows the cadence the demo's analysis gives,
+    with its reason and the mark, so it says what the report says."""
+    return [
+        {
+            "Fra": result.as_of.label(),
+            "Rapportering": CADENCE_NAMES[cadence],
+            "Begrunnelse": f"{mark}: {reason_for(result)} Ikke registrert, og ingen ukentlige forekomster "
+            "(demomodus).",
+        }
+    ]
+
+
+def history_markdown(table: list[dict]) -> str:
+    """The settlement-cadence artifact: one line per row, which wraps (a reason can be long)."""
+    return "".join(
+        f"- **{row['Rapportering']}**{' fra ' + row['Fra'] if row['Fra'] else ''} – {row['Begrunnelse']}\n"
+        for row in table
+    )

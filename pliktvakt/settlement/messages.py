@@ -27,6 +27,15 @@ def report_subject(result: AnalysisResult, weekly_period: str | None) -> str:
     return f"Månedlig analyse av bosettingsarbeidet – {result.as_of.label()}"
 
 
+NO_DATA = "ingen data"
+
+
+def _change_from_before(change) -> str:
+    if not change.previous_known:
+        return f"{NO_DATA} for {change.month.previous().label()}"
+    return f"{bokmal.percent(change.change_pct, signed=True)} fra måneden før"
+
+
 def summary_lines(result: AnalysisResult) -> list[str]:
     national = result.national
     lines = [
@@ -36,7 +45,7 @@ def summary_lines(result: AnalysisResult) -> list[str]:
         f"Framskrevet ved årets slutt: {bokmal.number(result.projection.year_end)} "
         f"({bokmal.percent(result.need_ratio)} av behovet).",
         f"Bosatt i {result.as_of.label()}: {bokmal.number(result.month_change.settled)} "
-        f"({bokmal.percent(result.month_change.change_pct, signed=True)} fra måneden før); "
+        f"({_change_from_before(result.month_change)}); "
         f"trenden siste tre måneder er {result.trend.direction}.",
         f"Kommuner langt bak vedtaket: {len(result.far_behind)}; "
         f"kommuner som har vedtatt færre enn anmodet: {len(result.agreed_below_requested)}.",

@@ -118,3 +118,17 @@ def to_csv(rows: Sequence[dict], notice: str = SYNTHETIC_NOTICE) -> str:
     lines = [notice, ";".join(COLUMNS)]
     lines.extend(";".join(str(row[c]) for c in COLUMNS) for row in rows)
     return "\n".join(lines) + "\n"
+
+
+def demo_month(today_month: YearMonth, need: dict[int, int]) -> YearMonth:
+    """The month the demo's sample ends and its analysis covers: the last complete month
+    before ``today_month``, as for a real source, but not past the last year the config gives
+    a need for (the generator makes only those years)."""
+    last = YearMonth.last_complete_before(*today_month)
+    return min(last, YearMonth(max(need), 12)) if need else last
+
+
+def demo_csv(municipalities: Sequence[Municipality], need: dict[int, int], until: YearMonth) -> bytes:
+    """The synthetic sample up to ``until``, as CSV with its notice: what the embedded default
+    analyses, so that a demo on any day shows that day's last complete month."""
+    return to_csv(generate_rows(municipalities, need, until)).encode("utf-8")

@@ -112,5 +112,23 @@ def loaded_line(loaded: LoadResult, result: AnalysisResult) -> str:
     )
 
 
+# The artifact's short headers, so the table fits a 1,366-px screen; the published files keep
+# the measures' full names (keyfigures.MEASURES). EM: enslige mindreårige.
+KEY_FIGURE_HEADERS = {
+    "anmodet": "Anmodet",
+    "herav_em_anmodet": "EM anm.",
+    "vedtatt": "Vedtatt",
+    "herav_em_vedtatt": "EM vedt.",
+    "bosatt_hittil": "Bosatt",
+    "herav_em_bosatt_hittil": "EM bos.",
+}
+KEY_FIGURE_NOTE = "EM: herav enslige mindreårige; «:» er prikket"
+
+
 def key_figure_table(published: KeyFigures) -> list[dict]:
-    return [{"Nivå": row.level, "Kode": row.code, "Navn": row.name, **row.values} for row in published.rows]
+    """One row per area, named by code and name (00 is the whole country, two digits a county,
+    four a municipality)."""
+    return [
+        {"Område": f"{row.code} {row.name}", **{KEY_FIGURE_HEADERS[k]: v for k, v in row.values.items()}}
+        for row in published.rows
+    ]

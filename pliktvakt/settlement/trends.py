@@ -48,7 +48,7 @@ def trends_document(result: AnalysisResult, mark: str | None = None) -> dict:
         },
         "endring_fra_måneden_før": {
             "bosatt": result.month_change.settled,
-            "måneden_før": result.month_change.previous,
+            "måneden_før": result.month_change.previous if result.month_change.previous_known else None,
             "endring": _rounded(result.month_change.change_pct),
         },
         "trend_tre_måneder": {

@@ -8,6 +8,7 @@ etnisk-mangfold-arbeidslivet and integreringsarbeid-frivillige-organisasjoner. T
 seven unknown ones are due with nothing planned in 2027: alerted, as is jobbsjansen.
 """
 
+import json
 from datetime import date
 
 from openpyxl import load_workbook
@@ -73,21 +74,37 @@ def test_ministry_told_once_a_year_with_receipts_and_overdue_alerted(prefect_ser
     assert len(_occurrences(eval_env, "scheme-evaluation-report")) == 3
 
     md, xlsx = (eval_env.evaluation_plan_dir / f"evalueringsplan-2027.{ext}" for ext in ("md", "xlsx"))
-    assert "| 2027 | Tilskudd til Jobbsjansen | planlagt |" in md.read_text(encoding="utf-8")
+    # One line per evaluation under its year, not a table of seven columns that ran past the
+    # right edge of the screen. Jobbsjansen was last evaluated in 2018; due after 5 years.
+    assert (
+        "### 2027\n\n- **Tilskudd til Jobbsjansen** · planlagt · sist evaluert 2018 · forfalt 4 år · "
+        "oppstart innen 30.04.2027 (ikke bekreftet) · rapport innen 15.12.2027 (ikke bekreftet)\n"
+        "- **Tilskudd til tiltak"
+    ) in md.read_text(encoding="utf-8")
     sheet = load_workbook(xlsx)["Plan"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:4] == (2027, "jobbsjansen", "Tilskudd til Jobbsjansen", "planlagt")
     assert "ikke bekreftet" in rows[1][7]
     artifact = latest_artifact("evaluation-plan")
     assert "Rullerende evalueringsplan" in artifact.data
+    # The table artifact keeps the columns that fit 1,366 px; the rest is in the plan above.
+    table = json.loads(latest_artifact("evaluation-plan-table").data)
+    assert table[0] == {
+        "År": 2027,
+        "Ordning": "jobbsjansen",
+        "Status": "planlagt",
+        "Rapport innen": "15.12.2027 (ikke bekreftet)",
+    }
 
 
 def test_started_evaluation_completes_its_occurrence_and_frees_the_alert_rule(prefect_server, eval_env):
     _run("2027-01-04")
-    state = evaluation_record(action="start", scheme="jobbsjansen", on=date(2027, 2, 1), return_state=True)
+    state = evaluation_record(
+        action="start", scheme="jobbsjansen", on=date(2027, 2, 1), by="sara.lie@imdi.no", return_state=True
+    )
     assert state.is_completed(), state.message
     [start] = [o for o in _occurrences(eval_env, "scheme-evaluation-start") if "jobbsjansen" in o.ref]
-    assert start.status == "done" and start.completed_by == "prefect-skjema"
+    assert start.status == "done" and start.completed_by == "sara.lie@imdi.no"
     assert _run("2027-02-02")["planned"] == PLANNED_2027  # in progress, it keeps its slot
 
 
@@ -103,6 +120,7 @@ def test_completed_evaluation_becomes_a_publication_and_its_notice_goes(
             on=on,
             report_title="Evaluering av Jobbsjansen",
             publish_on=date(2027, 6, 16),
+            by="sara.lie@imdi.no",
             return_state=True,
         )
         assert state.is_completed(), state.message

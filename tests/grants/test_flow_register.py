@@ -73,7 +73,10 @@ def test_an_imdi_award_is_registered_once_the_ministry_has_heard(
     assert held == {"queued": 1, "completed": 0, "unregistered": 1}  # the scheme went; the round waits
     assert list(register.entries) == [("ordning", FRIVILLIG)]
     shown = latest_artifact("tilskudd-registration").data
-    assert "2025-1" in shown and "venter til departementet er orientert" in shown
+    assert shown == (
+        "- **runde** 2025-1 – tildelingene i runden · venter til departementet er orientert om "
+        "tildelingene (instruks 6.1)\n"
+    )
 
     cli("grants", "decide", "2025-1", "--as-of", "2025-04-22")
     _run(grant_award_notice, "2025-04-23T09:00")  # the notice is delivered, with receipts

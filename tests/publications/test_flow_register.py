@@ -6,15 +6,15 @@ from sqlmodel import select
 from deployments.serve import load_spec
 from flows.publication_register import publication_add
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import Occurrence
+from pliktvakt.models import AuditEntry, Occurrence
 from pliktvakt.publications.tables import Publication
 
 
 def test_the_run_form_has_the_fields_of_the_cli():
     schema = parameter_schema(publication_add).model_dump()
     properties = schema["properties"]
-    assert list(properties) == ["title", "kind", "publish_on", "owner", "summary"]
-    assert schema["required"] == ["title", "kind", "publish_on", "owner"]
+    assert list(properties) == ["title", "kind", "publish_on", "owner", "by", "summary"]
+    assert schema["required"] == ["title", "kind", "publish_on", "owner", "by"]
     assert properties["publish_on"]["format"] == "date"
     assert properties["kind"]["enum"] == ["fou", "evaluering", "rapport", "annet"]
 
@@ -35,6 +35,7 @@ def test_add_from_the_form(prefect_server, pub_env):
         publish_on="2026-04-15",
         owner="kunnskap",
         summary="Kort",
+        by="sara.lie@imdi.example",
         return_state=True,
     )
     assert state.is_completed(), state.message
@@ -51,11 +52,46 @@ def test_add_from_the_form(prefect_server, pub_env):
 
 def test_a_bad_form_fails_with_the_reason(prefect_server, pub_env):
     state = publication_add(
-        title="X", kind="fou", publish_on="2026-04-15", owner="markedsavdelingen", return_state=True
+        title="X",
+        kind="fou",
+        publish_on="2026-04-15",
+        owner="markedsavdelingen",
+        by="a@b.no",
+        return_state=True,
     )
     assert state.is_failed()
     assert state.message.startswith(
         "Publikasjonen ble ikke registrert: owner: ukjent rolle 'markedsavdelingen'"
+    )
+    with session_scope(make_engine(pub_env.database_url)) as session:
+        assert session.exec(select(Publication)).all() == []
+
+
+def test_the_submitter_is_the_actor_in_the_audit_log(prefect_server, pub_env):
+    state = publication_add(
+        title="Evaluering av Y",
+        kind="evaluering",
+        publish_on="2026-04-15",
+        owner="kunnskap",
+        by=" kari.nordmann@imdi.no ",
+        return_state=True,
+    )
+    assert state.is_completed(), state.message
+    with session_scope(make_engine(pub_env.database_url)) as session:
+        [publication] = session.exec(select(Publication)).all()
+        actors = {e.action: e.actor for e in session.exec(select(AuditEntry)).all()}
+    assert publication.title == "Evaluering av Y"
+    assert actors["publication.added"] == "kari.nordmann@imdi.no"
+
+
+def test_a_form_without_a_proper_email_registers_nothing(prefect_server, pub_env):
+    state = publication_add(
+        title="X", kind="fou", publish_on="2026-04-15", owner="kunnskap", by="kari", return_state=True
+    )
+    assert state.is_failed()
+    assert (
+        state.message
+        == "Publikasjonen ble ikke registrert: Din e-postadresse: «kari» er ikke en e-postadresse"
     )
     with session_scope(make_engine(pub_env.database_url)) as session:
         assert session.exec(select(Publication)).all() == []

@@ -46,18 +46,40 @@ def demo(world, monkeypatch):
     return world
 
 
-def test_demo_mode_after_the_sample_ends_shows_the_sample_s_last_month(prefect_server, demo, monkeypatch):
-    """The shipped sample ends with October 2026 (its last line). On Sunday 6 December the last
-    complete month is November, which the sample does not have: the demo shows October, whole,
-    instead of a month the source is missing (which a real source is refused for)."""
+def test_demo_mode_analyses_the_last_complete_month_and_its_cadence_agrees(prefect_server, demo, monkeypatch):
+    """On Sunday 6 December 2026 the last complete month is November. The demo makes the
+    synthetic sample up to November (the shipped file ends with October) and analyses it,
+    like a real source that is up to date. The sample's 2026 is made to fall behind (its
+    performance factor 0.76, under the national criterion 0.85 of the need), so the report
+    says weekly, and the settlement-cadence artifact says the same, marked and not recorded."""
     monkeypatch.delenv("PLIKTVAKT_MINISTRY_RECIPIENTS")
     get_settings.cache_clear()
     state = settlement_analysis(as_of="2026-12-06", return_state=True)
     assert state.is_completed(), state.message
-    assert state.result()["report"].endswith("bosetting-analyse-2026-10-2026-12-06.html")
+    assert state.result()["report"].endswith("bosetting-analyse-2026-11-2026-12-06.html")
     assert (
-        sorted(p.name for p in (demo.publish_dir / "demo").iterdir())[0] == "nokkeltall-bosetting-2026-10.csv"
+        sorted(p.name for p in (demo.publish_dir / "demo").iterdir())[0] == "nokkeltall-bosetting-2026-11.csv"
     )
+    report = latest_artifact("settlement-report")
+    assert report.description == f"{DEMO_MARK}: Analyse av bosettingsarbeidet, november 2026 (pkt. 2.2)"
+    assert "- Rapportering: ukentlig" in report.data
+    cadence = latest_artifact("settlement-cadence")
+    assert cadence.data.startswith(
+        f"- **ukentlig** fra november 2026 – {DEMO_MARK}: Stort avvik etter IMDis kriterier "
+        "(analyse av november 2026)"
+    )
+    assert cadence.data.endswith("Ikke registrert, og ingen ukentlige forekomster (demomodus).\n")
+    assert cadence.description.startswith(DEMO_MARK)
+
+
+def test_the_demo_sample_ends_with_the_last_year_the_config_has_a_need_for():
+    from pliktvakt.settlement.model import YearMonth
+    from pliktvakt.settlement.sample import demo_month
+
+    need = {2025: 16000, 2026: 12000}
+    assert demo_month(YearMonth(2026, 12), need) == YearMonth(2026, 11)
+    assert demo_month(YearMonth(2027, 1), need) == YearMonth(2026, 12)
+    assert demo_month(YearMonth(2027, 12), need) == YearMonth(2026, 12)  # 2027 has no need: no 2027 data
 
 
 def test_demo_mode_sends_nothing_and_writes_only_under_demo(prefect_server, demo, smtp, monkeypatch):

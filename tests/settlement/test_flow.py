@@ -249,10 +249,10 @@ def test_run_leaves_report_and_key_figure_artifacts(prefect_server, world):
     table = json.loads(latest_artifact("settlement-key-figures").data)
     national = table[0]
     # Settled so far: Oslo 10 + 10; agreed 100 + 40 + 40 + 20 = 200.
-    assert (national["Navn"], national["bosatt_hittil"], national["vedtatt"]) == ("Hele landet", 20, 200)
+    assert (national["Område"], national["Bosatt"], national["Vedtatt"]) == ("00 Hele landet", 20, 200)
+    assert list(national) == ["Område", "Anmodet", "EM anm.", "Vedtatt", "EM vedt.", "Bosatt", "EM bos."]
     assert len(table) == 1 + 3 + 4  # the nation, three counties, four municipalities
-    cadence = json.loads(latest_artifact("settlement-cadence").data)
-    assert cadence[0]["Rapportering"] == "månedlig"
+    assert latest_artifact("settlement-cadence").data == "- **månedlig** – aldri endret\n"
 
 
 def test_county_deviation_switches_to_weekly_and_back(prefect_server, world, smtp):
