@@ -4,10 +4,11 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from pliktvakt.alerts import due_text
-from pliktvakt.bokmal import date_short, month_year
+from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.go_live import BEFORE_GO_LIVE, before_go_live
 from pliktvakt.models import STATUS_NAMES, Occurrence, OccurrenceStatus
+from pliktvakt.periods import Subjects, period_text
 
 STATE_NAMES = {
     **STATUS_NAMES,
@@ -16,56 +17,6 @@ STATE_NAMES = {
     "before-go-live": BEFORE_GO_LIVE,
 }
 KIND_NAMES = {"recurring": "gjentakende", "event": "hendelse", "standing": "løpende", "gate": "sperre"}
-
-
-# What an event occurrence's reference names, by its first part (see each area's *_ref).
-REF_NAMES = {
-    "publication": "publikasjon nr. {}",
-    "grant-round": "tilskuddsrunde nr. {}",
-    "grant-decision": "vedtak nr. {}",
-    "grant-sanction": "sanksjon nr. {}",
-    "grant-appeal": "klage nr. {}",
-}
-
-
-def about(period: str, rrule: str | None = None, scheme_names: dict[str, str] | None = None) -> str:
-    """What one occurrence is about, so that two of the same duty can be told apart: the month
-    or year of a recurring duty, the scheme and year of an evaluation, the publication, round
-    or decision of an event. ``period`` is the occurrence's own (``event:DATE:REF`` for an
-    event), ``rrule`` its obligation's recurrence rule."""
-    if period.startswith("event:"):
-        _, on, *ref = period.split(":", 2)  # an event without a reference has no third part
-        return (
-            _ref_text(ref[0] if ref else "", scheme_names or {})
-            or f"hendelse {date_short(date.fromisoformat(on))}"
-        )
-    try:
-        start = date.fromisoformat(period)
-    except ValueError:
-        return period
-    rrule = rrule or ""
-    if "FREQ=MONTHLY" in rrule:
-        return month_year(start.year, start.month)
-    if "FREQ=WEEKLY" in rrule or "FREQ=DAILY" in rrule:
-        return f"uke {start.isocalendar().week} {start.isocalendar().year}"
-    return str(start.year) if (start.month, start.day) == (1, 1) else date_short(start)
-
-
-def rrule_of(obligation) -> str | None:
-    return obligation.recurrence.rrule if obligation and obligation.recurrence else None
-
-
-def _ref_text(ref: str, scheme_names: dict[str, str]) -> str:
-    if ref.startswith("evaluation:"):
-        _, scheme, year = (ref.split(":") + ["", ""])[:3]
-        return f"{scheme_names.get(scheme, scheme)}, {year}".rstrip(", ")
-    for sep in (":", "/"):
-        kind, _, rest = ref.partition(sep)
-        if kind in REF_NAMES and rest:
-            number, _, scheme = rest.partition(":")
-            text = REF_NAMES[kind].format(number)
-            return f"{text}, {scheme_names.get(scheme, scheme)}" if scheme else text
-    return ref
 
 
 def in_status_window(occurrence: Occurrence, today: date, days: int) -> bool:
@@ -101,7 +52,11 @@ def status_row(
         "title": obligation.title if obligation else occurrence.obligation_id,
         "clause": obligation.clause.reference if obligation else "",
         "period": occurrence.period,
-        "about": about(occurrence.period, rrule_of(obligation), scheme_names),
+        "about": period_text(
+            occurrence.period,
+            obligation.recurrence if obligation else None,
+            Subjects(schemes=scheme_names or {}),
+        ),
         "due": occurrence.due.isoformat(),
         "due_shown": due_text(occurrence.due, unconfirmed is not None),
         "deadline_confirmed": unconfirmed is None,

@@ -19,7 +19,7 @@ from pliktvakt.legal_calendar import add_business_days, business_days_between
 from pliktvakt.models import OutboxMessage
 from pliktvakt.notify import ESCALATION, Key, recipient_for
 from pliktvakt.periods import NO_SUBJECTS, Subjects, period_text
-from pliktvakt.rendering import about, desk_link, markdown_text, rrule_of
+from pliktvakt.rendering import desk_link, markdown_text
 
 
 @lru_cache(maxsize=65536)
@@ -144,7 +144,7 @@ def _artifact_row(occurrence: OpenOccurrence, obligation: Obligation, step: str,
         "occurrence_id": occurrence.id,
         "obligation": obligation.title,
         "period": occurrence.period,
-        "rrule": rrule_of(obligation),
+        "recurrence": obligation.recurrence,
         "clause": obligation.clause.reference,
         "due": occurrence.due,
         "step": step,
@@ -176,7 +176,9 @@ def who_was_told(
             if k in delivery
         )
         due = date_short(r["due"]) + (f" ({UNCONFIRMED})" if r["unconfirmed"] else "")
-        subject = markdown_text(about(r["period"], r["rrule"], scheme_names))
+        subject = markdown_text(
+            period_text(r["period"], r["recurrence"], Subjects(schemes=scheme_names or {}))
+        )
         lines.append(
             f"- [#{r['occurrence_id']}]({desk_link(public_url, r['occurrence_id'])}) "
             f"**{markdown_text(r['obligation'])}** – {subject} · "

@@ -258,7 +258,7 @@ def test_the_artifact_names_what_each_reminder_is_about(prefect_server, env, smt
         "frist 15.12.2026 (frist ikke bekreftet) · påminnelse (20) · varslet: sara.lie@imdi.example (levert)"
     )
     assert sorted(lines) == sorted(
-        f"- [#{i}](http://127.0.0.1:8400/plikt/{i}) **{title}** – {name}, 2026 · {step}"
+        f"- [#{i}](http://127.0.0.1:8400/plikt/{i}) **{title}** – Evaluering av {name} 2026 · {step}"
         for i, name in zip(
             ids,
             ["Tilskudd til Jobbsjansen", "Tilskudd til norskopplæringen", "Integreringstilskudd"],
