@@ -438,48 +438,127 @@ def appeal_not_upheld(decision_id: Id, on: On, by: By = None) -> None:
 Reason = Annotated[
     str, typer.Option("--reason", help="Hvilke forutsetninger for tilskuddet som ikke er oppfylt.")
 ]
+Amount = Annotated[
+    Optional[str],
+    typer.Option(
+        "--amount",
+        metavar="BELØP",
+        help="Beløpet som stanses eller kreves tilbake (kroner); påkrevd for tilbakebetaling.",
+    ),
+]
+LetterDir = Annotated[Path, typer.Option("-o", "--output", help="Mappe vedtaksbrevet skrives til.")]
 
 
-def _sanction(kind: str, decision_id: int, reason: str, by: str | None, as_of) -> None:
+def _sanction(
+    kind: str, decision_id: int, reason: str, amount: str | None, output: Path, by: str | None, as_of
+) -> None:
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import sanctions
+    from pliktvakt.grants import sanction_letters, sanctions
+    from pliktvakt.grants.awards import parse_amount
+    from tasks.files import write_files
 
     sanction_kind = sanctions.SanctionKind(kind)
     name = sanctions.KIND_NAMES[sanction_kind]
+    parsed = None
+    if amount is not None:
+        try:
+            parsed = parse_amount(amount)
+        except ValueError as exc:
+            raise _grants_error(f"--amount: {exc}") from None
     with session_scope(_engine()) as session:
         step = sanctions.request(
-            session, _catalogue(), decision_id, sanction_kind, reason, clock.resolve(as_of).date(), _actor(by)
+            session,
+            _catalogue(),
+            _schemes(),
+            decision_id,
+            sanction_kind,
+            reason,
+            clock.resolve(as_of).date(),
+            _actor(by),
+            amount=parsed,
         )
+        if step.carried_out:
+            # Written inside the transaction: the stop or reclaim is recorded only if its letter is.
+            written = write_files(sanction_letters.render(step.letter).files(output))
     if step.carried_out:
         out.print(
             f"Vedtak {decision_id}: {name} er registrert {step.sanction.carried_out_on:%d.%m.%Y}, etter "
-            f"forhåndsvarselet (forekomst {step.notice.id})."
+            f"forhåndsvarselet (forekomst {step.notice.id}). Vedtaksbrevet er skrevet til {written[0]}."
         )
         return
-    opened = "Forslaget er registrert. " if step.new else ""
-    err.print(
-        labelled(
-            "Nektet:",
-            "red",
-            f"{opened}Vedtak {decision_id}: {name} kan ikke gjennomføres før tilskuddsmottakeren er "
-            f"forhåndsvarslet (forvaltningsloven § 16, vedlegg 1 pkt. 5). Send varselet innen "
-            f"{step.notice.due:%d.%m.%Y}, registrer det med `pliktvakt complete {step.notice.id} --by … "
-            "--evidence …`, og kjør kommandoen igjen.",
-        )
-    )
+    err.print(labelled("Nektet:", "red", _waiting(step, decision_id, name)))
     raise typer.Exit(1)
 
 
-@app.command()
-def stop(decision_id: Id, reason: Reason, by: By = None, as_of: AsOf = None) -> None:
-    """Stans utbetalingen av et tilskudd; nektes til forhåndsvarselet er registrert (fvl. § 16)."""
-    _sanction("stop", decision_id, reason, by, as_of)
+def _grants_error(message: str):
+    from pliktvakt.grants.rounds import GrantsError
+
+    return GrantsError(message)
+
+
+def _waiting(step, decision_id: int, name: str) -> str:
+    from pliktvakt.grants.sanctions import Stage
+
+    if step.stage is Stage.AWAITING_RESPONSE:
+        return (
+            f"Vedtak {decision_id}: {name} kan ikke gjennomføres før fristen for å uttale seg om "
+            f"forhåndsvarselet har gått ut {step.sanction.response_due:%d.%m.%Y} (forvaltningsloven § 16), "
+            f"eller svaret er registrert med `pliktvakt grants response {decision_id} --on DATO --text …`."
+        )
+    opened = "Forslaget er registrert. " if step.new else ""
+    return (
+        f"{opened}Vedtak {decision_id}: {name} kan ikke gjennomføres før tilskuddsmottakeren er "
+        f"forhåndsvarslet (forvaltningsloven § 16, vedlegg 1 pkt. 5). Send varselet innen "
+        f"{step.notice.due:%d.%m.%Y}, registrer det med `pliktvakt complete {step.notice.id} --by … "
+        "--evidence …`, og kjør kommandoen igjen; mottakeren har da frist til å uttale seg."
+    )
 
 
 @app.command()
-def reclaim(decision_id: Id, reason: Reason, by: By = None, as_of: AsOf = None) -> None:
-    """Krev et tilskudd tilbake; nektes til forhåndsvarselet er registrert (fvl. § 16)."""
-    _sanction("reclaim", decision_id, reason, by, as_of)
+def stop(
+    decision_id: Id,
+    reason: Reason,
+    amount: Amount = None,
+    output: LetterDir = Path("tilskuddsbrev"),
+    by: By = None,
+    as_of: AsOf = None,
+) -> None:
+    """Stans utbetalingen av et tilskudd; nektes til forhåndsvarselet er sendt og fristen for å
+    uttale seg er ute eller svaret registrert (fvl. § 16). Skriver vedtaksbrevet."""
+    _sanction("stop", decision_id, reason, amount, output, by, as_of)
+
+
+@app.command()
+def reclaim(
+    decision_id: Id,
+    reason: Reason,
+    amount: Amount = None,
+    output: LetterDir = Path("tilskuddsbrev"),
+    by: By = None,
+    as_of: AsOf = None,
+) -> None:
+    """Krev et tilskudd tilbake; nektes til forhåndsvarselet er sendt og fristen for å uttale seg
+    er ute eller svaret registrert (fvl. § 16). Skriver vedtaksbrevet."""
+    _sanction("reclaim", decision_id, reason, amount, output, by, as_of)
+
+
+@app.command()
+def response(
+    decision_id: Id,
+    on: On,
+    text: Annotated[str, typer.Option("--text", help="Hva mottakeren svarte på forhåndsvarselet.")],
+    by: By = None,
+) -> None:
+    """Registrer mottakerens svar på forhåndsvarselet om stans eller tilbakebetaling (fvl. § 16)."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import sanctions
+
+    with session_scope(_engine()) as session:
+        sanction = sanctions.record_response(session, decision_id, _date(on, "--on"), text, _actor(by))
+    out.print(
+        f"Vedtak {decision_id}: svaret på forhåndsvarselet er registrert {sanction.response_on:%d.%m.%Y}; "
+        "stansen eller tilbakebetalingen kan nå gjennomføres, og begrunnelsen skal vurdere svaret."
+    )
 
 
 @app.command("control-sample")

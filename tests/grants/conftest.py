@@ -21,6 +21,7 @@ ORGNR_C = "971526920"
 # use a copy of the config where each fact of a letter scheme is filled with a test text that
 # says it is one, sourced to a made-up point of the scheme's regelverk.
 TEST_REPORT_DUE = "03-01"  # 1 March the year after the grant year
+TEST_REPAYMENT_PERIOD = "30d"  # a reclaim is repaid within 30 days of its letter
 
 
 def fill_facts(raw: dict) -> dict:
@@ -34,6 +35,11 @@ def fill_facts(raw: dict) -> dict:
                     **({"due": TEST_REPORT_DUE} if name == "reporting" else {}),
                 }
                 for number, (name, label) in enumerate(FACT_NAMES.items(), start=1)
+            }
+            scheme["repayment_period"] = {
+                "period": TEST_REPAYMENT_PERIOD,
+                "source": "regelverk",
+                "reference": "Testregelverket pkt. 9",
             }
     return raw
 

@@ -11,12 +11,11 @@ import pytest
 from sqlmodel import select
 from stdnum.no import orgnr as stdnum_orgnr
 
-from pliktvakt import occurrences
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import control, duties, intake, responses, round_letters, rounds, sanctions, status
+from pliktvakt.grants import control, duties, intake, responses, round_letters, rounds
 from pliktvakt.grants.control import Candidate, draw, sample_size
-from pliktvakt.grants.tables import GrantControlSample, GrantDecision, GrantSanction
+from pliktvakt.grants.tables import GrantControlSample, GrantDecision
 from pliktvakt.models import Occurrence
 
 from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
@@ -133,59 +132,6 @@ def test_appeal_not_upheld_is_forwarded_with_a_deadline(decided, schemes, tmp_pa
             duties.appeal_not_upheld(session, catalogue, kommune, date(2025, 5, 21), "test")
 
 
-def test_stop_is_refused_until_the_fvl_16_notice_is_recorded(decided, schemes, tmp_path):
-    engine, catalogue = decided
-    with session_scope(engine) as session:
-        ids = _ids(session)
-        lag = ids["Frivillig lag"]
-        first = sanctions.request(
-            session,
-            catalogue,
-            lag,
-            sanctions.SanctionKind.STOP,
-            "Tiltaket er ikke gjennomført",
-            date(2025, 6, 2),
-            "t",
-        )
-        # Placeholder: 5 business days from Mon 2 Jun 2025: 3, 4, 5, 6 Jun, Mon 9 Jun is
-        # Andre pinsedag, so Tue 10 Jun 2025.
-        assert (first.new, first.carried_out, first.notice.due) == (True, False, date(2025, 6, 10))
-        assert first.notice.obligation_id == "grant-stop-reclaim-notice"
-        again = sanctions.request(
-            session, catalogue, lag, sanctions.SanctionKind.STOP, "samme", date(2025, 6, 3), "t"
-        )
-        assert (again.new, again.carried_out, again.sanction.id) == (False, False, first.sanction.id)
-        assert not sanctions.stopped(session, lag)
-        with pytest.raises(rounds.GrantsError, match="er et avslag"):
-            sanctions.request(
-                session,
-                catalogue,
-                ids["Annen kommune"],
-                sanctions.SanctionKind.RECLAIM,
-                "x",
-                date(2025, 6, 3),
-                "t",
-            )
-        occurrences.complete(
-            session, first.notice.id, "fatima", "Varsel sendt 04.06.2025, sak 25/77", clock_day(2025, 6, 4)
-        )
-        done = sanctions.request(
-            session, catalogue, lag, sanctions.SanctionKind.STOP, "samme", date(2025, 6, 20), "t"
-        )
-        assert done.carried_out and done.sanction.carried_out_on == date(2025, 6, 20)
-        # Issue 30: a second stop of a stopped grant opens no new proposal and no new notice.
-        with pytest.raises(
-            rounds.GrantsError, match="stans i utbetalingen er allerede gjennomført 20.06.2025"
-        ):
-            sanctions.request(
-                session, catalogue, lag, sanctions.SanctionKind.STOP, "igjen", date(2025, 6, 23), "t"
-            )
-        assert len(session.exec(select(GrantSanction)).all()) == 1
-        assert sanctions.stopped(session, lag)
-        paid = status.payment_list(session, rounds.get_round(session, "2025-1"), date(2025, 6, 20))
-        assert lag not in [row.id for row in paid]
-
-
 def clock_day(year: int, month: int, day: int):
     from pliktvakt import clock
 
@@ -282,27 +228,7 @@ def cli(env, pliktvakt_cli):
     return functools.partial(pliktvakt_cli, timeout=120)
 
 
-def test_commands_stop_control_sample_and_appeal_dates(decided, cli, tmp_path):
-    engine, _ = decided
-    with session_scope(engine) as session:
-        lag = _ids(session)["Frivillig lag"]
-    refused = cli(
-        "grants", "stop", str(lag), "--reason", "Ikke gjennomført", "--as-of", "2025-06-02", expect=1
-    )
-    text = " ".join(refused.stderr.split())
-    assert "Nektet: Forslaget er registrert." in text and "forvaltningsloven § 16" in text
-    with session_scope(engine) as session:
-        notice = _occurrence(session, "grant-stop-reclaim-notice")
-    assert (
-        "Forslaget"
-        not in cli("grants", "stop", str(lag), "--reason", "x", "--as-of", "2025-06-03", expect=1).stderr
-    )
-    cli("complete", str(notice.id), "--by", "fatima", "--evidence", "Varsel sendt", "--as-of", "2025-06-04")
-    done = cli("grants", "stop", str(lag), "--reason", "x", "--as-of", "2025-06-20").stdout
-    assert "stans i utbetalingen er registrert 20.06.2025" in " ".join(done.split())
-    twice = cli("grants", "stop", str(lag), "--reason", "x", "--as-of", "2025-06-23", expect=2)
-    assert "stans i utbetalingen er allerede gjennomført 20.06.2025" in " ".join(twice.stderr.split())
-
+def test_commands_control_sample(decided, cli):
     sample = json.loads(
         cli("grants", "control-sample", "2025-1", "--share", "0.1", "--seed", "7", "--json").stdout
     )
