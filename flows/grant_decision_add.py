@@ -22,11 +22,15 @@ def grant_decision_add(
     amount_awarded: str,
     rejection_reason: str | None = None,
     computation: str | None = None,
-    applicant_kind: str = "privat",
+    applicant_kind: str | None = None,
+    organisation_form: str | None = None,
+    ground: str | None = None,
     recorded_by: str = "prefect-skjema",
     as_of: datetime | None = None,
 ) -> int:
-    """Registrer ett vedtak i en tilskuddsrunde (tildelt beløp 0 = avslag; da kreves avslagsgrunn)."""
+    """Registrer ett vedtak i en tilskuddsrunde (tildelt beløp 0 = avslag; da kreves avslagsgrunn).
+    Søkertype eller organisasjonsform (Enhetsregisterets kode, f.eks. KOMM eller AS) må oppgis;
+    avslag og redusert beløp må ha grunnen i regelverket (grunn)."""
     settings = get_settings()
     schemes = load_grant_schemes_task(settings)
     values = {
@@ -39,6 +43,8 @@ def grant_decision_add(
         "avslagsgrunn": rejection_reason,
         "beregning": computation,
         "søkertype": applicant_kind,
+        "organisasjonsform": organisation_form,
+        "grunn": ground,
     }
     decision_id = add_decision_task(settings.database_url, schemes, round_name, values, recorded_by)
     # Vedlegg 1 pkt. 1: an award to a voluntary organisation is to be registered «fortløpende».

@@ -287,12 +287,19 @@ class GrantScheme(BaseModel):
         return self.application_based and not self.per_capita and not self.named_in_budget
 
 
+class SchemeSet(dict[str, GrantScheme]):
+    """The schemes by id, in the file's order, with the file they were read from (its
+    directory holds the organisation form table, pliktvakt.grants.parties)."""
+
+    path: Path | None = None
+
+
 class _SchemesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     schemes: list[dict]
 
 
-def load_schemes(path: Path) -> dict[str, GrantScheme]:
+def load_schemes(path: Path) -> SchemeSet:
     """Read and validate the schemes file; the dict keeps the file's order."""
     path = Path(path)
     try:
@@ -308,7 +315,8 @@ def load_schemes(path: Path) -> dict[str, GrantScheme]:
     except ValidationError:
         raise SchemeConfigError(f"{path}: filen må ha en liste 'schemes:' med ordninger") from None
 
-    schemes: dict[str, GrantScheme] = {}
+    schemes = SchemeSet()
+    schemes.path = path
     for index, entry in enumerate(entries, start=1):
         label = entry.get("id") if isinstance(entry, dict) and entry.get("id") else f"nr. {index}"
         try:

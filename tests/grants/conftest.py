@@ -8,7 +8,13 @@ from pliktvakt.grants.schemes import FACT_NAMES, load_schemes
 from pliktvakt.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
+# The required columns; a file adds søkertype or organisasjonsform, and grunn where it has a
+# rejection or a reduced amount (issue 29).
 HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning"
+PARTY_HEADER = HEADER + ";grunn;organisasjonsform"
+# Line ends for PARTY_HEADER: a reduced amount of a voluntary organisation, a full award.
+REDUCED = ";ramme;FLI"
+FULL = ";;FLI"
 
 # Real organisation numbers with valid check digits (mod 11), used as test applicants.
 ORGNR_A = "974760673"
@@ -35,6 +41,15 @@ def fill_facts(raw: dict) -> dict:
                     **({"due": TEST_REPORT_DUE} if name == "reporting" else {}),
                 }
                 for number, (name, label) in enumerate(FACT_NAMES.items(), start=1)
+            }
+            scheme["grounds"] = {
+                ground: {
+                    "text": f"Testgrunn {ground} ({scheme['id']})",
+                    "use": values["use"],
+                    "source": "regelverk",
+                    "reference": f"Testregelverket pkt. 5.{number}",
+                }
+                for number, (ground, values) in enumerate(scheme.get("grounds", {}).items(), start=1)
             }
             scheme["repayment_period"] = {
                 "period": TEST_REPAYMENT_PERIOD,

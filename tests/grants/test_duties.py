@@ -18,7 +18,7 @@ from pliktvakt.grants.control import Candidate, draw, sample_size
 from pliktvakt.grants.tables import GrantControlSample, GrantDecision
 from pliktvakt.models import Occurrence
 
-from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
+from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C, PARTY_HEADER
 from .test_rounds import _fake_notice_receipt
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
@@ -33,10 +33,10 @@ def decided(env, schemes, write_csv):
     """A round imported Tue 22 Apr 2025 and decided, the ministry notice delivered."""
     engine, catalogue = make_engine(env.database_url), load_catalogue(env.config_dir)
     path = write_csv(
-        HEADER + ";søkertype",
-        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat",
-        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig",
-        f"jobbsjansen;2025;Annen kommune;{ORGNR_B};100 000;0;Utenfor målgruppen;;offentlig",
+        HEADER + ";søkertype;grunn",
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat;ramme",
+        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig;ramme",
+        f"jobbsjansen;2025;Annen kommune;{ORGNR_B};100 000;0;Utenfor målgruppen;;offentlig;malgruppe",
     )
     with session_scope(engine) as session:
         intake.import_round(
@@ -87,7 +87,13 @@ def test_import_and_letters_trigger_their_duties(decided, schemes, tmp_path):
 
 def test_a_typed_in_round_is_due_for_registration_when_decided(env, schemes):
     engine, catalogue = make_engine(env.database_url), load_catalogue(env.config_dir)
-    values = {"ordning": FRIVILLIG, "år": "2025", "søker": "Lag", "orgnr": ORGNR_A}
+    values = {
+        "ordning": FRIVILLIG,
+        "år": "2025",
+        "søker": "Lag",
+        "orgnr": ORGNR_A,
+        "organisasjonsform": "FLI",
+    }
     with session_scope(engine) as session:
         intake.add_decision(
             session,
@@ -180,11 +186,11 @@ def test_control_sample_is_recorded_once_and_findings_raise_the_weight(env, sche
     engine = make_engine(env.database_url)
     numbers = _orgnrs(12)
     lines = [
-        f"{FRIVILLIG};2025;Lag {i};{nr};{(i + 1) * 10_000};{(i + 1) * 10_000};;Sats"
+        f"{FRIVILLIG};2025;Lag {i};{nr};{(i + 1) * 10_000};{(i + 1) * 10_000};;Sats;;FLI"
         for i, nr in enumerate(numbers)
     ]
     with session_scope(engine) as session:
-        intake.import_round(session, schemes, write_csv(HEADER, *lines), "2025-1", {}, "test")
+        intake.import_round(session, schemes, write_csv(PARTY_HEADER, *lines), "2025-1", {}, "test")
     with session_scope(engine) as session:
         sample = control.record_sample(session, "2025-1", 0.1, 42, date(2025, 9, 1), "revisor")
         assert len(sample) == 2  # 12 × 0.1 = 1.2, rounded up
@@ -202,7 +208,9 @@ def test_control_sample_is_recorded_once_and_findings_raise_the_weight(env, sche
         intake.import_round(
             session,
             schemes,
-            write_csv(HEADER, f"{FRIVILLIG};2026;Lag;{flagged.orgnr};5000;5000;;Sats", name="b.csv"),
+            write_csv(
+                PARTY_HEADER, f"{FRIVILLIG};2026;Lag;{flagged.orgnr};5000;5000;;Sats;;FLI", name="b.csv"
+            ),
             "2026-1",
             {},
             "t",
