@@ -249,11 +249,58 @@ def appeal(
         ),
     ],
     received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn til IMDi.")],
+    appellant: Annotated[
+        Optional[str],
+        typer.Option(
+            "--appellant",
+            help="Klager som ikke er parten, men har rettslig klageinteresse (f.eks. en konkurrent).",
+        ),
+    ] = None,
+    learned: Annotated[
+        Optional[str],
+        typer.Option(
+            "--learned", help="For --appellant: dagen de fikk eller burde fått kjennskap til vedtaket."
+        ),
+    ] = None,
     by: By = None,
 ) -> None:
-    """Registrer en klage; i tide regnes etter datoen den ble postlagt eller sendt (fvl. §§ 29–30)."""
+    """Registrer en klage; i tide regnes etter datoen den ble postlagt eller sendt (fvl. §§ 28–30).
+    Med --appellant og --learned: en klage fra en annen med rettslig klageinteresse (fvl. § 28)."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import responses
+
+    kind = responses.AppealKind.THIRD_PARTY if appellant is not None else responses.AppealKind.PARTY
+    with session_scope(_engine()) as session:
+        item = responses.record_appeal(
+            session,
+            decision_id,
+            _date(received, "--received"),
+            _actor(by),
+            posted=_date(posted, "--posted"),
+            kind=kind,
+            appellant=appellant,
+            learned_on=_date(learned, "--learned") if learned is not None else None,
+        )
+    note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
+    who = f" fra {item.appellant}" if item.appellant else ""
+    out.print(
+        f"Klage {item.id}{who} på vedtak {decision_id} registrert: postlagt/sendt {item.posted_on:%d.%m.%Y}, "
+        f"kom inn {item.submitted_on:%d.%m.%Y}; klagen kom {note} (forvaltningsloven § 30)."
+    )
+
+
+@app.command()
+def reconsideration(
+    decision_id: Id,
+    posted: Annotated[str, typer.Option("--posted", help="Dato anmodningen ble postlagt eller sendt.")],
+    received: Annotated[str, typer.Option("--received", help="Dato anmodningen kom inn til IMDi.")],
+    by: By = None,
+) -> None:
+    """Registrer at en offentlig mottaker ber IMDi vurdere en avgjørelse på nytt (den kan ikke
+    påklages, vedlegg 1 pkt. 2); saken får en behandlingsfrist."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import duties, responses
+    from pliktvakt.grants.rounds import occurrence_for
 
     with session_scope(_engine()) as session:
         item = responses.record_appeal(
@@ -262,11 +309,16 @@ def appeal(
             _date(received, "--received"),
             _actor(by),
             posted=_date(posted, "--posted"),
+            kind=responses.AppealKind.RECONSIDERATION,
+            catalogue=_catalogue(),
         )
-    note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
+        handling = occurrence_for(session, duties.RECONSIDERATION_OBLIGATION, duties.appeal_ref(item))
+    asked = "innen" if item.in_time else "etter"
     out.print(
-        f"Klage {item.id} på vedtak {decision_id} registrert: postlagt/sendt {item.posted_on:%d.%m.%Y}, "
-        f"kom inn {item.submitted_on:%d.%m.%Y}; klagen kom {note} (forvaltningsloven § 30)."
+        f"Anmodning {item.id} om ny vurdering av vedtak {decision_id} registrert (kom {asked} de tre ukene "
+        f"brevet ba om). IMDi bør avgjøre den innen {handling.due:%d.%m.%Y} (forekomst {handling.id}); "
+        "registrer utfallet med `pliktvakt grants appeal-closed`, eller `appeal-not-upheld` for å sende "
+        "den til departementet."
     )
 
 
@@ -369,6 +421,10 @@ def _decision_json(session, row) -> dict:
         },
         "appeals": [
             {
+                "id": a.id,
+                "kind": a.kind,
+                "appellant": a.appellant,
+                "learned_on": a.learned_on,
                 "posted_on": a.posted_on,
                 "submitted_on": a.submitted_on,
                 "in_time": a.in_time,
@@ -427,9 +483,10 @@ def appeal_not_upheld(decision_id: Id, on: On, by: By = None) -> None:
         item, occurrence = duties.appeal_not_upheld(
             session, _catalogue(), decision_id, _date(on, "--on"), _actor(by)
         )
+    role = "overordnet organ" if item.kind == "omgjoring" else "klageinstans"
     out.print(
         f"Klage {item.id} på vedtak {decision_id} er ikke tatt til følge. Den skal oversendes "
-        f"Arbeids- og inkluderingsdepartementet som klageinstans innen {occurrence.due:%d.%m.%Y} "
+        f"Arbeids- og inkluderingsdepartementet som {role} innen {occurrence.due:%d.%m.%Y} "
         f"(forekomst {occurrence.id}; fullfør med `pliktvakt complete {occurrence.id}`). "
         "Registrer utfallet med `pliktvakt grants appeal-closed` når departementet har avgjort klagen."
     )

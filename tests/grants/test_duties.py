@@ -134,7 +134,7 @@ def test_appeal_not_upheld_is_forwarded_with_a_deadline(decided, schemes, tmp_pa
         with pytest.raises(rounds.GrantsError, match="ble registrert som ikke tatt til følge"):
             duties.appeal_not_upheld(session, catalogue, lag, date(2025, 5, 21), "test")
         kommune = _ids(session)["Eksempel kommune"]
-        with pytest.raises(rounds.GrantsError, match="ikke et enkeltvedtak"):
+        with pytest.raises(rounds.GrantsError, match="har ingen åpen klage"):
             duties.appeal_not_upheld(session, catalogue, kommune, date(2025, 5, 21), "test")
 
 
