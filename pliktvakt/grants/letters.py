@@ -39,6 +39,8 @@ CONTROL_RIGHT = (  # vedlegg 1 pkt. 8
 )
 STORTING_RESERVATION = "forbehold om Stortingets budsjettvedtak"  # vedlegg 1 pkt. 5
 REASONS_CITE = "jf. forvaltningsloven § 25"
+# A public body cannot appeal (vedlegg 1 pkt. 2), but may ask IMDi to reconsider.
+RECONSIDERATION = "be IMDi vurdere avgjørelsen på nytt"
 
 
 class AppealInfo(BaseModel):
@@ -88,6 +90,8 @@ class LetterData(BaseModel):
     reporting_due: date | None = None
     provisional: bool = False  # a commitment for a later year than the letter's (pkt. 5)
     not_enkeltvedtak_basis: LegalBasis | None = None  # quoted for a private aksept decision
+    # The scheme's ground a rejection or reduction rests on, with its point (fvl. § 25).
+    ground: LetterFact | None = None
 
     @property
     def rejected(self) -> bool:
@@ -100,6 +104,10 @@ class LetterData(BaseModel):
     @property
     def required_facts(self) -> tuple[str, ...]:
         return REJECTION_FACTS if self.rejected else tuple(FACT_NAMES)
+
+    @property
+    def enkeltvedtak(self) -> bool:
+        return self.decision_kind is DecisionKind.ENKELTVEDTAK
 
 
 class LetterIncomplete(ValueError):
@@ -127,15 +135,26 @@ class RenderedLetter:
         }
 
 
-def placeholder_refusal(scheme: GrantScheme, rejected: bool) -> list[str]:
+def placeholder_refusal(scheme: GrantScheme, rejected: bool, ground: str | None = None) -> list[str]:
     """The facts a letter of this kind needs that are still placeholders, each named with its
-    field in config/grant_schemes.yaml (empty when the letter can be made)."""
+    field in config/grant_schemes.yaml (empty when the letter can be made); with ``ground``,
+    the scheme's ground the reasons cite."""
     names = REJECTION_FACTS if rejected else tuple(FACT_NAMES)
-    return [
+    missing = [
         f"{FACT_NAMES[name]} (felt «facts.{name}» for ordningen «{scheme.id}» i "
         "config/grant_schemes.yaml er en plassholder som IMDi må fylle inn)"
         for name in scheme.placeholder_facts(names)
     ]
+    if ground is not None:
+        found = scheme.grounds.get(ground)
+        if found is None:
+            missing.append(f"grunnen «{ground}» (finnes ikke under «grounds» for ordningen «{scheme.id}»)")
+        elif found.placeholder:
+            missing.append(
+                f"grunnen i regelverket (felt «grounds.{ground}» for ordningen «{scheme.id}» i "
+                "config/grant_schemes.yaml er en plassholder som IMDi må fylle inn)"
+            )
+    return missing
 
 
 def build_letter_data(
@@ -152,8 +171,11 @@ def build_letter_data(
     scheme facts are placeholders, naming the fields."""
     if not scheme.grant_letters or scheme.facts is None:
         raise ValueError(f"ordningen «{scheme.id}» har ikke tilskuddsbrev (vedlegg 1 pkt. 3)")
-    if missing := placeholder_refusal(scheme, decision.rejected):
+    cites_ground = decision.rejected or decision.reduced
+    ground_id = decision.ground if cites_ground else None
+    if missing := placeholder_refusal(scheme, decision.rejected, ground_id):
         raise LetterIncomplete(reference, missing)
+    ground = scheme.grounds[ground_id] if ground_id else None
     kind = decision_kind_for(scheme, decision)
     appeal = acceptance = None
     if kind is DecisionKind.ENKELTVEDTAK:
@@ -202,6 +224,7 @@ def build_letter_data(
         not_enkeltvedtak_basis=scheme.not_enkeltvedtak_basis
         if private and kind is DecisionKind.AKSEPT
         else None,
+        ground=LetterFact(text=ground.text or "", reference=ground.reference or "") if ground else None,
         **copied,
     )
 
@@ -211,6 +234,10 @@ def missing_letter_items(data: LetterData) -> list[str]:
     missing = []
     if data.rejected and not (data.rejection_reason or "").strip():
         missing.append("begrunnelse for avslag")
+    if (data.rejected or data.reduced) and (data.ground is None or not data.ground.reference.strip()):
+        missing.append(
+            "grunnen i regelverket som avslaget eller reduksjonen bygger på (forvaltningsloven § 25)"
+        )
     if not data.rejected and not (data.computation or "").strip():
         missing.append("hvordan beløpet er regnet ut")
     for name in data.required_facts:
@@ -261,8 +288,11 @@ def shown_items(data: LetterData) -> dict[str, str]:
         items["rapporteringsfrist"] = bokmal.date_long(data.reporting_due) if data.reporting_due else ""
         items["at utbetaling kan stanses eller tilskuddet kreves tilbake"] = STOP_OR_RECLAIM
         items["kontrollretten til IMDi og Riksrevisjonen"] = CONTROL_RIGHT
-    if data.rejected or data.reduced:
-        items["regelverket i begrunnelsen (forvaltningsloven § 25)"] = REASONS_CITE
+    if (data.rejected or data.reduced) and data.ground is not None:
+        items["grunnen i regelverket"] = _text(data.ground.text)
+        items["punktet i regelverket for grunnen"] = _text(data.ground.reference)
+        if data.enkeltvedtak:
+            items["regelverket i begrunnelsen (forvaltningsloven § 25)"] = REASONS_CITE
     if data.provisional:
         items["Stortingets budsjettforbehold"] = STORTING_RESERVATION
     if data.appeal:
@@ -270,6 +300,8 @@ def shown_items(data: LetterData) -> dict[str, str]:
         items["klageinstans"] = _text(data.appeal.appeal_body)
     if data.not_enkeltvedtak_basis:
         items["hjemmel for at vedtaket ikke er et enkeltvedtak"] = _text(data.not_enkeltvedtak_basis.text)
+    if not data.enkeltvedtak and data.applicant_public:
+        items["hvordan be om ny vurdering"] = RECONSIDERATION
     if data.acceptance:
         items["frist for akseptbrev"] = bokmal.date_long(data.acceptance.deadline)
         items["at tilskuddet faller bort uten aksept"] = "faller tilskuddet bort"

@@ -69,13 +69,28 @@ LETTERS = {
     "partial award, enkeltvedtak, private": (
         4,
         date(2025, 3, 31),
-        ("<strong>22. april 2025</strong>", "Dere har fått mindre enn dere søkte om", CITE, STOP, CONTROL),
+        (
+            "<strong>22. april 2025</strong>",
+            "Dere har fått mindre enn dere søkte om",
+            "Testregelverket pkt. 5.4: Testgrunn ramme",  # the ground and its point (fvl. § 25)
+            CITE,
+            STOP,
+            CONTROL,
+            "forvaltningsloven § 16",
+        ),
         ("akseptbrev",),
     ),
     "rejection, enkeltvedtak, private": (
         1,
         date(2025, 3, 31),
-        ("Begrunnelse for avslaget", "Tiltaket er ikke rettet mot målgruppen", CITE, *APPEAL, BODY),
+        (
+            "Begrunnelse for avslaget",
+            "Testregelverket pkt. 5.2: Testgrunn malgruppe",  # the ground and its point
+            "<strong>Hovedhensyn:</strong> Tiltaket er ikke rettet mot målgruppen",
+            CITE,
+            *APPEAL,
+            BODY,
+        ),
         ("akseptbrev", STOP, "Rapportering"),
     ),
     "award, aksept, public": (
@@ -89,15 +104,22 @@ LETTERS = {
             "<strong>1. mars 2026</strong>",
             STOP,
             CONTROL,
-            CITE,  # 400 000 of 500 000: a reduced amount
+            "Testregelverket pkt. 5.4",  # 400 000 of 500 000: a reduced amount cites its ground
+            "be IMDi vurdere avgjørelsen på nytt",
         ),
-        ("Klagefristen",),
+        # Not an enkeltvedtak: neither § 25 nor § 16 is cited as if it were (issue 29).
+        ("Klagefristen", CITE, "forvaltningsloven § 16"),
     ),
     "rejection, aksept, public": (
         3,
         date(2025, 5, 2),
-        ("Søknaden kom etter fristen", CITE, "ikke enkeltvedtak etter\nforvaltningsloven § 2"),
-        ("akseptbrev", "Klagefristen", STOP),
+        (
+            "Søknaden kom etter fristen",
+            "Testregelverket pkt. 5.2",
+            "ikke enkeltvedtak etter\nforvaltningsloven § 2",
+            "be IMDi vurdere avgjørelsen på nytt",
+        ),
+        ("akseptbrev", "Klagefristen", STOP, CITE),
     ),
 }
 
@@ -189,7 +211,11 @@ def test_shipped_placeholders_refuse_the_letter_naming_the_fields(shipped_scheme
     assert "plassholder" in str(info.value)
     with pytest.raises(LetterIncomplete) as info:
         build_letter_data("r", "r-10", shipped_schemes["jobbsjansen"], rejection, date(2025, 5, 2))
-    assert [item.split(" (")[0] for item in info.value.missing] == [FACT_NAMES[n] for n in REJECTION_FACTS]
+    assert [item.split(" (")[0] for item in info.value.missing] == [
+        *(FACT_NAMES[n] for n in REJECTION_FACTS),
+        "grunnen i regelverket",  # the ground is a placeholder too (issue 29)
+    ]
+    assert "felt «grounds.malgruppe» for ordningen «jobbsjansen»" in str(info.value)
 
 
 def test_aksept_rejection_has_no_acceptance_deadline(round_, schemes):
@@ -202,6 +228,11 @@ def test_aksept_rejection_has_no_acceptance_deadline(round_, schemes):
     [
         (0, {"computation": None}, ["hvordan beløpet er regnet ut"]),
         (1, {"rejection_reason": "  "}, ["begrunnelse for avslag"]),
+        (
+            1,
+            {"ground": None},
+            ["grunnen i regelverket som avslaget eller reduksjonen bygger på (forvaltningsloven § 25)"],
+        ),
         (0, {"appeal": None}, ["klageadgang og klagefrist (forvaltningsloven §§ 28 og 29)"]),
         (0, {"reporting_due": None}, ["rapporteringsfrist"]),
         (0, {"facts": {}}, list(FACT_NAMES.values())),
