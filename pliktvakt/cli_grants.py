@@ -32,6 +32,10 @@ app = typer.Typer(
 )
 
 By = Annotated[Optional[str], typer.Option("--by", help="Hvem som registrerer (standard: brukernavnet).")]
+CaseNumber = Annotated[
+    Optional[str],
+    typer.Option("--saksnummer", help="IMDis saksnummer for runden (står som «Vår referanse» i brevene)."),
+]
 On = Annotated[str, typer.Option("--on", help="Dato (ÅÅÅÅ-MM-DD).")]
 
 
@@ -103,6 +107,7 @@ def import_file(
             ),
         ),
     ] = None,
+    case_number: CaseNumber = None,
     by: By = None,
     as_json: AsJson = False,
     as_of: AsOf = None,
@@ -133,6 +138,8 @@ def import_file(
                 on=today,
                 allow_duplicate=allow_duplicate,
             )
+            if case_number is not None:
+                rounds.set_case_number(session, grant_round, case_number, _actor(by))
             if administrator is not None:
                 plan.mark_municipal(
                     session, schemes, _municipalities(), grant_round, administrator, _actor(by)
@@ -172,7 +179,10 @@ def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool)
 
 @app.command()
 def decide(
-    round_name: Annotated[str, typer.Argument(metavar="ROUND")], by: By = None, as_of: AsOf = None
+    round_name: Annotated[str, typer.Argument(metavar="ROUND")],
+    case_number: CaseNumber = None,
+    by: By = None,
+    as_of: AsOf = None,
 ) -> None:
     """Marker runden som vedtatt; departementet skal da orienteres før tilskuddsbrevene (pkt. 6.1)."""
     from pliktvakt.catalogue import load_catalogue
@@ -183,6 +193,8 @@ def decide(
     today = clock.resolve(as_of).date()
     catalogue = load_catalogue(get_settings().config_dir)
     with session_scope(_engine()) as session:
+        if case_number is not None:
+            rounds.set_case_number(session, rounds.get_round(session, round_name), case_number, _actor(by))
         _, occurrence = rounds.decide_round(session, catalogue, _schemes(), round_name, today, _actor(by))
     if occurrence is None:
         out.print(
@@ -205,11 +217,19 @@ def letters(
     by: By = None,
     as_of: AsOf = None,
 ) -> None:
-    """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert, og for hvert brev
-    som mangler påkrevd innhold (også plassholdere i config/grant_schemes.yaml)."""
+    """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert, uten IMDis
+    saksnummer, kontaktperson og klageadresse, og for hvert brev som mangler påkrevd innhold
+    (også plassholdere i config/grant_schemes.yaml)."""
+    from pliktvakt.grants.letters import Particulars
     from pliktvakt.settings import get_settings
     from tasks.grants import write_round_letters
 
+    settings = get_settings()
+    particulars = Particulars(
+        contact=settings.grant_contact,
+        appeal_address=settings.grant_appeal_address,
+        appeal_email=settings.grant_appeal_email,
+    )
     batch = write_round_letters.fn(
         get_settings().database_url,
         _schemes(),
@@ -218,6 +238,7 @@ def letters(
         clock.resolve(as_of).date(),
         _actor(by),
         catalogue=_catalogue(),
+        particulars=particulars,
     )
     out.print(f"Skrev {batch.letters} tilskuddsbrev til {output}.")
     for refused in batch.refused:

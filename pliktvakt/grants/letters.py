@@ -39,6 +39,9 @@ CONTROL_RIGHT = (  # vedlegg 1 pkt. 8
 )
 STORTING_RESERVATION = "forbehold om Stortingets budsjettvedtak"  # vedlegg 1 pkt. 5
 REASONS_CITE = "jf. forvaltningsloven § 25"
+# Fvl. § 29: the period runs from when the letter reached the party; the date the letter states
+# is the deadline only if it arrived the day it was sent.
+APPEAL_FROM_RECEIPT = "Klagefristen er tre uker fra den dagen dere mottok dette brevet"
 # A public body cannot appeal (vedlegg 1 pkt. 2), but may ask IMDi to reconsider.
 RECONSIDERATION = "be IMDi vurdere avgjørelsen på nytt"
 
@@ -55,6 +58,26 @@ class AcceptanceInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
     deadline: date
     deadline_rule: str
+
+
+class Particulars(BaseModel):
+    """What every letter gives besides the decision: IMDi's case number of the round, the
+    contact person, and where an appeal or a request is sent (postal and email)."""
+
+    model_config = ConfigDict(frozen=True)
+    case_number: str | None = None
+    contact: str | None = None
+    appeal_address: str | None = None
+    appeal_email: str | None = None
+
+    def missing(self) -> list[str]:
+        names = {
+            "case_number": "IMDis saksnummer for runden (`pliktvakt grants decide RUNDE --saksnummer …`)",
+            "contact": "kontaktperson (PLIKTVAKT_GRANT_CONTACT)",
+            "appeal_address": "postadressen klager sendes til (PLIKTVAKT_GRANT_APPEAL_ADDRESS)",
+            "appeal_email": "e-postadressen klager sendes til (PLIKTVAKT_GRANT_APPEAL_EMAIL)",
+        }
+        return [text for name, text in names.items() if not (getattr(self, name) or "").strip()]
 
 
 class LetterFact(BaseModel):
@@ -92,6 +115,7 @@ class LetterData(BaseModel):
     not_enkeltvedtak_basis: LegalBasis | None = None  # quoted for a private aksept decision
     # The scheme's ground a rejection or reduction rests on, with its point (fvl. § 25).
     ground: LetterFact | None = None
+    particulars: Particulars = Particulars()
 
     @property
     def rejected(self) -> bool:
@@ -164,6 +188,7 @@ def build_letter_data(
     decision: AwardDecision,
     letter_date: date,
     presumed_received: date | None = None,
+    particulars: Particulars | None = None,
 ) -> LetterData:
     """Assemble the letter. The appeal deadline runs from when the letter reaches the party;
     the letter states it from ``presumed_received`` (default: the letter date, as for
@@ -225,6 +250,7 @@ def build_letter_data(
         if private and kind is DecisionKind.AKSEPT
         else None,
         ground=LetterFact(text=ground.text or "", reference=ground.reference or "") if ground else None,
+        particulars=particulars or Particulars(),
         **copied,
     )
 
@@ -295,6 +321,16 @@ def shown_items(data: LetterData) -> dict[str, str]:
             items["regelverket i begrunnelsen (forvaltningsloven § 25)"] = REASONS_CITE
     if data.provisional:
         items["Stortingets budsjettforbehold"] = STORTING_RESERVATION
+    for name, label in (
+        ("case_number", "IMDis saksnummer"),
+        ("contact", "kontaktperson"),
+        ("appeal_address", "postadresse for klage"),
+        ("appeal_email", "e-postadresse for klage"),
+    ):
+        if value := getattr(data.particulars, name):
+            items[label] = _text(value)
+    if data.appeal:
+        items["klagefristen regnes fra mottak"] = APPEAL_FROM_RECEIPT
     if data.appeal:
         items["klagefrist"] = bokmal.date_long(data.appeal.deadline)
         items["klageinstans"] = _text(data.appeal.appeal_body)

@@ -59,6 +59,14 @@ def fill_facts(raw: dict) -> dict:
     return raw
 
 
+# What every letter states besides the decision (issue 29), as test texts.
+LETTER_SETTINGS = {
+    "PLIKTVAKT_GRANT_CONTACT": "Testkontakt Kari, tlf. 22 00 00 00",
+    "PLIKTVAKT_GRANT_APPEAL_ADDRESS": "IMDi, Testpostboks 1, 0101 Oslo",
+    "PLIKTVAKT_GRANT_APPEAL_EMAIL": "klage@imdi.example",
+}
+
+
 @pytest.fixture(scope="session")
 def filled_config_dir(tmp_path_factory) -> Path:
     """A copy of config/ whose grant_schemes.yaml has every placeholder fact filled for tests."""
@@ -86,6 +94,8 @@ def shipped_schemes():
 def env(env, monkeypatch, filled_config_dir):
     """The repository's settings fixture, with the filled copy of the config."""
     monkeypatch.setenv("PLIKTVAKT_CONFIG_DIR", str(filled_config_dir))
+    for name, value in LETTER_SETTINGS.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()

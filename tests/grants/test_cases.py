@@ -119,3 +119,24 @@ def test_a_municipalitys_request_for_reconsideration_is_a_case_with_a_deadline(l
         assert forwarding.due == date(2025, 7, 10)
         assert _occurrence(session, duties.RECONSIDERATION_OBLIGATION).status == "done"
         assert session.get(GrantAppeal, request.id).not_upheld_on == date(2025, 6, 10)
+
+
+def test_letters_are_refused_without_case_number_contact_and_appeal_address(decided, schemes, tmp_path):  # noqa: F811
+    """Issue 29: every letter gives IMDi's case number, the contact person and where an appeal
+    goes; `grants letters` passes them from settings, and refuses the round while one is unset."""
+    from pliktvakt.grants.letters import Particulars
+
+    engine, catalogue = decided
+    with session_scope(engine) as session, pytest.raises(rounds.GrantsError) as refused:
+        round_letters.make_letters(
+            session,
+            schemes,
+            "2025-1",
+            tmp_path,
+            date(2025, 4, 25),
+            "t",
+            particulars=Particulars(contact="Kari"),
+        )
+    text = str(refused.value)
+    assert "IMDis saksnummer for runden" in text and "PLIKTVAKT_GRANT_APPEAL_ADDRESS" in text
+    assert "kontaktperson" not in text and not (tmp_path / "brev").exists()

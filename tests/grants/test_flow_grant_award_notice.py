@@ -66,7 +66,7 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
         "--budget",
         "jobbsjansen=1 000 000",
     )
-    cli("grants", "decide", "2025-1", "--as-of", "2025-04-22")
+    cli("grants", "decide", "2025-1", "--saksnummer", "25/01234", "--as-of", "2025-04-22")
     refused = cli(
         "grants", "letters", "2025-1", "-o", str(tmp_path / "brev"), "--as-of", "2025-04-22", expect=2
     )
@@ -261,7 +261,7 @@ def test_cli_rejects_bad_files_and_runs_the_flow_alone(
         assert len(list(session.exec(select(GrantImportRejection)))) == 2
 
     cli("grants", "import", str(_award_file(write_csv)), "--round", "2025-1")
-    cli("grants", "decide", "2025-1", "--as-of", "2025-04-22")
+    cli("grants", "decide", "2025-1", "--saksnummer", "25/01234", "--as-of", "2025-04-22")
     # The command alone, as an operator runs it: its own ephemeral Prefect in its own home.
     alone = {
         "PREFECT_HOME": str(tmp_path / "prefect-home"),

@@ -41,7 +41,17 @@ def test_organisation_form_decides_letter_and_payment(
         f"jobbsjansen;2025;Oslo kommunale AS;{ORGNR_B};300 000;300 000;;Sats 100 000 kr × 3;;AS",
         rejection + "formal;FLI",
     )
-    cli("grants", "import", str(awards), "--round", "2025-1", "--as-of", "2025-04-22")
+    cli(
+        "grants",
+        "import",
+        str(awards),
+        "--round",
+        "2025-1",
+        "--saksnummer",
+        "25/01234",
+        "--as-of",
+        "2025-04-22",
+    )
     cli("grants", "decide", "2025-1", "--as-of", "2025-04-22")
     assert grant_award_notice(as_of="2025-04-23", return_state=True).is_completed()
     assert [len(smtp.to(a, NOTICE)) for a in MINISTRY] == [1, 1]
@@ -64,6 +74,12 @@ def test_organisation_form_decides_letter_and_payment(
         "2025-05-15",
     )
     assert "Testregelverket pkt. 5.1: Testgrunn formal" in html[ORGNR_C]  # the ground's point
+    # Letter particulars: IMDi's case number, the contact, where to appeal, and the appeal
+    # sentence with the date shown as for a letter that arrived the day it was dated.
+    assert "Vår referanse: 25/01234" in html[ORGNR_B] and "Kontaktperson: Testkontakt Kari" in html[ORGNR_B]
+    assert "IMDi, Testpostboks 1, 0101 Oslo, eller på e-post til klage@imdi.example" in html[ORGNR_B]
+    assert "Klagefristen er tre uker fra den dagen dere mottok dette brevet" in html[ORGNR_B]
+    assert "Mottok dere brevet 24. april 2025, samme dag som det er datert, er siste frist" in html[ORGNR_B]
     payable = json.loads(cli("grants", "payments", "2025-1", "--json", "--as-of", "2025-04-25").stdout)
     assert [p["applicant"] for p in payable] == ["Oslo kommunale AS"]
     cli("grants", "accept", str(_id(cli, "Oslo kommune")), "--on", "2025-05-02")
