@@ -639,6 +639,52 @@ def response(
     )
 
 
+@app.command()
+def announcement(
+    scheme_id: Annotated[str, typer.Argument(metavar="ORDNING")],
+    year: Annotated[
+        int, typer.Option("--year", help="Tilskuddsåret kunngjøringen gjelder.", parser=whole(2000, 2100))
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Filen kunngjøringen skrives til (HTML).")],
+    budget_passed: Annotated[
+        bool,
+        typer.Option(
+            "--budget-passed", help="Stortinget har vedtatt budsjettet for året (da uten forbehold)."
+        ),
+    ] = False,
+    by: By = None,
+    as_of: AsOf = None,
+) -> None:
+    """Lag kunngjøringen av en ordning fra fakta i config/grant_schemes.yaml (vedlegg 1 pkt. 1), med
+    Stortingets budsjettforbehold når den kunngjøres før budsjettåret; plikten fullføres med filen."""
+    import hashlib
+
+    from pliktvakt import occurrences
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import announcements
+    from pliktvakt.grants.rounds import GrantsError, occurrence_for
+    from tasks.files import write_file
+
+    schemes = _schemes()
+    if scheme_id not in schemes:
+        raise GrantsError(f"Ukjent ordning «{scheme_id}»; bruk en id fra config/grant_schemes.yaml.")
+    today, actor = clock.resolve(as_of).date(), _actor(by)
+    made = announcements.render(schemes[scheme_id], year, today, budget_passed)
+    catalogue = _catalogue()
+    with session_scope(_engine()) as session:
+        ref = f"{scheme_id}:{year}"
+        occurrence = occurrence_for(session, announcements.OBLIGATION, ref)
+        if occurrence is None or not occurrence.is_open:
+            occurrence, _ = occurrences.trigger(
+                session, catalogue, announcements.OBLIGATION, today, ref, actor
+            )
+        written = write_file(output, made.html)
+        digest = hashlib.sha256(made.html.encode("utf-8")).hexdigest()
+        evidence = announcements.evidence(written, digest, made)
+        occurrences.complete(session, occurrence.id, actor, evidence, clock.resolve(as_of))
+    out.print(f"{evidence}. Plikten {announcements.OBLIGATION} er fullført (forekomst {occurrence.id}).")
+
+
 @app.command("control-sample")
 def control_sample(
     round_name: Annotated[str, typer.Argument(metavar="ROUND")],

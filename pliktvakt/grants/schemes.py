@@ -117,6 +117,35 @@ class SchemeFacts(BaseModel):
         return [name for name in names or tuple(FACT_NAMES) if getattr(self, name).placeholder]
 
 
+# What an announcement states besides the letter facts (vedlegg 1 pkt. 1), in bokmål.
+ANNOUNCEMENT_FACT_NAMES: dict[str, str] = {
+    "criteria": "tildelingskriteriene",
+    "assessment": "vurderingskriteriene",
+    "procedure": "søknadsprosedyren",
+    "period": "søknadsperioden",
+    "content": "kravene til innholdet i søknaden",
+    "form_link": "lenken til søknadsskjemaet",
+}
+
+
+def _placeholder() -> SchemeFact:
+    return SchemeFact(source=FactSource.PLACEHOLDER)
+
+
+class AnnouncementFacts(BaseModel):
+    """The facts an announcement states besides those of the letters (vedlegg 1 pkt. 1); each
+    a placeholder until IMDi fills it in, and an announcement needing one is refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criteria: SchemeFact = Field(default_factory=_placeholder)  # tildelingskriterier
+    assessment: SchemeFact = Field(default_factory=_placeholder)  # vurderingskriterier
+    procedure: SchemeFact = Field(default_factory=_placeholder)  # søknadsprosedyre
+    period: SchemeFact = Field(default_factory=_placeholder)  # søknadsperiode
+    content: SchemeFact = Field(default_factory=_placeholder)  # krav til innhold i søknaden
+    form_link: SchemeFact = Field(default_factory=_placeholder)  # lenke til søknadsskjema
+
+
 class LegalBasis(BaseModel):
     """Why decisions to private applicants under a scheme are not enkeltvedtak; the letter quotes it."""
 
@@ -225,6 +254,7 @@ class GrantScheme(BaseModel):
     # posted in time but not yet arrived (forvaltningsloven § 30).
     postal_grace_days: int = Field(default=7, ge=0, le=60)
     facts: SchemeFacts | None = None  # required when the scheme has grant letters
+    announcement: AnnouncementFacts = Field(default_factory=AnnouncementFacts)
     # Grounds for rejection and reduction, by id (the import's column «grunn»), each with its
     # point in the regelverk (forvaltningsloven § 25).
     grounds: dict[str, Ground] = Field(default_factory=dict)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pliktvakt.grants.schemes import FACT_NAMES, load_schemes
+from pliktvakt.grants.schemes import ANNOUNCEMENT_FACT_NAMES, FACT_NAMES, load_schemes
 from pliktvakt.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +50,14 @@ def fill_facts(raw: dict) -> dict:
                     "reference": f"Testregelverket pkt. 5.{number}",
                 }
                 for number, (ground, values) in enumerate(scheme.get("grounds", {}).items(), start=1)
+            }
+            scheme["announcement"] = {
+                name: {
+                    "text": f"Testtekst for {label} ({scheme['id']})",
+                    "source": "regelverk",
+                    "reference": "Testregelverket pkt. 10",
+                }
+                for name, label in ANNOUNCEMENT_FACT_NAMES.items()
             }
             scheme["repayment_period"] = {
                 "period": TEST_REPAYMENT_PERIOD,
