@@ -20,13 +20,14 @@ from import_memory import orgnrs  # noqa: E402  distinct valid organisation numb
 
 def main(rows: int) -> None:
     schemes = load_schemes(ROOT / "config" / "grant_schemes.yaml")
-    lines = ["ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning"]
+    lines = ["ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning;grunn;organisasjonsform"]
     numbers = orgnrs()
     for n in range(rows):
         scheme = "integreringsarbeid-frivillige-organisasjoner" if n % 2 else "jobbsjansen"
         awarded = 0 if n % 5 == 0 else 1000
         lines.append(
-            f"{scheme};2025;Søker {n};{next(numbers)};2000;{awarded};{'avslag' if not awarded else ''};sats"
+            f"{scheme};2025;Søker {n};{next(numbers)};2000;{awarded};{'avslag' if not awarded else ''};sats;"
+            f"{'malgruppe' if not awarded else 'ramme'};FLI"
         )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.csv"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from stdnum.no import orgnr
 
-HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning"
+HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning;grunn;organisasjonsform"
 SCHEMES = ("integreringsarbeid-frivillige-organisasjoner", "jobbsjansen")
 
 
@@ -53,7 +53,7 @@ def write_file(path: Path, rows: int) -> None:
             computation = "75 prosent av godkjent budsjett, avrundet" if awarded else ""
             out.write(
                 f"{SCHEMES[n % 2]};2025;Frivillig organisasjon nr. {n};{next(numbers)};"
-                f"200 000;{awarded};{reason};{computation}\n"
+                f"200 000;{awarded};{reason};{computation};{'ramme' if awarded else 'malgruppe'};FLI\n"
             )
 
 

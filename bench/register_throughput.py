@@ -42,13 +42,15 @@ from tests.register_server import TOKEN  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 
 SCHEME = "integreringsarbeid-frivillige-organisasjoner"
-HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning;søkertype"
+HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning;søkertype;grunn"
 
 
 def _round(settings: Settings, schemes, awards: int, folder: Path) -> None:
     numbers = orgnrs()
     lines = [HEADER] + [
-        f"{SCHEME};2025;Forening {n};{next(numbers)};20000;{10000 + n};;Sats;privat" for n in range(awards)
+        f"{SCHEME};2025;Forening {n};{next(numbers)};20000;{10000 + n};;Sats;privat;"
+        + ("ramme" if n < 10000 else "")
+        for n in range(awards)
     ]
     path = folder / "runde.csv"
     path.write_text("\n".join(lines), encoding="utf-8")

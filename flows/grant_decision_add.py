@@ -49,8 +49,25 @@ ApplicantKind = Annotated[
     field(
         "Søkertype",
         "privat: vedtaket er et enkeltvedtak; offentlig: søkeren er et offentlig organ, og vedtaket er "
-        "ikke et enkeltvedtak (forvaltningsloven § 2, vedlegg 1 pkt. 2).",
-        choices=["privat", "offentlig"],
+        "ikke et enkeltvedtak (forvaltningsloven § 2, vedlegg 1 pkt. 2). Tom: avgjøres av "
+        "organisasjonsformen. Oppgi privat når en kommune søker på lik linje med private.",
+        choices=["", "privat", "offentlig"],
+    ),
+]
+OrganisationForm = Annotated[
+    str,
+    field(
+        "Organisasjonsform",
+        "Enhetsregisterets kode for søkeren, f.eks. KOMM, FYLK, STAT, AS, STI eller FLI "
+        "(config/organisation_forms.yaml). Søkertype eller organisasjonsform må oppgis.",
+    ),
+]
+Ground = Annotated[
+    str,
+    field(
+        "Grunn i regelverket",
+        "Id-en til avslags- eller reduksjonsgrunnen i ordningens regelverk (grounds i "
+        "config/grant_schemes.yaml). Kreves ved avslag og redusert beløp.",
     ),
 ]
 
@@ -67,11 +84,15 @@ def grant_decision_add(
     amount_awarded: Awarded,
     rejection_reason: Reason = "",
     computation: Computation = "",
-    applicant_kind: ApplicantKind = "privat",
+    applicant_kind: ApplicantKind = "",
+    organisation_form: OrganisationForm = "",
+    ground: Ground = "",
     recorded_by: Submitter,
     as_of: AsOf = None,
 ) -> int:
-    """Registrer ett vedtak i en tilskuddsrunde (tildelt beløp 0 = avslag; da kreves avslagsgrunn)."""
+    """Registrer ett vedtak i en tilskuddsrunde (tildelt beløp 0 = avslag; da kreves avslagsgrunn).
+    Søkertype eller organisasjonsform (Enhetsregisterets kode, f.eks. KOMM eller AS) må oppgis;
+    avslag og redusert beløp må ha grunnen i regelverket (grunn)."""
     if problem := submitter_problem(recorded_by):
         return refused(get_run_logger(), "Vedtaket ble ikke registrert", problem)
     recorded_by = recorded_by.strip()
@@ -87,6 +108,8 @@ def grant_decision_add(
         "avslagsgrunn": rejection_reason,
         "beregning": computation,
         "søkertype": applicant_kind,
+        "organisasjonsform": organisation_form,
+        "grunn": ground,
     }
     decision_id = add_decision_task(settings.database_url, schemes, round_name, values, recorded_by)
     if isinstance(decision_id, Refused):

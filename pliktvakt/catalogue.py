@@ -37,8 +37,9 @@ from pliktvakt.tabular import NotUtf8, utf8
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A section of the instruction ("2.2", "6.1") or of its annex on grants ("vedlegg 9").
 SECTION = r"^(\d+(\.\d+)*|vedlegg \d+)$"
-# Where a date, offset or deadline comes from (DESIGN principle 6).
-Source = Literal["instruction", "tildelingsbrev", "placeholder"]
+# Where a date, offset or deadline comes from (DESIGN principle 6). okonomiregelverket: a
+# point of ØR (Bestemmelser om økonomistyring i staten) that the instruction takes in.
+Source = Literal["instruction", "tildelingsbrev", "okonomiregelverket", "placeholder"]
 # What a person reads next to a deadline that is not taken from the instruction or the letter.
 UNCONFIRMED = "frist ikke bekreftet"
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")

@@ -32,6 +32,10 @@ app = typer.Typer(
 )
 
 By = Annotated[Optional[str], typer.Option("--by", help="Hvem som registrerer (standard: brukernavnet).")]
+CaseNumber = Annotated[
+    Optional[str],
+    typer.Option("--saksnummer", help="IMDis saksnummer for runden (står som «Vår referanse» i brevene)."),
+]
 On = Annotated[str, typer.Option("--on", help="Dato (ÅÅÅÅ-MM-DD).")]
 
 
@@ -103,6 +107,7 @@ def import_file(
             ),
         ),
     ] = None,
+    case_number: CaseNumber = None,
     by: By = None,
     as_json: AsJson = False,
     as_of: AsOf = None,
@@ -133,6 +138,8 @@ def import_file(
                 on=today,
                 allow_duplicate=allow_duplicate,
             )
+            if case_number is not None:
+                rounds.set_case_number(session, grant_round, case_number, _actor(by))
             if administrator is not None:
                 plan.mark_municipal(
                     session, schemes, _municipalities(), grant_round, administrator, _actor(by)
@@ -172,7 +179,10 @@ def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool)
 
 @app.command()
 def decide(
-    round_name: Annotated[str, typer.Argument(metavar="ROUND")], by: By = None, as_of: AsOf = None
+    round_name: Annotated[str, typer.Argument(metavar="ROUND")],
+    case_number: CaseNumber = None,
+    by: By = None,
+    as_of: AsOf = None,
 ) -> None:
     """Marker runden som vedtatt; departementet skal da orienteres før tilskuddsbrevene (pkt. 6.1)."""
     from pliktvakt.catalogue import load_catalogue
@@ -183,6 +193,8 @@ def decide(
     today = clock.resolve(as_of).date()
     catalogue = load_catalogue(get_settings().config_dir)
     with session_scope(_engine()) as session:
+        if case_number is not None:
+            rounds.set_case_number(session, rounds.get_round(session, round_name), case_number, _actor(by))
         _, occurrence = rounds.decide_round(session, catalogue, _schemes(), round_name, today, _actor(by))
     if occurrence is None:
         out.print(
@@ -205,11 +217,19 @@ def letters(
     by: By = None,
     as_of: AsOf = None,
 ) -> None:
-    """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert, og for hvert brev
-    som mangler påkrevd innhold (også plassholdere i config/grant_schemes.yaml)."""
+    """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert, uten IMDis
+    saksnummer, kontaktperson og klageadresse, og for hvert brev som mangler påkrevd innhold
+    (også plassholdere i config/grant_schemes.yaml)."""
+    from pliktvakt.grants.letters import Particulars
     from pliktvakt.settings import get_settings
     from tasks.grants import write_round_letters
 
+    settings = get_settings()
+    particulars = Particulars(
+        contact=settings.grant_contact,
+        appeal_address=settings.grant_appeal_address,
+        appeal_email=settings.grant_appeal_email,
+    )
     batch = write_round_letters.fn(
         get_settings().database_url,
         _schemes(),
@@ -218,6 +238,7 @@ def letters(
         clock.resolve(as_of).date(),
         _actor(by),
         catalogue=_catalogue(),
+        particulars=particulars,
     )
     out.print(f"Skrev {batch.letters} tilskuddsbrev til {output}.")
     for refused in batch.refused:
@@ -249,11 +270,58 @@ def appeal(
         ),
     ],
     received: Annotated[str, typer.Option("--received", help="Dato klagen kom inn til IMDi.")],
+    appellant: Annotated[
+        Optional[str],
+        typer.Option(
+            "--appellant",
+            help="Klager som ikke er parten, men har rettslig klageinteresse (f.eks. en konkurrent).",
+        ),
+    ] = None,
+    learned: Annotated[
+        Optional[str],
+        typer.Option(
+            "--learned", help="For --appellant: dagen de fikk eller burde fått kjennskap til vedtaket."
+        ),
+    ] = None,
     by: By = None,
 ) -> None:
-    """Registrer en klage; i tide regnes etter datoen den ble postlagt eller sendt (fvl. §§ 29–30)."""
+    """Registrer en klage; i tide regnes etter datoen den ble postlagt eller sendt (fvl. §§ 28–30).
+    Med --appellant og --learned: en klage fra en annen med rettslig klageinteresse (fvl. § 28)."""
     from pliktvakt.db import session_scope
     from pliktvakt.grants import responses
+
+    kind = responses.AppealKind.THIRD_PARTY if appellant is not None else responses.AppealKind.PARTY
+    with session_scope(_engine()) as session:
+        item = responses.record_appeal(
+            session,
+            decision_id,
+            _date(received, "--received"),
+            _actor(by),
+            posted=_date(posted, "--posted"),
+            kind=kind,
+            appellant=appellant,
+            learned_on=_date(learned, "--learned") if learned is not None else None,
+        )
+    note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
+    who = f" fra {item.appellant}" if item.appellant else ""
+    out.print(
+        f"Klage {item.id}{who} på vedtak {decision_id} registrert: postlagt/sendt {item.posted_on:%d.%m.%Y}, "
+        f"kom inn {item.submitted_on:%d.%m.%Y}; klagen kom {note} (forvaltningsloven § 30)."
+    )
+
+
+@app.command()
+def reconsideration(
+    decision_id: Id,
+    posted: Annotated[str, typer.Option("--posted", help="Dato anmodningen ble postlagt eller sendt.")],
+    received: Annotated[str, typer.Option("--received", help="Dato anmodningen kom inn til IMDi.")],
+    by: By = None,
+) -> None:
+    """Registrer at en offentlig mottaker ber IMDi vurdere en avgjørelse på nytt (den kan ikke
+    påklages, vedlegg 1 pkt. 2); saken får en behandlingsfrist."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import duties, responses
+    from pliktvakt.grants.rounds import occurrence_for
 
     with session_scope(_engine()) as session:
         item = responses.record_appeal(
@@ -262,11 +330,16 @@ def appeal(
             _date(received, "--received"),
             _actor(by),
             posted=_date(posted, "--posted"),
+            kind=responses.AppealKind.RECONSIDERATION,
+            catalogue=_catalogue(),
         )
-    note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
+        handling = occurrence_for(session, duties.RECONSIDERATION_OBLIGATION, duties.appeal_ref(item))
+    asked = "innen" if item.in_time else "etter"
     out.print(
-        f"Klage {item.id} på vedtak {decision_id} registrert: postlagt/sendt {item.posted_on:%d.%m.%Y}, "
-        f"kom inn {item.submitted_on:%d.%m.%Y}; klagen kom {note} (forvaltningsloven § 30)."
+        f"Anmodning {item.id} om ny vurdering av vedtak {decision_id} registrert (kom {asked} de tre ukene "
+        f"brevet ba om). IMDi bør avgjøre den innen {handling.due:%d.%m.%Y} (forekomst {handling.id}); "
+        "registrer utfallet med `pliktvakt grants appeal-closed`, eller `appeal-not-upheld` for å sende "
+        "den til departementet."
     )
 
 
@@ -369,6 +442,10 @@ def _decision_json(session, row) -> dict:
         },
         "appeals": [
             {
+                "id": a.id,
+                "kind": a.kind,
+                "appellant": a.appellant,
+                "learned_on": a.learned_on,
                 "posted_on": a.posted_on,
                 "submitted_on": a.submitted_on,
                 "in_time": a.in_time,
@@ -427,9 +504,10 @@ def appeal_not_upheld(decision_id: Id, on: On, by: By = None) -> None:
         item, occurrence = duties.appeal_not_upheld(
             session, _catalogue(), decision_id, _date(on, "--on"), _actor(by)
         )
+    role = "overordnet organ" if item.kind == "omgjoring" else "klageinstans"
     out.print(
         f"Klage {item.id} på vedtak {decision_id} er ikke tatt til følge. Den skal oversendes "
-        f"Arbeids- og inkluderingsdepartementet som klageinstans innen {occurrence.due:%d.%m.%Y} "
+        f"Arbeids- og inkluderingsdepartementet som {role} innen {occurrence.due:%d.%m.%Y} "
         f"(forekomst {occurrence.id}; fullfør med `pliktvakt complete {occurrence.id}`). "
         "Registrer utfallet med `pliktvakt grants appeal-closed` når departementet har avgjort klagen."
     )
@@ -438,48 +516,173 @@ def appeal_not_upheld(decision_id: Id, on: On, by: By = None) -> None:
 Reason = Annotated[
     str, typer.Option("--reason", help="Hvilke forutsetninger for tilskuddet som ikke er oppfylt.")
 ]
+Amount = Annotated[
+    Optional[str],
+    typer.Option(
+        "--amount",
+        metavar="BELØP",
+        help="Beløpet som stanses eller kreves tilbake (kroner); påkrevd for tilbakebetaling.",
+    ),
+]
+LetterDir = Annotated[Path, typer.Option("-o", "--output", help="Mappe vedtaksbrevet skrives til.")]
 
 
-def _sanction(kind: str, decision_id: int, reason: str, by: str | None, as_of) -> None:
+def _sanction(
+    kind: str, decision_id: int, reason: str, amount: str | None, output: Path, by: str | None, as_of
+) -> None:
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import sanctions
+    from pliktvakt.grants import sanction_letters, sanctions
+    from pliktvakt.grants.awards import parse_amount
+    from tasks.files import write_files
 
     sanction_kind = sanctions.SanctionKind(kind)
     name = sanctions.KIND_NAMES[sanction_kind]
+    parsed = None
+    if amount is not None:
+        try:
+            parsed = parse_amount(amount)
+        except ValueError as exc:
+            raise _grants_error(f"--amount: {exc}") from None
     with session_scope(_engine()) as session:
         step = sanctions.request(
-            session, _catalogue(), decision_id, sanction_kind, reason, clock.resolve(as_of).date(), _actor(by)
+            session,
+            _catalogue(),
+            _schemes(),
+            decision_id,
+            sanction_kind,
+            reason,
+            clock.resolve(as_of).date(),
+            _actor(by),
+            amount=parsed,
         )
+        if step.carried_out:
+            # Written inside the transaction: the stop or reclaim is recorded only if its letter is.
+            written = write_files(sanction_letters.render(step.letter).files(output))
     if step.carried_out:
         out.print(
             f"Vedtak {decision_id}: {name} er registrert {step.sanction.carried_out_on:%d.%m.%Y}, etter "
-            f"forhåndsvarselet (forekomst {step.notice.id})."
+            f"forhåndsvarselet (forekomst {step.notice.id}). Vedtaksbrevet er skrevet til {written[0]}."
         )
         return
-    opened = "Forslaget er registrert. " if step.new else ""
-    err.print(
-        labelled(
-            "Nektet:",
-            "red",
-            f"{opened}Vedtak {decision_id}: {name} kan ikke gjennomføres før tilskuddsmottakeren er "
-            f"forhåndsvarslet (forvaltningsloven § 16, vedlegg 1 pkt. 5). Send varselet innen "
-            f"{step.notice.due:%d.%m.%Y}, registrer det med `pliktvakt complete {step.notice.id} --by … "
-            "--evidence …`, og kjør kommandoen igjen.",
-        )
-    )
+    err.print(labelled("Nektet:", "red", _waiting(step, decision_id, name)))
     raise typer.Exit(1)
 
 
-@app.command()
-def stop(decision_id: Id, reason: Reason, by: By = None, as_of: AsOf = None) -> None:
-    """Stans utbetalingen av et tilskudd; nektes til forhåndsvarselet er registrert (fvl. § 16)."""
-    _sanction("stop", decision_id, reason, by, as_of)
+def _grants_error(message: str):
+    from pliktvakt.grants.rounds import GrantsError
+
+    return GrantsError(message)
+
+
+def _waiting(step, decision_id: int, name: str) -> str:
+    from pliktvakt.grants.sanctions import Stage
+
+    if step.stage is Stage.AWAITING_RESPONSE:
+        return (
+            f"Vedtak {decision_id}: {name} kan ikke gjennomføres før fristen for å uttale seg om "
+            f"forhåndsvarselet har gått ut {step.sanction.response_due:%d.%m.%Y} (forvaltningsloven § 16), "
+            f"eller svaret er registrert med `pliktvakt grants response {decision_id} --on DATO --text …`."
+        )
+    opened = "Forslaget er registrert. " if step.new else ""
+    return (
+        f"{opened}Vedtak {decision_id}: {name} kan ikke gjennomføres før tilskuddsmottakeren er "
+        f"forhåndsvarslet (forvaltningsloven § 16, vedlegg 1 pkt. 5). Send varselet innen "
+        f"{step.notice.due:%d.%m.%Y}, registrer det med `pliktvakt complete {step.notice.id} --by … "
+        "--evidence …`, og kjør kommandoen igjen; mottakeren har da frist til å uttale seg."
+    )
 
 
 @app.command()
-def reclaim(decision_id: Id, reason: Reason, by: By = None, as_of: AsOf = None) -> None:
-    """Krev et tilskudd tilbake; nektes til forhåndsvarselet er registrert (fvl. § 16)."""
-    _sanction("reclaim", decision_id, reason, by, as_of)
+def stop(
+    decision_id: Id,
+    reason: Reason,
+    amount: Amount = None,
+    output: LetterDir = Path("tilskuddsbrev"),
+    by: By = None,
+    as_of: AsOf = None,
+) -> None:
+    """Stans utbetalingen av et tilskudd; nektes til forhåndsvarselet er sendt og fristen for å
+    uttale seg er ute eller svaret registrert (fvl. § 16). Skriver vedtaksbrevet."""
+    _sanction("stop", decision_id, reason, amount, output, by, as_of)
+
+
+@app.command()
+def reclaim(
+    decision_id: Id,
+    reason: Reason,
+    amount: Amount = None,
+    output: LetterDir = Path("tilskuddsbrev"),
+    by: By = None,
+    as_of: AsOf = None,
+) -> None:
+    """Krev et tilskudd tilbake; nektes til forhåndsvarselet er sendt og fristen for å uttale seg
+    er ute eller svaret registrert (fvl. § 16). Skriver vedtaksbrevet."""
+    _sanction("reclaim", decision_id, reason, amount, output, by, as_of)
+
+
+@app.command()
+def response(
+    decision_id: Id,
+    on: On,
+    text: Annotated[str, typer.Option("--text", help="Hva mottakeren svarte på forhåndsvarselet.")],
+    by: By = None,
+) -> None:
+    """Registrer mottakerens svar på forhåndsvarselet om stans eller tilbakebetaling (fvl. § 16)."""
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import sanctions
+
+    with session_scope(_engine()) as session:
+        sanction = sanctions.record_response(session, decision_id, _date(on, "--on"), text, _actor(by))
+    out.print(
+        f"Vedtak {decision_id}: svaret på forhåndsvarselet er registrert {sanction.response_on:%d.%m.%Y}; "
+        "stansen eller tilbakebetalingen kan nå gjennomføres, og begrunnelsen skal vurdere svaret."
+    )
+
+
+@app.command()
+def announcement(
+    scheme_id: Annotated[str, typer.Argument(metavar="ORDNING")],
+    year: Annotated[
+        int, typer.Option("--year", help="Tilskuddsåret kunngjøringen gjelder.", parser=whole(2000, 2100))
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Filen kunngjøringen skrives til (HTML).")],
+    budget_passed: Annotated[
+        bool,
+        typer.Option(
+            "--budget-passed", help="Stortinget har vedtatt budsjettet for året (da uten forbehold)."
+        ),
+    ] = False,
+    by: By = None,
+    as_of: AsOf = None,
+) -> None:
+    """Lag kunngjøringen av en ordning fra fakta i config/grant_schemes.yaml (vedlegg 1 pkt. 1), med
+    Stortingets budsjettforbehold når den kunngjøres før budsjettåret; plikten fullføres med filen."""
+    import hashlib
+
+    from pliktvakt import occurrences
+    from pliktvakt.db import session_scope
+    from pliktvakt.grants import announcements
+    from pliktvakt.grants.rounds import GrantsError, occurrence_for
+    from tasks.files import write_file
+
+    schemes = _schemes()
+    if scheme_id not in schemes:
+        raise GrantsError(f"Ukjent ordning «{scheme_id}»; bruk en id fra config/grant_schemes.yaml.")
+    today, actor = clock.resolve(as_of).date(), _actor(by)
+    made = announcements.render(schemes[scheme_id], year, today, budget_passed)
+    catalogue = _catalogue()
+    with session_scope(_engine()) as session:
+        ref = f"{scheme_id}:{year}"
+        occurrence = occurrence_for(session, announcements.OBLIGATION, ref)
+        if occurrence is None or not occurrence.is_open:
+            occurrence, _ = occurrences.trigger(
+                session, catalogue, announcements.OBLIGATION, today, ref, actor
+            )
+        written = write_file(output, made.html)
+        digest = hashlib.sha256(made.html.encode("utf-8")).hexdigest()
+        evidence = announcements.evidence(written, digest, made)
+        occurrences.complete(session, occurrence.id, actor, evidence, clock.resolve(as_of))
+    out.print(f"{evidence}. Plikten {announcements.OBLIGATION} er fullført (forekomst {occurrence.id}).")
 
 
 @app.command("control-sample")

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     # Signs the desk's links and sessions. The desk refuses to serve beyond localhost
     # without it; on localhost an unset secret falls back to links.DEV_SECRET's derivation.
     web_secret: SecretStr | None = None
+    # --- Grant letters (issue 29): who the recipient contacts, and where an appeal is sent.
+    # A letter run by `grants letters` is refused while one of them is unset.
+    grant_contact: str | None = None  # e.g. "Kari Nordmann, tlf. 22 00 00 00, kari@imdi.no"
+    grant_appeal_address: str | None = None  # postal: "IMDi, Postboks 1172 Sentrum, 0107 Oslo"
+    grant_appeal_email: str | None = None  # e.g. "post@imdi.no"
     # apprise URL of the SMTP server and sender: mailto:// or mailtos://. May hold a password.
     email_url: SecretStr | None = None
     # Delivery attempts within one run before a message waits for the next run.

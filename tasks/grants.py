@@ -6,6 +6,7 @@ from pathlib import Path
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.grants import intake, notices, round_letters, rounds, status
+from pliktvakt.grants.letters import Particulars
 from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError
 from pliktvakt.grants.tables import GrantRound
 from pliktvakt.settings import Settings
@@ -75,12 +76,21 @@ def write_round_letters(
     letter_date: date,
     actor: str,
     catalogue: Catalogue | None = None,
+    particulars: Particulars | None = None,
 ) -> round_letters.LetterBatch:
     """The round's letters, written in the transaction that records them: recorded only if written.
-    With the catalogue, their acceptance and reporting deadlines become occurrences."""
+    With the catalogue, their acceptance and reporting deadlines become occurrences; with the
+    particulars (contact, appeal address), each letter states them and the round's case number."""
     with session_scope(engine_for(url)) as session:
         batch = round_letters.make_letters(
-            session, schemes, round_name, out_dir, letter_date, actor, catalogue=catalogue
+            session,
+            schemes,
+            round_name,
+            out_dir,
+            letter_date,
+            actor,
+            catalogue=catalogue,
+            particulars=particulars,
         )
         write_files(batch.files)
         return batch

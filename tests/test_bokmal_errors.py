@@ -152,10 +152,13 @@ def test_control_characters_in_a_title_never_reach_the_terminal(cli, tmp_path):
 
 
 def test_control_characters_in_an_applicant_never_reach_the_terminal(cli, tmp_path):
-    from tests.grants.conftest import HEADER, ORGNR_A
+    from tests.grants.conftest import ORGNR_A
+    from tests.grants.conftest import PARTY_HEADER as HEADER
     from tests.test_hostile_input import ENKELTVEDTAK
 
-    write(tmp_path, "g.csv", f'{HEADER}\n{ENKELTVEDTAK};2025;"{HOSTILE}";{ORGNR_A};2000;1000;;sats\n')
+    write(
+        tmp_path, "g.csv", f'{HEADER}\n{ENKELTVEDTAK};2025;"{HOSTILE}";{ORGNR_A};2000;1000;;sats;ramme;FLI\n'
+    )
     cli("grants", "import", "g.csv", "--round", "r1")
     payments = cli("grants", "payments", "r1", "--as-of", "2025-05-01").stdout
     assert "Rapport]52;c;" in payments and not any(ch in payments for ch in "\x1b\x07\x9b\x7f")

@@ -1,6 +1,7 @@
 """The catalogue: the real config loads, and every kind of mistake names file, entry, field."""
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -36,7 +37,8 @@ def test_real_catalogue_has_every_public_id_with_its_clause():
 
 
 def test_every_quoted_clause_is_in_the_instruction():
-    """The clause text must be the instruction's own words (whitespace aside)."""
+    """The clause text must be the instruction's own words (whitespace aside); «[…]» marks
+    sentences left out."""
     source = CONFIG.parent.parent / "shared" / "instruks-imdi-2024.md"
     if not source.exists() and os.environ.get("CI") != "true":
         pytest.skip(f"instruksen ligger ikke i {source}")
@@ -44,8 +46,9 @@ def test_every_quoted_clause_is_in_the_instruction():
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # markdown links read as their text
     instruction = " ".join(text.split())
     for obligation in load_catalogue(CONFIG).obligations.values():
-        for sentence in obligation.clause.text.split(". "):
-            assert sentence.rstrip(".") in instruction, (obligation.id, sentence)
+        for part in obligation.clause.text.split("[…]"):
+            for sentence in part.strip().split(". "):
+                assert sentence.rstrip(".") in instruction, (obligation.id, sentence)
 
 
 def test_recurring_due_dates_follow_the_rules():
@@ -256,7 +259,7 @@ def test_every_placeholder_is_listed_with_its_file_and_line():
         ("governance-meeting", "recurrence"),
         ("governance-meeting", "deadline"),
         ("half-year-report", "deadline"),
-        ("annual-report", "deadline"),
+        ("supervision-and-complaints-report", "deadline"),  # the half-year report's, by alias
         ("municipal-assignment-letters", "deadline"),
         ("evaluation-plan-ministry-notice", "deadline"),
         ("risk-and-vulnerability-overview", "deadline"),
@@ -272,7 +275,14 @@ def test_every_placeholder_is_listed_with_its_file_and_line():
         above = [line for line in lines[: placeholder.line] if line.startswith("  - id: ")][-1]
         assert above == f"  - id: {placeholder.obligation}", placeholder
     # The instruction's own deadlines are not placeholders.
-    for confirmed in ("publication-prenotice", "material-deviation-notice", "resettlement-refugee-mapping"):
+    # Nor are those of ØR the instruction takes in (issue 29).
+    for confirmed in (
+        "publication-prenotice",
+        "material-deviation-notice",
+        "resettlement-refugee-mapping",
+        "annual-report",
+        "annual-report-publication",
+    ):
         assert catalogue.obligations[confirmed].unconfirmed is None
     assert UNCONFIRMED == "frist ikke bekreftet"
 
@@ -466,3 +476,27 @@ def test_manager_cycle_in_officers_yaml_is_refused_with_the_chain(tmp_path):
         "officers.yaml, linje 5: direktor: feltet 'manager': "
         "lederne går i ring: direktor → styringsleder → direktor"
     )
+
+
+def test_annual_report_dates_come_from_or(env, pliktvakt_cli):
+    """Issue 29: 15 March is ØR pkt. 1.6.1 (taken in by instruction 3.1), not a placeholder;
+    publication on the website by 1 May is ØR pkt. 2.3.3. Anchored 31 Dec 2026: 1 May 2027 is
+    a Saturday and a public holiday, so the last business day before it, Fri 30 Apr 2027. The
+    supervision report follows the half-year report's deadline: anchored 31 Dec 2025, due with
+    the half-year report on Thu 20 Aug 2026."""
+    listed = {o["id"]: o for o in json.loads(pliktvakt_cli("obligations", "list", "--json").stdout)}
+    annual = listed["annual-report"]
+    assert annual["deadline_confirmed"] is True and annual["deadline"]["source"] == "okonomiregelverket"
+    assert "ØR) pkt. 1.6.1" in annual["deadline"]["note"]
+    published = listed["annual-report-publication"]
+    assert (published["deadline"]["by"], published["deadline_confirmed"]) == ("05-01", True)
+    assert "pkt. 2.3.3" in published["deadline"]["note"]
+    catalogue = load_catalogue(CONFIG)
+    assert catalogue.obligations["annual-report-publication"].deadline.due(date(2026, 12, 31)) == date(
+        2027, 4, 30
+    )
+    supervision, half_year = (
+        catalogue.obligations[i] for i in ("supervision-and-complaints-report", "half-year-report")
+    )
+    assert supervision.deadline == half_year.deadline
+    assert supervision.deadline.due(date(2025, 12, 31)) == date(2026, 8, 20)

@@ -80,7 +80,7 @@ def test_obligations_list_json_has_clauses(cli):
         and by_id["storting-contact-clearance"]["deadline"] is None
     )
     assert (
-        by_id["annual-report"]["deadline_confirmed"] is False
+        by_id["half-year-report"]["deadline_confirmed"] is False
         and by_id["publication-prenotice"]["deadline_confirmed"]
     )
     shown = cli("obligations", "list").stdout
@@ -90,7 +90,7 @@ def test_obligations_list_json_has_clauses(cli):
 def test_init_trigger_complete_status(cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "250")  # the status table on one line per row, as on a wide terminal
     started = " ".join(cli("init", "--as-of", "2026-11-28").stdout.split())
-    assert "57 plikter" in started and "i bruk fra 28.11.2026 (første init)" in started
+    assert "59 plikter" in started and "i bruk fra 28.11.2026 (første init)" in started
     assert "datoer eller frister er plassholdere" in started
     # «Straks»: known Fri 27 Nov 2026 (no time given: the safe answer) -> the same day.
     created = json.loads(

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from pliktvakt.tabular import MAX_CELL, FileRejected, read_table
-from tests.grants.conftest import HEADER
+from tests.grants.conftest import PARTY_HEADER as HEADER
 from tests.test_hostile_input import ENKELTVEDTAK, PUBLICATIONS, said, write
 
 
@@ -35,7 +35,8 @@ def orgnrs(count: int) -> list[str]:
 
 def decisions(count: int) -> list[list]:
     return [
-        [ENKELTVEDTAK, 2025, f"Lag {n}", org, 2000, 1000, None, "sats"] for n, org in enumerate(orgnrs(count))
+        [ENKELTVEDTAK, 2025, f"Lag {n}", org, 2000, 1000, None, "sats", "ramme", "FLI"]
+        for n, org in enumerate(orgnrs(count))
     ]
 
 
@@ -172,7 +173,7 @@ def test_text_beyond_the_header_is_refused_and_empty_cells_beyond_it_are_not(tmp
 )
 def test_amount_in_a_form_that_reads_two_ways_is_refused(cli, tmp_path, applied, awarded):
     org = orgnrs(1)[0]
-    write(tmp_path, "g.csv", f"{HEADER}\n{ENKELTVEDTAK};2025;Lag;{org};{applied};{awarded};;sats\n")
+    write(tmp_path, "g.csv", f"{HEADER}\n{ENKELTVEDTAK};2025;Lag;{org};{applied};{awarded};;sats;ramme;FLI\n")
     text = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2))
     bad_field, bad = ("søkt_beløp", applied) if not applied.isdigit() else ("tildelt_beløp", awarded)
     assert f"g.csv, linje 2, felt «{bad_field}»: «{bad}»" in text
@@ -191,13 +192,16 @@ def test_amount_in_a_form_that_reads_two_ways_is_refused(cli, tmp_path, applied,
 )
 def test_amount_written_the_norwegian_way_is_exact(cli, tmp_path, awarded, stored):
     org = orgnrs(1)[0]
-    write(tmp_path, "g.csv", f"{HEADER}\n{ENKELTVEDTAK};2025;Lag;{org};300000;{awarded};;sats\n")
+    write(tmp_path, "g.csv", f"{HEADER}\n{ENKELTVEDTAK};2025;Lag;{org};300000;{awarded};;sats;ramme;FLI\n")
     cli("grants", "import", "g.csv", "--round", "r1")
     assert f'"awarded": "{stored}"' in cli("grants", "list", "--json").stdout
 
 
 def test_xlsx_number_with_decimals_is_the_exact_amount(tmp_path):
-    rows = [HEADER.split(";"), [ENKELTVEDTAK, 2025, "Lag", orgnrs(1)[0], 200000.5, 150000.25, None, "sats"]]
+    rows = [
+        HEADER.split(";"),
+        [ENKELTVEDTAK, 2025, "Lag", orgnrs(1)[0], 200000.5, 150000.25, None, "sats", "ramme", "FLI"],
+    ]
     table = read_table(workbook_file(tmp_path / "g.xlsx", {"Vedtak": rows}))
     assert table.rows[0][1][4:6] == ["200000,5", "150000,25"]
 
@@ -214,7 +218,7 @@ def test_xlsx_declaring_a1_xfd5000_is_read_in_a_moment(tmp_path):
 
 
 def test_xlsx_with_a_value_beyond_column_100_is_refused(tmp_path):
-    rows = [HEADER.split(";"), decisions(1)[0] + [None] * 100 + ["skjult"]]
+    rows = [HEADER.split(";"), decisions(1)[0] + [None] * 98 + ["skjult"]]  # column 109, DE
     path = workbook_file(tmp_path / "g.xlsx", {"Vedtak": rows})
     expected = r"g.xlsx, linje 2: arket «Vedtak» har en verdi i kolonne DE; .*100"
     with pytest.raises(FileRejected, match=expected):
@@ -229,7 +233,11 @@ def test_header_of_more_than_100_columns_is_refused(tmp_path):
 
 def test_cell_longer_than_10000_characters_is_refused_naming_the_field(cli, tmp_path):
     org = orgnrs(1)[0]
-    write(tmp_path, "g.csv", f"{HEADER}\n{ENKELTVEDTAK};2025;{'x' * (MAX_CELL + 1)};{org};2000;1000;;sats\n")
+    write(
+        tmp_path,
+        "g.csv",
+        f"{HEADER}\n{ENKELTVEDTAK};2025;{'x' * (MAX_CELL + 1)};{org};2000;1000;;sats;ramme;FLI\n",
+    )
     text = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2))
     assert "g.csv, linje 2, felt «søker»: feltet har 10 001 tegn; høyst 10 000" in text
     assert nothing_imported(cli)
@@ -262,7 +270,7 @@ def test_input_that_is_not_a_regular_file_is_refused(cli, tmp_path, kind):
 def test_rejected_rows_kept_are_bounded_and_the_total_counted(cli, env, tmp_path):
     import sqlite3
 
-    rows = [f"{ENKELTVEDTAK};2025;Lag {n};123;2000;1000;;sats" for n in range(1_500)]
+    rows = [f"{ENKELTVEDTAK};2025;Lag {n};123;2000;1000;;sats;ramme;FLI" for n in range(1_500)]
     write(tmp_path, "g.csv", HEADER + "\n" + "\n".join(rows) + "\n")
     text = said(cli("grants", "import", "g.csv", "--round", "r1", expect=2))
     assert "(1500 feil)" in text and "… og 500 feil til" in text

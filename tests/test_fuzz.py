@@ -38,7 +38,8 @@ from pliktvakt.settlement.model import ConfigError, load_settlement_config
 from pliktvakt.settlement.parsing import parse_csv, parse_json_payload, parse_xlsx
 from pliktvakt.tabular import FileRejected
 
-from .grants.conftest import HEADER, ORGNR_A, ORGNR_B
+from .grants.conftest import ORGNR_A, ORGNR_B
+from .grants.conftest import PARTY_HEADER as HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config"
@@ -104,6 +105,8 @@ def grant_rows() -> st.SearchStrategy[list[list[str]]]:
         "1000",
         "",
         "sats",
+        "ramme",
+        "FLI",
     ]
     choices = [st.sampled_from([v, ORGNR_B if v == ORGNR_A else v]) | cell for v in valid]
     return st.lists(st.tuples(*choices).map(list), max_size=6)

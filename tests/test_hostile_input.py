@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tests.grants.conftest import HEADER, ORGNR_A
+from tests.grants.conftest import ORGNR_A
+from tests.grants.conftest import PARTY_HEADER as HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 ENKELTVEDTAK = "integreringsarbeid-frivillige-organisasjoner"  # payable without acceptance
@@ -41,7 +42,7 @@ def config_copy(tmp_path: Path, name: str, change) -> dict:
 
 
 def grant_row(applicant: str = "Frivillig lag", applied: str = "2000", awarded: str = "1000") -> str:
-    return f"{ENKELTVEDTAK};2025;{applicant};{ORGNR_A};{applied};{awarded};;sats"
+    return f"{ENKELTVEDTAK};2025;{applicant};{ORGNR_A};{applied};{awarded};;sats;ramme;FLI"
 
 
 # --- user text read as rich markup -------------------------------------------------------
@@ -129,7 +130,7 @@ def test_budget_1e999(cli, tmp_path):
 def test_xlsx_cell_1e308(cli, tmp_path):
     workbook = Workbook()
     workbook.active.append(HEADER.split(";"))
-    workbook.active.append([ENKELTVEDTAK, 2025, "Lag", ORGNR_A, 1e308, 1000, None, "sats"])
+    workbook.active.append([ENKELTVEDTAK, 2025, "Lag", ORGNR_A, 1e308, 1000, None, "sats", "ramme", "FLI"])
     workbook.save(tmp_path / "g.xlsx")
     text = said(cli("grants", "import", "g.xlsx", "--round", "r1", expect=2))
     assert (
@@ -319,9 +320,9 @@ def test_xlsx_formula_and_merged_cells_are_named_as_such(cli, tmp_path):
     sheet.append(HEADER.split(";"))
     # Line 2: the awarded amount is a formula openpyxl writes without a stored value, as a
     # sheet saved by a program that does not calculate. Lines 3-4: the applicant merged over both.
-    sheet.append([ENKELTVEDTAK, 2025, "Lag", ORGNR_A, 2000, "=E2/2", None, "sats"])
-    sheet.append([ENKELTVEDTAK, 2025, "Felles søker", "987879696", 2000, 1000, None, "sats"])
-    sheet.append([ENKELTVEDTAK, 2025, None, "971526920", 2000, 1000, None, "sats"])
+    sheet.append([ENKELTVEDTAK, 2025, "Lag", ORGNR_A, 2000, "=E2/2", None, "sats", "ramme", "FLI"])
+    sheet.append([ENKELTVEDTAK, 2025, "Felles søker", "987879696", 2000, 1000, None, "sats", "ramme", "FLI"])
+    sheet.append([ENKELTVEDTAK, 2025, None, "971526920", 2000, 1000, None, "sats", "ramme", "FLI"])
     sheet.merge_cells("C3:C4")
     workbook.save(tmp_path / "g.xlsx")
     text = said(cli("grants", "import", "g.xlsx", "--round", "r1", expect=2))

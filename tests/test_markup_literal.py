@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.grants.conftest import HEADER, ORGNR_A, ORGNR_B
+from tests.grants.conftest import ORGNR_A, ORGNR_B
+from tests.grants.conftest import PARTY_HEADER as HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOSING, BOLD, LINK = "[/x]", "[bold]fet", "[link=https://evil.example]klikk[/link]"
@@ -76,8 +77,8 @@ def test_markup_in_every_free_text_field_is_listed_as_written(cli, tmp_path):
     )
     (tmp_path / "g.csv").write_text(
         f"{HEADER}\n"
-        f"{ENKELTVEDTAK};2025;{CLOSING};{ORGNR_A};2000;1000;;{BOLD}\n"
-        f"{ENKELTVEDTAK};2025;{LINK};{ORGNR_B};2000;0;{CLOSING};\n",
+        f"{ENKELTVEDTAK};2025;{CLOSING};{ORGNR_A};2000;1000;;{BOLD};ramme;FLI\n"
+        f"{ENKELTVEDTAK};2025;{LINK};{ORGNR_B};2000;0;{CLOSING};;malgruppe;FLI\n",
         encoding="utf-8",
     )
     cli("grants", "import", "g.csv", "--round", CLOSING)

@@ -30,9 +30,9 @@ def _recorded(url: str) -> list[str]:
 
 def test_history_is_one_line():
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    assert script.get_heads() == ["0012_signin"]
+    assert script.get_heads() == ["0013_grant_cases"]
     walked = [rev.revision for rev in script.walk_revisions()]
-    assert walked[-1] == "0001" and len(walked) == len(set(walked)) == 11
+    assert walked[-1] == "0001" and len(walked) == len(set(walked)) == 12
     assert all(not rev.is_merge_point and not rev.is_branch_point for rev in script.walk_revisions())
 
 
@@ -43,7 +43,7 @@ def test_upgrade_head_gives_the_models_schema(empty_url):
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert differences == []
-    assert _recorded(empty_url) == ["0012_signin"]
+    assert _recorded(empty_url) == ["0013_grant_cases"]
 
 
 def test_database_from_the_branched_history_upgrades(empty_url):
@@ -57,4 +57,4 @@ def test_database_from_the_branched_history_upgrades(empty_url):
             connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
     engine.dispose()
     migrate(empty_url)
-    assert _recorded(empty_url) == ["0012_signin"]
+    assert _recorded(empty_url) == ["0013_grant_cases"]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from pliktvakt.settings import get_settings
-from tests.grants.conftest import HEADER
+from tests.grants.conftest import PARTY_HEADER as HEADER
 from tests.test_every_byte import orgnrs
 from tests.test_hostile_input import ENKELTVEDTAK, PUBLICATIONS, said, write
 
@@ -29,7 +29,8 @@ def cli(db_url, monkeypatch, pliktvakt_cli):
 
 def grants_file(tmp_path: Path, name: str, count: int = 3, applicant: str = "Lag") -> Path:
     rows = [
-        f"{ENKELTVEDTAK};2025;{applicant} {n};{org};2000;1000;;sats" for n, org in enumerate(orgnrs(count))
+        f"{ENKELTVEDTAK};2025;{applicant} {n};{org};2000;1000;;sats;ramme;FLI"
+        for n, org in enumerate(orgnrs(count))
     ]
     return write(tmp_path, name, HEADER + "\n" + "\n".join(rows) + "\n")
 

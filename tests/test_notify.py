@@ -242,8 +242,8 @@ def test_grant_lapse_alert_goes_to_the_deputy(prefect_server, world, smtp_server
 
     awards = tmp_path / "tildelinger.csv"
     awards.write_text(
-        f"{HEADER};søkertype\njobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;"
-        "Sats 80 000 kr × 5;offentlig\n",
+        f"{HEADER};søkertype;grunn\njobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;"
+        "Sats 80 000 kr × 5;offentlig;ramme\n",
         encoding="utf-8",
     )
     schemes, catalogue = rounds.load_grant_schemes(get_settings().config_dir), _catalogue()
@@ -338,8 +338,8 @@ def test_no_ministry_recipients_ends_every_duty_the_same(prefect_server, world, 
 
     awards = tmp_path / "tildelinger.csv"
     awards.write_text(
-        f"{HEADER};søkertype\nintegreringsarbeid-frivillige-organisasjoner;2025;Frivillig lag;"
-        f"{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat\n",
+        f"{HEADER};søkertype;grunn\nintegreringsarbeid-frivillige-organisasjoner;2025;Frivillig lag;"
+        f"{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat;ramme\n",
         encoding="utf-8",
     )
     with session_scope(_engine()) as session:

@@ -75,7 +75,11 @@ def test_catalogue_change_keeps_completed_and_moves_open(db_url, tmp_path):
         kept = occurrences.find(session, "half-year-report", "2026-06-30")
         moved = occurrences.find(session, "half-year-report", "2027-06-30")
         record = session.get(ObligationRecord, "half-year-report")
-    assert result.obligations_changed == 1 and result.updated == 1
+        follows = occurrences.find(session, "supervision-and-complaints-report", "2026-12-31")
+    # The supervision report takes the half-year report's deadline (issue 29), so it moves too:
+    # its open occurrences anchored 31 Dec 2025 and 31 Dec 2026 are updated with it.
+    assert result.obligations_changed == 2 and result.updated == 3
+    assert follows.due == date(2027, 9, 1)
     assert (kept.status, kept.due, kept.evidence) == ("done", date(2026, 8, 20), "https://arkiv/2026-123")
     assert moved.due == date(2027, 9, 1)  # Wed 1 Sep 2027, a business day
     assert '"09-01"' in record.spec

@@ -2,7 +2,7 @@
 
 The file has one decision per row, with these headers (case and spaces do not matter):
 
-    ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning[;søkertype]
+    ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning[;grunn][;søkertype][;organisasjonsform]
 
 - ``ordning``: the scheme id from ``config/grant_schemes.yaml``; the scheme must be
   application-based.
@@ -12,8 +12,16 @@ The file has one decision per row, with these headers (case and spaces do not ma
   form that could be read two ways are refused (``parse_amount``).
 - ``avslagsgrunn``: required when rejected; ``beregning``: how the amount was computed,
   required when awarded (vedlegg 1 pkt. 3).
-- ``søkertype`` (optional): ``privat`` (default) or ``offentlig``. Decisions to public
-  bodies are not enkeltvedtak (forvaltningsloven § 2, vedlegg 1 pkt. 2).
+- ``grunn``: the id of the scheme's ground for a rejection or a reduced amount
+  (``grounds`` in config/grant_schemes.yaml, each with its point of the regelverk); required
+  for both, so the letter cites the rule (forvaltningsloven § 25). The column may be left out
+  of a file with only full awards.
+- ``søkertype`` (``privat`` or ``offentlig``) and/or ``organisasjonsform`` (Enhetsregisteret's
+  code: KOMM, FYLK, KF, IKS, AS, STI, FLI, ...): who is a public body, by the table in
+  config/organisation_forms.yaml (pliktvakt.grants.parties). A file needs at least one of the
+  two columns, and each line a value in one of them. Decisions to public bodies are not
+  enkeltvedtak (forvaltningsloven § 2, vedlegg 1 pkt. 2); ``søkertype privat`` with a public
+  form is a public body applying in the same capacity as a private applicant.
 
 The file is read by the one reader, ``pliktvakt.tabular`` (CSV or XLSX, encoding and
 separator). A file with any error is rejected whole: ``AwardImportError`` lists every error
@@ -41,6 +49,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.no import orgnr as stdnum_orgnr
 
 from pliktvakt import bounds, validation
+from pliktvakt.grants import parties
 from pliktvakt.grants.schemes import DecisionKind, GrantScheme
 from pliktvakt.tabular import MAX_SHOWN, FileRejected, Rejection, Table, read_table, table_of
 
@@ -60,9 +69,12 @@ HEADERS: dict[str, str] = {
     "tildelt_beløp": "amount_awarded",
     "avslagsgrunn": "rejection_reason",
     "beregning": "computation",
+    "grunn": "ground",
     "søkertype": "applicant_kind",
+    "organisasjonsform": "organisation_form",
 }
-OPTIONAL_HEADERS = {"søkertype"}
+OPTIONAL_HEADERS = {"grunn", "søkertype", "organisasjonsform"}
+PARTY_HEADERS = ("søkertype", "organisasjonsform")  # a file needs at least one (vedlegg 1 pkt. 2)
 FIELD_HEADERS = {model_field: header for header, model_field in HEADERS.items()}
 
 
@@ -99,11 +111,35 @@ class AwardDecision(BaseModel):
     amount_awarded: Decimal
     rejection_reason: OptionalText = None
     computation: OptionalText = None
+    ground: OptionalText = None
     applicant_kind: ApplicantKind = ApplicantKind.PRIVATE
+    organisation_form: OptionalText = None
 
     @property
     def rejected(self) -> bool:
         return self.amount_awarded == 0
+
+    @property
+    def reduced(self) -> bool:
+        return not self.rejected and self.amount_awarded < self.amount_applied
+
+    @model_validator(mode="before")
+    @classmethod
+    def _party(cls, data: Any, info: ValidationInfo) -> Any:
+        """søkertype from the organisation form where the line does not state it (vedlegg 1 pkt. 2)."""
+        if not isinstance(data, dict) or "applicant_kind" in data and "organisation_form" not in data:
+            return data  # a row of a file with only søkertype: checked by its own validator
+        form = _text(data.get("organisation_form")).upper() or None
+        stated = _text(data.get("applicant_kind")).lower() or None
+        if stated is not None and stated not in {k.value for k in ApplicantKind}:
+            return data  # refused by the field's validator, with its message
+        table = (info.context or {}).get("forms") or parties.load_forms()
+        try:
+            public = parties.applicant_public(table, form, stated)
+        except ValueError as exc:
+            _row_error("organisasjonsform" if form else "søkertype", str(exc))
+        kind = ApplicantKind.PUBLIC if public else ApplicantKind.PRIVATE
+        return {**data, "organisation_form": form, "applicant_kind": kind.value}
 
     @field_validator("scheme_id", mode="before")
     @classmethod
@@ -146,13 +182,15 @@ class AwardDecision(BaseModel):
     @field_validator("applicant_kind", mode="before")
     @classmethod
     def _kind(cls, value: Any) -> str:
-        text = _text(value).lower() or ApplicantKind.PRIVATE.value
+        text = _text(value).lower()
+        if not text:
+            raise ValueError("mangler verdi: privat eller offentlig (eller oppgi organisasjonsform)")
         if text not in {k.value for k in ApplicantKind}:
             raise ValueError(f"«{text}» er ikke en søkertype; bruk «privat» eller «offentlig»")
         return text
 
     @model_validator(mode="after")
-    def _complete(self) -> Self:
+    def _complete(self, info: ValidationInfo) -> Self:
         # vedlegg 1 pkt. 3: a rejection needs its reason, an award how it was computed.
         if self.rejected and not self.rejection_reason:
             _row_error("avslagsgrunn", "avslag (tildelt beløp 0) må ha en begrunnelse")
@@ -160,7 +198,31 @@ class AwardDecision(BaseModel):
             _row_error("beregning", "innvilget tilskudd må si hvordan beløpet er regnet ut")
         if self.amount_awarded > self.amount_applied:
             _row_error("tildelt_beløp", "tildelt beløp er større enn søkt beløp")
+        scheme = ((info.context or {}).get("schemes") or {}).get(self.scheme_id)
+        if scheme is not None:
+            self._check_ground(scheme)
         return self
+
+    def _check_ground(self, scheme: GrantScheme) -> None:
+        """Forvaltningsloven § 25: a rejection or a reduced amount names the rule it rests on,
+        a ground of the scheme's regelverk, besides its own words."""
+        what = "avslag" if self.rejected else "redusert beløp"
+        if not (self.rejected or self.reduced):
+            if self.ground:
+                _row_error("grunn", "grunn oppgis bare ved avslag eller redusert beløp")
+            return
+        listed = ", ".join(g for g, v in scheme.grounds.items() if v.fits(self.rejected)) or "ingen"
+        if not self.ground:
+            _row_error(
+                "grunn",
+                f"{what} må oppgi grunnen i regelverket (kolonne grunn); ordningens grunner: {listed}",
+            )
+        ground = scheme.grounds.get(self.ground)
+        if ground is None or not ground.fits(self.rejected):
+            _row_error(
+                "grunn",
+                f"«{self.ground}» er ikke en grunn for {what} i ordningen; bruk en av: {listed}",
+            )
 
 
 def decision_kind_for(scheme: GrantScheme, decision: AwardDecision) -> DecisionKind:
@@ -231,18 +293,30 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
     first bad row none is yielded, but every row is still checked; at the end
     ``AwardImportError`` names every problem. All or nothing is the caller's transaction."""
     errors = table.column_problems([h for h in HEADERS if h not in OPTIONAL_HEADERS], HEADERS)
+    if not any(h in table.header for h in PARTY_HEADERS):
+        errors.append(
+            Rejection(
+                table.file,
+                table.header_line,
+                "organisasjonsform",
+                "kolonnen mangler: filen må ha søkertype eller organisasjonsform (Enhetsregisterets kode, "
+                "f.eks. KOMM eller AS), så det er klart hvem som er offentlig og hvem som kan klage "
+                "(vedlegg 1 pkt. 2)",
+            )
+        )
     if errors:
         raise AwardImportError(table.file, errors)
+    context = {"schemes": schemes, "forms": parties.forms_beside(getattr(schemes, "path", None))}
     count = total = 0  # total: the problems found; ``errors`` keeps the first MAX_SHOWN
     seen: dict[tuple[str, str], int] = {}  # (scheme, orgnr) -> the line of its first decision
     for line, cells in table.rows:
         if total >= MAX_SHOWN:  # enough to show: count the rest without keeping them (issue 30)
-            total += _row_fails(table, line, cells, schemes, seen)
+            total += _row_fails(table, line, cells, context, seen)
             continue
         raw = table.record(cells)
         data = {HEADERS[h]: v for h, v in raw.items()}
         try:
-            decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
+            decision = AwardDecision.model_validate({"line": line, **data}, context=context)
         except ValidationError as exc:
             found = [
                 Rejection(
@@ -279,12 +353,12 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
         raise AwardImportError(table.file, errors, total=total)
 
 
-def _row_fails(table: Table, line: int, cells: list[str], schemes: dict[str, GrantScheme], seen: dict) -> int:
+def _row_fails(table: Table, line: int, cells: list[str], context: dict, seen: dict) -> int:
     """The number of problems of a row past the first MAX_SHOWN, found as cheaply as the
     validation allows and kept nowhere."""
     data = {HEADERS[h]: v for h, v in table.record(cells).items()}
     try:
-        decision = AwardDecision.model_validate({"line": line, **data}, context={"schemes": schemes})
+        decision = AwardDecision.model_validate({"line": line, **data}, context=context)
     except ValidationError as exc:
         return len(_row_errors(exc))
     return 0 if seen.setdefault((decision.scheme_id, decision.orgnr), line) == line else 1

@@ -39,7 +39,9 @@ def as_award(row: GrantDecision) -> AwardDecision:
         amount_awarded=Decimal(row.amount_awarded),
         rejection_reason=row.rejection_reason,
         computation=row.computation,
+        ground=row.ground,
         applicant_kind=ApplicantKind(row.applicant_kind),
+        organisation_form=row.organisation_form,
     )
 
 

@@ -14,13 +14,13 @@ from pliktvakt import audit, clock, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.cases import appeals_of, get_decision
 from pliktvakt.grants.rounds import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
-from pliktvakt.grants.schemes import DecisionKind
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantRound
 from pliktvakt.models import Occurrence
 
 ACCEPTANCE_OBLIGATION = "grant-acceptance-deadline"
 GOAL_OBLIGATION = "grant-goal-attainment"
 FORWARDING_OBLIGATION = "grant-appeal-forwarding"
+RECONSIDERATION_OBLIGATION = "grant-reconsideration-request"
 
 
 def decision_ref(decision_id: int) -> str:
@@ -69,16 +69,25 @@ def acceptance_settled(session: Session, decision_id: int, on: date, evidence: s
 
 
 def appeal_not_upheld(
-    session: Session, catalogue: Catalogue, decision_id: int, on: date, actor: str
+    session: Session,
+    catalogue: Catalogue,
+    decision_id: int,
+    on: date,
+    actor: str,
+    appeal_id: int | None = None,
 ) -> tuple[GrantAppeal, Occurrence]:
-    """IMDi has not upheld the open appeal: it goes to AID as appeal body (vedlegg 1 pkt. 2,
-    forvaltningsloven § 33 fjerde ledd). The appeal stays open until its outcome is recorded."""
-    decision = get_decision(session, decision_id)
-    if decision.decision_kind != DecisionKind.ENKELTVEDTAK:
-        raise GrantsError(f"Vedtak {decision_id} er ikke et enkeltvedtak og har ingen klage.")
+    """IMDi has not upheld the open appeal (the first, or ``appeal_id``): it goes to AID as
+    appeal body (vedlegg 1 pkt. 2, forvaltningsloven § 33 fjerde ledd), a third party's appeal
+    alike. A public body's request for reconsideration not granted goes to AID as the superior
+    body, which may instruct IMDi or reverse the decision (fvl. § 35 femte ledd). It stays open
+    until its outcome is recorded."""
+    get_decision(session, decision_id)
     open_appeals = [a for a in appeals_of(session, decision_id) if a.closed_on is None]
+    if appeal_id is not None:
+        open_appeals = [a for a in open_appeals if a.id == appeal_id]
     if not open_appeals:
-        raise GrantsError(f"Vedtak {decision_id} har ingen åpen klage.")
+        which = f" med id {appeal_id}" if appeal_id is not None else ""
+        raise GrantsError(f"Vedtak {decision_id} har ingen åpen klage{which}.")
     appeal = open_appeals[0]
     if appeal.not_upheld_on is not None:
         raise GrantsError(
@@ -88,6 +97,9 @@ def appeal_not_upheld(
         raise GrantsError(f"--on {on.isoformat()} er før klagen kom inn ({appeal.submitted_on.isoformat()}).")
     appeal.not_upheld_on = on
     session.add(appeal)
+    reconsideration_settled(
+        session, appeal, on, f"Ikke tatt til følge {on:%d.%m.%Y}; oversendt departementet", actor
+    )
     occurrence, _ = occurrences.trigger(
         session, catalogue, FORWARDING_OBLIGATION, on, appeal_ref(appeal), actor
     )
@@ -99,3 +111,12 @@ def appeal_not_upheld(
         {"appeal": appeal.id, "on": on, "forwarding_occurrence": occurrence.id, "due": occurrence.due},
     )
     return appeal, occurrence
+
+
+def reconsideration_settled(
+    session: Session, appeal: GrantAppeal, on: date, evidence: str, actor: str
+) -> None:
+    """Complete the handling occurrence of a request for reconsideration, where it has one."""
+    found = occurrence_for(session, RECONSIDERATION_OBLIGATION, appeal_ref(appeal))
+    if found is not None and found.is_open:
+        occurrences.complete(session, found.id, actor, evidence, clock.resolve(on))

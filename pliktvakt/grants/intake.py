@@ -184,10 +184,12 @@ def _decision_row(
         applicant=decision.applicant,
         orgnr=decision.orgnr,
         applicant_kind=decision.applicant_kind.value,
+        organisation_form=decision.organisation_form,
         amount_applied=decision.amount_applied,
         amount_awarded=decision.amount_awarded,
         rejection_reason=decision.rejection_reason,
         computation=decision.computation,
+        ground=decision.ground,
         decision_kind=decision_kind_for(schemes[decision.scheme_id], decision).value,
     )
 

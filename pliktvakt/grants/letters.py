@@ -39,6 +39,11 @@ CONTROL_RIGHT = (  # vedlegg 1 pkt. 8
 )
 STORTING_RESERVATION = "forbehold om Stortingets budsjettvedtak"  # vedlegg 1 pkt. 5
 REASONS_CITE = "jf. forvaltningsloven § 25"
+# Fvl. § 29: the period runs from when the letter reached the party; the date the letter states
+# is the deadline only if it arrived the day it was sent.
+APPEAL_FROM_RECEIPT = "Klagefristen er tre uker fra den dagen dere mottok dette brevet"
+# A public body cannot appeal (vedlegg 1 pkt. 2), but may ask IMDi to reconsider.
+RECONSIDERATION = "be IMDi vurdere avgjørelsen på nytt"
 
 
 class AppealInfo(BaseModel):
@@ -53,6 +58,26 @@ class AcceptanceInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
     deadline: date
     deadline_rule: str
+
+
+class Particulars(BaseModel):
+    """What every letter gives besides the decision: IMDi's case number of the round, the
+    contact person, and where an appeal or a request is sent (postal and email)."""
+
+    model_config = ConfigDict(frozen=True)
+    case_number: str | None = None
+    contact: str | None = None
+    appeal_address: str | None = None
+    appeal_email: str | None = None
+
+    def missing(self) -> list[str]:
+        names = {
+            "case_number": "IMDis saksnummer for runden (`pliktvakt grants decide RUNDE --saksnummer …`)",
+            "contact": "kontaktperson (PLIKTVAKT_GRANT_CONTACT)",
+            "appeal_address": "postadressen klager sendes til (PLIKTVAKT_GRANT_APPEAL_ADDRESS)",
+            "appeal_email": "e-postadressen klager sendes til (PLIKTVAKT_GRANT_APPEAL_EMAIL)",
+        }
+        return [text for name, text in names.items() if not (getattr(self, name) or "").strip()]
 
 
 class LetterFact(BaseModel):
@@ -88,6 +113,9 @@ class LetterData(BaseModel):
     reporting_due: date | None = None
     provisional: bool = False  # a commitment for a later year than the letter's (pkt. 5)
     not_enkeltvedtak_basis: LegalBasis | None = None  # quoted for a private aksept decision
+    # The scheme's ground a rejection or reduction rests on, with its point (fvl. § 25).
+    ground: LetterFact | None = None
+    particulars: Particulars = Particulars()
 
     @property
     def rejected(self) -> bool:
@@ -100,6 +128,10 @@ class LetterData(BaseModel):
     @property
     def required_facts(self) -> tuple[str, ...]:
         return REJECTION_FACTS if self.rejected else tuple(FACT_NAMES)
+
+    @property
+    def enkeltvedtak(self) -> bool:
+        return self.decision_kind is DecisionKind.ENKELTVEDTAK
 
 
 class LetterIncomplete(ValueError):
@@ -127,15 +159,26 @@ class RenderedLetter:
         }
 
 
-def placeholder_refusal(scheme: GrantScheme, rejected: bool) -> list[str]:
+def placeholder_refusal(scheme: GrantScheme, rejected: bool, ground: str | None = None) -> list[str]:
     """The facts a letter of this kind needs that are still placeholders, each named with its
-    field in config/grant_schemes.yaml (empty when the letter can be made)."""
+    field in config/grant_schemes.yaml (empty when the letter can be made); with ``ground``,
+    the scheme's ground the reasons cite."""
     names = REJECTION_FACTS if rejected else tuple(FACT_NAMES)
-    return [
+    missing = [
         f"{FACT_NAMES[name]} (felt «facts.{name}» for ordningen «{scheme.id}» i "
         "config/grant_schemes.yaml er en plassholder som IMDi må fylle inn)"
         for name in scheme.placeholder_facts(names)
     ]
+    if ground is not None:
+        found = scheme.grounds.get(ground)
+        if found is None:
+            missing.append(f"grunnen «{ground}» (finnes ikke under «grounds» for ordningen «{scheme.id}»)")
+        elif found.placeholder:
+            missing.append(
+                f"grunnen i regelverket (felt «grounds.{ground}» for ordningen «{scheme.id}» i "
+                "config/grant_schemes.yaml er en plassholder som IMDi må fylle inn)"
+            )
+    return missing
 
 
 def build_letter_data(
@@ -145,6 +188,7 @@ def build_letter_data(
     decision: AwardDecision,
     letter_date: date,
     presumed_received: date | None = None,
+    particulars: Particulars | None = None,
 ) -> LetterData:
     """Assemble the letter. The appeal deadline runs from when the letter reaches the party;
     the letter states it from ``presumed_received`` (default: the letter date, as for
@@ -152,8 +196,11 @@ def build_letter_data(
     scheme facts are placeholders, naming the fields."""
     if not scheme.grant_letters or scheme.facts is None:
         raise ValueError(f"ordningen «{scheme.id}» har ikke tilskuddsbrev (vedlegg 1 pkt. 3)")
-    if missing := placeholder_refusal(scheme, decision.rejected):
+    cites_ground = decision.rejected or decision.reduced
+    ground_id = decision.ground if cites_ground else None
+    if missing := placeholder_refusal(scheme, decision.rejected, ground_id):
         raise LetterIncomplete(reference, missing)
+    ground = scheme.grounds[ground_id] if ground_id else None
     kind = decision_kind_for(scheme, decision)
     appeal = acceptance = None
     if kind is DecisionKind.ENKELTVEDTAK:
@@ -202,6 +249,8 @@ def build_letter_data(
         not_enkeltvedtak_basis=scheme.not_enkeltvedtak_basis
         if private and kind is DecisionKind.AKSEPT
         else None,
+        ground=LetterFact(text=ground.text or "", reference=ground.reference or "") if ground else None,
+        particulars=particulars or Particulars(),
         **copied,
     )
 
@@ -211,6 +260,10 @@ def missing_letter_items(data: LetterData) -> list[str]:
     missing = []
     if data.rejected and not (data.rejection_reason or "").strip():
         missing.append("begrunnelse for avslag")
+    if (data.rejected or data.reduced) and (data.ground is None or not data.ground.reference.strip()):
+        missing.append(
+            "grunnen i regelverket som avslaget eller reduksjonen bygger på (forvaltningsloven § 25)"
+        )
     if not data.rejected and not (data.computation or "").strip():
         missing.append("hvordan beløpet er regnet ut")
     for name in data.required_facts:
@@ -261,15 +314,30 @@ def shown_items(data: LetterData) -> dict[str, str]:
         items["rapporteringsfrist"] = bokmal.date_long(data.reporting_due) if data.reporting_due else ""
         items["at utbetaling kan stanses eller tilskuddet kreves tilbake"] = STOP_OR_RECLAIM
         items["kontrollretten til IMDi og Riksrevisjonen"] = CONTROL_RIGHT
-    if data.rejected or data.reduced:
-        items["regelverket i begrunnelsen (forvaltningsloven § 25)"] = REASONS_CITE
+    if (data.rejected or data.reduced) and data.ground is not None:
+        items["grunnen i regelverket"] = _text(data.ground.text)
+        items["punktet i regelverket for grunnen"] = _text(data.ground.reference)
+        if data.enkeltvedtak:
+            items["regelverket i begrunnelsen (forvaltningsloven § 25)"] = REASONS_CITE
     if data.provisional:
         items["Stortingets budsjettforbehold"] = STORTING_RESERVATION
+    for name, label in (
+        ("case_number", "IMDis saksnummer"),
+        ("contact", "kontaktperson"),
+        ("appeal_address", "postadresse for klage"),
+        ("appeal_email", "e-postadresse for klage"),
+    ):
+        if value := getattr(data.particulars, name):
+            items[label] = _text(value)
+    if data.appeal:
+        items["klagefristen regnes fra mottak"] = APPEAL_FROM_RECEIPT
     if data.appeal:
         items["klagefrist"] = bokmal.date_long(data.appeal.deadline)
         items["klageinstans"] = _text(data.appeal.appeal_body)
     if data.not_enkeltvedtak_basis:
         items["hjemmel for at vedtaket ikke er et enkeltvedtak"] = _text(data.not_enkeltvedtak_basis.text)
+    if not data.enkeltvedtak and data.applicant_public:
+        items["hvordan be om ny vurdering"] = RECONSIDERATION
     if data.acceptance:
         items["frist for akseptbrev"] = bokmal.date_long(data.acceptance.deadline)
         items["at tilskuddet faller bort uten aksept"] = "faller tilskuddet bort"

@@ -17,6 +17,7 @@ from pliktvakt.grants.cases import as_award, letter_of
 from pliktvakt.grants.letters import (
     LetterData,
     LetterIncomplete,
+    Particulars,
     RenderedLetter,
     build_letter_data,
     render_letter,
@@ -45,6 +46,7 @@ def make_letters(
     letter_date: date,
     actor: str,
     catalogue: Catalogue | None = None,
+    particulars: Particulars | None = None,
 ) -> LetterBatch:
     """Every letter of the round, as files for ``out_dir``. Refuses them all while the gate is
     closed (GrantsError), and each letter missing an item of vedlegg 1 pkt. 3 (the gate
@@ -53,6 +55,13 @@ def make_letters(
     grant_round = get_round(session, name)
     if reason := letters_gate(session, schemes, grant_round):
         raise GrantsError(reason)
+    if particulars is not None:
+        # The round's case number in IMDi's archive; the rest from settings (issue 29).
+        particulars = particulars.model_copy(update={"case_number": grant_round.case_number})
+        if missing := particulars.missing():
+            raise GrantsError(
+                f"Tilskuddsbrevene for runden «{name}» blir ikke laget; det mangler: " + "; ".join(missing)
+            )
     batch = LetterBatch()
     reporting: dict[str, date] = {}  # scheme id -> the reporting deadline its letters state
     for row in decisions_of(session, grant_round):
@@ -61,7 +70,7 @@ def make_letters(
             batch.without_letter.append(row.id)
             continue
         try:
-            rendered, data = _render(session, scheme, name, row, letter_date)
+            rendered, data = _render(session, scheme, name, row, letter_date, particulars)
         except LetterIncomplete as exc:
             batch.refused.append(exc)
             continue
@@ -84,7 +93,12 @@ def make_letters(
 
 
 def _render(
-    session: Session, scheme: GrantScheme, name: str, row: GrantDecision, letter_date: date
+    session: Session,
+    scheme: GrantScheme,
+    name: str,
+    row: GrantDecision,
+    letter_date: date,
+    particulars: Particulars | None = None,
 ) -> tuple[RenderedLetter, LetterData]:
     """Render one decision's letter and record it; a letter made before keeps its reference and date."""
     letter = letter_of(session, row.id) or GrantLetter(
@@ -97,6 +111,7 @@ def _render(
         as_award(row),
         letter.letter_date,
         presumed_received=letter.received_on,
+        particulars=particulars,
     )
     rendered = render_letter(data)
     letter.data = rendered.json

@@ -89,6 +89,27 @@ def occurrence_for(session: Session, obligation_id: str, ref: str) -> Occurrence
     return session.exec(query).first()
 
 
+def set_case_number(session: Session, grant_round: GrantRound, case_number: str, actor: str) -> None:
+    """IMDi's case number of the round in its archive: the letters' «Vår referanse»."""
+    case_number = case_number.strip()
+    if not case_number or len(case_number) > CASE_NUMBER_LENGTH or not case_number.isprintable():
+        raise GrantsError(
+            f"--saksnummer: oppgi IMDis saksnummer, høyst {CASE_NUMBER_LENGTH} tegn (f.eks. 25/01234)."
+        )
+    grant_round.case_number = case_number
+    session.add(grant_round)
+    audit.append(
+        session,
+        actor,
+        "grant.round.case_number",
+        f"grant-round/{grant_round.name}",
+        {"case_number": case_number},
+    )
+
+
+CASE_NUMBER_LENGTH = GrantRound.__table__.c.case_number.type.length
+
+
 # --- decision and the 6.1 gate ------------------------------------------------------------
 
 

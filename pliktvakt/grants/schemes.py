@@ -117,6 +117,35 @@ class SchemeFacts(BaseModel):
         return [name for name in names or tuple(FACT_NAMES) if getattr(self, name).placeholder]
 
 
+# What an announcement states besides the letter facts (vedlegg 1 pkt. 1), in bokmål.
+ANNOUNCEMENT_FACT_NAMES: dict[str, str] = {
+    "criteria": "tildelingskriteriene",
+    "assessment": "vurderingskriteriene",
+    "procedure": "søknadsprosedyren",
+    "period": "søknadsperioden",
+    "content": "kravene til innholdet i søknaden",
+    "form_link": "lenken til søknadsskjemaet",
+}
+
+
+def _placeholder() -> SchemeFact:
+    return SchemeFact(source=FactSource.PLACEHOLDER)
+
+
+class AnnouncementFacts(BaseModel):
+    """The facts an announcement states besides those of the letters (vedlegg 1 pkt. 1); each
+    a placeholder until IMDi fills it in, and an announcement needing one is refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criteria: SchemeFact = Field(default_factory=_placeholder)  # tildelingskriterier
+    assessment: SchemeFact = Field(default_factory=_placeholder)  # vurderingskriterier
+    procedure: SchemeFact = Field(default_factory=_placeholder)  # søknadsprosedyre
+    period: SchemeFact = Field(default_factory=_placeholder)  # søknadsperiode
+    content: SchemeFact = Field(default_factory=_placeholder)  # krav til innhold i søknaden
+    form_link: SchemeFact = Field(default_factory=_placeholder)  # lenke til søknadsskjema
+
+
 class LegalBasis(BaseModel):
     """Why decisions to private applicants under a scheme are not enkeltvedtak; the letter quotes it."""
 
@@ -124,6 +153,79 @@ class LegalBasis(BaseModel):
 
     text: str = Field(min_length=1)
     reference: str = Field(min_length=1)
+
+
+class PeriodFact(BaseModel):
+    """A period a letter states (e.g. the repayment deadline of a reclaim), with its source;
+    a placeholder period refuses the letter that needs it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    period: str | None = None  # a duration from the letter date: 30d, 4w, 1m
+    source: FactSource = FactSource.PLACEHOLDER
+    reference: str | None = None
+
+    @field_validator("period")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_duration(value)
+            except DurationError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Self:
+        if self.source is not FactSource.PLACEHOLDER:
+            if self.period is None:
+                raise ValueError("period mangler (bare en plassholder kan stå uten)")
+            if not (self.reference or "").strip():
+                raise ValueError(f"reference mangler: oppgi hvor i {self.source.value} fristen står")
+        return self
+
+    @property
+    def placeholder(self) -> bool:
+        return self.source is FactSource.PLACEHOLDER
+
+
+class GroundUse(StrEnum):
+    REJECTION = "avslag"
+    REDUCTION = "reduksjon"
+    BOTH = "begge"
+
+
+class Ground(BaseModel):
+    """A ground in the scheme's regelverk for rejecting an application or reducing the amount
+    (forvaltningsloven § 25: the reasons name the rules the decision rests on). A placeholder
+    ground may be named in an import, but its letter is refused until IMDi fills it in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str | None = None  # the rule, as the letter states it
+    use: GroundUse = GroundUse.BOTH
+    source: FactSource
+    reference: str | None = None  # the point of the regelverk, e.g. "Regelverket pkt. 5.2"
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Self:
+        if self.source is not FactSource.PLACEHOLDER:
+            if not (self.text or "").strip():
+                raise ValueError("text mangler (bare en plassholder kan stå uten tekst)")
+            if not (self.reference or "").strip():
+                raise ValueError(
+                    f"reference mangler: oppgi hvilket punkt i {self.source.value} grunnen står i"
+                )
+        return self
+
+    @property
+    def placeholder(self) -> bool:
+        return self.source is FactSource.PLACEHOLDER
+
+    def fits(self, rejected: bool) -> bool:
+        return self.use is GroundUse.BOTH or self.use is (
+            GroundUse.REJECTION if rejected else GroundUse.REDUCTION
+        )
 
 
 class SchemeConfigError(ValueError):
@@ -152,13 +254,22 @@ class GrantScheme(BaseModel):
     # posted in time but not yet arrived (forvaltningsloven § 30).
     postal_grace_days: int = Field(default=7, ge=0, le=60)
     facts: SchemeFacts | None = None  # required when the scheme has grant letters
+    announcement: AnnouncementFacts = Field(default_factory=AnnouncementFacts)
+    # Grounds for rejection and reduction, by id (the import's column «grunn»), each with its
+    # point in the regelverk (forvaltningsloven § 25).
+    grounds: dict[str, Ground] = Field(default_factory=dict)
+    # The time the recipient has to comment on an advance notice of a stop or reclaim
+    # (forvaltningsloven § 16), counted from the day the notice was sent.
+    notice_response_period: str = "14d"
+    # The repayment deadline a reclaim decision states, from the letter date.
+    repayment_period: PeriodFact = Field(default_factory=PeriodFact)
     appeal_body: str = "Arbeids- og inkluderingsdepartementet"
     evaluation_interval_years: int = Field(ge=1, le=20)
     last_evaluated: int | None = Field(default=None, ge=1990, le=2100)
     clause: str = Field(min_length=1)
     note: str | None = None
 
-    @field_validator("acceptance_deadline")
+    @field_validator("acceptance_deadline", "notice_response_period")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
         if value is not None:
@@ -183,6 +294,11 @@ class GrantScheme(BaseModel):
             raise ValueError("facts mangler for en ordning som har tilskuddsbrev (vedlegg 1 pkt. 3)")
         if self.per_capita and self.application_based:
             raise ValueError("en per capita-ordning kan ikke samtidig være søknadsbasert")
+        for ground_id in self.grounds:
+            if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", ground_id):
+                raise ValueError(
+                    f"grounds: «{ground_id}» er ikke en gyldig id (små bokstaver, tall og bindestrek)"
+                )
         return self
 
     @property
@@ -201,12 +317,19 @@ class GrantScheme(BaseModel):
         return self.application_based and not self.per_capita and not self.named_in_budget
 
 
+class SchemeSet(dict[str, GrantScheme]):
+    """The schemes by id, in the file's order, with the file they were read from (its
+    directory holds the organisation form table, pliktvakt.grants.parties)."""
+
+    path: Path | None = None
+
+
 class _SchemesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     schemes: list[dict]
 
 
-def load_schemes(path: Path) -> dict[str, GrantScheme]:
+def load_schemes(path: Path) -> SchemeSet:
     """Read and validate the schemes file; the dict keeps the file's order."""
     path = Path(path)
     try:
@@ -222,7 +345,8 @@ def load_schemes(path: Path) -> dict[str, GrantScheme]:
     except ValidationError:
         raise SchemeConfigError(f"{path}: filen må ha en liste 'schemes:' med ordninger") from None
 
-    schemes: dict[str, GrantScheme] = {}
+    schemes = SchemeSet()
+    schemes.path = path
     for index, entry in enumerate(entries, start=1):
         label = entry.get("id") if isinstance(entry, dict) and entry.get("id") else f"nr. {index}"
         try:

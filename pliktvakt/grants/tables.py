@@ -27,6 +27,8 @@ class GrantRound(SQLModel, table=True):
     # The municipality (kommunenr) whose decisions these are, under a scheme IMDi has delegated
     # (vedlegg 1 pkt. 1-2); None means IMDi's own. Only the grants register uses them.
     administrator: str | None = Field(default=None, max_length=4)
+    # IMDi's own case number (saksnummer) in its archive, stated as «Vår referanse» in the letters.
+    case_number: str | None = Field(default=None, max_length=50)
     decided_on: date | None = None  # the round's decisions are final; triggers the 6.1 notice
     # Set only from delivery receipts: every ministry recipient has the notice (the gate).
     ministry_notice_sent_at: datetime | None = None
@@ -67,9 +69,13 @@ class GrantDecision(SQLModel, table=True):
     applicant: str
     orgnr: str = Field(max_length=9)
     applicant_kind: str = Field(max_length=20)  # privat | offentlig
+    # Enhetsregisteret's organisasjonsform (KOMM, AS, STI, ...), where the import gave it.
+    organisation_form: str | None = Field(default=None, max_length=10)
     amount_applied: Decimal = Field(sa_column=_kroner())
     amount_awarded: Decimal = Field(sa_column=_kroner())
     rejection_reason: str | None = None
+    # The scheme's ground for a rejection or reduction (config/grant_schemes.yaml, grounds).
+    ground: str | None = Field(default=None, max_length=100)
     computation: str | None = None
     decision_kind: str = Field(max_length=20)  # enkeltvedtak | aksept
     lapsed_at: date | None = None  # aksept: no acceptance by the deadline (vedlegg 1 pkt. 5)
@@ -89,9 +95,17 @@ class GrantLetter(SQLModel, table=True):
 
 
 class GrantAppeal(SQLModel, table=True):
+    """An appeal by the party, an appeal by another with a legal interest (fvl. § 28 første
+    ledd, e.g. a rejected competitor), or a public body's request for reconsideration of a
+    decision that is not an enkeltvedtak (``kind``: klage | tredjepart | omgjoring)."""
+
     __tablename__ = "grant_appeal"
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="grant_decision.id", index=True)
+    kind: str = Field(default="klage", max_length=20, sa_column_kwargs={"server_default": "klage"})
+    appellant: str | None = None  # who, when not the party the letter went to
+    # A third party got no letter: its period runs from when it learned of the decision (fvl. § 29).
+    learned_on: date | None = None
     submitted_on: date  # the day the appeal arrived at IMDi
     # The day it was handed to the post or sent; in time is judged by it (forvaltningsloven
     # § 30). None only for appeals recorded before it was asked (migration 0010).
@@ -113,7 +127,15 @@ class GrantSanction(SQLModel, table=True):
     reason: str
     proposed_on: date
     notice_occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id")
+    # The notice gives the recipient until ``response_due`` to comment (fvl. § 16); the stop or
+    # reclaim waits for that day to pass, or for the answer (``response_on``, ``response_text``).
+    response_due: date | None = None
+    response_on: date | None = None
+    response_text: str | None = None
     carried_out_on: date | None = None
+    amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(14, 2), nullable=True))
+    repayment_due: date | None = None  # reclaim: the deadline the decision letter states
+    letter: str | None = None  # the decision letter's data as JSON, as rendered
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -4,11 +4,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pliktvakt.grants.schemes import FACT_NAMES, load_schemes
+from pliktvakt.grants.schemes import ANNOUNCEMENT_FACT_NAMES, FACT_NAMES, load_schemes
 from pliktvakt.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
+# The required columns; a file adds søkertype or organisasjonsform, and grunn where it has a
+# rejection or a reduced amount (issue 29).
 HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning"
+PARTY_HEADER = HEADER + ";grunn;organisasjonsform"
+# Line ends for PARTY_HEADER: a reduced amount of a voluntary organisation, a full award.
+REDUCED = ";ramme;FLI"
+FULL = ";;FLI"
 
 # Real organisation numbers with valid check digits (mod 11), used as test applicants.
 ORGNR_A = "974760673"
@@ -21,6 +27,7 @@ ORGNR_C = "971526920"
 # use a copy of the config where each fact of a letter scheme is filled with a test text that
 # says it is one, sourced to a made-up point of the scheme's regelverk.
 TEST_REPORT_DUE = "03-01"  # 1 March the year after the grant year
+TEST_REPAYMENT_PERIOD = "30d"  # a reclaim is repaid within 30 days of its letter
 
 
 def fill_facts(raw: dict) -> dict:
@@ -35,7 +42,37 @@ def fill_facts(raw: dict) -> dict:
                 }
                 for number, (name, label) in enumerate(FACT_NAMES.items(), start=1)
             }
+            scheme["grounds"] = {
+                ground: {
+                    "text": f"Testgrunn {ground} ({scheme['id']})",
+                    "use": values["use"],
+                    "source": "regelverk",
+                    "reference": f"Testregelverket pkt. 5.{number}",
+                }
+                for number, (ground, values) in enumerate(scheme.get("grounds", {}).items(), start=1)
+            }
+            scheme["announcement"] = {
+                name: {
+                    "text": f"Testtekst for {label} ({scheme['id']})",
+                    "source": "regelverk",
+                    "reference": "Testregelverket pkt. 10",
+                }
+                for name, label in ANNOUNCEMENT_FACT_NAMES.items()
+            }
+            scheme["repayment_period"] = {
+                "period": TEST_REPAYMENT_PERIOD,
+                "source": "regelverk",
+                "reference": "Testregelverket pkt. 9",
+            }
     return raw
+
+
+# What every letter states besides the decision (issue 29), as test texts.
+LETTER_SETTINGS = {
+    "PLIKTVAKT_GRANT_CONTACT": "Testkontakt Kari, tlf. 22 00 00 00",
+    "PLIKTVAKT_GRANT_APPEAL_ADDRESS": "IMDi, Testpostboks 1, 0101 Oslo",
+    "PLIKTVAKT_GRANT_APPEAL_EMAIL": "klage@imdi.example",
+}
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +102,8 @@ def shipped_schemes():
 def env(env, monkeypatch, filled_config_dir):
     """The repository's settings fixture, with the filled copy of the config."""
     monkeypatch.setenv("PLIKTVAKT_CONFIG_DIR", str(filled_config_dir))
+    for name, value in LETTER_SETTINGS.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()

@@ -53,14 +53,15 @@ def register_env(grants_env, register, db_url, monkeypatch, tmp_path):
 
 def award_lines(count: int, amount: int = 100_000) -> list[str]:
     return [
-        f"{FRIVILLIG};2025;Forening {n};{ORGNRS[n]};{amount + 20_000};{amount + n * 1000};;Sats;privat"
+        f"{FRIVILLIG};2025;Forening {n};{ORGNRS[n]};{amount + 20_000};{amount + n * 1000};;Sats;privat;"
+        + ("ramme" if n < 20 else "")
         for n in range(count)
     ]
 
 
 def import_round(settings, schemes, write_csv, name: str, lines: list[str], on: date, municipality=OSLO):
     """Import a round as `grants import` does, as a municipality's (default) or IMDi's."""
-    path = write_csv(HEADER + ";søkertype", *lines, name=f"{name}.csv")
+    path = write_csv(HEADER + ";søkertype;grunn", *lines, name=f"{name}.csv")
     catalogue = load_catalogue(Path(settings.config_dir))
     municipalities = municipalities_by_code(ROOT / "config")
     with session_scope(make_engine(settings.database_url)) as session:

@@ -15,7 +15,7 @@ from pliktvakt.grants.tables import GrantDecision, GrantImportRejection, GrantRo
 from pliktvakt.models import Occurrence
 from tests.artifacts import latest_artifact
 
-from .conftest import HEADER, MINISTRY, OFFICER, ORGNR_A, ORGNR_B, ORGNR_C, ORGNR_D
+from .conftest import HEADER, MINISTRY, OFFICER, ORGNR_A, ORGNR_B, ORGNR_C, ORGNR_D, PARTY_HEADER
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 NOTICE, RECIPIENTS = "Orientering om tildeling", "Tilskuddsmottakere"
@@ -28,11 +28,11 @@ def cli(grants_env, pliktvakt_cli):
 
 def _award_file(write_csv):
     return write_csv(
-        HEADER + ";søkertype",
-        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat",
-        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
-        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig",
-        f"jobbsjansen;2025;Annen kommune;{ORGNR_D};400 000;300 000;;Sats 100 000 kr × 3;offentlig",
+        HEADER + ";søkertype;grunn",
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat;ramme",
+        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat;malgruppe",
+        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig;ramme",
+        f"jobbsjansen;2025;Annen kommune;{ORGNR_D};400 000;300 000;;Sats 100 000 kr × 3;offentlig;ramme",
     )
 
 
@@ -66,7 +66,7 @@ def test_round_from_notice_to_recipients_list(prefect_server, grants_env, smtp, 
         "--budget",
         "jobbsjansen=1 000 000",
     )
-    cli("grants", "decide", "2025-1", "--as-of", "2025-04-22")
+    cli("grants", "decide", "2025-1", "--saksnummer", "25/01234", "--as-of", "2025-04-22")
     refused = cli(
         "grants", "letters", "2025-1", "-o", str(tmp_path / "brev"), "--as-of", "2025-04-22", expect=2
     )
@@ -157,7 +157,9 @@ def test_recipients_list_waits_for_the_last_appeal_deadline(
     prefect_server, grants_env, smtp, write_csv, tmp_path
 ):
     engine = make_engine(grants_env.database_url)
-    path = write_csv(HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %")
+    path = write_csv(
+        PARTY_HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %;ramme;FLI"
+    )
     with session_scope(engine) as session:
         intake.import_round(session, rounds.load_grant_schemes(grants_env.config_dir), path, "r", {}, "test")
     from pliktvakt.catalogue import load_catalogue
@@ -192,7 +194,9 @@ def test_appeal_posted_on_the_last_day_is_in_time_and_the_list_waits_for_it(
 
     engine = make_engine(grants_env.database_url)
     schemes = rounds.load_grant_schemes(grants_env.config_dir)
-    path = write_csv(HEADER, f"{FRIVILLIG};2026;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %")
+    path = write_csv(
+        PARTY_HEADER, f"{FRIVILLIG};2026;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %;ramme;FLI"
+    )
     with session_scope(engine) as session:
         intake.import_round(session, schemes, path, "jul", {}, "test")
         rounds.decide_round(
@@ -239,14 +243,16 @@ def test_cli_rejects_bad_files_and_runs_the_flow_alone(
     prefect_server, grants_env, smtp, cli, write_csv, tmp_path
 ):
     bad = write_csv(
-        HEADER, f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;", name="feil.csv"
+        PARTY_HEADER,
+        f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;;malgruppe;FLI",
+        name="feil.csv",
     )
     result = cli("grants", "import", str(bad), "--round", "2025-1", expect=2)
     stderr = " ".join(result.stderr.split())  # rich wraps long lines
     assert (
         "feil.csv, linje 2, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet" in stderr
     )
-    malformed = write_csv(HEADER + ";merknad", name="ukjent.csv")
+    malformed = write_csv(PARTY_HEADER + ";merknad", name="ukjent.csv")
     assert "ukjent kolonne" in cli("grants", "import", str(malformed), "--round", "2025-1", expect=2).stderr
     with session_scope(make_engine(grants_env.database_url)) as session:
         assert (
@@ -255,7 +261,7 @@ def test_cli_rejects_bad_files_and_runs_the_flow_alone(
         assert len(list(session.exec(select(GrantImportRejection)))) == 2
 
     cli("grants", "import", str(_award_file(write_csv)), "--round", "2025-1")
-    cli("grants", "decide", "2025-1", "--as-of", "2025-04-22")
+    cli("grants", "decide", "2025-1", "--saksnummer", "25/01234", "--as-of", "2025-04-22")
     # The command alone, as an operator runs it: its own ephemeral Prefect in its own home.
     alone = {
         "PREFECT_HOME": str(tmp_path / "prefect-home"),

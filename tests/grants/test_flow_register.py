@@ -54,10 +54,10 @@ def test_an_imdi_award_is_registered_once_the_ministry_has_heard(
     prefect_server, register_env, register, smtp, cli, write_csv
 ):
     awards = write_csv(
-        HEADER + ";søkertype",
-        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat",
-        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
-        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig",
+        HEADER + ";søkertype;grunn",
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat;ramme",
+        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat;malgruppe",
+        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig;ramme",
     )
     cli("grants", "import", str(awards), "--round", "2025-1", "--as-of", "2025-04-22")
     # Only the award to a voluntary organisation is registered: not the rejection, not
@@ -112,9 +112,9 @@ def test_a_municipal_award_not_registered_in_time_is_alerted(
     prefect_server, register_env, register, smtp, cli, write_csv
 ):
     mixed = write_csv(
-        HEADER + ";søkertype",
+        HEADER + ";søkertype;grunn",
         *award_lines(1),
-        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats;offentlig",
+        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats;offentlig;ramme",
         name="blandet.csv",
     )
     refused = cli("grants", "import", str(mixed), "--round", "oslo-1", "--forvalter", "0301", expect=2)
@@ -126,7 +126,7 @@ def test_a_municipal_award_not_registered_in_time_is_alerted(
     with session_scope(make_engine(register_env.database_url)) as session:
         assert session.exec(select(GrantRound)).all() == []  # nothing half-written
 
-    oslo = write_csv(HEADER + ";søkertype", *award_lines(1), name="oslo.csv")
+    oslo = write_csv(HEADER + ";søkertype;grunn", *award_lines(1), name="oslo.csv")
     cli("grants", "import", str(oslo), "--round", "oslo-1", "--forvalter", "0301", "--as-of", "2025-04-22")
     decided = cli("grants", "decide", "oslo-1", expect=2)
     assert "kommunen sender tilskuddsbrevene" in " ".join(decided.stderr.split())

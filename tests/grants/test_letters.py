@@ -20,7 +20,7 @@ FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 
 
 def _decisions(schemes, *rows):
-    header = (HEADER + ";søkertype").split(";")
+    header = (HEADER + ";søkertype;grunn").split(";")
     return validate_rows(
         "test.csv", [(1, header)] + [(n, r.split(";")) for n, r in enumerate(rows, start=2)], schemes
     )
@@ -30,14 +30,15 @@ def _decisions(schemes, *rows):
 def round_(schemes):
     return _decisions(
         schemes,
-        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200000;150000;;75 % av budsjettet;privat",
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200000;150000;;75 % av budsjettet;privat;ramme",
         f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90000;0;"
-        "Tiltaket er ikke rettet mot målgruppen;;privat",
-        f"jobbsjansen;2025;Bergen kommune;{ORGNR_B};500000;400000;;Sats 80 000 kr × 5 deltakere;offentlig",
-        f"jobbsjansen;2025;Voss kommune;{ORGNR_A};300000;0;Søknaden kom etter fristen;;offentlig",
+        "Tiltaket er ikke rettet mot målgruppen;;privat;malgruppe",
+        f"jobbsjansen;2025;Bergen kommune;{ORGNR_B};500000;400000;;"
+        "Sats 80 000 kr × 5 deltakere;offentlig;ramme",
+        f"jobbsjansen;2025;Voss kommune;{ORGNR_A};300000;0;Søknaden kom etter fristen;;offentlig;malgruppe",
         f"kompetansekartlegging-mottaksbeboere;2025;Kartlegging AS;{ORGNR_A};100000;60000;;"
-        "60 % av godkjent budsjett;privat",
-        f"{FRIVILLIG};2025;Fullt lag;{ORGNR_C};100000;100000;;Full sats for ett tiltak;privat",
+        "60 % av godkjent budsjett;privat;ramme",
+        f"{FRIVILLIG};2025;Fullt lag;{ORGNR_C};100000;100000;;Full sats for ett tiltak;privat;",
     )
 
 
@@ -68,13 +69,28 @@ LETTERS = {
     "partial award, enkeltvedtak, private": (
         4,
         date(2025, 3, 31),
-        ("<strong>22. april 2025</strong>", "Dere har fått mindre enn dere søkte om", CITE, STOP, CONTROL),
+        (
+            "<strong>22. april 2025</strong>",
+            "Dere har fått mindre enn dere søkte om",
+            "Testregelverket pkt. 5.4: Testgrunn ramme",  # the ground and its point (fvl. § 25)
+            CITE,
+            STOP,
+            CONTROL,
+            "forvaltningsloven § 16",
+        ),
         ("akseptbrev",),
     ),
     "rejection, enkeltvedtak, private": (
         1,
         date(2025, 3, 31),
-        ("Begrunnelse for avslaget", "Tiltaket er ikke rettet mot målgruppen", CITE, *APPEAL, BODY),
+        (
+            "Begrunnelse for avslaget",
+            "Testregelverket pkt. 5.2: Testgrunn malgruppe",  # the ground and its point
+            "<strong>Hovedhensyn:</strong> Tiltaket er ikke rettet mot målgruppen",
+            CITE,
+            *APPEAL,
+            BODY,
+        ),
         ("akseptbrev", STOP, "Rapportering"),
     ),
     "award, aksept, public": (
@@ -88,15 +104,22 @@ LETTERS = {
             "<strong>1. mars 2026</strong>",
             STOP,
             CONTROL,
-            CITE,  # 400 000 of 500 000: a reduced amount
+            "Testregelverket pkt. 5.4",  # 400 000 of 500 000: a reduced amount cites its ground
+            "be IMDi vurdere avgjørelsen på nytt",
         ),
-        ("Klagefristen",),
+        # Not an enkeltvedtak: neither § 25 nor § 16 is cited as if it were (issue 29).
+        ("Klagefristen", CITE, "forvaltningsloven § 16"),
     ),
     "rejection, aksept, public": (
         3,
         date(2025, 5, 2),
-        ("Søknaden kom etter fristen", CITE, "ikke enkeltvedtak etter\nforvaltningsloven § 2"),
-        ("akseptbrev", "Klagefristen", STOP),
+        (
+            "Søknaden kom etter fristen",
+            "Testregelverket pkt. 5.2",
+            "ikke enkeltvedtak etter\nforvaltningsloven § 2",
+            "be IMDi vurdere avgjørelsen på nytt",
+        ),
+        ("akseptbrev", "Klagefristen", STOP, CITE),
     ),
 }
 
@@ -134,7 +157,7 @@ def test_enkeltvedtak_letter_json_and_file_name(round_, schemes):
 def test_private_applicant_outside_footnote_2_gets_appeal_right(schemes):
     # Jobbsjansen is not in fotnote 2, but a private applicant's decision is an enkeltvedtak
     # (vedlegg 1 pkt. 2, forvaltningsloven § 2). Dated Fri 2 May 2025 + 3 weeks = Fri 23 May.
-    (decision,) = _decisions(schemes, f"jobbsjansen;2025;Stiftelse AS;{ORGNR_A};100000;100000;;Sats;privat")
+    (decision,) = _decisions(schemes, f"jobbsjansen;2025;Stiftelse AS;{ORGNR_A};100000;100000;;Sats;privat;")
     data = build_letter_data("r", "r-6", schemes["jobbsjansen"], decision, date(2025, 5, 2))
     assert data.decision_kind is DecisionKind.ENKELTVEDTAK
     html = render_letter(data).html
@@ -150,7 +173,7 @@ def test_private_aksept_only_with_stated_basis_which_the_letter_quotes(schemes):
     scheme = schemes["jobbsjansen"].model_copy(
         update={"decision_kind": DecisionKind.AKSEPT, "not_enkeltvedtak_basis": basis}
     )
-    (decision,) = _decisions(schemes, f"jobbsjansen;2025;Stiftelse AS;{ORGNR_A};100000;100000;;Sats;privat")
+    (decision,) = _decisions(schemes, f"jobbsjansen;2025;Stiftelse AS;{ORGNR_A};100000;100000;;Sats;privat;")
     data = build_letter_data("r", "r-7", scheme, decision, date(2025, 5, 2))
     assert data.decision_kind is DecisionKind.AKSEPT
     html = render_letter(data).html
@@ -162,7 +185,7 @@ def test_private_aksept_only_with_stated_basis_which_the_letter_quotes(schemes):
 
 def test_provisional_commitment_for_next_year_carries_the_storting_reservation(schemes):
     # Dated Mon 1 Dec 2025 for 2026: + 3 weeks = Mon 22 Dec 2025; report by 1 March 2027.
-    (decision,) = _decisions(schemes, f"{FRIVILLIG};2026;Frivillig lag;{ORGNR_A};100000;100000;;Sats;privat")
+    (decision,) = _decisions(schemes, f"{FRIVILLIG};2026;Frivillig lag;{ORGNR_A};100000;100000;;Sats;privat;")
     data = build_letter_data("r", "r-8", schemes[FRIVILLIG], decision, date(2025, 12, 1))
     assert data.provisional and data.reporting_due == date(2027, 3, 1)
     html = render_letter(data).html
@@ -176,8 +199,8 @@ def test_provisional_commitment_for_next_year_carries_the_storting_reservation(s
 def test_shipped_placeholders_refuse_the_letter_naming_the_fields(shipped_schemes):
     (award, rejection) = _decisions(
         shipped_schemes,
-        f"jobbsjansen;2025;Stiftelse AS;{ORGNR_A};100000;100000;;Sats;privat",
-        f"jobbsjansen;2025;Annen AS;{ORGNR_B};100000;0;Utenfor målgruppen;;privat",
+        f"jobbsjansen;2025;Stiftelse AS;{ORGNR_A};100000;100000;;Sats;privat;",
+        f"jobbsjansen;2025;Annen AS;{ORGNR_B};100000;0;Utenfor målgruppen;;privat;malgruppe",
     )
     with pytest.raises(LetterIncomplete) as info:
         build_letter_data("r", "r-9", shipped_schemes["jobbsjansen"], award, date(2025, 5, 2))
@@ -188,7 +211,11 @@ def test_shipped_placeholders_refuse_the_letter_naming_the_fields(shipped_scheme
     assert "plassholder" in str(info.value)
     with pytest.raises(LetterIncomplete) as info:
         build_letter_data("r", "r-10", shipped_schemes["jobbsjansen"], rejection, date(2025, 5, 2))
-    assert [item.split(" (")[0] for item in info.value.missing] == [FACT_NAMES[n] for n in REJECTION_FACTS]
+    assert [item.split(" (")[0] for item in info.value.missing] == [
+        *(FACT_NAMES[n] for n in REJECTION_FACTS),
+        "grunnen i regelverket",  # the ground is a placeholder too (issue 29)
+    ]
+    assert "felt «grounds.malgruppe» for ordningen «jobbsjansen»" in str(info.value)
 
 
 def test_aksept_rejection_has_no_acceptance_deadline(round_, schemes):
@@ -201,6 +228,11 @@ def test_aksept_rejection_has_no_acceptance_deadline(round_, schemes):
     [
         (0, {"computation": None}, ["hvordan beløpet er regnet ut"]),
         (1, {"rejection_reason": "  "}, ["begrunnelse for avslag"]),
+        (
+            1,
+            {"ground": None},
+            ["grunnen i regelverket som avslaget eller reduksjonen bygger på (forvaltningsloven § 25)"],
+        ),
         (0, {"appeal": None}, ["klageadgang og klagefrist (forvaltningsloven §§ 28 og 29)"]),
         (0, {"reporting_due": None}, ["rapporteringsfrist"]),
         (0, {"facts": {}}, list(FACT_NAMES.values())),
@@ -258,7 +290,7 @@ def test_no_letters_for_automatic_per_capita_grants(round_, schemes):
 
 
 def test_applicant_text_is_escaped(schemes):
-    (decision,) = _decisions(schemes, f"jobbsjansen;2025;<b>Lag & co</b>;{ORGNR_A};10;10;;sats;")
+    (decision,) = _decisions(schemes, f"jobbsjansen;2025;<b>Lag & co</b>;{ORGNR_A};10;10;;sats;privat;")
     html = render_letter(
         build_letter_data("r", "r-2", schemes["jobbsjansen"], decision, date(2025, 5, 2))
     ).html

@@ -34,7 +34,7 @@ def _write_upload(settings, schemes) -> str:
 
 
 def test_the_upload_file_round_trips_through_openpyxl(excel_env, schemes, write_csv):
-    lines = award_lines(2) + [f'{FRIVILLIG};2025;=HYPERLINK("x");971000023;5 000;4 000;;Sats;privat']
+    lines = award_lines(2) + [f'{FRIVILLIG};2025;=HYPERLINK("x");971000023;5 000;4 000;;Sats;privat;ramme']
     import_round(excel_env, schemes, write_csv, "oslo-2025", lines, date(2025, 4, 22))
     sha = _write_upload(excel_env, schemes)
     [path] = list(excel_env.tilskudd_upload_dir.iterdir())

@@ -15,7 +15,7 @@ from pliktvakt.grants.awards import AwardImportError
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantLetter, GrantRound
 from pliktvakt.models import Occurrence
 
-from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C, ROOT
+from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C, PARTY_HEADER, ROOT
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 
@@ -26,9 +26,9 @@ def _count(session, table) -> int:
 
 def test_invalid_orgnr_rejects_the_whole_file_and_keeps_the_reasons(db_url, schemes, write_csv):
     path = write_csv(
-        HEADER,
-        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av budsjettet",
-        f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;",
+        PARTY_HEADER,
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av budsjettet;ramme;FLI",
+        f"{FRIVILLIG};2025;Feil lag;974760674;90 000;0;Utenfor målgruppen;;malgruppe;FLI",
     )
     engine = make_engine(db_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
@@ -48,19 +48,21 @@ def test_invalid_orgnr_rejects_the_whole_file_and_keeps_the_reasons(db_url, sche
 
 
 def test_malformed_file_is_rejected_with_line_and_field(env, schemes, write_csv):
-    # Line 2 lacks a column (7 of 8 fields): refused as such, before any row is validated
+    # Line 2 lacks a column (9 of 10 fields): refused as such, before any row is validated
     # (issue 30: a missing field is most often a stray quote or a lost separator).
     path = write_csv(
-        HEADER,
-        f"{FRIVILLIG};2025;Lag A;{ORGNR_A};200 000;150 000;",
-        f"{FRIVILLIG};2025;Lag B;{ORGNR_B};mange penger;0;Utenfor målgruppen;",
+        HEADER + ";grunn;søkertype",
+        f"{FRIVILLIG};2025;Lag A;{ORGNR_A};200 000;150 000;;ramme;privat",
+        f"{FRIVILLIG};2025;Lag B;{ORGNR_B};mange penger;0;Utenfor målgruppen;;malgruppe;privat",
     )
     engine = make_engine(env.database_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
         intake.import_round(session, schemes, path, "2025-1", {}, "test")
-    assert "linje 2, felt «beregning»: linjen har 7 felt, overskriften 8" in str(caught.value)
+    assert "linje 2, felt «søkertype»: linjen har 9 felt, overskriften 10" in str(caught.value)
     # With the field there but empty, line 2 lacks its computation, and line 3 has text as amount.
-    path.write_text(path.read_text(encoding="utf-8").replace("150 000;\n", "150 000;;\n"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("150 000;;ramme", "150 000;;;ramme"), encoding="utf-8"
+    )
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
         intake.import_round(session, schemes, path, "2025-1", {}, "test")
     text = str(caught.value)
@@ -72,10 +74,10 @@ def test_malformed_file_is_rejected_with_line_and_field(env, schemes, write_csv)
 
 def _round(engine, schemes, write_csv, name="2025-1", allow_duplicate=None):
     path = write_csv(
-        HEADER + ";søkertype",
-        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat",
-        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat",
-        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig",
+        HEADER + ";søkertype;grunn",
+        f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 % av godkjent budsjett;privat;ramme",
+        f"{FRIVILLIG};2025;Frivillig forening;{ORGNR_B};90 000;0;Utenfor målgruppen;;privat;malgruppe",
+        f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig;ramme",
     )
     with session_scope(engine) as session:
         intake.import_round(session, schemes, path, name, {}, "test", allow_duplicate=allow_duplicate)
@@ -108,9 +110,9 @@ def test_gate_blocks_letters_until_the_notice_has_a_receipt(env, schemes, write_
 def test_a_letter_missing_required_content_is_refused_the_others_made(env, schemes, write_csv, tmp_path):
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
     path = write_csv(
-        HEADER,
-        f"tilrettelagt-fag-yrkesopplaering;2025;Kommune A;{ORGNR_A};100 000;100 000;;Sats",
-        f"tilrettelagt-fag-yrkesopplaering;2025;Kommune B;{ORGNR_B};100 000;50 000;;Halv sats",
+        PARTY_HEADER,
+        f"tilrettelagt-fag-yrkesopplaering;2025;Kommune A;{ORGNR_A};100 000;100 000;;Sats;;KOMM",
+        f"tilrettelagt-fag-yrkesopplaering;2025;Kommune B;{ORGNR_B};100 000;50 000;;Halv sats;ramme;KOMM",
     )
     with session_scope(engine) as session:
         intake.import_round(session, schemes, path, "r", {}, "test")
@@ -158,7 +160,9 @@ def test_letters_are_recorded_only_if_written(env, schemes, write_csv, tmp_path)
 
 def test_appeal_in_time_and_late_around_christmas(env, schemes, write_csv, tmp_path):
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
-    path = write_csv(HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %")
+    path = write_csv(
+        PARTY_HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %;ramme;FLI"
+    )
     with session_scope(engine) as session:
         intake.import_round(session, schemes, path, "jul", {}, "test")
         rounds.decide_round(session, catalogue, schemes, "jul", date(2024, 12, 2), "test")
@@ -218,6 +222,8 @@ def test_a_decision_typed_in_twice_for_the_same_applicant_is_refused(db_url, sch
         "søkt_beløp": "2000",
         "tildelt_beløp": "1000",
         "beregning": "sats",
+        "grunn": "ramme",
+        "organisasjonsform": "FLI",
     }
     engine = make_engine(db_url)
     with session_scope(engine) as session:

@@ -10,7 +10,7 @@ from pliktvakt.grants.summary import (
     underspending,
 )
 
-from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C
+from .conftest import ORGNR_A, ORGNR_B, ORGNR_C, PARTY_HEADER
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 
@@ -18,13 +18,13 @@ FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 @pytest.fixture
 def decisions(schemes):
     rows = [
-        f"jobbsjansen;2025;Bergen kommune;{ORGNR_B};500000;400000;;sats",
-        f"{FRIVILLIG};2025;Lag A;{ORGNR_A};200000;150000;;sats",
-        f"{FRIVILLIG};2025;Lag B;{ORGNR_B};90000;0;utenfor målgruppen;",
-        f"{FRIVILLIG};2025;Lag C;{ORGNR_C};60000,50;60000,50;;sats",
+        f"jobbsjansen;2025;Bergen kommune;{ORGNR_B};500000;400000;;sats;ramme;KOMM",
+        f"{FRIVILLIG};2025;Lag A;{ORGNR_A};200000;150000;;sats;ramme;FLI",
+        f"{FRIVILLIG};2025;Lag B;{ORGNR_B};90000;0;utenfor målgruppen;;malgruppe;FLI",
+        f"{FRIVILLIG};2025;Lag C;{ORGNR_C};60000,50;60000,50;;sats;;FLI",
     ]
     return validate_rows(
-        "t.csv", [(1, HEADER.split(";"))] + [(n, r.split(";")) for n, r in enumerate(rows, 2)], schemes
+        "t.csv", [(1, PARTY_HEADER.split(";"))] + [(n, r.split(";")) for n, r in enumerate(rows, 2)], schemes
     )
 
 
