@@ -1,7 +1,7 @@
 """Keep occurrences in step with the catalogue, and show what is upcoming and overdue."""
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_markdown_artifact
 
 from flows.forms import AsOf
 from pliktvakt import clock, readiness
@@ -43,8 +43,8 @@ def materialise(as_of: AsOf = None) -> dict:
         key="obligation-summary", markdown=summary, description="Pliktene etter punkt i instruksen"
     )
     findings = readiness_task(settings)  # the same list as `pliktvakt doctor`
-    create_table_artifact(
-        key="readiness", table=readiness.table(findings), description=readiness.summary_line(findings)
+    create_markdown_artifact(
+        key="readiness", markdown=readiness.markdown(findings), description=readiness.summary_line(findings)
     )
     overdue = sum(1 for row in rows if row["state"] == "overdue")
     return {

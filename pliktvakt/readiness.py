@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pliktvakt.catalogue import Catalogue, load_catalogue
+from pliktvakt.rendering import markdown_text
 from pliktvakt.settings import Settings
 
 # RFC 2606 / RFC 6761: names that never reach anyone. The shipped officers use @imdi.example.
@@ -73,14 +74,19 @@ def summary_line(findings: list[Finding]) -> str:
     )
 
 
-def table(findings: list[Finding]) -> list[dict]:
-    """The rows of the ``readiness`` artifact: three columns, so it fits a laptop screen."""
+def markdown(findings: list[Finding]) -> str:
+    """The ``readiness`` artifact: one wrapping line per item under «Hindrer drift» and
+    «Merknader», so a long fix is never cut off at the edge of a table (issue 28: 1,366 px)."""
     if not findings:
-        return [{"Hindrer drift": "nei", "Hva": "Ingenting står igjen før drift.", "Slik retter du det": ""}]
-    return [
-        {"Hindrer drift": "ja" if f.blocks else "nei", "Hva": f.what, "Slik retter du det": f.fix}
-        for f in findings
-    ]
+        return "Ingenting står igjen før drift.\n"
+    lines = []
+    blocks = blocking(findings)
+    for title, group in (("Hindrer drift", blocks), ("Merknader", [f for f in findings if f not in blocks])):
+        if group:
+            lines += [f"## {title} ({len(group)})", ""]
+            lines += [f"- **{markdown_text(f.what)}** – {markdown_text(f.fix)}" for f in group]
+            lines.append("")
+    return "\n".join(lines)
 
 
 # --- the checks, one per item of the go-live list --------------------------------------

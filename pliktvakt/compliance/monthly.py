@@ -15,9 +15,15 @@ from datetime import date
 from pliktvakt import bokmal
 from pliktvakt.compliance import render
 from pliktvakt.compliance.record import (
+    EARLY,
+    LATE,
+    ON_TIME,
+    OPEN,
+    OVERDUE,
     SHARE_DEFINITION,
     STATE_NAMES,
     STATES,
+    WITHDRAWN,
     MonthShare,
     Record,
     monthly_shares,
@@ -75,10 +81,29 @@ def section_lines(record: Record) -> list[str]:
     ]
 
 
+# Short column heads, explained in a line above the table, so all eight columns fit a
+# 1,366-px screen in the Prefect UI (issue 28), where table cells do not wrap.
+SHORT_NAMES = {
+    ON_TIME: "I tide",
+    LATE: "For sent",
+    OVERDUE: "Over fristen",
+    OPEN: "Åpen",
+    WITHDRAWN: "Trukket",
+    EARLY: "Før pliktvakt",
+}
+
+
 def section_table(record: Record) -> list[str]:
     """Every state as a column, as in the record itself, so the counts add up to the rows."""
+    legend = "; ".join(
+        f"{SHORT_NAMES[state]}: {STATE_NAMES[state]}"
+        for state in STATES
+        if SHORT_NAMES[state].lower() != STATE_NAMES[state]
+    )
     return [
-        "| Punkt | " + " | ".join(STATE_NAMES[state].capitalize() for state in STATES) + " | Andel i tide |",
+        f"Kolonnene: {legend}.",
+        "",
+        "| Punkt | " + " | ".join(SHORT_NAMES[state] for state in STATES) + " | Andel i tide |",
         "|---|" + "---:|" * len(STATES) + "---:|",
         *(
             f"| {s.reference} | "

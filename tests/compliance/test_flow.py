@@ -70,11 +70,12 @@ def test_the_monthly_summary_reaches_smtp_with_the_html_once(prefect_server, wor
 
     artifact = latest_artifact(monthly.ARTIFACT)
     assert "Andel i tide per punkt i instruksen" in artifact.data
-    header = (
-        "| Punkt | Fullført i tide | Fullført for sent | Over fristen | Åpen, ikke forfalt "
-        "| Trukket tilbake | Før pliktvakt | Andel i tide |"
-    )
+    header = "| Punkt | I tide | For sent | Over fristen | Åpen | Trukket | Før pliktvakt | Andel i tide |"
     assert header in artifact.data
+    assert (
+        "Kolonnene: I tide: fullført i tide; For sent: fullført for sent; Åpen: åpen, ikke forfalt; "
+        "Trukket: trukket tilbake."
+    ) in artifact.data
     assert "| pkt. 6.1 | 1 | 1 | 1 | 0 | 0 | 0 | 33,3\xa0% |" in artifact.data
     assert "Andel i tide: **28,6\xa0%** av 7 forekomster som var skyldige (8 i alt)." in artifact.data
     assert "data:image/png;base64," in artifact.data
