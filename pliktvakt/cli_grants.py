@@ -220,16 +220,9 @@ def letters(
     """Lag tilskuddsbrevene (HTML og JSON). Nektes til departementet er orientert, uten IMDis
     saksnummer, kontaktperson og klageadresse, og for hvert brev som mangler påkrevd innhold
     (også plassholdere i config/grant_schemes.yaml)."""
-    from pliktvakt.grants.letters import Particulars
     from pliktvakt.settings import get_settings
     from tasks.grants import write_round_letters
 
-    settings = get_settings()
-    particulars = Particulars(
-        contact=settings.grant_contact,
-        appeal_address=settings.grant_appeal_address,
-        appeal_email=settings.grant_appeal_email,
-    )
     batch = write_round_letters.fn(
         get_settings().database_url,
         _schemes(),
@@ -238,7 +231,7 @@ def letters(
         clock.resolve(as_of).date(),
         _actor(by),
         catalogue=_catalogue(),
-        particulars=particulars,
+        particulars=_particulars(),
     )
     out.print(f"Skrev {batch.letters} tilskuddsbrev til {output}.")
     for refused in batch.refused:
@@ -527,6 +520,20 @@ Amount = Annotated[
 LetterDir = Annotated[Path, typer.Option("-o", "--output", help="Mappe vedtaksbrevet skrives til.")]
 
 
+def _particulars():
+    """The letters' contact person and appeal address, from the settings; the case number is
+    the round's own."""
+    from pliktvakt.grants.letters import Particulars
+    from pliktvakt.settings import get_settings
+
+    settings = get_settings()
+    return Particulars(
+        contact=settings.grant_contact,
+        appeal_address=settings.grant_appeal_address,
+        appeal_email=settings.grant_appeal_email,
+    )
+
+
 def _sanction(
     kind: str, decision_id: int, reason: str, amount: str | None, output: Path, by: str | None, as_of
 ) -> None:
@@ -554,6 +561,7 @@ def _sanction(
             clock.resolve(as_of).date(),
             _actor(by),
             amount=parsed,
+            particulars=_particulars(),
         )
         if step.carried_out:
             # Written inside the transaction: the stop or reclaim is recorded only if its letter is.

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pliktvakt import bokmal, templating
 from pliktvakt.grants.deadlines import appeal_deadline
-from pliktvakt.grants.letters import TEMPLATE_DIR, AppealInfo, LetterFact, RenderedLetter
+from pliktvakt.grants.letters import TEMPLATE_DIR, AppealInfo, LetterFact, Particulars, RenderedLetter
 from pliktvakt.grants.rounds import GrantsError
 from pliktvakt.grants.schemes import FACT_NAMES, DecisionKind, GrantScheme
 from pliktvakt.grants.tables import GrantDecision, GrantLetter, GrantSanction
@@ -60,6 +60,7 @@ class SanctionLetter(BaseModel):
     response_text: str | None = None
     rules: dict[str, LetterFact]
     appeal: AppealInfo | None = None
+    particulars: Particulars = Particulars()
 
 
 def missing_facts(scheme: GrantScheme, kind: str) -> list[str]:
@@ -86,9 +87,11 @@ def build(
     notice_sent_on: date,
     grant_letter: GrantLetter | None,
     letter_date: date,
+    particulars: Particulars,
 ) -> SanctionLetter:
-    """The letter's data; refused (GrantsError) while a fact it needs is a placeholder."""
-    if missing := missing_facts(scheme, sanction.kind):
+    """The letter's data; refused (GrantsError) while a fact it needs is a placeholder, or the
+    case number, contact person or appeal address is missing (as for the round's letters)."""
+    if missing := missing_facts(scheme, sanction.kind) + particulars.missing():
         raise GrantsError(
             f"Vedtaksbrevet om {TITLES[sanction.kind].split(' om ', 1)[1]} for vedtak {decision.id} kan ikke "
             "lages, og ingenting er gjennomført; det mangler: " + "; ".join(missing)
@@ -136,6 +139,7 @@ def build(
             if (fact := getattr(scheme.facts, name))
         },
         appeal=appeal,
+        particulars=particulars,
     )
 
 

@@ -25,9 +25,10 @@ from sqlmodel import Session, select
 from pliktvakt import audit, clock, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.cases import get_decision, letter_of
+from pliktvakt.grants.letters import Particulars
 from pliktvakt.grants.rounds import GrantsError
 from pliktvakt.grants.schemes import GrantScheme
-from pliktvakt.grants.tables import GrantDecision, GrantSanction
+from pliktvakt.grants.tables import GrantDecision, GrantRound, GrantSanction
 from pliktvakt.legal_calendar import statutory_deadline
 from pliktvakt.models import Occurrence, OccurrenceStatus
 
@@ -104,10 +105,12 @@ def request(
     on: date,
     actor: str,
     amount: Decimal | None = None,
+    particulars: Particulars | None = None,
 ) -> SanctionStep:
     """Take the next step of stopping or reclaiming the grant of ``decision_id`` (see the module
     docstring). Refused with ``GrantsError`` for a rejection, a grant already stopped or
-    reclaimed, a bad amount, or a decision letter that lacks a fact."""
+    reclaimed, a bad amount, or a decision letter that lacks a fact. ``particulars`` are the
+    letter's contact person and appeal address; the case number is the round's own."""
     decision = get_decision(session, decision_id)
     if Decimal(decision.amount_awarded) == 0:
         raise GrantsError(
@@ -136,7 +139,7 @@ def request(
         session.add(sanction)
     if sanction.response_on is None and on <= sanction.response_due:
         return SanctionStep(sanction, notice, Stage.AWAITING_RESPONSE)
-    return _carry_out(session, scheme, decision, sanction, notice, on, actor)
+    return _carry_out(session, scheme, decision, sanction, notice, on, actor, particulars or Particulars())
 
 
 def _check_amount(decision: GrantDecision, amount: Decimal | None) -> None:
@@ -183,6 +186,7 @@ def _carry_out(
     notice: Occurrence,
     on: date,
     actor: str,
+    particulars: Particulars,
 ) -> SanctionStep:
     from pliktvakt.grants import sanction_letters  # the letter needs this module's names
 
@@ -192,7 +196,11 @@ def _carry_out(
             "Oppgi beløpet som kreves tilbake (--amount); vedtaket om tilbakebetaling må si hvor mye."
         )
     grant_letter = letter_of(session, decision.id)
-    data = sanction_letters.build(scheme, decision, sanction, notice_sent_on(notice), grant_letter, on)
+    case_number = session.get(GrantRound, decision.round_id).case_number
+    particulars = particulars.model_copy(update={"case_number": case_number})
+    data = sanction_letters.build(
+        scheme, decision, sanction, notice_sent_on(notice), grant_letter, on, particulars
+    )
     sanction.carried_out_on = on
     sanction.repayment_due = data.repayment_due
     sanction.letter = data.model_dump_json(indent=2)
