@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -17,6 +18,7 @@ from prefect.client.schemas.filters import (
     LogFilter,
     LogFilterFlowRunId,
 )
+from prefect.exceptions import PrefectHTTPStatusError
 from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL
 from prefect.states import Failed
@@ -118,14 +120,19 @@ def test_the_alert_on_a_failed_run_names_run_deployment_reason_and_link():
     assert "Se kjøringen: http://127.0.0.1:4300/runs/flow-run/5d1c" in event.text
 
 
+# A form the schema accepts and the domain refuses: the organisation number fails its check
+# digit (974760673 is valid; the last digit changed).
 BAD_FORM = {
     "round_name": "Runde 2027",
-    "scheme": "finnes-ikke",
+    "scheme": "integreringsarbeid-frivillige-organisasjoner",
     "year": 2027,
     "applicant": "Frivillig forening",
-    "orgnr": "974760673",
+    "orgnr": "974760674",
     "amount_applied": "100000",
-    "amount_awarded": "50000",
+    "amount_awarded": "100000",
+    "computation": "Sats etter regelverket",
+    "applicant_kind": "privat",
+    "recorded_by": "kari.nordmann@imdi.example",
 }
 
 
@@ -158,8 +165,9 @@ def _wait_for_ops_alert_runs(client, count: int, seconds: float = 60) -> list:
 
 
 def test_a_form_run_with_a_bad_scheme_is_refused_and_pages_nobody(prefect_server, env):
-    """A deployment run of grant-decision-add, executed as a worker does, with a scheme id that
-    does not exist. Then a real failure of a pliktvakt run, to show the automation does fire,
+    """A scheme id that does not exist is refused by the server (the form lists the schemes), so
+    no run exists to page anyone. A deployment run of grant-decision-add, executed as a worker
+    does, with an organisation number that fails its check digit ends «Avvist». Then a real failure of a pliktvakt run, to show the automation does fire,
     with the run, its deployment, the reason and the link."""
     wanted = {"grant-decision-add", "ops-alert"}
     for deployment in build_deployments():
@@ -174,6 +182,10 @@ def test_a_form_run_with_a_bad_scheme_is_refused_and_pages_nobody(prefect_server
     }
     with get_client(sync_client=True) as client:
         form = client.read_deployment_by_name("grant-decision-add/grant-decision-add")
+        # A scheme id not in the form's list is refused by the server itself: no run, no page.
+        with pytest.raises(PrefectHTTPStatusError, match="409") as refused_by_server:
+            client.create_flow_run_from_deployment(form.id, parameters=BAD_FORM | {"scheme": "finnes-ikke"})
+        assert "finnes-ikke" in str(refused_by_server.value)
         run = client.create_flow_run_from_deployment(form.id, parameters=BAD_FORM)
         done = _execute_as_a_worker_does(run.id, worker_env)
         state = client.read_flow_run(run.id).state
@@ -182,8 +194,8 @@ def test_a_form_run_with_a_bad_scheme_is_refused_and_pages_nobody(prefect_server
 
         assert (state.type.value, state.name) == ("FAILED", REFUSED_STATE)
         assert state.message == (
-            "Vedtaket ble ikke registrert: feltet «ordning»: ukjent ordning «finnes-ikke»; "
-            "bruk en id fra config/grant_schemes.yaml"
+            "Vedtaket ble ikke registrert: feltet «orgnr»: ugyldig organisasjonsnummer «974760674»: "
+            "kontrollsifferet stemmer ikke"
         )
         assert state.message in run_logs
         assert "Traceback" not in run_logs and "Traceback" not in done.stderr, run_logs + done.stderr

@@ -32,7 +32,7 @@ def test_every_field_has_a_bokmal_title_and_help(name):
         assert len(schema.get("description", "")) > 10, (name, parameter)
 
 
-def test_the_grant_decision_form_has_twelve_fields_each_with_help():
+def test_the_grant_decision_form_has_fourteen_fields_each_with_help():
     properties = _properties(grant_decision_add)
     assert {name: p["title"] for name, p in properties.items()} == {
         "round_name": "Runde",
@@ -45,10 +45,13 @@ def test_the_grant_decision_form_has_twelve_fields_each_with_help():
         "rejection_reason": "Avslagsgrunn",
         "computation": "Beregning av beløpet",
         "applicant_kind": "Søkertype",
+        "organisation_form": "Organisasjonsform",
+        "ground": "Grunn i regelverket",
         "recorded_by": "Din e-postadresse",
         "as_of": "Kjør som om det var (dato og tid)",
     }
-    assert properties["applicant_kind"]["enum"] == ["privat", "offentlig"]
+    assert properties["applicant_kind"]["enum"] == ["", "privat", "offentlig"]  # "": from the form
+    assert all(p.get("description") for p in properties.values())
     assert properties["amount_awarded"]["description"].startswith(
         "Beløpet som er tildelt i kroner; 0 betyr avslag"
     )
