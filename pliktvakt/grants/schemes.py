@@ -21,6 +21,16 @@ from pliktvakt.legal_calendar import DurationError, parse_duration
 from pliktvakt.tabular import NotUtf8, utf8
 
 
+def checked_duration(value: str | None) -> str | None:
+    """``value`` if it is a duration the legal calendar reads (``14d``, ``3w``, ``1m``)."""
+    if value is not None:
+        try:
+            parse_duration(value)
+        except DurationError as exc:
+            raise ValueError(str(exc)) from None
+    return value
+
+
 class DecisionKind(StrEnum):
     ENKELTVEDTAK = "enkeltvedtak"  # open to appeal (forvaltningsloven kap. VI)
     AKSEPT = "aksept"  # the recipient must accept the terms by an acceptance letter
@@ -168,12 +178,7 @@ class PeriodFact(BaseModel):
     @field_validator("period")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                parse_duration(value)
-            except DurationError as exc:
-                raise ValueError(str(exc)) from None
-        return value
+        return checked_duration(value)
 
     @model_validator(mode="after")
     def _sourced(self) -> Self:
@@ -272,12 +277,7 @@ class GrantScheme(BaseModel):
     @field_validator("acceptance_deadline", "notice_response_period")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                parse_duration(value)
-            except DurationError as exc:
-                raise ValueError(str(exc)) from None
-        return value
+        return checked_duration(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
