@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 
@@ -53,9 +54,16 @@ def hold_lock():
 def start_server() -> subprocess.Popen:
     """Start the Prefect server in its own session and wait until it answers."""
     PREFECT_HOME.mkdir(parents=True, exist_ok=True)
-    with open(LOG, "ab") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(PORT)],
+    args = ["-m", "prefect", "server", "start", "--host", HOST, "--port", str(PORT)]
+    return start_answering(args, LOG, "Prefect-serveren", healthy)
+
+
+def start_answering(args: list[str], log_path: Path, name: str, answers) -> subprocess.Popen:
+    """``python args`` in its own session, logging to ``log_path``, once ``answers()``; exits
+    with a bokmål line naming ``name`` and the log if it stops or stays silent."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, *args],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=os.environ.copy(),
@@ -63,13 +71,13 @@ def start_server() -> subprocess.Popen:
         )
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
-        if healthy():
-            return server
-        if server.poll() is not None:
-            sys.exit(f"Prefect-serveren stoppet; se {LOG}")
-        time.sleep(1)
-    stop_server(server)
-    sys.exit(f"Prefect-serveren svarte ikke innen {STARTUP_SECONDS} sekunder; se {LOG}")
+        if answers():
+            return process
+        if process.poll() is not None:
+            sys.exit(f"{name} stoppet; se {log_path}")
+        time.sleep(0.5)
+    stop_server(process)
+    sys.exit(f"{name} svarte ikke innen {STARTUP_SECONDS} sekunder; se {log_path}")
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -111,26 +119,15 @@ def start_desk() -> tuple[subprocess.Popen, str]:
     if settings.public_url == Settings.model_fields["public_url"].default:
         os.environ["PLIKTVAKT_PUBLIC_URL"] = address
         get_settings.cache_clear()
-    with open(DESK_LOG, "ab") as log:
-        desk = subprocess.Popen(
-            [sys.executable, "-m", "pliktvakt.cli", "web", "--host", HOST, "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if desk.poll() is not None:
-            sys.exit(f"Pliktvakt web stoppet; se {DESK_LOG}")
-        try:
-            if httpx.get(f"{address}/logg-inn", timeout=2).status_code == 200:
-                return desk, address
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    stop_server(desk)
-    sys.exit(f"Pliktvakt web svarte ikke innen {STARTUP_SECONDS} sekunder; se {DESK_LOG}")
+    args = ["-m", "pliktvakt.cli", "web", "--host", HOST, "--port", str(port)]
+    return start_answering(args, DESK_LOG, "Pliktvakt web", lambda: _answers(f"{address}/logg-inn")), address
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def run_each_flow_once() -> None:
