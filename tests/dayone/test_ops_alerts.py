@@ -167,8 +167,9 @@ def _wait_for_ops_alert_runs(client, count: int, seconds: float = 60) -> list:
 def test_a_form_run_with_a_bad_scheme_is_refused_and_pages_nobody(prefect_server, env):
     """A scheme id that does not exist is refused by the server (the form lists the schemes), so
     no run exists to page anyone. A deployment run of grant-decision-add, executed as a worker
-    does, with an organisation number that fails its check digit ends «Avvist». Then a real failure of a pliktvakt run, to show the automation does fire,
-    with the run, its deployment, the reason and the link."""
+    does, with an organisation number that fails its check digit ends «Avvist». Then a real
+    failure of a pliktvakt run, to show the automation does fire, with the run, its deployment,
+    the reason and the link."""
     wanted = {"grant-decision-add", "ops-alert"}
     for deployment in build_deployments():
         if deployment.name in wanted:
