@@ -6,17 +6,12 @@ from datetime import date
 from sqlmodel import Session, select
 
 from pliktvakt import bokmal
-from pliktvakt.catalogue import UNCONFIRMED, Catalogue, DeadlineRule, Obligation
+from pliktvakt.catalogue import SOURCE_NAMES, UNCONFIRMED, Catalogue, DeadlineRule, Obligation
 from pliktvakt.clock import OSLO, stored
 from pliktvakt.legal_calendar import statutory_deadline
 from pliktvakt.models import AuditEntry, Occurrence, OutboxMessage
 from pliktvakt.rendering import status_row
 
-SOURCE_NAMES = {
-    "instruction": "instruksen",
-    "tildelingsbrev": "tildelingsbrevet",
-    "placeholder": "plassholder",
-}
 ROLL_NAMES = {
     "backward": "faller den på en helg eller helligdag, flyttes den til forrige virkedag",
     "forward": "faller den på en helg eller helligdag, flyttes den til neste virkedag (domstolloven § 149)",
@@ -38,16 +33,6 @@ MESSAGE_STATES = {
     "digested": "sendt i samlevarsel",
 }
 WHY_NAMES = {"own": "din rolle", "standing-in": "du er stedfortreder i dag", "escalated": "eskalert til deg"}
-
-
-def period_text(occurrence: Occurrence) -> str:
-    """What the occurrence is for, as a person says it: the event's day and reference, or the period's."""
-    if occurrence.period.startswith("event:"):
-        ref = f" ({occurrence.ref})" if occurrence.ref else ""
-        return f"hendelse {bokmal.date_long(occurrence.anchor)}{ref}"
-    if occurrence.period.startswith("weekly:"):
-        return f"uken fra {bokmal.date_long(occurrence.anchor)}"
-    return f"perioden per {bokmal.date_long(occurrence.anchor)}"
 
 
 def deadline_rule(obligation: Obligation | None, occurrence: Occurrence) -> str:
@@ -84,7 +69,7 @@ def deadline_rule(obligation: Obligation | None, occurrence: Occurrence) -> str:
 def duty_row(occurrence: Occurrence, catalogue: Catalogue, today: date, go_live: date | None) -> dict:
     row = status_row(occurrence, catalogue, today, go_live)
     row["due_long"] = bokmal.date_with_weekday(occurrence.due)
-    row["period_text"] = period_text(occurrence)
+    row["period_text"] = row["about"]  # periods.period_text, as in alerts and artifacts
     row["unconfirmed"] = UNCONFIRMED if not row["deadline_confirmed"] else None
     return row
 

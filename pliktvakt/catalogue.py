@@ -40,6 +40,14 @@ SECTION = r"^(\d+(\.\d+)*|vedlegg \d+)$"
 # Where a date, offset or deadline comes from (DESIGN principle 6). okonomiregelverket: a
 # point of ØR (Bestemmelser om økonomistyring i staten) that the instruction takes in.
 Source = Literal["instruction", "tildelingsbrev", "okonomiregelverket", "placeholder"]
+# Where a date comes from, as a person reads it (the duty desk's deadline rule): one name for
+# every Source, so a new source cannot reach a page without one (tests/test_catalogue.py).
+SOURCE_NAMES: dict[str, str] = {
+    "instruction": "instruksen",
+    "tildelingsbrev": "tildelingsbrevet",
+    "okonomiregelverket": "økonomiregelverket",
+    "placeholder": "plassholder",
+}
 # What a person reads next to a deadline that is not taken from the instruction or the letter.
 UNCONFIRMED = "frist ikke bekreftet"
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")

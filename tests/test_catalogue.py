@@ -7,11 +7,12 @@ import re
 import shutil
 from datetime import date, time
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
 
-from pliktvakt.catalogue import UNCONFIRMED, CatalogueError, load_catalogue
+from pliktvakt.catalogue import SOURCE_NAMES, UNCONFIRMED, CatalogueError, Source, load_catalogue
 from pliktvakt.watch import ESCALATION, due_steps
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
@@ -500,3 +501,10 @@ def test_annual_report_dates_come_from_or(env, pliktvakt_cli):
     )
     assert supervision.deadline == half_year.deadline
     assert supervision.deadline.due(date(2025, 12, 31)) == date(2026, 8, 20)
+
+
+def test_every_source_of_a_date_has_a_name_people_read():
+    """The duty desk names where a deadline comes from; a source without a name would break
+    every page of a duty that uses it."""
+    assert set(SOURCE_NAMES) == set(get_args(Source))
+    assert SOURCE_NAMES["okonomiregelverket"] == "økonomiregelverket"

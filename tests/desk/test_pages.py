@@ -110,3 +110,21 @@ def test_a_grants_register_upload_is_confirmed_with_its_checksum_shown(desk, cli
     assert done.status_code == 200 and sha in done.text
     with session_scope(desk.state.engine) as session:
         assert session.exec(select(RegisterUpload)).one().confirmed_by == FATIMA
+
+
+def test_the_duty_page_opens_for_a_duty_of_every_obligation(desk, client):
+    """One occurrence of each of the 14 recurring obligations materialised on Mon 7 Dec 2026 (13
+    months ahead), opened by a styring officer: each page answers 200 with its deadline rule. The annual report's 15 March
+    is sourced to økonomiregelverket (issue 29), a source the desk's first rule text lacked."""
+    sign_in(client, desk.state.smtp, KARI)
+    with session_scope(desk.state.engine) as session:
+        first = {}
+        for occurrence in session.exec(select(Occurrence).order_by(Occurrence.due)):
+            first.setdefault(occurrence.obligation_id, occurrence.id)
+    assert "annual-report" in first and len(first) == 14
+    for obligation_id, occurrence_id in first.items():
+        page = client.get(f"/plikt/{occurrence_id}")
+        assert page.status_code == 200, (obligation_id, page.text[:500])
+        assert "Kilde: " in page.text, obligation_id
+    annual = client.get(f"/plikt/{first['annual-report']}").text
+    assert "Kilde: økonomiregelverket." in annual
