@@ -114,8 +114,9 @@ def test_a_grants_register_upload_is_confirmed_with_its_checksum_shown(desk, cli
 
 def test_the_duty_page_opens_for_a_duty_of_every_obligation(desk, client):
     """One occurrence of each of the 14 recurring obligations materialised on Mon 7 Dec 2026 (13
-    months ahead), opened by a styring officer: each page answers 200 with its deadline rule. The annual report's 15 March
-    is sourced to økonomiregelverket (issue 29), a source the desk's first rule text lacked."""
+    months ahead), opened by a styring officer: each page answers 200 with its deadline rule.
+    The annual report's 15 March is sourced to økonomiregelverket (issue 29), a source the
+    desk's first rule text lacked."""
     sign_in(client, desk.state.smtp, KARI)
     with session_scope(desk.state.engine) as session:
         first = {}
