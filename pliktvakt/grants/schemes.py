@@ -11,7 +11,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import ClassVar, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -42,27 +42,41 @@ class FactSource(StrEnum):
     PLACEHOLDER = "placeholder"  # not yet entered by IMDi: letters needing it are refused
 
 
-class SchemeFact(BaseModel):
-    """One fact of a scheme as a letter states it, with where it comes from."""
+class SourcedFact(BaseModel):
+    """What every fact of a scheme has: where it comes from, and the point there. A placeholder
+    (not yet entered by IMDi) may stand empty; any other needs its value and its reference."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    text: str | None = None
     source: FactSource
     reference: str | None = None  # e.g. "Regelverket pkt. 4"; required unless placeholder
+    # Each kind's own words: the error when its value is missing, and when the reference is
+    # ("{source}" is replaced by where it comes from).
+    missing_value: ClassVar[str] = "text mangler (bare en plassholder kan stå uten tekst)"
+    missing_reference: ClassVar[str] = "reference mangler: oppgi hvor i {source} faktumet står"
+
+    def has_value(self) -> bool:
+        """Whether the fact is given: its text, for the kinds that state one (a period overrides)."""
+        return bool((getattr(self, "text", None) or "").strip())
 
     @model_validator(mode="after")
     def _sourced(self) -> Self:
         if self.source is not FactSource.PLACEHOLDER:
-            if not (self.text or "").strip():
-                raise ValueError("text mangler (bare en plassholder kan stå uten tekst)")
+            if not self.has_value():
+                raise ValueError(self.missing_value)
             if not (self.reference or "").strip():
-                raise ValueError(f"reference mangler: oppgi hvor i {self.source.value} faktumet står")
+                raise ValueError(self.missing_reference.format(source=self.source.value))
         return self
 
     @property
     def placeholder(self) -> bool:
         return self.source is FactSource.PLACEHOLDER
+
+
+class SchemeFact(SourcedFact):
+    """One fact of a scheme as a letter states it, with where it comes from."""
+
+    text: str | None = None
 
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
@@ -165,33 +179,22 @@ class LegalBasis(BaseModel):
     reference: str = Field(min_length=1)
 
 
-class PeriodFact(BaseModel):
+class PeriodFact(SourcedFact):
     """A period a letter states (e.g. the repayment deadline of a reclaim), with its source;
     a placeholder period refuses the letter that needs it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     period: str | None = None  # a duration from the letter date: 30d, 4w, 1m
     source: FactSource = FactSource.PLACEHOLDER
-    reference: str | None = None
+    missing_value: ClassVar[str] = "period mangler (bare en plassholder kan stå uten)"
+    missing_reference: ClassVar[str] = "reference mangler: oppgi hvor i {source} fristen står"
 
     @field_validator("period")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
         return checked_duration(value)
 
-    @model_validator(mode="after")
-    def _sourced(self) -> Self:
-        if self.source is not FactSource.PLACEHOLDER:
-            if self.period is None:
-                raise ValueError("period mangler (bare en plassholder kan stå uten)")
-            if not (self.reference or "").strip():
-                raise ValueError(f"reference mangler: oppgi hvor i {self.source.value} fristen står")
-        return self
-
-    @property
-    def placeholder(self) -> bool:
-        return self.source is FactSource.PLACEHOLDER
+    def has_value(self) -> bool:
+        return self.period is not None
 
 
 class GroundUse(StrEnum):
@@ -200,32 +203,14 @@ class GroundUse(StrEnum):
     BOTH = "begge"
 
 
-class Ground(BaseModel):
+class Ground(SourcedFact):
     """A ground in the scheme's regelverk for rejecting an application or reducing the amount
     (forvaltningsloven § 25: the reasons name the rules the decision rests on). A placeholder
     ground may be named in an import, but its letter is refused until IMDi fills it in."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     text: str | None = None  # the rule, as the letter states it
     use: GroundUse = GroundUse.BOTH
-    source: FactSource
-    reference: str | None = None  # the point of the regelverk, e.g. "Regelverket pkt. 5.2"
-
-    @model_validator(mode="after")
-    def _sourced(self) -> Self:
-        if self.source is not FactSource.PLACEHOLDER:
-            if not (self.text or "").strip():
-                raise ValueError("text mangler (bare en plassholder kan stå uten tekst)")
-            if not (self.reference or "").strip():
-                raise ValueError(
-                    f"reference mangler: oppgi hvilket punkt i {self.source.value} grunnen står i"
-                )
-        return self
-
-    @property
-    def placeholder(self) -> bool:
-        return self.source is FactSource.PLACEHOLDER
+    missing_reference: ClassVar[str] = "reference mangler: oppgi hvilket punkt i {source} grunnen står i"
 
     def fits(self, rejected: bool) -> bool:
         return self.use is GroundUse.BOTH or self.use is (
