@@ -3,8 +3,13 @@
 For 10,000 and 100,000 open occurrences it prints, for each database:
 - the first pass, which queues every step due (as after an import or long downtime);
 - a steady pass, the usual run every 15 minutes (nothing new to queue);
+- the floor (issue 31): a bare bulk insert of the same outbox rows the first pass wrote into an
+  empty table shaped as outbox_message (its indexes included), in one transaction:
+  ``executemany`` on SQLite, ``COPY`` on PostgreSQL; and each pass's ratio to it;
 with wall time and the peak resident memory of the process that ran the pass. Each pass
-runs in a fresh process, so the peak is that pass's own (imports included).
+runs in a fresh process, so the peak is that pass's own (imports included). At the end, the
+linearity: each figure at the largest size over the smallest, beside the ratio of the sizes.
+Goals: first pass <= 3x the floor and <= 5 s; steady pass <= 2 s; linear from 10k to 100k.
 Run: uv run python bench/watch_bench.py [--sizes 10000 100000] [--skip-postgres]
 """
 
@@ -73,32 +78,94 @@ def one_pass(url: str) -> None:
 
     engine, catalogue = make_engine(url), load_catalogue(ROOT / "config")
     settings = Settings(database_url=url, email_url=None)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = queue_alerts_now(engine, catalogue, TODAY)
     deliver_pending(engine, settings, catalogue)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{elapsed:.2f} {summary.queued} {peak:.0f}")
+    print(f"{elapsed:.2f} {summary.queued} {peak:.0f} {cpu:.2f}")
 
 
-def run_pass(url: str) -> tuple[float, int, float]:
-    result = subprocess.run(
-        [sys.executable, __file__, "--child-pass", url], capture_output=True, text=True, check=True
-    )
-    elapsed, queued, peak = result.stdout.split()
-    return float(elapsed), int(queued), float(peak)
+FLOOR_COLUMNS = (
+    "key, duty, officer_id, channel, recipient, subject, body, html, attachments, "
+    "occurrence_id, step, status, attempts, created_at"
+)
 
 
-def measure(label: str, url: str, count: int) -> None:
+def floor_pass(url: str) -> None:
+    """Child process: the floor. Reads the outbox rows the watch wrote, then times only their
+    bare bulk insert (and commit) into an empty copy of outbox_message, indexes included."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = [tuple(r) for r in connection.exec_driver_sql(f"SELECT {FLOOR_COLUMNS} FROM outbox_message")]
+    raw = engine.raw_connection()
+    driver, cursor = raw.driver_connection, raw.driver_connection.cursor()
+    if engine.dialect.name == "postgresql":
+        cursor.execute("CREATE TABLE outbox_floor (LIKE outbox_message INCLUDING ALL)")
+        driver.commit()
+        started, cpu = time.perf_counter(), time.process_time()
+        with cursor.copy(f"COPY outbox_floor ({FLOOR_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        driver.commit()
+    else:
+        _sqlite_floor_table(cursor)
+        driver.commit()
+        started, cpu = time.perf_counter(), time.process_time()
+        marks = ", ".join("?" for _ in FLOOR_COLUMNS.split(","))
+        cursor.executemany(f"INSERT INTO outbox_floor ({FLOOR_COLUMNS}) VALUES ({marks})", rows)
+        driver.commit()
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    cursor.execute("DROP TABLE outbox_floor")
+    driver.commit()
+    raw.close()
+    print(f"{elapsed:.2f} {len(rows)} 0 {cpu:.2f}")
+
+
+def _sqlite_floor_table(cursor) -> None:
+    """outbox_message's own DDL (table and indexes), renamed to outbox_floor."""
+    found = cursor.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'outbox_message' AND sql IS NOT NULL"
+    ).fetchall()
+    for (sql,) in sorted(found, key=lambda r: not r[0].startswith("CREATE TABLE")):
+        cursor.execute(sql.replace("outbox_message", "outbox_floor"))
+
+
+def run_pass(url: str, kind: str = "--child-pass") -> tuple[float, int, float, float]:
+    """(wall s, rows queued, peak MB, CPU s of the process) of one pass in a fresh process. The
+    CPU time is the client's alone (not the PostgreSQL server's); it varies less with the load
+    of a shared machine than the wall time does."""
+    result = subprocess.run([sys.executable, __file__, kind, url], capture_output=True, text=True, check=True)
+    elapsed, queued, peak, cpu = result.stdout.split()
+    return float(elapsed), int(queued), float(peak), float(cpu)
+
+
+def measure(label: str, url: str, count: int) -> dict:
     seed(url, count)
-    first, queued, first_peak = run_pass(url)
-    steady, again, steady_peak = run_pass(url)
+    first, queued, first_peak, first_cpu = run_pass(url)
+    steady, again, steady_peak, steady_cpu = run_pass(url)
+    floor, floor_rows, _, floor_cpu = run_pass(url, "--child-floor")
     print(
         f"{label:10} {count:>7} open | "
-        f"first pass {first:5.2f} s, {queued:>6} queued, peak {first_peak:4.0f} MB"
-        f" | steady pass {steady:5.2f} s, {again} queued, peak {steady_peak:4.0f} MB",
+        f"first pass {first:5.2f} s (cpu {first_cpu:5.2f} s), {queued:>6} queued, peak {first_peak:4.0f} MB"
+        f" | steady pass {steady:5.2f} s (cpu {steady_cpu:5.2f} s), {again} queued,"
+        f" peak {steady_peak:4.0f} MB\n"
+        f"{'':10} {'':>7}      | floor {floor:5.2f} s (cpu {floor_cpu:5.2f} s, {floor_rows} rows)"
+        f" | first/floor {first / floor:4.1f}x (goal <= 3x, <= 5 s)"
+        f" | steady/floor {steady / floor:4.1f}x (goal <= 2 s)",
         flush=True,
     )
+    return {"first": first, "steady": steady, "floor": floor}
+
+
+def print_linearity(results: dict[tuple[str, int], dict]) -> None:
+    for label in dict.fromkeys(label for label, _ in results):
+        sizes = sorted(count for name, count in results if name == label)
+        if len(sizes) < 2:
+            continue
+        small, large = results[(label, sizes[0])], results[(label, sizes[-1])]
+        growth = " ".join(f"{k} {large[k] / small[k]:4.1f}x" for k in ("first", "steady", "floor"))
+        print(f"{label:10} {sizes[-1]}/{sizes[0]} (sizes {sizes[-1] / sizes[0]:.0f}x): {growth}")
 
 
 def pg_schema() -> str:
@@ -113,16 +180,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--child-pass")
+    parser.add_argument("--child-floor")
     args = parser.parse_args()
     if args.child_pass:
         return one_pass(args.child_pass)
+    if args.child_floor:
+        return floor_pass(args.child_floor)
+    results = {}
     for count in args.sizes:
         with tempfile.TemporaryDirectory() as folder:
-            measure("SQLite", f"sqlite:///{folder}/bench.db", count)
+            results[("SQLite", count)] = measure("SQLite", f"sqlite:///{folder}/bench.db", count)
         if not args.skip_postgres:
             schema = pg_schema()
             try:
-                measure(
+                results[("PostgreSQL", count)] = measure(
                     "PostgreSQL",
                     f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}",
                     count,
@@ -130,6 +201,7 @@ def main() -> None:
             finally:
                 with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                     conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print_linearity(results)
 
 
 if __name__ == "__main__":
