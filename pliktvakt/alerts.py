@@ -51,10 +51,10 @@ def render_alert(facts: AlertFacts) -> Message:
     """The alert, in plain text and HTML. The link to the duty's page is added for each
     recipient by ``notify`` (in the recipient's name), after the last line here."""
     subject, status = _headline(facts)
-    clause = facts.obligation.clause
+    clause, unconfirmed = facts.obligation.clause, facts.obligation.unconfirmed
     due = date_with_weekday(facts.due)
-    if facts.obligation.unconfirmed:  # a placeholder is marked wherever a person sees it
-        due += f" – {UNCONFIRMED}: {facts.obligation.unconfirmed}"
+    if unconfirmed:  # a placeholder is marked wherever a person sees it
+        due += f" – {UNCONFIRMED}: {unconfirmed}"
         subject += f" ({UNCONFIRMED})"
     facts_lines = [
         ("Frist", due),

@@ -139,10 +139,13 @@ def with_desk_link(message: Message, url: str) -> Message:
     """``message`` ending with the link to the duty's page on the desk, in the text and the HTML."""
     line = f"{DESK_LINK}: {url}"
     html = message.html if message.html is not None else html_of(message.text)
-    paragraph = f'<p>{DESK_LINK}: <a href="{escape(url)}">{escape(url)}</a></p>'
+    shown = escape(url)
+    paragraph = f'<p>{DESK_LINK}: <a href="{shown}">{shown}</a></p>'
     end = html.rfind("</body>")
     html = html[:end] + paragraph + html[end:] if end >= 0 else html + paragraph
-    return replace(message, text=f"{message.text.rstrip()}\n\n{line}", html=html)
+    # Made directly rather than by dataclasses.replace, which costs more than the rest here
+    # (the watch adds a link to every alert).
+    return Message(message.subject, f"{message.text.rstrip()}\n\n{line}", html, message.attachments)
 
 
 def desk_link_in(text: str) -> tuple[str, str | None]:

@@ -104,11 +104,13 @@ def plan_alerts(
 
     Counts the steps due in ``summary`` and adds one artifact row per step. ``subjects`` names
     what event occurrences are about, for the alert's «Periode»."""
-    rows, recipients = [], {}
+    rows, recipients, listed = [], {}, {}
     for occurrence in occurrences:
         obligation = catalogue.obligations.get(occurrence.obligation_id)
         if obligation is None or occurrence.role not in catalogue.roles or not obligation.dated:
             continue
+        if obligation.id not in listed:
+            listed[obligation.id] = _listed(obligation)
         for step in due_steps(occurrence.due, today, obligation.reminders):
             summary.steps_due += 1
             target = (occurrence.role, step == ESCALATION)
@@ -117,7 +119,7 @@ def plan_alerts(
             officer = recipients[target]
             key = Key(DUTY, f"occurrence-{occurrence.id}", step)
             keys = [key.to(officer.id, channel) for channel, _ in notify.channels(officer)]
-            summary.rows.append(_artifact_row(occurrence, obligation, step, keys))
+            summary.rows.append(_artifact_row(occurrence, listed[obligation.id], step, keys))
             if all(k in existing for k in keys):
                 continue
             message = render_alert(
@@ -139,17 +141,25 @@ def plan_alerts(
     return rows
 
 
-def _artifact_row(occurrence: OpenOccurrence, obligation: Obligation, step: str, keys: list[str]) -> dict:
+def _listed(obligation: Obligation) -> dict:
+    """What the artifact shows of ``obligation``, worked out once per run, not once per alert
+    (its clause and placeholder are properties that compute)."""
     return {
-        "occurrence_id": occurrence.id,
         "obligation": obligation.title,
-        "period": occurrence.period,
         "recurrence": obligation.recurrence,
         "clause": obligation.clause.reference,
+        "unconfirmed": obligation.unconfirmed is not None,
+    }
+
+
+def _artifact_row(occurrence: OpenOccurrence, listed: dict, step: str, keys: list[str]) -> dict:
+    return {
+        "occurrence_id": occurrence.id,
+        "period": occurrence.period,
         "due": occurrence.due,
         "step": step,
         "keys": keys,
-        "unconfirmed": obligation.unconfirmed is not None,
+        **listed,
     }
 
 
