@@ -8,6 +8,7 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -95,14 +96,14 @@ def enqueue_many(session: Session, rows: list[dict]) -> int:
     """
     if not rows:
         return 0
-    now = utcnow()
-    values = [{**_DEFAULTS, **row, "attempts": 0, "created_at": now} for row in rows]
-    # Straight to the driver: a watch run after downtime can queue 100,000 messages, and
-    # SQLAlchemy's per-row parameter handling alone would take seconds.
+    # Straight to the driver, one statement per batch: a watch run after downtime can queue
+    # 100,000 messages, and SQLAlchemy's per-row parameter handling alone would take seconds.
     if session.get_bind().dialect.name == "postgresql":
-        written = _insert_many_postgresql(session, values)
+        written = _insert_many_postgresql(session, _tuples(rows, utcnow()))
     else:
-        written = _insert_many_sqlite(session, values)
+        connection = session.connection()
+        stored_time = OutboxMessage.__table__.c.created_at.type.bind_processor(connection.dialect)
+        written = _insert_many_sqlite(session, _tuples(rows, _sqlite_text(stored_time(utcnow()))))
     if written:
         audit.append(
             session,
@@ -130,11 +131,36 @@ _COLUMNS = (
     "attempts",
     "created_at",
 )
+_IN_ORDER = itemgetter(*_COLUMNS)
 
 
-def _insert_many_postgresql(session: Session, values: list[dict]) -> int:
-    """COPY into a temporary table, then one INSERT that skips existing keys."""
+def _tuples(rows: list[dict], created_at) -> list[tuple]:
+    """Each row's values in the order of ``_COLUMNS``, defaults filled in, none attempted yet."""
+    return [_IN_ORDER({**_DEFAULTS, **row, "attempts": 0, "created_at": created_at}) for row in rows]
+
+
+def _insert_many_postgresql(session: Session, values: list[tuple]) -> int:
+    """COPY straight into the table, the fastest way PostgreSQL takes rows. Should a key exist
+    already (the watch leaves out the keys it read, but another run may have queued one since),
+    the COPY is undone to a savepoint and the rows go by a temporary table and one INSERT that
+    skips the existing keys."""
+    from psycopg.errors import UniqueViolation
+
     cursor = session.connection().connection.driver_connection.cursor()
+    cursor.execute("SAVEPOINT outbox_copy")
+    try:
+        with cursor.copy(f"COPY outbox_message ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+    except UniqueViolation:
+        cursor.execute("ROLLBACK TO SAVEPOINT outbox_copy")
+        return _insert_new_keys_postgresql(cursor, values)
+    cursor.execute("RELEASE SAVEPOINT outbox_copy")
+    return len(values)
+
+
+def _insert_new_keys_postgresql(cursor, values: list[tuple]) -> int:
+    """COPY into a temporary table, then one INSERT that skips existing keys."""
     columns = ", ".join(_COLUMNS)
     cursor.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS outbox_incoming "
@@ -142,7 +168,7 @@ def _insert_many_postgresql(session: Session, values: list[dict]) -> int:
     )
     with cursor.copy(f"COPY outbox_incoming ({columns}) FROM STDIN") as copy:
         for row in values:
-            copy.write_row(tuple(row[column] for column in _COLUMNS))
+            copy.write_row(row)
     cursor.execute(
         f"INSERT INTO outbox_message ({columns}) SELECT {columns} FROM outbox_incoming "
         "ON CONFLICT (key) DO NOTHING"
@@ -152,16 +178,19 @@ def _insert_many_postgresql(session: Session, values: list[dict]) -> int:
     return written
 
 
-def _insert_many_sqlite(session: Session, values: list[dict]) -> int:
+def _sqlite_text(moment):
+    """The time as sqlite3's default adapter stores it, made once for the batch, not per row."""
+    return moment.isoformat(" ") if isinstance(moment, datetime) else moment
+
+
+def _insert_many_sqlite(session: Session, values: list[tuple]) -> int:
     """One executemany on the driver; sqlite3 sums the rows inserted, skipped keys not counted."""
-    connection = session.connection()
-    stored_time = OutboxMessage.__table__.c.created_at.type.bind_processor(connection.dialect)
     placeholders = ", ".join("?" for _ in _COLUMNS)
-    cursor = connection.connection.driver_connection.cursor()
+    cursor = session.connection().connection.driver_connection.cursor()
     cursor.executemany(
         f"INSERT INTO outbox_message ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
         "ON CONFLICT (key) DO NOTHING",
-        [tuple(stored_time(row[c]) if c == "created_at" else row[c] for c in _COLUMNS) for row in values],
+        values,
     )
     return cursor.rowcount
 
