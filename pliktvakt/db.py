@@ -2,9 +2,10 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -19,24 +20,53 @@ class StoredValueRefused(ValueError):
 
 def _check_texts(session, _context, _instances) -> None:
     """Before every flush: each text of a new or changed row within the one rule of both
-    databases (issue 30), so a value stored on SQLite is never one PostgreSQL would refuse."""
-    for row in (*session.new, *session.dirty):
-        table = getattr(row, "__table__", None)
-        if table is None:
+    databases (issue 30), so a value stored on SQLite is never one PostgreSQL would refuse.
+
+    Only text columns are looked at, and of a changed row only the attributes it changed: the
+    rest were checked when they were written (issue 31: this runs on every flush)."""
+    for row in session.new:
+        _check_row(row, None)
+    for row in session.dirty:
+        _check_row(row, inspect(row).committed_state)
+
+
+def _check_row(row, changed) -> None:
+    table = getattr(row, "__table__", None)
+    if table is None:
+        return
+    values = row.__dict__
+    for key, limit, column in _text_columns(table):
+        if changed is not None and key not in changed:
             continue
-        for column in table.columns:
-            value = row.__dict__.get(column.key)
-            if not isinstance(value, str):
-                continue
-            limit = getattr(column.type, "length", None)
-            if limit is not None and len(value) > limit:
-                raise StoredValueRefused(
-                    f"{_field(table, column)}: teksten har {len(value):,} tegn; høyst {limit:,}".replace(
-                        ",", " "
-                    )
-                )
-            if "\x00" in value:
-                raise StoredValueRefused(f"{_field(table, column)}: teksten har et NUL-tegn (0x00)")
+        value = values.get(key)
+        if not isinstance(value, str):
+            continue
+        if limit is not None and len(value) > limit:
+            raise StoredValueRefused(
+                f"{_field(table, column)}: teksten har {len(value):,} tegn; høyst {limit:,}".replace(",", " ")
+            )
+        if "\x00" in value:
+            raise StoredValueRefused(f"{_field(table, column)}: teksten har et NUL-tegn (0x00)")
+
+
+@lru_cache(maxsize=None)
+def _text_columns(table) -> tuple:
+    """(attribute key, length limit or None, column) of each text column of ``table``."""
+    return tuple(
+        (column.key, getattr(column.type, "length", None), column)
+        for column in table.columns
+        if _holds_text(column)
+    )
+
+
+def _holds_text(column) -> bool:
+    """False only for a column whose type says it holds something else (a number, a time)."""
+    kind = getattr(column.type, "impl_instance", column.type)  # a TypeDecorator's own type
+    try:
+        held = kind.python_type
+    except NotImplementedError:  # a type that does not say: checked, as before
+        return True
+    return held is object or issubclass(held, str)
 
 
 def _field(table, column) -> str:

@@ -1,0 +1,59 @@
+"""The one text rule of both databases (issue 30), checked before every flush: a text longer
+than its column, or with a NUL, is refused alike on SQLite and PostgreSQL, for a new row and
+for a changed attribute of a stored one (issue 31 checks only what changed)."""
+
+import pytest
+from sqlmodel import select
+
+from pliktvakt.db import StoredValueRefused, make_engine, session_scope
+from pliktvakt.models import OutboxMessage
+
+
+def _message(**changes) -> OutboxMessage:
+    values = {
+        "key": "test:texts:step:officer:email",
+        "duty": "test",
+        "channel": "email",
+        "recipient": "leder@imdi.no",
+        "subject": "Emne",
+        "body": "Tekst",
+    }
+    return OutboxMessage(**(values | changes))
+
+
+def _stored(engine) -> list[tuple[str, str]]:
+    with session_scope(engine) as session:
+        return [(m.recipient, m.body) for m in session.exec(select(OutboxMessage))]
+
+
+def test_a_new_row_with_a_text_longer_than_its_column_is_refused(db_url):
+    engine = make_engine(db_url)
+    # recipient is max_length=300 in models.py; 301 is one over.
+    with pytest.raises(StoredValueRefused) as refused, session_scope(engine) as session:
+        session.add(_message(recipient="a" * 301))
+    assert str(refused.value) == "«recipient» (outbox_message): teksten har 301 tegn; høyst 300"
+    assert _stored(engine) == []
+
+
+def test_a_new_row_with_a_nul_in_an_unbounded_text_is_refused(db_url):
+    engine = make_engine(db_url)
+    with pytest.raises(StoredValueRefused) as refused, session_scope(engine) as session:
+        session.add(_message(body="før\x00etter"))
+    assert str(refused.value) == "«body» (outbox_message): teksten har et NUL-tegn (0x00)"
+    assert _stored(engine) == []
+
+
+def test_a_changed_attribute_of_a_stored_row_is_checked_and_the_row_kept(db_url):
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        session.add(_message())
+    with pytest.raises(StoredValueRefused) as refused, session_scope(engine) as session:
+        message = session.exec(select(OutboxMessage)).one()
+        message.status = "sent"  # a valid change beside the refused one
+        message.recipient = "b" * 301
+    assert str(refused.value) == "«recipient» (outbox_message): teksten har 301 tegn; høyst 300"
+    assert _stored(engine) == [("leder@imdi.no", "Tekst")]
+    with session_scope(engine) as session:
+        message = session.exec(select(OutboxMessage)).one()
+        message.body = "ny tekst"  # within the rule: written
+    assert _stored(engine) == [("leder@imdi.no", "ny tekst")]
