@@ -32,11 +32,15 @@ def _check_texts(session, _context, _instances) -> None:
 
 def _check_row(row, changed) -> None:
     table = getattr(row, "__table__", None)
-    if table is None:
-        return
-    values = row.__dict__
+    if table is not None:
+        check_texts(table, row.__dict__, changed)
+
+
+def check_texts(table, values, only=None) -> None:
+    """The rule for one row of ``table``, ``values`` by column key (with ``only``, just those
+    keys): the flush uses it, and so does a bulk insert that goes past the ORM."""
     for key, limit, column in _text_columns(table):
-        if changed is not None and key not in changed:
+        if only is not None and key not in only:
             continue
         value = values.get(key)
         if not isinstance(value, str):

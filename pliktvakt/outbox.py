@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from pliktvakt import audit
+from pliktvakt.db import check_texts
 from pliktvakt.models import OutboxMessage, utcnow
 
 CHANNELS = ("email", "teams")
@@ -135,7 +136,11 @@ _IN_ORDER = itemgetter(*_COLUMNS)
 
 
 def _tuples(rows: list[dict], created_at) -> list[tuple]:
-    """Each row's values in the order of ``_COLUMNS``, defaults filled in, none attempted yet."""
+    """Each row's values in the order of ``_COLUMNS``, defaults filled in, none attempted yet.
+    Each text within the one rule of both databases first (issue 30), as a flush checks it."""
+    table = OutboxMessage.__table__
+    for row in rows:
+        check_texts(table, row, row)
     return [_IN_ORDER({**_DEFAULTS, **row, "attempts": 0, "created_at": created_at}) for row in rows]
 
 

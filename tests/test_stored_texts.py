@@ -1,10 +1,12 @@
 """The one text rule of both databases (issue 30), checked before every flush: a text longer
 than its column, or with a NUL, is refused alike on SQLite and PostgreSQL, for a new row and
-for a changed attribute of a stored one (issue 31 checks only what changed)."""
+for a changed attribute of a stored one (issue 31 checks only what changed), and for the
+outbox's bulk insert, which goes past the ORM."""
 
 import pytest
 from sqlmodel import select
 
+from pliktvakt import outbox
 from pliktvakt.db import StoredValueRefused, make_engine, session_scope
 from pliktvakt.models import OutboxMessage
 
@@ -57,3 +59,23 @@ def test_a_changed_attribute_of_a_stored_row_is_checked_and_the_row_kept(db_url)
         message = session.exec(select(OutboxMessage)).one()
         message.body = "ny tekst"  # within the rule: written
     assert _stored(engine) == [("leder@imdi.no", "ny tekst")]
+
+
+def test_a_bulk_insert_past_the_orm_keeps_the_same_rule_and_writes_nothing(db_url):
+    engine = make_engine(db_url)
+    good = {
+        "key": "test:bulk:step:officer:email",
+        "duty": "test",
+        "channel": "email",
+        "recipient": "leder@imdi.no",
+        "subject": "Emne",
+        "body": "Tekst",
+    }
+    bad = good | {"key": "test:bulk:step:other:email", "subject": "Em\x00ne"}
+    with pytest.raises(StoredValueRefused) as refused, session_scope(engine) as session:
+        outbox.enqueue_many(session, [good, bad])
+    assert str(refused.value) == "«subject» (outbox_message): teksten har et NUL-tegn (0x00)"
+    assert _stored(engine) == []
+    with session_scope(engine) as session:
+        assert outbox.enqueue_many(session, [good]) == 1
+    assert _stored(engine) == [("leder@imdi.no", "Tekst")]
