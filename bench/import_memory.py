@@ -16,6 +16,7 @@ And three small but hostile workbooks (issue 30), each to be refused within 200 
 - 275 KB of 120,000 rows that are each rejected (900 MB of rejection rows before).
 
     uv run python bench/import_memory.py [ROWS] [--hostile-only]
+    uv run python bench/import_memory.py [ROWS] --registration  (issue 31: default 100,000)
 """
 
 import os
@@ -170,6 +171,19 @@ def main(rows: int, hostile_only: bool = False) -> None:
     print(f"({time.perf_counter() - started:.0f} s i alt)")
 
 
+def registration_case(rows: int) -> None:
+    """Issue 31: ROWS awards to a scheme for voluntary organisations, each opening a
+    registration occurrence (`--registration`; bench/grant_import.py times it on both databases)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        numbers = orgnrs()
+        award = f"{SCHEMES[0]};2025;Lag {{}};{{}};200 000;200 000;;Sats;;FLI\n"
+        lines = (award.format(n, next(numbers)) for n in range(rows))
+        (Path(tmp) / f"{rows}.csv").write_text(HEADER + "\n" + "".join(lines), encoding="utf-8")
+        case("Frivillige, med registrering", rows, Path(tmp))
+
+
 if __name__ == "__main__":
     numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    if "--registration" in sys.argv:
+        sys.exit(registration_case(int(numbers[0]) if numbers else 100_000))
     main(int(numbers[0]) if numbers else 200_000, "--hostile-only" in sys.argv)

@@ -45,7 +45,11 @@ def append(
     session: Session, actor: str, action: str, subject: str, details: dict | None = None
 ) -> AuditEntry:
     """Append one entry in the caller's transaction; it commits or rolls back with the work."""
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
+    # No synchronize_session: SQLAlchemy would otherwise look through every object the
+    # session holds for a matching head, at each append; an import of n awards, each appended
+    # once, took time in n² (issue 31). The head is refreshed from the row just below.
+    bump = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+    session.execute(bump.execution_options(synchronize_session=False))
     head = session.exec(select(AuditHead).where(AuditHead.id == 1)).one()
     session.refresh(head)
     at = utcnow().replace(microsecond=0)

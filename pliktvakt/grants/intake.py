@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
 from pliktvakt import audit
@@ -90,12 +91,17 @@ def import_round(
     session.flush()
     for scheme_id, amount in budgets.items():
         session.add(GrantBudget(round_id=grant_round.id, scheme_id=scheme_id, amount=amount))
-    # Streamed: each decision is written and let go, so memory does not grow with the file.
-    count = 0
-    for count, decision in enumerate(iter_decisions(table, schemes), 1):
-        session.add(_decision_row(grant_round, decision, schemes))
-        if count % FLUSH_EVERY == 0:
-            session.flush()
+    # Streamed: decisions are written FLUSH_EVERY at a time and let go, so memory does not
+    # grow with the file. As plain rows, one INSERT per batch: building an ORM object per
+    # decision took half the time of an import (issue 31).
+    count, batch = 0, []
+    for decision in iter_decisions(table, schemes):
+        count += 1
+        batch.append(_decision_values(grant_round, decision, schemes))
+        if len(batch) == FLUSH_EVERY:
+            _insert_decisions(session, batch)
+            batch = []
+    _insert_decisions(session, batch)
     session.flush()
     repeated = _decisions_in_other_rounds(session, grant_round)
     if repeated and allow_duplicate is None:
@@ -176,22 +182,64 @@ def _require_new_round(session: Session, name: str) -> None:
 def _decision_row(
     grant_round: GrantRound, decision: AwardDecision, schemes: dict[str, GrantScheme]
 ) -> GrantDecision:
-    return GrantDecision(
-        round_id=grant_round.id,
-        source_line=decision.line,
-        scheme_id=decision.scheme_id,
-        year=decision.year,
-        applicant=decision.applicant,
-        orgnr=decision.orgnr,
-        applicant_kind=decision.applicant_kind.value,
-        organisation_form=decision.organisation_form,
-        amount_applied=decision.amount_applied,
-        amount_awarded=decision.amount_awarded,
-        rejection_reason=decision.rejection_reason,
-        computation=decision.computation,
-        ground=decision.ground,
-        decision_kind=decision_kind_for(schemes[decision.scheme_id], decision).value,
-    )
+    return GrantDecision(**_decision_values(grant_round, decision, schemes))
+
+
+def _decision_values(
+    grant_round: GrantRound, decision: AwardDecision, schemes: dict[str, GrantScheme]
+) -> dict:
+    return {
+        "round_id": grant_round.id,
+        "source_line": decision.line,
+        "scheme_id": decision.scheme_id,
+        "year": decision.year,
+        "applicant": decision.applicant,
+        "orgnr": decision.orgnr,
+        "applicant_kind": decision.applicant_kind.value,
+        "organisation_form": decision.organisation_form,
+        "amount_applied": decision.amount_applied,
+        "amount_awarded": decision.amount_awarded,
+        "rejection_reason": decision.rejection_reason,
+        "computation": decision.computation,
+        "ground": decision.ground,
+        "decision_kind": decision_kind_for(schemes[decision.scheme_id], decision).value,
+        "lapsed_at": None,
+    }
+
+
+def _insert_decisions(session: Session, batch: list[dict]) -> None:
+    if not batch:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        arrays = {column: [row[column] for row in batch] for column in _DECISION_TYPES}
+        session.execute(_UNNEST_DECISIONS, arrays)
+    else:
+        session.execute(insert(GrantDecision.__table__), batch)
+
+
+# PostgreSQL: a batch as one array per column, a statement of constant size; as 1,000 rows of
+# VALUES psycopg parsed 15,000 placeholders per batch (issue 31). Types as in the table.
+_DECISION_TYPES = {
+    "round_id": "integer",
+    "source_line": "integer",
+    "scheme_id": "text",
+    "year": "integer",
+    "applicant": "text",
+    "orgnr": "text",
+    "applicant_kind": "text",
+    "organisation_form": "text",
+    "amount_applied": "numeric",
+    "amount_awarded": "numeric",
+    "rejection_reason": "text",
+    "computation": "text",
+    "ground": "text",
+    "decision_kind": "text",
+    "lapsed_at": "date",
+}
+_UNNEST_DECISIONS = text(
+    f"INSERT INTO {GrantDecision.__tablename__} ({', '.join(_DECISION_TYPES)}) "
+    f"SELECT * FROM unnest({', '.join(f'CAST(:{c} AS {t}[])' for c, t in _DECISION_TYPES.items())})"
+)
 
 
 def record_rejection(session: Session, name: str, path: Path, error: AwardImportError, actor: str) -> int:

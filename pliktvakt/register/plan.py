@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 
+from sqlalchemy import Row
 from sqlmodel import Session, func, select
 from stdnum.no import orgnr as stdnum_orgnr
 
@@ -42,7 +43,7 @@ def award_ref(decision_id: int) -> str:
     return f"grant-decision/{decision_id}"
 
 
-def registrable(scheme: GrantScheme, decision: GrantDecision) -> bool:
+def registrable(scheme: GrantScheme, decision: GrantDecision | Row) -> bool:
     """An award (not a rejection) under a scheme aimed at voluntary organisations."""
     return scheme.voluntary_orgs and decision.amount_awarded > 0 and decision.lapsed_at is None
 
@@ -56,26 +57,19 @@ def open_occurrences(
     actor: str,
 ) -> int:
     """Open the registration occurrence of each of the round's awards to voluntary
-    organisations, decided ``on``; returns how many were new."""
-    return sum(
-        open_occurrence(session, catalogue, schemes, decision, on, actor)
-        for decision in rounds.decisions_of(session, grant_round)
+    organisations, decided ``on``; returns how many were new. In batches, each one INSERT and
+    one audit entry listing the awards (``occurrences.trigger_many``): a round can hold 100,000."""
+    query = (
+        select(
+            GrantDecision.id, GrantDecision.scheme_id, GrantDecision.amount_awarded, GrantDecision.lapsed_at
+        )
+        .where(GrantDecision.round_id == grant_round.id)
+        .order_by(GrantDecision.id)
     )
-
-
-def open_occurrence(
-    session: Session,
-    catalogue: Catalogue,
-    schemes: dict[str, GrantScheme],
-    decision: GrantDecision,
-    on: date,
-    actor: str,
-) -> bool:
-    """Open the decision's registration occurrence if it is an award to a voluntary organisation."""
-    if not registrable(schemes[decision.scheme_id], decision):
-        return False
-    _, created = occurrences.trigger(session, catalogue, OBLIGATION, on, award_ref(decision.id), actor)
-    return created
+    refs = (
+        award_ref(row.id) for row in session.exec(query).all() if registrable(schemes[row.scheme_id], row)
+    )
+    return occurrences.trigger_many(session, catalogue, OBLIGATION, on, refs, actor)
 
 
 def mark_municipal(

@@ -1,0 +1,110 @@
+"""The registration occurrences of an import's awards to voluntary organisations are made in
+batches (issue 31): one INSERT and one audit entry per batch, the entry listing each new
+occurrence's id and award reference, the chain intact; on SQLite and PostgreSQL."""
+
+import json
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from pliktvakt import audit, occurrences
+from pliktvakt.catalogue import load_catalogue
+from pliktvakt.db import make_engine, session_scope
+from pliktvakt.grants import intake, rounds
+from pliktvakt.grants.tables import GrantDecision
+from pliktvakt.models import AuditEntry, Occurrence
+from pliktvakt.register import plan
+
+from .conftest import ROOT
+from .register_support import FRIVILLIG, ORGNRS
+
+HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning;grunn;organisasjonsform"
+ON = date(2025, 4, 22)  # a Tuesday, after Easter Monday 21 April
+# 5 business days from Tue 22 Apr 2025 (config/obligations.yaml): 23, 24, 25, 28, 29 Apr.
+DUE = date(2025, 4, 29)
+
+# Lines 2 to 8 of the file (line 1 is the header): awards to voluntary organisations on
+# lines 2, 3, 5 and 7, a reduced one on line 8 (registered too), a rejection on line 4 and an
+# award under a scheme without registration on line 6.
+LINES = [
+    f"{FRIVILLIG};2025;Lag 0;{ORGNRS[0]};200 000;200 000;;Sats;;FLI",
+    f"{FRIVILLIG};2025;Lag 1;{ORGNRS[1]};200 000;200 000;;Sats;;FLI",
+    f"{FRIVILLIG};2025;Lag 2;{ORGNRS[2]};200 000;0;Utenfor målgruppen;;malgruppe;FLI",
+    f"{FRIVILLIG};2025;Lag 3;{ORGNRS[3]};200 000;200 000;;Sats;;FLI",
+    f"jobbsjansen;2025;Kommune;{ORGNRS[4]};200 000;200 000;;Sats;;KOMM",
+    f"{FRIVILLIG};2025;Lag 5;{ORGNRS[5]};200 000;200 000;;Sats;;FLI",
+    f"{FRIVILLIG};2025;Lag 6;971526920;200 000;150 000;;75 %;ramme;FLI",
+]
+REGISTERED_LINES = [2, 3, 5, 7, 8]  # the file's line numbers of the awards to register
+
+
+def _import(url, schemes, path, batch_size, monkeypatch) -> tuple[int, dict[int, int]]:
+    """Import as `grants import` does; (new occurrences, decision id by file line)."""
+    monkeypatch.setattr(occurrences, "TRIGGER_BATCH", batch_size)
+    catalogue = load_catalogue(ROOT / "config")
+    with session_scope(make_engine(url)) as session:
+        grant_round = intake.import_round(session, schemes, path, "2025-1", {}, "test")
+        created = plan.open_occurrences(session, catalogue, schemes, grant_round, ON, "test")
+        lines = {d.source_line: d.id for d in session.exec(select(GrantDecision))}
+    return created, lines
+
+
+def test_one_audit_entry_per_batch_lists_its_awards(db_url, schemes, write_csv, monkeypatch):
+    path = write_csv(HEADER, *LINES)
+    created, ids = _import(db_url, schemes, path, 2, monkeypatch)
+    refs = [f"grant-decision/{ids[line]}" for line in REGISTERED_LINES]
+    assert created == 5
+    with session_scope(make_engine(db_url)) as session:
+        made = session.exec(
+            select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION).order_by(Occurrence.id)
+        ).all()
+        # The same occurrences `occurrences.trigger` made one at a time.
+        assert [(o.period, o.anchor, o.ref, o.due, o.role, o.status, o.late) for o in made] == [
+            (f"event:2025-04-22:{ref}", ON, ref, DUE, "tilskudd", "open", False) for ref in refs
+        ]
+        entries = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "occurrences.triggered").order_by(AuditEntry.seq)
+        ).all()
+        # Batches of 2: the five awards in three entries, in the order of the file.
+        listed = [[item["ref"] for item in json.loads(e.details)["triggered"]] for e in entries]
+        assert listed == [refs[0:2], refs[2:4], refs[4:5]]
+        ids_listed = [item["id"] for e in entries for item in json.loads(e.details)["triggered"]]
+        assert ids_listed == [o.id for o in made]
+        assert {(e.subject, json.loads(e.details)["due"]) for e in entries} == {
+            (plan.OBLIGATION, DUE.isoformat())
+        }
+        assert session.exec(select(AuditEntry).where(AuditEntry.action == "occurrence.triggered")).all() == []
+        assert audit.verify(session) == []
+
+
+def test_opening_again_makes_nothing_and_audits_nothing(db_url, schemes, write_csv, monkeypatch):
+    _import(db_url, schemes, write_csv(HEADER, *LINES), 2, monkeypatch)
+    catalogue = load_catalogue(ROOT / "config")
+    with session_scope(make_engine(db_url)) as session:
+        before = len(session.exec(select(AuditEntry)).all())
+        grant_round = rounds.find_round(session, "2025-1")
+        assert plan.open_occurrences(session, catalogue, schemes, grant_round, ON, "test") == 0
+        assert len(session.exec(select(AuditEntry)).all()) == before
+        assert (
+            len(session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all())
+            == 5
+        )
+        assert audit.verify(session) == []
+
+
+def test_a_failure_after_the_batches_leaves_nothing(db_url, schemes, write_csv, monkeypatch):
+    path = write_csv(HEADER, *LINES)
+    catalogue = load_catalogue(ROOT / "config")
+    monkeypatch.setattr(occurrences, "TRIGGER_BATCH", 2)
+    engine = make_engine(db_url)
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        grant_round = intake.import_round(session, schemes, path, "2025-1", {}, "test")
+        plan.open_occurrences(session, catalogue, schemes, grant_round, ON, "test")
+        raise RuntimeError("stopped after the occurrences were written")
+    with session_scope(engine) as session:
+        assert session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all() == []
+        assert (
+            session.exec(select(AuditEntry).where(AuditEntry.action.startswith("occurrences."))).all() == []
+        )
+        assert audit.verify(session) == []
