@@ -53,16 +53,27 @@ def build_deployments() -> list[RunnerDeployment]:
     ]
 
 
-def main() -> None:
+def register(deployments: list[RunnerDeployment]) -> dict[str, str]:
+    """Register every deployment, then the automations (which name ops-alert): the deployment
+    ids by name."""
     from deployments.automations import apply_automations
 
-    deployments = build_deployments()
-    for deployment in deployments:
-        deployment.apply()  # registered first, so the automations can name ops-alert
+    ids = {deployment.name: str(deployment.apply()) for deployment in deployments}
     apply_automations()
+    return ids
+
+
+# How often the serving process asks the server for runs due. Prefect's default is 10 s;
+# `make run`'s start-up runs are deployment runs that wait for this poll (issue 31).
+POLL_SECONDS = 2
+
+
+def serve_deployments(deployments: list[RunnerDeployment]) -> None:
     # Pausing a deployment makes Prefect delete its scheduled runs (DESIGN principle 1).
-    serve(*deployments, pause_on_shutdown=False)
+    serve(*deployments, pause_on_shutdown=False, query_seconds=POLL_SECONDS)
 
 
-if __name__ == "__main__":
-    main()
+def main() -> None:
+    deployments = build_deployments()
+    register(deployments)
+    serve_deployments(deployments)
