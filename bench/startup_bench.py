@@ -29,7 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVING = "Your deployments are being served"
-STARTUP_DONE = ("Oppstartskjøringene er ferdige", "Prefect UI:")
+DONE = "Oppstartskjøringene er ferdige"
+DONE_BEFORE_ISSUE_31 = "Prefect UI:"  # printed after the start-up runs, before serving
 UV = os.environ.get("UV", str(Path.home() / ".local" / "bin" / "uv"))
 TIMEOUT = 600
 
@@ -71,6 +72,8 @@ def one_start(checkout: Path, label: str) -> dict[str, float]:
     port, web = _free_port(), _free_port()
     env = _env(PLIKTVAKT_PREFECT_PORT=str(port), PLIKTVAKT_WEB_PORT=str(web))
     log_path = checkout / f"make-run-{port}.log"
+    run_local = (checkout / "deployments" / "run_local.py").read_text(encoding="utf-8")
+    done = DONE if DONE in run_local else DONE_BEFORE_ISSUE_31
     seen: dict[str, float] = {}
     with open(log_path, "wb") as log:
         started = time.perf_counter()
@@ -86,11 +89,13 @@ def one_start(checkout: Path, label: str) -> dict[str, float]:
         while time.perf_counter() - started < TIMEOUT:
             text = log_path.read_text(errors="replace")
             now = time.perf_counter() - started
+            if "Database klar" in text:  # `pliktvakt init`'s first line: migrated, catalogue loaded
+                seen.setdefault("database migrated (init)", now)
             if SERVING in text:
                 seen.setdefault("serving", now)
-            if any(marker in text for marker in STARTUP_DONE):
+            if done in text:
                 seen.setdefault("start-up runs reported", now)
-            if len(seen) == 2:
+            if "serving" in seen and "start-up runs reported" in seen:
                 break
             if proc.poll() is not None:
                 sys.exit(f"make run stopped:\n{text}")

@@ -152,11 +152,17 @@ class StartUp(threading.Thread):
     a failed run is shown in the UI and does not stop the serving. The desk not answering does:
     it stops `make run` as before serving began."""
 
-    def __init__(self, deployment_ids: dict[str, str], desk: subprocess.Popen, desk_address: str):
+    def __init__(self, desk: subprocess.Popen, desk_address: str):
         super().__init__(name="oppstart", daemon=True)
-        self.ids, self.desk, self.desk_address = deployment_ids, desk, desk_address
+        self.desk, self.desk_address = desk, desk_address
+        self.ids: dict[str, str] = {}
         self.stopping = threading.Event()
         self.failed: str | None = None
+
+    def begin(self, deployment_ids: dict[str, str]) -> None:
+        """Start, once the deployments are registered (by id, from their names)."""
+        self.ids = deployment_ids
+        self.start()
 
     def run(self) -> None:
         try:
@@ -241,15 +247,14 @@ def main() -> None:
         # this one migrates the database and loads every flow; the start-up runs come after.
         server = launch_server()
         desk, desk_address = launch_desk()
-        from deployments.serve import build_deployments, register, serve_deployments
+        from deployments.serve import build_deployments, serve_deployments
         from pliktvakt.cli import init
 
         init(as_of=None)
         deployments = build_deployments()
         wait_answering(server, LOG, "Prefect-serveren", healthy)
-        start_up = StartUp(register(deployments), desk, desk_address)
-        start_up.start()
-        serve_deployments(deployments)
+        start_up = StartUp(desk, desk_address)
+        serve_deployments(deployments, when_registered=start_up.begin)
     except KeyboardInterrupt:
         pass
     finally:

@@ -4,11 +4,11 @@ prefect.yaml is the one source of the deployments; this module reads it so that 
 embedded default and production run the same schedules.
 """
 
+import asyncio
 import importlib
 from pathlib import Path
 
 import yaml
-from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Interval, RRule
@@ -53,27 +53,35 @@ def build_deployments() -> list[RunnerDeployment]:
     ]
 
 
-def register(deployments: list[RunnerDeployment]) -> dict[str, str]:
-    """Register every deployment, then the automations (which name ops-alert): the deployment
-    ids by name."""
-    from deployments.automations import apply_automations
-
-    ids = {deployment.name: str(deployment.apply()) for deployment in deployments}
-    apply_automations()
-    return ids
-
-
 # How often the serving process asks the server for runs due. Prefect's default is 10 s;
 # `make run`'s start-up runs are deployment runs that wait for this poll (issue 31).
 POLL_SECONDS = 2
 
 
-def serve_deployments(deployments: list[RunnerDeployment]) -> None:
+def serve_deployments(deployments: list[RunnerDeployment], when_registered=None) -> None:
+    """Register every deployment, then the automations (which name ops-alert), and serve them
+    until stopped; ``when_registered(ids by name)`` is called just before serving begins.
+
+    prefect.serve would register each deployment again after we had registered it for the
+    automations: a Runner of our own registers each once (issue 31: start-up time)."""
+    from prefect.exceptions import TerminationSignal
+    from prefect.flows import _display_serve_start_message
+    from prefect.runner import Runner
+
+    from deployments.automations import apply_automations
+
     # Pausing a deployment makes Prefect delete its scheduled runs (DESIGN principle 1).
-    serve(*deployments, pause_on_shutdown=False, query_seconds=POLL_SECONDS)
+    runner = Runner(pause_on_shutdown=False, query_seconds=POLL_SECONDS)
+    ids = {deployment.name: str(runner.add_deployment(deployment)) for deployment in deployments}
+    apply_automations()
+    if when_registered is not None:
+        when_registered(ids)
+    _display_serve_start_message(*deployments)  # "Your deployments are being served …"
+    try:
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal):
+        pass
 
 
 def main() -> None:
-    deployments = build_deployments()
-    register(deployments)
-    serve_deployments(deployments)
+    serve_deployments(build_deployments())
