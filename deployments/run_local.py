@@ -228,7 +228,14 @@ class StartUp(threading.Thread):
 
 
 def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+    """SIGTERM stops like Ctrl-C, once: `uv run` passes the signal on to us too, and a second
+    KeyboardInterrupt in the middle of stopping would leave the serving half stopped."""
+    if not _stopping.is_set():
+        _stopping.set()
+        raise KeyboardInterrupt
+
+
+_stopping = threading.Event()
 
 
 def main() -> None:
@@ -238,7 +245,7 @@ def main() -> None:
     os.environ.setdefault("PLIKTVAKT_UI_URL", UI)
     # Ctrl-C stops it even when started in the background, where the shell ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    # SIGTERM stops like Ctrl-C until serving begins; then Prefect's runner handles it.
+    # SIGTERM stops like Ctrl-C, also once serving has begun (``serve_deployments``).
     signal.signal(signal.SIGTERM, _interrupt)
     lock = hold_lock()
     server = desk = start_up = None
@@ -254,7 +261,7 @@ def main() -> None:
         deployments = build_deployments()
         wait_answering(server, LOG, "Prefect-serveren", healthy)
         start_up = StartUp(desk, desk_address)
-        serve_deployments(deployments, when_registered=start_up.begin)
+        serve_deployments(deployments, when_registered=start_up.begin, on_sigterm=_interrupt)
     except KeyboardInterrupt:
         pass
     finally:

@@ -58,9 +58,10 @@ def build_deployments() -> list[RunnerDeployment]:
 POLL_SECONDS = 2
 
 
-def serve_deployments(deployments: list[RunnerDeployment], when_registered=None) -> None:
+def serve_deployments(deployments: list[RunnerDeployment], when_registered=None, on_sigterm=None) -> None:
     """Register every deployment, then the automations (which name ops-alert), and serve them
-    until stopped; ``when_registered(ids by name)`` is called just before serving begins.
+    until stopped; ``when_registered(ids by name)`` is called just before serving begins, and
+    ``on_sigterm``, when given, handles SIGTERM while serving.
 
     prefect.serve would register each deployment again after we had registered it for the
     automations: a Runner of our own registers each once (issue 31: start-up time)."""
@@ -72,6 +73,12 @@ def serve_deployments(deployments: list[RunnerDeployment], when_registered=None)
 
     # Pausing a deployment makes Prefect delete its scheduled runs (DESIGN principle 1).
     runner = Runner(pause_on_shutdown=False, query_seconds=POLL_SECONDS)
+    if on_sigterm is not None:
+        # The runner installs ``self.handle_sigterm`` when it starts. Its own stops the loop
+        # from a signal handler and hung `make run` after a second SIGTERM (from `uv run`).
+        runner.handle_sigterm = on_sigterm
+    # One after another: registering them all at once was slower (2 to 4x), as the server's
+    # SQLite database takes one write at a time.
     ids = {deployment.name: str(runner.add_deployment(deployment)) for deployment in deployments}
     apply_automations()
     if when_registered is not None:
