@@ -1,11 +1,15 @@
 """The main job on the embedded default: a local Prefect server, the duty desk (officers'
 web app), pliktvakt's SQLite database, and every deployment served with its schedules.
 
+Serving begins first; then each flow runs once as a run of its deployment (``StartUp``), so
+the start-up runs show under their deployments in the UI and their end states are printed.
+
 Stop it with Ctrl-C or SIGTERM: serving stops first, then the server. The server runs in
 a session of its own, so the terminal's Ctrl-C does not kill it from under the serving
 process (which would then hang on its websocket).
 """
 
+import _thread
 import fcntl
 import os
 import signal
@@ -51,31 +55,34 @@ def hold_lock():
     return lock
 
 
-def start_server() -> subprocess.Popen:
-    """Start the Prefect server in its own session and wait until it answers."""
+def launch_server() -> subprocess.Popen:
+    """Start the Prefect server in its own session; ``wait_answering`` waits for it."""
     PREFECT_HOME.mkdir(parents=True, exist_ok=True)
-    args = ["-m", "prefect", "server", "start", "--host", HOST, "--port", str(PORT)]
-    return start_answering(args, LOG, "Prefect-serveren", healthy)
+    return launch(["-m", "prefect", "server", "start", "--host", HOST, "--port", str(PORT)], LOG)
 
 
-def start_answering(args: list[str], log_path: Path, name: str, answers) -> subprocess.Popen:
-    """``python args`` in its own session, logging to ``log_path``, once ``answers()``; exits
-    with a bokmål line naming ``name`` and the log if it stops or stays silent."""
+def launch(args: list[str], log_path: Path) -> subprocess.Popen:
+    """``python args`` in its own session, logging to ``log_path``."""
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, *args],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=os.environ.copy(),
             start_new_session=True,
         )
+
+
+def wait_answering(process: subprocess.Popen, log_path: Path, name: str, answers) -> None:
+    """Return once ``answers()``; else a bokmål line naming ``name`` and the log, and exit, if
+    it stops or stays silent."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if answers():
-            return process
+            return
         if process.poll() is not None:
             sys.exit(f"{name} stoppet; se {log_path}")
-        time.sleep(0.5)
+        time.sleep(0.2)
     stop_server(process)
     sys.exit(f"{name} svarte ikke innen {STARTUP_SECONDS} sekunder; se {log_path}")
 
@@ -106,8 +113,8 @@ def desk_port(wanted: int) -> int:
             return sock.getsockname()[1]
 
 
-def start_desk() -> tuple[subprocess.Popen, str]:
-    """Start `pliktvakt web` in its own session; (process, address) once it answers.
+def launch_desk() -> tuple[subprocess.Popen, str]:
+    """Start `pliktvakt web` in its own session: (process, address).
 
     PLIKTVAKT_PUBLIC_URL, when not set, becomes the address it serves on, so every link in an
     alert reaches it; set here, before any flow runs, so the served flows inherit it."""
@@ -119,8 +126,7 @@ def start_desk() -> tuple[subprocess.Popen, str]:
     if settings.public_url == Settings.model_fields["public_url"].default:
         os.environ["PLIKTVAKT_PUBLIC_URL"] = address
         get_settings.cache_clear()
-    args = ["-m", "pliktvakt.cli", "web", "--host", HOST, "--port", str(port)]
-    return start_answering(args, DESK_LOG, "Pliktvakt web", lambda: _answers(f"{address}/logg-inn")), address
+    return launch(["-m", "pliktvakt.cli", "web", "--host", HOST, "--port", str(port)], DESK_LOG), address
 
 
 def _answers(url: str) -> bool:
@@ -130,41 +136,106 @@ def _answers(url: str) -> bool:
         return False
 
 
-def run_each_flow_once() -> None:
-    """Bring the UI up to date at once instead of at the first scheduled time.
-
-    The flows are level-triggered, so an extra run is harmless. A failed run is shown in
-    the UI and does not stop the serving."""
-    from flows.registry import FLOWS
-
-    for name, flow in FLOWS.items():
-        if name in WAITS_FOR_A_PERSON:
-            _run_aside(name, flow)
-            continue
-        state = flow(return_state=True)
-        print(f"{name}: {state.name}")
-    # The duties above create occurrences of their own (grant rounds, evaluations,
-    # publications): the status artifact is written again after them, so it shows them all.
-    state = FLOWS["materialise"](return_state=True)
-    print(f"materialise (status etter oppstart): {state.name}")
-
-
-# A run that may pause for a person's approval (pkt. 2.2) runs in a thread, so that serving
-# starts while it waits; it goes on in this process when it is answered in the UI.
+# A run that may pause for a person's approval (pkt. 2.2) is not waited for beyond this: the
+# start-up goes on, and the run goes on in the serving process when it is answered in the UI.
 WAITS_FOR_A_PERSON = {"settlement-analysis"}
 ASIDE_SECONDS = 60
+DONE = "Oppstartskjøringene er ferdige"
 
 
-def _run_aside(name: str, flow) -> None:
-    states = []
-    thread = threading.Thread(target=lambda: states.append(flow(return_state=True)), name=name, daemon=True)
-    thread.start()
-    thread.join(ASIDE_SECONDS)
-    print(f"{name}: {states[0].name if states else 'venter på godkjenning i Prefect-UI-et'}")
+class StartUp(threading.Thread):
+    """After serving has begun: waits for the desk, says where the UI and the desk are, then
+    runs each flow once as a run of its deployment, so the UI is up to date at once instead of
+    at the first scheduled time, and the runs show under their deployments (issue 31).
+
+    The flows are level-triggered, so an extra run is harmless. Each run's end state is printed;
+    a failed run is shown in the UI and does not stop the serving. The desk not answering does:
+    it stops `make run` as before serving began."""
+
+    def __init__(self, desk: subprocess.Popen, desk_address: str):
+        super().__init__(name="oppstart", daemon=True)
+        self.desk, self.desk_address = desk, desk_address
+        self.ids: dict[str, str] = {}
+        self.stopping = threading.Event()
+        self.failed: str | None = None
+
+    def begin(self, deployment_ids: dict[str, str]) -> None:
+        """Start, once the deployments are registered (by id, from their names)."""
+        self.ids = deployment_ids
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except SystemExit as exc:  # the desk stopped or stayed silent: stop `make run`
+            self.failed = str(exc.code)
+            _thread.interrupt_main()
+        except Exception as exc:  # the server went away while stopping; else say what failed
+            if not self.stopping.is_set():
+                print(f"Oppstartskjøringene stoppet: {exc}", flush=True)
+
+    def _run(self) -> None:
+        from prefect.client.orchestration import get_client
+
+        from flows.registry import FLOWS
+
+        wait_answering(
+            self.desk, DESK_LOG, "Pliktvakt web", lambda: _answers(f"{self.desk_address}/logg-inn")
+        )
+        print(
+            f"\nPrefect UI: {UI}  (deployments, kjøringer og artefakter)."
+            f"\nPliktvakt web: {self.desk_address}  (saksbehandlernes pliktside; lenkene i varslene går hit)."
+            "\nStopp med Ctrl-C.\n",
+            flush=True,
+        )
+        with get_client(sync_client=True) as client:
+            aside = {}
+            for name in FLOWS:
+                run = client.create_flow_run_from_deployment(self.ids[name])
+                if name in WAITS_FOR_A_PERSON:
+                    aside[name] = run.id
+                    continue
+                self._say(name, self._wait(client, run.id))
+            # The duties above create occurrences of their own (grant rounds, evaluations,
+            # publications): the status artifact is written again after them, so it shows them all.
+            run = client.create_flow_run_from_deployment(self.ids["materialise"])
+            self._say("materialise (status etter oppstart)", self._wait(client, run.id))
+            for name, run_id in aside.items():
+                state = self._wait(client, run_id, ASIDE_SECONDS)
+                self._say(name, state if state.is_final() else None)
+        print(f"{DONE}; kjøringene vises under hver deployment i Prefect-UI-et.", flush=True)
+
+    def _wait(self, client, run_id, seconds: float | None = None):
+        """The run's state once it is final or paused (waiting for a person), or after
+        ``seconds``."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        while not self.stopping.is_set():
+            state = client.read_flow_run(run_id).state
+            if state.is_final() or state.is_paused() or (deadline and time.monotonic() > deadline):
+                return state
+            time.sleep(0.5)
+        raise RuntimeError("stoppet")
+
+    def _say(self, name: str, state) -> None:
+        if self.stopping.is_set():
+            return
+        if state is None or state.is_paused():
+            print(f"{name}: venter på godkjenning i Prefect-UI-et", flush=True)
+        elif state.is_completed():
+            print(f"{name}: {state.name}", flush=True)
+        else:
+            print(f"{name}: {state.name} ({state.message or 'se kjøringen i Prefect-UI-et'})", flush=True)
 
 
 def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+    """SIGTERM stops like Ctrl-C, once: `uv run` passes the signal on to us too, and a second
+    KeyboardInterrupt in the middle of stopping would leave the serving half stopped."""
+    if not _stopping.is_set():
+        _stopping.set()
+        raise KeyboardInterrupt
+
+
+_stopping = threading.Event()
 
 
 def main() -> None:
@@ -174,36 +245,38 @@ def main() -> None:
     os.environ.setdefault("PLIKTVAKT_UI_URL", UI)
     # Ctrl-C stops it even when started in the background, where the shell ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    # SIGTERM stops like Ctrl-C until serving begins; then Prefect's runner handles it.
+    # SIGTERM stops like Ctrl-C, also once serving has begun (``serve_deployments``).
     signal.signal(signal.SIGTERM, _interrupt)
     lock = hold_lock()
-    server = desk = None
+    server = desk = start_up = None
     try:
-        server = start_server()
-        from deployments.serve import main as serve
+        # Serving first (issue 31): the server and the desk start in their own processes while
+        # this one migrates the database and loads every flow; the start-up runs come after.
+        server = launch_server()
+        desk, desk_address = launch_desk()
+        from deployments.serve import build_deployments, serve_deployments
         from pliktvakt.cli import init
 
         init(as_of=None)
-        desk, desk_address = start_desk()
-        run_each_flow_once()
-        print(
-            f"\nPrefect UI: {UI}  (deployments, kjøringer og artefakter)."
-            f"\nPliktvakt web: {desk_address}  (saksbehandlernes pliktside; lenkene i varslene går hit)."
-            "\nStopp med Ctrl-C.\n",
-            flush=True,
-        )
-        serve()
+        deployments = build_deployments()
+        wait_answering(server, LOG, "Prefect-serveren", healthy)
+        start_up = StartUp(desk, desk_address)
+        serve_deployments(deployments, when_registered=start_up.begin, on_sigterm=_interrupt)
     except KeyboardInterrupt:
         pass
     finally:
         # A second Ctrl-C while stopping must not leave the server behind.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if start_up is not None:
+            start_up.stopping.set()
         for process in (desk, server):
             if process is not None:
                 stop_server(process)
         print("pliktvakt er stoppet.", flush=True)
         lock.close()
+    if start_up is not None and start_up.failed:
+        sys.exit(start_up.failed)
 
 
 if __name__ == "__main__":

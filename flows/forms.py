@@ -16,8 +16,6 @@ from typing import Annotated
 
 from pydantic import Field
 
-from pliktvakt.catalogue import load_roles
-from pliktvakt.grants.rounds import load_grant_schemes
 from pliktvakt.settings import get_settings
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -35,6 +33,8 @@ def field(title: str, help: str, *, choices: list[str] | None = None, **schema):
 def scheme_ids(applied_for: bool = False) -> list[str] | None:
     """The ids in config/grant_schemes.yaml, in the file's order (with ``applied_for``, only
     the schemes awarded on application, the only ones with decisions); None if it cannot be read."""
+    from pliktvakt.grants.rounds import load_grant_schemes
+
     try:
         schemes = load_grant_schemes(get_settings().config_dir)
     except ValueError:
@@ -44,6 +44,8 @@ def scheme_ids(applied_for: bool = False) -> list[str] | None:
 
 def role_ids() -> list[str] | None:
     """The roles in config/officers.yaml, in the file's order; None if it cannot be read."""
+    from pliktvakt.catalogue import load_roles
+
     try:
         return list(load_roles(get_settings().config_dir))
     except ValueError:
@@ -59,9 +61,21 @@ def submitter_problem(email: str | None) -> str | None:
     return None
 
 
-SCHEMES = scheme_ids()
-APPLIED_FOR_SCHEMES = scheme_ids(applied_for=True)
-ROLES = role_ids()
+# The lists of the run forms, read from the config when a form's flow first imports them, not
+# by every flow that imports AsOf: `pliktvakt run materialise` needs none of them (issue 31).
+_CHOICES = {
+    "SCHEMES": scheme_ids,
+    "APPLIED_FOR_SCHEMES": lambda: scheme_ids(applied_for=True),
+    "ROLES": role_ids,
+}
+
+
+def __getattr__(name: str):
+    if name not in _CHOICES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = _CHOICES[name]()
+    return value
+
 
 Submitter = Annotated[
     str,

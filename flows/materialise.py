@@ -8,8 +8,7 @@ from pliktvakt import clock, readiness
 from pliktvakt.bokmal import date_short
 from pliktvakt.rendering import status_markdown
 from pliktvakt.settings import get_settings
-from tasks.common import load_catalogue_task, readiness_task
-from tasks.grants import scheme_names_task
+from tasks.common import load_catalogue_task, readiness_task, scheme_names_task
 from tasks.occurrences import materialise_occurrences, read_status, read_summary
 
 # How far ahead (open) and back (done) the status looks, as `pliktvakt status` does by default.

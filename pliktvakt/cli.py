@@ -87,15 +87,16 @@ def _is_user_error(exc: Exception) -> bool:
     )
 
 
-def _say_what_a_write_waits_for() -> None:
-    """Before the command: if another process notes a long write (an import) on the SQLite
-    database, say so, since a write of ours then waits for it (up to 30 s)."""
+def _say_what_a_write_waits_for(settings) -> None:
+    """Once the command has read the settings, before it uses the database: if another process
+    notes a long write (an import) on the SQLite database, say so, since a write of ours then
+    waits for it (up to 30 s)."""
+    ON_SETTINGS_READ.clear()  # once per command
     try:
-        from pliktvakt.settings import get_settings
         from pliktvakt.writer_note import current_writer
 
-        writer = current_writer(get_settings().database_url)
-    except Exception:  # only a notice: the command itself says what is wrong with the settings
+        writer = current_writer(settings.database_url)
+    except Exception:  # only a notice
         return
     if writer:
         err.print(
@@ -103,9 +104,20 @@ def _say_what_a_write_waits_for() -> None:
         )
 
 
+# Called by pliktvakt.settings.get_settings when it first reads the settings: a command that
+# never needs them (deadline, any --help) does not read them for the notice (issue 31).
+ON_SETTINGS_READ: list = []
+
+
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] not in ("deadline", "--help", "-h"):
-        _say_what_a_write_waits_for()
+    ON_SETTINGS_READ[:] = [_say_what_a_write_waits_for]
+    try:
+        _main()
+    finally:
+        ON_SETTINGS_READ.clear()
+
+
+def _main() -> None:
     try:
         try:
             app()

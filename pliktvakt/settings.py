@@ -5,6 +5,7 @@ Every setting is read from the environment with the prefix ``PLIKTVAKT_`` or fro
 never printed by accident.
 """
 
+import sys
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -150,6 +151,18 @@ class SettingsError(ValueError):
 
 @lru_cache
 def get_settings() -> Settings:
+    settings = _read()
+    # The CLI's notice of a long write (pliktvakt.cli.main) comes at the first read, so a
+    # command that never reads the settings does not pay for reading them (issue 31).
+    # Looked up, not imported: a flow never loads the CLI for it. ``__main__`` is the CLI
+    # when it runs as ``python -m pliktvakt.cli`` (the desk under `make run`).
+    for module in ("pliktvakt.cli", "__main__"):
+        for hook in tuple(getattr(sys.modules.get(module), "ON_SETTINGS_READ", ())):
+            hook(settings)
+    return settings
+
+
+def _read() -> Settings:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError as SourceError
 

@@ -40,3 +40,19 @@ def readiness_task(settings: Settings) -> list:
     from pliktvakt import readiness
 
     return readiness.check(settings)
+
+
+@io_task(name="scheme-names")
+def scheme_names_task(settings: Settings) -> dict[str, str]:
+    """Scheme id -> name, to name the scheme an occurrence is about; {} when the schemes file
+    cannot be read (the grant flows report that; a status table must not fail on it).
+
+    Here, not in tasks.grants, so materialise does not load the grant duties' code for it
+    (issue 31: `pliktvakt run materialise`)."""
+    from pliktvakt.grants.schemes import SchemeConfigError, load_schemes
+
+    try:  # what rounds.load_grant_schemes reads, without the rounds' code
+        schemes = load_schemes(settings.config_dir / "grant_schemes.yaml")
+        return {id: scheme.name for id, scheme in schemes.items()}
+    except SchemeConfigError:
+        return {}

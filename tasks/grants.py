@@ -7,11 +7,11 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.grants import intake, notices, round_letters, rounds, status
 from pliktvakt.grants.letters import Particulars
-from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError
+from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantRound
 from pliktvakt.settings import Settings
 from pliktvakt.tabular import FileRejected
-from tasks.common import Refused, engine_for, io_task
+from tasks.common import Refused, engine_for, io_task, scheme_names_task  # noqa: F401
 from tasks.files import write_files
 
 
@@ -94,13 +94,3 @@ def write_round_letters(
         )
         write_files(batch.files)
         return batch
-
-
-@io_task(name="scheme-names")
-def scheme_names_task(settings: Settings) -> dict[str, str]:
-    """Scheme id -> name, to name the scheme an occurrence is about; {} when the schemes file
-    cannot be read (the grant flows report that; a status table must not fail on it)."""
-    try:
-        return {id: scheme.name for id, scheme in rounds.load_grant_schemes(settings.config_dir).items()}
-    except SchemeConfigError:
-        return {}

@@ -18,10 +18,13 @@ import httpx
 import pytest
 import yaml
 
+from deployments.run_local import WAITS_FOR_A_PERSON
+from flows.registry import FLOWS
 from tests.ops.procs import alive, clean_env, descendants, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVING = "Your deployments are being served"
+START_UP_DONE = "Oppstartskjøringene er ferdige"
 SCREENSHOTS = ROOT / "test-output" / "browser"
 pytestmark = pytest.mark.timeout(900)  # the first test waits for `make run` to serve
 
@@ -45,8 +48,11 @@ class MakeRun:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        return self.wait_for(SERVING, timeout)
+
+    def wait_for(self, text: str, timeout: float = 600) -> "MakeRun":
         deadline = time.monotonic() + timeout
-        while SERVING not in self.output():
+        while text not in self.output():
             assert self.proc.poll() is None, self.output()
             assert time.monotonic() < deadline, self.output()
             time.sleep(1)
@@ -92,7 +98,8 @@ def clone(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def serving(clone):
-    make_run = MakeRun(clone).start()
+    """`make run` once its start-up runs (made after serving began) have ended."""
+    make_run = MakeRun(clone).start().wait_for(START_UP_DONE)
     yield make_run
     if make_run.proc.poll() is None:
         make_run.kill()
@@ -135,6 +142,25 @@ def test_a_second_make_run_says_so_and_exits(serving):
         ["make", "run"], cwd=serving.clone, env=serving.env, capture_output=True, text=True, timeout=300
     )
     assert second.returncode != 0 and "kjører allerede" in second.stderr, second.stdout + second.stderr
+
+
+def test_the_start_up_runs_are_runs_of_their_deployments_made_after_serving_began(serving):
+    """Issue 31: serving first, then each flow once as a run of its deployment, so the UI's
+    deployments page shows them; each outcome printed, materialise twice (first and last)."""
+    output = serving.output()
+    outcomes = re.findall(r"^([a-z-]+(?: \(status etter oppstart\))?): (\S+)", output, re.MULTILINE)
+    assert [name for name, _ in outcomes if name in FLOWS] == [
+        name for name in FLOWS if name not in WAITS_FOR_A_PERSON
+    ] + [name for name in FLOWS if name in WAITS_FOR_A_PERSON], output
+    assert ("materialise (status etter oppstart)", "Completed") in outcomes, output
+    assert output.index(SERVING) < output.index(f"{next(iter(FLOWS))}: "), output
+    deployments = {d["id"]: d["name"] for d in serving.post("/deployments/filter", {})}
+    runs = serving.post("/flow_runs/filter", {"flow_runs": {"deployment_id": {"is_null_": False}}})
+    started = [deployments[run["deployment_id"]] for run in runs if run["state_type"] != "SCHEDULED"]
+    # Every flow run once at start, materialise twice; a scheduled run that came due meanwhile
+    # could only add to these.
+    for name in FLOWS:
+        assert started.count(name) >= (2 if name == "materialise" else 1), (name, started)
 
 
 def test_pliktvakt_run_adds_its_run_to_make_runs_server(serving):
