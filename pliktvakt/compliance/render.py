@@ -13,6 +13,8 @@ CSV and XLSX carry the same rows, for auditors' own tools:
 
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from pliktvakt import bokmal, templating
 from pliktvakt.compliance.record import (
     DATE_BASIS,
@@ -22,8 +24,9 @@ from pliktvakt.compliance.record import (
     Record,
     Row,
 )
+from pliktvakt.compliance.workbook import xlsx_bytes as table_xlsx
+from pliktvakt.tabular import bulk
 from pliktvakt.tabular import csv_bytes as table_csv
-from pliktvakt.tabular import xlsx_bytes as table_xlsx
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 COLUMNS = (
@@ -48,6 +51,10 @@ SEPARATOR = ";"
 TITLE = "Etterlevelse av instruksen for IMDi"
 
 
+# Each format renders under ``tabular.bulk()``, as ``record.build`` builds: the cells and lines
+# of 20,000 rows are many live objects without cycles, which the cyclic collector only slows.
+
+
 def row_values(row: Row) -> list:
     """One occurrence as the cells of CSV and XLSX: dates as dates, times as Oslo wall-clock time."""
     return [
@@ -70,10 +77,12 @@ def row_values(row: Row) -> list:
     ]
 
 
+@bulk()
 def csv_bytes(record: Record) -> bytes:
     return table_csv([COLUMNS, *(row_values(row) for row in record.rows)])
 
 
+@bulk()
 def xlsx_bytes(record: Record) -> bytes:
     """Three sheets: the rows, the summary per section, and the audit log check."""
     summary = [["Punkt", *(STATE_NAMES[state] for state in STATES), "Andel i tide"]]
@@ -138,12 +147,81 @@ def _context(record: Record) -> dict:
     }
 
 
+# The rows of the two long tables are written here, not by a loop in the template: Jinja's
+# attribute lookups and calls per cell were most of the time at 20,000 rows
+# (bench/compliance_bench.py). The text is the same as the loops in the templates wrote it,
+# each value escaped as autoescape did (``markupsafe.escape``).
+
+
+@bulk()
 def html(record: Record) -> str:
-    return templating.render(TEMPLATE_DIR, "record.html.j2", **_context(record))
+    rows = Markup("".join(_html_row(row) for row in record.rows))
+    still_open = Markup("".join(_html_open_row(row) for row in record.still_open))
+    context = _context(record)
+    return templating.render(TEMPLATE_DIR, "record.html.j2", rows=rows, still_open=still_open, **context)
 
 
+def _html_row(row: Row) -> str:
+    o, done = row.obligation, ""
+    heading = f" {escape(o.heading)}" if o.heading else ""
+    if row.completed_at:
+        moment = escape(bokmal.datetime_short(row.completed_at))
+        done = f'{moment}<br>{escape(row.completed_by)}<br><span class="liten">{escape(row.evidence)}</span>'
+    return (
+        f'<tr id="forekomst-{escape(row.occurrence_id)}">\n'
+        f"<td>{escape(row.occurrence_id)}</td>\n"
+        f'<td>{escape(o.title)} <span class="liten">({escape(o.id)}, {escape(row.period)})</span><br>\n'
+        f'<span class="liten">{escape(o.reference)}{heading}:</span>\n'
+        f'<span class="hjemmel">«{escape(o.text)}»</span></td>\n'
+        f"<td>{escape(bokmal.date_short(row.due))}</td>\n"
+        f'<td class="s-{escape(row.state)}">{escape(row.state_text)}</td>\n'
+        f"<td>{done}</td>\n"
+        f"<td>{_html_list(receipt.text for receipt in row.receipts)}</td>\n"
+        f"<td>{_html_list(line.text for line in row.audit)}</td>\n"
+        "</tr>\n"
+    )
+
+
+def _html_list(texts) -> str:
+    items = "".join(f"<li>{escape(text)}</li>" for text in texts)
+    return f'<ul class="liten">{items}</ul>' if items else ""
+
+
+def _html_open_row(row: Row) -> str:
+    o = row.obligation
+    return (
+        f"<tr><td>{escape(row.occurrence_id)}</td><td>{escape(o.title)}</td><td>{escape(o.reference)}</td>"
+        f'<td>{escape(bokmal.date_short(row.due))}</td><td class="s-{escape(row.state)}">'
+        f"{escape(row.state_text)}</td></tr>\n"
+    )
+
+
+@bulk()
 def markdown(record: Record) -> str:
-    return templating.render(TEMPLATE_DIR, "record.md.j2", **_context(record))
+    rows = "".join(_markdown_row(row) for row in record.rows)
+    still_open = "".join(_markdown_open_row(row) for row in record.still_open) or "Ingenting står åpent.\n"
+    context = _context(record)
+    return templating.render(TEMPLATE_DIR, "record.md.j2", rows=rows, still_open=still_open, **context)
+
+
+def _markdown_row(row: Row) -> str:
+    o, cell, done = row.obligation, _markdown_cell, ""
+    if row.completed_at:
+        done = f"{bokmal.datetime_short(row.completed_at)}, {cell(row.completed_by)}: {cell(row.evidence)}"
+    receipts = "<br>".join(cell(receipt.text) for receipt in row.receipts)
+    audit = "<br>".join(cell(line.text) for line in row.audit)
+    return (
+        f"| {row.occurrence_id} | {cell(o.title)} (`{o.id}`) | {o.reference} | {bokmal.date_short(row.due)} "
+        f"| {cell(row.state_text)} | {done} | {receipts} | {audit} |\n"
+    )
+
+
+def _markdown_open_row(row: Row) -> str:
+    o = row.obligation
+    return (
+        f"- {row.occurrence_id} {_markdown_cell(o.title)} ({o.reference}), "
+        f"frist {bokmal.date_short(row.due)}: {_markdown_cell(row.state_text)}\n"
+    )
 
 
 def _markdown_cell(value) -> str:
