@@ -188,7 +188,8 @@ class Table:
 
 @contextmanager
 def bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large file is read and validated.
+    """Pause the cyclic garbage collector while many plain rows are made: a file read and
+    validated, a compliance record built, a watch pass queued.
 
     A load makes a few hundred thousand small lists, dicts and tuples that all stay alive, so
     the collector runs again and again and finds nothing: it more than doubled the settlement

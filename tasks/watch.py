@@ -1,9 +1,6 @@
 """Deadline-watch I/O: read the open occurrences, queue the alert steps pliktvakt.watch plans,
 queue the digests, and read who was told."""
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.notify import Key, away_on, read_absences
 from pliktvakt.periods import NO_SUBJECTS, Subjects
 from pliktvakt.publications.tables import Publication
+from pliktvakt.tabular import bulk
 from pliktvakt.watch import DUTY, OpenOccurrence, WatchSummary, most_serious, plan_alerts, plan_digests
 from tasks.common import engine_for, io_task
 
@@ -76,27 +74,13 @@ def read_subjects(session: Session, config_dir: Path | None) -> Subjects:
     )
 
 
-@contextmanager
-def _no_cyclic_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while the pass runs. Each full collection walks every
-    object alive (the libraries a worker has imported, a million or more, and the pass's own
-    100,000 rows): in issue 31's profile that was a third of a first pass. The pass makes
-    plain rows and strings, freed by reference counting alone; the few cycles its sessions
-    leave are collected once it ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def queue_alerts_now(
     engine: Engine, catalogue: Catalogue, today: date, config_dir: Path | None = None
 ) -> WatchSummary:
     """Queue every step due today, slice by slice, each slice in its own transaction."""
-    with _no_cyclic_collection():
+    # The cyclic collector walked every live object again and again: a third of a first pass
+    # in issue 31's profile. The pass makes plain rows, freed by reference counting.
+    with bulk():
         return _queue_alerts(engine, catalogue, today, config_dir)
 
 
