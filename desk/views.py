@@ -3,6 +3,7 @@
 import json
 from datetime import date
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from pliktvakt import bokmal
@@ -10,6 +11,7 @@ from pliktvakt.catalogue import SOURCE_NAMES, UNCONFIRMED, Catalogue, DeadlineRu
 from pliktvakt.clock import OSLO, stored
 from pliktvakt.legal_calendar import statutory_deadline
 from pliktvakt.models import AuditEntry, Occurrence, OutboxMessage
+from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
 from pliktvakt.rendering import status_row
 
 ROLL_NAMES = {
@@ -20,6 +22,7 @@ ROLL_NAMES = {
 ACTION_NAMES = {
     "occurrence.created": "Opprettet",
     "occurrence.triggered": "Utløst",
+    BATCH_TRIGGERED: "Utløst",
     "occurrence.completed": "Registrert som utført",
     "occurrence.withdrawn": "Trukket tilbake",
     "occurrence.reopened": "Åpnet igjen",
@@ -90,9 +93,7 @@ def duty_page(
     row["completed_at"] = _when(occurrence.completed_at) if occurrence.completed_at else None
     row["history"] = [
         {"at": _when(entry.at), "actor": entry.actor, "what": _history_text(entry)}
-        for entry in session.exec(
-            select(AuditEntry).where(AuditEntry.subject == occurrence.subject).order_by(AuditEntry.seq)
-        )
+        for entry in _history(session, occurrence)
     ]
     row["messages"] = [
         {
@@ -110,6 +111,22 @@ def duty_page(
         )
     ]
     return row
+
+
+def _history(session: Session, occurrence: Occurrence) -> list[AuditEntry]:
+    """The entries naming the occurrence, and the batch entries listing it among the
+    registrations an import opened (their subject is the obligation)."""
+    entries = session.exec(
+        select(AuditEntry)
+        .where(
+            or_(
+                AuditEntry.subject == occurrence.subject,
+                and_(AuditEntry.subject == occurrence.obligation_id, AuditEntry.action == BATCH_TRIGGERED),
+            )
+        )
+        .order_by(AuditEntry.seq)
+    )
+    return [e for e in entries if e.action != BATCH_TRIGGERED or occurrence.id in batch_members(e.details)]
 
 
 def _history_text(entry: AuditEntry) -> str:

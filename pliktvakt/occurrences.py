@@ -352,12 +352,22 @@ def _insert_batch(
     return _audit_batch(session, obligation, on, due, made, actor)
 
 
+BATCH_TRIGGERED = "occurrences.triggered"
+
+
+def batch_members(details: str | None) -> list[int]:
+    """The ids of the occurrences a ``BATCH_TRIGGERED`` entry names: its subject is the
+    obligation, so the readers of an occurrence's history (the compliance record, the desk's
+    duty page) find the occurrence here, not in the subject."""
+    return [item["id"] for item in json.loads(details or "{}").get("triggered", [])]
+
+
 def _audit_batch(
     session: Session, obligation: Obligation, on: date, due: date, made: list, actor: str
 ) -> int:
     if made:
         details = {"on": on, "due": due, "triggered": [{"id": id_, "ref": ref} for id_, ref in made]}
-        audit.append(session, actor, "occurrences.triggered", obligation.id, details)
+        audit.append(session, actor, BATCH_TRIGGERED, obligation.id, details)
     return len(made)
 
 

@@ -6,7 +6,8 @@ carries its clause, its state as of ``as_of``, who completed it on what evidence
 receipts of the messages sent for it (notices to the ministry included) and the audit
 entries that touched it. An audit entry touches an occurrence when its subject is the
 occurrence's (``obligation/period``: created, triggered, completed, withdrawn, marked late,
-reopened) or the key of a message tied to it (queued, sent, failed).
+reopened), the key of a message tied to it (queued, sent, failed), or a batch entry that
+names it (``occurrences.triggered``: the registrations an import opens).
 
 Reading is a handful of bulk queries (``read``); everything after is pure (``build``), so
 the rules can be tested without a database.
@@ -33,6 +34,7 @@ from pliktvakt.clock import OSLO, stored
 from pliktvakt.go_live import BEFORE_GO_LIVE, go_live_date
 from pliktvakt.legal_calendar import business_days_between
 from pliktvakt.models import AuditEntry, ObligationRecord, Occurrence, OccurrenceStatus, OutboxMessage
+from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
 from pliktvakt.rendering import section_order
 from pliktvakt.tabular import bulk
 
@@ -361,7 +363,12 @@ def build(
         occurrence_of_key[message.key] = message.occurrence_id
     occurrence_of_subject = {o.subject: o.id for o in data.occurrences}
     entries_of: dict[int, list[StoredAudit]] = defaultdict(list)
+    in_record = set(occurrence_of_subject.values())
     for entry in data.audit:
+        if entry.action == BATCH_TRIGGERED:
+            for target in in_record.intersection(batch_members(entry.details)):
+                entries_of[target].append(entry)
+            continue
         target = occurrence_of_subject.get(entry.subject) or occurrence_of_key.get(entry.subject)
         if target is not None:
             entries_of[target].append(entry)
@@ -534,7 +541,13 @@ def read(
                 AuditEntry.subject,
                 AuditEntry.details,
             )
-            .where(or_(AuditEntry.action.startswith("occurrence."), AuditEntry.action.startswith("message.")))
+            .where(
+                or_(
+                    AuditEntry.action.startswith("occurrence."),
+                    AuditEntry.action.startswith("message."),
+                    AuditEntry.action == BATCH_TRIGGERED,
+                )
+            )
             .order_by(AuditEntry.seq)
         )
     ]

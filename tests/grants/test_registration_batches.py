@@ -3,13 +3,15 @@ batches (issue 31): one INSERT and one audit entry per batch, the entry listing 
 occurrence's id and award reference, the chain intact; on SQLite and PostgreSQL."""
 
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlmodel import select
 
+from desk import views
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import load_catalogue
+from pliktvakt.compliance import record
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import intake, rounds
 from pliktvakt.grants.tables import GrantDecision
@@ -108,3 +110,31 @@ def test_a_failure_after_the_batches_leaves_nothing(db_url, schemes, write_csv, 
             session.exec(select(AuditEntry).where(AuditEntry.action.startswith("occurrences."))).all() == []
         )
         assert audit.verify(session) == []
+
+
+def test_the_record_and_the_duty_page_show_each_registration_its_batch(
+    db_url, schemes, write_csv, monkeypatch
+):
+    """The batch entry's subject is the obligation, not the occurrence: the compliance record
+    and the desk's duty page must still show each registration the entry that opened it, and
+    no other batch's entry."""
+    _import(db_url, schemes, write_csv(HEADER, *LINES), 2, monkeypatch)
+    catalogue = load_catalogue(ROOT / "config")
+    with session_scope(make_engine(db_url)) as session:
+        batches = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "occurrences.triggered").order_by(AuditEntry.seq)
+        ).all()
+        batch_of = {item["id"]: e.seq for e in batches for item in json.loads(e.details)["triggered"]}
+        stored = record.read(session, catalogue, 2025, obligation=plan.OBLIGATION)
+        rows = record.build(stored, 2025, datetime(2025, 4, 23, 12, tzinfo=timezone.utc)).rows
+        made = session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all()
+        pages = [views.duty_page(session, catalogue, o, ON, None) for o in made]
+    assert len(rows) == len(pages) == len(batch_of) == 5
+    # Batches of 2 over five registrations: entries 1, 1, 2, 2, 3 in the order of the file.
+    assert sorted(batch_of.values()) == [batches[0].seq] * 2 + [batches[1].seq] * 2 + [batches[2].seq]
+    for row in rows:
+        assert [(a.seq, a.action) for a in row.audit] == [
+            (batch_of[row.occurrence_id], "occurrences.triggered")
+        ]
+    for page in pages:  # only its own batch's entry, not the other two
+        assert [h["what"] for h in page["history"]] == ["Utløst"]
