@@ -154,7 +154,7 @@ def shared_strings(path: Path, runs: bool) -> None:
     def entry(text: bytes) -> bytes:
         inner = re.fullmatch(rb"<t([^>]*)>([^<]*)</t>", text)
         body = inner.group(2)
-        if runs and len(body) >= 2:
+        if runs and len(body) >= 2 and b"&" not in body:  # not inside an entity (&lt;)
             half = len(body) // 2
             while half and (body[half] & 0xC0) == 0x80:  # not inside a UTF-8 character
                 half -= 1
