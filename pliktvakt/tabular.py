@@ -675,13 +675,15 @@ def _calamine_sheet_rows(sheet) -> list[tuple[int, list[str]]]:
     wide as its last cell with a value. A text met before is kept once (``_sheet_rows``)."""
     if sheet.start is None:
         return []
-    first_row, first_column = sheet.start
+    last_row, first_column = sheet.end[0], sheet.start[1]
     pad = [""] * first_column
     texts: dict[str, str] = {}
     rows = []
-    # to_python, not iter_rows: iter_rows starts at row 1 but at the first column with a value.
-    for number, values in enumerate(sheet.to_python(skip_empty_area=True), start=first_row + 1):
-        cells = pad + [v if type(v) is str else _calamine_text(v) for v in values]
+    count = 0
+    # iter_rows gives a row at a time (to_python would hold the sheet twice), from row 1 but
+    # from the first column with a value; the count of rows at the end checks the first.
+    for count, values in enumerate(sheet.iter_rows(), start=1):
+        cells = [v if type(v) is str else _calamine_text(v) for v in values]
         while cells and not cells[-1]:
             cells.pop()
         if not cells:
@@ -690,7 +692,9 @@ def _calamine_sheet_rows(sheet) -> list[tuple[int, list[str]]]:
             cells = [texts.setdefault(c, c) for c in cells]
         else:
             cells = [texts.get(c, c) for c in cells]
-        rows.append((number, cells))
+        rows.append((count, pad + cells if first_column else cells))
+    if count != last_row + 1:
+        raise _Unsure  # rows numbered otherwise than this reads them
     return rows
 
 
