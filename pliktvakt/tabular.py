@@ -17,8 +17,11 @@ validates the rows itself. The rules, the same for every import:
     the columns an import names in ``multiline``), and a record with fewer fields than the
     header, or with text beyond it.
 - Bounds: a cell or field has at most 10 000 characters and a file at most 100 columns. An
-  XLSX is checked for a longer text before openpyxl reads it, so a small compressed file
-  cannot make a huge string.
+  XLSX is checked for a longer text before it is read, so a small compressed file cannot make
+  a huge string.
+- XLSX is read by calamine (Rust, about ten times openpyxl's speed) when a scan of the XML
+  finds nothing calamine might read otherwise (``_Scan``); any other workbook by openpyxl.
+  Both give the same rows (tests/test_xlsx_parity.py), so the rules here hold for both.
 - CSV encoding: UTF-8, with or without BOM. Otherwise Windows-1252, what Excel on Norwegian
   Windows writes for "CSV (semikolondelt)". Decoded as the WHATWG Encoding Standard (and so
   every browser) does: the five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D)
@@ -49,13 +52,14 @@ import csv
 import gc
 import io
 import itertools
+import math
 import re
 import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -393,20 +397,15 @@ def _csv_reason(exc: csv.Error) -> str:
 
 
 def read_xlsx(path: Path, file: str, limit: int | None = None) -> Table:
+    """The rows of the workbook's data sheet. calamine reads the sheet (in Rust: 120,000 rows
+    in about a second); a workbook it might read otherwise than openpyxl does (``_Scan``) is
+    read by openpyxl, whose reading the rules above describe."""
     limit = row_limit() if limit is None else limit
     regular_file(Path(path), file)
     try:
-        _refuse_long_texts(path, file)
-        workbook = _open_workbook(path, data_only=True)
-        try:
-            sheet = _data_sheet(workbook, file)
-            rows = []
-            for row in _sheet_rows(sheet, file):
-                rows.append(row)
-                if len(rows) > limit + 1:
-                    raise _too_many_rows(file, limit)
-        finally:
-            workbook.close()
+        scan = _scan_workbook(path, file)
+        read = _calamine_rows(path, file, limit, scan) if scan.plain else None
+        rows, title = read if read is not None else _openpyxl_rows(path, file, limit)
     except FileRejected:
         raise
     except FileNotFoundError as exc:
@@ -416,28 +415,301 @@ def read_xlsx(path: Path, file: str, limit: int | None = None) -> Table:
     while rows and _preamble(rows[0][1]):
         rows.pop(0)
     table = table_of(file, rows, from_sheet=True)
-    return replace(table, sheet=Path(path), sheet_name=sheet.title)
+    return replace(table, sheet=Path(path), sheet_name=title)
 
 
-def _data_sheet(workbook, file: str):
-    """The one sheet with the data: the first, visible, and the only visible one with data."""
-    sheets = workbook.worksheets
+def _openpyxl_rows(path: Path, file: str, limit: int) -> tuple[list[tuple[int, list[str]]], str]:
+    workbook = _open_workbook(path, data_only=True)
+    try:
+        sheet = _data_sheet(
+            file,
+            [(s.title, s.sheet_state == "visible") for s in workbook.worksheets],
+            lambda i: _has_data(workbook.worksheets[i]),
+        )
+        sheet = workbook.worksheets[sheet]
+        rows = []
+        for row in _sheet_rows(sheet, file):
+            rows.append(row)
+            if len(rows) > limit + 1:
+                raise _too_many_rows(file, limit)
+    finally:
+        workbook.close()
+    return rows, sheet.title
+
+
+def _data_sheet(file: str, sheets: list[tuple[str, bool]], has_data) -> int:
+    """The one sheet with the data: the first, visible, and the only visible one with data.
+    ``sheets`` are (title, visible) in the workbook's order; ``has_data(index)`` reads one."""
     if not sheets:
         raise rejected(file, "arbeidsboken har ingen regneark")
-    first = sheets[0]
-    if first.sheet_state != "visible":
+    title, visible = sheets[0]
+    if not visible:
         raise rejected(
             file,
-            f"det første arket, «{first.title}», er skjult; vis det eller slett det, så det er "
+            f"det første arket, «{title}», er skjult; vis det eller slett det, så det er "
             "klart hvilket ark som skal leses",
         )
-    with_data = [s for s in sheets if s.sheet_state == "visible" and _has_data(s)]
+    with_data = [i for i, (_, visible) in enumerate(sheets) if visible and has_data(i)]
     if len(with_data) > 1:
-        names = ", ".join(f"«{s.title}»" for s in with_data)
+        names = ", ".join(f"«{sheets[i][0]}»" for i in with_data)
         raise rejected(
             file, f"flere synlige ark har data ({names}); la bare ett ark ha data, så det er klart hvilket"
         )
-    return with_data[0] if with_data else first
+    return with_data[0] if with_data else 0
+
+
+class _Unsure(Exception):
+    """A value calamine may give otherwise than openpyxl: the workbook is read by openpyxl."""
+
+
+# --- calamine, and the scan that says when to trust it ---------------------------------
+# calamine and openpyxl differ on some XML (found by tests/test_xlsx_parity.py and by hand):
+# calamine trims a <t> without xml:space="preserve", decodes _x000D_ escapes, does not turn a
+# CR in the XML into LF, gives an error cell as empty, every number as a float (an integer of
+# 17 digits loses its last ones), places a cell by its own reference rather than its row's,
+# and holds the sheet as a dense grid. So calamine reads only a workbook whose XML has none of
+# these, and whose grid is small; any other is read by openpyxl, as before.
+
+# Anything here in a sheet or the shared strings: openpyxl reads the workbook. A text's leading
+# or trailing space in a <t> without attributes (so without xml:space="preserve") is found by
+# _TRIMMED; a namespace prefix for the sheet's elements by _MAIN_NAMESPACE, in the first chunk.
+# Each is a search of the XML for something that is not there: about 0.1 s for 40 MB of XML.
+_UNSURE_BYTES = (b"\r", b"<!", b"<rPh")
+_TRIMMED = tuple(space + b"</t>" for space in (b" ", b"\t", b"\n"))
+_TRIMMED_START = re.compile(rb"<t>\s")
+_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+_MAIN_NAMESPACE = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+# A value that is not a plain number (or shared string index, or boolean), which both read alike.
+_UNSURE_VALUE = re.compile(rb"<v(?!>-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?</v>)")
+# A cell without its place (r="A1" first), which calamine may place otherwise.
+_UNPLACED_CELL = re.compile(rb'<c(?! r="[A-Z])[\s>/]')
+# A row that is not its number and cells of that row only (calamine places a cell by its own
+# reference, openpyxl by its row's): possessive, so 120,000 rows take a quarter of a second.
+_UNSURE_ROW = re.compile(
+    rb'<row(?! r="([0-9]+)"[^>]*+(?<!/)>(?:<c r="[A-Z]+\1"[^>]*+(?:(?<=/)>|>[^<]*+(?:<(?!/c>)[^<]*+)*+'
+    rb'</c>))*+</row>)(?! r="[0-9]+"[^>]*+/>)'
+)
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+_BEYOND_CV = re.compile(rb'<c r="(?:[A-Z]{3}|C[W-Z]|[D-Z][A-Z])[0-9]')  # beyond column 100
+_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]')
+_MAX_GRID = 4_000_000  # cells of calamine's dense grid (about 32 bytes each)
+# Where a row or a shared string starts: the XML before it is whole elements.
+_PART_STARTS = (b"<row ", b"<si>", b"<si ")
+
+
+@dataclass
+class _Scan:
+    plain: bool = True  # calamine reads it as openpyxl would
+    rows: int = 0  # <row> elements in all sheets: what openpyxl counts against the limit
+    sheets: int = 0
+    row: int = 0  # the last row of the sheet being scanned
+    column: int = 0  # its last column with a cell
+
+
+def _scan_workbook(path: Path, file: str) -> _Scan:
+    """Refuse a workbook with a text longer than a cell may be, before openpyxl or calamine
+    reads it: openpyxl keeps every shared string in memory, so a small compressed file could
+    hold one of hundreds of megabytes. Streams each sheet and the shared strings, a chunk at a
+    time, and says whether calamine reads the workbook as openpyxl would (``_Scan.plain``)."""
+    scan = _Scan()
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
+                continue
+            if not name.endswith(".xml"):
+                continue
+            sheet = name != "xl/sharedStrings.xml"
+            scan.sheets += sheet and "/" not in name.removeprefix("xl/worksheets/")
+            scan.row = scan.column = 0
+            run = 0  # bytes since the last "<"
+            carry = b""  # the XML after the last whole element of the chunks so far
+            with archive.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    first = chunk.find(b"<")
+                    if first < 0:
+                        run += len(chunk)
+                    elif run + first > _MAX_XML_TEXT or _long_text(chunk):
+                        run = _MAX_XML_TEXT + 1
+                    else:
+                        run = len(chunk) - chunk.rfind(b"<") - 1
+                    if run > _MAX_XML_TEXT:
+                        raise rejected(
+                            file,
+                            f"filen har en tekst på mer enn {MAX_CELL:,} tegn i {name}; en celle kan "
+                            f"ha høyst {MAX_CELL:,} tegn".replace(",", " "),
+                        )
+                    if member.tell() == len(chunk) and _MAIN_NAMESPACE not in chunk:
+                        scan.plain = False  # the sheet's elements have a prefix, or another namespace
+                    if scan.plain:
+                        carry += chunk
+                        cut = max(map(carry.rfind, _PART_STARTS))
+                        if cut > 0:
+                            _scan_part(carry[:cut], sheet, scan)
+                            carry = carry[cut:]
+                        elif len(carry) > 4 * _CHUNK:
+                            scan.plain, carry = False, b""
+            if scan.plain:
+                _scan_part(carry, sheet, scan)
+    return scan
+
+
+def _long_text(chunk: bytes) -> bool:
+    """Whether the chunk has more than _MAX_XML_TEXT bytes between two "<". Such a run holds a
+    whole window of half that length, aligned to it, without "<": only those are measured."""
+    width = _MAX_XML_TEXT // 2
+    for start in range(0, len(chunk), width):
+        if chunk.find(b"<", start, start + width) < 0:
+            left, right = chunk.rfind(b"<", 0, start), chunk.find(b"<", start + width)
+            if left >= 0 and right >= 0 and right - left - 1 > _MAX_XML_TEXT:
+                return True
+    return False
+
+
+def _scan_part(xml: bytes, sheet: bool, scan: _Scan) -> None:
+    """Whether this part of a sheet's or the shared strings' XML, whole elements, is plain."""
+    if (
+        any(sign in xml for sign in _UNSURE_BYTES)
+        or any(space in xml for space in _TRIMMED)
+        or _TRIMMED_START.search(xml)
+        or (b"_x" in xml and _ESCAPE.search(xml))
+        or _UNSURE_VALUE.search(xml)
+    ):
+        scan.plain = False
+        return
+    if not sheet:
+        return
+    rows = [int(number) for number in _ROW_NUMBER.findall(xml)]
+    if (
+        _UNSURE_ROW.search(xml)
+        or _UNPLACED_CELL.search(xml)
+        or any(a >= b for a, b in zip([scan.row, *rows], rows, strict=False))  # out of order
+        or _BEYOND_CV.search(xml)
+    ):
+        scan.plain = False
+        return
+    scan.rows += len(rows)
+    scan.row = rows[-1] if rows else scan.row
+    if _beyond(scan.column).search(xml):
+        scan.column = max(scan.column, *map(_column_index, set(_COLUMN.findall(xml))))
+    if scan.row * scan.column > _MAX_GRID:
+        scan.plain = False
+
+
+@lru_cache(maxsize=128)
+def _beyond(column: int) -> re.Pattern:
+    """A cell beyond ``column`` (up to 100, as _BEYOND_CV keeps them)."""
+    names = [_column_name(at) for at in range(column + 1, MAX_COLUMNS + 1)]
+    return re.compile(rb'<c r="(?:' + b"|".join(names) + rb")[0-9]")
+
+
+def _column_name(index: int) -> bytes:
+    name = b""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = bytes([65 + rest]) + name
+    return name
+
+
+@lru_cache(maxsize=256)
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index
+
+
+def _date_styles(path: Path) -> bool:
+    """Whether the workbook has a cell style that openpyxl reads as a date, time or duration.
+    calamine decides that by rules of its own, and gives the date rather than the number, so
+    such a workbook is read by openpyxl."""
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.xml.functions import fromstring
+
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        if "xl/styles.xml" not in names:
+            return any(name.endswith("styles.xml") for name in names)
+        styles = Stylesheet.from_tree(fromstring(archive.read("xl/styles.xml")))
+    return bool(styles.date_formats or styles.timedelta_formats)
+
+
+def _calamine_rows(
+    path: Path, file: str, limit: int, scan: _Scan
+) -> tuple[list[tuple[int, list[str]]], str] | None:
+    """The data sheet's rows and title, read by calamine; None for a workbook it might read
+    otherwise than openpyxl (then openpyxl reads it, and refuses it where it should)."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    if scan.rows > limit + 1 or _date_styles(path):
+        return None
+    try:
+        with CalamineWorkbook.from_path(path) as book:
+            sheets = book.sheets_metadata
+            if not sheets or len(sheets) != scan.sheets:
+                return None
+            if any(s.typ != SheetTypeEnum.WorkSheet for s in sheets):
+                return None
+            read: dict[int, list[tuple[int, list[str]]]] = {}
+
+            def has_data(i: int) -> bool:
+                read[i] = _calamine_sheet_rows(book.get_sheet_by_name(sheets[i].name))
+                return bool(read[i])
+
+            chosen = _data_sheet(
+                file, [(s.name, s.visible == SheetVisibleEnum.Visible) for s in sheets], has_data
+            )
+            rows = (
+                read[chosen]
+                if chosen in read
+                else _calamine_sheet_rows(book.get_sheet_by_name(sheets[chosen].name))
+            )
+            return rows, sheets[chosen].name
+    except (FileRejected, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine's errors, _Unsure, and a panic in its Rust (a BaseException)
+        return None
+
+
+def _calamine_sheet_rows(sheet) -> list[tuple[int, list[str]]]:
+    """The rows with a value, as ``_sheet_rows`` has them: (row number, texts), each row as
+    wide as its last cell with a value. A text met before is kept once (``_sheet_rows``)."""
+    if sheet.start is None:
+        return []
+    last_row, first_column = sheet.end[0], sheet.start[1]
+    pad = [""] * first_column
+    texts: dict[str, str] = {}
+    rows = []
+    count = 0
+    # iter_rows gives a row at a time (to_python would hold the sheet twice), from row 1 but
+    # from the first column with a value; the count of rows at the end checks the first.
+    for count, values in enumerate(sheet.iter_rows(), start=1):
+        cells = [v if type(v) is str else _calamine_text(v) for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if len(texts) < _KEPT_TEXTS:
+            cells = [texts.setdefault(c, c) for c in cells]
+        else:
+            cells = [texts.get(c, c) for c in cells]
+        rows.append((count, pad + cells if first_column else cells))
+    if count != last_row + 1:
+        raise _Unsure  # rows numbered otherwise than this reads them
+    return rows
+
+
+def _calamine_text(value: object) -> str:
+    """``_cell_text`` of a calamine value, or ``_Unsure`` where openpyxl may give another:
+    a date or time (by calamine's rules, not openpyxl's), a number that is not finite, and a
+    whole number too large for a float to hold exactly (openpyxl reads it as an int)."""
+    if isinstance(value, float) and (
+        not math.isfinite(value) or (value.is_integer() and abs(value) >= 2**53)
+    ):
+        raise _Unsure
+    if isinstance(value, (date, time, timedelta)):
+        raise _Unsure
+    return _cell_text(value)
 
 
 def _open_workbook(path: Path, data_only: bool):
@@ -548,37 +820,6 @@ def _sheet_rows(sheet, file: str) -> Iterator[tuple[int, list[str]]]:
 
 # A text of MAX_CELL characters is at most this many bytes of XML (6 for ``&quot;``).
 _MAX_XML_TEXT = MAX_CELL * 6
-
-
-def _refuse_long_texts(path: Path, file: str) -> None:
-    """Refuse a workbook with a text longer than a cell may be, before openpyxl reads it:
-    it keeps every shared string in memory, so a small compressed file could hold one of
-    hundreds of megabytes. Streams each sheet and the shared strings, a chunk at a time."""
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            name = info.filename
-            if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
-                continue
-            if not name.endswith(".xml"):
-                continue
-            run = 0  # bytes since the last "<"
-            with archive.open(info) as member:
-                while chunk := member.read(_CHUNK):
-                    first = chunk.find(b"<")
-                    if first < 0:
-                        run += len(chunk)
-                    else:
-                        inner = max(map(len, chunk[first:].split(b"<")))
-                        if max(run + first, inner) > _MAX_XML_TEXT:
-                            run = _MAX_XML_TEXT + 1
-                        else:
-                            run = len(chunk) - chunk.rfind(b"<") - 1
-                    if run > _MAX_XML_TEXT:
-                        raise rejected(
-                            file,
-                            f"filen har en tekst på mer enn {MAX_CELL:,} tegn i {name}; en celle kan "
-                            f"ha høyst {MAX_CELL:,} tegn".replace(",", " "),
-                        )
 
 
 @lru_cache(maxsize=4)
