@@ -290,3 +290,25 @@ def test_a_file_of_misshapen_records_counts_them_all(tmp_path):
         raise FileRejected(table.file, table.column_problems(HEADER.split(";")))
     assert info.value.total == 1_500 and len(info.value.rejected) == 1_000
     assert "(1500 feil)" in str(info.value) and "… og 500 feil til" in str(info.value)
+
+
+def test_repeated_bad_rows_are_counted_each_with_their_own_problems():
+    # Past the first 1,000 problems, a bad row already seen is not validated again (issue 30's
+    # file of one bad row repeated 120,000 times). Two kinds of bad row alternate; each line
+    # must still add its own kind's number of problems, read from a file of that row alone.
+    from pliktvakt.grants.awards import validate_rows
+    from pliktvakt.grants.schemes import load_schemes
+
+    schemes = load_schemes(Path(__file__).resolve().parents[1] / "config" / "grant_schemes.yaml")
+    one = f"{ENKELTVEDTAK};2025;Lag;123;2000;1000;;sats;ramme;FLI".split(";")  # a bad orgnr
+    two = f"{ENKELTVEDTAK};20x5;Lag;123;2000;abc;;sats;ramme;FLI".split(";")  # and year, amount
+
+    def total(rows: list[list[str]]) -> int:
+        numbered = [(1, HEADER.split(";"))] + [(n, row) for n, row in enumerate(rows, start=2)]
+        with pytest.raises(FileRejected) as info:
+            validate_rows("g.csv", numbered, schemes)
+        return info.value.total
+
+    alone = {"one": total([one]), "two": total([two])}
+    assert alone["one"] < alone["two"]  # two kinds, told apart only by their count
+    assert total([one, two] * 1_500) == 1_500 * (alone["one"] + alone["two"])

@@ -309,9 +309,10 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
     context = {"schemes": schemes, "forms": parties.forms_beside(getattr(schemes, "path", None))}
     count = total = 0  # total: the problems found; ``errors`` keeps the first MAX_SHOWN
     seen: dict[tuple[str, str], int] = {}  # (scheme, orgnr) -> the line of its first decision
+    failed: dict[tuple[str, ...], int] = {}  # a bad row's cells -> its number of problems
     for line, cells in table.rows:
         if total >= MAX_SHOWN:  # enough to show: count the rest without keeping them (issue 30)
-            total += _row_fails(table, line, cells, context, seen)
+            total += _row_fails(table, line, cells, context, seen, failed)
             continue
         raw = table.record(cells)
         data = {HEADERS[h]: v for h, v in raw.items()}
@@ -353,15 +354,26 @@ def iter_decisions(table: Table, schemes: dict[str, GrantScheme]) -> Iterator[Aw
         raise AwardImportError(table.file, errors, total=total)
 
 
-def _row_fails(table: Table, line: int, cells: list[str], context: dict, seen: dict) -> int:
+def _row_fails(table: Table, line: int, cells: list[str], context: dict, seen: dict, failed: dict) -> int:
     """The number of problems of a row past the first MAX_SHOWN, found as cheaply as the
-    validation allows and kept nowhere."""
+    validation allows and kept nowhere. A bad row is validated once: the same cells on another
+    line have the same problems (``failed``, at most _REMEMBERED rows), as in a hostile file
+    of one bad row repeated 120,000 times (issue 30)."""
+    key = tuple(cells)
+    if key in failed:
+        return failed[key]
     data = {HEADERS[h]: v for h, v in table.record(cells).items()}
     try:
         decision = AwardDecision.model_validate({"line": line, **data}, context=context)
     except ValidationError as exc:
-        return len(_row_errors(exc))
+        problems = len(_row_errors(exc))
+        if len(failed) < _REMEMBERED:
+            failed[key] = problems
+        return problems
     return 0 if seen.setdefault((decision.scheme_id, decision.orgnr), line) == line else 1
+
+
+_REMEMBERED = 10_000
 
 
 def _row_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
