@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from json.encoder import encode_basestring
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -26,19 +27,32 @@ def canonical(details: dict) -> str:
 def entry_hash(
     seq: int, at: datetime, actor: str, action: str, subject: str, details: str, prev_hash: str
 ) -> str:
-    at_utc = stored(at).astimezone(timezone.utc)
-    payload = canonical(
-        {
-            "seq": seq,
-            "at": at_utc.isoformat(),
-            "actor": actor,
-            "action": action,
-            "subject": subject,
-            "details": details,
-            "prev": prev_hash,
-        }
-    )
+    at_utc = stored(at).astimezone(timezone.utc).isoformat()
+    texts = (action, actor, at_utc, details, prev_hash, subject)
+    if type(seq) is int and all(type(t) is str for t in texts):
+        # ``canonical`` of the same dict, written out: its keys sorted, each text as json.dumps
+        # writes it. A third of the time, and the compliance record verifies the whole chain
+        # each time it is made (issue 31); tests/test_audit_hash.py holds the two equal.
+        payload = _PAYLOAD % (*map(encode_basestring, texts[:5]), seq, encode_basestring(subject))
+    else:
+        payload = canonical(_hashed(seq, at_utc, actor, action, subject, details, prev_hash))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_PAYLOAD = '{"action":%s,"actor":%s,"at":%s,"details":%s,"prev":%s,"seq":%d,"subject":%s}'
+
+
+def _hashed(seq, at_utc: str, actor, action, subject, details, prev_hash) -> dict:
+    """What an entry's hash covers."""
+    return {
+        "seq": seq,
+        "at": at_utc,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "details": details,
+        "prev": prev_hash,
+    }
 
 
 def append(
