@@ -323,3 +323,23 @@ def test_a_sheet_over_the_row_limit_is_refused_as_before(tmp_path):
     assert tabular._calamine_rows(path, "lang.xlsx", 10, tabular._scan_workbook(path, "lang.xlsx")) is None
     with pytest.raises(FileRejected, match="filen har mer enn 10 rader"):
         read_table(path, "lang.xlsx", limit=10)
+
+
+@pytest.mark.parametrize(
+    ("number_format", "dated"),
+    [
+        ("General", False),
+        ("#,##0", False),  # a format of the workbook's own, without a date letter
+        ("yyyy-mm-dd", True),
+        ("dd.mm.yyyy", True),
+        ("[h]:mm", True),  # a duration
+        ('"dager" 0', True),  # letters only inside quotes: openpyxl says no, the search unsure
+        ("mm-dd-yy", True),  # built-in 14
+    ],
+)
+def test_a_workbook_that_may_hold_dates_is_read_by_openpyxl(tmp_path, number_format, dated):
+    book = Workbook()
+    book.active.append(["ordning", 2025])
+    book.active["B1"].number_format = number_format
+    book.save(tmp_path / "b.xlsx")
+    assert tabular._date_styles(tmp_path / "b.xlsx") is dated
