@@ -11,6 +11,7 @@ process (which would then hang on its websocket).
 
 import _thread
 import fcntl
+import logging
 import os
 import signal
 import socket
@@ -228,10 +229,15 @@ class StartUp(threading.Thread):
 
 
 def _interrupt(signum, frame) -> None:
-    """SIGTERM stops like Ctrl-C, once: `uv run` passes the signal on to us too, and a second
-    KeyboardInterrupt in the middle of stopping would leave the serving half stopped."""
+    """Ctrl-C and SIGTERM stop once: `uv run` passes the signal on to us too, and a second
+    KeyboardInterrupt in the middle of stopping would leave the serving half stopped.
+
+    What the serving loop's cancelled tasks log while it stops (a connection of the runner's
+    control channel cut mid-read, with its traceback) is not news to someone who asked it to
+    stop: asyncio's log is quiet from here."""
     if not _stopping.is_set():
         _stopping.set()
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
         raise KeyboardInterrupt
 
 
@@ -243,9 +249,9 @@ def main() -> None:
     os.environ.update(prefect_env())
     # The links in alerts point at this server's UI, on the port it really serves on.
     os.environ.setdefault("PLIKTVAKT_UI_URL", UI)
-    # Ctrl-C stops it even when started in the background, where the shell ignores SIGINT.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    # SIGTERM stops like Ctrl-C, also once serving has begun (``serve_deployments``).
+    # Ctrl-C stops it even when started in the background, where the shell ignores SIGINT;
+    # SIGTERM stops it the same way, also once serving has begun (``serve_deployments``).
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     lock = hold_lock()
     server = desk = start_up = None
