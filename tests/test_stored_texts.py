@@ -79,3 +79,34 @@ def test_a_bulk_insert_past_the_orm_keeps_the_same_rule_and_writes_nothing(db_ur
     with session_scope(engine) as session:
         assert outbox.enqueue_many(session, [good]) == 1
     assert _stored(engine) == [("leder@imdi.no", "Tekst")]
+
+
+def test_the_decisions_bulk_insert_keeps_the_same_rule_and_writes_nothing(db_url):
+    from pliktvakt.grants import intake
+    from pliktvakt.grants.tables import GrantDecision, GrantRound
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        grant_round = GrantRound(name="r1")
+        session.add(grant_round)
+        session.flush()
+        row = {
+            "round_id": grant_round.id,
+            "source_line": 2,
+            "scheme_id": "s",
+            "year": 2025,
+            "applicant": "Lag",
+            "orgnr": "1234567890",  # ten digits: the column holds nine
+            "applicant_kind": "privat",
+            "organisation_form": "FLI",
+            "amount_applied": 1,
+            "amount_awarded": 1,
+            "rejection_reason": None,
+            "computation": "sats",
+            "ground": None,
+            "decision_kind": "enkeltvedtak",
+            "lapsed_at": None,
+        }
+        with pytest.raises(StoredValueRefused, match="«orgnr» .*10 tegn; høyst 9"):
+            intake._insert_decisions(session, [row | {"orgnr": "123456789"}, row])
+        assert session.exec(select(GrantDecision)).all() == []

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit
 from pliktvakt.catalogue import Catalogue
+from pliktvakt.db import check_texts
 from pliktvakt.grants.awards import (
     HEADERS,
     AwardDecision,
@@ -210,6 +211,8 @@ def _decision_values(
 def _insert_decisions(session: Session, batch: list[dict]) -> None:
     if not batch:
         return
+    for row in batch:  # past the ORM, so past the flush's rule: the same rule here (issue 30)
+        check_texts(GrantDecision.__table__, row)
     if session.get_bind().dialect.name == "postgresql":
         arrays = {column: [row[column] for row in batch] for column in _DECISION_TYPES}
         session.execute(_UNNEST_DECISIONS, arrays)
