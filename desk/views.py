@@ -121,7 +121,12 @@ def _history(session: Session, occurrence: Occurrence) -> list[AuditEntry]:
         .where(
             or_(
                 AuditEntry.subject == occurrence.subject,
-                and_(AuditEntry.subject == occurrence.obligation_id, AuditEntry.action == BATCH_TRIGGERED),
+                and_(
+                    AuditEntry.subject == occurrence.obligation_id,
+                    AuditEntry.action == BATCH_TRIGGERED,
+                    # Canonical JSON names the id as this; batch_members below confirms it.
+                    AuditEntry.details.contains(f'{{"id":{occurrence.id},"'),
+                ),
             )
         )
         .order_by(AuditEntry.seq)
