@@ -110,3 +110,29 @@ def test_the_decisions_bulk_insert_keeps_the_same_rule_and_writes_nothing(db_url
         with pytest.raises(StoredValueRefused, match="«orgnr» .*10 tegn; høyst 9"):
             intake._insert_decisions(session, [row | {"orgnr": "123456789"}, row])
         assert session.exec(select(GrantDecision)).all() == []
+
+
+def test_a_bulk_insert_names_the_first_refused_row_as_a_flush_would(db_url):
+    """The bulk check goes column by column, but a refusal names the first bad row's field:
+    row 2's body (a NUL), not row 3's recipient, though «recipient» is the earlier column."""
+    engine = make_engine(db_url)
+    good = {
+        "key": "test:bulk:step:officer:email",
+        "duty": "test",
+        "channel": "email",
+        "recipient": "leder@imdi.no",
+        "subject": "Emne",
+        "body": "Tekst",
+    }
+    rows = [
+        good,
+        good | {"key": "test:bulk:step:two:email", "body": "før\x00etter"},
+        good | {"key": "test:bulk:step:three:email", "recipient": "a" * 301},
+    ]
+    with pytest.raises(StoredValueRefused) as refused, session_scope(engine) as session:
+        outbox.enqueue_many(session, rows)
+    assert str(refused.value) == "«body» (outbox_message): teksten har et NUL-tegn (0x00)"
+    with pytest.raises(StoredValueRefused) as refused, session_scope(engine) as session:
+        outbox.enqueue_many(session, [good, rows[2]])
+    assert str(refused.value) == "«recipient» (outbox_message): teksten har 301 tegn; høyst 300"
+    assert _stored(engine) == []
