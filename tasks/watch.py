@@ -1,7 +1,6 @@
 """Deadline-watch I/O: read the open occurrences, queue the alert steps pliktvakt.watch plans,
 queue the digests, and read who was told."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
@@ -92,26 +91,14 @@ def _queue_alerts(engine: Engine, catalogue: Catalogue, today: date, config_dir:
         away, existing = away_on(read_absences(session, today), today), _existing_keys(session)
         subjects = read_subjects(session, config_dir) if occurrences else NO_SUBJECTS
     summary.open_occurrences = len(occurrences)
-    # A second thread writes each slice while the next is planned, so the database's share
-    # (the insert and the commit, which release the GIL) runs beside Python's on the other
-    # core (issue 31). One slice is in flight at a time, written in order, each in its own
-    # transaction as before; a failed write stops the pass at that slice.
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        writing = None
-        for start in range(0, len(occurrences), SLICE):
+    for start in range(0, len(occurrences), SLICE):
+        with session_scope(engine) as session:
             rows = plan_alerts(
                 catalogue, occurrences[start : start + SLICE], today, away, existing, summary, subjects
             )
-            summary.rows = most_serious(summary.rows)
-            summary.queued += writing.result() if writing else 0
-            writing = writer.submit(_write, engine, rows)
-        summary.queued += writing.result() if writing else 0
+            summary.queued += outbox.enqueue_many(session, rows)
+        summary.rows = most_serious(summary.rows)
     return summary
-
-
-def _write(engine: Engine, rows: list[dict]) -> int:
-    with session_scope(engine) as session:
-        return outbox.enqueue_many(session, rows)
 
 
 @io_task(name="queue-alerts", retries=2, retry_delay_seconds=5)
