@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from json.encoder import encode_basestring
+from typing import NamedTuple
 
 from sqlalchemy import column, table, update
 from sqlalchemy import select as core_select
@@ -116,17 +117,34 @@ class ChainProblem:
     problem: str  # in bokmål
 
 
+class Entry(NamedTuple):
+    """An entry as read by ``verify_and_read``."""
+
+    seq: int
+    at: datetime  # aware, UTC
+    actor: str
+    action: str
+    subject: str
+    details: str
+
+
 def verify(session: Session) -> list[ChainProblem]:
-    """Every altered, removed or reordered entry, and a head that does not match the chain.
+    """Every altered, removed or reordered entry, and a head that does not match the chain."""
+    return verify_and_read(session, lambda action: False)[0]
+
+
+def verify_and_read(session: Session, keep: Callable[[str], bool]) -> tuple[list[ChainProblem], list[Entry]]:
+    """``verify``, and in the same pass the entries whose action ``keep`` accepts, in order:
+    the compliance record shows the entries it verified, and reads the chain once, not twice.
 
     Every entry is read and checked (its place, its link to the one before, its hash), in
-    chunks of ``CHUNK`` by its sequence number, so the memory stays bounded however long the
-    chain. Read as plain SQL, not through the ORM: its row objects and type conversions were
-    most of the time on a long chain, which the compliance record verifies each time it is
-    made (issue 31)."""
+    chunks of ``CHUNK``, so the memory stays bounded however long the chain. Read as plain
+    SQL, not through the ORM: its row objects and type conversions were most of the time on a
+    long chain, which the compliance record verifies each time it is made (issue 31)."""
     problems: list[ChainProblem] = []
+    kept: list[Entry] = []
     expected_seq, prev = 1, GENESIS
-    at_text = _at_texts(session)
+    time_of = _times(session)
     # yield_per: a server-side cursor on PostgreSQL (what SQLite's cursor already is), for this
     # statement only (``Connection.execution_options`` would set it for the session's others).
     entries = session.connection().execute(_ENTRIES_IN_ORDER, execution_options={"yield_per": CHUNK})
@@ -138,13 +156,16 @@ def verify(session: Session) -> list[ChainProblem]:
                 problems.append(
                     ChainProblem(seq, "peker ikke til forrige rad (rad fjernet eller endret før denne)")
                 )
-            if _digest(seq, at_text(at), actor, action, subject, details, prev_hash) != digest:
+            at_utc, moment = time_of(at)
+            if _digest(seq, at_utc, actor, action, subject, details, prev_hash) != digest:
                 problems.append(ChainProblem(seq, "innholdet er endret etter at raden ble skrevet"))
+            if keep(action):
+                kept.append(Entry(seq, moment, actor, action, subject, details))
             expected_seq, prev = seq + 1, digest
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
         problems.append(ChainProblem(head.seq, "siste rad(er) mangler: kjeden slutter før registrert hode"))
-    return problems
+    return problems, kept
 
 
 CHUNK = 10_000  # entries read at a time by ``verify``
@@ -167,19 +188,19 @@ def _digest(seq, at_utc: str | None, actor, action, subject, details, prev_hash)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _at_texts(session: Session) -> Callable[[object], str | None]:
-    """An entry's stored time as its hash has it (UTC, ISO 8601), from the value the driver
-    gives, converted as the ORM converts it for the column; None for a value that is no time.
-    Cached: the entries written together share their second."""
+def _times(session: Session) -> Callable[[object], tuple[str | None, datetime | None]]:
+    """An entry's stored time as its hash has it (UTC, ISO 8601) and as an aware UTC time,
+    from the value the driver gives, converted as the ORM converts it for the column; (None,
+    None) for a value that is no time. Cached: the entries written together share their second."""
     dialect = session.get_bind().dialect
     process = AuditEntry.__table__.c.at.type.dialect_impl(dialect).result_processor(dialect, None)
 
     @lru_cache(maxsize=4096)
-    def at_text(value) -> str | None:
+    def time_of(value) -> tuple[str | None, datetime | None]:
         try:
-            moment = process(value) if process else value
-            return stored(moment).astimezone(timezone.utc).isoformat()
+            moment = stored(process(value) if process else value).astimezone(timezone.utc)
         except (TypeError, ValueError, AttributeError):
-            return None
+            return None, None
+        return moment.isoformat(), moment
 
-    return at_text
+    return time_of

@@ -25,7 +25,6 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
-from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from pliktvakt import audit
@@ -33,7 +32,7 @@ from pliktvakt.catalogue import Catalogue, section_reference
 from pliktvakt.clock import OSLO, stored
 from pliktvakt.go_live import BEFORE_GO_LIVE, go_live_date
 from pliktvakt.legal_calendar import business_days_between
-from pliktvakt.models import AuditEntry, ObligationRecord, Occurrence, OccurrenceStatus, OutboxMessage
+from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
 from pliktvakt.rendering import section_order
 from pliktvakt.tabular import bulk
@@ -115,14 +114,7 @@ class StoredMessage:
     sent_at: datetime | None  # aware, UTC
 
 
-@dataclass(frozen=True)
-class StoredAudit:
-    seq: int
-    at: datetime  # aware, UTC
-    actor: str
-    action: str
-    subject: str
-    details: str
+StoredAudit = audit.Entry  # seq, at (aware, UTC), actor, action, subject, details
 
 
 @dataclass
@@ -529,30 +521,15 @@ def read(
             .order_by(OutboxMessage.id)
         )
     ]
-    # Only these actions name an occurrence or a message; build() keeps the ones of this year.
-    entries = [
-        StoredAudit(r[0], _utc(r[1]), r[2], r[3], r[4], r[5])
-        for r in session.exec(
-            select(
-                AuditEntry.seq,
-                AuditEntry.at,
-                AuditEntry.actor,
-                AuditEntry.action,
-                AuditEntry.subject,
-                AuditEntry.details,
-            )
-            .where(
-                or_(
-                    AuditEntry.action.startswith("occurrence."),
-                    AuditEntry.action.startswith("message."),
-                    AuditEntry.action == BATCH_TRIGGERED,
-                )
-            )
-            .order_by(AuditEntry.seq)
-        )
-    ]
-    problems = [f"rad {p.seq}: {p.problem}" for p in audit.verify(session)]
+    # The entries are read as the chain is verified, in one pass: those whose action names an
+    # occurrence or a message; build() keeps the ones of this year.
+    checked, entries = audit.verify_and_read(session, _names_an_occurrence)
+    problems = [f"rad {p.seq}: {p.problem}" for p in checked]
     return Stored(occurrences, messages, entries, infos, problems, go_live_date(session))
+
+
+def _names_an_occurrence(action: str) -> bool:
+    return action.startswith(("occurrence.", "message.")) or action == BATCH_TRIGGERED
 
 
 def _utc(moment: datetime | None) -> datetime | None:
