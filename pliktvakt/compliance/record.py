@@ -158,7 +158,12 @@ class AuditLine:
 
     @property
     def text(self) -> str:
-        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.action} ({self.actor})"
+        return f"#{self.seq} {_minute(self.at)} {self.action} ({self.actor})"
+
+
+@lru_cache(maxsize=65536)  # the entries written together share their minute
+def _minute(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)
@@ -331,7 +336,12 @@ def _detail(details: str, name: str) -> str | None:
 
 
 def _oslo(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.astimezone(OSLO)
+    return None if moment is None else _in_oslo(moment)
+
+
+@lru_cache(maxsize=65536)  # many entries and receipts share their second
+def _in_oslo(moment: datetime) -> datetime:
+    return moment.astimezone(OSLO)
 
 
 # Reading and building run under ``tabular.bulk()`` (the cyclic collector paused): a year
@@ -420,7 +430,7 @@ def _row(
             )
             for m in messages
         ),
-        audit=tuple(AuditLine(e.seq, e.at.astimezone(OSLO), e.actor, e.action) for e in entries),
+        audit=tuple(AuditLine(e.seq, _in_oslo(e.at), e.actor, e.action) for e in entries),
     )
 
 
