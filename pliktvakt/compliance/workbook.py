@@ -44,14 +44,21 @@ def xlsx_bytes(sheets: dict[str, Iterable[Iterable]], frozen_header: Iterable[st
         for number, (name, rows) in enumerate(sheets.items(), start=1):
             xml, used = _sheet(rows, strings, name in frozen)
             count += used
-            package.writestr(f"xl/worksheets/sheet{number}.xml", xml)
-        package.writestr("xl/sharedStrings.xml", _shared_strings(strings, count))
-        package.writestr("xl/styles.xml", _STYLES)
-        package.writestr("xl/workbook.xml", _workbook(list(sheets)))
-        package.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
-        package.writestr("_rels/.rels", _RELS)
-        package.writestr("[Content_Types].xml", _content_types(len(sheets)))
+            _add(package, f"xl/worksheets/sheet{number}.xml", xml)
+        _add(package, "xl/sharedStrings.xml", _shared_strings(strings, count))
+        _add(package, "xl/styles.xml", _STYLES)
+        _add(package, "xl/workbook.xml", _workbook(list(sheets)))
+        _add(package, "xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        _add(package, "_rels/.rels", _RELS)
+        _add(package, "[Content_Types].xml", _content_types(len(sheets)))
     return buffer.getvalue()
+
+
+def _add(package: zipfile.ZipFile, name: str, xml: str) -> None:
+    """One part, dated 1 January 1980 (the earliest a zip can say), so the same record
+    makes the same bytes."""
+    part = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    package.writestr(part, xml, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
 def _sheet(rows: Iterable[Iterable], strings: dict[str, int], frozen: bool) -> tuple[str, int]:

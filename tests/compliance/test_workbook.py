@@ -135,3 +135,7 @@ def test_what_a_workbook_cannot_hold_is_refused_as_before(value):
         xlsxwriter_bytes({"Ark": [[value]]})
     with pytest.raises(TypeError):
         workbook.xlsx_bytes({"Ark": [[value]]})
+
+
+def test_the_same_sheets_make_the_same_bytes():
+    assert workbook.xlsx_bytes(sheets(), ["Forekomster"]) == workbook.xlsx_bytes(sheets(), ["Forekomster"])
