@@ -22,8 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from typing import NamedTuple
 
 from sqlmodel import Session, select
 
@@ -70,6 +71,9 @@ class ReportError(ValueError):
 
 
 # --- what is read ---------------------------------------------------------------------------
+# The many small values of a year (an occurrence, a message, a receipt line, an audit line;
+# some 110,000 at 20,000 occurrences) are named tuples, as immutable as frozen dataclasses and
+# made in a quarter of the time (issue 31).
 
 
 @dataclass(frozen=True)
@@ -80,13 +84,12 @@ class ObligationInfo:
     heading: str | None
     text: str  # the clause's sentence
 
-    @property
+    @cached_property  # read for every row of every format
     def reference(self) -> str:
         return section_reference(self.section)
 
 
-@dataclass(frozen=True)
-class StoredOccurrence:
+class StoredOccurrence(NamedTuple):
     id: int
     obligation_id: str
     period: str
@@ -102,8 +105,7 @@ class StoredOccurrence:
         return f"{self.obligation_id}/{self.period}"  # as Occurrence.subject names it in the audit log
 
 
-@dataclass(frozen=True)
-class StoredMessage:
+class StoredMessage(NamedTuple):
     occurrence_id: int
     key: str
     recipient: str
@@ -132,8 +134,7 @@ class Stored:
 # --- what is built --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReceiptLine:
+class ReceiptLine(NamedTuple):
     recipient: str
     channel: str
     to_ministry: bool
@@ -149,8 +150,7 @@ class ReceiptLine:
         return f"{who}, {self.channel}: {shown}"
 
 
-@dataclass(frozen=True)
-class AuditLine:
+class AuditLine(NamedTuple):
     seq: int
     at: datetime  # Oslo
     actor: str
