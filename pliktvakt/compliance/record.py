@@ -497,9 +497,12 @@ def read(
     in_year = [Occurrence.due >= date(year, 1, 1), Occurrence.due <= date(year, 12, 31)]
     if ids is not None:
         in_year.append(Occurrence.obligation_id.in_(ids))
+    # Column reads run on the session's connection: the ORM's loading adds nothing to plain
+    # columns but its time (issue 31).
+    connection = session.connection()
     occurrences = [
         StoredOccurrence(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _utc(r[6]), r[7], r[8])
-        for r in session.exec(
+        for r in connection.execute(
             select(
                 Occurrence.id,
                 Occurrence.obligation_id,
@@ -515,7 +518,7 @@ def read(
     ]
     messages = [
         StoredMessage(r[0], r[1], r[2], r[3], r[4] is None, r[5], r[6], _utc(r[7]))
-        for r in session.exec(
+        for r in connection.execute(
             select(
                 OutboxMessage.occurrence_id,
                 OutboxMessage.key,

@@ -23,6 +23,7 @@ from pliktvakt.compliance.record import (
     SHARE_DEFINITION,
     STATE_NAMES,
     STATES,
+    ObligationInfo,
     Record,
     Row,
 )
@@ -179,8 +180,8 @@ def html(record: Record) -> str:
 
 
 def _html_row(row: Row) -> str:
-    o, done = row.obligation, ""
-    heading = f" {_escape(o.heading)}" if o.heading else ""
+    done = ""
+    before_period, after_period = _html_obligation(row.obligation)
     if row.completed_at:
         moment = _escape(_datetime_short(row.completed_at))
         done = (
@@ -189,15 +190,24 @@ def _html_row(row: Row) -> str:
     return (
         f'<tr id="forekomst-{_escape(row.occurrence_id)}">\n'
         f"<td>{_escape(row.occurrence_id)}</td>\n"
-        f'<td>{_escape(o.title)} <span class="liten">({_escape(o.id)}, {_escape(row.period)})</span><br>\n'
-        f'<span class="liten">{_escape(o.reference)}{heading}:</span>\n'
-        f'<span class="hjemmel">«{_escape(o.text)}»</span></td>\n'
+        f"{before_period}{_escape(row.period)}{after_period}"
         f"<td>{_escape(bokmal.date_short(row.due))}</td>\n"
         f'<td class="s-{_escape(row.state)}">{_escape(row.state_text)}</td>\n'
         f"<td>{done}</td>\n"
         f"<td>{_html_list(receipt.text for receipt in row.receipts)}</td>\n"
         f"<td>{_html_list(line.text for line in row.audit)}</td>\n"
         "</tr>\n"
+    )
+
+
+@lru_cache(maxsize=1024)  # a year has many rows of few obligations, and long clause texts
+def _html_obligation(o: ObligationInfo) -> tuple[str, str]:
+    """The obligation's cell, escaped, before and after the row's period."""
+    heading = f" {_escape(o.heading)}" if o.heading else ""
+    return (
+        f'<td>{_escape(o.title)} <span class="liten">({_escape(o.id)}, ',
+        f')</span><br>\n<span class="liten">{_escape(o.reference)}{heading}:</span>\n'
+        f'<span class="hjemmel">«{_escape(o.text)}»</span></td>\n',
     )
 
 
