@@ -491,7 +491,8 @@ def read(
     section: str | None = None,
     obligation: str | None = None,
 ) -> Stored:
-    """What the record of ``year`` is built from, in five bulk queries, whatever the row count."""
+    """What the record of ``year`` is built from, in a few bulk queries and one pass over the
+    audit chain that verifies it, whatever the row count."""
     infos = obligation_infos(session, catalogue)
     ids = chosen_obligations(infos, section, obligation)
     in_year = [Occurrence.due >= date(year, 1, 1), Occurrence.due <= date(year, 12, 31)]
