@@ -6,9 +6,10 @@ log of about 60,000 entries (completed/withdrawn, message queued, message sent),
 ``audit.verify`` walks a real chain.
 
 For each database and format, in a fresh process (so the peak is that format's own):
-read (five queries + audit.verify), build, render, wall time in all, rows/s, the output size,
-the peak resident memory of the process and the peak of Python allocations during
-build + render (tracemalloc, a second pass).
+read (the occurrences, their messages, and one pass over the audit chain that verifies it and
+keeps the record's entries: audit.verify_and_read), build, render, wall time in all, rows/s,
+the output size, the peak resident memory of the process and the peak of Python allocations
+during build + render (tracemalloc, a second pass).
 
 The floor, measured in the same process just before: the year's occurrence rows with their
 receipts, one query through the driver's own cursor (no SQLAlchemy), the record's filter on the

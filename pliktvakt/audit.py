@@ -7,11 +7,15 @@ removed row breaks the chain at that point. Appends serialise on the single
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from json.encoder import encode_basestring
+from typing import NamedTuple
 
-from sqlalchemy import update
+from sqlalchemy import column, table, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from pliktvakt.clock import stored
@@ -28,18 +32,32 @@ def entry_hash(
     seq: int, at: datetime, actor: str, action: str, subject: str, details: str, prev_hash: str
 ) -> str:
     at_utc = stored(at).astimezone(timezone.utc).isoformat()
-    texts = (action, actor, at_utc, details, prev_hash, subject)
-    if type(seq) is int and all(type(t) is str for t in texts):
-        # ``canonical`` of the same dict, written out: its keys sorted, each text as json.dumps
-        # writes it. A third of the time, and the compliance record verifies the whole chain
-        # each time it is made (issue 31); tests/test_audit_hash.py holds the two equal.
-        payload = _PAYLOAD % (*map(encode_basestring, texts[:5]), seq, encode_basestring(subject))
-    else:
+    try:
+        payload = _payload(seq, at_utc, actor, action, subject, details, prev_hash)
+    except TypeError:
         payload = canonical(_hashed(seq, at_utc, actor, action, subject, details, prev_hash))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 _PAYLOAD = '{"action":%s,"actor":%s,"at":%s,"details":%s,"prev":%s,"seq":%d,"subject":%s}'
+
+
+def _payload(seq, at_utc, actor, action, subject, details, prev_hash) -> str:
+    """``canonical`` of ``_hashed``, written out: its keys sorted, each text as json.dumps writes
+    it. A third of the time, and the compliance record verifies the whole chain each time it is
+    made (issue 31); tests/test_audit_hash.py holds the two equal. TypeError for anything but
+    an int and texts, which only ``canonical`` writes as the chain was written."""
+    if type(seq) is not int:
+        raise TypeError("seq")
+    return _PAYLOAD % (
+        encode_basestring(action),
+        encode_basestring(actor),
+        encode_basestring(at_utc),
+        encode_basestring(details),
+        encode_basestring(prev_hash),
+        seq,
+        encode_basestring(subject),
+    )
 
 
 def _hashed(seq, at_utc: str, actor, action, subject, details, prev_hash) -> dict:
@@ -99,38 +117,90 @@ class ChainProblem:
     problem: str  # in bokmål
 
 
+class Entry(NamedTuple):
+    """An entry as read by ``verify_and_read``."""
+
+    seq: int
+    at: datetime  # aware, UTC
+    actor: str
+    action: str
+    subject: str
+    details: str
+
+
 def verify(session: Session) -> list[ChainProblem]:
     """Every altered, removed or reordered entry, and a head that does not match the chain."""
+    return verify_and_read(session, lambda action: False)[0]
+
+
+def verify_and_read(session: Session, keep: Callable[[str], bool]) -> tuple[list[ChainProblem], list[Entry]]:
+    """``verify``, and in the same pass the entries whose action ``keep`` accepts, in order:
+    the compliance record shows the entries it verified, and reads the chain once, not twice.
+
+    Every entry is read and checked (its place, its link to the one before, its hash), in
+    chunks of ``CHUNK``, so the memory stays bounded however long the chain. Read as plain
+    SQL, not through the ORM: its row objects and type conversions were most of the time on a
+    long chain, which the compliance record verifies each time it is made (issue 31)."""
     problems: list[ChainProblem] = []
+    kept: list[Entry] = []
     expected_seq, prev = 1, GENESIS
-    # Plain rows, not ORM objects: half the time on a long chain (the compliance record
-    # verifies the whole chain each time it is made).
-    columns = (
-        AuditEntry.seq,
-        AuditEntry.at,
-        AuditEntry.actor,
-        AuditEntry.action,
-        AuditEntry.subject,
-        AuditEntry.details,
-        AuditEntry.prev_hash,
-        AuditEntry.hash,
-    )
-    for entry in session.execute(select(*columns).order_by(AuditEntry.seq)):
-        if entry.seq != expected_seq:
-            problems.append(
-                ChainProblem(expected_seq, f"rad {expected_seq}–{entry.seq - 1} mangler (slettet)")
-            )
-        if entry.prev_hash != prev:
-            problems.append(
-                ChainProblem(entry.seq, "peker ikke til forrige rad (rad fjernet eller endret før denne)")
-            )
-        actual = entry_hash(
-            entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details, entry.prev_hash
-        )
-        if actual != entry.hash:
-            problems.append(ChainProblem(entry.seq, "innholdet er endret etter at raden ble skrevet"))
-        expected_seq, prev = entry.seq + 1, entry.hash
+    time_of = _times(session)
+    # yield_per: a server-side cursor on PostgreSQL (what SQLite's cursor already is), for this
+    # statement only (``Connection.execution_options`` would set it for the session's others).
+    entries = session.connection().execute(_ENTRIES_IN_ORDER, execution_options={"yield_per": CHUNK})
+    for rows in entries.partitions():
+        for seq, at, actor, action, subject, details, prev_hash, digest in rows:
+            if seq != expected_seq:
+                problems.append(ChainProblem(expected_seq, f"rad {expected_seq}–{seq - 1} mangler (slettet)"))
+            if prev_hash != prev:
+                problems.append(
+                    ChainProblem(seq, "peker ikke til forrige rad (rad fjernet eller endret før denne)")
+                )
+            at_utc, moment = time_of(at)
+            if _digest(seq, at_utc, actor, action, subject, details, prev_hash) != digest:
+                problems.append(ChainProblem(seq, "innholdet er endret etter at raden ble skrevet"))
+            if keep(action):
+                kept.append(Entry(seq, moment, actor, action, subject, details))
+            expected_seq, prev = seq + 1, digest
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
         problems.append(ChainProblem(head.seq, "siste rad(er) mangler: kjeden slutter før registrert hode"))
-    return problems
+    return problems, kept
+
+
+CHUNK = 10_000  # entries read at a time by ``verify``
+# The table without the model's types: the driver's values as they are, no conversions.
+_ENTRIES = table(
+    "audit_entry",
+    *map(column, ("seq", "at", "actor", "action", "subject", "details", "prev_hash", "hash")),
+)
+_ENTRIES_IN_ORDER = core_select(_ENTRIES).order_by(_ENTRIES.c.seq)
+
+
+def _digest(seq, at_utc: str | None, actor, action, subject, details, prev_hash) -> str | None:
+    """``entry_hash`` of an entry as read; None where its time is no time (it was altered)."""
+    if at_utc is None:
+        return None
+    try:
+        payload = _payload(seq, at_utc, actor, action, subject, details, prev_hash)
+    except TypeError:
+        payload = canonical(_hashed(seq, at_utc, actor, action, subject, details, prev_hash))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _times(session: Session) -> Callable[[object], tuple[str | None, datetime | None]]:
+    """An entry's stored time as its hash has it (UTC, ISO 8601) and as an aware UTC time,
+    from the value the driver gives, converted as the ORM converts it for the column; (None,
+    None) for a value that is no time. Cached: the entries written together share their second."""
+    dialect = session.get_bind().dialect
+    process = AuditEntry.__table__.c.at.type.dialect_impl(dialect).result_processor(dialect, None)
+
+    @lru_cache(maxsize=4096)
+    def time_of(value) -> tuple[str | None, datetime | None]:
+        try:
+            moment = stored(process(value) if process else value).astimezone(timezone.utc)
+        except (TypeError, ValueError, AttributeError):
+            return None, None
+        return moment.isoformat(), moment
+
+    return time_of

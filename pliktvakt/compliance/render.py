@@ -11,9 +11,11 @@ CSV and XLSX carry the same rows, for auditors' own tools:
   formula (OWASP, CSV injection): the one writer, ``pliktvakt.tabular``, does it.
 """
 
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from pliktvakt import bokmal, templating
 from pliktvakt.compliance.record import (
@@ -21,6 +23,7 @@ from pliktvakt.compliance.record import (
     SHARE_DEFINITION,
     STATE_NAMES,
     STATES,
+    ObligationInfo,
     Record,
     Row,
 )
@@ -150,7 +153,22 @@ def _context(record: Record) -> dict:
 # The rows of the two long tables are written here, not by a loop in the template: Jinja's
 # attribute lookups and calls per cell were most of the time at 20,000 rows
 # (bench/compliance_bench.py). The text is the same as the loops in the templates wrote it,
-# each value escaped as autoescape did (``markupsafe.escape``).
+# each value escaped as autoescape did (``markupsafe.escape``, by ``_escape``).
+
+
+def _escape(value) -> str:
+    """``markupsafe.escape`` of a plain value (never Markup: the rows hold plain texts, numbers
+    and dates), written out: the same five replacements without a Markup object per value,
+    which was half the HTML's time at 20,000 rows (issue 31). tests/compliance/test_render.py
+    holds the two equal."""
+    text = str(value)
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 @bulk()
@@ -162,19 +180,19 @@ def html(record: Record) -> str:
 
 
 def _html_row(row: Row) -> str:
-    o, done = row.obligation, ""
-    heading = f" {escape(o.heading)}" if o.heading else ""
+    done = ""
+    before_period, after_period = _html_obligation(row.obligation)
     if row.completed_at:
-        moment = escape(bokmal.datetime_short(row.completed_at))
-        done = f'{moment}<br>{escape(row.completed_by)}<br><span class="liten">{escape(row.evidence)}</span>'
+        moment = _escape(_datetime_short(row.completed_at))
+        done = (
+            f'{moment}<br>{_escape(row.completed_by)}<br><span class="liten">{_escape(row.evidence)}</span>'
+        )
     return (
-        f'<tr id="forekomst-{escape(row.occurrence_id)}">\n'
-        f"<td>{escape(row.occurrence_id)}</td>\n"
-        f'<td>{escape(o.title)} <span class="liten">({escape(o.id)}, {escape(row.period)})</span><br>\n'
-        f'<span class="liten">{escape(o.reference)}{heading}:</span>\n'
-        f'<span class="hjemmel">«{escape(o.text)}»</span></td>\n'
-        f"<td>{escape(bokmal.date_short(row.due))}</td>\n"
-        f'<td class="s-{escape(row.state)}">{escape(row.state_text)}</td>\n'
+        f'<tr id="forekomst-{_escape(row.occurrence_id)}">\n'
+        f"<td>{_escape(row.occurrence_id)}</td>\n"
+        f"{before_period}{_escape(row.period)}{after_period}"
+        f"<td>{_escape(bokmal.date_short(row.due))}</td>\n"
+        f'<td class="s-{_escape(row.state)}">{_escape(row.state_text)}</td>\n'
         f"<td>{done}</td>\n"
         f"<td>{_html_list(receipt.text for receipt in row.receipts)}</td>\n"
         f"<td>{_html_list(line.text for line in row.audit)}</td>\n"
@@ -182,17 +200,28 @@ def _html_row(row: Row) -> str:
     )
 
 
+@lru_cache(maxsize=1024)  # a year has many rows of few obligations, and long clause texts
+def _html_obligation(o: ObligationInfo) -> tuple[str, str]:
+    """The obligation's cell, escaped, before and after the row's period."""
+    heading = f" {_escape(o.heading)}" if o.heading else ""
+    return (
+        f'<td>{_escape(o.title)} <span class="liten">({_escape(o.id)}, ',
+        f')</span><br>\n<span class="liten">{_escape(o.reference)}{heading}:</span>\n'
+        f'<span class="hjemmel">«{_escape(o.text)}»</span></td>\n',
+    )
+
+
 def _html_list(texts) -> str:
-    items = "".join(f"<li>{escape(text)}</li>" for text in texts)
+    items = "".join(f"<li>{_escape(text)}</li>" for text in texts)
     return f'<ul class="liten">{items}</ul>' if items else ""
 
 
 def _html_open_row(row: Row) -> str:
     o = row.obligation
     return (
-        f"<tr><td>{escape(row.occurrence_id)}</td><td>{escape(o.title)}</td><td>{escape(o.reference)}</td>"
-        f'<td>{escape(bokmal.date_short(row.due))}</td><td class="s-{escape(row.state)}">'
-        f"{escape(row.state_text)}</td></tr>\n"
+        f"<tr><td>{_escape(row.occurrence_id)}</td><td>{_escape(o.title)}</td><td>{_escape(o.reference)}</td>"
+        f'<td>{_escape(bokmal.date_short(row.due))}</td><td class="s-{_escape(row.state)}">'
+        f"{_escape(row.state_text)}</td></tr>\n"
     )
 
 
@@ -207,7 +236,7 @@ def markdown(record: Record) -> str:
 def _markdown_row(row: Row) -> str:
     o, cell, done = row.obligation, _markdown_cell, ""
     if row.completed_at:
-        done = f"{bokmal.datetime_short(row.completed_at)}, {cell(row.completed_by)}: {cell(row.evidence)}"
+        done = f"{_datetime_short(row.completed_at)}, {cell(row.completed_by)}: {cell(row.evidence)}"
     receipts = "<br>".join(cell(receipt.text) for receipt in row.receipts)
     audit = "<br>".join(cell(line.text) for line in row.audit)
     return (
@@ -222,6 +251,11 @@ def _markdown_open_row(row: Row) -> str:
         f"- {row.occurrence_id} {_markdown_cell(o.title)} ({o.reference}), "
         f"frist {bokmal.date_short(row.due)}: {_markdown_cell(row.state_text)}\n"
     )
+
+
+@lru_cache(maxsize=65536)  # completions share their minute
+def _datetime_short(moment: datetime) -> str:
+    return bokmal.datetime_short(moment)
 
 
 def _markdown_cell(value) -> str:

@@ -111,3 +111,16 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx():
         assert row[render.COLUMNS.index("Periode")] == "'+event"
     page = render.html(built)
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_html_rows_escape_as_markupsafe_does():
+    """The rows' own escape writes what ``markupsafe.escape`` (autoescape) wrote, for any text."""
+    import random
+
+    from markupsafe import escape
+
+    rng = random.Random(31)
+    alphabet = "&<>'\"aæ «»\n\t;&amp;&#39;"
+    values = ["".join(rng.choices(alphabet, k=rng.randint(0, 20))) for _ in range(2_000)]
+    for value in [*values, 7, None, date(2025, 3, 14)]:
+        assert render._escape(value) == str(escape(value))
