@@ -6,11 +6,13 @@ and tests/ops wait for. The start-up runs' end is the line "Oppstartskjøringene
 (or, before issue 31, the "Prefect UI:" line printed after them). Times are wall-clock from
 the Popen of `make run` to the first time the line is in its output (polled every 50 ms).
 
-The bench clones the checkout (--root, default this one; its committed HEAD) into a temporary
-directory, syncs the clone's environment first (not timed: "a machine where the environment is
-already synced"), then starts `make run` twice on free ports: once with no data/ (a first
-start: the Prefect database and pliktvakt's are created) and once more with the data the first
-left (a later start). Each is stopped with SIGTERM to its process group once its start-up runs
+The goal (issue 31): serving within 20 s of `make run` on a machine where the environment is
+already set up. The bench clones the checkout (--root, default this one; its committed HEAD)
+into a temporary directory and runs `make setup` there first (not timed as start-up; its time
+is printed): the sync and, since issue 31, the Prefect server's database. Then it starts `make
+run` twice on free ports: a first start (pliktvakt's database is created; before issue 31 the
+Prefect server's was created here too) and once more with the data the first left (a later
+start). Each is stopped with SIGTERM to its process group once its start-up runs
 are reported. PYTHONDONTWRITEBYTECODE is removed from the environment.
 
 Run: uv run python bench/startup_bench.py [--root PATH] [--starts 2]
@@ -51,13 +53,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def clone(root: Path) -> Path:
+def clone(root: Path) -> tuple[Path, float]:
+    """A clone of ``root``'s HEAD after `make setup`: (its path, the seconds `make setup` took)."""
     path = Path(tempfile.mkdtemp(prefix="bench-startup-")) / "pliktvakt"
     subprocess.run(["git", "clone", "--quiet", str(root), str(path)], check=True, timeout=300)
-    subprocess.run([UV, "sync", "--frozen", "--quiet"], cwd=path, env=_env(), check=True, timeout=900)
-    # `make run` syncs again when .venv/.synced is older than uv.lock: mark it synced, as
-    # `make setup` would have, so the timed start finds the environment synced.
-    (path / ".venv" / ".synced").touch()
+    # The environment set-up the goal assumes done: `make setup` syncs the environment and,
+    # since issue 31, makes the Prefect server's database. Before it, the set-up was the sync.
+    started = time.perf_counter()
+    subprocess.run(["make", "setup"], cwd=path, env=_env(), check=True, capture_output=True, timeout=900)
+    setup_seconds = time.perf_counter() - started
     # Byte-compile once, as the first ever start would leave it for the next ones.
     subprocess.run(
         [str(path / ".venv" / "bin" / "python"), "-m", "compileall", "-q", "-j", "0", str(path)],
@@ -65,7 +69,7 @@ def clone(root: Path) -> Path:
         capture_output=True,
         timeout=900,
     )
-    return path
+    return path, setup_seconds
 
 
 def one_start(checkout: Path, label: str) -> dict[str, float]:
@@ -125,7 +129,7 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to clone (its HEAD)")
     parser.add_argument("--starts", type=int, default=2, help="starts after the first (with its data)")
     options = parser.parse_args()
-    checkout = clone(options.root.resolve())
+    checkout, setup_seconds = clone(options.root.resolve())
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True
     )
@@ -133,7 +137,9 @@ def main() -> None:
         f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; PYTHONDONTWRITEBYTECODE unset; "
         f"commit {head.stdout.strip()}; clone {checkout}"
     )
-    one_start(checkout, "first start (no data/)")
+    print(f"`make setup` in the clone (not timed as start-up): {setup_seconds:.1f} s")
+    first = one_start(checkout, "first start after `make setup` (no pliktvakt database yet)")
+    print(f"  goal: serving within 20 s of `make run` -> {first['serving']:.1f} s")
     for number in range(1, options.starts):
         one_start(checkout, f"start {number + 1} (data/ from before)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")

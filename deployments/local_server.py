@@ -34,3 +34,22 @@ def healthy(timeout: float = 2) -> bool:
         return httpx.get(f"{API}/health", timeout=timeout).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def prepare_database() -> None:
+    """Create or upgrade the local Prefect server's database, as the server does on its first
+    start: `make setup` runs this, so the first `make run` finds it made and serves sooner
+    (issue 31: the migrations took 7 to 15 s of that start on 2 cores). The same settings as
+    `make run` (``prefect_env``), so it is the database that server opens."""
+    os.environ.update(prefect_env())
+    PREFECT_HOME.mkdir(parents=True, exist_ok=True)
+    import asyncio
+
+    from prefect.server.database import provide_database_interface
+
+    asyncio.run(provide_database_interface().create_db())  # what the server runs on start
+    print(f"Prefect-databasen til `make run` er klar ({PREFECT_HOME}).")
+
+
+if __name__ == "__main__":
+    prepare_database()

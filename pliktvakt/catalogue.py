@@ -5,8 +5,10 @@ Loading validates everything and names the file, the entry and the field of any 
 
 import os
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -398,7 +400,8 @@ def _read_entries(path: Path, key: str) -> list[tuple[dict, int, dict[str, int]]
     # parsing (``_expand_env``). Expanded over the whole text, a YAML error could show a
     # secret, and a title with ${PLIKTVAKT_EMAIL_URL} would store the SMTP password.
     try:
-        node, data = _parse(text)
+        node, data = _parse_once(text)
+        data = deepcopy(data)  # the cached one stays as parsed, whatever a model keeps of it
     except yaml.YAMLError as exc:
         line, reason = validation.yaml_problem(exc)
         raise CatalogueError(path, "(fil)", key, reason, line) from None
@@ -419,6 +422,15 @@ def _read_entries(path: Path, key: str) -> list[tuple[dict, int, dict[str, int]]
 # libyaml's parser where PyYAML has it: every flow run reads the catalogue, and the pure-Python
 # parser took 4 of the 9 s of a deadline-watch run. Same constructor, same data, same lines.
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=8)
+def _parse_once(text: str) -> tuple[yaml.Node, object]:
+    """``_parse``, once per text: a flow run and its go-live check (readiness) read the same
+    files, and officers.yaml is read for its officers and again for its roles. Keyed by the
+    text itself, so a file changed in the same instant (same size and time) is never mistaken
+    for the one before."""
+    return _parse(text)
 
 
 def _parse(text: str) -> tuple[yaml.Node, object]:

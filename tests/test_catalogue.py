@@ -508,3 +508,24 @@ def test_every_source_of_a_date_has_a_name_people_read():
     every page of a duty that uses it."""
     assert set(SOURCE_NAMES) == set(get_args(Source))
     assert SOURCE_NAMES["okonomiregelverket"] == "økonomiregelverket"
+
+
+def test_a_file_changed_in_place_is_read_again_even_at_the_same_size_and_time(tmp_path):
+    """The parsed catalogue is kept per text (issue 31: a flow run and its go-live check read
+    the same files); a file rewritten with a title of the same length, its time set back, is
+    read as it now is."""
+    target = tmp_path / "config"
+    shutil.copytree(CONFIG, target)
+    path = target / "obligations.yaml"
+    first = load_catalogue(target)
+    obligation = next(iter(first.obligations.values()))
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    title = obligation.title
+    changed = "X" + title[1:] if title[0] != "X" else "Y" + title[1:]
+    path.write_text(text.replace(f"title: {title}", f"title: {changed}", 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    second = load_catalogue(target)
+    assert second.obligations[obligation.id].title == changed
+    assert load_catalogue(target) == second

@@ -1,6 +1,8 @@
 import pytest
+import yaml
 
 from pliktvakt.grants.schemes import FACT_NAMES, DecisionKind, SchemeConfigError, load_schemes
+from pliktvakt.validation import yaml_message
 
 
 def test_private_decisions_are_enkeltvedtak_in_every_shipped_scheme(shipped_schemes):
@@ -116,3 +118,22 @@ def test_duplicate_id_rejected(tmp_path):
     path.write_text("schemes:\n" + GOOD + GOOD, encoding="utf-8")
     with pytest.raises(SchemeConfigError, match="ordning 'test-ordning': felt 'id': finnes flere ganger"):
         load_schemes(path)
+
+
+def test_a_schemes_file_that_does_not_parse_is_named_as_the_pure_python_parser_names_it(tmp_path):
+    """The schemes file is read by libyaml (issue 31); a broken one is read again by PyYAML's
+    own parser, so the message is the one it always was: the file, the line and the reason."""
+    path = tmp_path / "grant_schemes.yaml"
+    text = "schemes:\n" + GOOD + "  - id: [uten slutt\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(yaml.YAMLError) as parsed:
+        yaml.safe_load(text)
+    with pytest.raises(SchemeConfigError) as info:
+        load_schemes(path)
+    assert str(info.value) == yaml_message(path, parsed.value)
+    assert ", linje " in str(info.value)
+
+
+def test_the_shipped_schemes_read_the_same_with_either_parser(shipped_schemes):
+    text = shipped_schemes.path.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == yaml.safe_load(text)
