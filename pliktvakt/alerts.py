@@ -50,48 +50,27 @@ WHERE_TO_ACT = "Registrer at plikten er utført, med dokumentasjon, på pliktens
 def render_alert(facts: AlertFacts) -> Message:
     """The alert, in plain text and HTML. The link to the duty's page is added for each
     recipient by ``notify`` (in the recipient's name), after the last line here."""
-    return alert_frame(facts).with_period(facts.period)
-
-
-@dataclass(frozen=True)
-class AlertFrame:
-    """An alert without its period, around the gap where the period goes.
-
-    The watch renders one frame per obligation, due date, step and responsible officer and
-    fills in each occurrence's period: a first pass after downtime writes 75,000 alerts
-    from a few hundred frames (issue 31)."""
-
-    subject: str
-    text_head: str
-    text_tail: str
-    html_head: str
-    html_tail: str
-
-    def with_period(self, period: str) -> Message:
-        return Message(
-            self.subject,
-            f"{self.text_head}{period}{self.text_tail}",
-            f"{self.html_head}{escape(period)}{self.html_tail}",
-        )
-
-
-def alert_frame(facts: AlertFacts) -> AlertFrame:
-    """The frame of ``facts``' alert: all of it but «Periode» (``facts.period`` is not read)."""
     subject, status = _headline(facts)
     clause, unconfirmed = facts.obligation.clause, facts.obligation.unconfirmed
     due = date_with_weekday(facts.due)
     if unconfirmed:  # a placeholder is marked wherever a person sees it
         due += f" – {UNCONFIRMED}: {unconfirmed}"
         subject += f" ({UNCONFIRMED})"
-    title, hjemmel = facts.obligation.title, f"Instruks for IMDi, {clause.reference}: «{clause.text}»"
-    return AlertFrame(
-        subject,
-        f"{title}\n\nFrist: {due}\nStatus: {status}\nPeriode: ",
-        f"\nHjemmel: {hjemmel}\n\n{WHERE_TO_ACT}",
-        f"<p><strong>{escape(title)}</strong></p><p>Frist: {escape(due)}<br>Status: {escape(status)}"
-        "<br>Periode: ",
-        f"<br>Hjemmel: {escape(hjemmel)}</p><p>{escape(WHERE_TO_ACT)}</p>",
+    facts_lines = [
+        ("Frist", due),
+        ("Status", status),
+        ("Periode", facts.period),
+        ("Hjemmel", f"Instruks for IMDi, {clause.reference}: «{clause.text}»"),
+    ]
+    text = "\n".join(
+        [facts.obligation.title, "", *(f"{name}: {value}" for name, value in facts_lines), "", WHERE_TO_ACT]
     )
+    html = (
+        f"<p><strong>{escape(facts.obligation.title)}</strong></p><p>"
+        + "<br>".join(f"{name}: {escape(value)}" for name, value in facts_lines)
+        + f"</p><p>{escape(WHERE_TO_ACT)}</p>"
+    )
+    return Message(subject, text, html)
 
 
 def render_digest(items: list[tuple[str, str]], officer: Officer, today: date) -> Message:

@@ -158,12 +158,6 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def plain_rows(session: Session, query) -> list[tuple]:
-    """The rows of a select of columns, as tuples: past the ORM's per-row loading, a third of
-    the time of reading 100,000 rows (issue 31). For columns only, never for model objects."""
-    return session.connection().execute(query).all()
-
-
 def alembic_config(url: str):
     from alembic.config import Config  # only when migrating: `pliktvakt status` need not load alembic
 

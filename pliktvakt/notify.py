@@ -157,31 +157,21 @@ def desk_link_in(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def for_officer(
-    officer: Officer, message: Message, occurrence_id: int | None, now: datetime | None = None
-) -> Message:
+def for_officer(officer: Officer, message: Message, occurrence_id: int | None) -> Message:
     """What ``officer`` is sent: about an occurrence, with the signed link to it on the desk in
     the officer's own name (a deputy's or manager's copy carries theirs); always with HTML.
 
-    The link's 30 days count from the wall clock (``now``, read here unless given), not the
-    run's as_of: they are the days the mail is out in the world (as claims, in
-    tasks/delivery.py, guard the send now)."""
+    The link's 30 days count from the wall clock, not the run's as_of: they are the
+    days the mail is out in the world (as claims, in tasks/delivery.py, guard the send now)."""
     if occurrence_id is not None:
-        url = links.duty_url(get_settings(), officer.email, occurrence_id, now or utcnow())
+        url = links.duty_url(get_settings(), officer.email, occurrence_id, utcnow())
         return with_desk_link(message, url)
     return message if message.html is not None else replace(message, html=html_of(message.text))
 
 
-def rows_for(
-    officer: Officer,
-    message: Message,
-    key: Key,
-    occurrence_id: int | None = None,
-    now: datetime | None = None,
-) -> list[dict]:
-    """The outbox rows that tell ``officer`` ``message``: one per channel. A caller that writes
-    many passes the wall clock's ``now`` once (reading it cost the watch 6 µs an alert)."""
-    message = for_officer(officer, message, occurrence_id, now)
+def rows_for(officer: Officer, message: Message, key: Key, occurrence_id: int | None = None) -> list[dict]:
+    """The outbox rows that tell ``officer`` ``message``: one per channel."""
+    message = for_officer(officer, message, occurrence_id)
     return [
         {
             "key": key.to(officer.id, channel),

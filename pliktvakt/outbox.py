@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from pliktvakt import audit
-from pliktvakt.db import check_texts, plain_rows
+from pliktvakt.db import check_texts
 from pliktvakt.models import OutboxMessage, utcnow
 
 CHANNELS = ("email", "teams")
@@ -231,7 +231,7 @@ def pending(session: Session, channel: str, duties: tuple[str, ...] | None = Non
     )
     if duties is not None:
         query = query.where(OutboxMessage.duty.in_(duties))
-    return [tuple(row) for row in plain_rows(session, query)]
+    return [tuple(row) for row in session.exec(query)]
 
 
 def held_for_digest(session: Session) -> list[OutboxMessage]:

@@ -12,11 +12,11 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from pliktvakt import notify
-from pliktvakt.alerts import AlertFacts, AlertFrame, alert_frame, render_digest
+from pliktvakt.alerts import AlertFacts, render_alert, render_digest
 from pliktvakt.bokmal import date_short, datetime_short
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue, Obligation, ReminderPlan
 from pliktvakt.legal_calendar import add_business_days, business_days_between
-from pliktvakt.models import OutboxMessage, utcnow
+from pliktvakt.models import OutboxMessage
 from pliktvakt.notify import ESCALATION, Key, recipient_for
 from pliktvakt.periods import NO_SUBJECTS, Subjects, period_text
 from pliktvakt.rendering import desk_link, markdown_text
@@ -103,9 +103,8 @@ def plan_alerts(
     """Outbox rows for every step due today on ``occurrences`` that has not been queued before.
 
     Counts the steps due in ``summary`` and adds one artifact row per step. ``subjects`` names
-    what event occurrences are about, for the alert's «Periode». The desk links' lifetime
-    counts from one reading of the clock for all of ``occurrences``."""
-    rows, recipients, listed, frames, now = [], {}, {}, {}, utcnow()
+    what event occurrences are about, for the alert's «Periode»."""
+    rows, recipients, listed = [], {}, {}
     for occurrence in occurrences:
         obligation = catalogue.obligations.get(occurrence.obligation_id)
         if obligation is None or occurrence.role not in catalogue.roles or not obligation.dated:
@@ -123,31 +122,23 @@ def plan_alerts(
             summary.rows.append(_artifact_row(occurrence, listed[obligation.id], step, keys))
             if all(k in existing for k in keys):
                 continue
-            frame = _frame(frames, catalogue, occurrence, obligation, step, today)
-            message = frame.with_period(period_text(occurrence.period, obligation.recurrence, subjects))
+            message = render_alert(
+                AlertFacts(
+                    occurrence.id,
+                    period_text(occurrence.period, obligation.recurrence, subjects),
+                    occurrence.due,
+                    today,
+                    step,
+                    obligation,
+                    catalogue.officer_for_role(occurrence.role),
+                ),
+            )
             rows += [
                 row
-                for row in notify.rows_for(officer, message, key, occurrence.id, now)
+                for row in notify.rows_for(officer, message, key, occurrence.id)
                 if row["key"] not in existing
             ]
     return rows
-
-
-def _frame(
-    frames: dict,
-    catalogue: Catalogue,
-    occurrence: OpenOccurrence,
-    obligation: Obligation,
-    step: str,
-    today: date,
-) -> AlertFrame:
-    """The alert of ``occurrence`` but its period: rendered once per duty, due date, step and
-    role in a run, and kept in ``frames``."""
-    facts = (obligation.id, occurrence.due, step, occurrence.role)
-    if facts not in frames:
-        responsible = catalogue.officer_for_role(occurrence.role)
-        frames[facts] = alert_frame(AlertFacts(0, "", occurrence.due, today, step, obligation, responsible))
-    return frames[facts]
 
 
 def _listed(obligation: Obligation) -> dict:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import notify, outbox
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.db import plain_rows, session_scope
+from pliktvakt.db import session_scope
 from pliktvakt.go_live import before_go_live, go_live_date
 from pliktvakt.grants.schemes import SchemeConfigError, load_schemes
 from pliktvakt.grants.tables import GrantDecision, GrantRound
@@ -42,7 +42,7 @@ def _existing_keys(session: Session) -> set[str]:
         .join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
         .where(Occurrence.status == OccurrenceStatus.OPEN)
     )
-    return {key for (key,) in plain_rows(session, query)}
+    return set(session.exec(query))
 
 
 def _open_occurrences(session: Session) -> list[OpenOccurrence]:
@@ -53,7 +53,7 @@ def _open_occurrences(session: Session) -> list[OpenOccurrence]:
         .order_by(Occurrence.id)
     )
     go_live = go_live_date(session)
-    return [OpenOccurrence(*row) for row in plain_rows(session, query) if not before_go_live(row[3], go_live)]
+    return [OpenOccurrence(*row) for row in session.exec(query).all() if not before_go_live(row[3], go_live)]
 
 
 def read_subjects(session: Session, config_dir: Path | None) -> Subjects:

@@ -71,39 +71,3 @@ def test_digest_is_plain_text_with_each_alerts_link():
         "<h2>1. Frist i dag: A</h2><p>A</p><p>Frist: fredag 4. desember 2026</p>"
         f'<p>{DESK_LINK}: <a href="{LINK}">' in digest.html
     )
-
-
-def test_the_watch_fills_each_occurrences_own_period_into_a_shared_frame():
-    """Two occurrences of one duty, due the same day at the same step, share one rendered
-    frame in the watch (issue 31); each alert still carries its own period, escaped in the
-    HTML, and reads as ``render_alert`` renders it alone. Due Tue 15 Dec 2026, reminded 3
-    business days before (config: before=[3, 1]): Mon 14, Fri 11, Thu 10 Dec."""
-    from pliktvakt.notify import desk_link_in
-    from pliktvakt.watch import OpenOccurrence, WatchSummary, plan_alerts
-
-    catalogue = load_catalogue(CONFIG)
-    obligation = catalogue.obligations["settlement-monthly-analysis"]
-    periods = ["bench:<b>&første", "bench:andre"]
-    occurrences = [
-        OpenOccurrence(n, obligation.id, period, date(2026, 12, 15), obligation.role)
-        for n, period in enumerate(periods, start=1)
-    ]
-    rows = plan_alerts(catalogue, occurrences, date(2026, 12, 10), frozenset(), set(), WatchSummary())
-    emails = [row for row in rows if row["channel"] == "email"]
-    assert [row["occurrence_id"] for row in emails] == [1, 2]
-    for row, period in zip(emails, periods, strict=True):
-        alone = render_alert(
-            AlertFacts(
-                row["occurrence_id"],
-                period,
-                date(2026, 12, 15),
-                date(2026, 12, 10),
-                "reminder-3",
-                obligation,
-                catalogue.officer_for_role(obligation.role),
-            )
-        )
-        assert desk_link_in(row["body"])[0] == alone.text and row["subject"] == alone.subject
-        assert row["html"].startswith(alone.html)
-    assert "Periode: bench:&lt;b&gt;&amp;første<br>" in emails[0]["html"]
-    assert "Periode: bench:andre" in emails[1]["body"] and "første" not in emails[1]["body"]
