@@ -23,6 +23,17 @@ def _message(**changes) -> OutboxMessage:
     return OutboxMessage(**(values | changes))
 
 
+# One outbox row as the bulk insert takes it, within the rule.
+BULK_ROW = {
+    "key": "test:bulk:step:officer:email",
+    "duty": "test",
+    "channel": "email",
+    "recipient": "leder@imdi.no",
+    "subject": "Emne",
+    "body": "Tekst",
+}
+
+
 def _stored(engine) -> list[tuple[str, str]]:
     with session_scope(engine) as session:
         return [(m.recipient, m.body) for m in session.exec(select(OutboxMessage))]
@@ -63,14 +74,7 @@ def test_a_changed_attribute_of_a_stored_row_is_checked_and_the_row_kept(db_url)
 
 def test_a_bulk_insert_past_the_orm_keeps_the_same_rule_and_writes_nothing(db_url):
     engine = make_engine(db_url)
-    good = {
-        "key": "test:bulk:step:officer:email",
-        "duty": "test",
-        "channel": "email",
-        "recipient": "leder@imdi.no",
-        "subject": "Emne",
-        "body": "Tekst",
-    }
+    good = dict(BULK_ROW)
     bad = good | {"key": "test:bulk:step:other:email", "subject": "Em\x00ne"}
     with pytest.raises(StoredValueRefused) as refused, session_scope(engine) as session:
         outbox.enqueue_many(session, [good, bad])
@@ -113,17 +117,10 @@ def test_the_decisions_bulk_insert_keeps_the_same_rule_and_writes_nothing(db_url
 
 
 def test_a_bulk_insert_names_the_first_refused_row_as_a_flush_would(db_url):
-    """The bulk check goes column by column, but a refusal names the first bad row's field:
-    row 2's body (a NUL), not row 3's recipient, though «recipient» is the earlier column."""
+    """A refusal names the first bad row's field, as a flush would: row 2's body (a NUL), not
+    row 3's recipient, though «recipient» is the earlier column."""
     engine = make_engine(db_url)
-    good = {
-        "key": "test:bulk:step:officer:email",
-        "duty": "test",
-        "channel": "email",
-        "recipient": "leder@imdi.no",
-        "subject": "Emne",
-        "body": "Tekst",
-    }
+    good = dict(BULK_ROW)
     rows = [
         good,
         good | {"key": "test:bulk:step:two:email", "body": "før\x00etter"},
