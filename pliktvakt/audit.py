@@ -32,11 +32,7 @@ def entry_hash(
     seq: int, at: datetime, actor: str, action: str, subject: str, details: str, prev_hash: str
 ) -> str:
     at_utc = stored(at).astimezone(timezone.utc).isoformat()
-    try:
-        payload = _payload(seq, at_utc, actor, action, subject, details, prev_hash)
-    except TypeError:
-        payload = canonical(_hashed(seq, at_utc, actor, action, subject, details, prev_hash))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return _digest(seq, at_utc, actor, action, subject, details, prev_hash)
 
 
 _PAYLOAD = '{"action":%s,"actor":%s,"at":%s,"details":%s,"prev":%s,"seq":%d,"subject":%s}'
