@@ -1023,8 +1023,8 @@ def neutralise(value):
 
 
 def _csv_cell(value) -> str:
-    if type(value) is str:  # most cells: first, as ``neutralise`` would (issue 31)
-        return "'" + value if value.startswith(FORMULA_START) else value
+    if type(value) is str:  # most cells: first, before the checks for times (issue 31)
+        return neutralise(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
