@@ -26,10 +26,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from stdnum.no import orgnr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.workbooks import patch_sheet  # noqa: E402
 
 HEADER = "ordning;år;søker;orgnr;søkt_beløp;tildelt_beløp;avslagsgrunn;beregning;grunn;organisasjonsform"
 SCHEMES = ("integreringsarbeid-frivillige-organisasjoner", "jobbsjansen")
@@ -108,17 +110,6 @@ def _workbook(path: Path, rows) -> None:
     book.save(path)
 
 
-def _patch(path: Path, change) -> None:
-    """Rewrite the sheet's XML, as a careless or hostile program would write it."""
-    with zipfile.ZipFile(path) as source:
-        parts = {info.filename: source.read(info) for info in source.infolist()}
-    name = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    parts[name] = change(parts[name])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for member, data in parts.items():
-            target.writestr(member, data)
-
-
 def hostile_files(tmp: Path) -> list[tuple[str, Path]]:
     numbers = orgnrs()
     decision = [SCHEMES[0], 2025, "Frivillig lag", next(numbers), 2000, 1000, None, "sats"]
@@ -132,11 +123,11 @@ def hostile_files(tmp: Path) -> list[tuple[str, Path]]:
             xml = xml.replace(b"<sheetData", b'<dimension ref="A1:XFD5000"/><sheetData', 1)
         return xml
 
-    _patch(wide, claim)
+    patch_sheet(wide, claim)
 
     long_name = tmp / "navn-200mb.xlsx"
     _workbook(long_name, [[*decision[:2], "NAVN", *decision[3:]]])
-    _patch(long_name, lambda xml: xml.replace(b">NAVN<", b">" + b"x" * 200_000_000 + b"<", 1))
+    patch_sheet(long_name, lambda xml: xml.replace(b">NAVN<", b">" + b"x" * 200_000_000 + b"<", 1))
 
     rejected = tmp / "120000-avvist.xlsx"
     _workbook(rejected, ([SCHEMES[0], 2025, "Lag", "123", 2000, 1000, None, "sats"] for _ in range(120_000)))

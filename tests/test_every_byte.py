@@ -5,7 +5,6 @@ process on a real SQLite database), each checking that nothing was written."""
 import os
 import re
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from openpyxl import Workbook
 from pliktvakt.tabular import MAX_CELL, FileRejected, read_table
 from tests.grants.conftest import PARTY_HEADER as HEADER
 from tests.test_hostile_input import ENKELTVEDTAK, PUBLICATIONS, said, write
+from tests.workbooks import patch_member
 
 
 @pytest.fixture
@@ -51,16 +51,6 @@ def workbook_file(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, 
             sheet.sheet_state = "hidden"
     book.save(path)
     return path
-
-
-def patch_member(path: Path, member: str, change) -> None:
-    """Rewrite one part of a workbook, as a program that writes a stale record would."""
-    with zipfile.ZipFile(path) as source:
-        parts = {info.filename: source.read(info) for info in source.infolist()}
-    parts[member] = change(parts[member])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
 
 
 def stale_dimension(path: Path, ref: str) -> None:

@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 
 from pliktvakt import tabular
 from pliktvakt.tabular import FileRejected, read_table, table_of
+from tests.workbooks import patch_sheet
 
 LIMIT = 200_000
 
@@ -72,16 +73,6 @@ def outcome(read, *args):
 
 def same(a, b) -> None:
     assert outcome(lambda: a) == outcome(lambda: b)
-
-
-def patch_sheet(path: Path, change) -> None:
-    with zipfile.ZipFile(path) as source:
-        parts = {info.filename: source.read(info) for info in source.infolist()}
-    name = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    parts[name] = change(parts[name])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for member, data in parts.items():
-            target.writestr(member, data)
 
 
 def dimension(ref: str | None):
