@@ -43,10 +43,13 @@ test-ops: .venv/.synced
 	$(UV) run pytest tests/ops --durations=25
 
 
-# ruff's linter and formatter, configured in pyproject.toml; CI fails when either complains.
+# ruff's linter and formatter, the import direction (import-linter) and the declared
+# dependencies (deptry), all configured in pyproject.toml; CI fails when any complains.
 lint: .venv/.synced
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports --no-cache
+	$(UV) run deptry .
 
 # Fix what can be fixed by machine: import order, then layout.
 format: .venv/.synced

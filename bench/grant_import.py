@@ -100,7 +100,7 @@ def import_once(database: str, path: Path, tmp: Path) -> tuple[int, float, float
         "COLUMNS": "200",
     }
     try:
-        cli = [sys.executable, "-m", "pliktvakt.cli"]
+        cli = [sys.executable, "-m", "cli.main"]
         subprocess.run([*cli, "init"], env=env, capture_output=True, check=True)
         return peak_of([*cli, "grants", "import", str(path), "--round", "bench"], env)
     finally:

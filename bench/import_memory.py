@@ -88,8 +88,8 @@ def case(label: str, rows: int, tmp: Path, limit: int = 200_000) -> None:
         "PLIKTVAKT_CONFIG_DIR": str(Path(__file__).resolve().parents[1] / "config"),
         "COLUMNS": "200",
     }
-    subprocess.run([sys.executable, "-m", "pliktvakt.cli", "init"], env=env, capture_output=True, check=True)
-    command = [sys.executable, "-m", "pliktvakt.cli", "grants", "import", str(path), "--round", "bench"]
+    subprocess.run([sys.executable, "-m", "cli.main", "init"], env=env, capture_output=True, check=True)
+    command = [sys.executable, "-m", "cli.main", "grants", "import", str(path), "--round", "bench"]
     code, seconds, peak, cpu, last = peak_of(command, env)
     size = path.stat().st_size / 1e6
     print(
@@ -141,8 +141,8 @@ def hostile_case(label: str, path: Path, tmp: Path) -> None:
         "PLIKTVAKT_CONFIG_DIR": str(Path(__file__).resolve().parents[1] / "config"),
         "COLUMNS": "200",
     }
-    subprocess.run([sys.executable, "-m", "pliktvakt.cli", "init"], env=env, capture_output=True, check=True)
-    command = [sys.executable, "-m", "pliktvakt.cli", "grants", "import", str(path), "--round", "bench"]
+    subprocess.run([sys.executable, "-m", "cli.main", "init"], env=env, capture_output=True, check=True)
+    command = [sys.executable, "-m", "cli.main", "grants", "import", str(path), "--round", "bench"]
     code, seconds, peak, cpu, last = peak_of(command, env)
     size = path.stat().st_size / 1e3
     verdict = "innenfor" if peak <= 200 and seconds < 5 else "UTENFOR"

@@ -36,6 +36,19 @@ def healthy(timeout: float = 2) -> bool:
         return False
 
 
+def running_server_settings() -> tuple[dict | None, bool]:
+    """Prefect settings for a server that is already there, for the faces that resume or start
+    runs (the CLI, the desk): none needed when PREFECT_API_URL is set; this server's when it
+    answers (then the second value is True, so the face can say so); None when neither."""
+    from prefect import settings
+
+    if settings.get_current_settings().api.url:
+        return {}, False
+    if healthy():
+        return {settings.PREFECT_API_URL: API, settings.PREFECT_HOME: PREFECT_HOME}, True
+    return None, False
+
+
 def prepare_database() -> None:
     """Create or upgrade the local Prefect server's database, as the server does on its first
     start: `make setup` runs this, so the first `make run` finds it made and serves sooner

@@ -127,7 +127,7 @@ def launch_desk() -> tuple[subprocess.Popen, str]:
     if settings.public_url == Settings.model_fields["public_url"].default:
         os.environ["PLIKTVAKT_PUBLIC_URL"] = address
         get_settings.cache_clear()
-    return launch(["-m", "pliktvakt.cli", "web", "--host", HOST, "--port", str(port)], DESK_LOG), address
+    return launch(["-m", "cli.main", "web", "--host", HOST, "--port", str(port)], DESK_LOG), address
 
 
 def _answers(url: str) -> bool:
@@ -260,8 +260,8 @@ def main() -> None:
         # this one migrates the database and loads every flow; the start-up runs come after.
         server = launch_server()
         desk, desk_address = launch_desk()
+        from cli.main import init
         from deployments.serve import build_deployments, serve_deployments
-        from pliktvakt.cli import init
 
         init(as_of=None)
         deployments = build_deployments()

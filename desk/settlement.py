@@ -13,9 +13,9 @@ FLOW = "settlement-analysis"
 def _server():
     from prefect.settings import temporary_settings
 
-    from pliktvakt.cli_common import running_prefect_server
+    from deployments.local_server import running_server_settings
 
-    found = running_prefect_server()
+    found, _ = running_server_settings()
     if found is None:
         raise Refused(
             503,

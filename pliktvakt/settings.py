@@ -152,11 +152,11 @@ class SettingsError(ValueError):
 @lru_cache
 def get_settings() -> Settings:
     settings = _read()
-    # The CLI's notice of a long write (pliktvakt.cli.main) comes at the first read, so a
+    # The CLI's notice of a long write (cli.main.main) comes at the first read, so a
     # command that never reads the settings does not pay for reading them (issue 31).
     # Looked up, not imported: a flow never loads the CLI for it. ``__main__`` is the CLI
-    # when it runs as ``python -m pliktvakt.cli`` (the desk under `make run`).
-    for module in ("pliktvakt.cli", "__main__"):
+    # when it runs as ``python -m cli.main`` (the desk under `make run`).
+    for module in ("cli.main", "__main__"):
         for hook in tuple(getattr(sys.modules.get(module), "ON_SETTINGS_READ", ())):
             hook(settings)
     return settings

@@ -16,7 +16,7 @@ from pliktvakt.alerts import AlertFacts, render_alert, render_digest
 from pliktvakt.bokmal import date_short, datetime_short
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue, Obligation, ReminderPlan
 from pliktvakt.legal_calendar import add_business_days, business_days_between
-from pliktvakt.models import OutboxMessage
+from pliktvakt.models import OutboxMessage, OutboxStatus
 from pliktvakt.notify import ESCALATION, Key, recipient_for
 from pliktvakt.periods import NO_SUBJECTS, Subjects, period_text
 from pliktvakt.rendering import desk_link, markdown_text
@@ -65,11 +65,11 @@ STEP_NAMES = {
     "escalation": "eskalert",
 }
 DELIVERY_NAMES = {
-    "sent": "levert",
-    "pending": "ikke levert ennå",
-    "sending": "sendes",
-    "digest": "venter på sammendrag",
-    "digested": "i sammendrag",
+    OutboxStatus.SENT: "levert",
+    OutboxStatus.PENDING: "ikke levert ennå",
+    OutboxStatus.SENDING: "sendes",
+    OutboxStatus.DIGEST: "venter på sammendrag",
+    OutboxStatus.DIGESTED: "i sammendrag",
 }
 
 
@@ -221,7 +221,7 @@ def plan_digests(
         message = render_digest([(m.subject, m.body) for m in items], officer, today)
         rows = notify.rows_for(officer, message, Key(DUTY, f"digest-{today.isoformat()}", "digest"))
         row = next(r for r in rows if r["channel"] == channel)
-        plans.append(({**row, "status": "pending"}, items))
+        plans.append(({**row, "status": OutboxStatus.PENDING}, items))
     return plans
 
 

@@ -1,7 +1,7 @@
 """`pliktvakt` in the test's own process: what a user sees, without a new Python per call.
 
 A new process costs 1 to 3 s of imports per call; in-process the imports are paid once per
-test worker. The call goes through ``pliktvakt.cli.main``, the entry point's own error
+test worker. The call goes through ``cli.main.main``, the entry point's own error
 handling (a user's mistake is exit 2 with a bokmål line, not a traceback), inside
 ``typer.testing.CliRunner``'s isolation: stdout and stderr are captured apart, the extra
 environment is set for the call only, and the working directory is the test's.
@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 # Imported with the test session, before any test sets COLUMNS: a rich console created while
 # COLUMNS is set keeps that width for good, so each call's COLUMNS could not take effect.
-from pliktvakt import cli
+from cli import main as cli
 
 
 def reset_caches() -> None:

@@ -1,12 +1,12 @@
-"""The one `--as-of` (pliktvakt.cli_common.AsOf) and the one clock it resolves with."""
+"""The one `--as-of` (cli.common.AsOf) and the one clock it resolves with."""
 
 from datetime import date, datetime, time, timezone
 
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from pliktvakt import clock
-from pliktvakt.cli import app
 from pliktvakt.legal_calendar import local_date
 
 runner = CliRunner()
@@ -77,7 +77,7 @@ def test_clock_and_legal_calendar_agree_on_the_day():
 
 
 def test_event_moment_is_oslo_date_and_time():
-    from pliktvakt.cli_catalogue import parse_event_moment
+    from cli.catalogue import parse_event_moment
 
     assert parse_event_moment("2026-03-09", "--on") == (date(2026, 3, 9), None)
     assert parse_event_moment("2026-03-09T15:30", "--on") == (date(2026, 3, 9), time(15, 30))

@@ -397,7 +397,7 @@ def test_settlement_config_arbitrary(workdir, data):
 @fuzz
 @given(texts=st.lists(cell, min_size=1, max_size=4))
 def test_listing_prints_any_stored_text_as_text(texts):
-    from pliktvakt.cli_common import fail, out, print_listing
+    from cli.common import fail, out, print_listing
 
     items = [{"text": text} for text in texts]
     with out.capture() as captured:

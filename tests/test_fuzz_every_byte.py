@@ -165,7 +165,7 @@ hostile = st.lists(st.one_of(st.sampled_from(CONTROL), st.text(max_size=5)), max
 @fuzz
 @given(fields=st.lists(hostile, min_size=1, max_size=5))
 def test_control_characters_in_any_text_field_never_reach_the_terminal(fields):
-    from pliktvakt.cli_common import err, fail, labelled, out, print_listing
+    from cli.common import err, fail, labelled, out, print_listing
 
     assume(any(fields))
     with out.capture() as shown:

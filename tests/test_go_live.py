@@ -21,7 +21,7 @@ CONFIG = Path(__file__).resolve().parent.parent / "config"
 
 
 def test_fresh_install_escalates_nothing_due_before_go_live(prefect_server, env, smtp_server, monkeypatch):
-    from pliktvakt.cli import init
+    from cli.main import init
 
     monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", smtp_server.url)
     get_settings.cache_clear()

@@ -1,5 +1,5 @@
 """Issue 18: user text is printed as text, never as rich markup (the one escape point,
-pliktvakt.cli_common). Rich markup stored in every free-text field, then every listing
+cli.common). Rich markup stored in every free-text field, then every listing
 command run: each exits 0 and shows what was stored, as written."""
 
 import shutil

@@ -140,7 +140,7 @@ def test_two_imports_of_the_same_round_at_once_exit_2_in_bokmal(pg_url, monkeypa
         other.add(GrantRound(name="r1", imported_file="annen.csv", file_sha256="0" * 64))
         other.flush()  # the other import's round, not yet committed
         process = subprocess.Popen(
-            [sys.executable, "-m", "pliktvakt.cli", "grants", "import", "g.csv", "--round", "r1"],
+            [sys.executable, "-m", "cli.main", "grants", "import", "g.csv", "--round", "r1"],
             cwd=tmp_path,
             env=env,
             stdout=subprocess.PIPE,

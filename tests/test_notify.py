@@ -270,7 +270,7 @@ def test_publication_gate_waits_for_delivery(prefect_server, world, monkeypatch,
     # Kristi himmelfartsdag is Thu 14 May). SMTP is down from the start; Teams works.
     from typer.testing import CliRunner
 
-    from pliktvakt.cli import app
+    from cli.main import app
 
     down = SmtpServer()  # a free port, nothing listening yet
     monkeypatch.setenv("PLIKTVAKT_EMAIL_URL", down.url)

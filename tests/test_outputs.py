@@ -74,7 +74,7 @@ def test_report_to_stdout_with_dash(cli):
 
 def _run_with_stdout(tmp_path, stdout, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pliktvakt.cli", *args],
+        [sys.executable, "-m", "cli.main", *args],
         stdout=stdout,
         stderr=subprocess.PIPE,
         text=True,

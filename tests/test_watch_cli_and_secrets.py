@@ -34,7 +34,7 @@ SIGNATURE = "SECRETsig0123456789abcdef"
 
 def _cli(*args, env, expect=0):
     result = subprocess.run(
-        [sys.executable, "-m", "pliktvakt.cli", *args], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, env=env, timeout=300
     )
     assert result.returncode == expect, result.stdout + result.stderr
     return result.stdout + result.stderr

@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 from pliktvakt import audit, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 
-# SchemeConfigError is imported here for pliktvakt.cli, which shows it as a user error.
+# SchemeConfigError is imported here for the CLI (cli/), which shows it as a user error.
 from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError, load_schemes, needing_notice  # noqa: F401
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantRound
 from pliktvakt.models import Occurrence

@@ -41,7 +41,7 @@ def test_a_file_where_the_database_folder_should_be_as_a_process(env, tmp_path):
     (tmp_path / "data").write_text("")
     url = f"sqlite:///{tmp_path / 'data' / 'pliktvakt.db'}"
     result = subprocess.run(
-        [sys.executable, "-m", "pliktvakt.cli", "status"],
+        [sys.executable, "-m", "cli.main", "status"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

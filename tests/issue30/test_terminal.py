@@ -28,7 +28,7 @@ def _on_a_terminal(args: list[str], cwd, env: dict) -> tuple[int, bytes]:
     """Run the real command with its standard output on a pseudo-terminal; what it wrote."""
     main, side = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pliktvakt.cli", *args], stdout=side, stderr=subprocess.PIPE, cwd=cwd, env=env
+        [sys.executable, "-m", "cli.main", *args], stdout=side, stderr=subprocess.PIPE, cwd=cwd, env=env
     )
     os.close(side)
     written = b""

@@ -11,7 +11,7 @@ HEAVY = ("prefect", "sqlalchemy", "sqlmodel", "alembic", "openpyxl", "numpy", "m
 # Runs the CLI as `pliktvakt` does, then reports which heavy packages ended up loaded.
 PROBE = f"""
 import json, sys
-from pliktvakt.cli import main
+from cli.main import main
 try:
     main()
 except SystemExit as exc:
@@ -49,7 +49,7 @@ def test_status_loads_the_database_layer_only(env, tmp_path):
 
 
 def test_the_cli_offers_every_publication_kind():
-    from pliktvakt.cli_publications import KINDS
+    from cli.publications import KINDS
     from pliktvakt.publications.models import PublicationKind
 
     assert KINDS == tuple(kind.value for kind in PublicationKind)

@@ -68,7 +68,7 @@ def desk_process(env, monkeypatch, smtp_server, tmp_path):
     log = tmp_path / "desk.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pliktvakt.cli", "web", "--port", str(port)],
+            [sys.executable, "-m", "cli.main", "web", "--port", str(port)],
             cwd=tmp_path,
             env=clean_env(**settings),
             stdout=out,

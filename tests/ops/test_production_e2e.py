@@ -104,7 +104,7 @@ def test_duty_deployment_runs_on_a_worker_behind_auth_on_postgresql(prefect_data
         cli("deployment", "run", "materialise/materialise", "--watch", "--watch-timeout", "600")
         # PREFECT_API_URL comes first: a manual run lands on this server too.
         manual = subprocess.run(
-            [sys.executable, "-m", "pliktvakt.cli", "run", "materialise"],
+            [sys.executable, "-m", "cli.main", "run", "materialise"],
             cwd=tmp_path,
             env=client_env,
             capture_output=True,

@@ -23,7 +23,7 @@ def test_run_materialise_completes_on_a_busy_machine_without_a_server(sqlite_url
         # No `make run` answers on this port, so the run falls back to a temporary server.
         PLIKTVAKT_PREFECT_PORT=str(free_port()),
     )
-    pliktvakt = [sys.executable, "-m", "pliktvakt.cli"]
+    pliktvakt = [sys.executable, "-m", "cli.main"]
     subprocess.run([*pliktvakt, "init"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
     burner = subprocess.Popen([sys.executable, "-c", BURN])
     try:

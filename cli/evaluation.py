@@ -5,8 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli.common import AsJson, AsOf, labelled, moment, out, print_json, print_listing, whole
 from pliktvakt import bounds, clock
-from pliktvakt.cli_common import AsJson, AsOf, labelled, moment, out, print_json, print_listing, whole
 
 # Each command imports what it needs when it runs (the database, pydantic): see cli.py.
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from pliktvakt.cli_common import AsJson, AsOf, fail, out, print_listing
+from cli.common import AsJson, AsOf, fail, out, print_listing
 
 app = typer.Typer(
     help="Tilskuddsregisteret: det som er sendt, og opplastinger som venter (vedlegg 1 pkt. 1).",
@@ -66,7 +66,7 @@ def status(as_json: AsJson = False) -> None:
         waiting = session.exec(select(RegisterUpload).where(RegisterUpload.confirmed_at.is_(None))).all()
         uploads = [{"Fil": u.file, "SHA-256": u.sha256, "Rader": str(u.rows)} for u in waiting]
     if as_json:
-        from pliktvakt.cli_common import print_json
+        from cli.common import print_json
 
         return print_json({"unregistered": rows, "uploads_waiting": uploads})
     if not rows and not uploads:

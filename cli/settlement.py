@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pliktvakt.cli_common import fail, out, running_prefect_server
+from cli.common import fail, out, running_prefect_server
 
 # Each command imports what it needs when it runs (Prefect): see cli.py.
 

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli.common import STDOUT, AsOf, err, fail, write_output
 from pliktvakt import clock
-from pliktvakt.cli_common import STDOUT, AsOf, err, fail, write_output
 
 # Each command imports what it needs when it runs (the database, Excel): see cli.py.
 Format = StrEnum("Format", ("html", "md", "csv", "xlsx"))

@@ -105,18 +105,14 @@ def fail(message: object) -> None:
 
 
 def running_prefect_server() -> dict | None:
-    """Prefect settings for a server that is already there: none needed when PREFECT_API_URL
-    is set; `make run`'s server when it answers (said on stderr); None when neither."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, get_current_settings
-
+    """Prefect settings for a server that is already there (``local_server``); `make run`'s
+    server is named on stderr when it is the one used."""
     from deployments import local_server
 
-    if get_current_settings().api.url:
-        return {}
-    if local_server.healthy():
+    found, local = local_server.running_server_settings()
+    if local:
         err.print(f"Kjører mot Prefect-serveren til `make run`: {local_server.UI}")
-        return {PREFECT_API_URL: local_server.API, PREFECT_HOME: local_server.PREFECT_HOME}
-    return None
+    return found
 
 
 class BadValue(typer.BadParameter):

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from pliktvakt import bounds, cli_catalogue, clock
-from pliktvakt.cli_common import (
+import cli.catalogue as cli_catalogue
+from cli.common import (
     BROKEN_PIPE,
     STDOUT,
     AsJson,
@@ -25,12 +25,13 @@ from pliktvakt.cli_common import (
     whole,
     write_output,
 )
-from pliktvakt.cli_evaluation import app as evaluation_app
-from pliktvakt.cli_grants import app as grants_app
-from pliktvakt.cli_publications import app as publications_app
-from pliktvakt.cli_register import app as register_app
-from pliktvakt.cli_report import app as report_app
-from pliktvakt.cli_settlement import app as settlement_app
+from cli.evaluation import app as evaluation_app
+from cli.grants import app as grants_app
+from cli.publications import app as publications_app
+from cli.register import app as register_app
+from cli.report import app as report_app
+from cli.settlement import app as settlement_app
+from pliktvakt import bounds, clock
 
 # Each command imports what it needs when it runs, so `deadline` and `--help` load no
 # database, Excel, plotting or Prefect code (DESIGN: the CLI loads only what it needs).

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli.common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing
 from pliktvakt import clock
-from pliktvakt.cli_common import AsJson, AsOf, Id, err, fail, labelled, out, print_json, print_listing
 
 # Each command imports what it needs when it runs (the database): see cli.py.
 # The values of PublicationKind, here so that `pliktvakt --help` need not load pydantic

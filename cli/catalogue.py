@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pliktvakt.cli_common import AsJson, fail, labelled, moment, out, print_json
+from cli.common import AsJson, fail, labelled, moment, out, print_json
 
 if TYPE_CHECKING:  # the command loads only what it needs (DESIGN: the CLI)
     from rich.table import Table

@@ -10,8 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from pliktvakt import bounds, clock
-from pliktvakt.cli_common import (
+from cli.common import (
     AsJson,
     AsOf,
     Id,
@@ -23,6 +22,7 @@ from pliktvakt.cli_common import (
     print_listing,
     whole,
 )
+from pliktvakt import bounds, clock
 
 # Each command imports what it needs when it runs (openpyxl, the database): see cli.py.
 
