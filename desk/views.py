@@ -10,7 +10,7 @@ from pliktvakt import bokmal
 from pliktvakt.catalogue import SOURCE_NAMES, UNCONFIRMED, Catalogue, DeadlineRule, Obligation
 from pliktvakt.clock import OSLO, stored
 from pliktvakt.legal_calendar import statutory_deadline
-from pliktvakt.models import AuditEntry, Occurrence, OutboxMessage
+from pliktvakt.models import AuditEntry, Occurrence, OutboxMessage, OutboxStatus
 from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
 from pliktvakt.rendering import status_row
 
@@ -29,11 +29,11 @@ ACTION_NAMES = {
     "occurrence.marked_late": "Merket som for sent",
 }
 MESSAGE_STATES = {
-    "pending": "venter på sending",
-    "sending": "sendes",
-    "sent": "levert",
-    "digest": "venter på samlevarsel",
-    "digested": "sendt i samlevarsel",
+    OutboxStatus.PENDING: "venter på sending",
+    OutboxStatus.SENDING: "sendes",
+    OutboxStatus.SENT: "levert",
+    OutboxStatus.DIGEST: "venter på samlevarsel",
+    OutboxStatus.DIGESTED: "sendt i samlevarsel",
 }
 WHY_NAMES = {"own": "din rolle", "standing-in": "du er stedfortreder i dag", "escalated": "eskalert til deg"}
 

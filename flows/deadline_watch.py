@@ -9,6 +9,7 @@ from flows.forms import AsOf, field
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.deployment_health import ops_alert
+from pliktvakt.models import OutboxStatus
 from pliktvakt.settings import get_settings
 from pliktvakt.watch import DUTY, artifact_description, digest_due, most_serious, who_was_told
 from tasks.common import engine_for, load_catalogue_task
@@ -59,7 +60,7 @@ def deadline_watch(
         "open_occurrences": summary.open_occurrences,
         "steps_due": summary.steps_due,
         "queued": summary.queued,
-        "sent": len(report.sent),
+        OutboxStatus.SENT: len(report.sent),
         "waiting_for_channel": len(report.no_channel),
     }
     return finish(logger, result, delivery_problems(report, (DUTY,)))

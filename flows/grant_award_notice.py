@@ -9,6 +9,7 @@ from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.grants import notices, status
 from pliktvakt.grants.rounds import DUTY
+from pliktvakt.models import OutboxStatus
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -41,8 +42,8 @@ def grant_award_notice(as_of: AsOf = None):
     result = {
         **notices.tally(prepared),
         "rounds": len(round_ids),
-        "sent": len(report.sent),
-        "pending": len(report.no_channel),
+        OutboxStatus.SENT: len(report.sent),
+        "no_channel": len(report.no_channel),
         "recorded": len(recorded),
     }
     problems = [problem for round_prepared in prepared for problem in round_prepared.problems]

@@ -9,6 +9,7 @@ from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.alerts import OPS_DUTY as DUTY
 from pliktvakt.alerts import ops_event_alert
+from pliktvakt.models import OutboxStatus
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -33,4 +34,6 @@ def ops_alert(
     alert = ops_event_alert(event, resource, event_id, settings.ui_url, run_id, deployment, reason)
     queued = queue_ops_alerts(settings.database_url, catalogue, settings.ops_role, [alert], now.date())
     report = deliver_outbox(engine_for(settings.database_url), settings, catalogue, now, (DUTY,))
-    return finish(logger, {"queued": queued, "sent": len(report.sent)}, delivery_problems(report, (DUTY,)))
+    return finish(
+        logger, {"queued": queued, OutboxStatus.SENT: len(report.sent)}, delivery_problems(report, (DUTY,))
+    )

@@ -7,6 +7,7 @@ from prefect.artifacts import create_table_artifact
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
+from pliktvakt.models import OutboxStatus
 from pliktvakt.publications.day import DayReport
 from pliktvakt.publications.decisions import DUTY
 from pliktvakt.publications.overview import GateLine, gate_description, gate_table
@@ -54,7 +55,7 @@ def prepublication_notice(as_of: AsOf = None):
 def _summary(plan: DayReport, delivery: DeliveryReport, completed: list[int], gates: list[GateLine]) -> dict:
     return {
         "queued": len(plan.queued),
-        "sent": len(delivery.sent),
+        OutboxStatus.SENT: len(delivery.sent),
         "failed": len(delivery.failed),
         "pending_no_channel": len(delivery.no_channel),
         "marked_late": plan.marked_late,

@@ -34,6 +34,17 @@ STATUS_NAMES = {
 }
 
 
+class OutboxStatus(StrEnum):
+    """Where an outbox message is. Only SENT and DIGESTED are delivered: the server accepted it
+    and gave a receipt (informed means delivered)."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by one run; a stale claim is taken over
+    SENT = "sent"
+    DIGEST = "digest"  # held for the officer's daily digest
+    DIGESTED = "digested"  # went out inside a digest
+
+
 class OccurrenceError(ValueError):
     """A request about occurrences that cannot be carried out; the message is in bokmål."""
 
@@ -208,8 +219,7 @@ class OutboxMessage(SurrogateKey, table=True):
     attachments: str | None = None  # JSON list of {filename, content_type, base64}
     occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
     step: str | None = Field(default=None, max_length=60)
-    # pending | sending | sent (delivered: the server accepted it) | digest | digested
-    status: str = Field(default="pending", index=True, max_length=20)
+    status: str = Field(default=OutboxStatus.PENDING, index=True, max_length=20)
     claimed_at: datetime | None = None  # set while one run is sending it, so no other run does
     attempts: int = 0
     last_error: str | None = None
@@ -221,13 +231,13 @@ class OutboxMessage(SurrogateKey, table=True):
     def claim(self, now: datetime) -> None:
         """Taken for sending by this run: pending, or a stale claim of a run that died mid-send.
         ``outbox.claim`` stores it only where the row is still as read, so one run wins."""
-        if self.status not in ("pending", "sending"):
+        if self.status not in (OutboxStatus.PENDING, OutboxStatus.SENDING):
             raise ValueError(f"message {self.key} is {self.status}, not to be sent")
-        self.status, self.claimed_at, self.attempts = "sending", now, self.attempts + 1
+        self.status, self.claimed_at, self.attempts = OutboxStatus.SENDING, now, self.attempts + 1
 
     def mark_delivered(self, receipt: str, at: datetime, email_message_id: str | None = None) -> Event:
-        """The server took it: ``receipt`` says what it answered, and when ("sent" means delivered)."""
-        self.status, self.receipt, self.sent_at, self.last_error = "sent", receipt, at, None
+        """The server took it: ``receipt`` says what it answered, and when (SENT means delivered)."""
+        self.status, self.receipt, self.sent_at, self.last_error = OutboxStatus.SENT, receipt, at, None
         self.message_id = email_message_id
         return Event(
             "pliktvakt",
@@ -243,7 +253,7 @@ class OutboxMessage(SurrogateKey, table=True):
 
     def mark_failed(self, error: str) -> Event:
         """Back to pending, so the next run tries again."""
-        self.status, self.claimed_at, self.last_error = "pending", None, error
+        self.status, self.claimed_at, self.last_error = OutboxStatus.PENDING, None, error
         return Event("pliktvakt", "message.failed", self.key, {"channel": self.channel, "error": error})
 
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import links, occurrences, outbox
 from pliktvakt.catalogue import Catalogue, Officer
-from pliktvakt.models import Occurrence, OfficerAbsence, OutboxMessage, utcnow
+from pliktvakt.models import Occurrence, OfficerAbsence, OutboxMessage, OutboxStatus, utcnow
 from pliktvakt.outbox import Attachment
 from pliktvakt.settings import get_settings
 
@@ -187,7 +187,7 @@ def rows_for(officer: Officer, message: Message, key: Key, occurrence_id: int | 
             else None,
             "occurrence_id": occurrence_id,
             "step": key.step,
-            "status": "digest" if officer.digest else "pending",
+            "status": OutboxStatus.DIGEST if officer.digest else OutboxStatus.PENDING,
         }
         for channel, recipient in channels(officer)
     ]
@@ -236,7 +236,7 @@ def notify_ministry(
             "attachments": outbox.encode_attachments(list(message.attachments)),
             "occurrence_id": occurrence_id,
             "step": key.step,
-            "status": "pending",
+            "status": OutboxStatus.PENDING,
         }
         for address in recipients
     ]
@@ -280,7 +280,9 @@ def notify_officer_now(
     """Tell one officer on one channel, never held for a digest: what the officer asked for
     this minute (a sign-in link from the duty desk) cannot wait for tomorrow's digest."""
     rows = [
-        row | {"status": "pending"} for row in rows_for(officer, message, key) if row["channel"] == channel
+        row | {"status": OutboxStatus.PENDING}
+        for row in rows_for(officer, message, key)
+        if row["channel"] == channel
     ]
     queued = sum(outbox.enqueue(session, row) for row in rows)
     return Notified([row["key"] for row in rows], queued, officer.id)

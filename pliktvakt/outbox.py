@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit
 from pliktvakt.db import check_texts
-from pliktvakt.models import OutboxMessage, utcnow
+from pliktvakt.models import OutboxMessage, OutboxStatus, utcnow
 
 CHANNELS = ("email", "teams")
 # A claim older than this is taken to be from a run that died mid-send.
@@ -58,7 +58,7 @@ _DEFAULTS = {
     "occurrence_id": None,
     "step": None,
     "officer_id": None,
-    "status": "pending",
+    "status": OutboxStatus.PENDING,
 }
 
 
@@ -92,7 +92,7 @@ def enqueue(session: Session, row: dict) -> bool:
 def enqueue_many(session: Session, rows: list[dict]) -> int:
     """Write many messages at once, skipping keys that exist. Returns how many were new.
 
-    Each row has the fields of ``enqueue``, plus ``status``: "pending", or "digest" for a
+    Each row has the fields of ``enqueue``, plus ``status``: PENDING, or DIGEST for a
     message held for its recipient's daily digest. One audit entry covers the batch.
     """
     if not rows:
@@ -213,8 +213,8 @@ def deliverable(
         .where(
             OutboxMessage.channel.in_(channels),
             or_(
-                OutboxMessage.status == "pending",
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < stale),
+                OutboxMessage.status == OutboxStatus.PENDING,
+                (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < stale),
             ),
         )
         .order_by(OutboxMessage.id)
@@ -227,7 +227,7 @@ def deliverable(
 def pending(session: Session, channel: str, duties: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """(key, duty) of the pending messages on ``channel``."""
     query = select(OutboxMessage.key, OutboxMessage.duty).where(
-        OutboxMessage.channel == channel, OutboxMessage.status == "pending"
+        OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.PENDING
     )
     if duties is not None:
         query = query.where(OutboxMessage.duty.in_(duties))
@@ -236,13 +236,17 @@ def pending(session: Session, channel: str, duties: tuple[str, ...] | None = Non
 
 def held_for_digest(session: Session) -> list[OutboxMessage]:
     return list(
-        session.exec(select(OutboxMessage).where(OutboxMessage.status == "digest").order_by(OutboxMessage.id))
+        session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.DIGEST)
+            .order_by(OutboxMessage.id)
+        )
     )
 
 
 def mark_digested(session: Session, messages_in_digest: list[OutboxMessage], digest_key: str) -> None:
     for message in messages_in_digest:
-        message.status, message.receipt = "digested", f"samlet i {digest_key}"
+        message.status, message.receipt = OutboxStatus.DIGESTED, f"samlet i {digest_key}"
         session.add(message)
 
 
@@ -294,13 +298,13 @@ def delivered(
     rows = list(session.exec(query))
     if not rows or (keys is not None and len(rows) != len(set(keys))):
         return None
-    return rows if all(m.status == "sent" and m.receipt for m in rows) else None
+    return rows if all(m.status == OutboxStatus.SENT and m.receipt for m in rows) else None
 
 
 def undelivered(session: Session) -> list[OutboxMessage]:
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status.not_in(["sent", "digested"]))
+        .where(OutboxMessage.status.not_in([OutboxStatus.SENT, OutboxStatus.DIGESTED]))
         .order_by(OutboxMessage.id)
     )
     return list(session.exec(query))

@@ -33,7 +33,7 @@ from pliktvakt.catalogue import Catalogue, section_reference
 from pliktvakt.clock import OSLO, stored
 from pliktvakt.go_live import BEFORE_GO_LIVE, go_live_date
 from pliktvakt.legal_calendar import business_days_between
-from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus, OutboxMessage
+from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus
 from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
 from pliktvakt.rendering import section_order
 from pliktvakt.tabular import bulk
@@ -424,7 +424,7 @@ def _row(
                 m.recipient,
                 m.channel,
                 m.to_ministry,
-                m.status == "sent" and bool(m.receipt),
+                m.status == OutboxStatus.SENT and bool(m.receipt),
                 m.receipt,
                 _oslo(m.sent_at),
             )

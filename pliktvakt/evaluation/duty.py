@@ -18,7 +18,7 @@ from pliktvakt.evaluation import render
 from pliktvakt.evaluation.config import PlanSettings
 from pliktvakt.evaluation.plan import Plan
 from pliktvakt.evaluation.records import REPORT, ROLE, START, evaluation_ref
-from pliktvakt.models import Occurrence, OccurrenceStatus
+from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxStatus
 from pliktvakt.notify import Key
 
 DUTY = "evaluation"
@@ -157,6 +157,6 @@ def summary(result: Plan, prepared: Prepared, completed: bool, sent: int, files:
         "occurrences_withdrawn": prepared.withdrawn,
         "notice_queued": prepared.notice_queued,
         "notice_completed": completed,
-        "sent": sent,
+        OutboxStatus.SENT: sent,
         "files": [str(path) for path in files],
     }

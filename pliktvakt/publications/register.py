@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit, occurrences, validation
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, utcnow
+from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus, utcnow
 from pliktvakt.notify import Key
 from pliktvakt.publications.csv_import import PublicationImportError, read_publications, unknown_owner
 from pliktvakt.publications.decisions import NoticeReason, SendNotice
@@ -344,7 +344,7 @@ def notice_waiting(session: Session, publication: Publication) -> tuple[str, ...
     return tuple(
         f"{m.recipient} ({m.status}{f': {m.last_error}' if m.last_error else ''})"
         for m in notice_copies(session, publication.id)
-        if m.status != "sent"
+        if m.status != OutboxStatus.SENT
     )
 
 
