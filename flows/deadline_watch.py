@@ -36,13 +36,8 @@ def deadline_watch(
     summary = queue_alerts(url, catalogue, now.date(), settings.config_dir)
     problems = check_deployments(now, read_go_live(url)) if check_prefect else []
     if problems:
-        queue_ops_alerts(
-            url,
-            catalogue,
-            settings.ops_role,
-            [ops_alert(p, now.date(), settings.ui_url) for p in problems],
-            now.date(),
-        )
+        alerts = [ops_alert(p, now.date(), settings.ui_url) for p in problems]
+        queue_ops_alerts(url, catalogue, settings.ops_role, alerts, now.date())
     if digest_due(now, settings.digest_hour):
         build_digests(url, catalogue, now)
     report = deliver_outbox(engine_for(url), settings, catalogue, now, None)
@@ -56,14 +51,17 @@ def deadline_watch(
         ),
     )
     _log(logger, summary, [p.message for p in problems], report)
-    result = {
+    return finish(logger, _result(summary, report), delivery_problems(report, (DUTY,)))
+
+
+def _result(summary, report: DeliveryReport) -> dict:
+    return {
         "open_occurrences": summary.open_occurrences,
         "steps_due": summary.steps_due,
         "queued": summary.queued,
         OutboxStatus.SENT: len(report.sent),
         "waiting_for_channel": len(report.no_channel),
     }
-    return finish(logger, result, delivery_problems(report, (DUTY,)))
 
 
 def _log(logger, summary, problems: list[str], report: DeliveryReport) -> None:

@@ -6,6 +6,7 @@ from prefect.artifacts import create_markdown_artifact
 from flows.forms import AsOf
 from pliktvakt import clock, readiness
 from pliktvakt.bokmal import date_short
+from pliktvakt.models import OccurrenceState
 from pliktvakt.rendering import status_markdown
 from pliktvakt.settings import get_settings
 from tasks.common import load_catalogue_task, readiness_task, scheme_names_task
@@ -24,13 +25,7 @@ def materialise(as_of: AsOf = None) -> dict:
     today = now.date()
     catalogue = load_catalogue_task(settings)
     result = materialise_occurrences(settings.database_url, catalogue, today, settings.horizon_months)
-    logger.info(
-        "Forekomster: %d nye, %d oppdatert, %d trukket tilbake; %d plikter endret.",
-        result.created,
-        result.updated,
-        result.withdrawn,
-        result.obligations_changed,
-    )
+    _log(logger, result)
     rows = read_status(settings.database_url, catalogue, today, STATUS_DAYS, scheme_names_task(settings))
     create_markdown_artifact(
         key="obligation-status",
@@ -45,11 +40,24 @@ def materialise(as_of: AsOf = None) -> dict:
     create_markdown_artifact(
         key="readiness", markdown=readiness.markdown(findings), description=readiness.summary_line(findings)
     )
-    overdue = sum(1 for row in rows if row["state"] == "overdue")
+    return _result(result, rows)
+
+
+def _log(logger, result) -> None:
+    logger.info(
+        "Forekomster: %d nye, %d oppdatert, %d trukket tilbake; %d plikter endret.",
+        result.created,
+        result.updated,
+        result.withdrawn,
+        result.obligations_changed,
+    )
+
+
+def _result(result, rows: list[dict]) -> dict:
     return {
         "created": result.created,
         "updated": result.updated,
         "withdrawn": result.withdrawn,
         "open_listed": len(rows),
-        "overdue": overdue,
+        "overdue": sum(1 for row in rows if row["state"] == OccurrenceState.OVERDUE),
     }
