@@ -272,7 +272,7 @@ def status(
 
     from pliktvakt import bokmal, go_live
     from pliktvakt.db import session_scope
-    from pliktvakt.models import Occurrence, OccurrenceStatus
+    from pliktvakt.models import Occurrence, OccurrenceState, OccurrenceStatus
     from pliktvakt.rendering import in_status_window, status_row
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
@@ -285,10 +285,10 @@ def status(
             status_row(row, catalogue, today, started) for row in rows if in_status_window(row, today, days)
         ]
     colours = {
-        "overdue": "red",
-        "due": "yellow",
-        OccurrenceStatus.DONE: "green",
-        "before-go-live": "bright_black",
+        OccurrenceState.OVERDUE: "red",
+        OccurrenceState.DUE: "yellow",
+        OccurrenceState.DONE: "green",
+        OccurrenceState.BEFORE_GO_LIVE: "bright_black",
     }
 
     def cells(row: dict) -> tuple[str, ...]:

@@ -10,10 +10,10 @@ from datetime import date, datetime
 from sqlmodel import Field, Session, SQLModel
 
 from pliktvakt import audit
-from pliktvakt.models import utcnow
+from pliktvakt.models import STATE_NAMES, OccurrenceState, utcnow
 from pliktvakt.settings import get_settings
 
-BEFORE_GO_LIVE = "før pliktvakt"
+BEFORE_GO_LIVE = STATE_NAMES[OccurrenceState.BEFORE_GO_LIVE]
 
 
 class Installation(SQLModel, table=True):

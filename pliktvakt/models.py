@@ -27,11 +27,63 @@ class OccurrenceStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# The stored status, in a refusal ("Forekomst 3 er fullført og kan ikke fullføres"). What an
+# occurrence is on a day is its derived state (``OccurrenceState``), with its own words.
 STATUS_NAMES = {
     OccurrenceStatus.OPEN: "åpen",
     OccurrenceStatus.DONE: "fullført",
     OccurrenceStatus.WITHDRAWN: "trukket tilbake",
 }
+
+
+class OccurrenceState(StrEnum):
+    """What an occurrence is on a day, derived from what is stored and the go-live date
+    (``derive_state``). The one set that status, the watch's artifact, the desk and the
+    compliance record show, with one set of words (``STATE_NAMES``)."""
+
+    OPEN = "open"  # not past its due date
+    DUE = "due"  # due today
+    OVERDUE = "overdue"
+    BEFORE_GO_LIVE = "before-go-live"  # open, due before pliktvakt went live: never alerted
+    DONE = "done"
+    ON_TIME = "on-time"  # done by its due date, as the compliance record tells done apart
+    LATE = "late"
+    WITHDRAWN = "withdrawn"
+
+
+STATE_NAMES = {
+    OccurrenceState.OPEN: "åpen, ikke forfalt",
+    OccurrenceState.DUE: "forfaller i dag",
+    OccurrenceState.OVERDUE: "over fristen",
+    OccurrenceState.BEFORE_GO_LIVE: "før pliktvakt",
+    OccurrenceState.DONE: "fullført",
+    OccurrenceState.ON_TIME: "fullført i tide",
+    OccurrenceState.LATE: "fullført for sent",
+    OccurrenceState.WITHDRAWN: "trukket tilbake",
+}
+
+
+def derive_state(
+    status: str,
+    due: date,
+    completed_at: datetime | None,
+    today: date,
+    go_live: date | None,
+    now: datetime | None = None,
+) -> OccurrenceState:
+    """The state on ``today``. A completion after ``now`` (when given) has not happened yet, so
+    a record as of an earlier day shows the occurrence open. Open ones due before ``go_live``
+    are before go-live, whatever their due date says."""
+    if status == OccurrenceStatus.WITHDRAWN:
+        return OccurrenceState.WITHDRAWN
+    done = status == OccurrenceStatus.DONE
+    if done and (now is None or (completed_at is not None and completed_at <= now)):
+        return OccurrenceState.DONE
+    if go_live is not None and due < go_live:
+        return OccurrenceState.BEFORE_GO_LIVE
+    if today > due:
+        return OccurrenceState.OVERDUE
+    return OccurrenceState.DUE if today == due else OccurrenceState.OPEN
 
 
 class OutboxStatus(StrEnum):
@@ -113,13 +165,8 @@ class Occurrence(SurrogateKey, table=True):
     def is_open(self) -> bool:
         return self.status == OccurrenceStatus.OPEN
 
-    def state_on(self, day: date) -> str:
-        """open, due (``day`` is the due date), overdue, done or withdrawn."""
-        if not self.is_open:
-            return self.status
-        if day > self.due:
-            return "overdue"
-        return "due" if day == self.due else OccurrenceStatus.OPEN
+    def state_on(self, day: date, go_live: date | None = None) -> OccurrenceState:
+        return derive_state(self.status, self.due, self.completed_at, day, go_live)
 
     def created(self, actor: str, reason: str | None = None, via: str | None = None) -> Event:
         """The audit event of a new occurrence: an event's is triggered, a rule's is created.

@@ -7,15 +7,9 @@ from pliktvakt.alerts import due_text
 from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.go_live import BEFORE_GO_LIVE, before_go_live
-from pliktvakt.models import STATUS_NAMES, Occurrence, OccurrenceStatus
+from pliktvakt.models import STATE_NAMES, Occurrence, OccurrenceState, OccurrenceStatus
 from pliktvakt.periods import Subjects, period_text
 
-STATE_NAMES = {
-    **STATUS_NAMES,
-    "due": "forfaller i dag",
-    "overdue": "over fristen",
-    "before-go-live": BEFORE_GO_LIVE,
-}
 KIND_NAMES = {"recurring": "gjentakende", "event": "hendelse", "standing": "løpende", "gate": "sperre"}
 
 
@@ -42,9 +36,7 @@ def status_row(
     obligation = catalogue.obligations.get(occurrence.obligation_id)
     role = catalogue.roles.get(occurrence.role)
     owner = catalogue.officers[role.officer].email if role else occurrence.role
-    current = occurrence.state_on(today)
-    if occurrence.is_open and before_go_live(occurrence.due, go_live):
-        current = "before-go-live"
+    current = occurrence.state_on(today, go_live)
     unconfirmed = obligation.unconfirmed if obligation else None
     return {
         "id": occurrence.id,
@@ -72,7 +64,13 @@ def status_row(
 
 
 # The groups of the obligation-status artifact, the most pressing first.
-STATUS_GROUPS = ("overdue", "due", OccurrenceStatus.OPEN, "before-go-live", OccurrenceStatus.DONE)
+STATUS_GROUPS = (
+    OccurrenceState.OVERDUE,
+    OccurrenceState.DUE,
+    OccurrenceState.OPEN,
+    OccurrenceState.BEFORE_GO_LIVE,
+    OccurrenceState.DONE,
+)
 
 
 def desk_link(public_url: str, occurrence_id: int) -> str:
@@ -105,7 +103,7 @@ def status_markdown(rows: list[dict], today: date, days: int, public_url: str) -
 def _status_line(row: dict, today: date, public_url: str) -> str:
     due = date_short(date.fromisoformat(row["due"]))
     when = f"frist {due}" + ("" if row["deadline_confirmed"] else f" ({UNCONFIRMED})")
-    if row["state"] == OccurrenceStatus.DONE:
+    if row["state"] == OccurrenceState.DONE:
         when += f", fullført av {row['completed_by'] or 'ukjent'}" + (" (for sent)" if row["late"] else "")
     elif row["days_left"] < 0:
         when += f", {-row['days_left']} dager over"

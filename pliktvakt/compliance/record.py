@@ -31,32 +31,33 @@ from sqlmodel import Session, select
 from pliktvakt import audit
 from pliktvakt.catalogue import Catalogue, section_reference
 from pliktvakt.clock import OSLO, stored
-from pliktvakt.go_live import BEFORE_GO_LIVE, go_live_date
+from pliktvakt.go_live import go_live_date
 from pliktvakt.legal_calendar import business_days_between
-from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus
+from pliktvakt.models import (
+    STATE_NAMES,
+    ObligationRecord,
+    Occurrence,
+    OccurrenceState,
+    OutboxMessage,
+    OutboxStatus,
+    derive_state,
+)
 from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
 from pliktvakt.rendering import section_order
 from pliktvakt.tabular import bulk
 
 FIRST_YEAR = 2024  # the instruction applies from 1 January 2024
 
+# The record tells done apart as on time or late, and counts one due today as open.
 ON_TIME, LATE, OPEN, OVERDUE, WITHDRAWN, EARLY = (
-    "on-time",
-    "late",
-    "open",
-    "overdue",
-    "withdrawn",
-    "before-go-live",
+    OccurrenceState.ON_TIME,
+    OccurrenceState.LATE,
+    OccurrenceState.OPEN,
+    OccurrenceState.OVERDUE,
+    OccurrenceState.WITHDRAWN,
+    OccurrenceState.BEFORE_GO_LIVE,
 )
 STATES = (ON_TIME, LATE, OVERDUE, OPEN, WITHDRAWN, EARLY)
-STATE_NAMES = {
-    ON_TIME: "fullført i tide",
-    LATE: "fullført for sent",
-    OPEN: "åpen, ikke forfalt",
-    OVERDUE: "over fristen",
-    WITHDRAWN: "trukket tilbake",
-    EARLY: BEFORE_GO_LIVE,
-}
 STILL_OPEN = (OVERDUE, OPEN, EARLY)
 SHARE_DEFINITION = (
     "Andel i tide = fullført i tide / (fullført i tide + fullført for sent + over fristen). "
@@ -254,19 +255,15 @@ def state_of(
 ) -> tuple[str, int | None]:
     """(state, business days late or overdue) as of ``now``. A completion after ``now`` had
     not happened yet, so a record as of an earlier day shows the occurrence open."""
-    if occurrence.status == OccurrenceStatus.WITHDRAWN:
-        return WITHDRAWN, None
-    done = occurrence.status == OccurrenceStatus.DONE and occurrence.completed_at is not None
-    if done and occurrence.completed_at <= now:
+    state = derive_state(occurrence.status, occurrence.due, occurrence.completed_at, today, go_live, now)
+    if state == OccurrenceState.DONE:
         done_on = occurrence.completed_at.astimezone(OSLO).date()
         if done_on > occurrence.due:
             return LATE, late_by(occurrence.due, done_on)
         return (LATE, 0) if occurrence.late else (ON_TIME, None)
-    if go_live is not None and occurrence.due < go_live:
-        return EARLY, None
-    if today > occurrence.due:
+    if state == OVERDUE:
         return OVERDUE, late_by(occurrence.due, today)
-    return OPEN, None
+    return (OPEN if state == OccurrenceState.DUE else state), None
 
 
 def state_text(state: str, days: int | None, reason: str | None = None) -> str:
