@@ -29,12 +29,12 @@ def check(
     """Sjekk katalogen (pliktene og saksbehandlerne) og list hver plassholder med fil og linje.
 
     Bare katalogen: alt som står igjen før drift viser `pliktvakt doctor`."""
+    from flows.registry import deployment_specs
     from pliktvakt.catalogue import load_catalogue
-    from pliktvakt.db import ROOT
     from pliktvakt.settings import get_settings
 
     catalogue = load_catalogue(get_settings().config_dir)  # a broken file stops here, naming file and line
-    phantoms = catalogue.unknown_flows(deployment_names(ROOT / "prefect.yaml"))
+    phantoms = catalogue.unknown_flows({spec["name"] for spec in deployment_specs()})
     if as_json:
         print_json({"placeholders": [vars(p) for p in catalogue.placeholders], "unknown_flows": phantoms})
     else:
@@ -52,12 +52,6 @@ def check(
         )
     if phantoms or (strict and catalogue.placeholders):
         raise typer.Exit(1)
-
-
-def deployment_names(prefect_yaml) -> set[str]:
-    import yaml
-
-    return {deployment["name"] for deployment in yaml.safe_load(prefect_yaml.read_text())["deployments"]}
 
 
 def placeholder_line(catalogue: Catalogue, see: str | None = "pliktvakt config check") -> str:

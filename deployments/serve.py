@@ -1,29 +1,16 @@
 """Serve every deployment in prefect.yaml from this process (the embedded default).
 
-prefect.yaml is the one source of the deployments; this module reads it so that the
+prefect.yaml is the one source of the deployments (read by flows.registry), so that the
 embedded default and production run the same schedules.
 """
 
 import asyncio
-import importlib
-from pathlib import Path
 
-import yaml
 from prefect.client.schemas.objects import ConcurrencyLimitConfig
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Interval, RRule
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_spec(path: Path = ROOT / "prefect.yaml") -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["deployments"]
-
-
-def _flow(entrypoint: str):
-    module_path, name = entrypoint.split(":")
-    module = importlib.import_module(module_path.removesuffix(".py").replace("/", "."))
-    return getattr(module, name)
+from flows.registry import deployment_specs, import_entrypoint
 
 
 def _schedule(spec: dict):
@@ -41,7 +28,7 @@ def _concurrency(spec: dict | int | None) -> ConcurrencyLimitConfig | int | None
 
 def build_deployments() -> list[RunnerDeployment]:
     return [
-        _flow(spec["entrypoint"]).to_deployment(
+        import_entrypoint(spec["entrypoint"]).to_deployment(
             name=spec["name"],
             description=spec.get("description"),
             tags=spec.get("tags"),
@@ -49,7 +36,7 @@ def build_deployments() -> list[RunnerDeployment]:
             parameters=spec.get("parameters"),
             concurrency_limit=_concurrency(spec.get("concurrency_limit")),
         )
-        for spec in load_spec()
+        for spec in deployment_specs()
     ]
 
 

@@ -3,8 +3,8 @@
 from prefect.utilities.callables import parameter_schema
 from sqlmodel import select
 
-from deployments.serve import load_spec
 from flows.publication_register import publication_add
+from flows.registry import deployment_specs
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import AuditEntry, Occurrence
 from pliktvakt.publications.tables import Publication
@@ -20,7 +20,7 @@ def test_the_run_form_has_the_fields_of_the_cli():
 
 
 def test_deployments_daily_at_seven_and_the_form_without_schedule():
-    specs = {spec["name"]: spec for spec in load_spec()}
+    specs = {spec["name"]: spec for spec in deployment_specs()}
     assert specs["prepublication-notice"]["schedules"] == [{"cron": "0 7 * * *", "timezone": "Europe/Oslo"}]
     assert (
         specs["prepublication-notice"]["entrypoint"] == "flows/prepublication_notice.py:prepublication_notice"
