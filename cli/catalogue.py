@@ -85,11 +85,13 @@ def doctor(as_json: AsJson = False) -> None:
 
 
 def go_live_line(stored: date, configured: date | None) -> str:
+    from pliktvakt.bokmal import date_short
+
     if configured is not None:
-        return (
-            f"Pliktvakt i bruk fra {configured:%d.%m.%Y} (PLIKTVAKT_GO_LIVE); frister før det varsles ikke."
-        )
-    return f"Pliktvakt i bruk fra {stored:%d.%m.%Y} (første init); frister før det varsles ikke."
+        since = f"{date_short(configured)} (PLIKTVAKT_GO_LIVE)"
+    else:
+        since = f"{date_short(stored)} (første init)"
+    return f"Pliktvakt i bruk fra {since}; frister før det varsles ikke."
 
 
 def obligation_items(catalogue: Catalogue) -> list[dict]:

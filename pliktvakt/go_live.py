@@ -5,24 +5,15 @@ escalated: they are duties from before pliktvakt existed. ``PLIKTVAKT_GO_LIVE`` 
 date; otherwise it is the day of the first ``pliktvakt init``, stored in the database.
 """
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Session
 
 from pliktvakt import audit
-from pliktvakt.models import STATE_NAMES, OccurrenceState, utcnow
+from pliktvakt.models import STATE_NAMES, Installation, OccurrenceState
 from pliktvakt.settings import get_settings
 
 BEFORE_GO_LIVE = STATE_NAMES[OccurrenceState.BEFORE_GO_LIVE]
-
-
-class Installation(SQLModel, table=True):
-    """One row: when this installation of pliktvakt went live."""
-
-    __tablename__ = "installation"
-    id: int = Field(default=1, primary_key=True)
-    go_live: date
-    recorded_at: datetime = Field(default_factory=utcnow)
 
 
 def record_first_init(session: Session, today: date, actor: str = "pliktvakt") -> date:

@@ -313,3 +313,25 @@ class OfficerAbsence(SurrogateKey, table=True):
     end: date
     reason: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignInLink(SurrogateKey, table=True):
+    """A duty-desk sign-in request (``pliktvakt.signin``): the token only as its hash, used once."""
+
+    __tablename__ = "signin_link"
+    token_hash: str = Field(unique=True, max_length=64)
+    email: str = Field(index=True, max_length=300)
+    client: str = Field(index=True, max_length=64)  # SHA-256 of the client's address
+    known: bool  # an officer's address; a link was sent
+    created_at: datetime = Field(index=True)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class Installation(SQLModel, table=True):
+    """One row: when this installation of pliktvakt went live."""
+
+    __tablename__ = "installation"
+    id: int = Field(default=1, primary_key=True)
+    go_live: date
+    recorded_at: datetime = Field(default_factory=utcnow)

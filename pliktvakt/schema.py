@@ -6,12 +6,10 @@ database read the metadata from here, so a new table module is added in one plac
 from sqlmodel import SQLModel
 
 import pliktvakt.evaluation.models  # noqa: F401
-import pliktvakt.go_live  # noqa: F401  (installation)
 import pliktvakt.grants.tables  # noqa: F401
 import pliktvakt.models  # noqa: F401
 import pliktvakt.publications.tables  # noqa: F401
 import pliktvakt.register.tables  # noqa: F401
 import pliktvakt.settlement.tables  # noqa: F401
-import pliktvakt.signin  # noqa: F401  (the duty desk's sign-in links)
 
 metadata = SQLModel.metadata

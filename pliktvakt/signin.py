@@ -12,27 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
-from sqlmodel import Field, Session, select
+from sqlmodel import Session, select
 
 from pliktvakt.clock import stored
-from pliktvakt.models import SurrogateKey
+from pliktvakt.models import SignInLink
 
 LIFETIME = timedelta(minutes=15)
 # Within WINDOW, at most this many links per address and requests per client.
 WINDOW = timedelta(minutes=15)
 PER_ADDRESS = 3
 PER_CLIENT = 10
-
-
-class SignInLink(SurrogateKey, table=True):
-    __tablename__ = "signin_link"
-    token_hash: str = Field(unique=True, max_length=64)
-    email: str = Field(index=True, max_length=300)
-    client: str = Field(index=True, max_length=64)  # SHA-256 of the client's address
-    known: bool  # an officer's address; a link was sent
-    created_at: datetime = Field(index=True)
-    expires_at: datetime
-    used_at: datetime | None = None
 
 
 def digest(text: str) -> str:
