@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -66,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _middleware(app)
     _errors(app)
-    _routes(app)
+    _hooks(app)
+    app.include_router(router)
     pages.add_routes(app)
     return app
 
@@ -132,114 +133,14 @@ def _errors(app: FastAPI) -> None:
         )
 
 
-def _routes(app: FastAPI) -> None:
+# The desk's own pages: the officer's duties, a duty and its completion, and signing in and out.
+router = APIRouter()
+
+
+def _hooks(app: FastAPI) -> None:
     @app.exception_handler(SignInFirst)
     async def sign_in_first(request: Request, exc: SignInFirst):
         return RedirectResponse(f"/logg-inn?neste={quote(exc.then)}", status_code=303)
-
-    @app.get("/", response_class=HTMLResponse)
-    def mine(request: Request, side: int = 1):
-        visitor = need_session(request)
-        state, catalogue = request.app.state, request.app.state.catalogue
-        today = now_of(request).date()
-        with session_scope(state.engine) as session:
-            away = notify.away_on(notify.read_absences(session, today), today)
-            started = go_live.go_live_date(session)
-            side = max(side, 1)
-            args = (session, catalogue, visitor.officer.id, away, today, started)
-            total, shown = access.my_duties(*args, (side - 1) * PAGE_SIZE, PAGE_SIZE)
-            pages = max(1, -(-total // PAGE_SIZE))
-            if side > pages:  # past the last page: show the last
-                side = pages
-                total, shown = access.my_duties(*args, (side - 1) * PAGE_SIZE, PAGE_SIZE)
-            rows = [
-                views.duty_row(d.occurrence, catalogue, today, started) | {"why": views.WHY_NAMES[d.why]}
-                for d in shown
-            ]
-        return render(
-            request,
-            "mine.html",
-            visitor=visitor,
-            title="Mine plikter",
-            rows=rows,
-            total=total,
-            page=side,
-            pages=pages,
-        )
-
-    @app.get("/plikt/{occurrence_id}", response_class=HTMLResponse)
-    def duty(request: Request, occurrence_id: int, t: str | None = None):
-        visitor = _visitor_for_duty(request, occurrence_id, t)
-        return _duty_page(request, visitor, occurrence_id)
-
-    @app.post("/plikt/{occurrence_id}/utfort", response_class=HTMLResponse)
-    def complete(
-        request: Request,
-        occurrence_id: int,
-        evidence: str = Form(""),
-        csrf: str = Form(""),
-        t: str = Form(""),
-    ):
-        check_csrf(request, csrf)
-        visitor = _visitor_for_duty(request, occurrence_id, t or None)
-        if not evidence.strip():
-            return _duty_page(
-                request,
-                visitor,
-                occurrence_id,
-                status=400,
-                evidence_error="Skriv dokumentasjonen: en tekst, en lenke eller et saksnummer.",
-            )
-        state = request.app.state
-        with session_scope(state.engine) as session:
-            _may_act(request, session, visitor, occurrence_id)
-            try:
-                occurrences.complete(
-                    session, occurrence_id, visitor.officer.email, evidence, now_of(request), via=VIA
-                )
-            except OccurrenceError as exc:
-                raise Refused(409, "Kunne ikke registreres", f"{exc} Ingenting er endret.") from None
-        back = f"/plikt/{occurrence_id}" + (f"?t={quote(visitor.token)}" if visitor.token else "")
-        return RedirectResponse(back, status_code=303)
-
-    @app.get("/logg-inn", response_class=HTMLResponse)
-    def signin_form(request: Request, neste: str | None = None):
-        return render(request, "signin.html", title="Logg inn", then=_safe_next(neste), email="")
-
-    @app.post("/logg-inn", response_class=HTMLResponse)
-    def signin_request(request: Request, email: str = Form(""), csrf: str = Form(""), neste: str = Form("")):
-        check_csrf(request, csrf)
-        return _send_signin_link(request, email, _safe_next(neste))
-
-    @app.get("/logg-inn/lenke", response_class=HTMLResponse)
-    def signin_confirm(request: Request, t: str = "", neste: str | None = None):
-        # A button, not an automatic sign-in: mail scanners open links, and would use it up.
-        return render(request, "signin_confirm.html", title="Logg inn", token=t, then=_safe_next(neste))
-
-    @app.post("/logg-inn/lenke")
-    def signin_redeem(request: Request, t: str = Form(""), csrf: str = Form(""), neste: str = Form("")):
-        check_csrf(request, csrf)
-        now = now_of(request)
-        with session_scope(request.app.state.engine) as session:
-            try:
-                redeemed = signin.redeem(session, t, now)
-            except signin.LinkRefused as exc:
-                raise Refused(
-                    403,
-                    "Innloggingen virket ikke",
-                    f"{exc.reason} Be om en ny lenke nedenfor.",
-                    offer_signin=True,
-                ) from None
-        response = RedirectResponse(_safe_next(neste) or "/", status_code=303)
-        identity.start_session(request, response, redeemed.email, now)
-        return response
-
-    @app.post("/logg-ut")
-    def signout(request: Request, csrf: str = Form("")):
-        check_csrf(request, csrf)
-        response = RedirectResponse("/logg-inn", status_code=303)
-        identity.end_session(request, response)
-        return response
 
     @app.middleware("http")
     async def renew_session(request: Request, call_next):
@@ -249,6 +150,118 @@ def _routes(app: FastAPI) -> None:
         if officer is not None and identity.SESSION_COOKIE not in _cookie_names(response):
             identity.start_session(request, response, officer.email, now)  # 8 idle hours from now
         return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def mine(request: Request, side: int = 1):
+    visitor = need_session(request)
+    state, catalogue = request.app.state, request.app.state.catalogue
+    today = now_of(request).date()
+    with session_scope(state.engine) as session:
+        away = notify.away_on(notify.read_absences(session, today), today)
+        started = go_live.go_live_date(session)
+        side = max(side, 1)
+        args = (session, catalogue, visitor.officer.id, away, today, started)
+        total, shown = access.my_duties(*args, (side - 1) * PAGE_SIZE, PAGE_SIZE)
+        pages = max(1, -(-total // PAGE_SIZE))
+        if side > pages:  # past the last page: show the last
+            side = pages
+            total, shown = access.my_duties(*args, (side - 1) * PAGE_SIZE, PAGE_SIZE)
+        rows = [
+            views.duty_row(d.occurrence, catalogue, today, started) | {"why": views.WHY_NAMES[d.why]}
+            for d in shown
+        ]
+    return render(
+        request,
+        "mine.html",
+        visitor=visitor,
+        title="Mine plikter",
+        rows=rows,
+        total=total,
+        page=side,
+        pages=pages,
+    )
+
+
+@router.get("/plikt/{occurrence_id}", response_class=HTMLResponse)
+def duty(request: Request, occurrence_id: int, t: str | None = None):
+    visitor = _visitor_for_duty(request, occurrence_id, t)
+    return _duty_page(request, visitor, occurrence_id)
+
+
+@router.post("/plikt/{occurrence_id}/utfort", response_class=HTMLResponse)
+def complete(
+    request: Request,
+    occurrence_id: int,
+    evidence: str = Form(""),
+    csrf: str = Form(""),
+    t: str = Form(""),
+):
+    check_csrf(request, csrf)
+    visitor = _visitor_for_duty(request, occurrence_id, t or None)
+    if not evidence.strip():
+        return _duty_page(
+            request,
+            visitor,
+            occurrence_id,
+            status=400,
+            evidence_error="Skriv dokumentasjonen: en tekst, en lenke eller et saksnummer.",
+        )
+    state = request.app.state
+    with session_scope(state.engine) as session:
+        _may_act(request, session, visitor, occurrence_id)
+        try:
+            occurrences.complete(
+                session, occurrence_id, visitor.officer.email, evidence, now_of(request), via=VIA
+            )
+        except OccurrenceError as exc:
+            raise Refused(409, "Kunne ikke registreres", f"{exc} Ingenting er endret.") from None
+    back = f"/plikt/{occurrence_id}" + (f"?t={quote(visitor.token)}" if visitor.token else "")
+    return RedirectResponse(back, status_code=303)
+
+
+@router.get("/logg-inn", response_class=HTMLResponse)
+def signin_form(request: Request, neste: str | None = None):
+    return render(request, "signin.html", title="Logg inn", then=_safe_next(neste), email="")
+
+
+@router.post("/logg-inn", response_class=HTMLResponse)
+def signin_request(request: Request, email: str = Form(""), csrf: str = Form(""), neste: str = Form("")):
+    check_csrf(request, csrf)
+    return _send_signin_link(request, email, _safe_next(neste))
+
+
+@router.get("/logg-inn/lenke", response_class=HTMLResponse)
+def signin_confirm(request: Request, t: str = "", neste: str | None = None):
+    # A button, not an automatic sign-in: mail scanners open links, and would use it up.
+    return render(request, "signin_confirm.html", title="Logg inn", token=t, then=_safe_next(neste))
+
+
+@router.post("/logg-inn/lenke")
+def signin_redeem(request: Request, t: str = Form(""), csrf: str = Form(""), neste: str = Form("")):
+    check_csrf(request, csrf)
+    now = now_of(request)
+    with session_scope(request.app.state.engine) as session:
+        try:
+            redeemed = signin.redeem(session, t, now)
+        except signin.LinkRefused as exc:
+            raise Refused(
+                403,
+                "Innloggingen virket ikke",
+                f"{exc.reason} Be om en ny lenke nedenfor.",
+                offer_signin=True,
+            ) from None
+    response = RedirectResponse(_safe_next(neste) or "/", status_code=303)
+    identity.start_session(request, response, redeemed.email, now)
+    return response
+
+
+@router.post("/logg-ut")
+def signout(request: Request, csrf: str = Form("")):
+    check_csrf(request, csrf)
+    response = RedirectResponse("/logg-inn", status_code=303)
+    identity.end_session(request, response)
+    return response
 
 
 def _cookie_names(response: Response) -> set[str]:
