@@ -1,4 +1,4 @@
-"""Settlement data: the rows read from a source, the municipality list and the config.
+"""Kind: inputs. Settlement data: the rows read, the municipality list and the config.
 
 Settlement (bosetting) of refugees in municipalities, instruction 2.2: IMDi makes a
 monthly analysis of status, trends and developments, reports more often on large
