@@ -136,7 +136,7 @@ def cadence_alert(change: CadenceChange) -> Message:
     body = (
         "Rapporteringen av plikten «Månedlig analyse av bosettingsarbeidet» (instruksen pkt. 2.2) er endret "
         f"fra {CADENCE_NAMES[change.previous]} til {CADENCE_NAMES[row.cadence]} "
-        f"fra {row.from_date:%d.%m.%Y}.\n\n"
+        f"fra {bokmal.date_short(row.from_date)}.\n\n"
         f"{row.reason}\n\n{action}"
     )
     return Message(subject, body)
