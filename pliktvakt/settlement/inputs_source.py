@@ -1,5 +1,7 @@
-"""Kind: inputs. Where the settlement figures come from (PLIKTVAKT_SETTLEMENT_SOURCE): a file, a
-URL serving JSON, or, when unset, the shipped synthetic sample.
+"""Kind: inputs. Where the settlement figures come from, and what is read from a fetched source.
+
+PLIKTVAKT_SETTLEMENT_SOURCE names a file, a URL serving JSON, or, when unset, the shipped
+synthetic sample.
 
 The fetch itself is in ``tasks.settlement_source``; this is what is done with what it fetched.
 The payload shape is documented in ``pliktvakt.settlement.inputs_figures``.

@@ -1,6 +1,7 @@
-"""Kind: render. The artifacts a settlement run leaves in the Prefect UI (DESIGN principle 7): the
-run and its report, the key figures as a table, and the reporting cadence. Each is made here as
-text; the flow hands it to Prefect under its stable key.
+"""Kind: render. The artifacts a settlement run leaves in the Prefect UI (DESIGN principle 7).
+
+The run and its report, the key figures as a table, and the reporting cadence. Each is made here
+as text; the flow hands it to Prefect under its stable key.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Kind: render. The trends page published beside the key figures (instruction 2.2: "Informasjon om trender
-og utviklingstrekk skal også publiseres"): HTML with its charts, and the same facts as JSON.
+"""Kind: render. The trends page published beside the key figures, as HTML and JSON.
+
+Instruction 2.2: "Informasjon om trender og utviklingstrekk skal også publiseres": HTML with its
+charts, and the same facts as JSON.
 
 Only national and county figures are shown, so nothing needs suppression; the municipality
 details stay in the report to the ministry.

@@ -1,7 +1,8 @@
-"""Kind: rules. The settlement run's decisions (instruction 2.2), each a pure function returning a
-plan: where the figures come from, which report is due, whether the key figures may be
-published, what the demo run does, and what a person's approval decision means. No session,
-no I/O, no clock: the tasks carry the plans out.
+"""Kind: rules. The settlement run's decisions (instruction 2.2), each returning a plan.
+
+Where the figures come from, which report is due, whether the key figures may be published,
+what the demo run does, and what a person's approval decision means. Pure functions: no
+session, no I/O, no clock; the tasks carry the plans out.
 """
 
 from __future__ import annotations

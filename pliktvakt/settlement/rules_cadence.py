@@ -1,5 +1,7 @@
-"""Kind: rules. The periods of the settlement duty (instruction 2.2) and its reporting cadence:
-monthly, or weekly while a large deviation holds ("Ved store avvik skal det rapporteres hyppigere").
+"""Kind: rules. The settlement duty's periods and its reporting cadence (instruction 2.2).
+
+Monthly, or weekly while a large deviation holds ("Ved store avvik skal det rapporteres
+hyppigere").
 
 Monthly is the catalogue's rule: ``settlement-monthly-analysis`` recurs on the 1st. While weekly,
 the same obligation also falls due every ISO week, in an occurrence with period

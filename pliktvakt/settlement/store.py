@@ -1,7 +1,8 @@
-"""Kind: store. What a settlement run records (instruction 2.2), each step in one transaction run
-by a task: the change of cadence and its alert, the report queued to the ministry and the
-occurrences it completes once delivered, and the key figures' publication or its blocking. The
-decisions are in ``rules``; the files are written by a task.
+"""Kind: store. What a settlement run records (instruction 2.2), each step in one transaction.
+
+A task runs each step: the change of cadence and its alert, the report queued to the ministry
+and the occurrences it completes once delivered, and the key figures' publication or its
+blocking. The decisions are in ``rules``; the files are written by a task.
 """
 
 from __future__ import annotations

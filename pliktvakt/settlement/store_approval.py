@@ -1,6 +1,8 @@
-"""Kind: store. A person approves the settlement analysis before the report goes to the ministry
-and the key figures are published (instruction 2.2: the key figures are to be "kvalitetssikret";
-DESIGN: approvals are gates held by a person, taken in the Prefect UI).
+"""Kind: store. The approval gate of the settlement analysis in the database.
+
+A person approves the analysis before the report goes to the ministry and the key figures are
+published (instruction 2.2: the key figures are to be "kvalitetssikret"; DESIGN: approvals are
+gates held by a person, taken in the Prefect UI).
 
 The gate is an occurrence of ``settlement-analysis-approval`` per report period and set of
 figures (``period:digest``, ``rules.approval_period``), so the watch reminds and escalates while

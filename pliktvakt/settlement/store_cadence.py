@@ -1,7 +1,8 @@
-"""Kind: store. The reporting cadence of the settlement analysis in the database: each change
-of cadence is a row in ``settlement_cadence`` and an audit entry, and while weekly there is an
-occurrence per ISO week (``rules_cadence``); back within the rule, the cadence is monthly again
-and open weekly occurrences from the current week on are withdrawn.
+"""Kind: store. The reporting cadence of the settlement analysis in the database.
+
+Each change of cadence is a row in ``settlement_cadence`` and an audit entry, and while weekly
+there is an occurrence per ISO week (``rules_cadence``); back within the rule, the cadence is
+monthly again and open weekly occurrences from the current week on are withdrawn.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
-"""Kind: texts. What people read of the settlement duty, in bokmål: the report to the ministry,
-the alert on a change of cadence and its reason, the alert when the key figures fail a quality
-check, the request for approval and its run form, and the notes of demo mode."""
+"""Kind: texts. What people read of the settlement duty, in bokmål.
+
+The report to the ministry, the alert on a change of cadence and its reason, the alert when the
+key figures fail a quality check, the request for approval and its run form, and the notes of
+demo mode.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Kind: texts. What a settlement run did, in bokmål for the run's artifacts and log, and whether
-it did its duty (DESIGN: run contract)."""
+"""Kind: texts. What a settlement run did, in bokmål, and whether it did its duty.
+
+For the run's artifacts and log (DESIGN: run contract).
+"""
 
 from __future__ import annotations
 
