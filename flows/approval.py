@@ -12,7 +12,7 @@ from prefect.input import RunInput
 from pydantic import Field
 
 from pliktvakt.settlement.inputs import ApprovalConfig
-from pliktvakt.settlement.rules import APPROVED, REJECTED, Decision
+from pliktvakt.settlement.rules_approval import APPROVED, REJECTED, Decision
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

@@ -34,15 +34,8 @@ from pliktvakt.settlement.render_run import (
     report_artifact,
 )
 from pliktvakt.settlement.render_trends import trend_files
-from pliktvakt.settlement.rules import (
-    DUTY,
-    Approval,
-    approval_outcome,
-    approval_period,
-    demo_plan,
-    publish_plan,
-    source_plan,
-)
+from pliktvakt.settlement.rules import DUTY, demo_plan, publish_plan, source_plan
+from pliktvakt.settlement.rules_approval import Approval, approval_outcome, approval_period
 from pliktvakt.settlement.store_approval import Request
 from pliktvakt.settlement.texts import CADENCE_NAMES, DEMO_MARK, DRAFT, report_filename
 from pliktvakt.settlement.texts import form_description as approval_form

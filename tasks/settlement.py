@@ -18,6 +18,7 @@ from pliktvakt.settlement import (
     SettlementFileError,
     SettlementSourceError,
     rules,
+    rules_approval,
     sample,
     store,
     store_approval,
@@ -193,6 +194,8 @@ def request_approval(
 
 
 @io_task(name="record-settlement-approval")
-def record_approval(url: str, gate: store_approval.Gate, decision: rules.Decision, run_id: str) -> None:
+def record_approval(
+    url: str, gate: store_approval.Gate, decision: rules_approval.Decision, run_id: str
+) -> None:
     with session_scope(engine_for(url)) as session:
         store_approval.record(session, gate, decision, run_id)

@@ -5,8 +5,8 @@ The modules, by kind (DESIGN.md: the same file name means the same thing in ever
   into a ``LoadResult``: rows plus quarantined rows with reasons) and ``inputs_source`` (where
   they come from); the HTTP fetch is in ``tasks.settlement_source``
 - calculations: ``analysis`` (``run_analysis``), ``keyfigures`` (build, suppress, check, files)
-- rules: ``rules`` (the source, the report due, the publishing gate, demo mode, the approval)
-  and ``rules_cadence`` (the periods, monthly or weekly)
+- rules: ``rules`` (the source, the report due, the publishing gate, demo mode),
+  ``rules_approval`` (what an approval means) and ``rules_cadence`` (the periods, monthly or weekly)
 - tables and store: ``tables`` (the cadence rows); ``store``, ``store_cadence`` and
   ``store_approval`` (what a run records, each step in one transaction)
 - texts: ``texts`` (messages, alerts, notes) and ``texts_run`` (what the run did)

@@ -1,35 +1,27 @@
 """Kind: rules. The settlement run's decisions (instruction 2.2), each returning a plan.
 
 Where the figures come from, which report is due, whether the key figures may be published,
-what the demo run does, and what a person's approval decision means. Pure functions: no
+and what the demo run does (the approval's are in ``rules_approval``). Pure functions: no
 session, no I/O, no clock; the tasks carry the plans out.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from pliktvakt import bokmal, clock
 from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.notify import Key
 from pliktvakt.settlement import texts
 from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
 from pliktvakt.settlement.inputs import YearMonth
 from pliktvakt.settlement.inputs_source import DEMO_DIR, is_url, mistyped_url
-from pliktvakt.settlement.keyfigures import (
-    KeyFigures,
-    QualityFailure,
-    gate_failures,
-    key_figure_files,
-    key_figures_json,
-)
+from pliktvakt.settlement.keyfigures import KeyFigures, QualityFailure, gate_failures, key_figure_files
 from pliktvakt.settlement.render_trends import trend_files
-from pliktvakt.settlement.rules_cadence import monthly_period, report_period
+from pliktvakt.settlement.rules_cadence import monthly_period
 from pliktvakt.settlement.sample import demo_month
 
 DUTY = "settlement"
@@ -196,56 +188,3 @@ def demo_plan(
         CadenceOutcome(reporting_cadence(result.large_deviation)),
         ReportPlan(note=texts.DEMO_NOT_SENT, problem=problem),
     )
-
-
-# --- The approval ----------------------------------------------------------------------------
-
-APPROVED, REJECTED = "godkjent", "avvist"
-
-
-@dataclass(frozen=True)
-class Decision:
-    decision: str  # APPROVED or REJECTED
-    by: str
-    comment: str
-    at: datetime  # UTC
-
-    @property
-    def approved(self) -> bool:
-        return self.decision == APPROVED
-
-    def line(self) -> str:
-        """For the report and the log: who, when and the comment."""
-        said = f": «{self.comment}»" if self.comment else ""
-        verb = "Godkjent" if self.approved else "Avvist"
-        return (
-            f"{verb} av {self.by} {bokmal.datetime_short(clock.stored(self.at).astimezone(clock.OSLO))}{said}"
-        )
-
-
-class Approval(NamedTuple):
-    line: str | None = None  # who approved, when, the comment: shown in the report sent
-    problem: str | None = None  # bokmål: why nothing may leave
-
-
-def figures_digest(result: AnalysisResult, published: KeyFigures) -> str:
-    """What a person approves: the published key figures and the deviations found."""
-    content = key_figures_json(published) + "\n".join(d.finding for d in result.deviations).encode()
-    return hashlib.sha256(content).hexdigest()[:12]
-
-
-def approval_period(
-    day: date, weekly_period: str | None, result: AnalysisResult, published: KeyFigures
-) -> str:
-    """The approval gate's period: the report period and the figures approved (``period:digest``)."""
-    return f"{report_period(day, weekly_period)}:{figures_digest(result, published)}"
-
-
-def approval_outcome(decision: Decision | None, wait_seconds: int) -> Approval:
-    """What a decision means for the run: approved, the line the report shows; rejected or
-    unanswered (None), the reason nothing leaves."""
-    if decision is None:
-        return Approval(problem=texts.NO_ANSWER.format(wait=bokmal.duration(wait_seconds)))
-    if not decision.approved:
-        return Approval(problem=f"{decision.line()}. {texts.REJECTED_NOTE}")
-    return Approval(line=decision.line())

@@ -24,7 +24,8 @@ from pliktvakt.models import OccurrenceStatus
 from pliktvakt.notify import Key
 from pliktvakt.settlement import store, texts
 from pliktvakt.settlement.analysis import AnalysisResult
-from pliktvakt.settlement.rules import DUTY, Decision
+from pliktvakt.settlement.rules import DUTY
+from pliktvakt.settlement.rules_approval import Decision
 from pliktvakt.settlement.rules_cadence import KEY_FIGURES_OBLIGATION, monthly_period
 from pliktvakt.settlement.rules_cadence import OBLIGATION as REPORT_OBLIGATION
 
