@@ -36,7 +36,7 @@ from pliktvakt.grants import intake  # noqa: E402
 from pliktvakt.grants.schemes import load_schemes  # noqa: E402
 from pliktvakt.register import plan  # noqa: E402
 from pliktvakt.settings import Settings  # noqa: E402
-from pliktvakt.settlement.model import municipalities_by_code  # noqa: E402
+from pliktvakt.settlement.inputs import municipalities_by_code  # noqa: E402
 from tasks import register as register_tasks  # noqa: E402
 from tests.register_server import TOKEN  # noqa: E402
 from tests.servers import free_port  # noqa: E402

@@ -14,11 +14,11 @@ import tracemalloc
 from pathlib import Path
 
 from pliktvakt.settlement.analysis import run_analysis
-from pliktvakt.settlement.model import YearMonth, load_municipalities, load_settlement_config
-from pliktvakt.settlement.parsing import parse_csv
-from pliktvakt.settlement.report import render_charts
+from pliktvakt.settlement.inputs import YearMonth, load_municipalities, load_settlement_config
+from pliktvakt.settlement.inputs_figures import parse_csv
+from pliktvakt.settlement.render import render_charts
+from pliktvakt.settlement.render_trends import trend_files
 from pliktvakt.settlement.sample import generate_rows, to_csv
-from pliktvakt.settlement.trends import trend_files
 from tasks.files import write_file
 
 CONFIG = Path(__file__).parents[1] / "config"

@@ -62,7 +62,7 @@ def _catalogue():
 
 def _municipalities() -> dict:
     from pliktvakt.settings import get_settings
-    from pliktvakt.settlement.model import municipalities_by_code
+    from pliktvakt.settlement.inputs import municipalities_by_code
 
     return municipalities_by_code(get_settings().config_dir)
 

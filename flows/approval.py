@@ -11,8 +11,8 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
-from pliktvakt.settlement.approval import APPROVED, REJECTED, Decision
-from pliktvakt.settlement.model import ApprovalConfig
+from pliktvakt.settlement.inputs import ApprovalConfig
+from pliktvakt.settlement.rules_approval import APPROVED, REJECTED, Decision
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

@@ -15,71 +15,42 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 from prefect.states import State
-from pydantic import SecretStr
 
 from flows.approval import wait_for_decision
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
-from pliktvakt import bokmal, clock
+from pliktvakt import clock
 from pliktvakt.settings import Settings, get_settings
-from pliktvakt.settlement import (
-    ConfigError,
-    LoadResult,
-    Municipality,
-    SettlementConfig,
-    YearMonth,
-    run_analysis,
-)
+from pliktvakt.settlement import ConfigError, LoadResult, Municipality, SettlementConfig, run_analysis
 from pliktvakt.settlement.analysis import AnalysisResult
-from pliktvakt.settlement.approval import (
-    DRAFT,
-    NO_ANSWER,
-    REJECTED_NOTE,
-    Request,
-    figures_digest,
-    form_description,
-    report_period,
+from pliktvakt.settlement.inputs_source import is_demo, source_location
+from pliktvakt.settlement.keyfigures import KeyFigures, prepare
+from pliktvakt.settlement.render import render_charts, render_report
+from pliktvakt.settlement.render_run import (
+    Artifact,
+    cadence_artifact,
+    demo_history_table,
+    key_figures_artifact,
+    report_artifact,
 )
-from pliktvakt.settlement.cadence import CADENCE_NAMES, MONTHLY, WEEKLY, demo_history_table, history_markdown
-from pliktvakt.settlement.duty import (
-    BLOCKED,
-    DEMO,
-    DUTY,
-    CadenceOutcome,
-    PublishOutcome,
-    ReportPlan,
-    publish_plan,
-)
-from pliktvakt.settlement.keyfigures import KeyFigures, gate_failures, key_figure_files, prepare
-from pliktvakt.settlement.messages import report_filename
-from pliktvakt.settlement.report import render_charts, render_report
-from pliktvakt.settlement.sample import demo_month
-from pliktvakt.settlement.source import (
-    DEMO_DIR,
-    DEMO_MARK,
-    DEMO_NOT_SENT,
-    DEMO_WITH_RECIPIENTS,
-    is_demo,
-    is_url,
-    mistyped_url,
-    source_location,
-)
-from pliktvakt.settlement.summary import KEY_FIGURE_NOTE, RunSummary, key_figure_table, loaded_line
-from pliktvakt.settlement.trends import trend_files
+from pliktvakt.settlement.render_trends import trend_files
+from pliktvakt.settlement.rules import DUTY, demo_plan, publish_plan, source_plan
+from pliktvakt.settlement.rules_approval import Approval, approval_outcome, approval_period
+from pliktvakt.settlement.store_approval import Request
+from pliktvakt.settlement.texts import CADENCE_NAMES, DEMO_MARK, DRAFT, report_filename
+from pliktvakt.settlement.texts import form_description as approval_form
+from pliktvakt.settlement.texts_run import RunSummary, loaded_line
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
 from tasks.settlement import (
-    Loaded,
     approval_needed,
     cadence_history,
     complete_report,
     enqueue_report,
-    fetch_source,
-    generate_demo_source,
     key_figures_occurrence,
     load_config,
     open_approval,
-    read_source_file,
+    read_source,
     record_approval,
     record_publication,
     request_approval,
@@ -104,15 +75,11 @@ def settlement_analysis(as_of: AsOf = None) -> dict | State:
     cadence = update_cadence(url, catalogue, today, result)
     charts = render_charts(result)
     _, published, failures = prepare(result, municipalities, config)
-    approval = _approve(
-        logger, settings, catalogue, config, now, cadence.weekly_period, result, published, charts
-    )
+    approval = _approve(logger, settings, catalogue, now, inputs, cadence.weekly_period, published, charts)
     if approval.problem:  # rejected or unanswered: nothing is sent or published
         return finish(logger, {"approval": approval.problem}, [approval.problem])
-    html, markdown = render_report(result, charts, approval=approval.line)
-    filename = report_filename(result, today.isoformat())
-    [report_path] = write_files({settings.settlement_report_dir / filename: html})
-    plan = enqueue_report(settings, catalogue, today, result, cadence.weekly_period, html, filename)
+    report = _report(settings, result, charts, today.isoformat(), approval=approval.line)
+    plan = enqueue_report(settings, catalogue, today, result, cadence.weekly_period, report.html, report.name)
     occurrence = key_figures_occurrence(url, catalogue, today, settings.horizon_months)
     trends = trend_files(result, charts, settings.publish_dir)
     publishing = publish_plan(occurrence, today, published, failures, settings.publish_dir, trends)
@@ -120,97 +87,78 @@ def settlement_analysis(as_of: AsOf = None) -> dict | State:
     publication = record_publication(url, catalogue, publishing, today, now)
     delivery = deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
     completed = complete_report(url, plan, now)
-
-    run = RunSummary(
-        loaded, result, cadence, report_path, plan, publication, completed, len(delivery.no_channel)
-    )
-    _show(logger, run, markdown, published, config, url)
+    waiting = len(delivery.no_channel)
+    run = RunSummary(loaded, result, cadence, report.path, plan, publication, completed, waiting)
+    _show(logger, run, report.markdown, published, config, url)
     return finish(logger, run.outcome(), run.problems() + delivery_problems(delivery, (DUTY,)))
 
 
-class Approval(NamedTuple):
-    line: str | None = None  # who approved, when, the comment: shown in the report sent
-    problem: str | None = None  # bokmål: why nothing may leave
+class Report(NamedTuple):
+    html: str
+    markdown: str
+    name: str  # the file's name, and the attachment's
+    path: Path  # where it was written
+
+
+def _report(settings: Settings, result: AnalysisResult, charts: dict[str, str], tag: str, **said) -> Report:
+    """The report rendered, ``said`` at its top (``render_report``), and its HTML written to the
+    report directory, named by ``tag``."""
+    html, markdown = render_report(result, charts, **said)
+    name = report_filename(result, tag)
+    [path] = write_files({settings.settlement_report_dir / name: html})
+    return Report(html, markdown, name, path)
 
 
 def _approve(
     logger,
     settings: Settings,
     catalogue,
-    config: SettlementConfig,
     now: datetime,
+    inputs: "Inputs",
     weekly_period: str | None,
-    result: AnalysisResult,
     published: KeyFigures,
     charts: dict[str, str],
 ) -> Approval:
     """Section 2.2 "kvalitetssikret": wait for a person's approval of these figures before
     anything leaves, unless ``require_approval`` is off or nothing is due."""
-    url, today = settings.database_url, now.date()
+    url, today, config, result = settings.database_url, now.date(), inputs.config, inputs.result
     if not config.require_approval or not approval_needed(
         url, catalogue, today, weekly_period, settings.horizon_months
     ):
         return Approval()
-    period = f"{report_period(today, weekly_period)}:{figures_digest(result, published)}"
-    gate = open_approval(url, catalogue, today, period)
+    gate = open_approval(url, catalogue, today, approval_period(today, weekly_period, result, published))
     if gate.approved:
         logger.info("Tallene er godkjent tidligere: %s", gate.approved)
         return Approval(line=gate.approved)
     run_id, ui = str(flow_run.get_id()), settings.ui_url.rstrip("/")
-    html, markdown = render_report(result, charts, approval=DRAFT)
-    [draft] = write_files({settings.settlement_report_dir / report_filename(result, "utkast"): html})
-    artifact = create_markdown_artifact(key="settlement-report", markdown=markdown, description=DRAFT)
+    draft = _report(settings, result, charts, "utkast", approval=DRAFT)
+    artifact = create_markdown_artifact(key="settlement-report", markdown=draft.markdown, description=DRAFT)
     run_link, report_link = f"{ui}/runs/flow-run/{run_id}", f"{ui}/artifacts/artifact/{artifact}"
-    request_approval(url, catalogue, today, gate, result, Request(run_id, run_link, str(draft)))
+    request_approval(url, catalogue, today, gate, result, Request(run_id, run_link, str(draft.path)))
     deliver_outbox(engine_for(url), settings, catalogue, now, (DUTY,))
     logger.warning(
         "Venter på godkjenning i Prefect (%s) eller med `pliktvakt settlement approve %s`.", run_link, run_id
     )
-    decision = wait_for_decision(form_description(result, report_link), config.approval, now)
-    if decision is None:
-        return Approval(problem=NO_ANSWER.format(wait=bokmal.duration(config.approval.wait_seconds)))
-    record_approval(url, gate, decision, run_id)
-    logger.info(decision.line())
-    if not decision.approved:
-        return Approval(problem=f"{decision.line()}. {REJECTED_NOTE}")
-    return Approval(line=decision.line())
+    decision = wait_for_decision(approval_form(result, report_link), config.approval, now)
+    if decision is not None:
+        record_approval(url, gate, decision, run_id)
+        logger.info(decision.line())
+    return approval_outcome(decision, config.approval.wait_seconds)
 
 
 def _demo_run(logger, settings: Settings, today: date, inputs: "Inputs") -> dict | State:
-    """Demo mode: the marked report and key figures under publish_dir/demo/. No cadence is
-    recorded, nothing is queued to the ministry and no occurrence is completed."""
+    """Demo mode: the marked report and key figures under publish_dir/demo/ (``rules.demo_plan``)."""
     loaded, municipalities, config, result = inputs
     logger.warning("%s: analysen bygger på de syntetiske eksempeldataene.", DEMO_MARK)
     charts = render_charts(result)
-    html, markdown = render_report(result, charts, mark=DEMO_MARK)
-    filename = report_filename(result, today.isoformat())
-    [report_path] = write_files({settings.settlement_report_dir / filename: html})
+    report = _report(settings, result, charts, today.isoformat(), mark=DEMO_MARK)
     _, published, failures = prepare(result, municipalities, config)
-    blocked, demo_dir = gate_failures(published, failures), settings.publish_dir / DEMO_DIR
-    files = (
-        {}
-        if blocked
-        else {
-            **key_figure_files(published, [], demo_dir, DEMO_MARK),
-            **trend_files(result, charts, demo_dir, DEMO_MARK),
-        }
-    )
-    paths = [str(path) for path in write_files(files)]
-    outcome = PublishOutcome(BLOCKED if blocked else DEMO, paths=paths, failures=blocked)
-    problem = DEMO_WITH_RECIPIENTS if settings.ministry_recipients else None
-    cadence = CadenceOutcome(WEEKLY if result.large_deviation else MONTHLY)
+    demo = demo_plan(result, published, failures, charts, settings.publish_dir, settings.ministry_recipients)
+    paths = [str(path) for path in write_files(demo.files)]
     run = RunSummary(
-        loaded,
-        result,
-        cadence,
-        report_path,
-        ReportPlan(note=DEMO_NOT_SENT, problem=problem),
-        outcome,
-        [],
-        0,
-        demo=True,
+        loaded, result, demo.cadence, report.path, demo.report, demo.outcome(paths), [], 0, demo=True
     )
-    _show(logger, run, markdown, published, config, settings.database_url)
+    _show(logger, run, report.markdown, published, config, settings.database_url)
     return finish(logger, run.outcome(), run.problems())
 
 
@@ -227,32 +175,16 @@ def _read_inputs(settings: Settings, today: date, logger) -> Inputs | str:
     if read.error:
         return read.error
     municipalities, config = read.value
-    month = YearMonth.last_complete_before(today.year, today.month)
-    known = [m.code for m in municipalities]
-    if is_demo(settings):  # the synthetic sample, made up to the month analysed
-        month = demo_month(YearMonth(today.year, today.month), config.need)
-        source = generate_demo_source(municipalities, config.need, month, known)
-    else:
-        source = _read_source(settings, known)
+    plan = source_plan(source_location(settings), is_demo(settings), today, config.need)
+    source = read_source(plan, municipalities, config.need, settings)
     if source.error:
         return source.error
     try:
-        result = run_analysis(source.value, municipalities, config, month)
+        result = run_analysis(source.value, municipalities, config, plan.month)
     except ConfigError as exc:
         return str(exc)
     logger.info(loaded_line(source.value, result))
     return Inputs(source.value, municipalities, config, result)
-
-
-def _read_source(settings: Settings, known: list[str]) -> Loaded:
-    location = source_location(settings)
-    if (mistyped := mistyped_url(location)) is not None:
-        return Loaded(error=mistyped)
-    if is_url(location):  # passed on as a secret, so that Prefect never holds the plain URL
-        return fetch_source(
-            SecretStr(location), known, settings.settlement_timeout, settings.settlement_retries
-        )
-    return read_source_file(Path(location), known)
 
 
 def _show(
@@ -265,32 +197,18 @@ def _show(
     status = run.status_lines()
     for line in status:
         logger.info(line)
-    month, mark = run.result.as_of, f"{DEMO_MARK}: " if run.demo else ""
-    create_markdown_artifact(
-        key="settlement-report",
-        markdown="\n".join(
-            [
-                *([f"# {DEMO_MARK}", ""] if run.demo else []),
-                "## Denne kjøringen",
-                "",
-                *(f"- {line}" for line in status),
-                "",
-                markdown,
-            ]
-        ),
-        description=f"{mark}Analyse av bosettingsarbeidet, {month.label()} (pkt. 2.2)",
-    )
-    create_table_artifact(
-        key="settlement-key-figures",
-        table=key_figure_table(published),
-        description=f"{mark}Nøkkeltall om bosetting hittil i {month.year}, til og med {month.label()}, "
-        f"prikket under {config.suppression_threshold}. {KEY_FIGURE_NOTE}.",
-    )
+    _artifact(report_artifact(run, status, markdown))
+    _artifact(key_figures_artifact(run, published, config.suppression_threshold))
     history = (
         demo_history_table(run.result, run.cadence.cadence, DEMO_MARK) if run.demo else cadence_history(url)
     )
-    create_markdown_artifact(
-        key="settlement-cadence",
-        markdown=history_markdown(history),
-        description=f"{mark}Rapporteringshyppighet for den månedlige analysen, og ukentlige forekomster",
-    )
+    _artifact(cadence_artifact(run, history))
+
+
+def _artifact(artifact: Artifact) -> None:
+    if artifact.table is not None:
+        create_table_artifact(key=artifact.key, table=artifact.table, description=artifact.description)
+    else:
+        create_markdown_artifact(
+            key=artifact.key, markdown=artifact.markdown, description=artifact.description
+        )

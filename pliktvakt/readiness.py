@@ -330,7 +330,7 @@ def _plan_placeholders(findings: list[Finding], settings: Settings, config_dir: 
 
 
 def _settlement_placeholders(findings: list[Finding], path: Path) -> list[Finding]:
-    from pliktvakt.settlement.model import load_settlement_config
+    from pliktvakt.settlement.inputs import load_settlement_config
 
     config = _read(findings, path, lambda: load_settlement_config(path))
     if config is None or config.large_deviation.source != "placeholder":

@@ -28,7 +28,7 @@ from pliktvakt.register import alerts, contract, excel, plan, reconcile
 from pliktvakt.register.contract import Answer
 from pliktvakt.register.tables import Kind
 from pliktvakt.settings import Settings
-from pliktvakt.settlement.model import municipalities_by_code
+from pliktvakt.settlement.inputs import municipalities_by_code
 from tasks import http
 from tasks.common import engine_for, io_task
 from tasks.files import write_files

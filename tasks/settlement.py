@@ -1,5 +1,5 @@
 """Prefect tasks of the settlement analysis (instruction 2.2), each one unit of I/O: a read, an
-HTTP call, a file write or one transaction. The decisions are in ``pliktvakt.settlement.duty``."""
+HTTP call, a file write or one transaction. The decisions are in ``pliktvakt.settlement.rules``."""
 
 from __future__ import annotations
 
@@ -17,14 +17,16 @@ from pliktvakt.settlement import (
     ConfigError,
     SettlementFileError,
     SettlementSourceError,
-    approval,
-    cadence,
-    duty,
+    rules,
+    rules_approval,
     sample,
+    store,
+    store_approval,
+    store_cadence,
 )
 from pliktvakt.settlement.analysis import AnalysisResult
-from pliktvakt.settlement.model import Municipality, YearMonth, load_municipalities, load_settlement_config
-from pliktvakt.settlement.parsing import load_settlement_file, parse_csv
+from pliktvakt.settlement.inputs import Municipality, YearMonth, load_municipalities, load_settlement_config
+from pliktvakt.settlement.inputs_figures import load_settlement_file, parse_csv
 from tasks import files
 from tasks.common import engine_for, io_task
 from tasks.settlement_source import load_settlement_url
@@ -75,6 +77,22 @@ def generate_demo_source(
         return Loaded(error=str(exc))
 
 
+def read_source(
+    plan: rules.SourcePlan, municipalities: list[Municipality], need: dict[int, int], settings: Settings
+) -> Loaded:
+    """The figures from where ``plan`` says, by the task that reads them there."""
+    known = [m.code for m in municipalities]
+    if plan.demo:
+        return generate_demo_source(municipalities, need, plan.month, known)
+    if plan.error is not None:
+        return Loaded(error=plan.error)
+    if plan.url is not None:  # passed on as a secret, so that Prefect never holds the plain URL
+        return fetch_source(
+            SecretStr(plan.url), known, settings.settlement_timeout, settings.settlement_retries
+        )
+    return read_source_file(plan.path, known)
+
+
 @io_task(name="fetch-settlement-source")
 def fetch_source(url: SecretStr, known: list[str], timeout: float, retries: int) -> Loaded:
     """The HTTP source; retried by the transport (PLIKTVAKT_SETTLEMENT_RETRIES), so not by Prefect.
@@ -91,9 +109,9 @@ def write_files(content: dict[Path, bytes | str]) -> list[Path]:
 
 
 @io_task(name="settlement-cadence")
-def update_cadence(url: str, catalogue: Catalogue, day: date, result: AnalysisResult) -> duty.CadenceOutcome:
+def update_cadence(url: str, catalogue: Catalogue, day: date, result: AnalysisResult) -> rules.CadenceOutcome:
     with session_scope(engine_for(url)) as session:
-        return duty.update_cadence(session, catalogue, day, result)
+        return store.update_cadence(session, catalogue, day, result)
 
 
 @io_task(name="enqueue-settlement-report")
@@ -105,9 +123,9 @@ def enqueue_report(
     weekly_period: str | None,
     html: str,
     filename: str,
-) -> duty.ReportPlan:
+) -> rules.ReportPlan:
     with session_scope(engine_for(settings.database_url)) as session:
-        return duty.queue_report(
+        return store.queue_report(
             session,
             catalogue,
             settings.ministry_recipients,
@@ -121,31 +139,31 @@ def enqueue_report(
 
 
 @io_task(name="complete-settlement-report")
-def complete_report(url: str, plan: duty.ReportPlan, as_of: datetime) -> list[str]:
+def complete_report(url: str, plan: rules.ReportPlan, as_of: datetime) -> list[str]:
     with session_scope(engine_for(url)) as session:
-        return duty.complete_reports(session, plan, as_of)
+        return store.complete_reports(session, plan, as_of)
 
 
 @io_task(name="read-key-figures-occurrence")
 def key_figures_occurrence(
     url: str, catalogue: Catalogue, day: date, horizon_months: int
-) -> duty.OccurrenceState | None:
+) -> rules.OccurrenceState | None:
     with session_scope(engine_for(url)) as session:
-        return duty.key_figures_occurrence(session, catalogue, day, horizon_months)
+        return store.key_figures_occurrence(session, catalogue, day, horizon_months)
 
 
 @io_task(name="record-key-figures")
 def record_publication(
-    url: str, catalogue: Catalogue, plan: duty.PublishPlan, day: date, as_of: datetime
-) -> duty.PublishOutcome:
+    url: str, catalogue: Catalogue, plan: rules.PublishPlan, day: date, as_of: datetime
+) -> rules.PublishOutcome:
     with session_scope(engine_for(url)) as session:
-        return duty.record_publication(session, catalogue, plan, day, as_of)
+        return store.record_publication(session, catalogue, plan, day, as_of)
 
 
 @io_task(name="settlement-cadence-history")
 def cadence_history(url: str) -> list[dict]:
     with session_scope(engine_for(url)) as session:
-        return cadence.history_table(session)
+        return store_cadence.history_table(session)
 
 
 @io_task(name="settlement-approval-needed")
@@ -153,13 +171,13 @@ def approval_needed(
     url: str, catalogue: Catalogue, day: date, weekly_period: str | None, horizon_months: int
 ) -> bool:
     with session_scope(engine_for(url)) as session:
-        return approval.needed(session, catalogue, day, weekly_period, horizon_months)
+        return store_approval.needed(session, catalogue, day, weekly_period, horizon_months)
 
 
 @io_task(name="open-settlement-approval")
-def open_approval(url: str, catalogue: Catalogue, day: date, period: str) -> approval.Gate:
+def open_approval(url: str, catalogue: Catalogue, day: date, period: str) -> store_approval.Gate:
     with session_scope(engine_for(url)) as session:
-        return approval.open_gate(session, catalogue, day, period)
+        return store_approval.open_gate(session, catalogue, day, period)
 
 
 @io_task(name="request-settlement-approval")
@@ -167,15 +185,17 @@ def request_approval(
     url: str,
     catalogue: Catalogue,
     day: date,
-    gate: approval.Gate,
+    gate: store_approval.Gate,
     result: AnalysisResult,
-    request: approval.Request,
+    request: store_approval.Request,
 ) -> None:
     with session_scope(engine_for(url)) as session:
-        approval.ask(session, catalogue, day, gate, result, request)
+        store_approval.ask(session, catalogue, day, gate, result, request)
 
 
 @io_task(name="record-settlement-approval")
-def record_approval(url: str, gate: approval.Gate, decision: approval.Decision, run_id: str) -> None:
+def record_approval(
+    url: str, gate: store_approval.Gate, decision: rules_approval.Decision, run_id: str
+) -> None:
     with session_scope(engine_for(url)) as session:
-        approval.record(session, gate, decision, run_id)
+        store_approval.record(session, gate, decision, run_id)

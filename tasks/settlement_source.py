@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from pliktvakt.settlement.model import LoadResult
-from pliktvakt.settlement.source import SettlementSourceError, parse_fetched
+from pliktvakt.settlement.inputs import LoadResult
+from pliktvakt.settlement.inputs_source import SettlementSourceError, parse_fetched
 from tasks.http import client
 
 

@@ -34,8 +34,8 @@ from pliktvakt.grants.tables import GrantDecision, GrantRound
 from pliktvakt.publications import register
 from pliktvakt.publications.csv_import import read_publications_csv
 from pliktvakt.publications.tables import Publication
-from pliktvakt.settlement.model import ConfigError, load_settlement_config
-from pliktvakt.settlement.parsing import parse_csv, parse_json_payload, parse_xlsx
+from pliktvakt.settlement.inputs import ConfigError, load_settlement_config
+from pliktvakt.settlement.inputs_figures import parse_csv, parse_json_payload, parse_xlsx
 from pliktvakt.tabular import FileRejected
 
 from .grants.conftest import ORGNR_A, ORGNR_B

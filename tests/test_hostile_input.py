@@ -224,8 +224,8 @@ SETTLEMENT = "år;måned;kommunenr;kommune;kategori;antall;herav_em\n"
 
 
 def test_field_over_128_kib_in_settlement_loader():
-    from pliktvakt.settlement.model import SettlementFileError
-    from pliktvakt.settlement.parsing import parse_csv
+    from pliktvakt.settlement.inputs import SettlementFileError
+    from pliktvakt.settlement.inputs_figures import parse_csv
 
     data = f"{SETTLEMENT}2026;1;0301;{'O' * 140_000};bosatt;1;\n".encode()
     with pytest.raises(SettlementFileError) as caught:
@@ -234,7 +234,7 @@ def test_field_over_128_kib_in_settlement_loader():
 
 
 def test_count_of_5000_digits_in_settlement_file_is_quarantined():
-    from pliktvakt.settlement.parsing import parse_csv
+    from pliktvakt.settlement.inputs_figures import parse_csv
 
     result = parse_csv(f"{SETTLEMENT}2026;1;0301;Oslo;bosatt;{'9' * 5000};\n".encode(), "s.csv")
     assert result.rows == [] and result.quarantined[0].line == 2
@@ -243,7 +243,7 @@ def test_count_of_5000_digits_in_settlement_file_is_quarantined():
 
 
 def test_count_of_5000_digits_in_settlement_json_is_quarantined():
-    from pliktvakt.settlement.parsing import parse_json_payload
+    from pliktvakt.settlement.inputs_figures import parse_json_payload
 
     row = {"år": 2026, "måned": 1, "kommunenr": "0301", "kommune": "Oslo", "kategori": "bosatt"}
     payload = {"format": "pliktvakt-bosetting/1", "rader": [{**row, "antall": 10**4000, "herav_em": None}]}

@@ -32,7 +32,7 @@ from pliktvakt.models import Occurrence
 from pliktvakt.register import contract
 from pliktvakt.register.contract import Answer, AwardPayload, SchemePayload
 from pliktvakt.register.tables import Kind, RegisterSubmission, SubmissionStatus
-from pliktvakt.settlement.model import Municipality
+from pliktvakt.settlement.inputs import Municipality
 
 OBLIGATION = "tilskudd-registration"
 DUTY = OBLIGATION

@@ -1,4 +1,4 @@
-"""The monthly settlement analysis (instruction 2.2): status, trends and deviations.
+"""Kind: a calculation. The monthly settlement analysis (instruction 2.2): status, trends, deviations.
 
 Everything here is a pure function of the loaded rows, the municipality list and the
 config. ``run_analysis`` puts it together for one month.
@@ -30,7 +30,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pliktvakt import bokmal
-from pliktvakt.settlement.model import (
+from pliktvakt.settlement.inputs import (
     Category,
     ConfigError,
     CountyDeviationRule,

@@ -1,6 +1,7 @@
-"""Key figures on settlement: built from an analysis, quality-checked, suppressed and
-published as CSV and JSON (instruction 2.2: "oppdaterte nøkkeltall om bosetting er
-kvalitetssikret, publisert og lett tilgjengelige").
+"""Kind: a calculation. The key figures on settlement, their checks and files.
+
+Built from an analysis, quality-checked, suppressed and published as CSV and JSON (instruction
+2.2: "oppdaterte nøkkeltall om bosetting er kvalitetssikret, publisert og lett tilgjengelige").
 
 Publishing is gated: ``key_figure_files`` refuses while any quality check fails; a task
 writes the files it returns.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pliktvakt.settlement.analysis import AnalysisResult, AreaStatus
-from pliktvakt.settlement.model import Municipality, SettlementConfig, YearMonth
+from pliktvakt.settlement.inputs import Municipality, SettlementConfig, YearMonth
 from pliktvakt.tabular import csv_bytes
 
 MEASURES = (

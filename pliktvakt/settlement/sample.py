@@ -1,6 +1,7 @@
-"""Synthetic settlement figures: realistic in shape, not real. Used as the embedded default
-(``config/sample/bosetting-syntetisk.csv``, written by ``bench/settlement_bench.py --write-sample``),
-in the bench and for demonstrations.
+"""Kind: a generator of synthetic input. Settlement figures realistic in shape, not real.
+
+Used as the embedded default (``config/sample/bosetting-syntetisk.csv``, written by
+``bench/settlement_bench.py --write-sample``), in the bench and for demonstrations.
 
 Shape: each year's need is spread over municipalities by a fixed random weight (larger for
 the big cities); IMDi requests about 4 % more than the need; most municipalities agree to
@@ -15,8 +16,8 @@ import math
 import random
 from collections.abc import Sequence
 
-from pliktvakt.settlement.model import Municipality, YearMonth
-from pliktvakt.settlement.parsing import COLUMNS
+from pliktvakt.settlement.inputs import Municipality, YearMonth
+from pliktvakt.settlement.inputs_figures import COLUMNS
 
 SEASON = [0.05, 0.07, 0.09, 0.09, 0.09, 0.08, 0.05, 0.07, 0.10, 0.10, 0.11, 0.10]
 # Rough relative size of the largest municipalities; all others weigh 1 before noise.

@@ -1,4 +1,4 @@
-"""The settlement area's own table: the reporting cadence and why it changed.
+"""Kind: tables. The settlement area's own table: the reporting cadence and why it changed.
 
 Instruction 2.2: "Ved store avvik skal det rapporteres hyppigere." Each row is one change
 of cadence, from a date on; the latest row is the cadence in force. No row means monthly.

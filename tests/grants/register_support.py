@@ -12,7 +12,7 @@ from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import intake
 from pliktvakt.register import plan
 from pliktvakt.settings import get_settings
-from pliktvakt.settlement.model import municipalities_by_code
+from pliktvakt.settlement.inputs import municipalities_by_code
 from tests.grants.conftest import HEADER, ROOT
 from tests.register_server import TOKEN, RegisterServer
 

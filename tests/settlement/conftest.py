@@ -2,8 +2,8 @@
 
 import pytest
 
-from pliktvakt.settlement.model import Municipality
-from pliktvakt.settlement.parsing import parse_csv
+from pliktvakt.settlement.inputs import Municipality
+from pliktvakt.settlement.inputs_figures import parse_csv
 from tests.settlement.handmade import MUNICIPALITIES, hand_made_csv
 
 

@@ -3,7 +3,7 @@ test's comments from the rows below."""
 
 from __future__ import annotations
 
-from pliktvakt.settlement.model import (
+from pliktvakt.settlement.inputs import (
     CountyDeviationRule,
     DeviationRules,
     FarBehindRule,
@@ -12,7 +12,7 @@ from pliktvakt.settlement.model import (
     ProjectionConfig,
     SettlementConfig,
 )
-from pliktvakt.settlement.parsing import COLUMNS
+from pliktvakt.settlement.inputs_figures import COLUMNS
 
 MUNICIPALITIES = [
     Municipality("0301", "Oslo", "03", "Oslo"),

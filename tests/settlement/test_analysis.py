@@ -3,7 +3,7 @@
 import pytest
 
 from pliktvakt.settlement.analysis import is_large_deviation, reporting_cadence, run_analysis
-from pliktvakt.settlement.model import ConfigError, CountyDeviationRule, LargeDeviationRule, YearMonth
+from pliktvakt.settlement.inputs import ConfigError, CountyDeviationRule, LargeDeviationRule, YearMonth
 from tests.settlement.handmade import make_config
 
 MARCH = YearMonth(2025, 3)

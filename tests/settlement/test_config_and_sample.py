@@ -6,15 +6,15 @@ from pathlib import Path
 import pytest
 
 from pliktvakt.settlement.analysis import run_analysis
-from pliktvakt.settlement.keyfigures import build_key_figures, check_quality, suppress
-from pliktvakt.settlement.model import (
+from pliktvakt.settlement.inputs import (
     ConfigError,
     SettlementFileError,
     YearMonth,
     load_municipalities,
     load_settlement_config,
 )
-from pliktvakt.settlement.parsing import load_settlement_file, parse_csv
+from pliktvakt.settlement.inputs_figures import load_settlement_file, parse_csv
+from pliktvakt.settlement.keyfigures import build_key_figures, check_quality, suppress
 from pliktvakt.settlement.sample import generate_rows, to_csv
 from tests.settlement.handmade import MUNICIPALITIES
 

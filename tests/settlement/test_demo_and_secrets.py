@@ -20,7 +20,7 @@ from flows.settlement_analysis import settlement_analysis
 from pliktvakt.db import make_engine
 from pliktvakt.redact import redact_url
 from pliktvakt.settings import get_settings
-from pliktvakt.settlement.source import DEMO_MARK
+from pliktvakt.settlement.texts import DEMO_MARK
 from tests.artifacts import latest_artifact
 from tests.servers import send_json, serve_in_background
 from tests.settlement.conftest import ROOT
@@ -73,7 +73,7 @@ def test_demo_mode_analyses_the_last_complete_month_and_its_cadence_agrees(prefe
 
 
 def test_the_demo_sample_ends_with_the_last_year_the_config_has_a_need_for():
-    from pliktvakt.settlement.model import YearMonth
+    from pliktvakt.settlement.inputs import YearMonth
     from pliktvakt.settlement.sample import demo_month
 
     need = {2025: 16000, 2026: 12000}

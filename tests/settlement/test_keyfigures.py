@@ -7,8 +7,8 @@ import pytest
 
 from pliktvakt.settlement import keyfigures
 from pliktvakt.settlement.analysis import run_analysis
+from pliktvakt.settlement.inputs import YearMonth
 from pliktvakt.settlement.keyfigures import PublishBlocked, build_key_figures, check_quality, suppress
-from pliktvakt.settlement.model import YearMonth
 from tests.settlement.handmade import make_config
 
 MARCH = YearMonth(2025, 3)

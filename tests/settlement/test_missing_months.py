@@ -4,8 +4,8 @@ the months, instead of analysed as a year to date that is too low."""
 import pytest
 
 from pliktvakt.settlement.analysis import run_analysis
-from pliktvakt.settlement.model import ConfigError, YearMonth
-from pliktvakt.settlement.parsing import parse_csv
+from pliktvakt.settlement.inputs import ConfigError, YearMonth
+from pliktvakt.settlement.inputs_figures import parse_csv
 from tests.settlement.handmade import MUNICIPALITIES, csv_text, hand_made_csv, make_config
 
 
@@ -31,8 +31,8 @@ def test_a_month_after_the_period_may_be_missing():
 def test_a_fifo_as_the_source_is_refused_without_waiting_for_a_writer(tmp_path):
     import os
 
-    from pliktvakt.settlement.model import SettlementFileError
-    from pliktvakt.settlement.parsing import load_settlement_file
+    from pliktvakt.settlement.inputs import SettlementFileError
+    from pliktvakt.settlement.inputs_figures import load_settlement_file
 
     os.mkfifo(tmp_path / "bosetting.csv")  # opened for reading, it would block for ever
     with pytest.raises(SettlementFileError, match="er ikke en vanlig fil"):
@@ -97,7 +97,7 @@ def test_a_quarantined_settled_row_is_counted_as_quarantined_not_as_missing():
 
 
 def test_more_than_twenty_incomplete_municipalities_are_counted():
-    from pliktvakt.settlement.model import Municipality
+    from pliktvakt.settlement.inputs import Municipality
 
     # 25 municipalities 5001..5025 with January only, analysed at February: all 25 lack
     # February; the first 20 are named and the other 5 counted.

@@ -1,8 +1,8 @@
 """A month the source has no figures for is «ingen data», never a fall to 0 (−100 %)."""
 
 from pliktvakt.settlement.analysis import month_on_month
-from pliktvakt.settlement.messages import _change_from_before
-from pliktvakt.settlement.model import YearMonth
+from pliktvakt.settlement.inputs import YearMonth
+from pliktvakt.settlement.texts import _change_from_before
 
 JAN, DEC = YearMonth(2026, 1), YearMonth(2025, 12)
 

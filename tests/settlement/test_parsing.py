@@ -3,8 +3,8 @@
 import openpyxl
 import pytest
 
-from pliktvakt.settlement.model import Category, SettlementFileError
-from pliktvakt.settlement.parsing import (
+from pliktvakt.settlement.inputs import Category, SettlementFileError
+from pliktvakt.settlement.inputs_figures import (
     COLUMNS,
     load_settlement_file,
     parse_csv,

@@ -4,9 +4,9 @@ import base64
 import re
 
 from pliktvakt.settlement.analysis import run_analysis
-from pliktvakt.settlement.model import YearMonth
-from pliktvakt.settlement.parsing import parse_csv
-from pliktvakt.settlement.report import render_report
+from pliktvakt.settlement.inputs import YearMonth
+from pliktvakt.settlement.inputs_figures import parse_csv
+from pliktvakt.settlement.render import render_report
 from pliktvakt.templating import FILTERS
 from tests.settlement.handmade import hand_made_csv, make_config
 

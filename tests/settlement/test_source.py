@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pliktvakt.settlement.source import SettlementSourceError
+from pliktvakt.settlement.inputs_source import SettlementSourceError
 from tasks.settlement_source import fetch_settlement_json, load_settlement_url
 from tests.servers import send_json, serve_in_background
 from tests.settlement.handmade import json_payload

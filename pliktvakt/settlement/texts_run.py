@@ -1,5 +1,7 @@
-"""What a settlement run did, in bokmål for the run's artifacts and log, and whether it did its
-duty (DESIGN: run contract)."""
+"""Kind: texts. What a settlement run did, in bokmål, and whether it did its duty.
+
+For the run's artifacts and log (DESIGN: run contract).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pliktvakt.settlement.analysis import AnalysisResult
-from pliktvakt.settlement.cadence import CADENCE_NAMES, WEEKLY_PREFIX
-from pliktvakt.settlement.duty import BLOCKED, DEMO, CadenceOutcome, PublishOutcome, ReportPlan
-from pliktvakt.settlement.keyfigures import KeyFigures
-from pliktvakt.settlement.model import LoadResult
+from pliktvakt.settlement.inputs import LoadResult
+from pliktvakt.settlement.rules import BLOCKED, DEMO, CadenceOutcome, PublishOutcome, ReportPlan
+from pliktvakt.settlement.rules_cadence import WEEKLY_PREFIX
+from pliktvakt.settlement.texts import CADENCE_NAMES
 
 PUBLISH_LINES = {
     "already": "Nøkkeltallene for måneden er allerede publisert.",
@@ -28,7 +30,7 @@ class RunSummary:
     publish: PublishOutcome
     completed: list[str]
     waiting_for_channel: int  # messages of this pass with no channel to go by
-    demo: bool = False  # the synthetic sample (source.is_demo)
+    demo: bool = False  # the synthetic sample (inputs_source.is_demo)
 
     def problems(self) -> list[str]:
         """What keeps the duty from being done, in bokmål; none when it is done."""
@@ -110,25 +112,3 @@ def loaded_line(loaded: LoadResult, result: AnalysisResult) -> str:
         f"Analyse av {result.as_of.label()}: framskrevet {result.projection.year_end:.0f} av behov "
         f"{result.need} ({result.need_ratio * 100:.1f} %)."
     )
-
-
-# The artifact's short headers, so the table fits a 1,366-px screen; the published files keep
-# the measures' full names (keyfigures.MEASURES). EM: enslige mindreårige.
-KEY_FIGURE_HEADERS = {
-    "anmodet": "Anmodet",
-    "herav_em_anmodet": "EM anm.",
-    "vedtatt": "Vedtatt",
-    "herav_em_vedtatt": "EM vedt.",
-    "bosatt_hittil": "Bosatt",
-    "herav_em_bosatt_hittil": "EM bos.",
-}
-KEY_FIGURE_NOTE = "EM: herav enslige mindreårige; «:» er prikket"
-
-
-def key_figure_table(published: KeyFigures) -> list[dict]:
-    """One row per area, named by code and name (00 is the whole country, two digits a county,
-    four a municipality)."""
-    return [
-        {"Område": f"{row.code} {row.name}", **{KEY_FIGURE_HEADERS[k]: v for k, v in row.values.items()}}
-        for row in published.rows
-    ]

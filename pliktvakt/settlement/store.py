@@ -1,41 +1,43 @@
-"""What a settlement run must do (instruction 2.2), worked out from stored state and the analysis:
-the reporting cadence, which report is due and to whom, and whether the key figures may be
-published. The tasks run each step in one transaction; the files are written by a task.
+"""Kind: store. What a settlement run records (instruction 2.2), each step in one transaction.
+
+A task runs each step: the change of cadence and its alert, the report queued to the ministry
+and the occurrences it completes once delivered, and the key figures' publication or its
+blocking. The decisions are in ``rules``; the files are written by a task.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlmodel import Session
 
 from pliktvakt import audit, notify, occurrences, outbox
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.notify import Key
-from pliktvakt.settlement import cadence, messages
+from pliktvakt.settlement import store_cadence, texts
 from pliktvakt.settlement.analysis import AnalysisResult
-from pliktvakt.settlement.cadence import KEY_FIGURES_OBLIGATION, OBLIGATION, monthly_period
-from pliktvakt.settlement.keyfigures import KeyFigures, QualityFailure, gate_failures, key_figure_files
+from pliktvakt.settlement.rules import (
+    BLOCKED,
+    DUTY,
+    PUBLISH,
+    CadenceOutcome,
+    OccurrenceState,
+    PublishOutcome,
+    PublishPlan,
+    ReportPlan,
+    due_reports,
+    report_key,
+)
+from pliktvakt.settlement.rules_cadence import (
+    KEY_FIGURES_OBLIGATION,
+    MONTHLY,
+    OBLIGATION,
+    WEEKLY,
+    monthly_period,
+)
 
 ACTOR = "pliktvakt"
-DUTY = "settlement"
-ALREADY_SENT = "Analysen for perioden er allerede sendt; ingenting nytt å sende."
-
-
-@dataclass
-class CadenceOutcome:
-    cadence: str
-    changed_to: str | None = None
-    reason: str | None = None
-    alerts_queued: int = 0
-    weekly_period: str | None = None
-    weekly_created: bool = False
-    withdrawn: int = 0
 
 
 def update_cadence(
@@ -43,8 +45,8 @@ def update_cadence(
 ) -> CadenceOutcome:
     """Switch between monthly and weekly reporting when the large-deviation rule says so, alert
     the settlement officer of a change, and keep this week's occurrence while weekly."""
-    change = cadence.record(session, day, result, ACTOR)
-    outcome = CadenceOutcome(cadence.cadence_on(session, day))
+    change = store_cadence.record(session, day, result, ACTOR)
+    outcome = CadenceOutcome(store_cadence.cadence_on(session, day))
     if change is not None:
         outcome.changed_to, outcome.reason = change.row.cadence, change.row.reason
         role = catalogue.obligations[OBLIGATION].role
@@ -52,16 +54,18 @@ def update_cadence(
             session,
             catalogue,
             role,
-            messages.cadence_alert(change),
+            texts.cadence_alert(change),
             Key(DUTY, f"cadence-{change.row.id}", "cadence"),
             day,
         ).queued
-        if change.row.cadence == cadence.MONTHLY:
-            outcome.withdrawn = cadence.withdraw_weekly(
+        if change.row.cadence == MONTHLY:
+            outcome.withdrawn = store_cadence.withdraw_weekly(
                 session, day, "tilbake til månedlig rapportering", ACTOR
             )
-    if outcome.cadence == cadence.WEEKLY:
-        occurrence, outcome.weekly_created = cadence.ensure_weekly_occurrence(session, catalogue, day, ACTOR)
+    if outcome.cadence == WEEKLY:
+        occurrence, outcome.weekly_created = store_cadence.ensure_weekly_occurrence(
+            session, catalogue, day, ACTOR
+        )
         outcome.weekly_period = occurrence.period
     return outcome
 
@@ -73,28 +77,6 @@ def ensure_monthly(session: Session, catalogue: Catalogue, day: date, horizon_mo
 
 
 # --- The report ------------------------------------------------------------------------------
-
-
-@dataclass
-class ReportPlan:
-    """The report messages of this run and the occurrences they complete once delivered."""
-
-    keys: list[str] = field(default_factory=list)
-    occurrence_ids: list[int] = field(default_factory=list)
-    periods: list[str] = field(default_factory=list)
-    queued: int = 0
-    note: str = ""
-    problem: str | None = None  # bokmål: what keeps the duty from being done
-
-
-def due_reports(found: Sequence[Occurrence | None]) -> list[Occurrence]:
-    """The open ones of this month's and (while weekly) this week's occurrences."""
-    return [o for o in found if o is not None and o.status == OccurrenceStatus.OPEN]
-
-
-def report_key(day: date, weekly_period: str | None) -> Key:
-    """One key per period: a rerun in the same month (or week) sends nothing new."""
-    return Key(DUTY, f"report-{weekly_period or monthly_period(day)}".replace(":", "-"), "report")
 
 
 def queue_report(
@@ -117,9 +99,9 @@ def queue_report(
     periods = [monthly_period(day), *([weekly_period] if weekly_period else [])]
     due = due_reports([occurrences.find(session, OBLIGATION, period) for period in periods])
     if not due:
-        return ReportPlan(note=ALREADY_SENT)
+        return ReportPlan(note=texts.ALREADY_SENT)
     plan = ReportPlan(occurrence_ids=[o.id for o in due], periods=[o.period for o in due])
-    message = messages.report_message(result, weekly_period, html, filename)
+    message = texts.report_message(result, weekly_period, html, filename)
     try:
         notified = notify.notify_ministry(
             session, recipients, message, report_key(day, weekly_period), due[-1].id
@@ -148,15 +130,6 @@ def complete_reports(session: Session, plan: ReportPlan, as_of: datetime) -> lis
 
 # --- The key figures -------------------------------------------------------------------------
 
-PUBLISH, BLOCKED, ALREADY, MISSING = "publish", "blocked", "already", "missing"
-DEMO = "demo"  # demo mode: written under publish_dir/demo/, not published
-
-
-@dataclass(frozen=True)
-class OccurrenceState:
-    id: int
-    status: str
-
 
 def key_figures_occurrence(
     session: Session, catalogue: Catalogue, day: date, horizon_months: int
@@ -165,46 +138,6 @@ def key_figures_occurrence(
     ensure_monthly(session, catalogue, day, horizon_months)
     found = occurrences.find(session, KEY_FIGURES_OBLIGATION, monthly_period(day))
     return OccurrenceState(found.id, found.status) if found else None
-
-
-@dataclass(frozen=True)
-class PublishPlan:
-    status: str  # publish | blocked | already | missing
-    period: str
-    label: str  # the month, in bokmål
-    occurrence_id: int | None = None
-    files: dict[Path, bytes] = field(default_factory=dict)
-    failures: list[QualityFailure] = field(default_factory=list)
-
-
-def publish_plan(
-    occurrence: OccurrenceState | None,
-    day: date,
-    published: KeyFigures,
-    failures: list[QualityFailure],
-    directory: Path,
-    trends: dict[Path, bytes] | None = None,
-) -> PublishPlan:
-    """The publishing gate: publish the month's key figures, with the ``trends`` page beside
-    them, once, and only if every check passed."""
-    period, label = monthly_period(day), published.as_of.label()
-    if occurrence is None:
-        return PublishPlan(MISSING, period, label, failures=failures)
-    if occurrence.status != OccurrenceStatus.OPEN:
-        return PublishPlan(ALREADY, period, label, occurrence.id, failures=failures)
-    blocked = gate_failures(published, failures)
-    if blocked:
-        return PublishPlan(BLOCKED, period, label, occurrence.id, failures=blocked)
-    files = {**key_figure_files(published, [], directory), **(trends or {})}
-    return PublishPlan(PUBLISH, period, label, occurrence.id, files=files)
-
-
-@dataclass
-class PublishOutcome:
-    status: str  # published | blocked | already | missing
-    paths: list[str] = field(default_factory=list)
-    failures: list[QualityFailure] = field(default_factory=list)
-    alerts_queued: int = 0
 
 
 def record_publication(
@@ -221,7 +154,7 @@ def record_publication(
             session,
             catalogue,
             role,
-            messages.quality_alert(plan.failures, plan.label),
+            texts.quality_alert(plan.failures, plan.label),
             key,
             day,
             occurrence_id=plan.occurrence_id,

@@ -1,5 +1,7 @@
-"""The trends page published beside the key figures (instruction 2.2: "Informasjon om trender
-og utviklingstrekk skal også publiseres"): HTML with its charts, and the same facts as JSON.
+"""Kind: render. The trends page published beside the key figures, as HTML and JSON.
+
+Instruction 2.2: "Informasjon om trender og utviklingstrekk skal også publiseres": HTML with its
+charts, and the same facts as JSON.
 
 Only national and county figures are shown, so nothing needs suppression; the municipality
 details stay in the report to the ministry.
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from pliktvakt import bokmal, templating
 from pliktvakt.settlement.analysis import AnalysisResult, AreaStatus
-from pliktvakt.settlement.report import CHART_TITLES, TEMPLATE_DIR, criteria
+from pliktvakt.settlement.render import CHART_TITLES, TEMPLATE_DIR, criteria
 
 
 def trends_stem(result: AnalysisResult) -> str:

@@ -1,4 +1,4 @@
-"""Settlement data: the rows read from a source, the municipality list and the config.
+"""Kind: inputs. Settlement data: the rows read, the municipality list and the config.
 
 Settlement (bosetting) of refugees in municipalities, instruction 2.2: IMDi makes a
 monthly analysis of status, trends and developments, reports more often on large
@@ -7,8 +7,6 @@ deviations, and publishes quality-assured key figures.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,7 +17,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from pliktvakt import bokmal, validation
-from pliktvakt.tabular import WHOLE_FILE, FileRejected, NotUtf8, Rejection, utf8
+from pliktvakt.tabular import WHOLE_FILE, FileRejected, NotUtf8, Rejection, read_csv, utf8
 
 
 class Category(StrEnum):
@@ -201,6 +199,7 @@ def load_settlement_config(path: Path) -> SettlementConfig:
 
 
 MUNICIPALITY_COLUMNS = ["kommunenr", "kommune", "fylkesnr", "fylke"]
+MAX_MUNICIPALITIES = 10_000  # a bound for the reader; Norway has 357
 
 
 def municipalities_by_code(config_dir: Path) -> dict[str, Municipality]:
@@ -209,30 +208,29 @@ def municipalities_by_code(config_dir: Path) -> dict[str, Municipality]:
 
 
 def load_municipalities(path: Path) -> list[Municipality]:
-    """Read the municipality list (semicolon CSV; lines starting with '#' are comments)."""
+    """Read the municipality list (semicolon CSV; lines starting with '#' are comments), by the
+    one reader, ``pliktvakt.tabular``. A configuration file: UTF-8 and nothing else."""
     try:
-        text = utf8(path.read_bytes())
+        data = path.read_bytes()
+        utf8(data)
+        table = read_csv(data, str(path), MAX_MUNICIPALITIES, ())
     except NotUtf8 as exc:
         raise SettlementFileError(str(path), exc.line, None, str(exc)) from None
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if not line.startswith("#")]
-    if not lines:
-        raise SettlementFileError(str(path), None, None, "filen er tom")
-    header_no, header = lines[0]
-    columns = header.split(";")
-    if columns != MUNICIPALITY_COLUMNS:
+    except FileRejected as exc:
+        raise SettlementFileError(exc.file, exc.line, exc.field, exc.reason) from None
+    if table.header != MUNICIPALITY_COLUMNS:
         raise SettlementFileError(
-            str(path), header_no, None, f"forventet kolonnene {';'.join(MUNICIPALITY_COLUMNS)}"
+            str(path), table.header_line, None, f"forventet kolonnene {';'.join(MUNICIPALITY_COLUMNS)}"
         )
+    misfits = {problem.line: problem for problem in reversed(table.shape_problems)}
     result: list[Municipality] = []
     seen: set[str] = set()
-    for line_no, line in lines[1:]:
-        if not line.strip():
+    for line_no, values in table.rows:
+        if values[0].startswith("#"):  # a comment after the header
             continue
-        values = next(csv.reader(io.StringIO(line), delimiter=";"))
-        if len(values) != 4:
-            raise SettlementFileError(
-                str(path), line_no, MUNICIPALITY_COLUMNS[min(len(values), 3)], "feil antall felt"
-            )
+        if line_no in misfits:
+            problem = misfits[line_no]
+            raise SettlementFileError(str(path), line_no, problem.field, problem.reason)
         code, name, county_code, county_name = (v.strip() for v in values)
         if not (len(code) == 4 and code.isdigit()):
             raise SettlementFileError(str(path), line_no, "kommunenr", f"«{code}» er ikke fire siffer")

@@ -1,8 +1,10 @@
-"""Where the settlement figures come from (PLIKTVAKT_SETTLEMENT_SOURCE): a file, a URL
-serving JSON, or, when unset, the shipped synthetic sample.
+"""Kind: inputs. Where the settlement figures come from, and what is read from a fetched source.
+
+PLIKTVAKT_SETTLEMENT_SOURCE names a file, a URL serving JSON, or, when unset, the shipped
+synthetic sample.
 
 The fetch itself is in ``tasks.settlement_source``; this is what is done with what it fetched.
-The payload shape is documented in ``pliktvakt.settlement.parsing``.
+The payload shape is documented in ``pliktvakt.settlement.inputs_figures``.
 """
 
 from __future__ import annotations
@@ -13,22 +15,11 @@ from typing import Any
 
 from pliktvakt.redact import looks_like_url, redact_location, redact_url
 from pliktvakt.settings import Settings
-from pliktvakt.settlement.model import LoadResult
-from pliktvakt.settlement.parsing import parse_json_payload
+from pliktvakt.settlement.inputs import LoadResult
+from pliktvakt.settlement.inputs_figures import parse_json_payload
 
 SAMPLE = Path("sample") / "bosetting-syntetisk.csv"
-# Demo mode: the source is the shipped synthetic sample. Said at the top of everything it makes.
-DEMO_MARK = "SYNTETISKE DATA – ikke til bruk"
-DEMO_DIR = "demo"  # under the publish directory; never the publish directory itself
-DEMO_NOT_SENT = (
-    "Demomodus: ingenting er sendt til departementet, og nøkkeltallene er ikke publisert "
-    "(bare lagt under demo/). Pliktene for perioden står åpne."
-)
-DEMO_WITH_RECIPIENTS = (
-    "PLIKTVAKT_MINISTRY_RECIPIENTS er satt, men ingen ekte kilde er oppgitt: analysen bygger på "
-    "de syntetiske eksempeldataene og sendes ikke til departementet. Sett PLIKTVAKT_SETTLEMENT_SOURCE "
-    "til en .csv- eller .xlsx-fil eller en https://-adresse som gir JSON (se README, Bosetting)."
-)
+DEMO_DIR = "demo"  # demo mode: under the publish directory; never the publish directory itself
 
 
 class SettlementSourceError(Exception):

@@ -1,5 +1,7 @@
-"""The monthly settlement report in bokmål: HTML (for the ministry, attached to the email)
-and Markdown (for the Prefect UI), both with the same three charts.
+"""Kind: render. The monthly settlement report and its charts.
+
+In bokmål: HTML (for the ministry, attached to the email) and Markdown (for the Prefect UI),
+both with the same three charts.
 
 Charts are drawn with matplotlib's Agg backend (no display) as PNG. The HTML embeds them as
 data URIs so that it is one self-contained file; the Markdown does the same, since the
@@ -17,7 +19,7 @@ from pliktvakt.charts import plt
 from pliktvakt.charts import png as _png
 from pliktvakt.settlement import analysis
 from pliktvakt.settlement.analysis import AnalysisResult
-from pliktvakt.settlement.model import YearMonth
+from pliktvakt.settlement.inputs import YearMonth
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 

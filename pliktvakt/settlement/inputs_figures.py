@@ -1,4 +1,4 @@
-"""Reading settlement figures from CSV, XLSX or a JSON payload.
+"""Kind: inputs. Reading settlement figures from CSV, XLSX or a JSON payload.
 
 All three share one long format, one row per municipality, month and category:
 
@@ -35,7 +35,7 @@ from pydantic import Field, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
 from pliktvakt import bounds
-from pliktvakt.settlement.model import (
+from pliktvakt.settlement.inputs import (
     Category,
     LoadResult,
     QuarantinedRow,

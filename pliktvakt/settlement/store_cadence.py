@@ -1,56 +1,32 @@
-"""How often the settlement analysis is reported (instruction 2.2: "Ved store avvik skal
-det rapporteres hyppigere").
+"""Kind: store. The reporting cadence of the settlement analysis in the database.
 
-Monthly is the catalogue's rule: ``settlement-monthly-analysis`` recurs on the 1st. While
-the configured large-deviation rule holds, the cadence is weekly: the same obligation also
-falls due every ISO week, in an occurrence with period ``weekly:YYYY-Www``, anchored on the
-week's Monday and due two business days later. These are made here rather than by
-materialise, since the catalogue's rule is monthly. Each change of cadence is a row in
-``settlement_cadence`` and an audit entry; back within the rule, the cadence is monthly
-again and open weekly occurrences from the current week on are withdrawn.
+Each change of cadence is a row in ``settlement_cadence`` and an audit entry, and while weekly
+there is an occurrence per ISO week (``rules_cadence``); back within the rule, the cadence is
+monthly again and open weekly occurrences from the current week on are withdrawn.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, bokmal, occurrences
+from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import add_business_days
 from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus
 from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
-from pliktvakt.settlement.analysis import criteria as deviation_criteria
+from pliktvakt.settlement.rules_cadence import (
+    MONTHLY,
+    OBLIGATION,
+    WEEKLY_DUE_BUSINESS_DAYS,
+    WEEKLY_PREFIX,
+    CadenceChange,
+    week_monday,
+    week_period,
+)
 from pliktvakt.settlement.tables import SettlementCadence
-
-OBLIGATION = "settlement-monthly-analysis"
-KEY_FIGURES_OBLIGATION = "settlement-key-figures-published"
-MONTHLY, WEEKLY = "monthly", "weekly"
-WEEKLY_PREFIX = "weekly:"
-WEEKLY_DUE_BUSINESS_DAYS = 2
-CADENCE_NAMES = {MONTHLY: "månedlig", WEEKLY: "ukentlig"}
-
-
-@dataclass(frozen=True)
-class CadenceChange:
-    row: SettlementCadence
-    previous: str
-
-
-def monthly_period(day: date) -> str:
-    """The period of the monthly occurrences due in ``day``'s month (anchored on the 1st)."""
-    return date(day.year, day.month, 1).isoformat()
-
-
-def week_monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def week_period(day: date) -> str:
-    iso = day.isocalendar()
-    return f"{WEEKLY_PREFIX}{iso.year}-W{iso.week:02d}"
+from pliktvakt.settlement.texts import CADENCE_NAMES, reason_for
 
 
 def current(session: Session, day: date) -> SettlementCadence | None:
@@ -66,21 +42,6 @@ def current(session: Session, day: date) -> SettlementCadence | None:
 def cadence_on(session: Session, day: date) -> str:
     row = current(session, day)
     return row.cadence if row else MONTHLY
-
-
-def reason_for(result: AnalysisResult) -> str:
-    """Why the cadence is what it is, in bokmål: each deviation found with the criterion that
-    found it, or the national figures when there is none. The criteria are IMDi's own."""
-    month = f"analyse av {result.as_of.label()}"
-    if result.large_deviation:
-        found = "; ".join(f"{d.area}: {d.finding} (kriterium: {d.criterion})" for d in result.deviations)
-        return f"Stort avvik etter IMDis kriterier ({month}): {found}."
-    figures = (
-        f"framskrevet bosetting ved årets slutt er {bokmal.number(result.projection.year_end)}, "
-        f"{bokmal.percent(result.need_ratio)} av behovet på {bokmal.number(result.need)}"
-    )
-    criteria = "; ".join(deviation_criteria(result.deviation_rules).values())
-    return f"Innenfor IMDis kriterier igjen ({month}): {figures}; stort avvik er {criteria}."
 
 
 def record(
@@ -188,24 +149,3 @@ def history_table(session: Session) -> list[dict]:
         for o in weekly
     ]
     return table or [{"Fra": "", "Rapportering": "månedlig", "Begrunnelse": "aldri endret"}]
-
-
-def demo_history_table(result: AnalysisResult, cadence: str, mark: str) -> list[dict]:
-    """Demo mode records no cadence; the artifact shows the cadence the demo's analysis gives,
-    with its reason and the mark, so it says what the report says."""
-    return [
-        {
-            "Fra": result.as_of.label(),
-            "Rapportering": CADENCE_NAMES[cadence],
-            "Begrunnelse": f"{mark}: {reason_for(result)} Ikke registrert, og ingen ukentlige forekomster "
-            "(demomodus).",
-        }
-    ]
-
-
-def history_markdown(table: list[dict]) -> str:
-    """The settlement-cadence artifact: one line per row, which wraps (a reason can be long)."""
-    return "".join(
-        f"- **{row['Rapportering']}**{' fra ' + row['Fra'] if row['Fra'] else ''} – {row['Begrunnelse']}\n"
-        for row in table
-    )
