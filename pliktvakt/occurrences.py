@@ -137,7 +137,7 @@ def _follow_recurring_rules(
 
 
 def _recurring_by_key(session: Session, start: date) -> dict[tuple[str, str], Occurrence]:
-    # Weekly periods are added beside the catalogue's rule (pliktvakt/settlement/cadence.py):
+    # Weekly periods are added beside the catalogue's rule (pliktvakt/settlement/rules_cadence.py):
     # not the rule's to withdraw.
     query = select(Occurrence).where(
         Occurrence.anchor >= start,

@@ -2,7 +2,7 @@
 2026", or for an event what it is about, "Evaluering av Jobbsjansen 2026".
 
 The period key is internal (pliktvakt/occurrences.py): a recurring occurrence has its anchor,
-an ISO date; the settlement's weekly ones ``weekly:YYYY-Www`` (settlement/cadence.py); an
+an ISO date; the settlement's weekly ones ``weekly:YYYY-Www`` (settlement/rules_cadence.py); an
 approval gate the report period and a digest (``2026-11-01:ab12cd``); an event
 ``event:YYYY-MM-DD`` with an optional reference, ``event:YYYY-MM-DD:REF``. The areas make the
 references (``evaluation:SCHEME:YEAR``, ``grant-round:ID``, ``publication:ID`` …); the names
