@@ -48,3 +48,7 @@ class Evaluation(SQLModel, table=True):
             self.subject,
             {"completed_on": on, "report_title": report_title, "publish_on": publish_on},
         )
+
+    def published_as(self, publication_id: int) -> None:
+        """Its report is registered as publication ``publication_id`` (the 14-day notice and Kudos follow)."""
+        self.publication_id = publication_id

@@ -92,7 +92,7 @@ def complete(
         raise EvaluationError(f"ordning «{scheme_id}»: {exc}") from None
     audit.record(session, event)
     if publish_on is not None:
-        evaluation.publication_id = _publish(session, catalogue, scheme, report_title, publish_on, by)
+        evaluation.published_as(_publish(session, catalogue, scheme, report_title, publish_on, by))
     session.add(evaluation)
     evidence = f"Evaluering fullført {on:%d.%m.%Y}" + (f": «{report_title}»" if report_title else "")
     _complete_occurrences(session, scheme_id, (START, REPORT), by, evidence, now)

@@ -21,9 +21,9 @@ from sqlmodel import Session, select
 from pliktvakt import audit, clock, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import local_date
-from pliktvakt.models import Occurrence, utcnow
+from pliktvakt.models import Occurrence
 from pliktvakt.notify import Key
-from pliktvakt.publications import gate, texts
+from pliktvakt.publications import texts
 from pliktvakt.publications.decisions import (
     Action,
     AlertOwner,
@@ -41,7 +41,7 @@ from pliktvakt.publications.decisions import (
 )
 from pliktvakt.publications.kudos import KudosLookup
 from pliktvakt.publications.models import PublicationKind, parse_date
-from pliktvakt.publications.register import KUDOS, changes, get, notice_key, ref
+from pliktvakt.publications.register import KUDOS, changes, get, notice_key
 from pliktvakt.publications.tables import Publication, PublicationStatus
 from pliktvakt.settings import Settings
 
@@ -77,15 +77,8 @@ def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: 
         for actions in _decisions(session, settings, publication, today):
             _act(session, catalogue, settings, publication, actions, today, report)
         if publication.goes_out_on(today):
-            publication.status, publication.updated_at = PublicationStatus.PUBLISHED, utcnow()
+            audit.record(session, publication.publish(ACTOR))
             session.add(publication)
-            audit.append(
-                session,
-                ACTOR,
-                "publication.published",
-                ref(publication.id),
-                {"publish_on": publication.publish_on},
-            )
             report.published.append(publication.id)
     session.flush()
     return report
@@ -118,7 +111,7 @@ def _decide_changes(session: Session, publication: Publication, today: date) -> 
             },
         )
     last = pending[-1].change_no
-    publication.changes_handled = last
+    publication.mark_changes_handled(last)
     session.add(publication)
     return decide_change(before, publication.state(), last, today)
 
@@ -172,24 +165,9 @@ def _send_notice(
     )
     if not _to_ministry(session, settings, publication, action.key, message, report):
         return
-    if action.number == 1:
-        publication.notice_queued_on = today
-    publication.notices_queued = max(publication.notices_queued, action.number)
-    publication.updated_at = utcnow()
+    event = publication.queue_notice(action.number, action.reason, today, settings.ministry_recipients, ACTOR)
     session.add(publication)
-    audit.append(
-        session,
-        ACTOR,
-        "publication.notice_queued",
-        ref(publication.id),
-        {
-            "number": action.number,
-            "reason": str(action.reason),
-            "on": today,
-            "publish_on": publication.publish_on,
-            "recipients": settings.ministry_recipients,
-        },
-    )
+    audit.record(session, event)
 
 
 def _to_ministry(
@@ -261,7 +239,7 @@ def _alert(
             session,
             ACTOR,
             "publication.owner_alerted",
-            ref(publication.id),
+            publication.subject,
             {"reason": str(action.reason), "earliest_date": action.earliest_date, "to": notified.to},
         )
 
@@ -277,17 +255,12 @@ def record_notice_receipts(session: Session, now: datetime) -> list[int]:
         sent = notify.delivered(session, prefix=notice_key(publication.id).prefix)
         if sent is None:
             continue
-        publication.notice_delivered_on = gate.delivery_day(
-            publication.notice_queued_on, max(local_date(clock.stored(m.sent_at)) for m in sent), now.date()
+        last_accepted_on = max(local_date(clock.stored(m.sent_at)) for m in sent)
+        event = publication.mark_notice_delivered(
+            last_accepted_on, now.date(), [m.recipient for m in sent], ACTOR
         )
         session.add(publication)
-        audit.append(
-            session,
-            ACTOR,
-            "publication.notice_delivered",
-            ref(publication.id),
-            {"on": publication.notice_delivered_on, "recipients": [m.recipient for m in sent]},
-        )
+        audit.record(session, event)
         if publication.notice_occurrence_id is not None and notify.complete_with_receipts(
             session, publication.notice_occurrence_id, sent, "Varsel levert til departementet", ACTOR, now
         ):
@@ -306,7 +279,7 @@ def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> lis
             continue
         if publication.kudos_occurrence_id is None:
             occurrence, _ = occurrences.trigger(
-                session, catalogue, KUDOS, publication.publish_on, ref(publication.id), ACTOR
+                session, catalogue, KUDOS, publication.publish_on, publication.subject, ACTOR
             )
             publication.kudos_occurrence_id = occurrence.id
             session.add(publication)
@@ -329,22 +302,16 @@ def apply_kudos(
     """Record a lookup; complete with the link, or remind the owner. A failed lookup decides
     nothing and is the run's problem."""
     publication = get(session, publication_id)
-    publication.kudos_checked_at, publication.kudos_last_status = now, lookup.status
+    event = publication.record_kudos_lookup(lookup, now, ACTOR)
     session.add(publication)
-    if lookup.failed:
-        audit.append(
-            session,
-            ACTOR,
-            "publication.kudos_lookup_failed",
-            ref(publication_id),
-            {"status": lookup.status, "message": lookup.message},
-        )
+    if event is not None:
+        audit.record(session, event)
         return DayReport(problems=[f"Publikasjon {publication_id}: {lookup.message}"])
     url = lookup.match.url if lookup.match else None
     report = DayReport()
     for action in decide_kudos(publication.state(), today, url, settings.kudos_reminder_days):
         if isinstance(action, CompleteKudos):
-            publication.kudos_url = action.evidence_url
+            publication.found_in_kudos(action.evidence_url)
             occurrences.complete(session, publication.kudos_occurrence_id, ACTOR, action.evidence_url, now)
         elif isinstance(action, RemindKudos):
             message = texts.kudos_reminder(

@@ -49,10 +49,6 @@ class PublicationError(ValueError):
     """A request about publications that cannot be carried out; the message is in bokmål."""
 
 
-def ref(publication_id: int) -> str:
-    return f"publication:{publication_id}"
-
-
 def validate(**values) -> PublicationInput:
     """``PublicationInput`` from option values; the error names the option."""
     try:
@@ -106,7 +102,7 @@ def add(
     session.add(publication)
     session.flush()
     occurrence, _ = occurrences.trigger(
-        session, catalogue, PRENOTICE, data.publish_on, ref(publication.id), actor
+        session, catalogue, PRENOTICE, data.publish_on, publication.subject, actor
     )
     publication.notice_occurrence_id = occurrence.id
     session.add(publication)
@@ -114,7 +110,7 @@ def add(
         session,
         actor,
         "publication.added",
-        ref(publication.id),
+        publication.subject,
         {
             "title": data.title,
             "kind": data.kind.value,
@@ -221,7 +217,7 @@ def change(
         session,
         actor,
         "publication.changed",
-        ref(publication_id),
+        publication.subject,
         {"change_no": change_no, "changes": {f: [_value(f, o), _value(f, n)] for f, (o, n) in diffs.items()}},
     )
     if "publish_on" in diffs:
@@ -240,7 +236,7 @@ def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publica
     if old is not None and not old.is_open:
         return  # the notice is given; the flow tells the ministry of the new date
     new, _ = occurrences.trigger(
-        session, catalogue, PRENOTICE, publication.publish_on, ref(publication.id), actor
+        session, catalogue, PRENOTICE, publication.publish_on, publication.subject, actor
     )
     if new.status == OccurrenceStatus.WITHDRAWN:  # moved back to a date it had before
         audit.record(
