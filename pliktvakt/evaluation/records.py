@@ -19,7 +19,7 @@ from pliktvakt.evaluation.models import Evaluation
 from pliktvakt.evaluation.plan import Plan, SchemeInput, plan
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.models import Occurrence, OccurrenceStatus
-from pliktvakt.publications import register
+from pliktvakt.publications import store
 
 ROLE = "kunnskap"
 START, REPORT = "scheme-evaluation-start", "scheme-evaluation-report"
@@ -105,16 +105,16 @@ def _publish(
 ) -> int:
     """The evaluation in the publications register: the 14-day notice (6.1) and Kudos (4.3)."""
     try:
-        data = register.validate(
+        data = store.validate(
             title=title,
             kind="evaluering",
             publish_on=publish_on,
             owner=ROLE,
             summary=f"Evaluering av {scheme.name}.",
         )
-    except register.PublicationError as exc:
+    except store.PublicationError as exc:
         raise EvaluationError(str(exc)) from None
-    return register.add(session, catalogue, data, f"evaluering:{scheme.id}", by).id
+    return store.add(session, catalogue, data, f"evaluering:{scheme.id}", by).id
 
 
 def _complete_occurrences(

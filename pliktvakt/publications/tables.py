@@ -1,4 +1,4 @@
-"""Tables of the publications register (instruks pkt. 6.1 and 4.3)."""
+"""Tables of the publications register, with their transitions (instruks pkt. 6.1 and 4.3)."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -7,10 +7,9 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from pliktvakt.models import Event, utcnow
-from pliktvakt.publications.decisions import NoticeReason, PublicationState
-from pliktvakt.publications.gate import GateResult, check_gate, delivery_day
+from pliktvakt.publications.inputs import PublicationKind
 from pliktvakt.publications.kudos import KudosLookup
-from pliktvakt.publications.models import PublicationKind
+from pliktvakt.publications.rules import GateResult, NoticeReason, PublicationState, check_gate, delivery_day
 
 
 class PublicationStatus(StrEnum):

@@ -1,11 +1,11 @@
-"""The publications register in the database: add, change and import (instruks pkt. 6.1).
+"""Store of the publications register: add, change and import on a session (instruks pkt. 6.1).
 
 Adding a publication triggers its ``publication-prenotice`` occurrence on the planned
 date (ref ``publication:{id}``). Moving the date while that occurrence is open withdraws
 it and triggers one on the new date (the occurrence is keyed by its date); lateness is
 carried over. Once the notice is given the occurrence is done and stays as it is: what
 follows a change (an update or a new notice to the ministry, an alert) is decided by the
-daily flow from the change history (``day.plan_day``).
+daily flow from the change history (``store_day.plan_day``).
 """
 
 import json
@@ -22,9 +22,9 @@ from pliktvakt import audit, occurrences, validation
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus, utcnow
 from pliktvakt.notify import Key
-from pliktvakt.publications.csv_import import PublicationImportError, read_publications, unknown_owner
-from pliktvakt.publications.decisions import NoticeReason, SendNotice
-from pliktvakt.publications.models import PublicationInput
+from pliktvakt.publications.inputs import PublicationInput
+from pliktvakt.publications.inputs_csv import PublicationImportError, read_publications, unknown_owner
+from pliktvakt.publications.rules import NoticeReason, SendNotice
 from pliktvakt.publications.tables import (
     Publication,
     PublicationChange,

@@ -1,10 +1,11 @@
-"""The daily work of the ``prepublication-notice`` flow, as plain functions on a session.
+"""Store of the publications duty's day: the ``prepublication-notice`` flow's work on a session.
 
 ``plan_day`` decides (``decisions.plan_notice`` / ``decide_change`` / ``plan_undelivered``)
 and acts through ``notify``; delivery is the flow's. ``record_notice_receipts`` records the
 day the first notice reached every recipient (the 14 days count from it) and completes the
 notice occurrence with the receipts as evidence.
-The Kudos part (pkt. 4.3): ``kudos_candidates`` then ``apply_kudos`` per lookup.
+The Kudos part (pkt. 4.3): ``kudos_candidates`` then ``apply_kudos`` per lookup. ``gate_lines``
+reads the 14-day gate of every publication (``GateLine.blocked``), for the flow's count and artifact.
 
 "Published" here means the planned date has come while the gate allowed it; pliktvakt
 does not publish anything itself. A publication the gate blocks stays planned, so the
@@ -24,11 +25,14 @@ from pliktvakt.legal_calendar import local_date
 from pliktvakt.models import Occurrence
 from pliktvakt.notify import Key
 from pliktvakt.publications import texts
-from pliktvakt.publications.decisions import (
+from pliktvakt.publications.inputs import PublicationKind, parse_date
+from pliktvakt.publications.kudos import KudosLookup
+from pliktvakt.publications.rules import (
     Action,
     AlertOwner,
     AlertReason,
     CompleteKudos,
+    GateResult,
     MarkLate,
     RemindKudos,
     SendMinistryUpdate,
@@ -39,9 +43,7 @@ from pliktvakt.publications.decisions import (
     plan_notice,
     plan_undelivered,
 )
-from pliktvakt.publications.kudos import KudosLookup
-from pliktvakt.publications.models import PublicationKind, parse_date
-from pliktvakt.publications.register import KUDOS, changes, get, notice_key
+from pliktvakt.publications.store import KUDOS, changes, get, notice_key, notice_waiting
 from pliktvakt.publications.tables import Publication, PublicationStatus
 from pliktvakt.settings import Settings
 
@@ -332,3 +334,39 @@ def apply_kudos(
             )
     session.flush()
     return report
+
+
+@dataclass(frozen=True)
+class GateLine:
+    """One publication before the gate."""
+
+    id: int
+    title: str
+    kind: PublicationKind
+    publish_on: date
+    status: PublicationStatus
+    notice_queued_on: date | None
+    notice_delivered_on: date | None
+    kudos: str  # the link, else the last lookup's status
+    gate: GateResult
+    blocked: bool  # still planned, and the planned date is not allowed
+
+
+def gate_lines(session: Session, today: date) -> list[GateLine]:
+    """Every publication not cancelled, by planned date: may it go out on that date?"""
+    query = select(Publication).where(Publication.status != PublicationStatus.CANCELLED)
+    return [
+        GateLine(
+            p.id,
+            p.title,
+            PublicationKind(p.kind),
+            p.publish_on,
+            PublicationStatus(p.status),
+            p.notice_queued_on,
+            p.notice_delivered_on,
+            p.kudos_url or p.kudos_last_status or "",
+            p.gate(today, notice_waiting(session, p)),
+            p.blocked_on(today),
+        )
+        for p in session.exec(query.order_by(Publication.publish_on, Publication.id)).all()
+    ]

@@ -1,4 +1,4 @@
-"""A publication that IMDi plans to make public (instruks pkt. 6.1 and 4.3)."""
+"""Inputs of publications: a publication IMDi plans to make public, as staff enter it (pkt. 6.1, 4.3)."""
 
 from datetime import date, datetime
 from enum import StrEnum
