@@ -1,4 +1,4 @@
-"""Recorded evaluations of the grant schemes (vedlegg 1 pkt. 9)."""
+"""Tables of evaluation: the recorded evaluations of the schemes, with their transitions (vedl. 1 pkt. 9)."""
 
 from datetime import date, datetime
 
