@@ -76,6 +76,7 @@ def _cells(row: dict) -> tuple[str, ...]:
 @app.command("start")
 def start(scheme: Scheme, on: On = None, by: By = "cli", as_of: AsOf = None, as_json: AsJson = False) -> None:
     """Registrer at evalueringen av en ordning er satt i gang."""
+    from pliktvakt.bokmal import date_short
     from pliktvakt.db import make_engine, session_scope
     from pliktvakt.evaluation import store
 
@@ -86,7 +87,7 @@ def start(scheme: Scheme, on: On = None, by: By = "cli", as_of: AsOf = None, as_
         result = {"id": row.id, "scheme": scheme, "started_on": row.started_on.isoformat()}
     if as_json:
         return print_json(result)
-    out.print(f"Evaluering {result['id']} av «{scheme}» startet {day:%d.%m.%Y}.")
+    out.print(f"Evaluering {result['id']} av «{scheme}» startet {date_short(day)}.")
 
 
 @app.command("complete")
@@ -105,6 +106,7 @@ def complete(
     as_json: AsJson = False,
 ) -> None:
     """Registrer at evalueringen er fullført; med --publish-on blir rapporten en publikasjon."""
+    from pliktvakt.bokmal import date_short
     from pliktvakt.catalogue import load_catalogue
     from pliktvakt.db import make_engine, session_scope
     from pliktvakt.evaluation import store
@@ -132,7 +134,7 @@ def complete(
         }
     if as_json:
         return print_json(result)
-    out.print(f"Evaluering {result['id']} av «{scheme}» fullført {day:%d.%m.%Y}.")
+    out.print(f"Evaluering {result['id']} av «{scheme}» fullført {date_short(day)}.")
     if result["publication"]:
         out.print(
             f"Registrert som publikasjon {result['publication']}: departementet varsles minst 14 dager "

@@ -23,6 +23,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from pliktvakt import audit, notify, occurrences
+from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.evaluation import render
 from pliktvakt.evaluation.config import PlanSettings
@@ -72,13 +73,13 @@ def start(
     running = under_way(session, scheme_id)
     if running is not None:
         raise EvaluationError(
-            f"ordning «{scheme_id}»: en evaluering pågår allerede (startet {running.started_on:%d.%m.%Y})"
+            f"ordning «{scheme_id}»: en evaluering pågår allerede (startet {date_short(running.started_on)})"
         )
     evaluation = Evaluation(scheme_id=scheme_id, started_on=on, recorded_by=by)
     session.add(evaluation)
     session.flush()
     audit.record(session, evaluation.started())
-    _complete_occurrences(session, scheme_id, (START,), by, f"Evaluering startet {on:%d.%m.%Y}", now)
+    _complete_occurrences(session, scheme_id, (START,), by, f"Evaluering startet {date_short(on)}", now)
     return evaluation
 
 
@@ -110,7 +111,7 @@ def complete(
     if publish_on is not None:
         evaluation.published_as(_publish(session, catalogue, scheme, report_title, publish_on, by))
     session.add(evaluation)
-    evidence = f"Evaluering fullført {on:%d.%m.%Y}" + (f": «{report_title}»" if report_title else "")
+    evidence = f"Evaluering fullført {date_short(on)}" + (f": «{report_title}»" if report_title else "")
     _complete_occurrences(session, scheme_id, (START, REPORT), by, evidence, now)
     session.flush()
     return evaluation

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from pliktvakt.bokmal import date_short
 from pliktvakt.models import Event, utcnow
 
 
@@ -38,7 +39,7 @@ class Evaluation(SQLModel, table=True):
         """Completion of an evaluation under way; refused before its start."""
         if on < self.started_on:
             raise ValueError(
-                f"fullført {on:%d.%m.%Y} er før evalueringen ble startet {self.started_on:%d.%m.%Y}"
+                f"fullført {date_short(on)} er før evalueringen ble startet {date_short(self.started_on)}"
             )
         self.completed_on, self.report_title, self.publish_on = on, report_title, publish_on
         self.updated_at = utcnow()
