@@ -1,6 +1,6 @@
 """Store of the publications duty's day: the ``prepublication-notice`` flow's work on a session.
 
-``plan_day`` decides (``decisions.plan_notice`` / ``decide_change`` / ``plan_undelivered``)
+``plan_day`` decides (``rules.plan_notice`` / ``decide_change`` / ``plan_undelivered``)
 and acts through ``notify``; delivery is the flow's. ``record_notice_receipts`` records the
 day the first notice reached every recipient (the 14 days count from it) and completes the
 notice occurrence with the receipts as evidence.

@@ -153,7 +153,7 @@ def test_moved_earlier_later_and_changed_summary(prefect_server, pub_env, smtp):
         in smtp.to(MINISTRY[0])[3].get_body(("plain", "html")).get_content()
     )
     publication, _ = read(pub_env, publication_id)
-    # The 14 days still count from the first notice's delivery (decisions.py).
+    # The 14 days still count from the first notice's delivery (rules.py).
     assert publication.notices_queued == 2 and publication.notice_delivered_on == date(2026, 3, 25)
 
 
