@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit, occurrences, validation
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus, utcnow
+from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus
 from pliktvakt.notify import Key
 from pliktvakt.publications.inputs import PublicationInput
 from pliktvakt.publications.inputs_csv import PublicationImportError, read_publications, unknown_owner
@@ -30,6 +30,7 @@ from pliktvakt.publications.tables import (
     PublicationChange,
     PublicationImportRejection,
     PublicationStatus,
+    as_text,
 )
 from pliktvakt.tabular import Rejection
 
@@ -104,7 +105,7 @@ def add(
     occurrence, _ = occurrences.trigger(
         session, catalogue, PRENOTICE, data.publish_on, publication.subject, actor
     )
-    publication.notice_occurrence_id = occurrence.id
+    publication.link_notice_occurrence(occurrence.id)
     session.add(publication)
     audit.append(
         session,
@@ -145,12 +146,6 @@ def changes(session: Session, publication_id: int, after: int = 0) -> list[Publi
         PublicationChange.publication_id == publication_id, PublicationChange.change_no > after
     )
     return list(session.exec(query.order_by(PublicationChange.change_no, PublicationChange.id)))
-
-
-def _value(field: str, value) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _next_change_no(session: Session, publication_id: int) -> int:
@@ -205,21 +200,14 @@ def change(
                 change_no=change_no,
                 changed_by=actor,
                 field=field,
-                old_value=_value(field, old),
-                new_value=_value(field, value),
+                old_value=as_text(old),
+                new_value=as_text(value),
                 content_changed=field in CONTENT_FIELDS,
             )
         )
-        setattr(publication, field, value)
-    publication.updated_at = utcnow()
+    event = publication.edit(change_no, {field: value for field, (_, value) in diffs.items()}, actor)
     session.add(publication)
-    audit.append(
-        session,
-        actor,
-        "publication.changed",
-        publication.subject,
-        {"change_no": change_no, "changes": {f: [_value(f, o), _value(f, n)] for f, (o, n) in diffs.items()}},
-    )
+    audit.record(session, event)
     if "publish_on" in diffs:
         _move_prenotice(session, catalogue, publication, actor)
     session.flush()
@@ -253,7 +241,7 @@ def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publica
         )
         if old.late:
             occurrences.mark_late(session, new, f"overført fra forekomst {old.id}, som var for sen", actor)
-    publication.notice_occurrence_id = new.id
+    publication.link_notice_occurrence(new.id)
     session.add(publication)
 
 
@@ -355,8 +343,8 @@ def as_dict(publication: Publication, today: date, waiting: tuple[str, ...] = ()
         "summary": publication.summary,
         "contact": publication.contact,
         "status": publication.status,
-        "notice_queued_on": _value("", publication.notice_queued_on),
-        "notice_delivered_on": _value("", publication.notice_delivered_on),
+        "notice_queued_on": as_text(publication.notice_queued_on),
+        "notice_delivered_on": as_text(publication.notice_delivered_on),
         "notices_queued": publication.notices_queued,
         "notice_waiting": list(waiting),
         "notice_occurrence_id": publication.notice_occurrence_id,

@@ -283,7 +283,7 @@ def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> lis
             occurrence, _ = occurrences.trigger(
                 session, catalogue, KUDOS, publication.publish_on, publication.subject, ACTOR
             )
-            publication.kudos_occurrence_id = occurrence.id
+            publication.link_kudos_occurrence(occurrence.id)
             session.add(publication)
         occurrence = session.get(Occurrence, publication.kudos_occurrence_id)
         if occurrence.is_open:

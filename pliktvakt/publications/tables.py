@@ -12,6 +12,13 @@ from pliktvakt.publications.kudos import KudosLookup
 from pliktvakt.publications.rules import GateResult, NoticeReason, PublicationState, check_gate, delivery_day
 
 
+def as_text(value) -> str | None:
+    """A field's value as the change history and the audit log keep it: a date in ISO form."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 class PublicationStatus(StrEnum):
     PLANNED = "planned"
     PUBLISHED = "published"
@@ -26,9 +33,10 @@ class PublicationStatus(StrEnum):
 class Publication(SQLModel, table=True):
     """A publication IMDi plans; ``notice_*`` record the notice to the ministry.
 
-    Its state changes only through its transitions (``publish``, ``queue_notice``,
-    ``mark_notice_delivered``, ``record_kudos_lookup``, ``found_in_kudos``, ``mark_changes_handled``);
-    those the audit log records return the event to record."""
+    Its state changes only through its transitions (``edit``, ``link_notice_occurrence``,
+    ``publish``, ``queue_notice``, ``mark_notice_delivered``, ``link_kudos_occurrence``,
+    ``record_kudos_lookup``, ``found_in_kudos``, ``mark_changes_handled``); those the audit log
+    records return the event to record."""
 
     __tablename__ = "publication"
     id: int | None = Field(default=None, primary_key=True)
@@ -92,6 +100,22 @@ class Publication(SQLModel, table=True):
             notice_delivered_on=self.notice_delivered_on,
             notices_queued=self.notices_queued,
         )
+
+    def edit(self, change_no: int, values: dict, actor: str) -> Event:
+        """Edit number ``change_no``: the new ``values`` of its date or content, by field."""
+        changes = {field: [as_text(getattr(self, field)), as_text(value)] for field, value in values.items()}
+        for field, value in values.items():
+            setattr(self, field, value)
+        self.updated_at = utcnow()
+        return Event(actor, "publication.changed", self.subject, {"change_no": change_no, "changes": changes})
+
+    def link_notice_occurrence(self, occurrence_id: int) -> None:
+        """The notice duty (pkt. 6.1) is this occurrence: the first, or the one on a moved date."""
+        self.notice_occurrence_id = occurrence_id
+
+    def link_kudos_occurrence(self, occurrence_id: int) -> None:
+        """The Kudos duty (pkt. 4.3) of a published evaluation is this occurrence."""
+        self.kudos_occurrence_id = occurrence_id
 
     def publish(self, actor: str) -> Event:
         """Its planned date has come and the gate allowed it: it counts as published."""
