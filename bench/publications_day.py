@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, migrate, session_scope
-from pliktvakt.publications import store, store_day
+from pliktvakt.publications import inputs, store, store_day
 from pliktvakt.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ def main(n: int) -> None:
     start = time.perf_counter()
     with session_scope(engine) as session:
         for i in range(n):
-            data = store.validate(
+            data = inputs.validate(
                 title=f"Rapport {i}",
                 kind="rapport",
                 publish_on=date(2026, 4, 15) + timedelta(days=i % 7),

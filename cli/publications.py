@@ -46,9 +46,9 @@ def add(
 ) -> None:
     """Registrer en planlagt publikasjon; varselet til departementet blir en plikt med frist."""
     from pliktvakt.db import session_scope
-    from pliktvakt.publications import store
+    from pliktvakt.publications import inputs, store
 
-    data = store.validate(title=title, kind=kind.value, publish_on=publish_on, owner=owner, summary=summary)
+    data = inputs.validate(title=title, kind=kind.value, publish_on=publish_on, owner=owner, summary=summary)
     catalogue, engine = _context()
     with session_scope(engine) as session:
         publication = store.add(session, catalogue, data, "cli", "cli")

@@ -33,6 +33,7 @@ from pliktvakt.evaluation.tables import Evaluation
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxStatus
 from pliktvakt.notify import Key
+from pliktvakt.publications import inputs as publication_inputs
 from pliktvakt.publications import store as publication_store
 
 ROLE = "kunnskap"
@@ -122,14 +123,14 @@ def _publish(
 ) -> int:
     """The evaluation in the publications register: the 14-day notice (6.1) and Kudos (4.3)."""
     try:
-        data = publication_store.validate(
+        data = publication_inputs.validate(
             title=title,
             kind="evaluering",
             publish_on=publish_on,
             owner=ROLE,
             summary=f"Evaluering av {scheme.name}.",
         )
-    except publication_store.PublicationError as exc:
+    except publication_inputs.PublicationError as exc:
         raise EvaluationError(str(exc)) from None
     return publication_store.add(session, catalogue, data, f"evaluering:{scheme.id}", by).id
 

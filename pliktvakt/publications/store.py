@@ -14,16 +14,15 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from pliktvakt import audit, occurrences, validation
+from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus
 from pliktvakt.notify import Key
-from pliktvakt.publications.inputs import PublicationInput
-from pliktvakt.publications.inputs_csv import PublicationImportError, read_publications, unknown_owner
+from pliktvakt.publications.inputs import PublicationError, PublicationInput, unknown_owner, validate
+from pliktvakt.publications.inputs_csv import PublicationImportError, read_publications
 from pliktvakt.publications.rules import NoticeReason, SendNotice
 from pliktvakt.publications.tables import (
     Publication,
@@ -37,39 +36,6 @@ from pliktvakt.tabular import Rejection
 PRENOTICE = "publication-prenotice"
 KUDOS = "evaluation-kudos-registration"
 CONTENT_FIELDS = ("title", "kind", "summary")
-_FIELD_NO = {
-    "title": "--title",
-    "kind": "--kind",
-    "publish_on": "--publish-on",
-    "owner": "--owner",
-    "summary": "--summary",
-}
-
-
-class PublicationError(ValueError):
-    """A request about publications that cannot be carried out; the message is in bokmål."""
-
-
-def validate(**values) -> PublicationInput:
-    """``PublicationInput`` from option values; the error names the option."""
-    try:
-        return PublicationInput(**values)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            name = _FIELD_NO.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "(verdien)"
-            reason = validation.reason(error)
-            problems.append(f"{name}: {reason}")
-        raise PublicationError("; ".join(problems)) from None
-
-
-def validate_form(catalogue: Catalogue, **values) -> PublicationInput:
-    """``validate``, and the owner a known role: the Prefect run form's fields, checked before
-    anything is written."""
-    data = validate(**values)
-    if data.owner not in catalogue.roles:
-        raise PublicationError(f"owner: {unknown_owner(data.owner, set(catalogue.roles))}")
-    return data
 
 
 def contact_for(catalogue: Catalogue, role: str) -> str:

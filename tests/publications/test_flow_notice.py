@@ -14,7 +14,7 @@ from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import Occurrence
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
-from pliktvakt.publications import store
+from pliktvakt.publications import inputs, store
 from pliktvakt.publications.tables import Publication
 from tests.artifacts import latest_artifact
 
@@ -30,7 +30,7 @@ def add(
     publish_on="2026-04-15",
     summary="Hovedfunn om deltakernes overgang til arbeid.",
 ) -> int:
-    data = store.validate(title=title, kind=kind, publish_on=publish_on, owner="kunnskap", summary=summary)
+    data = inputs.validate(title=title, kind=kind, publish_on=publish_on, owner="kunnskap", summary=summary)
     with session_scope(make_engine(settings.database_url)) as session:
         return store.add(session, load_catalogue(CONFIG), data, "test", "tester").id
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import AuditEntry, Occurrence
-from pliktvakt.publications import store
+from pliktvakt.publications import inputs, store
 from pliktvakt.publications.inputs_csv import PublicationImportError
 from pliktvakt.publications.tables import Publication, PublicationChange, PublicationImportRejection
 
@@ -23,7 +23,7 @@ def catalogue():
 
 
 def _add(session, catalogue, publish_on="2026-04-15", **extra):
-    data = store.validate(
+    data = inputs.validate(
         title=extra.get("title", "Evaluering av X"),
         kind=extra.get("kind", "evaluering"),
         publish_on=publish_on,
@@ -96,14 +96,14 @@ def test_edit_records_content_changes_and_nothing_when_unchanged(db_url, catalog
             ("kind", "evaluering", "rapport", True),
             ("summary", "Om X", "Nytt", True),
         ]
-        with pytest.raises(store.PublicationError, match="--title"):
+        with pytest.raises(inputs.PublicationError, match="--title"):
             store.change(session, catalogue, publication.id, "x", title="  ")
 
 
 def test_unknown_owner_is_refused(db_url, catalogue):
     with session_scope(make_engine(db_url)) as session:
-        data = store.validate(title="T", kind="fou", publish_on="2026-04-15", owner="ukjent")
-        with pytest.raises(store.PublicationError, match="ukjent rolle 'ukjent'"):
+        data = inputs.validate(title="T", kind="fou", publish_on="2026-04-15", owner="ukjent")
+        with pytest.raises(inputs.PublicationError, match="ukjent rolle 'ukjent'"):
             store.add(session, catalogue, data)
 
 
