@@ -181,7 +181,7 @@ def floor(engine) -> float:
 def one_format(url: str, fmt: str) -> None:
     """Child process: the floor, then read, build and render the record once timed, then once
     traced."""
-    from pliktvakt.compliance import record, render
+    from pliktvakt.compliance import render, rules, store
 
     engine, catalogue = make_engine(url), load_catalogue(ROOT / "config")
     floor_s = floor(engine)
@@ -189,9 +189,9 @@ def one_format(url: str, fmt: str) -> None:
     def once() -> tuple[float, float, float, int, int, bool]:
         started = time.perf_counter()
         with session_scope(engine) as session:
-            stored = record.read(session, catalogue, YEAR)
+            stored = store.read(session, catalogue, YEAR)
         read_done = time.perf_counter()
-        built = record.build(stored, YEAR, AS_OF)
+        built = rules.build(stored, YEAR, AS_OF)
         built_done = time.perf_counter()
         content = render.render(built, fmt)
         rendered = time.perf_counter()

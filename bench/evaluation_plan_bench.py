@@ -1,4 +1,4 @@
-"""Planning 200 schemes over 10 years (pliktvakt/evaluation/plan.py): wall time and peak memory.
+"""Planning 200 schemes over 10 years (pliktvakt/evaluation/rules.py): wall time and peak memory.
 
 The schemes: intervals 3-7 years, last evaluated 2015-2026, every seventh never evaluated,
 every eleventh with an evaluation under way; capacity 45 a year (about the 200/5 due in a
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pliktvakt.evaluation import render
 from pliktvakt.evaluation.config import load_plan_settings
-from pliktvakt.evaluation.plan import SchemeInput, plan
+from pliktvakt.evaluation.rules import SchemeInput, plan
 
 ROOT = Path(__file__).resolve().parent.parent
 

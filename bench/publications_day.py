@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, migrate, session_scope
-from pliktvakt.publications import day, register
+from pliktvakt.publications import inputs, store, store_day
 from pliktvakt.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,18 +27,18 @@ def main(n: int) -> None:
     start = time.perf_counter()
     with session_scope(engine) as session:
         for i in range(n):
-            data = register.validate(
+            data = inputs.validate(
                 title=f"Rapport {i}",
                 kind="rapport",
                 publish_on=date(2026, 4, 15) + timedelta(days=i % 7),
                 owner="kunnskap",
             )
-            register.add(session, catalogue, data, "bench", "bench")
+            store.add(session, catalogue, data, "bench", "bench")
     print(f"add {n}: {time.perf_counter() - start:.2f} s")
     for label in ("plan_day 2026-03-27", "rerun"):
         start = time.perf_counter()
         with session_scope(engine) as session:
-            report = day.plan_day(session, catalogue, settings, date(2026, 3, 27))
+            report = store_day.plan_day(session, catalogue, settings, date(2026, 3, 27))
         print(f"{label}: {time.perf_counter() - start:.2f} s, {len(report.queued)} messages queued")
 
 

@@ -50,12 +50,12 @@ def plan_(
 ) -> None:
     """Vis den rullerende planen: hvilke ordninger som evalueres hvilket år, og hvem som er på overtid."""
     from pliktvakt.db import make_engine, session_scope
-    from pliktvakt.evaluation import records, render
+    from pliktvakt.evaluation import render, store
 
     settings, plan_settings, schemes = _inputs()
     budget_year = year or clock.resolve(as_of).date().year
     with session_scope(make_engine(settings.database_url)) as session:
-        result = records.current_plan(session, schemes, plan_settings, budget_year)
+        result = store.current_plan(session, schemes, plan_settings, budget_year)
     rows = render.table(result, plan_settings)
     print_listing(rows, as_json, [render.COLUMNS[k] for k in SHOWN], _cells)
     if not as_json:
@@ -76,17 +76,18 @@ def _cells(row: dict) -> tuple[str, ...]:
 @app.command("start")
 def start(scheme: Scheme, on: On = None, by: By = "cli", as_of: AsOf = None, as_json: AsJson = False) -> None:
     """Registrer at evalueringen av en ordning er satt i gang."""
+    from pliktvakt.bokmal import date_short
     from pliktvakt.db import make_engine, session_scope
-    from pliktvakt.evaluation import records
+    from pliktvakt.evaluation import store
 
     settings, _, schemes = _inputs()
     day = _day(on, "--on", as_of)
     with session_scope(make_engine(settings.database_url)) as session:
-        row = records.start(session, schemes, scheme, day, by, clock.resolve(as_of))
+        row = store.start(session, schemes, scheme, day, by, clock.resolve(as_of))
         result = {"id": row.id, "scheme": scheme, "started_on": row.started_on.isoformat()}
     if as_json:
         return print_json(result)
-    out.print(f"Evaluering {result['id']} av «{scheme}» startet {day:%d.%m.%Y}.")
+    out.print(f"Evaluering {result['id']} av «{scheme}» startet {date_short(day)}.")
 
 
 @app.command("complete")
@@ -105,15 +106,16 @@ def complete(
     as_json: AsJson = False,
 ) -> None:
     """Registrer at evalueringen er fullført; med --publish-on blir rapporten en publikasjon."""
+    from pliktvakt.bokmal import date_short
     from pliktvakt.catalogue import load_catalogue
     from pliktvakt.db import make_engine, session_scope
-    from pliktvakt.evaluation import records
+    from pliktvakt.evaluation import store
 
     settings, _, schemes = _inputs()
     day = _day(on, "--on", as_of)
     publish = _day(publish_on, "--publish-on", as_of) if publish_on else None
     with session_scope(make_engine(settings.database_url)) as session:
-        row = records.complete(
+        row = store.complete(
             session,
             load_catalogue(settings.config_dir),
             schemes,
@@ -132,7 +134,7 @@ def complete(
         }
     if as_json:
         return print_json(result)
-    out.print(f"Evaluering {result['id']} av «{scheme}» fullført {day:%d.%m.%Y}.")
+    out.print(f"Evaluering {result['id']} av «{scheme}» fullført {date_short(day)}.")
     if result["publication"]:
         out.print(
             f"Registrert som publikasjon {result['publication']}: departementet varsles minst 14 dager "

@@ -65,7 +65,7 @@ USER_ERRORS = [
     ("pliktvakt.catalogue", "CatalogueError"),
     ("pliktvakt.occurrences", "OccurrenceError"),
     ("pliktvakt.legal_calendar", "DurationError"),
-    ("pliktvakt.publications.register", "PublicationError"),
+    ("pliktvakt.publications.inputs", "PublicationError"),
     ("pliktvakt.grants.rounds", "GrantsError"),
     ("pliktvakt.register.excel", "UploadError"),
     ("pliktvakt.grants.rounds", "SchemeConfigError"),

@@ -46,15 +46,13 @@ def add(
 ) -> None:
     """Registrer en planlagt publikasjon; varselet til departementet blir en plikt med frist."""
     from pliktvakt.db import session_scope
-    from pliktvakt.publications import register
+    from pliktvakt.publications import inputs, store
 
-    data = register.validate(
-        title=title, kind=kind.value, publish_on=publish_on, owner=owner, summary=summary
-    )
+    data = inputs.validate(title=title, kind=kind.value, publish_on=publish_on, owner=owner, summary=summary)
     catalogue, engine = _context()
     with session_scope(engine) as session:
-        publication = register.add(session, catalogue, data, "cli", "cli")
-        result = register.as_dict(publication, clock.resolve(as_of).date())
+        publication = store.add(session, catalogue, data, "cli", "cli")
+        result = store.as_dict(publication, clock.resolve(as_of).date())
     if as_json:
         return print_json(result)
     out.print(f"Publikasjon {result['id']} registrert: «{result['title']}», planlagt {result['publish_on']}.")
@@ -65,12 +63,12 @@ def add(
 def list_(as_of: AsOf = None, as_json: AsJson = False) -> None:
     """List publikasjonene med varsel og 14-dagersregelen."""
     from pliktvakt.db import session_scope
-    from pliktvakt.publications import register
+    from pliktvakt.publications import store
 
     today = clock.resolve(as_of).date()
     _, engine = _context()
     with session_scope(engine) as session:
-        items = [register.as_dict(p, today) for p in register.all_publications(session)]
+        items = [store.as_dict(p, today) for p in store.all_publications(session)]
     columns = ("Id", "Tittel", "Type", "Planlagt", "Eier", "Status", "Varsel levert", "Tillatt", "Tidligst")
     print_listing(items, as_json, columns, _publication_cells)
 
@@ -96,13 +94,13 @@ def _publication_cells(item: dict) -> tuple[str, ...]:
 def check(publication_id: Id, as_of: AsOf = None, as_json: AsJson = False) -> None:
     """Kan publikasjonen gå ut på planlagt dato? Hvis ikke: tidligste dato (pkt. 6.1). Avslutter 1 ved nei."""
     from pliktvakt.db import session_scope
-    from pliktvakt.publications import register
+    from pliktvakt.publications import store
 
     _, engine = _context()
     with session_scope(engine) as session:
-        publication = register.get(session, publication_id)
-        item = register.as_dict(
-            publication, clock.resolve(as_of).date(), register.notice_waiting(session, publication)
+        publication = store.get(session, publication_id)
+        item = store.as_dict(
+            publication, clock.resolve(as_of).date(), store.notice_waiting(session, publication)
         )
     if as_json:
         print_json(
@@ -174,11 +172,11 @@ def move(
 ) -> None:
     """Flytt publiseringsdatoen. Endringen lagres i historikken."""
     from pliktvakt.db import session_scope
-    from pliktvakt.publications import register
+    from pliktvakt.publications import store
 
     catalogue, engine = _context()
     with session_scope(engine) as session:
-        change_no = register.change(session, catalogue, publication_id, by, publish_on=publish_on)
+        change_no = store.change(session, catalogue, publication_id, by, publish_on=publish_on)
     _report_change(publication_id, change_no, as_json)
 
 
@@ -195,11 +193,11 @@ def edit(
 ) -> None:
     """Endre tittel, sammendrag eller type. Er departementet varslet, får det et nytt varsel."""
     from pliktvakt.db import session_scope
-    from pliktvakt.publications import register
+    from pliktvakt.publications import store
 
     catalogue, engine = _context()
     with session_scope(engine) as session:
-        change_no = register.change(
+        change_no = store.change(
             session,
             catalogue,
             publication_id,
@@ -215,8 +213,8 @@ def edit(
 def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: AsJson = False) -> None:
     """Importer publikasjoner fra CSV (tittel;type;publiseres;eier;sammendrag). Alt eller ingenting."""
     from pliktvakt.db import session_scope
-    from pliktvakt.publications import register
-    from pliktvakt.publications.csv_import import PublicationImportError
+    from pliktvakt.publications import store
+    from pliktvakt.publications.inputs_csv import PublicationImportError
     from pliktvakt.settings import get_settings
     from pliktvakt.writer_note import writing
 
@@ -224,11 +222,11 @@ def import_(file: Annotated[Path, typer.Argument(metavar="FILE.csv")], as_json: 
     noted = writing(get_settings().database_url, f"publication import fra {file.name}")
     try:
         with noted, session_scope(engine) as session:
-            added = register.import_csv(session, catalogue, file, "csv-import")
+            added = store.import_csv(session, catalogue, file, "csv-import")
             ids = [p.id for p in added]
     except PublicationImportError as exc:
         with session_scope(engine) as session:
-            import_id = register.record_rejections(session, exc)
+            import_id = store.record_rejections(session, exc)
         if as_json:
             print_json(
                 {

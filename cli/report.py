@@ -38,19 +38,19 @@ def compliance(
     """Etterlevelsesrapporten: hver forekomst i året, i tide eller for sent, med dokumentasjon,
     kvitteringer og revisjonslogg, og om revisjonsloggen er hel (pkt. 4.1, 4.2)."""
     from pliktvakt.catalogue import load_catalogue
-    from pliktvakt.compliance import record, render
+    from pliktvakt.compliance import render, rules, store
     from pliktvakt.db import make_engine, session_scope
     from pliktvakt.settings import get_settings
 
     settings, now = get_settings(), clock.resolve(as_of)
     try:
-        record.check_year(year, now.date())
+        store.check_year(year, now.date())
         catalogue = load_catalogue(settings.config_dir)
         with session_scope(make_engine(settings.database_url)) as session:
-            stored = record.read(session, catalogue, year, section, obligation)
-    except record.ReportError as exc:
+            stored = store.read(session, catalogue, year, section, obligation)
+    except rules.ReportError as exc:
         _fail(str(exc))
-    built = record.build(stored, year, now, section, obligation)
+    built = rules.build(stored, year, now, section, obligation)
     content = render.render(built, fmt.value)
     if output is None and fmt.value in TO_STDOUT:
         write_output(STDOUT, content)

@@ -111,8 +111,8 @@ def all_duties(request: Request, rolle: str = "", status: str = "open", side: in
 
 def compliance_record(request: Request, ar: int | None = None):
     """The yearly compliance record (pkt. 4.1, 4.2), as `pliktvakt report compliance --format html`."""
-    from pliktvakt.compliance import record
     from pliktvakt.compliance import render as record_render
+    from pliktvakt.compliance import rules, store
 
     visitor = need_session(request)
     catalogue = request.app.state.catalogue
@@ -121,12 +121,12 @@ def compliance_record(request: Request, ar: int | None = None):
     now = now_of(request)
     year = ar or now.year
     try:
-        record.check_year(year, now.date())
+        store.check_year(year, now.date())
         with _session(request) as session:
-            stored = record.read(session, catalogue, year, None, None)
-    except record.ReportError as exc:
+            stored = store.read(session, catalogue, year, None, None)
+    except rules.ReportError as exc:
         raise Refused(400, "Rapporten kan ikke lages", str(exc)) from None
-    html = record_render.render(record.build(stored, year, now, None, None), "html")
+    html = record_render.render(rules.build(stored, year, now, None, None), "html")
     response = HTMLResponse(html if isinstance(html, str) else html.decode())
     # The record carries its own stylesheet inline; still no script of any kind.
     response.headers["Content-Security-Policy"] = (

@@ -12,8 +12,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.evaluation import duty, render
-from pliktvakt.evaluation.duty import DUTY
+from pliktvakt.evaluation import render, store
+from pliktvakt.evaluation.store import DUTY
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -49,6 +49,6 @@ def evaluation_plan(as_of: AsOf = None):
         table=render.table(plan, plan_settings, render.ARTIFACT_COLUMNS),
         description=f"Evalueringer {plan.budget_year}–{plan.budget_year + plan.horizon - 1}",
     )
-    result = duty.summary(plan, prepared, completed, len(delivery.sent), files)
+    result = store.summary(plan, prepared, completed, len(delivery.sent), files)
     logger.info("Evalueringsplan: %s", result)
     return finish(logger, result, prepared.problems + delivery_problems(delivery, (DUTY,)))

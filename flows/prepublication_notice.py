@@ -8,9 +8,9 @@ from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.models import OutboxStatus
-from pliktvakt.publications.day import DayReport
-from pliktvakt.publications.decisions import DUTY
-from pliktvakt.publications.overview import GateLine, gate_description, gate_table
+from pliktvakt.publications.render import gate_description, gate_table
+from pliktvakt.publications.rules import DUTY
+from pliktvakt.publications.store_day import DayReport, GateLine
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import DeliveryReport, deliver_outbox

@@ -7,7 +7,7 @@ from prefect import flow, get_run_logger
 
 from flows.forms import ROLES, Submitter, field, submitter_problem
 from flows.run_end import refused
-from pliktvakt.publications.register import PublicationError, validate_form
+from pliktvakt.publications.inputs import PublicationError, validate_form
 from pliktvakt.settings import get_settings
 from tasks.common import load_catalogue_task
 from tasks.publications import add_publication

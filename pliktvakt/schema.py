@@ -5,7 +5,7 @@ database read the metadata from here, so a new table module is added in one plac
 
 from sqlmodel import SQLModel
 
-import pliktvakt.evaluation.models  # noqa: F401
+import pliktvakt.evaluation.tables  # noqa: F401
 import pliktvakt.grants.tables  # noqa: F401
 import pliktvakt.models  # noqa: F401
 import pliktvakt.publications.tables  # noqa: F401

@@ -5,17 +5,17 @@ from datetime import datetime
 
 from pliktvakt import notify
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.compliance import record
-from pliktvakt.compliance.monthly import ROLE, SummaryPlan
+from pliktvakt.compliance import rules, store
+from pliktvakt.compliance.rules_summary import ROLE, SummaryPlan
 from pliktvakt.db import session_scope
 from tasks.common import engine_for, io_task
 
 
 @io_task(name="read-compliance-record", retries=2, retry_delay_seconds=5)
-def read_record(url: str, catalogue: Catalogue, year: int, as_of: datetime) -> record.Record:
+def read_record(url: str, catalogue: Catalogue, year: int, as_of: datetime) -> rules.Record:
     with session_scope(engine_for(url)) as session:
-        stored = record.read(session, catalogue, year)
-    return record.build(stored, year, as_of)
+        stored = store.read(session, catalogue, year)
+    return rules.build(stored, year, as_of)
 
 
 @io_task(name="queue-compliance-summary")

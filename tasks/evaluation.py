@@ -6,10 +6,10 @@ from typing import Any
 
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.evaluation import duty, records
+from pliktvakt.evaluation import store
 from pliktvakt.evaluation.config import PlanSettings, load_plan_settings, plan_file
 from pliktvakt.evaluation.errors import EvaluationError
-from pliktvakt.evaluation.plan import Plan
+from pliktvakt.evaluation.rules import Plan
 from pliktvakt.grants.rounds import load_grant_schemes
 from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError
 from pliktvakt.settings import Settings
@@ -35,7 +35,7 @@ def load_inputs(settings: Settings) -> Loaded:
 @io_task(name="read-evaluation-plan")
 def read_plan(url: str, schemes: dict[str, GrantScheme], plan_settings: PlanSettings, year: int) -> Plan:
     with session_scope(engine_for(url)) as session:
-        return records.current_plan(session, schemes, plan_settings, year)
+        return store.current_plan(session, schemes, plan_settings, year)
 
 
 @io_task(name="prepare-evaluation-plan", retries=2, retry_delay_seconds=5)
@@ -46,9 +46,9 @@ def prepare_plan(
     plan_settings: PlanSettings,
     settings: Settings,
     today: date,
-) -> duty.Prepared:
+) -> store.Prepared:
     with session_scope(engine_for(url)) as session:
-        return duty.prepare(
+        return store.prepare(
             session,
             catalogue,
             result,
@@ -62,7 +62,7 @@ def prepare_plan(
 @io_task(name="record-evaluation-notice", retries=2, retry_delay_seconds=5)
 def record_notice(url: str, year: int, now: datetime) -> bool:
     with session_scope(engine_for(url)) as session:
-        return duty.record_notice(session, year, now)
+        return store.record_notice(session, year, now)
 
 
 @io_task(name="record-evaluation")
@@ -74,9 +74,9 @@ def record_evaluation(
     try:
         with session_scope(engine_for(url)) as session:
             if action == "start":
-                row = records.start(session, schemes, **values)
+                row = store.start(session, schemes, **values)
             else:
-                row = records.complete(session, catalogue, schemes, **values)
+                row = store.complete(session, catalogue, schemes, **values)
             return {"id": row.id, "scheme": row.scheme_id, "publication": row.publication_id}
     except EvaluationError as exc:
         return Refused(str(exc))

@@ -31,8 +31,8 @@ from pliktvakt.grants.awards import read_award_file
 from pliktvakt.grants.rounds import GrantsError, SchemeConfigError
 from pliktvakt.grants.schemes import load_schemes
 from pliktvakt.grants.tables import GrantDecision, GrantRound
-from pliktvakt.publications import register
-from pliktvakt.publications.csv_import import read_publications_csv
+from pliktvakt.publications import store
+from pliktvakt.publications.inputs_csv import read_publications_csv
 from pliktvakt.publications.tables import Publication
 from pliktvakt.settlement.inputs import ConfigError, load_settlement_config
 from pliktvakt.settlement.inputs_figures import parse_csv, parse_json_payload, parse_xlsx
@@ -245,7 +245,7 @@ def test_publications_csv_arbitrary_rows_leave_nothing_written_when_refused(
         before = len(session.exec(select(Publication)).all())
     try:
         with session_scope(engine) as session:
-            added = len(register.import_csv(session, catalogue, path, "fuzz"))
+            added = len(store.import_csv(session, catalogue, path, "fuzz"))
     except FileRejected:
         added = 0
     with session_scope(engine) as session:

@@ -26,8 +26,8 @@ from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import intake, round_letters, rounds
 from pliktvakt.models import OfficerAbsence, OutboxMessage
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS, Key, Message
-from pliktvakt.publications import register
-from pliktvakt.publications.models import PublicationInput
+from pliktvakt.publications import store
+from pliktvakt.publications.inputs import PublicationInput
 from pliktvakt.publications.tables import Publication
 from pliktvakt.settings import get_settings
 from tasks.delivery import deliver_pending
@@ -216,7 +216,7 @@ def test_publication_owner_alert_goes_to_the_deputy(prefect_server, world, smtp_
     # owner (role kunnskap: kunnskapsleder Sara Lie, deputy kommunikasjonsradgiver Jonas Dahl,
     # who chose a digest) is alerted. Sara is absent, so Jonas's digest holds the alert.
     with session_scope(_engine()) as session:
-        register.add(
+        store.add(
             session,
             _catalogue(),
             PublicationInput(
@@ -277,7 +277,7 @@ def test_publication_gate_waits_for_delivery(prefect_server, world, monkeypatch,
     monkeypatch.setenv("PLIKTVAKT_MINISTRY_RECIPIENTS", "post@aid.example")
     get_settings.cache_clear()
     with session_scope(_engine()) as session:
-        publication_id = register.add(
+        publication_id = store.add(
             session,
             _catalogue(),
             PublicationInput(
@@ -343,7 +343,7 @@ def test_no_ministry_recipients_ends_every_duty_the_same(prefect_server, world, 
         encoding="utf-8",
     )
     with session_scope(_engine()) as session:
-        register.add(
+        store.add(
             session,
             catalogue,
             PublicationInput(title="Rapport", kind="rapport", publish_on=date(2025, 3, 24), owner="kunnskap"),

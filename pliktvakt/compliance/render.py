@@ -1,4 +1,4 @@
-"""The compliance record as HTML (fit to print), Markdown, CSV and XLSX, in bokmål.
+"""Render of the compliance record: HTML (fit to print), Markdown, CSV and XLSX, in bokmål.
 
 Every function returns the content (str or bytes); writing it is for ``tasks/files``.
 CSV and XLSX carry the same rows, for auditors' own tools:
@@ -18,7 +18,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pliktvakt import bokmal, templating
-from pliktvakt.compliance.record import (
+from pliktvakt.compliance.render_workbook import xlsx_bytes as table_xlsx
+from pliktvakt.compliance.rules import (
     DATE_BASIS,
     SHARE_DEFINITION,
     STATE_NAMES,
@@ -27,7 +28,6 @@ from pliktvakt.compliance.record import (
     Record,
     Row,
 )
-from pliktvakt.compliance.workbook import xlsx_bytes as table_xlsx
 from pliktvakt.tabular import bulk
 from pliktvakt.tabular import csv_bytes as table_csv
 
@@ -54,7 +54,7 @@ SEPARATOR = ";"
 TITLE = "Etterlevelse av instruksen for IMDi"
 
 
-# Each format renders under ``tabular.bulk()``, as ``record.build`` builds: the cells and lines
+# Each format renders under ``tabular.bulk()``, as ``rules.build`` builds: the cells and lines
 # of 20,000 rows are many live objects without cycles, which the cyclic collector only slows.
 
 

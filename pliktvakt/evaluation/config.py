@@ -1,4 +1,5 @@
-"""The plan's settings, from ``config/evaluation_plan.yaml`` (or PLIKTVAKT_EVALUATION_PLAN_FILE).
+"""Configuration of the evaluation plan: its settings, from ``config/evaluation_plan.yaml``
+(or PLIKTVAKT_EVALUATION_PLAN_FILE).
 
 Each setting carries its source, as every date and figure not taken from the instruction
 does (DESIGN: placeholders). A bad file is refused with the file, the line and the field.

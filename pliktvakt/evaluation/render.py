@@ -1,4 +1,4 @@
-"""The plan as people read it: rows, Markdown, XLSX and the ministry's mail (all bokmål).
+"""Render of the evaluation plan: rows, Markdown, XLSX and the ministry's mail (all bokmål).
 
 Placeholders are marked «ikke bekreftet» wherever they show: a last evaluated year not known
 to pliktvakt, and start-by and report-by days that are pliktvakt's proposal.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pliktvakt import bokmal
 from pliktvakt.evaluation.config import MonthDay, PlanSettings
-from pliktvakt.evaluation.plan import Plan, SchemeStatus, Slot
+from pliktvakt.evaluation.rules import Plan, SchemeStatus, Slot
 from pliktvakt.notify import Message
 from pliktvakt.templating import render
 

@@ -1,4 +1,4 @@
-"""Kudos, DFØ's public register of knowledge documents (pkt. 4.3): the query and how to read
+"""Contract of Kudos, DFØ's public register of knowledge documents (pkt. 4.3): the query and how to read
 its answers. The HTTP client is ``tasks.kudos``; nothing here does I/O.
 
 ``GET {base}/documents?type=Evaluering&actor_name=…&page=N`` returns Laravel-style pages:

@@ -1,4 +1,4 @@
-"""Tables of the publications register (instruks pkt. 6.1 and 4.3)."""
+"""Tables of the publications register, with their transitions (instruks pkt. 6.1 and 4.3)."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -6,10 +6,17 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from pliktvakt.models import utcnow
-from pliktvakt.publications.decisions import PublicationState
-from pliktvakt.publications.gate import GateResult, check_gate
-from pliktvakt.publications.models import PublicationKind
+from pliktvakt.models import Event, utcnow
+from pliktvakt.publications.inputs import PublicationKind
+from pliktvakt.publications.kudos import KudosLookup
+from pliktvakt.publications.rules import GateResult, NoticeReason, PublicationState, check_gate, delivery_day
+
+
+def as_text(value) -> str | None:
+    """A field's value as the change history and the audit log keep it: a date in ISO form."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 class PublicationStatus(StrEnum):
@@ -24,7 +31,12 @@ class PublicationStatus(StrEnum):
 
 
 class Publication(SQLModel, table=True):
-    """A publication IMDi plans; ``notice_*`` record the notice to the ministry."""
+    """A publication IMDi plans; ``notice_*`` record the notice to the ministry.
+
+    Its state changes only through its transitions (``edit``, ``link_notice_occurrence``,
+    ``publish``, ``queue_notice``, ``mark_notice_delivered``, ``link_kudos_occurrence``,
+    ``record_kudos_lookup``, ``found_in_kudos``, ``mark_changes_handled``); those the audit log
+    records return the event to record."""
 
     __tablename__ = "publication"
     id: int | None = Field(default=None, primary_key=True)
@@ -52,6 +64,11 @@ class Publication(SQLModel, table=True):
     changes_handled: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def subject(self) -> str:
+        """The publication as the audit log and its occurrences' ``ref`` name it."""
+        return f"publication:{self.id}"
 
     def gate(self, day: date, waiting: tuple[str, ...] = ()) -> GateResult:
         """May it go out on its planned date, seen on ``day``? (pkt. 6.1) ``waiting`` names the
@@ -83,6 +100,80 @@ class Publication(SQLModel, table=True):
             notice_delivered_on=self.notice_delivered_on,
             notices_queued=self.notices_queued,
         )
+
+    def edit(self, change_no: int, values: dict, actor: str) -> Event:
+        """Edit number ``change_no``: the new ``values`` of its date or content, by field."""
+        changes = {field: [as_text(getattr(self, field)), as_text(value)] for field, value in values.items()}
+        for field, value in values.items():
+            setattr(self, field, value)
+        self.updated_at = utcnow()
+        return Event(actor, "publication.changed", self.subject, {"change_no": change_no, "changes": changes})
+
+    def link_notice_occurrence(self, occurrence_id: int) -> None:
+        """The notice duty (pkt. 6.1) is this occurrence: the first, or the one on a moved date."""
+        self.notice_occurrence_id = occurrence_id
+
+    def link_kudos_occurrence(self, occurrence_id: int) -> None:
+        """The Kudos duty (pkt. 4.3) of a published evaluation is this occurrence."""
+        self.kudos_occurrence_id = occurrence_id
+
+    def publish(self, actor: str) -> Event:
+        """Its planned date has come and the gate allowed it: it counts as published."""
+        self.status, self.updated_at = PublicationStatus.PUBLISHED, utcnow()
+        return Event(actor, "publication.published", self.subject, {"publish_on": self.publish_on})
+
+    def queue_notice(
+        self, number: int, reason: NoticeReason, on: date, recipients: list[str], actor: str
+    ) -> Event:
+        """Notice ``number`` to the ministry is in the outbox; the first one's day is kept."""
+        if number == 1:
+            self.notice_queued_on = on
+        self.notices_queued = max(self.notices_queued, number)
+        self.updated_at = utcnow()
+        return Event(
+            actor,
+            "publication.notice_queued",
+            self.subject,
+            {
+                "number": number,
+                "reason": str(reason),
+                "on": on,
+                "publish_on": self.publish_on,
+                "recipients": recipients,
+            },
+        )
+
+    def mark_notice_delivered(
+        self, last_accepted_on: date, today: date, recipients: list[str], actor: str
+    ) -> Event:
+        """The first notice reached every recipient: the 14 days count from its delivery day."""
+        self.notice_delivered_on = delivery_day(self.notice_queued_on, last_accepted_on, today)
+        return Event(
+            actor,
+            "publication.notice_delivered",
+            self.subject,
+            {"on": self.notice_delivered_on, "recipients": recipients},
+        )
+
+    def record_kudos_lookup(self, lookup: KudosLookup, at: datetime, actor: str) -> Event | None:
+        """Kudos was asked at ``at``; a failed lookup is an event, a plain answer is not."""
+        self.kudos_checked_at, self.kudos_last_status = at, lookup.status
+        if not lookup.failed:
+            return None
+        return Event(
+            actor,
+            "publication.kudos_lookup_failed",
+            self.subject,
+            {"status": lookup.status, "message": lookup.message},
+        )
+
+    def found_in_kudos(self, url: str) -> None:
+        """The evaluation is in Kudos at ``url`` (its occurrence is completed with the link)."""
+        self.kudos_url = url
+
+    def mark_changes_handled(self, change_no: int) -> None:
+        """The daily flow has acted on every change up to ``change_no``."""
+        self.changes_handled = change_no
 
 
 class PublicationChange(SQLModel, table=True):

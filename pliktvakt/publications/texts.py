@@ -1,12 +1,12 @@
-"""What the ministry and the owners read, in bokmål (instruks pkt. 6.1 and 4.3)."""
+"""Texts of publications: what the ministry and the owners read, in bokmål (instruks pkt. 6.1 and 4.3)."""
 
 import html
 from datetime import date
 
 from pliktvakt.bokmal import date_short, date_with_weekday
 from pliktvakt.notify import Message
-from pliktvakt.publications.gate import NOTICE_DAYS
-from pliktvakt.publications.models import PublicationKind
+from pliktvakt.publications.inputs import PublicationKind
+from pliktvakt.publications.rules import NOTICE_DAYS
 
 CLAUSE_NOTICE = "Instruks for IMDi, pkt. 6.1"
 CLAUSE_KUDOS = "Instruks for IMDi, pkt. 4.3"

@@ -125,7 +125,7 @@ def test_teams_card_has_a_button_with_the_link(prefect_server, desk, teams_endpo
 
 
 def test_an_evaluation_is_named_by_its_scheme(prefect_server, desk, smtp_server):
-    # Evaluations are triggered with the reference evaluation:SCHEME:YEAR (evaluation/records.py);
+    # Evaluations are triggered with the reference evaluation:SCHEME:YEAR (evaluation/store.py);
     # the start falls due on the day itself (offset 0d), Tue 15 Dec 2026. The scheme's name
     # comes from the schemes file: "Tilskudd til Jobbsjansen".
     _trigger("scheme-evaluation-start", date(2026, 12, 15), "evaluation:jobbsjansen:2026")

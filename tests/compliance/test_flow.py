@@ -12,8 +12,15 @@ import pytest
 
 from flows.compliance import compliance
 from pliktvakt.clock import OSLO
-from pliktvakt.compliance import monthly
-from pliktvakt.compliance.record import STATES, Record
+from pliktvakt.compliance.rules import STATES, Record
+from pliktvakt.compliance.rules_summary import (
+    ARTIFACT,
+    covered_year,
+    first_business_day,
+    summary_due,
+    summary_key,
+)
+from pliktvakt.compliance.texts import share_line
 from pliktvakt.settings import get_settings
 from tests.artifacts import latest_artifact
 
@@ -68,7 +75,7 @@ def test_the_monthly_summary_reaches_smtp_with_the_html_once(prefect_server, wor
     assert (again["summary_due"], again["queued"]) == (True, 0)
     assert len(smtp_server.to(DIRECTOR)) == 1
 
-    artifact = latest_artifact(monthly.ARTIFACT)
+    artifact = latest_artifact(ARTIFACT)
     assert "Andel i tide per punkt i instruksen" in artifact.data
     header = "| Punkt | I tide | For sent | Over fristen | Åpen | Trukket | Før pliktvakt | Andel i tide |"
     assert header in artifact.data
@@ -85,13 +92,13 @@ def test_the_monthly_summary_reaches_smtp_with_the_html_once(prefect_server, wor
 def test_when_the_summary_is_due():
     """The first business day: Fri 2 Jan 2026 (1 Jan a holiday); Mon 2 Mar 2026 (1 Mar a Sunday);
     Wed 1 Apr 2026 (Easter is 5 Apr that year)."""
-    assert monthly.first_business_day(2026, 1) == date(2026, 1, 2)
-    assert monthly.first_business_day(2026, 3) == date(2026, 3, 2)
-    assert monthly.first_business_day(2026, 4) == date(2026, 4, 1)
-    assert not monthly.summary_due(date(2026, 3, 1)) and monthly.summary_due(date(2026, 3, 2))
-    assert monthly.summary_due(date(2026, 3, 31))  # a run after downtime still sends it
-    assert monthly.covered_year(date(2026, 1, 2)) == 2025 and monthly.covered_year(date(2026, 2, 2)) == 2026
-    assert monthly.summary_key(date(2026, 3, 17)).prefix == "compliance:2026-03:monthly-summary:"
+    assert first_business_day(2026, 1) == date(2026, 1, 2)
+    assert first_business_day(2026, 3) == date(2026, 3, 2)
+    assert first_business_day(2026, 4) == date(2026, 4, 1)
+    assert not summary_due(date(2026, 3, 1)) and summary_due(date(2026, 3, 2))
+    assert summary_due(date(2026, 3, 31))  # a run after downtime still sends it
+    assert covered_year(date(2026, 1, 2)) == 2025 and covered_year(date(2026, 2, 2)) == 2026
+    assert summary_key(date(2026, 3, 17)).prefix == "compliance:2026-03:monthly-summary:"
 
 
 def test_the_share_line_says_what_it_counts_over():
@@ -102,7 +109,7 @@ def test_the_share_line_says_what_it_counts_over():
         totals = {**dict.fromkeys(STATES, 0), **counts}
         return Record(2026, datetime(2026, 12, 2, tzinfo=OSLO), [None] * 3, [], [], totals=totals)
 
-    one = monthly.share_line(made(**{"on-time": 1, "before-go-live": 2}))
+    one = share_line(made(**{"on-time": 1, "before-go-live": 2}))
     assert one.startswith("Andel i tide: 100,0\xa0% av 1 forekomst som var skyldig (3 i alt).")
-    two = monthly.share_line(made(**{"on-time": 1, "overdue": 1, "open": 1}), "**")
+    two = share_line(made(**{"on-time": 1, "overdue": 1, "open": 1}), "**")
     assert two.startswith("Andel i tide: **50,0\xa0%** av 2 forekomster som var skyldige (3 i alt).")

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from pliktvakt.clock import OSLO
-from pliktvakt.compliance import record
-from pliktvakt.compliance.record import StoredOccurrence, late_by, state_of
+from pliktvakt.compliance import rules, store
+from pliktvakt.compliance.rules import StoredOccurrence, late_by, state_of
 from pliktvakt.db import make_engine, session_scope
 
 from .conftest import AS_OF, EXPECTED, MINISTRY, OFFICER, RECEIPT
@@ -16,8 +16,8 @@ from .conftest import AS_OF, EXPECTED, MINISTRY, OFFICER, RECEIPT
 
 def _record(url, catalogue, as_of=AS_OF, **narrow):
     with session_scope(make_engine(url)) as session:
-        stored = record.read(session, catalogue, 2025, **narrow)
-    return record.build(stored, 2025, as_of, software_version="test")
+        stored = store.read(session, catalogue, 2025, **narrow)
+    return rules.build(stored, 2025, as_of, software_version="test")
 
 
 def test_every_row_has_its_hand_counted_state(seeded, catalogue):
@@ -46,12 +46,12 @@ def test_summary_per_section_and_share_on_time(seeded, catalogue):
     built = _record(seeded[0], catalogue)
     summary = {s.reference: (s.counts, s.share_on_time) for s in built.sections}
     assert list(summary) == ["pkt. 3.1", "pkt. 4.2", "pkt. 6.1"]
-    assert summary["pkt. 3.1"][0] == {**dict.fromkeys(record.STATES, 0), "on-time": 1, "overdue": 1}
+    assert summary["pkt. 3.1"][0] == {**dict.fromkeys(rules.STATES, 0), "on-time": 1, "overdue": 1}
     assert summary["pkt. 3.1"][1] == pytest.approx(1 / 2)
-    assert summary["pkt. 4.2"][0] == {**dict.fromkeys(record.STATES, 0), "late": 1, "withdrawn": 1, "open": 1}
+    assert summary["pkt. 4.2"][0] == {**dict.fromkeys(rules.STATES, 0), "late": 1, "withdrawn": 1, "open": 1}
     assert summary["pkt. 4.2"][1] == 0
     assert summary["pkt. 6.1"][0] == {
-        **dict.fromkeys(record.STATES, 0),
+        **dict.fromkeys(rules.STATES, 0),
         "on-time": 1,
         "late": 1,
         "overdue": 1,
@@ -103,9 +103,9 @@ def test_narrowed_to_a_section_or_an_obligation(seeded, catalogue):
     assert {row.obligation.section for row in _record(url, catalogue, section="4.2").rows} == {"4.2"}
     only = _record(url, catalogue, obligation="publication-prenotice")
     assert [row.occurrence_id for row in only.rows] == [ids["overdue"]]
-    with pytest.raises(record.ReportError, match="punkt «9.9»"):
+    with pytest.raises(rules.ReportError, match="punkt «9.9»"):
         _record(url, catalogue, section="9.9")
-    with pytest.raises(record.ReportError, match="ukjent plikt «finnes-ikke»"):
+    with pytest.raises(rules.ReportError, match="ukjent plikt «finnes-ikke»"):
         _record(url, catalogue, obligation="finnes-ikke")
 
 
@@ -152,13 +152,13 @@ def test_state_rules_without_a_database():
 
 
 def test_share_on_time_definition():
-    assert record.share_on_time({"on-time": 3, "late": 1, "overdue": 0, "open": 9, "withdrawn": 4}) == 0.75
-    assert record.share_on_time({"open": 2, "withdrawn": 1}) is None
+    assert rules.share_on_time({"on-time": 3, "late": 1, "overdue": 0, "open": 9, "withdrawn": 4}) == 0.75
+    assert rules.share_on_time({"open": 2, "withdrawn": 1}) is None
 
 
 def test_year_out_of_range():
-    record.check_year(2024, date(2026, 12, 2))
-    record.check_year(2027, date(2026, 12, 2))
+    store.check_year(2024, date(2026, 12, 2))
+    store.check_year(2027, date(2026, 12, 2))
     for year in (2023, 2028):
-        with pytest.raises(record.ReportError, match=f"--year {year}"):
-            record.check_year(year, date(2026, 12, 2))
+        with pytest.raises(rules.ReportError, match=f"--year {year}"):
+            store.check_year(year, date(2026, 12, 2))

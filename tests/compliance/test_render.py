@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 import openpyxl
 import pytest
 
-from pliktvakt.compliance import record, render
-from pliktvakt.compliance.record import ObligationInfo, Stored, StoredAudit, StoredMessage, StoredOccurrence
+from pliktvakt.compliance import render, rules, store
+from pliktvakt.compliance.rules import ObligationInfo, Stored, StoredAudit, StoredMessage, StoredOccurrence
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.tabular import FORMULA_START
 
@@ -20,8 +20,8 @@ from .conftest import AS_OF, EXPECTED, RECEIPT, seed_year
 def year_record(migrated_sqlite_url, catalogue):
     ids = seed_year(migrated_sqlite_url, catalogue)
     with session_scope(make_engine(migrated_sqlite_url)) as session:
-        stored = record.read(session, catalogue, 2025)
-    return record.build(stored, 2025, AS_OF, software_version="9.9.9"), ids
+        stored = store.read(session, catalogue, 2025)
+    return rules.build(stored, 2025, AS_OF, software_version="9.9.9"), ids
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
@@ -44,7 +44,7 @@ def test_csv_and_xlsx_carry_the_same_rows(year_record):
     state = render.COLUMNS.index("Status")
     days = render.COLUMNS.index("Virkedager for sent")
     for name, (expected_state, expected_days) in EXPECTED.items():
-        assert by_id[ids[name]][state] == record.STATE_NAMES[expected_state]
+        assert by_id[ids[name]][state] == rules.STATE_NAMES[expected_state]
         assert by_id[ids[name]][days] == ("" if expected_days is None else str(expected_days))
     notice = by_id[ids["notice"]]
     assert RECEIPT in notice[render.COLUMNS.index("Kvitteringer")]
@@ -99,7 +99,7 @@ def _hostile() -> Stored:
 
 
 def test_formula_injection_is_neutralised_in_csv_and_xlsx():
-    built = record.build(_hostile(), 2025, AS_OF, software_version="t")
+    built = rules.build(_hostile(), 2025, AS_OF, software_version="t")
     [csv_row] = _csv_rows(render.csv_bytes(built))[1:]
     [xlsx_row] = _xlsx_rows(render.xlsx_bytes(built))[1:]
     for row in (csv_row, xlsx_row):

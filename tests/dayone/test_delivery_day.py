@@ -11,7 +11,7 @@ import json
 from datetime import date
 
 from flows.prepublication_notice import prepublication_notice
-from pliktvakt.publications.gate import delivery_day
+from pliktvakt.publications.rules import delivery_day
 from tests.publications.test_flow_notice import add, read
 
 

@@ -3,7 +3,7 @@ first, re-planning. Every expected plan is worked out by hand in the test's docs
 
 import pytest
 
-from pliktvakt.evaluation.plan import SchemeInput, plan
+from pliktvakt.evaluation.rules import SchemeInput, plan
 
 
 def _by_year(result) -> dict[int, list[str]]:

@@ -9,7 +9,7 @@ from sqlmodel import select
 from pliktvakt import audit, clock
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.evaluation import duty, records
+from pliktvakt.evaluation import store
 from pliktvakt.evaluation.config import load_plan_settings
 from pliktvakt.evaluation.errors import EvaluationError
 from pliktvakt.grants.schemes import load_schemes
@@ -33,15 +33,15 @@ def test_start_and_complete_replan_and_close_the_occurrences(world):
     2027 slot (done) and moves its next evaluation to 2032 (2037 is past the 10 years, 2027-2036)."""
     engine, catalogue, schemes, settings = world
     with session_scope(engine) as session:
-        result = records.current_plan(session, schemes, settings, 2027)
-        assert duty.sync_occurrences(session, catalogue, result, settings) == (6, 0)
-        assert duty.sync_occurrences(session, catalogue, result, settings) == (0, 0)  # level-triggered
+        result = store.current_plan(session, schemes, settings, 2027)
+        assert store.sync_occurrences(session, catalogue, result, settings) == (6, 0)
+        assert store.sync_occurrences(session, catalogue, result, settings) == (0, 0)  # level-triggered
     with session_scope(engine) as session:
-        records.start(session, schemes, "jobbsjansen", date(2027, 2, 1), "kari", NOW)
+        store.start(session, schemes, "jobbsjansen", date(2027, 2, 1), "kari", NOW)
         with pytest.raises(EvaluationError, match="pågår allerede"):
-            records.start(session, schemes, "jobbsjansen", date(2027, 2, 2), "kari", NOW)
+            store.start(session, schemes, "jobbsjansen", date(2027, 2, 2), "kari", NOW)
     with session_scope(engine) as session:
-        row = records.complete(
+        row = store.complete(
             session,
             catalogue,
             schemes,
@@ -53,10 +53,10 @@ def test_start_and_complete_replan_and_close_the_occurrences(world):
             date(2027, 12, 1),
         )
         assert row.publication_id is not None
-        result = records.current_plan(session, schemes, settings, 2027)
+        result = store.current_plan(session, schemes, settings, 2027)
         assert [(s.scheme_id, s.state) for s in result.in_year(2027)][0] == ("jobbsjansen", "done")
         assert next(s for s in result.schemes if s.id == "jobbsjansen").planned_years == (2027, 2032)
-        assert duty.sync_occurrences(session, catalogue, result, settings) == (0, 0)
+        assert store.sync_occurrences(session, catalogue, result, settings) == (0, 0)
         states = {(o.obligation_id, o.status) for o in session.exec(_jobbsjansen())}
         assert states == {("scheme-evaluation-start", "done"), ("scheme-evaluation-report", "done")}
         publication = session.get(Publication, row.publication_id)
@@ -77,9 +77,9 @@ def _jobbsjansen():
 def test_publish_date_needs_a_title(world):
     engine, catalogue, schemes, _ = world
     with session_scope(engine) as session:
-        records.start(session, schemes, "jobbsjansen", date(2027, 2, 1), "kari", NOW)
+        store.start(session, schemes, "jobbsjansen", date(2027, 2, 1), "kari", NOW)
         with pytest.raises(EvaluationError, match="--report-title mangler"):
-            records.complete(
+            store.complete(
                 session,
                 catalogue,
                 schemes,

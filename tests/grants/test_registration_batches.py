@@ -11,7 +11,7 @@ from sqlmodel import select
 from desk import views
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import load_catalogue
-from pliktvakt.compliance import record
+from pliktvakt.compliance import rules, store
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import intake, rounds
 from pliktvakt.grants.tables import GrantDecision
@@ -125,8 +125,8 @@ def test_the_record_and_the_duty_page_show_each_registration_its_batch(
             select(AuditEntry).where(AuditEntry.action == "occurrences.triggered").order_by(AuditEntry.seq)
         ).all()
         batch_of = {item["id"]: e.seq for e in batches for item in json.loads(e.details)["triggered"]}
-        stored = record.read(session, catalogue, 2025, obligation=plan.OBLIGATION)
-        rows = record.build(stored, 2025, datetime(2025, 4, 23, 12, tzinfo=timezone.utc)).rows
+        stored = store.read(session, catalogue, 2025, obligation=plan.OBLIGATION)
+        rows = rules.build(stored, 2025, datetime(2025, 4, 23, 12, tzinfo=timezone.utc)).rows
         made = session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all()
         pages = [views.duty_page(session, catalogue, o, ON, None) for o in made]
     assert len(rows) == len(pages) == len(batch_of) == 5

@@ -50,6 +50,6 @@ def test_status_loads_the_database_layer_only(env, tmp_path):
 
 def test_the_cli_offers_every_publication_kind():
     from cli.publications import KINDS
-    from pliktvakt.publications.models import PublicationKind
+    from pliktvakt.publications.inputs import PublicationKind
 
     assert KINDS == tuple(kind.value for kind in PublicationKind)

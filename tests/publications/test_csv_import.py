@@ -3,8 +3,8 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from pliktvakt.publications.csv_import import PublicationImportError, read_publications_csv
-from pliktvakt.publications.models import PublicationKind
+from pliktvakt.publications.inputs import PublicationKind
+from pliktvakt.publications.inputs_csv import PublicationImportError, read_publications_csv
 
 
 def write(tmp_path, text: str, encoding: str = "utf-8", name: str = "publikasjoner.csv"):

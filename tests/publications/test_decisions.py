@@ -1,7 +1,8 @@
 from dataclasses import replace
 from datetime import date
 
-from pliktvakt.publications.decisions import (
+from pliktvakt.publications.inputs import PublicationKind
+from pliktvakt.publications.rules import (
     AlertOwner,
     AlertReason,
     CompleteKudos,
@@ -16,7 +17,6 @@ from pliktvakt.publications.decisions import (
     plan_notice,
     plan_undelivered,
 )
-from pliktvakt.publications.models import PublicationKind
 
 # Planned Fri 20 Jun 2025; notice due 21 days before = Fri 30 May 2025 (a business day).
 PLANNED = PublicationState(

@@ -14,7 +14,7 @@ from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import Occurrence
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
-from pliktvakt.publications import register
+from pliktvakt.publications import inputs, store
 from pliktvakt.publications.tables import Publication
 from tests.artifacts import latest_artifact
 
@@ -30,14 +30,14 @@ def add(
     publish_on="2026-04-15",
     summary="Hovedfunn om deltakernes overgang til arbeid.",
 ) -> int:
-    data = register.validate(title=title, kind=kind, publish_on=publish_on, owner="kunnskap", summary=summary)
+    data = inputs.validate(title=title, kind=kind, publish_on=publish_on, owner="kunnskap", summary=summary)
     with session_scope(make_engine(settings.database_url)) as session:
-        return register.add(session, load_catalogue(CONFIG), data, "test", "tester").id
+        return store.add(session, load_catalogue(CONFIG), data, "test", "tester").id
 
 
 def change(settings, publication_id, **values) -> None:
     with session_scope(make_engine(settings.database_url)) as session:
-        register.change(session, load_catalogue(CONFIG), publication_id, "kari@imdi.example", **values)
+        store.change(session, load_catalogue(CONFIG), publication_id, "kari@imdi.example", **values)
 
 
 def read(settings, publication_id) -> tuple[Publication, Occurrence]:
@@ -153,7 +153,7 @@ def test_moved_earlier_later_and_changed_summary(prefect_server, pub_env, smtp):
         in smtp.to(MINISTRY[0])[3].get_body(("plain", "html")).get_content()
     )
     publication, _ = read(pub_env, publication_id)
-    # The 14 days still count from the first notice's delivery (decisions.py).
+    # The 14 days still count from the first notice's delivery (rules.py).
     assert publication.notices_queued == 2 and publication.notice_delivered_on == date(2026, 3, 25)
 
 

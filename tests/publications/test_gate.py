@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pliktvakt.publications.gate import check_gate, earliest_publication_date, notice_due_date
+from pliktvakt.publications.rules import check_gate, earliest_publication_date, notice_due_date
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,9 @@ memory: no database. Notice delivered Mon 3 Mar 2025 allows publication from Mon
 
 from datetime import date
 
-from pliktvakt.publications.models import PublicationKind
-from pliktvakt.publications.overview import NONE_ROW, GateLine, gate_table
+from pliktvakt.publications.inputs import PublicationKind
+from pliktvakt.publications.render import NONE_ROW, gate_table
+from pliktvakt.publications.store_day import GateLine
 from pliktvakt.publications.tables import Publication, PublicationStatus
 
 

@@ -10,8 +10,8 @@ from sqlmodel import select
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import AuditEntry, Occurrence
-from pliktvakt.publications import register
-from pliktvakt.publications.csv_import import PublicationImportError
+from pliktvakt.publications import inputs, store
+from pliktvakt.publications.inputs_csv import PublicationImportError
 from pliktvakt.publications.tables import Publication, PublicationChange, PublicationImportRejection
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
@@ -23,14 +23,14 @@ def catalogue():
 
 
 def _add(session, catalogue, publish_on="2026-04-15", **extra):
-    data = register.validate(
+    data = inputs.validate(
         title=extra.get("title", "Evaluering av X"),
         kind=extra.get("kind", "evaluering"),
         publish_on=publish_on,
         owner="kunnskap",
         summary=extra.get("summary", "Om X"),
     )
-    return register.add(session, catalogue, data, "test", "tester")
+    return store.add(session, catalogue, data, "test", "tester")
 
 
 def test_add_triggers_the_prenotice_occurrence(db_url, catalogue):
@@ -50,7 +50,7 @@ def test_move_before_notice_withdraws_the_occurrence_and_triggers_a_new_one(db_u
         publication = _add(session, catalogue)
         old_id = publication.notice_occurrence_id
     with session_scope(engine) as session:
-        change_no = register.change(
+        change_no = store.change(
             session, catalogue, publication.id, "kari@imdi.example", publish_on="2026-05-20"
         )
     with session_scope(engine) as session:
@@ -74,8 +74,8 @@ def test_move_back_reopens_the_first_occurrence(db_url, catalogue):
     with session_scope(engine) as session:
         publication = _add(session, catalogue)
         first = publication.notice_occurrence_id
-        register.change(session, catalogue, publication.id, "x", publish_on="2026-05-20")
-        register.change(session, catalogue, publication.id, "x", publish_on="2026-04-15")
+        store.change(session, catalogue, publication.id, "x", publish_on="2026-05-20")
+        store.change(session, catalogue, publication.id, "x", publish_on="2026-04-15")
         assert publication.notice_occurrence_id == first
         assert session.get(Occurrence, first).status == "open"
         open_ones = session.exec(
@@ -89,22 +89,22 @@ def test_move_back_reopens_the_first_occurrence(db_url, catalogue):
 def test_edit_records_content_changes_and_nothing_when_unchanged(db_url, catalogue):
     with session_scope(make_engine(db_url)) as session:
         publication = _add(session, catalogue)
-        assert register.change(session, catalogue, publication.id, "x", title="Evaluering av X") is None
-        assert register.change(session, catalogue, publication.id, "x", summary="Nytt", kind="rapport") == 1
+        assert store.change(session, catalogue, publication.id, "x", title="Evaluering av X") is None
+        assert store.change(session, catalogue, publication.id, "x", summary="Nytt", kind="rapport") == 1
         rows = session.exec(select(PublicationChange).order_by(PublicationChange.field)).all()
         assert [(r.field, r.old_value, r.new_value, r.content_changed) for r in rows] == [
             ("kind", "evaluering", "rapport", True),
             ("summary", "Om X", "Nytt", True),
         ]
-        with pytest.raises(register.PublicationError, match="--title"):
-            register.change(session, catalogue, publication.id, "x", title="  ")
+        with pytest.raises(inputs.PublicationError, match="--title"):
+            store.change(session, catalogue, publication.id, "x", title="  ")
 
 
 def test_unknown_owner_is_refused(db_url, catalogue):
     with session_scope(make_engine(db_url)) as session:
-        data = register.validate(title="T", kind="fou", publish_on="2026-04-15", owner="ukjent")
-        with pytest.raises(register.PublicationError, match="ukjent rolle 'ukjent'"):
-            register.add(session, catalogue, data)
+        data = inputs.validate(title="T", kind="fou", publish_on="2026-04-15", owner="ukjent")
+        with pytest.raises(inputs.PublicationError, match="ukjent rolle 'ukjent'"):
+            store.add(session, catalogue, data)
 
 
 def test_a_bad_csv_writes_nothing_and_keeps_the_rejected_rows(db_url, catalogue, tmp_path):
@@ -119,12 +119,12 @@ def test_a_bad_csv_writes_nothing_and_keeps_the_rejected_rows(db_url, catalogue,
     engine = make_engine(db_url)
     with pytest.raises(PublicationImportError) as caught:
         with session_scope(engine) as session:
-            register.import_csv(session, catalogue, path)
+            store.import_csv(session, catalogue, path)
     error = caught.value
     assert (error.line, error.field) == (3, "publiseres")
     assert [(r.line, r.field) for r in error.rejected] == [(3, "publiseres"), (4, "eier")]
     with session_scope(engine) as session:
-        import_id = register.record_rejections(session, error)
+        import_id = store.record_rejections(session, error)
     with session_scope(engine) as session:
         assert session.exec(select(Publication)).all() == []  # the good row was not written either
         assert (
@@ -148,7 +148,7 @@ def test_a_good_csv_is_imported_in_one_go(db_url, catalogue, tmp_path):
         encoding="utf-8",
     )
     with session_scope(make_engine(db_url)) as session:
-        added = register.import_csv(session, catalogue, path)
+        added = store.import_csv(session, catalogue, path)
         assert [(p.title, p.publish_on, p.source) for p in added] == [
             ("A", date(2026, 5, 1), "csv:publiseringer.csv"),
             ("B", date(2026, 6, 2), "csv:publiseringer.csv"),

@@ -1,6 +1,6 @@
 from datetime import date
 
-from pliktvakt.publications.models import PublicationKind
+from pliktvakt.publications.inputs import PublicationKind
 from pliktvakt.publications.texts import (
     date_too_early_alert,
     date_update_to_ministry,

@@ -1,11 +1,11 @@
-"""The publications register in the database: add, change and import (instruks pkt. 6.1).
+"""Store of the publications register: add, change and import on a session (instruks pkt. 6.1).
 
 Adding a publication triggers its ``publication-prenotice`` occurrence on the planned
 date (ref ``publication:{id}``). Moving the date while that occurrence is open withdraws
 it and triggers one on the new date (the occurrence is keyed by its date); lateness is
 carried over. Once the notice is given the occurrence is done and stays as it is: what
 follows a change (an update or a new notice to the ministry, an alert) is decided by the
-daily flow from the change history (``day.plan_day``).
+daily flow from the change history (``store_day.plan_day``).
 """
 
 import json
@@ -14,65 +14,28 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from pliktvakt import audit, occurrences, validation
+from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus, utcnow
+from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus
 from pliktvakt.notify import Key
-from pliktvakt.publications.csv_import import PublicationImportError, read_publications, unknown_owner
-from pliktvakt.publications.decisions import NoticeReason, SendNotice
-from pliktvakt.publications.models import PublicationInput
+from pliktvakt.publications.inputs import PublicationError, PublicationInput, unknown_owner, validate
+from pliktvakt.publications.inputs_csv import PublicationImportError, read_publications
+from pliktvakt.publications.rules import NoticeReason, SendNotice
 from pliktvakt.publications.tables import (
     Publication,
     PublicationChange,
     PublicationImportRejection,
     PublicationStatus,
+    as_text,
 )
 from pliktvakt.tabular import Rejection
 
 PRENOTICE = "publication-prenotice"
 KUDOS = "evaluation-kudos-registration"
 CONTENT_FIELDS = ("title", "kind", "summary")
-_FIELD_NO = {
-    "title": "--title",
-    "kind": "--kind",
-    "publish_on": "--publish-on",
-    "owner": "--owner",
-    "summary": "--summary",
-}
-
-
-class PublicationError(ValueError):
-    """A request about publications that cannot be carried out; the message is in bokmål."""
-
-
-def ref(publication_id: int) -> str:
-    return f"publication:{publication_id}"
-
-
-def validate(**values) -> PublicationInput:
-    """``PublicationInput`` from option values; the error names the option."""
-    try:
-        return PublicationInput(**values)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            name = _FIELD_NO.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "(verdien)"
-            reason = validation.reason(error)
-            problems.append(f"{name}: {reason}")
-        raise PublicationError("; ".join(problems)) from None
-
-
-def validate_form(catalogue: Catalogue, **values) -> PublicationInput:
-    """``validate``, and the owner a known role: the Prefect run form's fields, checked before
-    anything is written."""
-    data = validate(**values)
-    if data.owner not in catalogue.roles:
-        raise PublicationError(f"owner: {unknown_owner(data.owner, set(catalogue.roles))}")
-    return data
 
 
 def contact_for(catalogue: Catalogue, role: str) -> str:
@@ -106,15 +69,15 @@ def add(
     session.add(publication)
     session.flush()
     occurrence, _ = occurrences.trigger(
-        session, catalogue, PRENOTICE, data.publish_on, ref(publication.id), actor
+        session, catalogue, PRENOTICE, data.publish_on, publication.subject, actor
     )
-    publication.notice_occurrence_id = occurrence.id
+    publication.link_notice_occurrence(occurrence.id)
     session.add(publication)
     audit.append(
         session,
         actor,
         "publication.added",
-        ref(publication.id),
+        publication.subject,
         {
             "title": data.title,
             "kind": data.kind.value,
@@ -149,12 +112,6 @@ def changes(session: Session, publication_id: int, after: int = 0) -> list[Publi
         PublicationChange.publication_id == publication_id, PublicationChange.change_no > after
     )
     return list(session.exec(query.order_by(PublicationChange.change_no, PublicationChange.id)))
-
-
-def _value(field: str, value) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _next_change_no(session: Session, publication_id: int) -> int:
@@ -209,21 +166,14 @@ def change(
                 change_no=change_no,
                 changed_by=actor,
                 field=field,
-                old_value=_value(field, old),
-                new_value=_value(field, value),
+                old_value=as_text(old),
+                new_value=as_text(value),
                 content_changed=field in CONTENT_FIELDS,
             )
         )
-        setattr(publication, field, value)
-    publication.updated_at = utcnow()
+    event = publication.edit(change_no, {field: value for field, (_, value) in diffs.items()}, actor)
     session.add(publication)
-    audit.append(
-        session,
-        actor,
-        "publication.changed",
-        ref(publication_id),
-        {"change_no": change_no, "changes": {f: [_value(f, o), _value(f, n)] for f, (o, n) in diffs.items()}},
-    )
+    audit.record(session, event)
     if "publish_on" in diffs:
         _move_prenotice(session, catalogue, publication, actor)
     session.flush()
@@ -240,7 +190,7 @@ def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publica
     if old is not None and not old.is_open:
         return  # the notice is given; the flow tells the ministry of the new date
     new, _ = occurrences.trigger(
-        session, catalogue, PRENOTICE, publication.publish_on, ref(publication.id), actor
+        session, catalogue, PRENOTICE, publication.publish_on, publication.subject, actor
     )
     if new.status == OccurrenceStatus.WITHDRAWN:  # moved back to a date it had before
         audit.record(
@@ -257,7 +207,7 @@ def _move_prenotice(session: Session, catalogue: Catalogue, publication: Publica
         )
         if old.late:
             occurrences.mark_late(session, new, f"overført fra forekomst {old.id}, som var for sen", actor)
-    publication.notice_occurrence_id = new.id
+    publication.link_notice_occurrence(new.id)
     session.add(publication)
 
 
@@ -359,8 +309,8 @@ def as_dict(publication: Publication, today: date, waiting: tuple[str, ...] = ()
         "summary": publication.summary,
         "contact": publication.contact,
         "status": publication.status,
-        "notice_queued_on": _value("", publication.notice_queued_on),
-        "notice_delivered_on": _value("", publication.notice_delivered_on),
+        "notice_queued_on": as_text(publication.notice_queued_on),
+        "notice_delivered_on": as_text(publication.notice_delivered_on),
         "notices_queued": publication.notices_queued,
         "notice_waiting": list(waiting),
         "notice_occurrence_id": publication.notice_occurrence_id,

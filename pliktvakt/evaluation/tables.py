@@ -1,9 +1,10 @@
-"""Recorded evaluations of the grant schemes (vedlegg 1 pkt. 9)."""
+"""Tables of evaluation: the recorded evaluations of the schemes, with their transitions (vedl. 1 pkt. 9)."""
 
 from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from pliktvakt.bokmal import date_short
 from pliktvakt.models import Event, utcnow
 
 
@@ -38,7 +39,7 @@ class Evaluation(SQLModel, table=True):
         """Completion of an evaluation under way; refused before its start."""
         if on < self.started_on:
             raise ValueError(
-                f"fullført {on:%d.%m.%Y} er før evalueringen ble startet {self.started_on:%d.%m.%Y}"
+                f"fullført {date_short(on)} er før evalueringen ble startet {date_short(self.started_on)}"
             )
         self.completed_on, self.report_title, self.publish_on = on, report_title, publish_on
         self.updated_at = utcnow()
@@ -48,3 +49,7 @@ class Evaluation(SQLModel, table=True):
             self.subject,
             {"completed_on": on, "report_title": report_title, "publish_on": publish_on},
         )
+
+    def published_as(self, publication_id: int) -> None:
+        """Its report is registered as publication ``publication_id`` (the 14-day notice and Kudos follow)."""
+        self.publication_id = publication_id

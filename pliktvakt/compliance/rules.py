@@ -1,4 +1,4 @@
-"""The compliance record of one year, built from stored state (instruks pkt. 4.1, 4.2).
+"""Rules of the compliance record, pure: the record of one year, built from stored state (pkt. 4.1, 4.2).
 
 One row per occurrence whose due date falls in the year (every occurrence has a due date:
 the column is required, so no other date is ever used to place it in a year). Each row
@@ -9,7 +9,7 @@ occurrence's (``obligation/period``: created, triggered, completed, withdrawn, m
 reopened), the key of a message tied to it (queued, sent, failed), or a batch entry that
 names it (``occurrences.triggered``: the registrations an import opens).
 
-Reading is a handful of bulk queries (``read``); everything after is pure (``build``), so
+Reading is a handful of bulk queries (``store.read``); everything here is pure (``build``), so
 the rules can be tested without a database.
 
 Share on time = done on time / (done on time + done late + overdue). Withdrawn occurrences,
@@ -21,27 +21,16 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from functools import cached_property, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import NamedTuple
 
-from sqlmodel import Session, select
-
 from pliktvakt import audit
-from pliktvakt.catalogue import Catalogue, section_reference
-from pliktvakt.clock import OSLO, stored
-from pliktvakt.go_live import go_live_date
+from pliktvakt.catalogue import section_reference
+from pliktvakt.clock import OSLO
 from pliktvakt.legal_calendar import business_days_between
-from pliktvakt.models import (
-    STATE_NAMES,
-    ObligationRecord,
-    Occurrence,
-    OccurrenceState,
-    OutboxMessage,
-    OutboxStatus,
-    derive_state,
-)
+from pliktvakt.models import STATE_NAMES, OccurrenceState, OutboxStatus, derive_state
 from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
 from pliktvakt.rendering import section_order
 from pliktvakt.tabular import bulk
@@ -436,112 +425,3 @@ def pliktvakt_version() -> str:
         return version("pliktvakt")
     except PackageNotFoundError:
         return "ukjent"
-
-
-# --- reading --------------------------------------------------------------------------------
-
-
-def check_year(year: int, today: date) -> None:
-    if not FIRST_YEAR <= year <= today.year + 1:
-        raise ReportError(
-            f"--year {year}: året må være fra {FIRST_YEAR} (instruksen gjelder fra 1. januar {FIRST_YEAR}) "
-            f"til {today.year + 1}."
-        )
-
-
-def obligation_infos(session: Session, catalogue: Catalogue) -> dict[str, ObligationInfo]:
-    """The catalogue's obligations, and those stored from an earlier catalogue (without heading)."""
-    infos = {
-        record.id: ObligationInfo(record.id, record.title, record.section, None, record.clause)
-        for record in session.exec(select(ObligationRecord))
-    }
-    for o in catalogue.obligations.values():
-        infos[o.id] = ObligationInfo(o.id, o.title, o.clause.section, o.clause.heading, o.clause.text)
-    return infos
-
-
-def chosen_obligations(
-    infos: dict[str, ObligationInfo], section: str | None, obligation: str | None
-) -> list[str] | None:
-    """The obligation ids to report on (None: all), or ReportError naming what is unknown."""
-    if obligation is not None and obligation not in infos:
-        raise ReportError(f"--obligation: ukjent plikt «{obligation}». Se `pliktvakt obligations list`.")
-    if section is not None:
-        sections = {info.section for info in infos.values()}
-        if section not in sections:
-            known = ", ".join(sorted(sections, key=section_order))
-            raise ReportError(f"--section: katalogen har ingen plikter i punkt «{section}». Kjente: {known}.")
-    if section is None and obligation is None:
-        return None
-    return [
-        info.id
-        for info in infos.values()
-        if (section is None or info.section == section) and (obligation is None or info.id == obligation)
-    ]
-
-
-@bulk()
-def read(
-    session: Session,
-    catalogue: Catalogue,
-    year: int,
-    section: str | None = None,
-    obligation: str | None = None,
-) -> Stored:
-    """What the record of ``year`` is built from, in a few bulk queries and one pass over the
-    audit chain that verifies it, whatever the row count."""
-    infos = obligation_infos(session, catalogue)
-    ids = chosen_obligations(infos, section, obligation)
-    in_year = [Occurrence.due >= date(year, 1, 1), Occurrence.due <= date(year, 12, 31)]
-    if ids is not None:
-        in_year.append(Occurrence.obligation_id.in_(ids))
-    # Column reads run on the session's connection: the ORM's loading adds nothing to plain
-    # columns but its time (issue 31).
-    connection = session.connection()
-    occurrences = [
-        StoredOccurrence(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _utc(r[6]), r[7], r[8])
-        for r in connection.execute(
-            select(
-                Occurrence.id,
-                Occurrence.obligation_id,
-                Occurrence.period,
-                Occurrence.due,
-                Occurrence.status,
-                Occurrence.late,
-                Occurrence.completed_at,
-                Occurrence.completed_by,
-                Occurrence.evidence,
-            ).where(*in_year)
-        )
-    ]
-    messages = [
-        StoredMessage(r[0], r[1], r[2], r[3], r[4] is None, r[5], r[6], _utc(r[7]))
-        for r in connection.execute(
-            select(
-                OutboxMessage.occurrence_id,
-                OutboxMessage.key,
-                OutboxMessage.recipient,
-                OutboxMessage.channel,
-                OutboxMessage.officer_id,
-                OutboxMessage.status,
-                OutboxMessage.receipt,
-                OutboxMessage.sent_at,
-            )
-            .join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
-            .where(*in_year)
-            .order_by(OutboxMessage.id)
-        )
-    ]
-    # The entries are read as the chain is verified, in one pass: those whose action names an
-    # occurrence or a message; build() keeps the ones of this year.
-    checked, entries = audit.verify_and_read(session, _names_an_occurrence)
-    problems = [f"rad {p.seq}: {p.problem}" for p in checked]
-    return Stored(occurrences, messages, entries, infos, problems, go_live_date(session))
-
-
-def _names_an_occurrence(action: str) -> bool:
-    return action.startswith(("occurrence.", "message.")) or action == BATCH_TRIGGERED
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    return None if moment is None else stored(moment).astimezone(timezone.utc)

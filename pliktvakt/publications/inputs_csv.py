@@ -1,4 +1,4 @@
-"""Import publications from a CSV or XLSX file, all or nothing (DESIGN.md principle 9).
+"""Inputs of publications from a file: a CSV or XLSX import, all or nothing (DESIGN.md principle 9).
 
 Headers (Norwegian, as staff export them from Excel):
 ``tittel;type;publiseres;eier;sammendrag``. ``sammendrag`` may be left out. Encoding,
@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pliktvakt import validation
-from pliktvakt.publications.models import PublicationInput
+from pliktvakt.publications.inputs import PublicationInput, unknown_owner
 from pliktvakt.tabular import FileRejected, Rejection, Table, read_table
 
 COLUMNS = {
@@ -102,7 +102,3 @@ def _column(error: dict) -> str | None:
 
 def _reason(error: dict) -> str:
     return _PYDANTIC_REASONS.get(error["type"]) or validation.reason(error)
-
-
-def unknown_owner(owner: str, owners: set[str]) -> str:
-    return f"ukjent rolle '{owner}'; kjente roller: {', '.join(sorted(owners))}"

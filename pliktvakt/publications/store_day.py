@@ -1,10 +1,11 @@
-"""The daily work of the ``prepublication-notice`` flow, as plain functions on a session.
+"""Store of the publications duty's day: the ``prepublication-notice`` flow's work on a session.
 
-``plan_day`` decides (``decisions.plan_notice`` / ``decide_change`` / ``plan_undelivered``)
+``plan_day`` decides (``rules.plan_notice`` / ``decide_change`` / ``plan_undelivered``)
 and acts through ``notify``; delivery is the flow's. ``record_notice_receipts`` records the
 day the first notice reached every recipient (the 14 days count from it) and completes the
 notice occurrence with the receipts as evidence.
-The Kudos part (pkt. 4.3): ``kudos_candidates`` then ``apply_kudos`` per lookup.
+The Kudos part (pkt. 4.3): ``kudos_candidates`` then ``apply_kudos`` per lookup. ``gate_lines``
+reads the 14-day gate of every publication (``GateLine.blocked``), for the flow's count and artifact.
 
 "Published" here means the planned date has come while the gate allowed it; pliktvakt
 does not publish anything itself. A publication the gate blocks stays planned, so the
@@ -21,14 +22,17 @@ from sqlmodel import Session, select
 from pliktvakt import audit, clock, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import local_date
-from pliktvakt.models import Occurrence, utcnow
+from pliktvakt.models import Occurrence
 from pliktvakt.notify import Key
-from pliktvakt.publications import gate, texts
-from pliktvakt.publications.decisions import (
+from pliktvakt.publications import texts
+from pliktvakt.publications.inputs import PublicationKind, parse_date
+from pliktvakt.publications.kudos import KudosLookup
+from pliktvakt.publications.rules import (
     Action,
     AlertOwner,
     AlertReason,
     CompleteKudos,
+    GateResult,
     MarkLate,
     RemindKudos,
     SendMinistryUpdate,
@@ -39,9 +43,7 @@ from pliktvakt.publications.decisions import (
     plan_notice,
     plan_undelivered,
 )
-from pliktvakt.publications.kudos import KudosLookup
-from pliktvakt.publications.models import PublicationKind, parse_date
-from pliktvakt.publications.register import KUDOS, changes, get, notice_key, ref
+from pliktvakt.publications.store import KUDOS, changes, get, notice_key, notice_waiting
 from pliktvakt.publications.tables import Publication, PublicationStatus
 from pliktvakt.settings import Settings
 
@@ -77,15 +79,8 @@ def plan_day(session: Session, catalogue: Catalogue, settings: Settings, today: 
         for actions in _decisions(session, settings, publication, today):
             _act(session, catalogue, settings, publication, actions, today, report)
         if publication.goes_out_on(today):
-            publication.status, publication.updated_at = PublicationStatus.PUBLISHED, utcnow()
+            audit.record(session, publication.publish(ACTOR))
             session.add(publication)
-            audit.append(
-                session,
-                ACTOR,
-                "publication.published",
-                ref(publication.id),
-                {"publish_on": publication.publish_on},
-            )
             report.published.append(publication.id)
     session.flush()
     return report
@@ -118,7 +113,7 @@ def _decide_changes(session: Session, publication: Publication, today: date) -> 
             },
         )
     last = pending[-1].change_no
-    publication.changes_handled = last
+    publication.mark_changes_handled(last)
     session.add(publication)
     return decide_change(before, publication.state(), last, today)
 
@@ -172,24 +167,9 @@ def _send_notice(
     )
     if not _to_ministry(session, settings, publication, action.key, message, report):
         return
-    if action.number == 1:
-        publication.notice_queued_on = today
-    publication.notices_queued = max(publication.notices_queued, action.number)
-    publication.updated_at = utcnow()
+    event = publication.queue_notice(action.number, action.reason, today, settings.ministry_recipients, ACTOR)
     session.add(publication)
-    audit.append(
-        session,
-        ACTOR,
-        "publication.notice_queued",
-        ref(publication.id),
-        {
-            "number": action.number,
-            "reason": str(action.reason),
-            "on": today,
-            "publish_on": publication.publish_on,
-            "recipients": settings.ministry_recipients,
-        },
-    )
+    audit.record(session, event)
 
 
 def _to_ministry(
@@ -261,7 +241,7 @@ def _alert(
             session,
             ACTOR,
             "publication.owner_alerted",
-            ref(publication.id),
+            publication.subject,
             {"reason": str(action.reason), "earliest_date": action.earliest_date, "to": notified.to},
         )
 
@@ -277,17 +257,12 @@ def record_notice_receipts(session: Session, now: datetime) -> list[int]:
         sent = notify.delivered(session, prefix=notice_key(publication.id).prefix)
         if sent is None:
             continue
-        publication.notice_delivered_on = gate.delivery_day(
-            publication.notice_queued_on, max(local_date(clock.stored(m.sent_at)) for m in sent), now.date()
+        last_accepted_on = max(local_date(clock.stored(m.sent_at)) for m in sent)
+        event = publication.mark_notice_delivered(
+            last_accepted_on, now.date(), [m.recipient for m in sent], ACTOR
         )
         session.add(publication)
-        audit.append(
-            session,
-            ACTOR,
-            "publication.notice_delivered",
-            ref(publication.id),
-            {"on": publication.notice_delivered_on, "recipients": [m.recipient for m in sent]},
-        )
+        audit.record(session, event)
         if publication.notice_occurrence_id is not None and notify.complete_with_receipts(
             session, publication.notice_occurrence_id, sent, "Varsel levert til departementet", ACTOR, now
         ):
@@ -306,9 +281,9 @@ def kudos_candidates(session: Session, catalogue: Catalogue, today: date) -> lis
             continue
         if publication.kudos_occurrence_id is None:
             occurrence, _ = occurrences.trigger(
-                session, catalogue, KUDOS, publication.publish_on, ref(publication.id), ACTOR
+                session, catalogue, KUDOS, publication.publish_on, publication.subject, ACTOR
             )
-            publication.kudos_occurrence_id = occurrence.id
+            publication.link_kudos_occurrence(occurrence.id)
             session.add(publication)
         occurrence = session.get(Occurrence, publication.kudos_occurrence_id)
         if occurrence.is_open:
@@ -329,22 +304,16 @@ def apply_kudos(
     """Record a lookup; complete with the link, or remind the owner. A failed lookup decides
     nothing and is the run's problem."""
     publication = get(session, publication_id)
-    publication.kudos_checked_at, publication.kudos_last_status = now, lookup.status
+    event = publication.record_kudos_lookup(lookup, now, ACTOR)
     session.add(publication)
-    if lookup.failed:
-        audit.append(
-            session,
-            ACTOR,
-            "publication.kudos_lookup_failed",
-            ref(publication_id),
-            {"status": lookup.status, "message": lookup.message},
-        )
+    if event is not None:
+        audit.record(session, event)
         return DayReport(problems=[f"Publikasjon {publication_id}: {lookup.message}"])
     url = lookup.match.url if lookup.match else None
     report = DayReport()
     for action in decide_kudos(publication.state(), today, url, settings.kudos_reminder_days):
         if isinstance(action, CompleteKudos):
-            publication.kudos_url = action.evidence_url
+            publication.found_in_kudos(action.evidence_url)
             occurrences.complete(session, publication.kudos_occurrence_id, ACTOR, action.evidence_url, now)
         elif isinstance(action, RemindKudos):
             message = texts.kudos_reminder(
@@ -365,3 +334,39 @@ def apply_kudos(
             )
     session.flush()
     return report
+
+
+@dataclass(frozen=True)
+class GateLine:
+    """One publication before the gate."""
+
+    id: int
+    title: str
+    kind: PublicationKind
+    publish_on: date
+    status: PublicationStatus
+    notice_queued_on: date | None
+    notice_delivered_on: date | None
+    kudos: str  # the link, else the last lookup's status
+    gate: GateResult
+    blocked: bool  # still planned, and the planned date is not allowed
+
+
+def gate_lines(session: Session, today: date) -> list[GateLine]:
+    """Every publication not cancelled, by planned date: may it go out on that date?"""
+    query = select(Publication).where(Publication.status != PublicationStatus.CANCELLED)
+    return [
+        GateLine(
+            p.id,
+            p.title,
+            PublicationKind(p.kind),
+            p.publish_on,
+            PublicationStatus(p.status),
+            p.notice_queued_on,
+            p.notice_delivered_on,
+            p.kudos_url or p.kudos_last_status or "",
+            p.gate(today, notice_waiting(session, p)),
+            p.blocked_on(today),
+        )
+        for p in session.exec(query.order_by(Publication.publish_on, Publication.id)).all()
+    ]

@@ -1,12 +1,13 @@
-"""A publication that IMDi plans to make public (instruks pkt. 6.1 and 4.3)."""
+"""Inputs of publications: a publication IMDi plans to make public, as staff enter it (pkt. 6.1, 4.3)."""
 
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from pliktvakt import bounds
+from pliktvakt import bounds, validation
+from pliktvakt.catalogue import Catalogue
 
 KIND_LABELS = {
     "fou": "FoU-rapport",
@@ -66,3 +67,42 @@ class PublicationInput(BaseModel):
     publish_on: Annotated[date, BeforeValidator(parse_date), AfterValidator(bounds.day)]
     owner: str = Field(min_length=1, max_length=200)  # a role, e.g. "avdelingsdirektør analyse"
     summary: Annotated[str | None, BeforeValidator(_blank_is_none)] = Field(default=None, max_length=4000)
+
+
+_FIELD_NO = {
+    "title": "--title",
+    "kind": "--kind",
+    "publish_on": "--publish-on",
+    "owner": "--owner",
+    "summary": "--summary",
+}
+
+
+class PublicationError(ValueError):
+    """A request about publications that cannot be carried out; the message is in bokmål."""
+
+
+def validate(**values) -> PublicationInput:
+    """``PublicationInput`` from option values; the error names the option."""
+    try:
+        return PublicationInput(**values)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = _FIELD_NO.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "(verdien)"
+            reason = validation.reason(error)
+            problems.append(f"{name}: {reason}")
+        raise PublicationError("; ".join(problems)) from None
+
+
+def validate_form(catalogue: Catalogue, **values) -> PublicationInput:
+    """``validate``, and the owner a known role: the Prefect run form's fields, checked before
+    anything is written."""
+    data = validate(**values)
+    if data.owner not in catalogue.roles:
+        raise PublicationError(f"owner: {unknown_owner(data.owner, set(catalogue.roles))}")
+    return data
+
+
+def unknown_owner(owner: str, owners: set[str]) -> str:
+    return f"ukjent rolle '{owner}'; kjente roller: {', '.join(sorted(owners))}"

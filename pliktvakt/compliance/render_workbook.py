@@ -1,4 +1,4 @@
-"""The compliance record's workbook, written with XlsxWriter.
+"""Render of the compliance record's workbook, written with XlsxWriter.
 
 ``tabular.xlsx_bytes`` (openpyxl's write-only mode) spent 19 of 28 s on 20,000 rows building
 and serialising an XML element per cell (bench/compliance_bench.py). XlsxWriter writes the

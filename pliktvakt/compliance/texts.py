@@ -1,20 +1,10 @@
-"""The monthly compliance summary to management (instruks pkt. 4.1: the director answers for
-sound internal control), and the ``compliance-summary`` artifact.
+"""Texts of compliance: the monthly summary to management and its lines, in bokmål (pkt. 4.1)."""
 
-Level-triggered: the flow runs every weekday, and the summary of a month is due from the
-month's first business day (``summary_due``); its outbox key names the month, so it is sent
-once however often the flow runs, and the first run after downtime sends it.
-
-It covers the year of the last complete month, up to the run: in January the whole of the
-previous year (the final record of that year), from February the current year to date.
-"""
-
-from dataclasses import dataclass
 from datetime import date
 
 from pliktvakt import bokmal
 from pliktvakt.compliance import render
-from pliktvakt.compliance.record import (
+from pliktvakt.compliance.rules import (
     EARLY,
     LATE,
     ON_TIME,
@@ -24,44 +14,13 @@ from pliktvakt.compliance.record import (
     STATE_NAMES,
     STATES,
     WITHDRAWN,
-    MonthShare,
     Record,
-    monthly_shares,
     owed,
     worst_overdue,
 )
-from pliktvakt.legal_calendar import next_business_day
-from pliktvakt.notify import Key, Message
+from pliktvakt.compliance.rules_summary import SummaryPlan, first_business_day
+from pliktvakt.notify import Message
 from pliktvakt.outbox import Attachment
-
-DUTY = "compliance"
-ROLE = "ledelse"
-ARTIFACT = "compliance-summary"
-
-
-def first_business_day(year: int, month: int) -> date:
-    return next_business_day(date(year, month, 1))
-
-
-def summary_due(today: date) -> bool:
-    """Whether this month's summary is due: on or after the month's first business day."""
-    return today >= first_business_day(today.year, today.month)
-
-
-def covered_year(today: date) -> int:
-    """The year of the last complete month: January reports the year before."""
-    return today.year - 1 if today.month == 1 else today.year
-
-
-def summary_key(today: date) -> Key:
-    return Key(DUTY, f"{today:%Y-%m}", "monthly-summary")
-
-
-@dataclass(frozen=True)
-class SummaryPlan:
-    due: bool
-    key: Key
-    message: Message
 
 
 def share_line(record: Record, emphasis: str = "") -> str:
@@ -148,10 +107,6 @@ def summary_message(record: Record, today: date, html: str) -> Message:
     )
 
 
-def plan_summary(record: Record, today: date, html: str) -> SummaryPlan:
-    return SummaryPlan(summary_due(today), summary_key(today), summary_message(record, today, html))
-
-
 def sent_line(plan: SummaryPlan, receipts: list[str], today: date) -> str:
     """Where this month's summary stands, for the artifact."""
     month = bokmal.month_year(today.year, today.month)
@@ -161,37 +116,3 @@ def sent_line(plan: SummaryPlan, receipts: list[str], today: date) -> str:
     if receipts:
         return f"Sammendraget for {month} er levert til ledelsen: " + "; ".join(receipts) + "."
     return f"Sammendraget for {month} ligger i utboksen og er ikke levert ennå (se `pliktvakt outbox`)."
-
-
-def artifact_markdown(record: Record, today: date, chart_png: str | None, sent: str) -> str:
-    """The ``compliance-summary`` artifact: share on time per section, the worst overdue, the chart."""
-    lines = [
-        f"# Etterlevelse {record.year}: sammendrag per {render.made_text(record)}",
-        "",
-        f"**{render.audit_line(record)}**",
-        *(f"- {problem}" for problem in record.chain_problems),
-        "",
-        share_line(record, "**"),
-        "",
-        sent,
-        "",
-        "## Andel i tide per punkt i instruksen",
-        "",
-        *section_table(record),
-        "",
-        "## Lengst over fristen",
-        "",
-        *([f"- {line}" for line in overdue_lines(record)] or ["Ingen forekomster er over fristen."]),
-        "",
-        "## Andel i tide per måned (etter frist)",
-        "",
-    ]
-    if chart_png:
-        lines.append(f"![Andel i tide per måned](data:image/png;base64,{chart_png})")
-    else:
-        lines.append("Ingen måneder med forekomster som har forfalt ennå.")
-    return "\n".join(lines) + "\n"
-
-
-def shares_by_month(record: Record, today: date) -> list[MonthShare]:
-    return monthly_shares(record.rows, record.year, today)

@@ -1,8 +1,8 @@
-"""The chart of the ``compliance-summary`` artifact: share on time per month of the due date."""
+"""Render of the ``compliance-summary`` artifact's chart: share on time per month of the due date."""
 
 from pliktvakt import bokmal
 from pliktvakt.charts import plt, png
-from pliktvakt.compliance.record import MonthShare
+from pliktvakt.compliance.rules import MonthShare
 
 
 def on_time_by_month(shares: list[MonthShare], year: int) -> str | None:

@@ -1,4 +1,4 @@
-"""The rolling evaluation plan (instruks vedlegg 1 pkt. 9; økonomiregelverket 6.5): pure.
+"""Rules of evaluation, pure: the rolling evaluation plan (vedlegg 1 pkt. 9; økonomiregelverket 6.5).
 
 Each scheme falls due ``interval`` years after its last evaluation. Year by year, from the
 budget year, the schemes due are planned, most overdue first, up to the capacity; a scheme
