@@ -22,12 +22,12 @@ from pliktvakt.compliance.render_workbook import xlsx_bytes as table_xlsx
 from pliktvakt.compliance.rules import (
     DATE_BASIS,
     SHARE_DEFINITION,
-    STATE_NAMES,
     STATES,
     ObligationInfo,
     Record,
     Row,
 )
+from pliktvakt.models import STATE_NAMES
 from pliktvakt.tabular import bulk
 from pliktvakt.tabular import csv_bytes as table_csv
 

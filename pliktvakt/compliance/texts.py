@@ -11,7 +11,6 @@ from pliktvakt.compliance.rules import (
     OPEN,
     OVERDUE,
     SHARE_DEFINITION,
-    STATE_NAMES,
     STATES,
     WITHDRAWN,
     Record,
@@ -19,6 +18,7 @@ from pliktvakt.compliance.rules import (
     worst_overdue,
 )
 from pliktvakt.compliance.rules_summary import SummaryPlan, first_business_day
+from pliktvakt.models import STATE_NAMES
 from pliktvakt.notify import Message
 from pliktvakt.outbox import Attachment
 
