@@ -116,15 +116,9 @@ def record_finding(session: Session, sample_id: int, finding: str, actor: str) -
         raise GrantsError(f"Fant ikke kontroll {sample_id} i noe kontrollutvalg.")
     if not finding.strip():
         raise GrantsError("Oppgi funnet (--finding).")
-    row.finding = finding.strip()
+    event = row.record_finding(finding.strip(), actor)
     session.add(row)
-    audit.append(
-        session,
-        actor,
-        "grant.control.finding",
-        f"grant-decision/{row.decision_id}",
-        {"sample": row.id, "finding": row.finding},
-    )
+    audit.record(session, event)
     return row
 
 

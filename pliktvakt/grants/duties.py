@@ -95,21 +95,15 @@ def appeal_not_upheld(
         )
     if on < appeal.submitted_on:
         raise GrantsError(f"--on {on.isoformat()} er før klagen kom inn ({appeal.submitted_on.isoformat()}).")
-    appeal.not_upheld_on = on
-    session.add(appeal)
     reconsideration_settled(
         session, appeal, on, f"Ikke tatt til følge {on:%d.%m.%Y}; oversendt departementet", actor
     )
     occurrence, _ = occurrences.trigger(
         session, catalogue, FORWARDING_OBLIGATION, on, appeal_ref(appeal), actor
     )
-    audit.append(
-        session,
-        actor,
-        "grant.appeal.not_upheld",
-        f"grant-decision/{decision_id}",
-        {"appeal": appeal.id, "on": on, "forwarding_occurrence": occurrence.id, "due": occurrence.due},
-    )
+    event = appeal.not_upheld(on, occurrence, actor)
+    session.add(appeal)
+    audit.record(session, event)
     return appeal, occurrence
 
 

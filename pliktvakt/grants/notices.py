@@ -197,20 +197,17 @@ def record(session: Session, grant_round: GrantRound, now: datetime) -> list[str
     if grant_round.ministry_notice_sent_at is None and (
         receipts := notify.delivered(session, prefix=notice_key(grant_round).prefix)
     ):
-        grant_round.ministry_notice_sent_at = now
         _complete(session, NOTICE_OBLIGATION, grant_round, receipts, now)
         recorded.append("ministry-notice")
     if grant_round.recipients_info_sent_at is None and (
         receipts := notify.delivered(session, prefix=recipients_key(grant_round).prefix)
     ):
-        grant_round.recipients_info_sent_at = now
         _complete(session, RECIPIENTS_OBLIGATION, grant_round, receipts, now)
         recorded.append("recipients-info")
     if recorded:
+        event = grant_round.record_deliveries(recorded, now, ACTOR)
         session.add(grant_round)
-        audit.append(
-            session, ACTOR, "grant.round.recorded", f"grant-round/{grant_round.name}", {"steps": recorded}
-        )
+        audit.record(session, event)
     return recorded
 
 

@@ -32,17 +32,10 @@ def letter_received(session: Session, decision_id: int, on: date, actor: str) ->
     letter = _letter_for(session, decision)
     if on < letter.letter_date:
         raise GrantsError(f"--on {on.isoformat()} er før brevdatoen {letter.letter_date.isoformat()}.")
-    letter.received_on = on
-    if decision.decision_kind == DecisionKind.ENKELTVEDTAK:
-        letter.appeal_due = appeal_deadline(on).due
+    enkeltvedtak = decision.decision_kind == DecisionKind.ENKELTVEDTAK
+    event = letter.mark_received(on, actor, appeal_deadline(on).due if enkeltvedtak else None)
     session.add(letter)
-    audit.append(
-        session,
-        actor,
-        "grant.letter.received",
-        f"grant-decision/{decision_id}",
-        {"on": on, "appeal_due": letter.appeal_due},
-    )
+    audit.record(session, event)
     return letter
 
 
@@ -170,16 +163,10 @@ def close_appeal(
     if not outcome.strip():
         raise GrantsError("Oppgi utfallet av klagen (--outcome).")
     appeal = open_appeals[0]
-    appeal.closed_on, appeal.outcome = on, outcome.strip()
+    event = appeal.close(on, outcome.strip(), actor)
     session.add(appeal)
     duties.reconsideration_settled(session, appeal, on, f"Avgjort {on:%d.%m.%Y}: {appeal.outcome}", actor)
-    audit.append(
-        session,
-        actor,
-        "grant.appeal.closed",
-        f"grant-decision/{decision_id}",
-        {"appeal": appeal.id, "on": on, "outcome": appeal.outcome},
-    )
+    audit.record(session, event)
     return appeal
 
 
@@ -190,18 +177,12 @@ def accept(session: Session, decision_id: int, on: date, actor: str) -> GrantLet
     if decision.decision_kind != DecisionKind.AKSEPT or Decimal(decision.amount_awarded) == 0:
         raise GrantsError(f"Vedtak {decision_id} trenger ingen aksept (enkeltvedtak eller avslag).")
     letter = _letter_for(session, decision)
-    letter.accepted_on = on
+    event = letter.accept(on, actor)
     session.add(letter)
     in_time = letter.acceptance_due is None or on <= letter.acceptance_due
     if in_time:
         duties.acceptance_settled(session, decision_id, on, f"Akseptbrev mottatt {on:%d.%m.%Y}", actor)
-    audit.append(
-        session,
-        actor,
-        "grant.accepted",
-        f"grant-decision/{decision_id}",
-        {"on": on, "due": letter.acceptance_due, "in_time": on <= (letter.acceptance_due or on)},
-    )
+    audit.record(session, event)
     return letter
 
 
@@ -210,15 +191,9 @@ def lapse_due(session: Session, grant_round: GrantRound, as_of: date, actor: str
     lapsed = []
     for row in decisions_of(session, grant_round):
         if row.lapsed_at is None and grant_lapsed(case_of(session, row), as_of):
-            row.lapsed_at = as_of
+            event = row.lapse(as_of, actor)
             session.add(row)
-            audit.append(
-                session,
-                actor,
-                "grant.lapsed",
-                f"grant-decision/{row.id}",
-                {"applicant": row.applicant, "orgnr": row.orgnr, "on": as_of},
-            )
+            audit.record(session, event)
             duties.acceptance_settled(
                 session,
                 row.id,

@@ -114,9 +114,11 @@ def _render(
         particulars=particulars,
     )
     rendered = render_letter(data)
-    letter.data = rendered.json
-    letter.acceptance_due = data.acceptance.deadline if data.acceptance else None
-    letter.appeal_due = data.appeal.deadline if data.appeal else None
+    letter.rendered(
+        rendered.json,
+        data.acceptance.deadline if data.acceptance else None,
+        data.appeal.deadline if data.appeal else None,
+    )
     session.add(letter)
     session.flush()  # the letter's id, before an occurrence refers to the decision
     return rendered, data

@@ -96,15 +96,9 @@ def set_case_number(session: Session, grant_round: GrantRound, case_number: str,
         raise GrantsError(
             f"--saksnummer: oppgi IMDis saksnummer, høyst {CASE_NUMBER_LENGTH} tegn (f.eks. 25/01234)."
         )
-    grant_round.case_number = case_number
+    event = grant_round.set_case_number(case_number, actor)
     session.add(grant_round)
-    audit.append(
-        session,
-        actor,
-        "grant.round.case_number",
-        f"grant-round/{grant_round.name}",
-        {"case_number": case_number},
-    )
+    audit.record(session, event)
 
 
 CASE_NUMBER_LENGTH = GrantRound.__table__.c.case_number.type.length
@@ -138,9 +132,9 @@ def decide_round(
             f"Runden «{name}» er kommune {grant_round.administrator} sine vedtak: kommunen sender "
             "tilskuddsbrevene; IMDi registrerer dem bare i tilskuddsregisteret."
         )
-    grant_round.decided_on = on
+    event = grant_round.decide(on, actor)
     session.add(grant_round)
-    audit.append(session, actor, "grant.round.decided", f"grant-round/{name}", {"on": on})
+    audit.record(session, event)
     if occurrence_for(session, REGISTRATION_OBLIGATION, round_ref(grant_round)) is None:
         # Vedlegg 1 pkt. 4: a round typed in decision by decision had no import to start it.
         occurrences.trigger(session, catalogue, REGISTRATION_OBLIGATION, on, round_ref(grant_round), actor)

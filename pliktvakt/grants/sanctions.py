@@ -126,7 +126,7 @@ def request(
             )
         return _propose(session, catalogue, decision_id, kind, reason.strip(), on, actor, amount)
     if amount is not None:
-        sanction.amount = amount
+        sanction.revise_amount(amount)
     notice = session.get(Occurrence, sanction.notice_occurrence_id)
     sent_on = notice_sent_on(notice)
     if sent_on is None:
@@ -135,7 +135,7 @@ def request(
         raise GrantsError(f"Datoen {on.isoformat()} er før forhåndsvarselet ble registrert sendt.")
     scheme = schemes[decision.scheme_id]
     if sanction.response_due is None:
-        sanction.response_due = response_deadline(scheme, sent_on)
+        sanction.open_response_period(response_deadline(scheme, sent_on))
         session.add(sanction)
     if sanction.response_on is None and on <= sanction.response_due:
         return SanctionStep(sanction, notice, Stage.AWAITING_RESPONSE)
@@ -166,15 +166,9 @@ def _propose(
     session.add(sanction)
     session.flush()
     notice, _ = occurrences.trigger(session, catalogue, NOTICE_OBLIGATION, on, sanction_ref(sanction), actor)
-    sanction.notice_occurrence_id = notice.id
+    event = sanction.proposed(notice, actor)
     session.add(sanction)
-    audit.append(
-        session,
-        actor,
-        f"grant.{kind.value}.proposed",
-        f"grant-decision/{decision_id}",
-        {"sanction": sanction.id, "reason": reason, "notice_occurrence": notice.id},
-    )
+    audit.record(session, event)
     return SanctionStep(sanction, notice, Stage.PROPOSED)
 
 
@@ -201,26 +195,9 @@ def _carry_out(
     data = sanction_letters.build(
         scheme, decision, sanction, notice_sent_on(notice), grant_letter, on, particulars
     )
-    sanction.carried_out_on = on
-    sanction.repayment_due = data.repayment_due
-    sanction.letter = data.model_dump_json(indent=2)
+    event = sanction.carry_out(on, data.repayment_due, data.model_dump_json(indent=2), notice, actor)
     session.add(sanction)
-    audit.append(
-        session,
-        actor,
-        f"grant.{kind.value}.carried_out",
-        f"grant-decision/{decision.id}",
-        {
-            "sanction": sanction.id,
-            "on": on,
-            "notice_occurrence": notice.id,
-            "notice": notice.evidence,
-            "response_due": sanction.response_due,
-            "response_on": sanction.response_on,
-            "amount": str(sanction.amount) if sanction.amount is not None else None,
-            "repayment_due": sanction.repayment_due,
-        },
-    )
+    audit.record(session, event)
     return SanctionStep(sanction, notice, Stage.CARRIED_OUT, data)
 
 
@@ -245,15 +222,9 @@ def record_response(session: Session, decision_id: int, on: date, text: str, act
         )
     if on < sent_on:
         raise GrantsError(f"--on {on.isoformat()} er før forhåndsvarselet ble sendt ({sent_on.isoformat()}).")
-    sanction.response_on, sanction.response_text = on, text.strip()
+    event = sanction.record_response(on, text.strip(), actor)
     session.add(sanction)
-    audit.append(
-        session,
-        actor,
-        "grant.sanction.response",
-        f"grant-decision/{decision_id}",
-        {"sanction": sanction.id, "on": on, "text": sanction.response_text},
-    )
+    audit.record(session, event)
     return sanction
 
 

@@ -91,11 +91,7 @@ def record_upload(
     upload = RegisterUpload(sha256=sha, file=file, rows=len(submissions))
     session.add(upload)
     for submission in submissions:
-        submission.status, submission.upload_sha256, submission.backend = (
-            SubmissionStatus.IN_UPLOAD,
-            sha,
-            "excel",
-        )
+        submission.put_in_upload(sha)
         session.add(submission)
     audit.append(session, "pliktvakt", "register.upload.written", f"register-upload/{sha}", {"file": file})
     return upload
@@ -121,19 +117,13 @@ def confirm(session: Session, sha: str, by: str, now: datetime) -> tuple[Registe
     if upload.confirmed_at is not None:
         when = bokmal.datetime_short(clock.resolve(clock.stored(upload.confirmed_at)))
         raise UploadError(f"Opplastingen av {upload.file} ble bekreftet {when} av {upload.confirmed_by}.")
-    upload.confirmed_by, upload.confirmed_at = by, now
+    event = upload.confirm(by, now)
     session.add(upload)
     receipt = f"opplastingsfil {upload.file} (SHA-256 {upload.sha256}), lastet opp og bekreftet av {by}"
     query = select(RegisterSubmission).where(RegisterSubmission.upload_sha256 == upload.sha256)
     for submission in session.exec(query.where(RegisterSubmission.status == SubmissionStatus.IN_UPLOAD)):
-        submission.status, submission.receipt, submission.registered_at = (
-            SubmissionStatus.REGISTERED,
-            receipt,
-            now,
-        )
+        submission.confirm_uploaded(receipt, now)
         session.add(submission)
-    audit.append(
-        session, by, "register.upload.confirmed", f"register-upload/{upload.sha256}", {"file": upload.file}
-    )
+    audit.record(session, event)
     session.flush()
     return upload, plan.complete_registered(session, now)

@@ -91,11 +91,9 @@ def mark_municipal(
                 f"«{decision.scheme_id}» er ikke delegert til kommunene (delegated_to_municipalities "
                 "i config/grant_schemes.yaml); ingenting er lest inn"
             )
-    grant_round.administrator = code
+    event = grant_round.mark_municipal(code, actor)
     session.add(grant_round)
-    audit.append(
-        session, actor, "grant.round.municipal", f"grant-round/{grant_round.name}", {"kommunenr": code}
-    )
+    audit.record(session, event)
 
 
 # --- what to send ---------------------------------------------------------------------
@@ -215,7 +213,7 @@ def _queue(
         result.unchanged += 1
         return
     if newest is not None and newest.status in (SubmissionStatus.PENDING, SubmissionStatus.REFUSED):
-        newest.status = SubmissionStatus.SUPERSEDED  # never registered as it was; the new version goes
+        newest.supersede()  # never registered as it was; the new version goes
         session.add(newest)
     session.add(RegisterSubmission(kind=kind, ref=ref, idempotency_key=key, payload=body, backend=backend))
     result.queued += 1
@@ -247,17 +245,13 @@ def record_answers(session: Session, answers: list[Answer], now: datetime, backe
     receipts = []
     for submission in session.exec(query):
         answer = by_id[submission.id]
-        submission.attempts, submission.backend = submission.attempts + 1, backend
+        submission.attempted(backend)
         if answer.receipt:
-            submission.status, submission.receipt = SubmissionStatus.REGISTERED, answer.receipt
-            submission.registered_at, submission.error = now, None
-            receipts.append(
-                {"ref": submission.ref, "key": submission.idempotency_key, "receipt": answer.receipt}
-            )
+            receipts.append(submission.mark_registered(answer.receipt, now))
         elif answer.refused:
-            submission.status, submission.error = SubmissionStatus.REFUSED, answer.refused
+            submission.mark_refused(answer.refused)
         else:
-            submission.error = answer.error
+            submission.mark_failed(answer.error)
         session.add(submission)
     if receipts:
         audit.append(session, "pliktvakt", "register.registered", "register", {"registered": receipts})
