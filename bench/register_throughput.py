@@ -34,7 +34,7 @@ from pliktvakt.catalogue import load_catalogue  # noqa: E402
 from pliktvakt.db import make_engine, migrate, session_scope  # noqa: E402
 from pliktvakt.grants import intake  # noqa: E402
 from pliktvakt.grants.schemes import load_schemes  # noqa: E402
-from pliktvakt.register import plan  # noqa: E402
+from pliktvakt.register import store as plan  # noqa: E402
 from pliktvakt.settings import Settings  # noqa: E402
 from pliktvakt.settlement.model import municipalities_by_code  # noqa: E402
 from tasks import register as register_tasks  # noqa: E402

@@ -117,7 +117,7 @@ def import_file(
     from pliktvakt.db import session_scope
     from pliktvakt.grants import intake, rounds
     from pliktvakt.grants.awards import AwardImportError
-    from pliktvakt.register import plan
+    from pliktvakt.register import store
     from pliktvakt.settings import get_settings
     from pliktvakt.writer_note import writing
 
@@ -141,11 +141,11 @@ def import_file(
             if case_number is not None:
                 rounds.set_case_number(session, grant_round, case_number, _actor(by))
             if administrator is not None:
-                plan.mark_municipal(
+                store.mark_municipal(
                     session, schemes, _municipalities(), grant_round, administrator, _actor(by)
                 )
             # Vedlegg 1 pkt. 1: each award to a voluntary organisation registered «fortløpende».
-            plan.open_occurrences(session, catalogue, schemes, grant_round, today, _actor(by))
+            store.open_occurrences(session, catalogue, schemes, grant_round, today, _actor(by))
             count = rounds.decision_count(session, grant_round)
     except AwardImportError as exc:
         _reject(engine, round_name, file, exc, _actor(by), as_json)

@@ -67,7 +67,7 @@ USER_ERRORS = [
     ("pliktvakt.legal_calendar", "DurationError"),
     ("pliktvakt.publications.register", "PublicationError"),
     ("pliktvakt.grants.rounds", "GrantsError"),
-    ("pliktvakt.register.excel", "UploadError"),
+    ("pliktvakt.register.store", "UploadError"),
     ("pliktvakt.grants.rounds", "SchemeConfigError"),
     ("pliktvakt.evaluation.errors", "EvaluationError"),
     ("tasks.files", "OutputRefused"),

@@ -7,7 +7,7 @@ from prefect.artifacts import create_table_artifact
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.register.plan import RECONCILIATION
+from pliktvakt.register.rules import RECONCILIATION
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox

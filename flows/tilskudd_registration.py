@@ -7,8 +7,8 @@ from prefect.artifacts import create_markdown_artifact
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.register.alerts import unregistered_markdown, waiting_row
-from pliktvakt.register.plan import DUTY
+from pliktvakt.register.rules import DUTY
+from pliktvakt.register.texts import unregistered_markdown, waiting_row
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox

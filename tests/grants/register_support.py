@@ -10,7 +10,7 @@ import pytest
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import intake
-from pliktvakt.register import plan
+from pliktvakt.register import store
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.model import municipalities_by_code
 from tests.grants.conftest import HEADER, ROOT
@@ -67,6 +67,6 @@ def import_round(settings, schemes, write_csv, name: str, lines: list[str], on: 
     with session_scope(make_engine(settings.database_url)) as session:
         grant_round = intake.import_round(session, schemes, path, name, {}, "test")
         if municipality:
-            plan.mark_municipal(session, schemes, municipalities, grant_round, municipality, "test")
-        plan.open_occurrences(session, catalogue, schemes, grant_round, on, "test")
+            store.mark_municipal(session, schemes, municipalities, grant_round, municipality, "test")
+        store.open_occurrences(session, catalogue, schemes, grant_round, on, "test")
         return grant_round.id

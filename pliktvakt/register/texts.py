@@ -1,4 +1,4 @@
-"""What officers read about the grants register (bokmål): an upload file ready, the
+"""What officers read about the grants register (texts, bokmål): an upload file ready, the
 reconciliation's differences, and the table of what is not registered yet."""
 
 import json
@@ -8,8 +8,8 @@ from pathlib import Path
 from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import UNCONFIRMED
 from pliktvakt.notify import Message
-from pliktvakt.register.excel import AWARDS_SHEET, SCHEMES_SHEET
-from pliktvakt.register.reconcile import Difference
+from pliktvakt.register.render import AWARDS_SHEET, SCHEMES_SHEET
+from pliktvakt.register.rules import Difference
 from pliktvakt.register.tables import RegisterSubmission, RegisterUpload
 from pliktvakt.rendering import desk_link, markdown_text
 
