@@ -1,4 +1,4 @@
-"""The request contract with the grants register's write API, in one place.
+"""Contract: the request contract with the grants register's write API, in one place.
 
 The register (tilskudd.no, run by Lotteri- og stiftelsestilsynet; the instruction still calls
 it Tilskudd.dfo.no) takes data by API from the largest grant administrators. Its interface

@@ -1,5 +1,6 @@
-"""Validated input: the register's public allocation file, read for the weekly check of the
-register against what it publishes (vedlegg 1 pkt. 1).
+"""Validated input: the grants register's public allocation file (vedlegg 1 pkt. 1).
+
+It is read for the weekly check of the register against what it publishes.
 
 The public side gives a year's allocations to voluntary organisations as an xlsx file at
 ``GET {base}/api/download/allocation-to-volunteers?year=ÅÅÅÅ``. Two things about it:

@@ -1,4 +1,4 @@
-"""The Excel backend's upload file for the grants register (a file: render).
+"""Render: the Excel backend's upload file for the grants register.
 
 Administrators without API access upload an Excel file to the register. pliktvakt writes it
 with one sheet for schemes and one for awards, in the columns below. The register does not

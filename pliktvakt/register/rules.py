@@ -1,6 +1,8 @@
-"""Rules of the grants register (vedlegg 1 pkt. 1): which awards are registered, the payloads
-the register is sent, the reconciliation's differences, and the keys of what officers are told.
-Pure decisions: no session, no I/O, no clock reads."""
+"""Rules: which awards the grants register gets, and what the reconciliation finds.
+
+Vedlegg 1 pkt. 1: which awards are registered, the payloads the register is sent, the
+reconciliation's differences, and the keys of what officers are told. Pure decisions: no
+session, no I/O, no clock reads."""
 
 import hashlib
 import json

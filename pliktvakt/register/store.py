@@ -1,5 +1,6 @@
-"""What the grants register must hold now, and what pliktvakt still owes it (vedlegg 1 pkt. 1):
-the session code that reads and writes the register's submissions and uploads.
+"""Store: the grants register's submissions and uploads, read and written in the session.
+
+What the register must hold now, and what pliktvakt still owes it (vedlegg 1 pkt. 1).
 
 «IMDi har ansvar for å registrere og oppdatere informasjon om tilskuddsordninger og
 enkelttilskudd rettet mot frivillige organisasjoner … Dette gjelder både IMDi og kommunenes
@@ -29,9 +30,8 @@ from stdnum.no import orgnr as stdnum_orgnr
 
 from pliktvakt import audit, bokmal, clock, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants import rounds
-from pliktvakt.grants.rounds import GrantsError
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import GrantsError, all_rounds, decisions_of, letters_gate
 from pliktvakt.grants.tables import GrantDecision, GrantRound
 from pliktvakt.models import Occurrence
 from pliktvakt.register import contract
@@ -101,7 +101,7 @@ def mark_municipal(
     code = code.strip()
     if code not in municipalities:
         raise GrantsError(f"--forvalter «{code}»: ukjent kommunenummer; se config/municipalities.csv")
-    for decision in rounds.decisions_of(session, grant_round):
+    for decision in decisions_of(session, grant_round):
         if not schemes[decision.scheme_id].delegated_to_municipalities:
             raise GrantsError(
                 f"--forvalter {code}: linje {decision.source_line}, felt «ordning»: ordningen "
@@ -129,11 +129,11 @@ def plan(
     for scheme in schemes.values():
         if scheme.voluntary_orgs:
             queue(Kind.SCHEME, scheme.id, scheme_payload(scheme))
-    for grant_round in rounds.all_rounds(session):
+    for grant_round in all_rounds(session):
         if _held_back(session, schemes, grant_round, result):
             continue
         municipality = municipalities.get(grant_round.administrator) if grant_round.administrator else None
-        for decision in rounds.decisions_of(session, grant_round):
+        for decision in decisions_of(session, grant_round):
             scheme = schemes[decision.scheme_id]
             if not registrable(scheme, decision):
                 continue
@@ -153,7 +153,7 @@ def _held_back(
     """IMDi's own round waits until its letters may go: the ministry hears first (instruks 6.1)."""
     if grant_round.administrator is not None:
         return False
-    if rounds.letters_gate(session, schemes, grant_round) is None:
+    if letters_gate(session, schemes, grant_round) is None:
         return False
     result.waiting.append(grant_round.name)
     return True

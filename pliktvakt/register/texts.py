@@ -1,5 +1,7 @@
-"""What officers read about the grants register (texts, bokmål): an upload file ready, the
-reconciliation's differences, and the table of what is not registered yet."""
+"""Texts: what officers read about the grants register (bokmål).
+
+An upload file ready, the reconciliation's differences, and the table of what is not
+registered yet."""
 
 import json
 from datetime import date

@@ -9,7 +9,7 @@ import pytest
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import intake
+from pliktvakt.grants import store_intake
 from pliktvakt.register import store
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.model import municipalities_by_code
@@ -65,7 +65,7 @@ def import_round(settings, schemes, write_csv, name: str, lines: list[str], on: 
     catalogue = load_catalogue(Path(settings.config_dir))
     municipalities = municipalities_by_code(ROOT / "config")
     with session_scope(make_engine(settings.database_url)) as session:
-        grant_round = intake.import_round(session, schemes, path, name, {}, "test")
+        grant_round = store_intake.import_round(session, schemes, path, name, {}, "test")
         if municipality:
             store.mark_municipal(session, schemes, municipalities, grant_round, municipality, "test")
         store.open_occurrences(session, catalogue, schemes, grant_round, on, "test")

@@ -13,7 +13,8 @@ from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.compliance import record
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import intake, rounds
+from pliktvakt.grants import store_intake
+from pliktvakt.grants.store import find_round
 from pliktvakt.grants.tables import GrantDecision
 from pliktvakt.models import AuditEntry, Occurrence
 from pliktvakt.register import rules, store
@@ -46,7 +47,7 @@ def _import(url, schemes, path, batch_size, monkeypatch) -> tuple[int, dict[int,
     monkeypatch.setattr(occurrences, "TRIGGER_BATCH", batch_size)
     catalogue = load_catalogue(ROOT / "config")
     with session_scope(make_engine(url)) as session:
-        grant_round = intake.import_round(session, schemes, path, "2025-1", {}, "test")
+        grant_round = store_intake.import_round(session, schemes, path, "2025-1", {}, "test")
         created = store.open_occurrences(session, catalogue, schemes, grant_round, ON, "test")
         lines = {d.source_line: d.id for d in session.exec(select(GrantDecision))}
     return created, lines
@@ -85,7 +86,7 @@ def test_opening_again_makes_nothing_and_audits_nothing(db_url, schemes, write_c
     catalogue = load_catalogue(ROOT / "config")
     with session_scope(make_engine(db_url)) as session:
         before = len(session.exec(select(AuditEntry)).all())
-        grant_round = rounds.find_round(session, "2025-1")
+        grant_round = find_round(session, "2025-1")
         assert store.open_occurrences(session, catalogue, schemes, grant_round, ON, "test") == 0
         assert len(session.exec(select(AuditEntry)).all()) == before
         assert (
@@ -101,7 +102,7 @@ def test_a_failure_after_the_batches_leaves_nothing(db_url, schemes, write_csv, 
     monkeypatch.setattr(occurrences, "TRIGGER_BATCH", 2)
     engine = make_engine(db_url)
     with pytest.raises(RuntimeError), session_scope(engine) as session:
-        grant_round = intake.import_round(session, schemes, path, "2025-1", {}, "test")
+        grant_round = store_intake.import_round(session, schemes, path, "2025-1", {}, "test")
         store.open_occurrences(session, catalogue, schemes, grant_round, ON, "test")
         raise RuntimeError("stopped after the occurrences were written")
     with session_scope(engine) as session:

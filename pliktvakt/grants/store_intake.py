@@ -1,4 +1,6 @@
-"""How a round's decisions come in: a whole file, all or nothing, or one typed in (CLI or
+"""Store: how a round's decisions come in and are written.
+
+A whole file, all or nothing, or one typed in (CLI or
 Prefect form), validated alike. A rejected file's reasons are kept with its rows.
 Each function works in the caller's transaction and audits what it changes."""
 
@@ -14,7 +16,7 @@ from sqlmodel import Session, select
 from pliktvakt import audit
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import check_texts
-from pliktvakt.grants.awards import (
+from pliktvakt.grants.inputs import (
     HEADERS,
     AwardDecision,
     AwardImportError,
@@ -24,9 +26,9 @@ from pliktvakt.grants.awards import (
     read_award_table,
     validate_rows,
 )
-from pliktvakt.grants.duties import registration_due
-from pliktvakt.grants.rounds import GrantsError, find_round
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import GrantsError, find_round
+from pliktvakt.grants.store_duties import registration_due
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantRound
 
 

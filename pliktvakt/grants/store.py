@@ -1,5 +1,6 @@
-"""An award round: its references, how it is found, how it is decided, and the gate of
-instruks 6.1 before its grant letters.
+"""Store: an award round, its references, how it is found and decided, and the 6.1 gate.
+
+The gate of instruks 6.1 comes before its grant letters.
 
 Each function works in the caller's transaction and audits what it changes. The other
 modules of a round's life: ``intake`` (decisions coming in), ``cases`` (one decision),

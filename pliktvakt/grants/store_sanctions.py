@@ -1,5 +1,7 @@
-"""Stopping payment of a grant or reclaiming it (vedlegg 1 pkt. 5), only after the recipient
-has been given advance notice and time to answer it (forvaltningsloven § 16).
+"""Store: stopping payment of a grant or reclaiming it (vedlegg 1 pkt. 5), step by step.
+
+Only after the recipient has been given advance notice and time to answer it
+(forvaltningsloven § 16).
 
 A stop or reclaim goes through these steps, each call to ``request`` taking the next it can:
 1. the proposal is recorded and the notice occurrence (grant-stop-reclaim-notice) triggered;
@@ -24,16 +26,16 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit, clock, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants.cases import get_decision, letter_of
-from pliktvakt.grants.letters import Particulars
-from pliktvakt.grants.rounds import GrantsError
+from pliktvakt.grants.render_letters import Particulars
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import GrantsError
+from pliktvakt.grants.store_cases import get_decision, letter_of
 from pliktvakt.grants.tables import GrantDecision, GrantRound, GrantSanction
 from pliktvakt.legal_calendar import statutory_deadline
 from pliktvakt.models import Occurrence, OccurrenceStatus
 
 if TYPE_CHECKING:
-    from pliktvakt.grants.sanction_letters import SanctionLetter
+    from pliktvakt.grants.render_sanctions import SanctionLetter
 
 NOTICE_OBLIGATION = "grant-stop-reclaim-notice"
 
@@ -182,7 +184,7 @@ def _carry_out(
     actor: str,
     particulars: Particulars,
 ) -> SanctionStep:
-    from pliktvakt.grants import sanction_letters  # the letter needs this module's names
+    from pliktvakt.grants import render_sanctions  # the letter needs this module's names
 
     kind = SanctionKind(sanction.kind)
     if kind is SanctionKind.RECLAIM and sanction.amount is None:
@@ -192,7 +194,7 @@ def _carry_out(
     grant_letter = letter_of(session, decision.id)
     case_number = session.get(GrantRound, decision.round_id).case_number
     particulars = particulars.model_copy(update={"case_number": case_number})
-    data = sanction_letters.build(
+    data = render_sanctions.build(
         scheme, decision, sanction, notice_sent_on(notice), grant_letter, on, particulars
     )
     event = sanction.carry_out(on, data.repayment_due, data.model_dump_json(indent=2), notice, actor)

@@ -1,4 +1,6 @@
-"""The grant duties that start from an event in a round's life, as occurrences with deadlines:
+"""Store: the grant duties that start from an event in a round's life, as occurrences.
+
+They are occurrences with deadlines:
 registering the decisions (vedlegg 1 pkt. 4), the acceptance deadline of each letter (pkt. 5),
 collecting goal-attainment information by the reporting deadline (pkt. 6), and forwarding an
 appeal IMDi does not uphold to AID (pkt. 2, forvaltningsloven § 33).
@@ -12,8 +14,8 @@ from sqlmodel import Session
 
 from pliktvakt import audit, clock, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants.cases import appeals_of, get_decision
-from pliktvakt.grants.rounds import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
+from pliktvakt.grants.store import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
+from pliktvakt.grants.store_cases import appeals_of, get_decision
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantRound
 from pliktvakt.models import Occurrence
 

@@ -1,5 +1,7 @@
-"""What comes back after a grant letter: its receipt, appeals, acceptance, and the grants that
-lapse without it. Each function works in the caller's transaction and audits what it changes."""
+"""Store: what comes back after a grant letter, recorded in the caller's transaction.
+
+Its receipt, appeals, acceptance, and the grants that lapse without it. Each function works in
+the caller's transaction and audits what it changes."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,11 +11,11 @@ from sqlmodel import Session
 
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants import duties
-from pliktvakt.grants.cases import appeals_of, case_of, get_decision, letter_of
-from pliktvakt.grants.deadlines import appeal_deadline, grant_lapsed
-from pliktvakt.grants.rounds import GrantsError, decisions_of
+from pliktvakt.grants import store_duties
+from pliktvakt.grants.rules import appeal_deadline, grant_lapsed
 from pliktvakt.grants.schemes import DecisionKind
+from pliktvakt.grants.store import GrantsError, decisions_of
+from pliktvakt.grants.store_cases import appeals_of, case_of, get_decision, letter_of
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantLetter, GrantRound
 
 
@@ -50,7 +52,7 @@ KIND_NAMES = {
     AppealKind.THIRD_PARTY: "klage fra en annen med rettslig klageinteresse",
     AppealKind.RECONSIDERATION: "anmodning om ny vurdering",
 }
-RECONSIDERATION_OBLIGATION = duties.RECONSIDERATION_OBLIGATION
+RECONSIDERATION_OBLIGATION = store_duties.RECONSIDERATION_OBLIGATION
 
 
 def record_appeal(
@@ -117,7 +119,7 @@ def record_appeal(
     }
     if kind is AppealKind.RECONSIDERATION and catalogue is not None:
         occurrence, _ = occurrences.trigger(
-            session, catalogue, RECONSIDERATION_OBLIGATION, received, duties.appeal_ref(appeal), actor
+            session, catalogue, RECONSIDERATION_OBLIGATION, received, store_duties.appeal_ref(appeal), actor
         )
         details["handling_occurrence"], details["handling_due"] = occurrence.id, occurrence.due
     audit.append(session, actor, "grant.appeal.received", f"grant-decision/{decision_id}", details)
@@ -165,7 +167,9 @@ def close_appeal(
     appeal = open_appeals[0]
     event = appeal.close(on, outcome.strip(), actor)
     session.add(appeal)
-    duties.reconsideration_settled(session, appeal, on, f"Avgjort {on:%d.%m.%Y}: {appeal.outcome}", actor)
+    store_duties.reconsideration_settled(
+        session, appeal, on, f"Avgjort {on:%d.%m.%Y}: {appeal.outcome}", actor
+    )
     audit.record(session, event)
     return appeal
 
@@ -181,7 +185,7 @@ def accept(session: Session, decision_id: int, on: date, actor: str) -> GrantLet
     session.add(letter)
     in_time = letter.acceptance_due is None or on <= letter.acceptance_due
     if in_time:
-        duties.acceptance_settled(session, decision_id, on, f"Akseptbrev mottatt {on:%d.%m.%Y}", actor)
+        store_duties.acceptance_settled(session, decision_id, on, f"Akseptbrev mottatt {on:%d.%m.%Y}", actor)
     audit.record(session, event)
     return letter
 
@@ -194,7 +198,7 @@ def lapse_due(session: Session, grant_round: GrantRound, as_of: date, actor: str
             event = row.lapse(as_of, actor)
             session.add(row)
             audit.record(session, event)
-            duties.acceptance_settled(
+            store_duties.acceptance_settled(
                 session,
                 row.id,
                 as_of,
