@@ -39,6 +39,13 @@ CaseNumber = Annotated[
 On = Annotated[str, typer.Option("--on", help="Dato (ÅÅÅÅ-MM-DD).")]
 
 
+def _shown_date(day: date) -> str:
+    """A date as officers read it (14.03.2025); bokmal loads babel, so only when one is shown."""
+    from pliktvakt.bokmal import date_short
+
+    return date_short(day)
+
+
 def _engine():
     from pliktvakt.db import make_engine
     from pliktvakt.settings import get_settings
@@ -203,7 +210,7 @@ def decide(
     else:
         out.print(
             f"Runde {round_name} er vedtatt. Departementet orienteres av flyten grant-award-notice "
-            f"(forekomst {occurrence.id}, frist {occurrence.due:%d.%m.%Y}); "
+            f"(forekomst {occurrence.id}, frist {_shown_date(occurrence.due)}); "
             "brevene kan lages når den er levert."
         )
 
@@ -248,8 +255,8 @@ def letter_received(decision_id: Id, on: On, by: By = None) -> None:
 
     with session_scope(_engine()) as session:
         letter = store_responses.letter_received(session, decision_id, _date(on, "--on"), _actor(by))
-    due = f" Klagefrist: {letter.appeal_due:%d.%m.%Y}." if letter.appeal_due else ""
-    out.print(f"Vedtak {decision_id}: brevet kom fram {letter.received_on:%d.%m.%Y}.{due}")
+    due = f" Klagefrist: {_shown_date(letter.appeal_due)}." if letter.appeal_due else ""
+    out.print(f"Vedtak {decision_id}: brevet kom fram {_shown_date(letter.received_on)}.{due}")
 
 
 @app.command()
@@ -300,8 +307,9 @@ def appeal(
     note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
     who = f" fra {item.appellant}" if item.appellant else ""
     out.print(
-        f"Klage {item.id}{who} på vedtak {decision_id} registrert: postlagt/sendt {item.posted_on:%d.%m.%Y}, "
-        f"kom inn {item.submitted_on:%d.%m.%Y}; klagen kom {note} (forvaltningsloven § 30)."
+        f"Klage {item.id}{who} på vedtak {decision_id} registrert: "
+        f"postlagt/sendt {_shown_date(item.posted_on)}, "
+        f"kom inn {_shown_date(item.submitted_on)}; klagen kom {note} (forvaltningsloven § 30)."
     )
 
 
@@ -334,7 +342,7 @@ def reconsideration(
     asked = "innen" if item.in_time else "etter"
     out.print(
         f"Anmodning {item.id} om ny vurdering av vedtak {decision_id} registrert (kom {asked} de tre ukene "
-        f"brevet ba om). IMDi bør avgjøre den innen {handling.due:%d.%m.%Y} (forekomst {handling.id}); "
+        f"brevet ba om). IMDi bør avgjøre den innen {_shown_date(handling.due)} (forekomst {handling.id}); "
         "registrer utfallet med `pliktvakt grants appeal-closed`, eller `appeal-not-upheld` for å sende "
         "den til departementet."
     )
@@ -353,7 +361,9 @@ def appeal_closed(
 
     with session_scope(_engine()) as session:
         item = store_responses.close_appeal(session, decision_id, _date(on, "--on"), outcome, _actor(by))
-    out.print(f"Klage {item.id} på vedtak {decision_id} avsluttet {item.closed_on:%d.%m.%Y}: {item.outcome}.")
+    out.print(
+        f"Klage {item.id} på vedtak {decision_id} avsluttet {_shown_date(item.closed_on)}: {item.outcome}."
+    )
 
 
 @app.command()
@@ -367,13 +377,13 @@ def accept(decision_id: Id, on: On, by: By = None) -> None:
     if letter.acceptance_due and letter.accepted_on > letter.acceptance_due:
         err.print(
             Text(
-                f"Aksepten kom etter fristen {letter.acceptance_due:%d.%m.%Y}: tilskuddet har falt bort "
+                f"Aksepten kom etter fristen {_shown_date(letter.acceptance_due)}: tilskuddet har falt bort "
                 "(vedlegg 1 pkt. 5).",
                 style="yellow",
             )
         )
         return
-    out.print(f"Vedtak {decision_id}: aksept mottatt {letter.accepted_on:%d.%m.%Y}.")
+    out.print(f"Vedtak {decision_id}: aksept mottatt {_shown_date(letter.accepted_on)}.")
 
 
 @app.command("list")
@@ -504,7 +514,7 @@ def appeal_not_upheld(decision_id: Id, on: On, by: By = None) -> None:
     role = "overordnet organ" if item.kind == "omgjoring" else "klageinstans"
     out.print(
         f"Klage {item.id} på vedtak {decision_id} er ikke tatt til følge. Den skal oversendes "
-        f"Arbeids- og inkluderingsdepartementet som {role} innen {occurrence.due:%d.%m.%Y} "
+        f"Arbeids- og inkluderingsdepartementet som {role} innen {_shown_date(occurrence.due)} "
         f"(forekomst {occurrence.id}; fullfør med `pliktvakt complete {occurrence.id}`). "
         "Registrer utfallet med `pliktvakt grants appeal-closed` når departementet har avgjort klagen."
     )
@@ -572,7 +582,7 @@ def _sanction(
             written = write_files(render_sanctions.render(step.letter).files(output))
     if step.carried_out:
         out.print(
-            f"Vedtak {decision_id}: {name} er registrert {step.sanction.carried_out_on:%d.%m.%Y}, etter "
+            f"Vedtak {decision_id}: {name} er registrert {_shown_date(step.sanction.carried_out_on)}, etter "
             f"forhåndsvarselet (forekomst {step.notice.id}). Vedtaksbrevet er skrevet til {written[0]}."
         )
         return
@@ -592,14 +602,15 @@ def _waiting(step, decision_id: int, name: str) -> str:
     if step.stage is Stage.AWAITING_RESPONSE:
         return (
             f"Vedtak {decision_id}: {name} kan ikke gjennomføres før fristen for å uttale seg om "
-            f"forhåndsvarselet har gått ut {step.sanction.response_due:%d.%m.%Y} (forvaltningsloven § 16), "
+            f"forhåndsvarselet har gått ut {_shown_date(step.sanction.response_due)} "
+            "(forvaltningsloven § 16), "
             f"eller svaret er registrert med `pliktvakt grants response {decision_id} --on DATO --text …`."
         )
     opened = "Forslaget er registrert. " if step.new else ""
     return (
         f"{opened}Vedtak {decision_id}: {name} kan ikke gjennomføres før tilskuddsmottakeren er "
         f"forhåndsvarslet (forvaltningsloven § 16, vedlegg 1 pkt. 5). Send varselet innen "
-        f"{step.notice.due:%d.%m.%Y}, registrer det med `pliktvakt complete {step.notice.id} --by … "
+        f"{_shown_date(step.notice.due)}, registrer det med `pliktvakt complete {step.notice.id} --by … "
         "--evidence …`, og kjør kommandoen igjen; mottakeren har da frist til å uttale seg."
     )
 
@@ -646,7 +657,8 @@ def response(
     with session_scope(_engine()) as session:
         sanction = store_sanctions.record_response(session, decision_id, _date(on, "--on"), text, _actor(by))
     out.print(
-        f"Vedtak {decision_id}: svaret på forhåndsvarselet er registrert {sanction.response_on:%d.%m.%Y}; "
+        f"Vedtak {decision_id}: svaret på forhåndsvarselet er registrert "
+        f"{_shown_date(sanction.response_on)}; "
         "stansen eller tilbakebetalingen kan nå gjennomføres, og begrunnelsen skal vurdere svaret."
     )
 

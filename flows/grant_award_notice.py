@@ -6,7 +6,7 @@ from prefect.artifacts import create_table_artifact
 
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
-from pliktvakt import clock
+from pliktvakt import bokmal, clock
 from pliktvakt.grants import store_notices, texts
 from pliktvakt.grants.store import DUTY
 from pliktvakt.models import OutboxStatus
@@ -37,7 +37,7 @@ def grant_award_notice(as_of: AsOf = None):
     create_table_artifact(
         key="grant-rounds",
         table=[texts.table_row(s) for s in states],
-        description=f"Tilskuddsrunder per {today:%d.%m.%Y}",
+        description=f"Tilskuddsrunder per {bokmal.date_short(today)}",
     )
     result = {
         **store_notices.tally(prepared),

@@ -3,9 +3,9 @@
 The gate of instruks 6.1 comes before its grant letters.
 
 Each function works in the caller's transaction and audits what it changes. The other
-modules of a round's life: ``intake`` (decisions coming in), ``cases`` (one decision),
-``round_letters``, ``responses`` (receipt, appeals, acceptance, lapse), ``status`` and
-``notices`` (the ministry).
+modules of a round's life: ``store_intake`` (decisions coming in), ``store_cases`` (one
+decision), ``render_round_letters``, ``store_responses`` (receipt, appeals, acceptance, lapse),
+``store_status`` and ``store_notices`` (the ministry).
 """
 
 from datetime import date
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from pliktvakt import audit, notify, occurrences
+from pliktvakt import audit, bokmal, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 
 # SchemeConfigError is imported here for the CLI (cli/), which shows it as a user error.
@@ -125,7 +125,7 @@ def decide_round(
     """Mark the round decided; where a scheme needs it, trigger the ministry notice (instruks 6.1)."""
     grant_round = get_round(session, name)
     if grant_round.decided_on is not None:
-        raise GrantsError(f"Runden «{name}» ble vedtatt {grant_round.decided_on:%d.%m.%Y}.")
+        raise GrantsError(f"Runden «{name}» ble vedtatt {bokmal.date_short(grant_round.decided_on)}.")
     if not decisions_of(session, grant_round):
         raise GrantsError(f"Runden «{name}» har ingen vedtak.")
     if grant_round.administrator is not None:

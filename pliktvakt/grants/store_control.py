@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, func, select
 
-from pliktvakt import audit
+from pliktvakt import audit, bokmal
 from pliktvakt.grants.rules_control import Candidate, draw, sample_size
 from pliktvakt.grants.store import GrantsError, decisions_of, get_round
 from pliktvakt.grants.tables import GrantControlSample, GrantDecision
@@ -36,7 +36,8 @@ def record_sample(
     ).first()
     if taken is not None:
         raise GrantsError(
-            f"Runden «{round_name}» har allerede et kontrollutvalg (trukket {taken.drawn_on:%d.%m.%Y}, "
+            f"Runden «{round_name}» har allerede et kontrollutvalg "
+            f"(trukket {bokmal.date_short(taken.drawn_on)}, "
             f"seed {taken.seed}); se `pliktvakt grants control-list {round_name}`."
         )
     candidates = [

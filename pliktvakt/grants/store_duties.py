@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from pliktvakt import audit, clock, occurrences
+from pliktvakt import audit, bokmal, clock, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.store import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
 from pliktvakt.grants.store_cases import appeals_of, get_decision
@@ -93,12 +93,13 @@ def appeal_not_upheld(
     appeal = open_appeals[0]
     if appeal.not_upheld_on is not None:
         raise GrantsError(
-            f"Klage {appeal.id} ble registrert som ikke tatt til følge {appeal.not_upheld_on:%d.%m.%Y}."
+            f"Klage {appeal.id} ble registrert som ikke tatt til følge "
+            f"{bokmal.date_short(appeal.not_upheld_on)}."
         )
     if on < appeal.submitted_on:
         raise GrantsError(f"--on {on.isoformat()} er før klagen kom inn ({appeal.submitted_on.isoformat()}).")
     reconsideration_settled(
-        session, appeal, on, f"Ikke tatt til følge {on:%d.%m.%Y}; oversendt departementet", actor
+        session, appeal, on, f"Ikke tatt til følge {bokmal.date_short(on)}; oversendt departementet", actor
     )
     occurrence, _ = occurrences.trigger(
         session, catalogue, FORWARDING_OBLIGATION, on, appeal_ref(appeal), actor

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
-from pliktvakt import audit
+from pliktvakt import audit, bokmal
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import check_texts
 from pliktvakt.grants.inputs import (
@@ -324,6 +324,7 @@ def _round_open_for_decisions(session: Session, name: str) -> GrantRound:
         session.flush()
     elif grant_round.decided_on is not None:
         raise GrantsError(
-            f"Runden «{name}» er vedtatt {grant_round.decided_on:%d.%m.%Y} og tar ikke imot flere vedtak."
+            f"Runden «{name}» er vedtatt {bokmal.date_short(grant_round.decided_on)} "
+            "og tar ikke imot flere vedtak."
         )
     return grant_round

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from pliktvakt import audit, occurrences
+from pliktvakt import audit, bokmal, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants import store_duties
 from pliktvakt.grants.rules import appeal_deadline, grant_lapsed
@@ -168,7 +168,7 @@ def close_appeal(
     event = appeal.close(on, outcome.strip(), actor)
     session.add(appeal)
     store_duties.reconsideration_settled(
-        session, appeal, on, f"Avgjort {on:%d.%m.%Y}: {appeal.outcome}", actor
+        session, appeal, on, f"Avgjort {bokmal.date_short(on)}: {appeal.outcome}", actor
     )
     audit.record(session, event)
     return appeal
@@ -185,7 +185,9 @@ def accept(session: Session, decision_id: int, on: date, actor: str) -> GrantLet
     session.add(letter)
     in_time = letter.acceptance_due is None or on <= letter.acceptance_due
     if in_time:
-        store_duties.acceptance_settled(session, decision_id, on, f"Akseptbrev mottatt {on:%d.%m.%Y}", actor)
+        store_duties.acceptance_settled(
+            session, decision_id, on, f"Akseptbrev mottatt {bokmal.date_short(on)}", actor
+        )
     audit.record(session, event)
     return letter
 

@@ -9,7 +9,7 @@ A stop or reclaim goes through these steps, each call to ``request`` taking the 
    scheme's ``notice_response_period`` (default 14 days, rolled forwards by domstolloven § 149)
    to comment, and that deadline is recorded;
 3. once the deadline has passed, or the recipient's answer is recorded (``record_response``),
-   the stop or reclaim is carried out and its decision letter rendered (``sanction_letters``):
+   the stop or reclaim is carried out and its decision letter rendered (``render_sanctions``):
    amount, repayment deadline, reasons (fvl. § 25) and appeal information (fvl. §§ 27–29).
    A letter needing a placeholder fact refuses the step, and nothing is carried out.
 A grant is stopped, or reclaimed, once. Each function works in the caller's transaction and
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, clock, occurrences
+from pliktvakt import audit, bokmal, clock, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.render_letters import Particulars
 from pliktvakt.grants.schemes import GrantScheme
@@ -243,7 +243,7 @@ def _refuse_repeat(session: Session, decision_id: int, kind: SanctionKind) -> No
     if done is not None:
         raise GrantsError(
             f"Vedtak {decision_id}: {KIND_NAMES[kind]} er allerede gjennomført "
-            f"{done.carried_out_on:%d.%m.%Y} (sak {done.id}); det kan ikke gjøres en gang til."
+            f"{bokmal.date_short(done.carried_out_on)} (sak {done.id}); det kan ikke gjøres en gang til."
         )
 
 
