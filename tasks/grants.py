@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.grants import render_round_letters, store, store_intake, store_notices, store_status
+from pliktvakt.grants import render_round_letters, store, store_intake, store_notices, store_status, texts
 from pliktvakt.grants.render_letters import Particulars
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantRound
@@ -23,7 +23,7 @@ def load_grant_schemes_task(settings: Settings) -> dict[str, GrantScheme]:
 @io_task(name="round-ids")
 def decided_round_ids(url: str) -> list[int]:
     with session_scope(engine_for(url)) as session:
-        return [r.id for r in store.all_rounds(session) if r.decided_on is not None]
+        return store.decided_round_ids(session)
 
 
 @io_task(name="prepare-round", retries=2, retry_delay_seconds=5)
@@ -61,8 +61,8 @@ def add_decision_task(
     try:
         with session_scope(engine_for(url)) as session:
             return store_intake.add_decision(session, schemes, round_name, values, actor).id
-    except FileRejected as exc:  # the form is checked as a one-row file: name the fields, not a line
-        return Refused("; ".join(f"feltet «{r.field}»: {r.reason}" for r in exc.rejected))
+    except FileRejected as exc:
+        return Refused(texts.form_refusal(exc.rejected))
     except store.GrantsError as exc:
         return Refused(str(exc))
 

@@ -70,6 +70,11 @@ def all_rounds(session: Session) -> list[GrantRound]:
     return list(session.exec(select(GrantRound).order_by(GrantRound.id)))
 
 
+def decided_round_ids(session: Session) -> list[int]:
+    """The rounds whose decisions are final, in id order: the award notice's rounds."""
+    return [r.id for r in all_rounds(session) if r.decided_on is not None]
+
+
 def decisions_of(session: Session, grant_round: GrantRound) -> list[GrantDecision]:
     query = select(GrantDecision).where(GrantDecision.round_id == grant_round.id).order_by(GrantDecision.id)
     return list(session.exec(query))

@@ -12,6 +12,7 @@ from pliktvakt import bokmal, clock, templating
 from pliktvakt.grants.inputs import AwardDecision
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.notify import Message
+from pliktvakt.tabular import Rejection
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -171,3 +172,9 @@ def _yes(when) -> str:
 
 def _day(day) -> str:
     return day.isoformat() if day else ""
+
+
+def form_refusal(rejected: list[Rejection]) -> str:
+    """Why a decision typed in the run form was refused: it is checked as a one-row file, so the
+    reasons name its fields, not a line."""
+    return "; ".join(f"feltet «{r.field}»: {r.reason}" for r in rejected)

@@ -33,7 +33,7 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.store import GrantsError, all_rounds, decisions_of, letters_gate
 from pliktvakt.grants.tables import GrantDecision, GrantRound
-from pliktvakt.models import Occurrence
+from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.register import contract
 from pliktvakt.register.contract import Answer
 from pliktvakt.register.rules import (
@@ -239,7 +239,9 @@ def complete_registered(session: Session, now: datetime) -> int:
             .order_by(RegisterSubmission.id)
         ).all()
     )
-    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open")
+    query = select(Occurrence).where(
+        Occurrence.obligation_id == OBLIGATION, Occurrence.status == OccurrenceStatus.OPEN
+    )
     done = 0
     for occurrence in session.exec(query).all():
         if occurrence.ref in receipts:
@@ -253,7 +255,7 @@ def earliest_due(session: Session, unconfirmed: bool) -> tuple[date, bool] | Non
     """The first deadline among the open registration occurrences, and whether it rests on
     a placeholder (the catalogue's 5 business days are one)."""
     query = select(func.min(Occurrence.due)).where(
-        Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open"
+        Occurrence.obligation_id == OBLIGATION, Occurrence.status == OccurrenceStatus.OPEN
     )
     day = session.exec(query).one()
     return None if day is None else (day, unconfirmed)
@@ -270,7 +272,9 @@ def registered(session: Session, kind: Kind) -> Iterator[RegisterSubmission]:
 def withdraw_lapsed(session: Session) -> int:
     """Withdraw the open registration of an award that lapsed before it was registered (no
     acceptance by the deadline, vedlegg 1 pkt. 5): there is no award left to register."""
-    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open")
+    query = select(Occurrence).where(
+        Occurrence.obligation_id == OBLIGATION, Occurrence.status == OccurrenceStatus.OPEN
+    )
     open_by_decision = {int(o.ref.removeprefix("grant-decision/")): o for o in session.exec(query)}
     lapsed = select(GrantDecision).where(
         GrantDecision.id.in_(list(open_by_decision)), GrantDecision.lapsed_at.is_not(None)
