@@ -141,3 +141,36 @@ def test_the_record_and_the_duty_page_show_each_registration_its_batch(
         ]
     for page in pages:  # only its own batch's entry, not the other two
         assert [h["what"] for h in page["history"]] == ["Utløst"]
+
+
+def test_a_decision_typed_in_opens_its_registration(db_url, schemes):
+    """grant-decision-add opens the registration of an award typed in, as an import does; once
+    (vedlegg 1 pkt. 1). An award under a scheme without registration opens none."""
+    from tasks.register import open_registration
+
+    catalogue = load_catalogue(ROOT / "config")
+    values = {
+        "ordning": FRIVILLIG,
+        "år": "2025",
+        "søker": "Lag 0",
+        "orgnr": ORGNRS[0],
+        "søkt_beløp": "200 000",
+        "tildelt_beløp": "200 000",
+        "beregning": "Sats",
+        "organisasjonsform": "FLI",
+    }
+    other = values | {
+        "ordning": "jobbsjansen",
+        "søker": "Kommune",
+        "orgnr": ORGNRS[4],
+        "organisasjonsform": "KOMM",
+    }
+    with session_scope(make_engine(db_url)) as session:
+        award = store_intake.add_decision(session, schemes, "2025-1", values, "test").id
+        unregistered = store_intake.add_decision(session, schemes, "2025-1", other, "test").id
+    assert open_registration.fn(db_url, catalogue, schemes, award, ON, "test") is True
+    assert open_registration.fn(db_url, catalogue, schemes, award, ON, "test") is False
+    assert open_registration.fn(db_url, catalogue, schemes, unregistered, ON, "test") is False
+    with session_scope(make_engine(db_url)) as session:
+        made = session.exec(select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)).all()
+        assert [(o.ref, o.due) for o in made] == [(f"grant-decision/{award}", DUE)]
