@@ -31,10 +31,6 @@ from tasks.common import engine_for, io_task
 from tasks.files import write_files
 
 BATCH = 500  # submissions read, sent and recorded at a time
-NO_TOKEN = (
-    "PLIKTVAKT_TILSKUDD_API_TOKEN er ikke satt: ingenting er sendt til tilskuddsregisteret. "
-    "Sett nøkkelen, eller bruk Excel-opplasting (PLIKTVAKT_TILSKUDD_BACKEND=excel)."
-)
 
 
 @dataclass(frozen=True)
@@ -53,12 +49,7 @@ class SendReport:
 
     def problems(self, shown: int = 5) -> list[str]:
         """The run's failure reasons: a few examples and the count, not thousands of lines."""
-        found = []
-        for items, what in ((self.refused, "avvist av registeret"), (self.failed, "ikke registrert ennå")):
-            if items:
-                more = f" (og {len(items) - shown} til)" if len(items) > shown else ""
-                found.append(f"{len(items)} {what}: " + "; ".join(items[:shown]) + more)
-        return found
+        return texts.send_problems(self.refused, self.failed, shown)
 
 
 def make_client(settings: Settings) -> httpx.AsyncClient:
@@ -131,7 +122,7 @@ def send_pending(settings: Settings, now: datetime) -> SendReport:
         if store.pending_count(session) == 0:
             return SendReport()
     if settings.tilskudd_api_token is None:
-        return SendReport(failed=[NO_TOKEN])
+        return SendReport(failed=[texts.NO_TOKEN])
     return asyncio.run(_send_pending(settings, now))
 
 

@@ -20,6 +20,10 @@ CLAUSE = (
     "tilskuddsordninger og enkelttilskudd rettet mot frivillige organisasjoner på Tilskudd.dfo.no. "
     "… Tildelinger av tilskudd skal registreres fortløpende.»"
 )
+NO_TOKEN = (
+    "PLIKTVAKT_TILSKUDD_API_TOKEN er ikke satt: ingenting er sendt til tilskuddsregisteret. "
+    "Sett nøkkelen, eller bruk Excel-opplasting (PLIKTVAKT_TILSKUDD_BACKEND=excel)."
+)
 STATUS_NAMES = {
     "venter": "venter på å bli sendt",
     "i-opplastingsfil": "i opplastingsfil, venter på bekreftet opplasting",
@@ -62,6 +66,17 @@ def differences_message(year: int, differences: list[Difference], source: str) -
         f"Sjekk tildelingene i registeret og rett dem der.\n\n{CLAUSE}"
     )
     return Message(subject=f"Tilskuddsregisteret {year}: {len(differences)} avvik ved avstemming", text=text)
+
+
+def send_problems(refused: list[str], failed: list[str], shown: int = 5) -> list[str]:
+    """A send run's failure reasons: a few examples of each kind and the count, not thousands
+    of lines."""
+    found = []
+    for items, what in ((refused, "avvist av registeret"), (failed, "ikke registrert ennå")):
+        if items:
+            more = f" (og {len(items) - shown} til)" if len(items) > shown else ""
+            found.append(f"{len(items)} {what}: " + "; ".join(items[:shown]) + more)
+    return found
 
 
 def submission_row(submission: RegisterSubmission, occurrence_id: int | None = None) -> dict[str, str]:

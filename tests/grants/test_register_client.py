@@ -14,7 +14,7 @@ from pliktvakt import clock
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants.tables import GrantDecision
 from pliktvakt.models import Occurrence
-from pliktvakt.register import contract, rules, store
+from pliktvakt.register import contract, rules, store, texts
 from pliktvakt.register.tables import RegisterSubmission, SubmissionStatus
 from tasks import register as register_tasks
 
@@ -123,7 +123,7 @@ def test_without_a_token_nothing_is_sent(register_env, register, schemes, write_
     settings = register_env.model_copy(update={"tilskudd_api_token": None})
     import_round(settings, schemes, write_csv, "oslo-2025", award_lines(1), date(2025, 4, 22))
     _, sent = _send(settings, schemes)
-    assert sent.failed == [register_tasks.NO_TOKEN] and register.posts == 0
+    assert sent.failed == [texts.NO_TOKEN] and register.posts == 0
 
 
 def test_only_valid_orgnr_are_sent(register_env, register, schemes, write_csv):
