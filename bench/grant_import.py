@@ -22,8 +22,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from pliktvakt.grants.awards import read_award_file
-from pliktvakt.grants.letters import build_letter_data, render_letter
+from pliktvakt.grants.inputs import read_award_file
+from pliktvakt.grants.render_letters import build_letter_data, render_letter
 from pliktvakt.grants.schemes import load_schemes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -32,9 +32,9 @@ from import_memory import orgnrs  # noqa: E402  distinct valid organisation numb
 from pliktvakt import clock  # noqa: E402
 from pliktvakt.catalogue import load_catalogue  # noqa: E402
 from pliktvakt.db import make_engine, migrate, session_scope  # noqa: E402
-from pliktvakt.grants import intake  # noqa: E402
+from pliktvakt.grants import store_intake as intake  # noqa: E402
 from pliktvakt.grants.schemes import load_schemes  # noqa: E402
-from pliktvakt.register import plan  # noqa: E402
+from pliktvakt.register import store as plan  # noqa: E402
 from pliktvakt.settings import Settings  # noqa: E402
 from pliktvakt.settlement.inputs import municipalities_by_code  # noqa: E402
 from tasks import register as register_tasks  # noqa: E402

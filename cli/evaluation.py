@@ -27,7 +27,7 @@ def _day(value: str | None, option: str, as_of: datetime | None) -> date:
 def _inputs():
     """(settings, plan settings, schemes): a bad file stops here, naming file, line and field."""
     from pliktvakt.evaluation.config import load_plan_settings, plan_file
-    from pliktvakt.grants.rounds import load_grant_schemes
+    from pliktvakt.grants.store import load_grant_schemes
     from pliktvakt.settings import get_settings
 
     settings = get_settings()

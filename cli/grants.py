@@ -39,6 +39,13 @@ CaseNumber = Annotated[
 On = Annotated[str, typer.Option("--on", help="Dato (ÅÅÅÅ-MM-DD).")]
 
 
+def _shown_date(day: date) -> str:
+    """A date as officers read it (14.03.2025); bokmal loads babel, so only when one is shown."""
+    from pliktvakt.bokmal import date_short
+
+    return date_short(day)
+
+
 def _engine():
     from pliktvakt.db import make_engine
     from pliktvakt.settings import get_settings
@@ -47,10 +54,10 @@ def _engine():
 
 
 def _schemes():
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import store
     from pliktvakt.settings import get_settings
 
-    return rounds.load_grant_schemes(get_settings().config_dir)
+    return store.load_grant_schemes(get_settings().config_dir)
 
 
 def _catalogue():
@@ -72,12 +79,12 @@ def _actor(by: str | None) -> str:
 
 
 def _date(value: str, option: str) -> date:
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import store
 
     try:
         return clock.parse_day(value)
     except ValueError as exc:
-        raise rounds.GrantsError(f"{option}: {exc}.") from None
+        raise store.GrantsError(f"{option}: {exc}.") from None
 
 
 @app.command("import")
@@ -115,19 +122,19 @@ def import_file(
     """Les inn en runde med vedtak, alt eller ingenting. Avviste linjer lagres med grunn.
     Registreringen av vedtakene (vedlegg 1 pkt. 4) blir en forekomst med frist."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import intake, rounds
-    from pliktvakt.grants.awards import AwardImportError
-    from pliktvakt.register import plan
+    from pliktvakt.grants import store, store_intake
+    from pliktvakt.grants.inputs import AwardImportError
+    from pliktvakt.register import store as register_store
     from pliktvakt.settings import get_settings
     from pliktvakt.writer_note import writing
 
     schemes, catalogue = _schemes(), _catalogue()
-    budgets = intake.parse_budgets(budget or [], schemes)
+    budgets = store_intake.parse_budgets(budget or [], schemes)
     engine, today = _engine(), clock.resolve(as_of).date()
     noted = writing(get_settings().database_url, f"grants import av runden «{round_name}» fra {file.name}")
     try:
         with noted, session_scope(engine) as session:
-            grant_round = intake.import_round(
+            grant_round = store_intake.import_round(
                 session,
                 schemes,
                 file,
@@ -139,14 +146,14 @@ def import_file(
                 allow_duplicate=allow_duplicate,
             )
             if case_number is not None:
-                rounds.set_case_number(session, grant_round, case_number, _actor(by))
+                store.set_case_number(session, grant_round, case_number, _actor(by))
             if administrator is not None:
-                plan.mark_municipal(
+                register_store.mark_municipal(
                     session, schemes, _municipalities(), grant_round, administrator, _actor(by)
                 )
             # Vedlegg 1 pkt. 1: each award to a voluntary organisation registered «fortløpende».
-            plan.open_occurrences(session, catalogue, schemes, grant_round, today, _actor(by))
-            count = rounds.decision_count(session, grant_round)
+            register_store.open_occurrences(session, catalogue, schemes, grant_round, today, _actor(by))
+            count = store.decision_count(session, grant_round)
     except AwardImportError as exc:
         _reject(engine, round_name, file, exc, _actor(by), as_json)
     if as_json:
@@ -162,10 +169,10 @@ def import_file(
 def _reject(engine, round_name: str, file: Path, exc, actor: str, as_json: bool) -> None:
     """The import was rolled back whole; keep the reasons in their own transaction and exit 2."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import intake
+    from pliktvakt.grants import store_intake
 
     with session_scope(engine) as session:
-        intake.record_rejection(session, round_name, file, exc, actor)
+        store_intake.record_rejection(session, round_name, file, exc, actor)
     if as_json:
         print_json(
             {
@@ -187,15 +194,15 @@ def decide(
     """Marker runden som vedtatt; departementet skal da orienteres før tilskuddsbrevene (pkt. 6.1)."""
     from pliktvakt.catalogue import load_catalogue
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds
+    from pliktvakt.grants import store
     from pliktvakt.settings import get_settings
 
     today = clock.resolve(as_of).date()
     catalogue = load_catalogue(get_settings().config_dir)
     with session_scope(_engine()) as session:
         if case_number is not None:
-            rounds.set_case_number(session, rounds.get_round(session, round_name), case_number, _actor(by))
-        _, occurrence = rounds.decide_round(session, catalogue, _schemes(), round_name, today, _actor(by))
+            store.set_case_number(session, store.get_round(session, round_name), case_number, _actor(by))
+        _, occurrence = store.decide_round(session, catalogue, _schemes(), round_name, today, _actor(by))
     if occurrence is None:
         out.print(
             f"Runde {round_name} er vedtatt. Ingen ordning i runden krever orientering; brevene kan lages."
@@ -203,7 +210,7 @@ def decide(
     else:
         out.print(
             f"Runde {round_name} er vedtatt. Departementet orienteres av flyten grant-award-notice "
-            f"(forekomst {occurrence.id}, frist {occurrence.due:%d.%m.%Y}); "
+            f"(forekomst {occurrence.id}, frist {_shown_date(occurrence.due)}); "
             "brevene kan lages når den er levert."
         )
 
@@ -244,12 +251,12 @@ def letters(
 def letter_received(decision_id: Id, on: On, by: By = None) -> None:
     """Registrer når tilskuddsbrevet kom fram; klagefristen regnes fra denne dagen."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import responses
+    from pliktvakt.grants import store_responses
 
     with session_scope(_engine()) as session:
-        letter = responses.letter_received(session, decision_id, _date(on, "--on"), _actor(by))
-    due = f" Klagefrist: {letter.appeal_due:%d.%m.%Y}." if letter.appeal_due else ""
-    out.print(f"Vedtak {decision_id}: brevet kom fram {letter.received_on:%d.%m.%Y}.{due}")
+        letter = store_responses.letter_received(session, decision_id, _date(on, "--on"), _actor(by))
+    due = f" Klagefrist: {_shown_date(letter.appeal_due)}." if letter.appeal_due else ""
+    out.print(f"Vedtak {decision_id}: brevet kom fram {_shown_date(letter.received_on)}.{due}")
 
 
 @app.command()
@@ -281,11 +288,13 @@ def appeal(
     """Registrer en klage; i tide regnes etter datoen den ble postlagt eller sendt (fvl. §§ 28–30).
     Med --appellant og --learned: en klage fra en annen med rettslig klageinteresse (fvl. § 28)."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import responses
+    from pliktvakt.grants import store_responses
 
-    kind = responses.AppealKind.THIRD_PARTY if appellant is not None else responses.AppealKind.PARTY
+    kind = (
+        store_responses.AppealKind.THIRD_PARTY if appellant is not None else store_responses.AppealKind.PARTY
+    )
     with session_scope(_engine()) as session:
-        item = responses.record_appeal(
+        item = store_responses.record_appeal(
             session,
             decision_id,
             _date(received, "--received"),
@@ -298,8 +307,9 @@ def appeal(
     note = "i tide" if item.in_time else "for sent (kan likevel behandles etter forvaltningsloven § 31)"
     who = f" fra {item.appellant}" if item.appellant else ""
     out.print(
-        f"Klage {item.id}{who} på vedtak {decision_id} registrert: postlagt/sendt {item.posted_on:%d.%m.%Y}, "
-        f"kom inn {item.submitted_on:%d.%m.%Y}; klagen kom {note} (forvaltningsloven § 30)."
+        f"Klage {item.id}{who} på vedtak {decision_id} registrert: "
+        f"postlagt/sendt {_shown_date(item.posted_on)}, "
+        f"kom inn {_shown_date(item.submitted_on)}; klagen kom {note} (forvaltningsloven § 30)."
     )
 
 
@@ -313,24 +323,26 @@ def reconsideration(
     """Registrer at en offentlig mottaker ber IMDi vurdere en avgjørelse på nytt (den kan ikke
     påklages, vedlegg 1 pkt. 2); saken får en behandlingsfrist."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import duties, responses
-    from pliktvakt.grants.rounds import occurrence_for
+    from pliktvakt.grants import store_duties, store_responses
+    from pliktvakt.grants.store import occurrence_for
 
     with session_scope(_engine()) as session:
-        item = responses.record_appeal(
+        item = store_responses.record_appeal(
             session,
             decision_id,
             _date(received, "--received"),
             _actor(by),
             posted=_date(posted, "--posted"),
-            kind=responses.AppealKind.RECONSIDERATION,
+            kind=store_responses.AppealKind.RECONSIDERATION,
             catalogue=_catalogue(),
         )
-        handling = occurrence_for(session, duties.RECONSIDERATION_OBLIGATION, duties.appeal_ref(item))
+        handling = occurrence_for(
+            session, store_duties.RECONSIDERATION_OBLIGATION, store_duties.appeal_ref(item)
+        )
     asked = "innen" if item.in_time else "etter"
     out.print(
         f"Anmodning {item.id} om ny vurdering av vedtak {decision_id} registrert (kom {asked} de tre ukene "
-        f"brevet ba om). IMDi bør avgjøre den innen {handling.due:%d.%m.%Y} (forekomst {handling.id}); "
+        f"brevet ba om). IMDi bør avgjøre den innen {_shown_date(handling.due)} (forekomst {handling.id}); "
         "registrer utfallet med `pliktvakt grants appeal-closed`, eller `appeal-not-upheld` for å sende "
         "den til departementet."
     )
@@ -345,48 +357,50 @@ def appeal_closed(
 ) -> None:
     """Registrer at klagen er ferdig behandlet."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import responses
+    from pliktvakt.grants import store_responses
 
     with session_scope(_engine()) as session:
-        item = responses.close_appeal(session, decision_id, _date(on, "--on"), outcome, _actor(by))
-    out.print(f"Klage {item.id} på vedtak {decision_id} avsluttet {item.closed_on:%d.%m.%Y}: {item.outcome}.")
+        item = store_responses.close_appeal(session, decision_id, _date(on, "--on"), outcome, _actor(by))
+    out.print(
+        f"Klage {item.id} på vedtak {decision_id} avsluttet {_shown_date(item.closed_on)}: {item.outcome}."
+    )
 
 
 @app.command()
 def accept(decision_id: Id, on: On, by: By = None) -> None:
     """Registrer at akseptbrevet er mottatt."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import responses
+    from pliktvakt.grants import store_responses
 
     with session_scope(_engine()) as session:
-        letter = responses.accept(session, decision_id, _date(on, "--on"), _actor(by))
+        letter = store_responses.accept(session, decision_id, _date(on, "--on"), _actor(by))
     if letter.acceptance_due and letter.accepted_on > letter.acceptance_due:
         err.print(
             Text(
-                f"Aksepten kom etter fristen {letter.acceptance_due:%d.%m.%Y}: tilskuddet har falt bort "
+                f"Aksepten kom etter fristen {_shown_date(letter.acceptance_due)}: tilskuddet har falt bort "
                 "(vedlegg 1 pkt. 5).",
                 style="yellow",
             )
         )
         return
-    out.print(f"Vedtak {decision_id}: aksept mottatt {letter.accepted_on:%d.%m.%Y}.")
+    out.print(f"Vedtak {decision_id}: aksept mottatt {_shown_date(letter.accepted_on)}.")
 
 
 @app.command("list")
 def list_rounds(as_json: AsJson = False, as_of: AsOf = None) -> None:
     """Vis rundene: orientering, brev, klager, frister og mottakerliste."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds, status
+    from pliktvakt.grants import store, store_status
 
     today = clock.resolve(as_of).date()
     schemes = _schemes()
     with session_scope(_engine()) as session:
-        all_rounds = rounds.all_rounds(session)
-        states = [status.round_state(session, schemes, r, today) for r in all_rounds]
+        all_rounds = store.all_rounds(session)
+        states = [store_status.round_state(session, schemes, r, today) for r in all_rounds]
         if as_json:
             for state, grant_round in zip(states, all_rounds, strict=True):
                 state["decision_list"] = [
-                    _decision_json(session, d) for d in rounds.decisions_of(session, grant_round)
+                    _decision_json(session, d) for d in store.decisions_of(session, grant_round)
                 ]
     if as_json:
         return print_json(states)
@@ -412,9 +426,9 @@ def _rounds_table(states: list[dict]) -> Table:
 
 
 def _decision_json(session, row) -> dict:
-    from pliktvakt.grants import cases
+    from pliktvakt.grants import store_cases
 
-    letter = cases.letter_of(session, row.id)
+    letter = store_cases.letter_of(session, row.id)
     return {
         "id": row.id,
         "scheme": row.scheme_id,
@@ -445,7 +459,7 @@ def _decision_json(session, row) -> dict:
                 "not_upheld_on": a.not_upheld_on,
                 "closed_on": a.closed_on,
             }
-            for a in cases.appeals_of(session, row.id)
+            for a in store_cases.appeals_of(session, row.id)
         ],
     }
 
@@ -456,11 +470,11 @@ def payments(
 ) -> None:
     """Utbetalingsliste: innvilgede tilskudd som kan betales (bortfalte og uaksepterte er utelatt)."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import rounds, status
+    from pliktvakt.grants import store, store_status
 
     today = clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
-        rows = status.payment_list(session, rounds.get_round(session, round_name), today)
+        rows = store_status.payment_list(session, store.get_round(session, round_name), today)
     items = [
         {
             "decision": r.id,
@@ -491,16 +505,16 @@ def _payment_cells(item: dict) -> tuple[str, ...]:
 def appeal_not_upheld(decision_id: Id, on: On, by: By = None) -> None:
     """Registrer at IMDi ikke tar klagen til følge; den skal da sendes departementet (fvl. § 33)."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import duties
+    from pliktvakt.grants import store_duties
 
     with session_scope(_engine()) as session:
-        item, occurrence = duties.appeal_not_upheld(
+        item, occurrence = store_duties.appeal_not_upheld(
             session, _catalogue(), decision_id, _date(on, "--on"), _actor(by)
         )
     role = "overordnet organ" if item.kind == "omgjoring" else "klageinstans"
     out.print(
         f"Klage {item.id} på vedtak {decision_id} er ikke tatt til følge. Den skal oversendes "
-        f"Arbeids- og inkluderingsdepartementet som {role} innen {occurrence.due:%d.%m.%Y} "
+        f"Arbeids- og inkluderingsdepartementet som {role} innen {_shown_date(occurrence.due)} "
         f"(forekomst {occurrence.id}; fullfør med `pliktvakt complete {occurrence.id}`). "
         "Registrer utfallet med `pliktvakt grants appeal-closed` når departementet har avgjort klagen."
     )
@@ -523,7 +537,7 @@ LetterDir = Annotated[Path, typer.Option("-o", "--output", help="Mappe vedtaksbr
 def _particulars():
     """The letters' contact person and appeal address, from the settings; the case number is
     the round's own."""
-    from pliktvakt.grants.letters import Particulars
+    from pliktvakt.grants.render_letters import Particulars
     from pliktvakt.settings import get_settings
 
     settings = get_settings()
@@ -538,12 +552,12 @@ def _sanction(
     kind: str, decision_id: int, reason: str, amount: str | None, output: Path, by: str | None, as_of
 ) -> None:
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import sanction_letters, sanctions
-    from pliktvakt.grants.awards import parse_amount
+    from pliktvakt.grants import render_sanctions, store_sanctions
+    from pliktvakt.grants.inputs import parse_amount
     from tasks.files import write_files
 
-    sanction_kind = sanctions.SanctionKind(kind)
-    name = sanctions.KIND_NAMES[sanction_kind]
+    sanction_kind = store_sanctions.SanctionKind(kind)
+    name = store_sanctions.KIND_NAMES[sanction_kind]
     parsed = None
     if amount is not None:
         try:
@@ -551,7 +565,7 @@ def _sanction(
         except ValueError as exc:
             raise _grants_error(f"--amount: {exc}") from None
     with session_scope(_engine()) as session:
-        step = sanctions.request(
+        step = store_sanctions.request(
             session,
             _catalogue(),
             _schemes(),
@@ -565,10 +579,10 @@ def _sanction(
         )
         if step.carried_out:
             # Written inside the transaction: the stop or reclaim is recorded only if its letter is.
-            written = write_files(sanction_letters.render(step.letter).files(output))
+            written = write_files(render_sanctions.render(step.letter).files(output))
     if step.carried_out:
         out.print(
-            f"Vedtak {decision_id}: {name} er registrert {step.sanction.carried_out_on:%d.%m.%Y}, etter "
+            f"Vedtak {decision_id}: {name} er registrert {_shown_date(step.sanction.carried_out_on)}, etter "
             f"forhåndsvarselet (forekomst {step.notice.id}). Vedtaksbrevet er skrevet til {written[0]}."
         )
         return
@@ -577,25 +591,26 @@ def _sanction(
 
 
 def _grants_error(message: str):
-    from pliktvakt.grants.rounds import GrantsError
+    from pliktvakt.grants.store import GrantsError
 
     return GrantsError(message)
 
 
 def _waiting(step, decision_id: int, name: str) -> str:
-    from pliktvakt.grants.sanctions import Stage
+    from pliktvakt.grants.store_sanctions import Stage
 
     if step.stage is Stage.AWAITING_RESPONSE:
         return (
             f"Vedtak {decision_id}: {name} kan ikke gjennomføres før fristen for å uttale seg om "
-            f"forhåndsvarselet har gått ut {step.sanction.response_due:%d.%m.%Y} (forvaltningsloven § 16), "
+            f"forhåndsvarselet har gått ut {_shown_date(step.sanction.response_due)} "
+            "(forvaltningsloven § 16), "
             f"eller svaret er registrert med `pliktvakt grants response {decision_id} --on DATO --text …`."
         )
     opened = "Forslaget er registrert. " if step.new else ""
     return (
         f"{opened}Vedtak {decision_id}: {name} kan ikke gjennomføres før tilskuddsmottakeren er "
         f"forhåndsvarslet (forvaltningsloven § 16, vedlegg 1 pkt. 5). Send varselet innen "
-        f"{step.notice.due:%d.%m.%Y}, registrer det med `pliktvakt complete {step.notice.id} --by … "
+        f"{_shown_date(step.notice.due)}, registrer det med `pliktvakt complete {step.notice.id} --by … "
         "--evidence …`, og kjør kommandoen igjen; mottakeren har da frist til å uttale seg."
     )
 
@@ -637,12 +652,13 @@ def response(
 ) -> None:
     """Registrer mottakerens svar på forhåndsvarselet om stans eller tilbakebetaling (fvl. § 16)."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import sanctions
+    from pliktvakt.grants import store_sanctions
 
     with session_scope(_engine()) as session:
-        sanction = sanctions.record_response(session, decision_id, _date(on, "--on"), text, _actor(by))
+        sanction = store_sanctions.record_response(session, decision_id, _date(on, "--on"), text, _actor(by))
     out.print(
-        f"Vedtak {decision_id}: svaret på forhåndsvarselet er registrert {sanction.response_on:%d.%m.%Y}; "
+        f"Vedtak {decision_id}: svaret på forhåndsvarselet er registrert "
+        f"{_shown_date(sanction.response_on)}; "
         "stansen eller tilbakebetalingen kan nå gjennomføres, og begrunnelsen skal vurdere svaret."
     )
 
@@ -669,28 +685,30 @@ def announcement(
 
     from pliktvakt import occurrences
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import announcements
-    from pliktvakt.grants.rounds import GrantsError, occurrence_for
+    from pliktvakt.grants import render_announcements
+    from pliktvakt.grants.store import GrantsError, occurrence_for
     from tasks.files import write_file
 
     schemes = _schemes()
     if scheme_id not in schemes:
         raise GrantsError(f"Ukjent ordning «{scheme_id}»; bruk en id fra config/grant_schemes.yaml.")
     today, actor = clock.resolve(as_of).date(), _actor(by)
-    made = announcements.render(schemes[scheme_id], year, today, budget_passed)
+    made = render_announcements.render(schemes[scheme_id], year, today, budget_passed)
     catalogue = _catalogue()
     with session_scope(_engine()) as session:
         ref = f"{scheme_id}:{year}"
-        occurrence = occurrence_for(session, announcements.OBLIGATION, ref)
+        occurrence = occurrence_for(session, render_announcements.OBLIGATION, ref)
         if occurrence is None or not occurrence.is_open:
             occurrence, _ = occurrences.trigger(
-                session, catalogue, announcements.OBLIGATION, today, ref, actor
+                session, catalogue, render_announcements.OBLIGATION, today, ref, actor
             )
         written = write_file(output, made.html)
         digest = hashlib.sha256(made.html.encode("utf-8")).hexdigest()
-        evidence = announcements.evidence(written, digest, made)
+        evidence = render_announcements.evidence(written, digest, made)
         occurrences.complete(session, occurrence.id, actor, evidence, clock.resolve(as_of))
-    out.print(f"{evidence}. Plikten {announcements.OBLIGATION} er fullført (forekomst {occurrence.id}).")
+    out.print(
+        f"{evidence}. Plikten {render_announcements.OBLIGATION} er fullført (forekomst {occurrence.id})."
+    )
 
 
 @app.command("control-sample")
@@ -713,10 +731,10 @@ def control_sample(
 ) -> None:
     """Trekk og registrer et risikobasert kontrollutvalg, vektet etter beløp og tidligere avvik (pkt. 8)."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import control
+    from pliktvakt.grants import store_control
 
     with session_scope(_engine()) as session:
-        rows = control.record_sample(
+        rows = store_control.record_sample(
             session, round_name, share, seed, clock.resolve(as_of).date(), _actor(by)
         )
         items = _control_items(session, rows)
@@ -730,10 +748,10 @@ def control_list(
 ) -> None:
     """Vis kontrollutvalget for en runde, med registrerte avvik."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import control
+    from pliktvakt.grants import store_control
 
     with session_scope(_engine()) as session:
-        items = _control_items(session, control.samples_of(session, round_name))
+        items = _control_items(session, store_control.samples_of(session, round_name))
     columns = ("Kontroll", "Vedtak", "Mottaker", "Org.nr.", "Beløp", "Vekt")
     print_listing(items, as_json, columns, _control_cells, title=f"Kontrollutvalg, runde {round_name}")
 
@@ -746,19 +764,19 @@ def control_finding(
 ) -> None:
     """Registrer et avvik funnet i kontrollen; det gir mottakeren høyere vekt i senere trekninger."""
     from pliktvakt.db import session_scope
-    from pliktvakt.grants import control
+    from pliktvakt.grants import store_control
 
     with session_scope(_engine()) as session:
-        row = control.record_finding(session, sample_id, finding, _actor(by))
+        row = store_control.record_finding(session, sample_id, finding, _actor(by))
     out.print(f"Kontroll {row.id} (vedtak {row.decision_id}): avvik registrert.")
 
 
 def _control_items(session, rows) -> list[dict]:
-    from pliktvakt.grants import cases
+    from pliktvakt.grants import store_cases
 
     items = []
     for row in rows:
-        decision = cases.get_decision(session, row.decision_id)
+        decision = store_cases.get_decision(session, row.decision_id)
         items.append(
             {
                 "sample": row.id,

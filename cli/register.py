@@ -38,13 +38,13 @@ def confirm_upload(
     """Registrer at opplastingsfilen er lastet opp i tilskuddsregisteret."""
     from pliktvakt import clock
     from pliktvakt.db import session_scope
-    from pliktvakt.register import excel
+    from pliktvakt.register import store
 
     if not EMAIL.match(by.strip()):
         fail(f"«{by}» er ikke en e-postadresse (--by).")
         raise typer.Exit(2)
     with session_scope(_engine()) as session:
-        upload, completed = excel.confirm(session, sha, by.strip(), clock.resolve(as_of))
+        upload, completed = store.confirm(session, sha, by.strip(), clock.resolve(as_of))
         file, rows = upload.file, upload.rows
     out.print(
         f"Opplastingen av {file} ({rows} rader) er registrert som gjort av {by.strip()}. "
@@ -58,11 +58,11 @@ def status(as_json: AsJson = False) -> None:
     from sqlmodel import select
 
     from pliktvakt.db import session_scope
-    from pliktvakt.register import alerts, plan
+    from pliktvakt.register import store, texts
     from pliktvakt.register.tables import RegisterUpload
 
     with session_scope(_engine()) as session:
-        rows = [alerts.submission_row(s) for s in plan.unresolved(session)]
+        rows = [texts.submission_row(s) for s in store.unresolved(session)]
         waiting = session.exec(select(RegisterUpload).where(RegisterUpload.confirmed_at.is_(None))).all()
         uploads = [{"Fil": u.file, "SHA-256": u.sha256, "Rader": str(u.rows)} for u in waiting]
     if as_json:

@@ -329,7 +329,7 @@ def register_page(request: Request):
 
 
 def register_confirm(request: Request, sha256: str = Form(""), csrf: str = Form("")):
-    from pliktvakt.register.excel import UploadError, confirm
+    from pliktvakt.register.store import UploadError, confirm
 
     check_csrf(request, csrf)
     visitor = need_session(request)

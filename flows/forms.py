@@ -33,7 +33,7 @@ def field(title: str, help: str, *, choices: list[str] | None = None, **schema):
 def scheme_ids(applied_for: bool = False) -> list[str] | None:
     """The ids in config/grant_schemes.yaml, in the file's order (with ``applied_for``, only
     the schemes awarded on application, the only ones with decisions); None if it cannot be read."""
-    from pliktvakt.grants.rounds import load_grant_schemes
+    from pliktvakt.grants.store import load_grant_schemes
 
     try:
         schemes = load_grant_schemes(get_settings().config_dir)

@@ -6,9 +6,9 @@ from prefect.artifacts import create_table_artifact
 
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
-from pliktvakt import clock
-from pliktvakt.grants import notices, status
-from pliktvakt.grants.rounds import DUTY
+from pliktvakt import bokmal, clock
+from pliktvakt.grants import store_notices, texts
+from pliktvakt.grants.store import DUTY
 from pliktvakt.models import OutboxStatus
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
@@ -36,11 +36,11 @@ def grant_award_notice(as_of: AsOf = None):
     states = read_round_states(url, schemes, today)
     create_table_artifact(
         key="grant-rounds",
-        table=[status.table_row(s) for s in states],
-        description=f"Tilskuddsrunder per {today:%d.%m.%Y}",
+        table=[texts.table_row(s) for s in states],
+        description=f"Tilskuddsrunder per {bokmal.date_short(today)}",
     )
     result = {
-        **notices.tally(prepared),
+        **store_notices.tally(prepared),
         "rounds": len(round_ids),
         OutboxStatus.SENT: len(report.sent),
         "no_channel": len(report.no_channel),

@@ -12,7 +12,7 @@ from tasks.common import Refused, load_catalogue_task
 from tasks.grants import add_decision_task, load_grant_schemes_task
 from tasks.register import open_registration
 
-# The form's fields, in the words of the grants file's columns (pliktvakt.grants.awards).
+# The form's fields, in the words of the grants file's columns (pliktvakt.grants.inputs).
 Round = Annotated[str, field("Runde", "Navnet på tilskuddsrunden, f.eks. 2027-1. En ny runde opprettes.")]
 Scheme = Annotated[
     str,

@@ -6,8 +6,8 @@ from prefect.artifacts import create_table_artifact
 
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
-from pliktvakt import clock
-from pliktvakt.register.plan import RECONCILIATION
+from pliktvakt import bokmal, clock
+from pliktvakt.register.rules import RECONCILIATION
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -26,7 +26,8 @@ def tilskudd_reconciliation(as_of: AsOf = None):
     create_table_artifact(
         key="tilskudd-reconciliation",
         table=rows or [{"Avvik": "Ingen: alt pliktvakt har registrert, står i registeret med samme beløp."}],
-        description=f"Avstemming mot tilskuddsregisteret per {now:%d.%m.%Y} ({len(rows)} avvik)",
+        description=f"Avstemming mot tilskuddsregisteret per {bokmal.date_short(now.date())} "
+        f"({len(rows)} avvik)",
     )
     alert_differences(settings, catalogue, [c for c in checked if c.differences], now)
     report = deliver_outbox(engine_for(settings.database_url), settings, catalogue, now, (RECONCILIATION,))

@@ -6,9 +6,9 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
-from pliktvakt import clock
-from pliktvakt.register.alerts import unregistered_markdown, waiting_row
-from pliktvakt.register.plan import DUTY
+from pliktvakt import bokmal, clock
+from pliktvakt.register.rules import DUTY
+from pliktvakt.register.texts import unregistered_markdown, waiting_row
 from pliktvakt.settings import get_settings
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
@@ -41,7 +41,8 @@ def tilskudd_registration(as_of: AsOf = None):
     create_markdown_artifact(
         key="tilskudd-registration",
         markdown=unregistered_markdown(unregistered, settings.public_url),
-        description=f"Ikke registrert i tilskuddsregisteret per {now:%d.%m.%Y %H:%M} ({len(unregistered)})",
+        description=f"Ikke registrert i tilskuddsregisteret per {bokmal.date_short(now.date())} "
+        f"{now:%H:%M} ({len(unregistered)})",
     )
     result = {"queued": planned.queued, "completed": completed, "unregistered": len(unregistered)}
     return finish(get_run_logger(), result, problems)

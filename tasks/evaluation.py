@@ -10,8 +10,8 @@ from pliktvakt.evaluation import store
 from pliktvakt.evaluation.config import PlanSettings, load_plan_settings, plan_file
 from pliktvakt.evaluation.errors import EvaluationError
 from pliktvakt.evaluation.rules import Plan
-from pliktvakt.grants.rounds import load_grant_schemes
 from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError
+from pliktvakt.grants.store import load_grant_schemes
 from pliktvakt.settings import Settings
 from tasks.common import Refused, engine_for, io_task
 

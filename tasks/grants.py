@@ -5,8 +5,8 @@ from pathlib import Path
 
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.grants import intake, notices, round_letters, rounds, status
-from pliktvakt.grants.letters import Particulars
+from pliktvakt.grants import render_round_letters, store, store_intake, store_notices, store_status, texts
+from pliktvakt.grants.render_letters import Particulars
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantRound
 from pliktvakt.settings import Settings
@@ -17,13 +17,13 @@ from tasks.files import write_files
 
 @io_task(name="load-grant-schemes")
 def load_grant_schemes_task(settings: Settings) -> dict[str, GrantScheme]:
-    return rounds.load_grant_schemes(settings.config_dir)
+    return store.load_grant_schemes(settings.config_dir)
 
 
 @io_task(name="round-ids")
 def decided_round_ids(url: str) -> list[int]:
     with session_scope(engine_for(url)) as session:
-        return [r.id for r in rounds.all_rounds(session) if r.decided_on is not None]
+        return store.decided_round_ids(session)
 
 
 @io_task(name="prepare-round", retries=2, retry_delay_seconds=5)
@@ -34,22 +34,22 @@ def prepare_round(
     round_id: int,
     ministry: list[str],
     today: date,
-) -> notices.Prepared:
+) -> store_notices.Prepared:
     with session_scope(engine_for(url)) as session:
         grant_round = session.get(GrantRound, round_id)
-        return notices.prepare(session, catalogue, schemes, grant_round, ministry, today)
+        return store_notices.prepare(session, catalogue, schemes, grant_round, ministry, today)
 
 
 @io_task(name="record-round", retries=2, retry_delay_seconds=5)
 def record_round(url: str, round_id: int, now: datetime) -> list[str]:
     with session_scope(engine_for(url)) as session:
-        return notices.record(session, session.get(GrantRound, round_id), now)
+        return store_notices.record(session, session.get(GrantRound, round_id), now)
 
 
 @io_task(name="read-round-states")
 def read_round_states(url: str, schemes: dict[str, GrantScheme], today: date) -> list[dict]:
     with session_scope(engine_for(url)) as session:
-        return [status.round_state(session, schemes, r, today) for r in rounds.all_rounds(session)]
+        return [store_status.round_state(session, schemes, r, today) for r in store.all_rounds(session)]
 
 
 @io_task(name="add-grant-decision")
@@ -60,10 +60,10 @@ def add_decision_task(
     nothing is written: the transaction is rolled back)."""
     try:
         with session_scope(engine_for(url)) as session:
-            return intake.add_decision(session, schemes, round_name, values, actor).id
-    except FileRejected as exc:  # the form is checked as a one-row file: name the fields, not a line
-        return Refused("; ".join(f"feltet «{r.field}»: {r.reason}" for r in exc.rejected))
-    except rounds.GrantsError as exc:
+            return store_intake.add_decision(session, schemes, round_name, values, actor).id
+    except FileRejected as exc:
+        return Refused(texts.form_refusal(exc.rejected))
+    except store.GrantsError as exc:
         return Refused(str(exc))
 
 
@@ -77,12 +77,12 @@ def write_round_letters(
     actor: str,
     catalogue: Catalogue | None = None,
     particulars: Particulars | None = None,
-) -> round_letters.LetterBatch:
+) -> render_round_letters.LetterBatch:
     """The round's letters, written in the transaction that records them: recorded only if written.
     With the catalogue, their acceptance and reporting deadlines become occurrences; with the
     particulars (contact, appeal address), each letter states them and the round's case number."""
     with session_scope(engine_for(url)) as session:
-        batch = round_letters.make_letters(
+        batch = render_round_letters.make_letters(
             session,
             schemes,
             round_name,

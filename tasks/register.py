@@ -2,15 +2,14 @@
 (``tasks.http``: 429 and 5xx retried with backoff, honouring Retry-After; timeouts and
 connection errors too), at most ``tilskudd_concurrency`` requests at a time.
 
-What is sent, and what an answer means, is ``pliktvakt.register``; the contract is
+What is sent, and what an answer means, is ``pliktvakt.register`` (its rules, store and
+texts); the task does the I/O only. The contract is
 ``pliktvakt.register.contract``. Submissions are read and recorded in batches, so memory
 does not grow with the number of awards, and a run that stops midway has recorded every
 answer it got.
 """
 
 import asyncio
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -23,10 +22,8 @@ from pliktvakt.db import session_scope
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantDecision
 from pliktvakt.models import Occurrence
-from pliktvakt.notify import Key
-from pliktvakt.register import alerts, contract, excel, plan, reconcile
+from pliktvakt.register import contract, inputs, render, rules, store, texts
 from pliktvakt.register.contract import Answer
-from pliktvakt.register.tables import Kind
 from pliktvakt.settings import Settings
 from pliktvakt.settlement.inputs import municipalities_by_code
 from tasks import http
@@ -34,10 +31,6 @@ from tasks.common import engine_for, io_task
 from tasks.files import write_files
 
 BATCH = 500  # submissions read, sent and recorded at a time
-NO_TOKEN = (
-    "PLIKTVAKT_TILSKUDD_API_TOKEN er ikke satt: ingenting er sendt til tilskuddsregisteret. "
-    "Sett nøkkelen, eller bruk Excel-opplasting (PLIKTVAKT_TILSKUDD_BACKEND=excel)."
-)
 
 
 @dataclass(frozen=True)
@@ -56,12 +49,7 @@ class SendReport:
 
     def problems(self, shown: int = 5) -> list[str]:
         """The run's failure reasons: a few examples and the count, not thousands of lines."""
-        found = []
-        for items, what in ((self.refused, "avvist av registeret"), (self.failed, "ikke registrert ennå")):
-            if items:
-                more = f" (og {len(items) - shown} til)" if len(items) > shown else ""
-                found.append(f"{len(items)} {what}: " + "; ".join(items[:shown]) + more)
-        return found
+        return texts.send_problems(self.refused, self.failed, shown)
 
 
 def make_client(settings: Settings) -> httpx.AsyncClient:
@@ -105,14 +93,14 @@ async def _send_pending(settings: Settings, now: datetime) -> SendReport:
             with session_scope(engine) as session:
                 batch = [
                     Request(s.id, s.kind, s.idempotency_key, s.payload)
-                    for s in plan.pending_batch(session, after, BATCH)
+                    for s in store.pending_batch(session, after, BATCH)
                 ]
             if not batch:
                 return report
             after = batch[-1].submission_id
             answers = await send_all(client, batch, settings.tilskudd_concurrency, settings.tilskudd_attempts)
             with session_scope(engine) as session:
-                plan.record_answers(session, answers, now, backend="api")
+                store.record_answers(session, answers, now, backend="api")
             _tally(report, batch, answers)
 
 
@@ -131,10 +119,10 @@ def _tally(report: SendReport, batch: list[Request], answers: list[Answer]) -> N
 def send_pending(settings: Settings, now: datetime) -> SendReport:
     """Send every pending submission by the API; record each answer as it comes."""
     with session_scope(engine_for(settings.database_url)) as session:
-        if plan.pending_count(session) == 0:
+        if store.pending_count(session) == 0:
             return SendReport()
     if settings.tilskudd_api_token is None:
-        return SendReport(failed=[NO_TOKEN])
+        return SendReport(failed=[texts.NO_TOKEN])
     return asyncio.run(_send_pending(settings, now))
 
 
@@ -142,11 +130,11 @@ def send_pending(settings: Settings, now: datetime) -> SendReport:
 
 
 @io_task(name="plan-registrations")
-def plan_registrations(settings: Settings, schemes: dict[str, GrantScheme]) -> plan.Plan:
+def plan_registrations(settings: Settings, schemes: dict[str, GrantScheme]) -> rules.Plan:
     """Queue every new or changed scheme and award, in one transaction."""
     municipalities = municipalities_by_code(settings.config_dir)
     with session_scope(engine_for(settings.database_url)) as session:
-        return plan.plan(session, schemes, municipalities, settings.tilskudd_backend)
+        return store.plan(session, schemes, municipalities, settings.tilskudd_backend)
 
 
 @io_task(name="write-register-upload")
@@ -154,19 +142,19 @@ def write_upload(settings: Settings, catalogue: Catalogue, now: datetime) -> str
     """Write the upload file of what waits, record it and tell the officer; its checksum.
     The file is written in the transaction that records it: recorded only if written."""
     with session_scope(engine_for(settings.database_url)) as session:
-        submissions = excel.waiting(session)
+        submissions = store.waiting(session)
         if not submissions:
             return None
-        content = excel.workbook(submissions)
-        name = f"tilskuddsregisteret-{now:%Y%m%d-%H%M}-{hashlib.sha256(content).hexdigest()[:8]}.xlsx"
+        content = render.workbook(submissions)
+        name = rules.upload_file_name(now, content)
         write_files({settings.tilskudd_upload_dir / name: content})
-        upload = excel.record_upload(session, submissions, name, content)
-        obligation = catalogue.obligations[plan.OBLIGATION]
+        upload = store.record_upload(session, submissions, name, content)
+        obligation = catalogue.obligations[rules.OBLIGATION]
         unconfirmed = obligation.unconfirmed is not None
-        message = alerts.upload_ready(
-            upload, settings.tilskudd_upload_dir, plan.earliest_due(session, unconfirmed)
+        message = texts.upload_ready(
+            upload, settings.tilskudd_upload_dir, store.earliest_due(session, unconfirmed)
         )
-        key = Key(plan.DUTY, f"upload-{upload.sha256[:16]}", "ready")
+        key = rules.upload_key(upload.sha256)
         notify.notify_role(session, catalogue, obligation.role, message, key, now.date())
         return upload.sha256
 
@@ -179,26 +167,26 @@ def open_registration(
     to a voluntary organisation."""
     with session_scope(engine_for(url)) as session:
         decision = session.get(GrantDecision, decision_id)
-        return plan.open_occurrence(session, catalogue, schemes, decision, on, actor)
+        return store.open_occurrence(session, catalogue, schemes, decision, on, actor)
 
 
 @io_task(name="complete-registrations")
 def complete_registrations(url: str, now: datetime) -> int:
     with session_scope(engine_for(url)) as session:
-        plan.withdraw_lapsed(session)
-        return plan.complete_registered(session, now)
+        store.withdraw_lapsed(session)
+        return store.complete_registered(session, now)
 
 
 @io_task(name="read-unregistered")
 def read_unregistered(url: str) -> list[dict[str, str]]:
     """The unresolved submissions, each with the occurrence of its registration duty if any."""
     with session_scope(engine_for(url)) as session:
-        submissions = list(plan.unresolved(session))
+        submissions = list(store.unresolved(session))
         refs = [s.ref for s in submissions]
         duties = dict(
             session.exec(select(Occurrence.ref, Occurrence.id).where(Occurrence.ref.in_(refs))).all()
         )
-        return [alerts.submission_row(s, duties.get(s.ref)) for s in submissions]
+        return [texts.submission_row(s, duties.get(s.ref)) for s in submissions]
 
 
 # --- the weekly reconciliation --------------------------------------------------------------
@@ -207,14 +195,14 @@ def read_unregistered(url: str) -> list[dict[str, str]]:
 @dataclass(frozen=True)
 class Checked:
     year: int
-    differences: list[reconcile.Difference] = field(default_factory=list)
+    differences: list[rules.Difference] = field(default_factory=list)
     problem: str | None = None
 
 
 @io_task(name="registered-years")
 def registered_years(url: str) -> list[int]:
     with session_scope(engine_for(url)) as session:
-        return sorted({json.loads(s.payload)["aar"] for s in plan.registered(session, Kind.AWARD)})
+        return store.registered_years(session)
 
 
 def download_allocations(settings: Settings, year: int) -> tuple[bytes, str]:
@@ -242,13 +230,12 @@ class RegisterUnavailable(Exception):
 def reconcile_year(settings: Settings, schemes: dict[str, GrantScheme], year: int) -> Checked:
     try:
         data, url = download_allocations(settings, year)
-        published = reconcile.read_allocations(data, url)
-    except (RegisterUnavailable, reconcile.AllocationFileError) as exc:
+        published = inputs.read_allocations(data, url)
+    except (RegisterUnavailable, inputs.AllocationFileError) as exc:
         return Checked(year, problem=f"Avstemming {year} ikke gjort: {exc}")
     with session_scope(engine_for(settings.database_url)) as session:
-        registered = reconcile.registered_awards(session, year)
-    names = {" ".join(s.name.split()).casefold(): s.name for s in schemes.values()}
-    return Checked(year, reconcile.compare(registered, published, names))
+        registered = store.registered_awards(session, year)
+    return Checked(year, rules.compare(registered, published, rules.scheme_names(schemes)))
 
 
 @io_task(name="alert-register-differences")
@@ -256,11 +243,10 @@ def alert_differences(
     settings: Settings, catalogue: Catalogue, checked: list[Checked], now: datetime
 ) -> None:
     """Tell the grants officer of each year's differences, once for each set of differences."""
-    role = catalogue.obligations[plan.OBLIGATION].role
+    role = catalogue.obligations[rules.OBLIGATION].role
     base = settings.tilskudd_api_url
     with session_scope(engine_for(settings.database_url)) as session:
         for item in checked:
-            digest = hashlib.sha256(json.dumps([d.row() for d in item.differences]).encode()).hexdigest()[:16]
-            key = Key(plan.RECONCILIATION, f"{item.year}-{digest}", "differences")
-            message = alerts.differences_message(item.year, item.differences, base)
+            message = texts.differences_message(item.year, item.differences, base)
+            key = rules.differences_key(item.year, item.differences)
             notify.notify_role(session, catalogue, role, message, key, now.date())

@@ -286,7 +286,7 @@ def test_repeated_bad_rows_are_counted_each_with_their_own_problems():
     # Past the first 1,000 problems, a bad row already seen is not validated again (issue 30's
     # file of one bad row repeated 120,000 times). Two kinds of bad row alternate; each line
     # must still add its own kind's number of problems, read from a file of that row alone.
-    from pliktvakt.grants.awards import validate_rows
+    from pliktvakt.grants.inputs import validate_rows
     from pliktvakt.grants.schemes import load_schemes
 
     schemes = load_schemes(Path(__file__).resolve().parents[1] / "config" / "grant_schemes.yaml")

@@ -26,10 +26,10 @@ from pliktvakt.catalogue import CatalogueError, load_catalogue
 from pliktvakt.db import make_engine, migrate, session_scope
 from pliktvakt.evaluation.config import load_plan_settings
 from pliktvakt.evaluation.errors import EvaluationError
-from pliktvakt.grants import intake
-from pliktvakt.grants.awards import read_award_file
-from pliktvakt.grants.rounds import GrantsError, SchemeConfigError
+from pliktvakt.grants import store_intake
+from pliktvakt.grants.inputs import read_award_file
 from pliktvakt.grants.schemes import load_schemes
+from pliktvakt.grants.store import GrantsError, SchemeConfigError
 from pliktvakt.grants.tables import GrantDecision, GrantRound
 from pliktvakt.publications import store
 from pliktvakt.publications.inputs_csv import read_publications_csv
@@ -175,7 +175,9 @@ def test_grants_csv_arbitrary_rows_leave_nothing_written_when_refused(
         before = len(session.exec(select(GrantDecision)).all())
     try:
         with session_scope(engine) as session:
-            grant_round = intake.import_round(session, schemes, path, f"r-{id(body)}-{len(body)}", {}, "fuzz")
+            grant_round = store_intake.import_round(
+                session, schemes, path, f"r-{id(body)}-{len(body)}", {}, "fuzz"
+            )
             name = grant_round.name
     except (FileRejected, GrantsError):  # GrantsError: the same file or decisions as an earlier round
         with session_scope(engine) as session:  # the round and every decision rolled back

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from pliktvakt.grants.awards import parse_amount
+from pliktvakt.grants.inputs import parse_amount
 from pliktvakt.tabular import FileRejected, read_csv, read_table
 
 fuzz = settings(

@@ -23,10 +23,11 @@ from flows.settlement_analysis import settlement_analysis
 from pliktvakt import notify, occurrences
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import intake, round_letters, rounds
+from pliktvakt.grants import render_round_letters, store_intake
+from pliktvakt.grants import store as grants_store
 from pliktvakt.models import OfficerAbsence, OutboxMessage
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS, Key, Message
-from pliktvakt.publications import store
+from pliktvakt.publications import store as publications_store
 from pliktvakt.publications.inputs import PublicationInput
 from pliktvakt.publications.tables import Publication
 from pliktvakt.settings import get_settings
@@ -216,7 +217,7 @@ def test_publication_owner_alert_goes_to_the_deputy(prefect_server, world, smtp_
     # owner (role kunnskap: kunnskapsleder Sara Lie, deputy kommunikasjonsradgiver Jonas Dahl,
     # who chose a digest) is alerted. Sara is absent, so Jonas's digest holds the alert.
     with session_scope(_engine()) as session:
-        store.add(
+        publications_store.add(
             session,
             _catalogue(),
             PublicationInput(
@@ -246,13 +247,15 @@ def test_grant_lapse_alert_goes_to_the_deputy(prefect_server, world, smtp_server
         "Sats 80 000 kr × 5;offentlig;ramme\n",
         encoding="utf-8",
     )
-    schemes, catalogue = rounds.load_grant_schemes(get_settings().config_dir), _catalogue()
+    schemes, catalogue = grants_store.load_grant_schemes(get_settings().config_dir), _catalogue()
     with session_scope(_engine()) as session:
-        intake.import_round(session, schemes, awards, "2025-1", {}, "test")
-        rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
+        store_intake.import_round(session, schemes, awards, "2025-1", {}, "test")
+        grants_store.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
     assert grant_award_notice(as_of="2025-04-23", return_state=True).is_completed()  # notice delivered
     with session_scope(_engine()) as session:
-        round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
+        render_round_letters.make_letters(
+            session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test"
+        )
     _absent("tilskuddsleder", date(2025, 5, 19), date(2025, 5, 19))
     assert grant_award_notice(as_of="2025-05-19", return_state=True).is_completed()
     assert smtp_server.subjects("per.olsen@imdi.example") == [
@@ -277,7 +280,7 @@ def test_publication_gate_waits_for_delivery(prefect_server, world, monkeypatch,
     monkeypatch.setenv("PLIKTVAKT_MINISTRY_RECIPIENTS", "post@aid.example")
     get_settings.cache_clear()
     with session_scope(_engine()) as session:
-        publication_id = store.add(
+        publication_id = publications_store.add(
             session,
             _catalogue(),
             PublicationInput(
@@ -333,7 +336,7 @@ def test_no_ministry_recipients_ends_every_duty_the_same(prefect_server, world, 
     monkeypatch.setenv("PLIKTVAKT_MINISTRY_RECIPIENTS", "")
     get_settings.cache_clear()
     world.write_text(scenario(ON_TRACK_FEB), encoding="utf-8")
-    catalogue, schemes = _catalogue(), rounds.load_grant_schemes(get_settings().config_dir)
+    catalogue, schemes = _catalogue(), grants_store.load_grant_schemes(get_settings().config_dir)
     from tests.grants.conftest import HEADER, ORGNR_A
 
     awards = tmp_path / "tildelinger.csv"
@@ -343,13 +346,13 @@ def test_no_ministry_recipients_ends_every_duty_the_same(prefect_server, world, 
         encoding="utf-8",
     )
     with session_scope(_engine()) as session:
-        store.add(
+        publications_store.add(
             session,
             catalogue,
             PublicationInput(title="Rapport", kind="rapport", publish_on=date(2025, 3, 24), owner="kunnskap"),
         )
-        intake.import_round(session, schemes, awards, "2025-1", {}, "test")
-        rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 3, 3), "test")
+        store_intake.import_round(session, schemes, awards, "2025-1", {}, "test")
+        grants_store.decide_round(session, catalogue, schemes, "2025-1", date(2025, 3, 3), "test")
     for run in (settlement_analysis, prepublication_notice, grant_award_notice):
         state = run(as_of="2025-03-03T08:00:00", return_state=True)
         assert state.is_failed() and NO_MINISTRY_RECIPIENTS in state.message, (run.name, state.message)

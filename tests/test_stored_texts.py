@@ -86,7 +86,7 @@ def test_a_bulk_insert_past_the_orm_keeps_the_same_rule_and_writes_nothing(db_ur
 
 
 def test_the_decisions_bulk_insert_keeps_the_same_rule_and_writes_nothing(db_url):
-    from pliktvakt.grants import intake
+    from pliktvakt.grants import store_intake
     from pliktvakt.grants.tables import GrantDecision, GrantRound
 
     engine = make_engine(db_url)
@@ -112,7 +112,7 @@ def test_the_decisions_bulk_insert_keeps_the_same_rule_and_writes_nothing(db_url
             "lapsed_at": None,
         }
         with pytest.raises(StoredValueRefused, match="«orgnr» .*10 tegn; høyst 9"):
-            intake._insert_decisions(session, [row | {"orgnr": "123456789"}, row])
+            store_intake._insert_decisions(session, [row | {"orgnr": "123456789"}, row])
         assert session.exec(select(GrantDecision)).all() == []
 
 

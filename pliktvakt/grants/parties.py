@@ -1,5 +1,7 @@
-"""Who is a party with an appeal right: the party status of an applicant from its
-organisasjonsform in Enhetsregisteret, by the table in ``config/organisation_forms.yaml``.
+"""Configuration: who is a party with an appeal right, by organisasjonsform.
+
+The party status of an applicant from its organisasjonsform in Enhetsregisteret, by the table
+in ``config/organisation_forms.yaml``.
 
 Vedlegg 1 pkt. 2: a decision on a grant to a private legal person is an enkeltvedtak
 (forvaltningsloven § 2) and may be appealed; one to the public, e.g. a municipality, is not,

@@ -1,4 +1,4 @@
-"""The grant schemes IMDi administers, loaded from ``config/grant_schemes.yaml``.
+"""Configuration: the grant schemes IMDi administers, loaded from ``config/grant_schemes.yaml``.
 
 Besides how a scheme is administered, each scheme that has grant letters carries the facts a
 letter must state (vedlegg 1 pkt. 3, ØR punkt 6.3.3): its regelverk, purpose, target group,

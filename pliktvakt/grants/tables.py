@@ -1,4 +1,5 @@
-"""Tables of the grant area: award rounds, their decisions, letters and appeals.
+"""Tables of the grant area: award rounds, their decisions, letters and appeals, with their
+transitions. Each transition makes its change and returns the audit Event the caller records.
 
 Amounts are kroner as Numeric(14, 2). Dates are Europe/Oslo calendar dates; times UTC.
 """
@@ -9,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from pliktvakt.models import utcnow
+from pliktvakt.models import Event, Occurrence, utcnow
 
 
 def _kroner() -> Column:
@@ -47,6 +48,34 @@ class GrantRound(SQLModel, table=True):
             return False
         return not notice_needed or self.notice_recorded(receipts_held)
 
+    @property
+    def subject(self) -> str:
+        return f"grant-round/{self.name}"
+
+    def decide(self, on: date, actor: str) -> Event:
+        """The round's decisions are final ``on``: the 6.1 notice may be triggered."""
+        self.decided_on = on
+        return Event(actor, "grant.round.decided", self.subject, {"on": on})
+
+    def set_case_number(self, case_number: str, actor: str) -> Event:
+        """IMDi's case number of the round in its archive: the letters' «Vår referanse»."""
+        self.case_number = case_number
+        return Event(actor, "grant.round.case_number", self.subject, {"case_number": case_number})
+
+    def mark_municipal(self, code: str, actor: str) -> Event:
+        """The round is the municipality ``code``'s decisions under schemes IMDi has delegated."""
+        self.administrator = code
+        return Event(actor, "grant.round.municipal", self.subject, {"kommunenr": code})
+
+    def record_deliveries(self, steps: list[str], now: datetime, actor: str) -> Event:
+        """Delivery receipts are held for ``steps`` (``ministry-notice``, ``recipients-info``):
+        each is recorded as sent ``now``."""
+        if "ministry-notice" in steps:
+            self.ministry_notice_sent_at = now
+        if "recipients-info" in steps:
+            self.recipients_info_sent_at = now
+        return Event(actor, "grant.round.recorded", self.subject, {"steps": steps})
+
 
 class GrantBudget(SQLModel, table=True):
     """The funds a round has for one scheme; less awarded than this is underspending."""
@@ -80,6 +109,16 @@ class GrantDecision(SQLModel, table=True):
     decision_kind: str = Field(max_length=20)  # enkeltvedtak | aksept
     lapsed_at: date | None = None  # aksept: no acceptance by the deadline (vedlegg 1 pkt. 5)
 
+    def lapse(self, on: date, actor: str) -> Event:
+        """No acceptance by the deadline: the grant has lapsed ``on`` (vedlegg 1 pkt. 5)."""
+        self.lapsed_at = on
+        return Event(
+            actor,
+            "grant.lapsed",
+            f"grant-decision/{self.id}",
+            {"applicant": self.applicant, "orgnr": self.orgnr, "on": on},
+        )
+
 
 class GrantLetter(SQLModel, table=True):
     __tablename__ = "grant_letter"
@@ -92,6 +131,34 @@ class GrantLetter(SQLModel, table=True):
     acceptance_due: date | None = None
     accepted_on: date | None = None
     data: str  # the letter's data as JSON, as rendered
+
+    def rendered(self, data: str, acceptance_due: date | None, appeal_due: date | None) -> None:
+        """The letter as (re)rendered, with the deadlines it states; the round's
+        ``grant.letters.rendered`` audits the batch."""
+        self.data, self.acceptance_due, self.appeal_due = data, acceptance_due, appeal_due
+
+    def mark_received(self, on: date, actor: str, appeal_due: date | None = None) -> Event:
+        """The letter reached the recipient ``on``; an enkeltvedtak's appeal period runs from it
+        (``appeal_due``; None keeps the letter's own)."""
+        self.received_on = on
+        if appeal_due is not None:
+            self.appeal_due = appeal_due
+        return Event(
+            actor,
+            "grant.letter.received",
+            f"grant-decision/{self.decision_id}",
+            {"on": on, "appeal_due": self.appeal_due},
+        )
+
+    def accept(self, on: date, actor: str) -> Event:
+        """The acceptance letter came ``on``; in time or not, it is recorded."""
+        self.accepted_on = on
+        return Event(
+            actor,
+            "grant.accepted",
+            f"grant-decision/{self.decision_id}",
+            {"on": on, "due": self.acceptance_due, "in_time": on <= (self.acceptance_due or on)},
+        )
 
 
 class GrantAppeal(SQLModel, table=True):
@@ -114,6 +181,26 @@ class GrantAppeal(SQLModel, table=True):
     not_upheld_on: date | None = None  # IMDi did not uphold it: forwarded to AID (fvl. § 33)
     closed_on: date | None = None
     outcome: str | None = None
+
+    def not_upheld(self, on: date, forwarding: Occurrence, actor: str) -> Event:
+        """IMDi did not uphold it ``on``: it is forwarded to AID by the occurrence ``forwarding``."""
+        self.not_upheld_on = on
+        return Event(
+            actor,
+            "grant.appeal.not_upheld",
+            f"grant-decision/{self.decision_id}",
+            {"appeal": self.id, "on": on, "forwarding_occurrence": forwarding.id, "due": forwarding.due},
+        )
+
+    def close(self, on: date, outcome: str, actor: str) -> Event:
+        """Its outcome is recorded ``on``."""
+        self.closed_on, self.outcome = on, outcome
+        return Event(
+            actor,
+            "grant.appeal.closed",
+            f"grant-decision/{self.decision_id}",
+            {"appeal": self.id, "on": on, "outcome": outcome},
+        )
 
 
 class GrantSanction(SQLModel, table=True):
@@ -138,6 +225,55 @@ class GrantSanction(SQLModel, table=True):
     letter: str | None = None  # the decision letter's data as JSON, as rendered
     created_at: datetime = Field(default_factory=utcnow)
 
+    def proposed(self, notice: Occurrence, actor: str) -> Event:
+        """Proposed, with the occurrence ``notice`` of the advance notice to send first."""
+        self.notice_occurrence_id = notice.id
+        return Event(
+            actor,
+            f"grant.{self.kind}.proposed",
+            f"grant-decision/{self.decision_id}",
+            {"sanction": self.id, "reason": self.reason, "notice_occurrence": notice.id},
+        )
+
+    def revise_amount(self, amount: Decimal) -> None:
+        """The amount to stop or reclaim, stated again before it is carried out."""
+        self.amount = amount
+
+    def open_response_period(self, due: date) -> None:
+        """The notice is sent: the recipient may answer until ``due`` (fvl. § 16)."""
+        self.response_due = due
+
+    def record_response(self, on: date, text: str, actor: str) -> Event:
+        """The recipient's answer to the advance notice."""
+        self.response_on, self.response_text = on, text
+        return Event(
+            actor,
+            "grant.sanction.response",
+            f"grant-decision/{self.decision_id}",
+            {"sanction": self.id, "on": on, "text": text},
+        )
+
+    def carry_out(
+        self, on: date, repayment_due: date | None, letter: str, notice: Occurrence, actor: str
+    ) -> Event:
+        """Stopped or reclaimed ``on`` by the decision ``letter`` (its data as JSON)."""
+        self.carried_out_on, self.repayment_due, self.letter = on, repayment_due, letter
+        return Event(
+            actor,
+            f"grant.{self.kind}.carried_out",
+            f"grant-decision/{self.decision_id}",
+            {
+                "sanction": self.id,
+                "on": on,
+                "notice_occurrence": notice.id,
+                "notice": notice.evidence,
+                "response_due": self.response_due,
+                "response_on": self.response_on,
+                "amount": str(self.amount) if self.amount is not None else None,
+                "repayment_due": self.repayment_due,
+            },
+        )
+
 
 class GrantControlSample(SQLModel, table=True):
     """One recipient picked for control of the use of the funds (vedlegg 1 pkt. 8)."""
@@ -153,6 +289,16 @@ class GrantControlSample(SQLModel, table=True):
     weight: float  # the draw's weight: amount, raised by earlier findings for the recipient
     finding: str | None = None  # what the control found; raises the recipient's weight later
     created_at: datetime = Field(default_factory=utcnow)
+
+    def record_finding(self, finding: str, actor: str) -> Event:
+        """What the control of this recipient found."""
+        self.finding = finding
+        return Event(
+            actor,
+            "grant.control.finding",
+            f"grant-decision/{self.decision_id}",
+            {"sample": self.id, "finding": finding},
+        )
 
 
 class GrantImportRejection(SQLModel, table=True):

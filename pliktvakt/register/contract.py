@@ -1,4 +1,4 @@
-"""The request contract with the grants register's write API, in one place.
+"""Contract: the request contract with the grants register's write API, in one place.
 
 The register (tilskudd.no, run by Lotteri- og stiftelsestilsynet; the instruction still calls
 it Tilskudd.dfo.no) takes data by API from the largest grant administrators. Its interface
@@ -25,7 +25,7 @@ changes gets a new key (the key holds a digest of the body) and the same ``ekste
 so the register updates its entry.
 
 The public side: ``GET {base}/api/download/allocation-to-volunteers?year=ÅÅÅÅ`` gives the
-year's allocations to voluntary organisations as an xlsx file (see ``reconcile``).
+year's allocations to voluntary organisations as an xlsx file (see ``inputs``).
 """
 
 import hashlib

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from pliktvakt.db import session_scope
 from pliktvakt.models import AuditEntry, Occurrence, OfficerAbsence
-from pliktvakt.register import excel
+from pliktvakt.register import store
 from pliktvakt.register.tables import RegisterUpload
 from tests.desk.conftest import PER, SARA, csrf_of, sign_in
 
@@ -101,7 +101,7 @@ def test_a_straks_duty_is_triggered_with_the_time_it_became_known(desk, client):
 
 def test_a_grants_register_upload_is_confirmed_with_its_checksum_shown(desk, client):
     with session_scope(desk.state.engine) as session:
-        upload = excel.record_upload(session, [], "tilskudd-2026-12-07.xlsx", b"innhold")
+        upload = store.record_upload(session, [], "tilskudd-2026-12-07.xlsx", b"innhold")
         sha = upload.sha256
     sign_in(client, desk.state.smtp, FATIMA)
     page = client.get("/tilskuddsregister")

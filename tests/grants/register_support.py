@@ -9,8 +9,8 @@ import pytest
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import intake
-from pliktvakt.register import plan
+from pliktvakt.grants import store_intake
+from pliktvakt.register import store
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.inputs import municipalities_by_code
 from tests.grants.conftest import HEADER, ROOT
@@ -65,8 +65,8 @@ def import_round(settings, schemes, write_csv, name: str, lines: list[str], on: 
     catalogue = load_catalogue(Path(settings.config_dir))
     municipalities = municipalities_by_code(ROOT / "config")
     with session_scope(make_engine(settings.database_url)) as session:
-        grant_round = intake.import_round(session, schemes, path, name, {}, "test")
+        grant_round = store_intake.import_round(session, schemes, path, name, {}, "test")
         if municipality:
-            plan.mark_municipal(session, schemes, municipalities, grant_round, municipality, "test")
-        plan.open_occurrences(session, catalogue, schemes, grant_round, on, "test")
+            store.mark_municipal(session, schemes, municipalities, grant_round, municipality, "test")
+        store.open_occurrences(session, catalogue, schemes, grant_round, on, "test")
         return grant_round.id

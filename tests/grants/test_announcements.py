@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import announcements, rounds
+from pliktvakt.grants import render_announcements, store
 from pliktvakt.models import Occurrence
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
@@ -42,19 +42,19 @@ def test_announced_in_november_for_next_year_carries_the_reservation(env, cli, t
     assert "Plikten grant-scheme-announcement er fullført" in " ".join(done.stdout.split())
     with session_scope(make_engine(env.database_url)) as session:
         [duty] = session.exec(
-            select(Occurrence).where(Occurrence.obligation_id == announcements.OBLIGATION)
+            select(Occurrence).where(Occurrence.obligation_id == render_announcements.OBLIGATION)
         ).all()
     assert (duty.status, duty.ref) == ("done", f"{FRIVILLIG}:2026") and str(target) in duty.evidence
 
 
 def test_announced_in_the_budget_year_has_no_reservation(schemes):
     """Announced Fri 2 Jan 2026 for 2026: the budget is passed, no reservation."""
-    made = announcements.render(schemes[FRIVILLIG], 2026, date(2026, 1, 2))
-    assert not made.reservation and announcements.STORTING_RESERVATION not in made.html
+    made = render_announcements.render(schemes[FRIVILLIG], 2026, date(2026, 1, 2))
+    assert not made.reservation and render_announcements.STORTING_RESERVATION not in made.html
 
 
 def test_placeholders_refuse_the_announcement(shipped_schemes):
-    with pytest.raises(rounds.GrantsError) as refused:
-        announcements.render(shipped_schemes[FRIVILLIG], 2026, date(2025, 11, 10))
+    with pytest.raises(store.GrantsError) as refused:
+        render_announcements.render(shipped_schemes[FRIVILLIG], 2026, date(2025, 11, 10))
     assert "felt «announcement.criteria» for ordningen" in str(refused.value)
     assert "felt «facts.purpose»" in str(refused.value)

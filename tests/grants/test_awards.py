@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from pliktvakt.grants.awards import (
+from pliktvakt.grants.inputs import (
     ApplicantKind,
     AwardImportError,
     decision_kind_for,

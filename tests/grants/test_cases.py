@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from pliktvakt.db import session_scope
-from pliktvakt.grants import duties, responses, round_letters, rounds
+from pliktvakt.grants import render_round_letters, store, store_duties, store_responses
 from pliktvakt.grants.tables import GrantAppeal
 from pliktvakt.models import Occurrence
 
@@ -24,7 +24,7 @@ def lettered(decided, schemes, tmp_path):  # noqa: F811
     """The decided round's letters, dated Fri 25 Apr 2025."""
     engine, catalogue = decided
     with session_scope(engine) as session:
-        round_letters.make_letters(
+        render_round_letters.make_letters(
             session, schemes, "2025-1", tmp_path, date(2025, 4, 25), "t", catalogue=catalogue
         )
     return engine, catalogue
@@ -37,33 +37,33 @@ def test_a_competitors_appeal_runs_from_when_it_learned_of_the_decision(lettered
     engine, catalogue = lettered
     with session_scope(engine) as session:
         lag = _ids(session)["Frivillig lag"]
-        responses.letter_received(session, lag, date(2025, 4, 28), "t")
-        with pytest.raises(rounds.GrantsError, match="--appellant"):
-            responses.record_appeal(
+        store_responses.letter_received(session, lag, date(2025, 4, 28), "t")
+        with pytest.raises(store.GrantsError, match="--appellant"):
+            store_responses.record_appeal(
                 session,
                 lag,
                 date(2025, 5, 23),
                 "t",
                 posted=date(2025, 5, 22),
-                kind=responses.AppealKind.THIRD_PARTY,
+                kind=store_responses.AppealKind.THIRD_PARTY,
             )
-        in_time = responses.record_appeal(
+        in_time = store_responses.record_appeal(
             session,
             lag,
             date(2025, 5, 23),
             "t",
             posted=date(2025, 5, 22),
-            kind=responses.AppealKind.THIRD_PARTY,
+            kind=store_responses.AppealKind.THIRD_PARTY,
             appellant="Frivillig forening",
             learned_on=date(2025, 5, 2),
         )
-        late = responses.record_appeal(
+        late = store_responses.record_appeal(
             session,
             lag,
             date(2025, 5, 27),
             "t",
             posted=date(2025, 5, 26),
-            kind=responses.AppealKind.THIRD_PARTY,
+            kind=store_responses.AppealKind.THIRD_PARTY,
             appellant="Annen forening",
             learned_on=date(2025, 5, 2),
         )
@@ -74,10 +74,10 @@ def test_a_competitors_appeal_runs_from_when_it_learned_of_the_decision(lettered
             False,
         )
         # Not upheld: forwarded to AID as appeal body, by the appeal's id.
-        appeal, forwarding = duties.appeal_not_upheld(
+        appeal, forwarding = store_duties.appeal_not_upheld(
             session, catalogue, lag, date(2025, 6, 2), "t", appeal_id=late.id
         )
-        assert appeal.id == late.id and forwarding.obligation_id == duties.FORWARDING_OBLIGATION
+        assert appeal.id == late.id and forwarding.obligation_id == store_duties.FORWARDING_OBLIGATION
         # One month from Mon 2 Jun 2025: Wed 2 Jul 2025 (placeholder).
         assert forwarding.due == date(2025, 7, 2)
 
@@ -93,42 +93,42 @@ def test_a_municipalitys_request_for_reconsideration_is_a_case_with_a_deadline(l
     with session_scope(engine) as session:
         ids = _ids(session)
         kommune = ids["Eksempel kommune"]
-        with pytest.raises(rounds.GrantsError, match="kan be om ny vurdering"):
-            responses.record_appeal(session, kommune, date(2025, 5, 7), "t", posted=date(2025, 5, 6))
-        with pytest.raises(rounds.GrantsError, match="er et enkeltvedtak"):
-            responses.record_appeal(
+        with pytest.raises(store.GrantsError, match="kan be om ny vurdering"):
+            store_responses.record_appeal(session, kommune, date(2025, 5, 7), "t", posted=date(2025, 5, 6))
+        with pytest.raises(store.GrantsError, match="er et enkeltvedtak"):
+            store_responses.record_appeal(
                 session,
                 ids["Frivillig lag"],
                 date(2025, 5, 7),
                 "t",
-                kind=responses.AppealKind.RECONSIDERATION,
+                kind=store_responses.AppealKind.RECONSIDERATION,
             )
-        request = responses.record_appeal(
+        request = store_responses.record_appeal(
             session,
             kommune,
             date(2025, 5, 7),
             "t",
             posted=date(2025, 5, 6),
-            kind=responses.AppealKind.RECONSIDERATION,
+            kind=store_responses.AppealKind.RECONSIDERATION,
             catalogue=catalogue,
         )
         assert (request.kind, request.in_time) == ("omgjoring", True)
-        handling = _occurrence(session, duties.RECONSIDERATION_OBLIGATION)
+        handling = _occurrence(session, store_duties.RECONSIDERATION_OBLIGATION)
         assert (handling.due, handling.ref) == (date(2025, 6, 6), f"grant-appeal:{request.id}")
-        _, forwarding = duties.appeal_not_upheld(session, catalogue, kommune, date(2025, 6, 10), "t")
+        _, forwarding = store_duties.appeal_not_upheld(session, catalogue, kommune, date(2025, 6, 10), "t")
         assert forwarding.due == date(2025, 7, 10)
-        assert _occurrence(session, duties.RECONSIDERATION_OBLIGATION).status == "done"
+        assert _occurrence(session, store_duties.RECONSIDERATION_OBLIGATION).status == "done"
         assert session.get(GrantAppeal, request.id).not_upheld_on == date(2025, 6, 10)
 
 
 def test_letters_are_refused_without_case_number_contact_and_appeal_address(decided, schemes, tmp_path):  # noqa: F811
     """Issue 29: every letter gives IMDi's case number, the contact person and where an appeal
     goes; `grants letters` passes them from settings, and refuses the round while one is unset."""
-    from pliktvakt.grants.letters import Particulars
+    from pliktvakt.grants.render_letters import Particulars
 
     engine, catalogue = decided
-    with session_scope(engine) as session, pytest.raises(rounds.GrantsError) as refused:
-        round_letters.make_letters(
+    with session_scope(engine) as session, pytest.raises(store.GrantsError) as refused:
+        render_round_letters.make_letters(
             session,
             schemes,
             "2025-1",

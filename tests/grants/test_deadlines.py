@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from pliktvakt.grants.deadlines import (
+from pliktvakt.grants.rules import (
     Appeal,
     GrantCase,
     acceptance_deadline,

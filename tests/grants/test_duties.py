@@ -13,8 +13,15 @@ from stdnum.no import orgnr as stdnum_orgnr
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import control, duties, intake, responses, round_letters, rounds
-from pliktvakt.grants.control import Candidate, draw, sample_size
+from pliktvakt.grants import (
+    render_round_letters,
+    store,
+    store_control,
+    store_duties,
+    store_intake,
+    store_responses,
+)
+from pliktvakt.grants.rules_control import Candidate, draw, sample_size
 from pliktvakt.grants.tables import GrantControlSample, GrantDecision
 from pliktvakt.models import Occurrence
 
@@ -39,11 +46,11 @@ def decided(env, schemes, write_csv):
         f"jobbsjansen;2025;Annen kommune;{ORGNR_B};100 000;0;Utenfor målgruppen;;offentlig;malgruppe",
     )
     with session_scope(engine) as session:
-        intake.import_round(
+        store_intake.import_round(
             session, schemes, path, "2025-1", {}, "test", catalogue=catalogue, on=date(2025, 4, 22)
         )
-        rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
-        _fake_notice_receipt(session, rounds.get_round(session, "2025-1"))
+        store.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
+        _fake_notice_receipt(session, store.get_round(session, "2025-1"))
     return engine, catalogue
 
 
@@ -54,16 +61,16 @@ def _ids(session) -> dict[str, int]:
 def test_import_and_letters_trigger_their_duties(decided, schemes, tmp_path):
     engine, catalogue = decided
     with session_scope(engine) as session:
-        registration = _occurrence(session, duties.REGISTRATION_OBLIGATION)  # one: decide adds none
+        registration = _occurrence(session, store_duties.REGISTRATION_OBLIGATION)  # one: decide adds none
         # 5 business days from Tue 22 Apr 2025: 23, 24, 25, 28, 29 Apr.
         assert (registration.due, registration.ref) == (date(2025, 4, 29), "grant-round:1")
-        batch = round_letters.make_letters(
+        batch = render_round_letters.make_letters(
             session, schemes, "2025-1", tmp_path, date(2025, 4, 25), "test", catalogue=catalogue
         )
         assert batch.letters == 3
         ids = _ids(session)
         # Only the municipality's award needs acceptance: Fri 25 Apr + 3 weeks = Fri 16 May 2025.
-        acceptance = _occurrence(session, duties.ACCEPTANCE_OBLIGATION)
+        acceptance = _occurrence(session, store_duties.ACCEPTANCE_OBLIGATION)
         assert (acceptance.due, acceptance.ref) == (
             date(2025, 5, 16),
             f"grant-decision:{ids['Eksempel kommune']}",
@@ -72,16 +79,16 @@ def test_import_and_letters_trigger_their_duties(decided, schemes, tmp_path):
         # forward to Mon 2 Mar 2026. One per round and scheme that has awards.
         goals = session.exec(
             select(Occurrence)
-            .where(Occurrence.obligation_id == duties.GOAL_OBLIGATION)
+            .where(Occurrence.obligation_id == store_duties.GOAL_OBLIGATION)
             .order_by(Occurrence.ref)
         ).all()
         assert [(o.ref, o.due) for o in goals] == [
             (f"grant-round:1:{FRIVILLIG}", date(2026, 3, 2)),
             ("grant-round:1:jobbsjansen", date(2026, 3, 2)),
         ]
-        responses.accept(session, ids["Eksempel kommune"], date(2025, 5, 10), "fatima")
+        store_responses.accept(session, ids["Eksempel kommune"], date(2025, 5, 10), "fatima")
     with session_scope(engine) as session:
-        done = _occurrence(session, duties.ACCEPTANCE_OBLIGATION)
+        done = _occurrence(session, store_duties.ACCEPTANCE_OBLIGATION)
         assert done.status == "done" and done.evidence == "Akseptbrev mottatt 10.05.2025" and not done.late
 
 
@@ -95,47 +102,49 @@ def test_a_typed_in_round_is_due_for_registration_when_decided(env, schemes):
         "organisasjonsform": "FLI",
     }
     with session_scope(engine) as session:
-        intake.add_decision(
+        store_intake.add_decision(
             session,
             schemes,
             "r",
             {**values, "søkt_beløp": "10", "tildelt_beløp": "10", "beregning": "sats"},
             "t",
         )
-        rounds.decide_round(session, catalogue, schemes, "r", date(2025, 5, 2), "t")
+        store.decide_round(session, catalogue, schemes, "r", date(2025, 5, 2), "t")
         # 5 business days from Fri 2 May 2025: 5, 6, 7, 8, 9 May.
-        assert _occurrence(session, duties.REGISTRATION_OBLIGATION).due == date(2025, 5, 9)
+        assert _occurrence(session, store_duties.REGISTRATION_OBLIGATION).due == date(2025, 5, 9)
 
 
 def test_lapse_completes_the_acceptance_occurrence(decided, schemes, tmp_path):
     engine, catalogue = decided
     with session_scope(engine) as session:
-        round_letters.make_letters(
+        render_round_letters.make_letters(
             session, schemes, "2025-1", tmp_path, date(2025, 4, 25), "test", catalogue=catalogue
         )
-        grant_round = rounds.get_round(session, "2025-1")
-        [lapsed] = responses.lapse_due(session, grant_round, date(2025, 5, 17), "pliktvakt")
+        grant_round = store.get_round(session, "2025-1")
+        [lapsed] = store_responses.lapse_due(session, grant_round, date(2025, 5, 17), "pliktvakt")
     with session_scope(engine) as session:
-        occurrence = _occurrence(session, duties.ACCEPTANCE_OBLIGATION)
+        occurrence = _occurrence(session, store_duties.ACCEPTANCE_OBLIGATION)
         assert occurrence.status == "done" and "falt bort" in occurrence.evidence
 
 
 def test_appeal_not_upheld_is_forwarded_with_a_deadline(decided, schemes, tmp_path):
     engine, catalogue = decided
     with session_scope(engine) as session:
-        round_letters.make_letters(session, schemes, "2025-1", tmp_path, date(2025, 4, 25), "test")
+        render_round_letters.make_letters(session, schemes, "2025-1", tmp_path, date(2025, 4, 25), "test")
         lag = _ids(session)["Frivillig lag"]
-        responses.letter_received(session, lag, date(2025, 4, 28), "test")
-        responses.record_appeal(session, lag, date(2025, 5, 7), "test", posted=date(2025, 5, 5))
-        appeal, occurrence = duties.appeal_not_upheld(session, catalogue, lag, date(2025, 5, 20), "test")
+        store_responses.letter_received(session, lag, date(2025, 4, 28), "test")
+        store_responses.record_appeal(session, lag, date(2025, 5, 7), "test", posted=date(2025, 5, 5))
+        appeal, occurrence = store_duties.appeal_not_upheld(
+            session, catalogue, lag, date(2025, 5, 20), "test"
+        )
         # Placeholder: one month from Tue 20 May 2025 = Fri 20 Jun 2025 (a business day).
         assert (occurrence.obligation_id, occurrence.due) == ("grant-appeal-forwarding", date(2025, 6, 20))
         assert occurrence.ref == f"grant-appeal:{appeal.id}" and appeal.closed_on is None
-        with pytest.raises(rounds.GrantsError, match="ble registrert som ikke tatt til følge"):
-            duties.appeal_not_upheld(session, catalogue, lag, date(2025, 5, 21), "test")
+        with pytest.raises(store.GrantsError, match="ble registrert som ikke tatt til følge"):
+            store_duties.appeal_not_upheld(session, catalogue, lag, date(2025, 5, 21), "test")
         kommune = _ids(session)["Eksempel kommune"]
-        with pytest.raises(rounds.GrantsError, match="har ingen åpen klage"):
-            duties.appeal_not_upheld(session, catalogue, kommune, date(2025, 5, 21), "test")
+        with pytest.raises(store.GrantsError, match="har ingen åpen klage"):
+            store_duties.appeal_not_upheld(session, catalogue, kommune, date(2025, 5, 21), "test")
 
 
 def clock_day(year: int, month: int, day: int):
@@ -149,7 +158,7 @@ def clock_day(year: int, month: int, day: int):
 
 def test_sample_size_is_the_share_rounded_up():
     assert [sample_size(n, 0.1) for n in (0, 1, 9, 10, 11, 25)] == [0, 1, 1, 1, 2, 3]
-    with pytest.raises(rounds.GrantsError, match="--share 1.5"):
+    with pytest.raises(store.GrantsError, match="--share 1.5"):
         sample_size(10, 1.5)
 
 
@@ -190,22 +199,22 @@ def test_control_sample_is_recorded_once_and_findings_raise_the_weight(env, sche
         for i, nr in enumerate(numbers)
     ]
     with session_scope(engine) as session:
-        intake.import_round(session, schemes, write_csv(PARTY_HEADER, *lines), "2025-1", {}, "test")
+        store_intake.import_round(session, schemes, write_csv(PARTY_HEADER, *lines), "2025-1", {}, "test")
     with session_scope(engine) as session:
-        sample = control.record_sample(session, "2025-1", 0.1, 42, date(2025, 9, 1), "revisor")
+        sample = store_control.record_sample(session, "2025-1", 0.1, 42, date(2025, 9, 1), "revisor")
         assert len(sample) == 2  # 12 × 0.1 = 1.2, rounded up
         assert all(row.seed == 42 and row.share == 0.1 for row in sample)
         first = [(row.decision_id, row.weight) for row in sample]
-        control.record_finding(session, sample[0].id, "Manglende regnskap", "revisor")
+        store_control.record_finding(session, sample[0].id, "Manglende regnskap", "revisor")
     with (
-        pytest.raises(rounds.GrantsError, match="har allerede et kontrollutvalg"),
+        pytest.raises(store.GrantsError, match="har allerede et kontrollutvalg"),
         session_scope(engine) as session,
     ):
-        control.record_sample(session, "2025-1", 0.1, 42, date(2025, 9, 2), "revisor")
+        store_control.record_sample(session, "2025-1", 0.1, 42, date(2025, 9, 2), "revisor")
     # The same recipient in a later round weighs twice its amount after one finding.
     flagged = next(d for d in _all(engine) if d.id == first[0][0])
     with session_scope(engine) as session:
-        intake.import_round(
+        store_intake.import_round(
             session,
             schemes,
             write_csv(
@@ -215,7 +224,7 @@ def test_control_sample_is_recorded_once_and_findings_raise_the_weight(env, sche
             {},
             "t",
         )
-        [row] = control.record_sample(session, "2026-1", 0.1, 1, date(2026, 9, 1), "revisor")
+        [row] = store_control.record_sample(session, "2026-1", 0.1, 1, date(2026, 9, 1), "revisor")
         assert row.weight == 10_000.0
         assert len(session.exec(select(GrantControlSample)).all()) == 3
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from flows.grant_award_notice import grant_award_notice
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import intake, responses, round_letters, rounds
+from pliktvakt.grants import render_round_letters, store, store_intake, store_responses
 from pliktvakt.grants.tables import GrantDecision, GrantImportRejection, GrantRound
 from pliktvakt.models import Occurrence
 from tests.artifacts import latest_artifact
@@ -161,22 +161,24 @@ def test_recipients_list_waits_for_the_last_appeal_deadline(
         PARTY_HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %;ramme;FLI"
     )
     with session_scope(engine) as session:
-        intake.import_round(session, rounds.load_grant_schemes(grants_env.config_dir), path, "r", {}, "test")
+        store_intake.import_round(
+            session, store.load_grant_schemes(grants_env.config_dir), path, "r", {}, "test"
+        )
     from pliktvakt.catalogue import load_catalogue
 
-    schemes = rounds.load_grant_schemes(grants_env.config_dir)
+    schemes = store.load_grant_schemes(grants_env.config_dir)
     with session_scope(engine) as session:
-        rounds.decide_round(
+        store.decide_round(
             session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 3, 24), "test"
         )
     _run("2025-03-25")
     with session_scope(engine) as session:
-        round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 3, 28), "test")
+        render_round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 3, 28), "test")
         decision_id = _ids(grants_env)["Frivillig lag"]
         # Reached the party Mon 31 Mar 2025: + 3 weeks = Mon 21 Apr, Andre påskedag -> Tue 22 Apr.
-        assert responses.letter_received(session, decision_id, date(2025, 3, 31), "test").appeal_due == date(
-            2025, 4, 22
-        )
+        assert store_responses.letter_received(
+            session, decision_id, date(2025, 3, 31), "test"
+        ).appeal_due == date(2025, 4, 22)
     assert _run("2025-04-22")["recipients_queued"] == 0  # the whole due day belongs to the party
     # Then 7 calendar days' postal grace (fvl. § 30): through Tue 29 Apr.
     assert _run("2025-04-29")["recipients_queued"] == 0
@@ -193,30 +195,30 @@ def test_appeal_posted_on_the_last_day_is_in_time_and_the_list_waits_for_it(
     from pliktvakt.catalogue import load_catalogue
 
     engine = make_engine(grants_env.database_url)
-    schemes = rounds.load_grant_schemes(grants_env.config_dir)
+    schemes = store.load_grant_schemes(grants_env.config_dir)
     path = write_csv(
         PARTY_HEADER, f"{FRIVILLIG};2026;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %;ramme;FLI"
     )
     with session_scope(engine) as session:
-        intake.import_round(session, schemes, path, "jul", {}, "test")
-        rounds.decide_round(
+        store_intake.import_round(session, schemes, path, "jul", {}, "test")
+        store.decide_round(
             session, load_catalogue(grants_env.config_dir), schemes, "jul", date(2025, 11, 24), "test"
         )
     _run("2025-11-25")  # the ministry notice (instruks 6.1)
     with session_scope(engine) as session:
-        round_letters.make_letters(session, schemes, "jul", tmp_path, date(2025, 12, 1), "test")
+        render_round_letters.make_letters(session, schemes, "jul", tmp_path, date(2025, 12, 1), "test")
         decision_id = _ids(grants_env)["Frivillig lag"]
-        letter = responses.letter_received(session, decision_id, date(2025, 12, 3), "test")
+        letter = store_responses.letter_received(session, decision_id, date(2025, 12, 3), "test")
         assert letter.appeal_due == date(2025, 12, 24)
     assert _run("2025-12-25")["recipients_queued"] == 0  # the postal grace runs to 31 Dec
     with session_scope(engine) as session:
-        appeal = responses.record_appeal(
+        appeal = store_responses.record_appeal(
             session, decision_id, date(2025, 12, 29), "test", posted=date(2025, 12, 24)
         )
         assert appeal.in_time and appeal.posted_on == date(2025, 12, 24)
     assert _run("2026-01-02")["recipients_queued"] == 0  # grace over, but the appeal is open
     with session_scope(engine) as session:
-        responses.close_appeal(session, decision_id, date(2026, 1, 5), "tatt til følge", "test")
+        store_responses.close_appeal(session, decision_id, date(2026, 1, 5), "tatt til følge", "test")
     assert _run("2026-01-06")["recipients_queued"] == 2
     assert [len(smtp.to(a, RECIPIENTS)) for a in MINISTRY] == [1, 1]
 
@@ -224,12 +226,14 @@ def test_appeal_posted_on_the_last_day_is_in_time_and_the_list_waits_for_it(
 def test_undelivered_notice_fails_the_run_after_doing_the_rest(prefect_server, grants_env, smtp, write_csv):
     smtp.refuse.add(MINISTRY[1])
     engine = make_engine(grants_env.database_url)
-    schemes = rounds.load_grant_schemes(grants_env.config_dir)
+    schemes = store.load_grant_schemes(grants_env.config_dir)
     from pliktvakt.catalogue import load_catalogue
 
     with session_scope(engine) as session:
-        intake.import_round(session, schemes, _award_file(write_csv), "r", {"jobbsjansen": 10**6}, "test")
-        rounds.decide_round(
+        store_intake.import_round(
+            session, schemes, _award_file(write_csv), "r", {"jobbsjansen": 10**6}, "test"
+        )
+        store.decide_round(
             session, load_catalogue(grants_env.config_dir), schemes, "r", date(2025, 4, 22), "test"
         )
     state = grant_award_notice(as_of="2025-04-23", return_state=True)

@@ -15,7 +15,7 @@ from flows.tilskudd_registration import tilskudd_registration
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants.tables import GrantRound
 from pliktvakt.models import Occurrence
-from pliktvakt.register import plan
+from pliktvakt.register import rules
 from tests.artifacts import latest_artifact
 
 from .conftest import HEADER, OFFICER, ORGNR_A, ORGNR_B, ORGNR_C
@@ -40,7 +40,7 @@ def _text(message) -> str:
 
 def _occurrences(settings) -> list[Occurrence]:
     with session_scope(make_engine(settings.database_url)) as session:
-        query = select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)
+        query = select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)
         return list(session.exec(query.order_by(Occurrence.id)))
 
 

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from pliktvakt.grants.awards import validate_rows
-from pliktvakt.grants.letters import (
+from pliktvakt.grants.inputs import validate_rows
+from pliktvakt.grants.render_letters import (
     TEMPLATE_DIR,
     TEMPLATE_NAME,
     LetterIncomplete,

@@ -14,7 +14,7 @@ from pliktvakt import clock
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants.tables import GrantDecision
 from pliktvakt.models import Occurrence
-from pliktvakt.register import contract, plan
+from pliktvakt.register import contract, rules, store, texts
 from pliktvakt.register.tables import RegisterSubmission, SubmissionStatus
 from tasks import register as register_tasks
 
@@ -81,8 +81,8 @@ def test_a_server_failing_midway_loses_nothing(register_env, register, schemes, 
     assert (planned.queued, planned.unchanged, again.registered, again.failed) == (0, 6, 3, [])
     assert len(register.awards()) == 5 and register.duplicates == 0
     with session_scope(make_engine(register_env.database_url)) as session:
-        assert plan.complete_registered(session, NOW) == 5
-        done = session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all()
+        assert store.complete_registered(session, NOW) == 5
+        done = session.exec(select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)).all()
         assert {o.status for o in done} == {"done"} and all(
             "tilskuddsregisteret id T-" in o.evidence for o in done
         )
@@ -123,7 +123,7 @@ def test_without_a_token_nothing_is_sent(register_env, register, schemes, write_
     settings = register_env.model_copy(update={"tilskudd_api_token": None})
     import_round(settings, schemes, write_csv, "oslo-2025", award_lines(1), date(2025, 4, 22))
     _, sent = _send(settings, schemes)
-    assert sent.failed == [register_tasks.NO_TOKEN] and register.posts == 0
+    assert sent.failed == [texts.NO_TOKEN] and register.posts == 0
 
 
 def test_only_valid_orgnr_are_sent(register_env, register, schemes, write_csv):
@@ -205,14 +205,14 @@ def test_a_lapsed_award_is_not_sent_and_its_registration_withdrawn(
 
 def _occurrences(settings) -> list[Occurrence]:
     with session_scope(make_engine(settings.database_url)) as session:
-        return list(session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)))
+        return list(session.exec(select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)))
 
 
 def test_a_placeholder_fact_is_never_sent(schemes, shipped_schemes):
     # As shipped, the purpose and target group are placeholders: the register gets neither.
-    shipped = plan.scheme_payload(shipped_schemes[FRIVILLIG])
+    shipped = rules.scheme_payload(shipped_schemes[FRIVILLIG])
     assert (shipped.formaal, shipped.malgruppe) == (None, None)
-    filled = plan.scheme_payload(schemes[FRIVILLIG])  # the tests' copy with the facts entered
+    filled = rules.scheme_payload(schemes[FRIVILLIG])  # the tests' copy with the facts entered
     assert filled.formaal == schemes[FRIVILLIG].facts.purpose.text and filled.formaal.startswith("Testtekst")
     assert contract.body(filled) != contract.body(shipped)  # entering a fact updates the scheme
 

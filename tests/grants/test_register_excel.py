@@ -14,7 +14,7 @@ from pliktvakt import clock
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.models import Occurrence, OutboxMessage
-from pliktvakt.register import excel, plan, reconcile
+from pliktvakt.register import inputs, render, rules
 from pliktvakt.register.tables import RegisterSubmission, SubmissionStatus
 from tasks import register as register_tasks
 
@@ -41,7 +41,7 @@ def test_the_upload_file_round_trips_through_openpyxl(excel_env, schemes, write_
     book = load_workbook(io.BytesIO(path.read_bytes()))
     assert book.sheetnames == ["Tilskuddsordninger", "Enkeltstående tilskudd"]
     schemes_rows = list(book["Tilskuddsordninger"].iter_rows(values_only=True))
-    assert schemes_rows[0] == tuple(header for header, _ in excel.SCHEME_COLUMNS)
+    assert schemes_rows[0] == tuple(header for header, _ in render.SCHEME_COLUMNS)
     assert schemes_rows[1][:4] == (
         FRIVILLIG,
         FRIVILLIG_NAME,
@@ -49,7 +49,7 @@ def test_the_upload_file_round_trips_through_openpyxl(excel_env, schemes, write_
         "Arbeids- og inkluderingsdepartementet",
     )
     awards = list(book["Enkeltstående tilskudd"].iter_rows(values_only=True))
-    assert awards[0] == tuple(header for header, _ in excel.AWARD_COLUMNS)
+    assert awards[0] == tuple(header for header, _ in render.AWARD_COLUMNS)
     # award_lines: Forening n gets 100 000 + n·1000 kr of 120 000 applied for.
     assert awards[2] == (
         "grant-decision/2",
@@ -69,7 +69,7 @@ def test_the_upload_file_round_trips_through_openpyxl(excel_env, schemes, write_
     with session_scope(make_engine(excel_env.database_url)) as session:
         rows = session.exec(select(RegisterSubmission)).all()
         assert {(r.status, r.upload_sha256) for r in rows} == {(SubmissionStatus.IN_UPLOAD, sha)}
-        [told] = session.exec(select(OutboxMessage).where(OutboxMessage.duty == plan.DUTY)).all()
+        [told] = session.exec(select(OutboxMessage).where(OutboxMessage.duty == rules.DUTY)).all()
         assert told.officer_id == "tilskuddsleder" and told.key.startswith(
             f"tilskudd-registration:upload-{sha[:16]}:"
         )
@@ -105,7 +105,7 @@ def test_confirming_the_upload_completes_the_duty(excel_env, schemes, write_csv,
     again = cli("grants-register", "confirm-upload", sha, "--by", "fatima.ali@imdi.example", expect=2)
     assert "ble bekreftet 24.04.2025 kl. 11:00 av fatima.ali@imdi.example" in _said(again.stderr)
     with session_scope(make_engine(excel_env.database_url)) as session:
-        done = session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all()
+        done = session.exec(select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)).all()
         assert [o.status for o in done] == ["done", "done"] and not any(o.late for o in done)
         assert all(sha in o.evidence and "bekreftet av fatima.ali@imdi.example" in o.evidence for o in done)
     status = cli("grants-register", "status")
@@ -144,7 +144,7 @@ def test_the_public_file_is_read_past_its_recorded_dimensions(register_env, regi
     register_tasks.send_pending.fn(register_env, NOW)
     data = register.allocation_file(2025)
     assert b'<dimension ref="A1:B2"' in _sheet_xml(data)  # the premise: it claims two columns, two rows
-    published = reconcile.read_allocations(data, "test")
+    published = inputs.read_allocations(data, "test")
     assert len(published) == 6 and published[("971000066", FRIVILLIG_NAME.casefold())] == Decimal("105000")
 
 
@@ -166,9 +166,9 @@ def test_a_bad_amount_names_the_row_and_field():
     buffer = io.BytesIO()
     book.save(buffer)
     with pytest.raises(
-        reconcile.AllocationFileError, match=r"^fil.xlsx, rad 2, felt «beløp»: «mye» er ikke et beløp$"
+        inputs.AllocationFileError, match=r"^fil.xlsx, rad 2, felt «beløp»: «mye» er ikke et beløp$"
     ):
-        reconcile.read_allocations(buffer.getvalue(), "fil.xlsx")
+        inputs.read_allocations(buffer.getvalue(), "fil.xlsx")
 
 
 def _said(output: str) -> str:

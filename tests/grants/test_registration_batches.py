@@ -11,12 +11,14 @@ from sqlmodel import select
 from desk import views
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import load_catalogue
-from pliktvakt.compliance import rules, store
+from pliktvakt.compliance import rules as compliance_rules
+from pliktvakt.compliance import store as compliance_store
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import intake, rounds
+from pliktvakt.grants import store_intake
+from pliktvakt.grants.store import find_round
 from pliktvakt.grants.tables import GrantDecision
 from pliktvakt.models import AuditEntry, Occurrence
-from pliktvakt.register import plan
+from pliktvakt.register import rules, store
 
 from .conftest import ROOT
 from .register_support import FRIVILLIG, ORGNRS
@@ -46,8 +48,8 @@ def _import(url, schemes, path, batch_size, monkeypatch) -> tuple[int, dict[int,
     monkeypatch.setattr(occurrences, "TRIGGER_BATCH", batch_size)
     catalogue = load_catalogue(ROOT / "config")
     with session_scope(make_engine(url)) as session:
-        grant_round = intake.import_round(session, schemes, path, "2025-1", {}, "test")
-        created = plan.open_occurrences(session, catalogue, schemes, grant_round, ON, "test")
+        grant_round = store_intake.import_round(session, schemes, path, "2025-1", {}, "test")
+        created = store.open_occurrences(session, catalogue, schemes, grant_round, ON, "test")
         lines = {d.source_line: d.id for d in session.exec(select(GrantDecision))}
     return created, lines
 
@@ -59,7 +61,7 @@ def test_one_audit_entry_per_batch_lists_its_awards(db_url, schemes, write_csv, 
     assert created == 5
     with session_scope(make_engine(db_url)) as session:
         made = session.exec(
-            select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION).order_by(Occurrence.id)
+            select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION).order_by(Occurrence.id)
         ).all()
         # The same occurrences `occurrences.trigger` made one at a time.
         assert [(o.period, o.anchor, o.ref, o.due, o.role, o.status, o.late) for o in made] == [
@@ -74,7 +76,7 @@ def test_one_audit_entry_per_batch_lists_its_awards(db_url, schemes, write_csv, 
         ids_listed = [item["id"] for e in entries for item in json.loads(e.details)["triggered"]]
         assert ids_listed == [o.id for o in made]
         assert {(e.subject, json.loads(e.details)["due"]) for e in entries} == {
-            (plan.OBLIGATION, DUE.isoformat())
+            (rules.OBLIGATION, DUE.isoformat())
         }
         assert session.exec(select(AuditEntry).where(AuditEntry.action == "occurrence.triggered")).all() == []
         assert audit.verify(session) == []
@@ -85,11 +87,11 @@ def test_opening_again_makes_nothing_and_audits_nothing(db_url, schemes, write_c
     catalogue = load_catalogue(ROOT / "config")
     with session_scope(make_engine(db_url)) as session:
         before = len(session.exec(select(AuditEntry)).all())
-        grant_round = rounds.find_round(session, "2025-1")
-        assert plan.open_occurrences(session, catalogue, schemes, grant_round, ON, "test") == 0
+        grant_round = find_round(session, "2025-1")
+        assert store.open_occurrences(session, catalogue, schemes, grant_round, ON, "test") == 0
         assert len(session.exec(select(AuditEntry)).all()) == before
         assert (
-            len(session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all())
+            len(session.exec(select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)).all())
             == 5
         )
         assert audit.verify(session) == []
@@ -101,11 +103,13 @@ def test_a_failure_after_the_batches_leaves_nothing(db_url, schemes, write_csv, 
     monkeypatch.setattr(occurrences, "TRIGGER_BATCH", 2)
     engine = make_engine(db_url)
     with pytest.raises(RuntimeError), session_scope(engine) as session:
-        grant_round = intake.import_round(session, schemes, path, "2025-1", {}, "test")
-        plan.open_occurrences(session, catalogue, schemes, grant_round, ON, "test")
+        grant_round = store_intake.import_round(session, schemes, path, "2025-1", {}, "test")
+        store.open_occurrences(session, catalogue, schemes, grant_round, ON, "test")
         raise RuntimeError("stopped after the occurrences were written")
     with session_scope(engine) as session:
-        assert session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all() == []
+        assert (
+            session.exec(select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)).all() == []
+        )
         assert (
             session.exec(select(AuditEntry).where(AuditEntry.action.startswith("occurrences."))).all() == []
         )
@@ -125,9 +129,9 @@ def test_the_record_and_the_duty_page_show_each_registration_its_batch(
             select(AuditEntry).where(AuditEntry.action == "occurrences.triggered").order_by(AuditEntry.seq)
         ).all()
         batch_of = {item["id"]: e.seq for e in batches for item in json.loads(e.details)["triggered"]}
-        stored = store.read(session, catalogue, 2025, obligation=plan.OBLIGATION)
-        rows = rules.build(stored, 2025, datetime(2025, 4, 23, 12, tzinfo=timezone.utc)).rows
-        made = session.exec(select(Occurrence).where(Occurrence.obligation_id == plan.OBLIGATION)).all()
+        stored = compliance_store.read(session, catalogue, 2025, obligation=rules.OBLIGATION)
+        rows = compliance_rules.build(stored, 2025, datetime(2025, 4, 23, 12, tzinfo=timezone.utc)).rows
+        made = session.exec(select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)).all()
         pages = [views.duty_page(session, catalogue, o, ON, None) for o in made]
     assert len(rows) == len(pages) == len(batch_of) == 5
     # Batches of 2 over five registrations: entries 1, 1, 2, 2, 3 in the order of the file.
@@ -138,3 +142,36 @@ def test_the_record_and_the_duty_page_show_each_registration_its_batch(
         ]
     for page in pages:  # only its own batch's entry, not the other two
         assert [h["what"] for h in page["history"]] == ["Utløst"]
+
+
+def test_a_decision_typed_in_opens_its_registration(db_url, schemes):
+    """grant-decision-add opens the registration of an award typed in, as an import does; once
+    (vedlegg 1 pkt. 1). An award under a scheme without registration opens none."""
+    from tasks.register import open_registration
+
+    catalogue = load_catalogue(ROOT / "config")
+    values = {
+        "ordning": FRIVILLIG,
+        "år": "2025",
+        "søker": "Lag 0",
+        "orgnr": ORGNRS[0],
+        "søkt_beløp": "200 000",
+        "tildelt_beløp": "200 000",
+        "beregning": "Sats",
+        "organisasjonsform": "FLI",
+    }
+    other = values | {
+        "ordning": "jobbsjansen",
+        "søker": "Kommune",
+        "orgnr": ORGNRS[4],
+        "organisasjonsform": "KOMM",
+    }
+    with session_scope(make_engine(db_url)) as session:
+        award = store_intake.add_decision(session, schemes, "2025-1", values, "test").id
+        unregistered = store_intake.add_decision(session, schemes, "2025-1", other, "test").id
+    assert open_registration.fn(db_url, catalogue, schemes, award, ON, "test") is True
+    assert open_registration.fn(db_url, catalogue, schemes, award, ON, "test") is False
+    assert open_registration.fn(db_url, catalogue, schemes, unregistered, ON, "test") is False
+    with session_scope(make_engine(db_url)) as session:
+        made = session.exec(select(Occurrence).where(Occurrence.obligation_id == rules.OBLIGATION)).all()
+        assert [(o.ref, o.due) for o in made] == [(f"grant-decision/{award}", DUE)]

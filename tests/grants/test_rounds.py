@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.grants import intake, responses, round_letters, rounds
-from pliktvakt.grants.awards import AwardImportError
+from pliktvakt.grants import render_round_letters, store, store_intake, store_responses
+from pliktvakt.grants.inputs import AwardImportError
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantLetter, GrantRound
 from pliktvakt.models import Occurrence
 
@@ -32,14 +32,14 @@ def test_invalid_orgnr_rejects_the_whole_file_and_keeps_the_reasons(db_url, sche
     )
     engine = make_engine(db_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
-        intake.import_round(session, schemes, path, "2025-1", {"jobbsjansen": Decimal(1000)}, "test")
+        store_intake.import_round(session, schemes, path, "2025-1", {"jobbsjansen": Decimal(1000)}, "test")
     # 974760674 is 974760673 with the check digit changed: the mod 11 check fails.
     assert (
         "tildelinger.csv, linje 3, felt «orgnr»: ugyldig organisasjonsnummer «974760674»: kontrollsifferet"
         in str(caught.value)
     )
     with session_scope(engine) as session:
-        intake.record_rejection(session, "2025-1", path, caught.value, "test")
+        store_intake.record_rejection(session, "2025-1", path, caught.value, "test")
     with session_scope(engine) as session:
         assert [_count(session, t) for t in (GrantRound, GrantBudget, GrantDecision)] == [0, 0, 0]
         rejected = session.exec(select(GrantImportRejection)).one()
@@ -57,14 +57,14 @@ def test_malformed_file_is_rejected_with_line_and_field(env, schemes, write_csv)
     )
     engine = make_engine(env.database_url)
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
-        intake.import_round(session, schemes, path, "2025-1", {}, "test")
+        store_intake.import_round(session, schemes, path, "2025-1", {}, "test")
     assert "linje 2, felt «søkertype»: linjen har 9 felt, overskriften 10" in str(caught.value)
     # With the field there but empty, line 2 lacks its computation, and line 3 has text as amount.
     path.write_text(
         path.read_text(encoding="utf-8").replace("150 000;;ramme", "150 000;;;ramme"), encoding="utf-8"
     )
     with pytest.raises(AwardImportError) as caught, session_scope(engine) as session:
-        intake.import_round(session, schemes, path, "2025-1", {}, "test")
+        store_intake.import_round(session, schemes, path, "2025-1", {}, "test")
     text = str(caught.value)
     assert "linje 2, felt «beregning»: innvilget tilskudd må si hvordan beløpet er regnet ut" in text
     assert "linje 3, felt «søkt_beløp»: «mange penger» er ikke et beløp i kroner" in text
@@ -80,31 +80,37 @@ def _round(engine, schemes, write_csv, name="2025-1", allow_duplicate=None):
         f"jobbsjansen;2025;Eksempel kommune;{ORGNR_C};500 000;400 000;;Sats 80 000 kr × 5;offentlig;ramme",
     )
     with session_scope(engine) as session:
-        intake.import_round(session, schemes, path, name, {}, "test", allow_duplicate=allow_duplicate)
+        store_intake.import_round(session, schemes, path, name, {}, "test", allow_duplicate=allow_duplicate)
 
 
 def test_gate_blocks_letters_until_the_notice_has_a_receipt(env, schemes, write_csv, tmp_path):
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
     _round(engine, schemes, write_csv)
-    with pytest.raises(rounds.GrantsError, match="ikke vedtatt"), session_scope(engine) as session:
-        round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
+    with pytest.raises(store.GrantsError, match="ikke vedtatt"), session_scope(engine) as session:
+        render_round_letters.make_letters(
+            session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test"
+        )
     with session_scope(engine) as session:
-        _, occurrence = rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
+        _, occurrence = store.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
         # 3 business days from Tue 22 Apr 2025: Wed 23, Thu 24, Fri 25.
         assert (occurrence.obligation_id, occurrence.due) == (
             "grant-award-ministry-notice",
             date(2025, 4, 25),
         )
-    with pytest.raises(rounds.GrantsError, match="punkt 6.1") as caught, session_scope(engine) as session:
-        round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
+    with pytest.raises(store.GrantsError, match="punkt 6.1") as caught, session_scope(engine) as session:
+        render_round_letters.make_letters(
+            session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test"
+        )
     assert "Tilskudd til Jobbsjansen" in str(caught.value)
     # A timestamp alone is not enough: the outbox must hold a receipt for the notice.
     with session_scope(engine) as session:
-        grant_round = rounds.get_round(session, "2025-1")
+        grant_round = store.get_round(session, "2025-1")
         grant_round.ministry_notice_sent_at = grant_round.created_at
         session.add(grant_round)
-    with pytest.raises(rounds.GrantsError, match="punkt 6.1"), session_scope(engine) as session:
-        round_letters.make_letters(session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test")
+    with pytest.raises(store.GrantsError, match="punkt 6.1"), session_scope(engine) as session:
+        render_round_letters.make_letters(
+            session, schemes, "2025-1", tmp_path / "brev", date(2025, 4, 25), "test"
+        )
 
 
 def test_a_letter_missing_required_content_is_refused_the_others_made(env, schemes, write_csv, tmp_path):
@@ -115,16 +121,16 @@ def test_a_letter_missing_required_content_is_refused_the_others_made(env, schem
         f"tilrettelagt-fag-yrkesopplaering;2025;Kommune B;{ORGNR_B};100 000;50 000;;Halv sats;ramme;KOMM",
     )
     with session_scope(engine) as session:
-        intake.import_round(session, schemes, path, "r", {}, "test")
+        store_intake.import_round(session, schemes, path, "r", {}, "test")
     with session_scope(engine) as session:
-        rounds.decide_round(session, catalogue, schemes, "r", date(2025, 4, 22), "test")
-        _fake_notice_receipt(session, rounds.get_round(session, "r"))
+        store.decide_round(session, catalogue, schemes, "r", date(2025, 4, 22), "test")
+        _fake_notice_receipt(session, store.get_round(session, "r"))
         # As if the computation were lost after import (e.g. edited in the database).
-        second = rounds.decisions_of(session, rounds.get_round(session, "r"))[1]
+        second = store.decisions_of(session, store.get_round(session, "r"))[1]
         second.computation = "  "
         session.add(second)
     with session_scope(engine) as session:
-        result = round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 4, 25), "test")
+        result = render_round_letters.make_letters(session, schemes, "r", tmp_path, date(2025, 4, 25), "test")
     assert result.letters == 1 and [e.missing for e in result.refused] == [["hvordan beløpet er regnet ut"]]
     assert sorted(p.suffix for p in result.files) == [".html", ".json"]
     assert {p.parent for p in result.files} == {tmp_path} and not list(
@@ -140,8 +146,8 @@ def test_letters_are_recorded_only_if_written(env, schemes, write_csv, tmp_path)
     engine, catalogue = make_engine(env.database_url), load_catalogue(ROOT / "config")
     _round(engine, schemes, write_csv)
     with session_scope(engine) as session:
-        rounds.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
-        _fake_notice_receipt(session, rounds.get_round(session, "2025-1"))
+        store.decide_round(session, catalogue, schemes, "2025-1", date(2025, 4, 22), "test")
+        _fake_notice_receipt(session, store.get_round(session, "2025-1"))
     blocked = tmp_path / "brev"
     blocked.write_text("a file where the folder should be", encoding="utf-8")
     with pytest.raises(OSError):
@@ -164,33 +170,33 @@ def test_appeal_in_time_and_late_around_christmas(env, schemes, write_csv, tmp_p
         PARTY_HEADER, f"{FRIVILLIG};2025;Frivillig lag;{ORGNR_A};200 000;150 000;;75 %;ramme;FLI"
     )
     with session_scope(engine) as session:
-        intake.import_round(session, schemes, path, "jul", {}, "test")
-        rounds.decide_round(session, catalogue, schemes, "jul", date(2024, 12, 2), "test")
-        grant_round = rounds.get_round(session, "jul")
-        decision_id = rounds.decisions_of(session, grant_round)[0].id
+        store_intake.import_round(session, schemes, path, "jul", {}, "test")
+        store.decide_round(session, catalogue, schemes, "jul", date(2024, 12, 2), "test")
+        grant_round = store.get_round(session, "jul")
+        decision_id = store.decisions_of(session, grant_round)[0].id
         _fake_notice_receipt(session, grant_round)
     with session_scope(engine) as session:
-        round_letters.make_letters(session, schemes, "jul", tmp_path, date(2024, 12, 4), "test")
+        render_round_letters.make_letters(session, schemes, "jul", tmp_path, date(2024, 12, 4), "test")
         # Received Thu 12 Dec 2024 + 3 weeks = Thu 2 Jan 2025, a business day (1 Jan is the holiday).
-        letter = responses.letter_received(session, decision_id, date(2024, 12, 12), "test")
+        letter = store_responses.letter_received(session, decision_id, date(2024, 12, 12), "test")
         assert letter.appeal_due == date(2025, 1, 2)
-        assert responses.record_appeal(session, decision_id, date(2025, 1, 2), "test").in_time
-        assert not responses.record_appeal(session, decision_id, date(2025, 1, 3), "test").in_time
+        assert store_responses.record_appeal(session, decision_id, date(2025, 1, 2), "test").in_time
+        assert not store_responses.record_appeal(session, decision_id, date(2025, 1, 3), "test").in_time
     # Frivillig lag's decision is in «jul» already: a second round repeats it (issue 30).
     _round(engine, schemes, write_csv, name="annen", allow_duplicate="test: en runde til med samme søker")
-    with pytest.raises(rounds.GrantsError, match="ikke et enkeltvedtak"), session_scope(engine) as session:
-        kommune = rounds.decisions_of(session, rounds.get_round(session, "annen"))[2]
-        responses.record_appeal(session, kommune.id, date(2025, 1, 3), "test")
+    with pytest.raises(store.GrantsError, match="ikke et enkeltvedtak"), session_scope(engine) as session:
+        kommune = store.decisions_of(session, store.get_round(session, "annen"))[2]
+        store_responses.record_appeal(session, kommune.id, date(2025, 1, 3), "test")
 
 
 def _fake_notice_receipt(session, grant_round):
     """Record the notice as delivered, as the flow does after a real SMTP receipt (tested in
     test_flow_grant_award_notice.py)."""
     from pliktvakt import outbox
-    from pliktvakt.grants import notices
+    from pliktvakt.grants import store_notices
     from pliktvakt.models import utcnow
 
-    key = rounds.notice_key(grant_round).to("aid@dep.example", "email")
+    key = store.notice_key(grant_round).to("aid@dep.example", "email")
     outbox.enqueue(
         session,
         {
@@ -206,7 +212,7 @@ def _fake_notice_receipt(session, grant_round):
     outbox.record_sent(
         session, message.id, "Message-ID <1@pliktvakt>; godtatt av SMTP-tjeneren 127.0.0.1:25", utcnow()
     )
-    assert notices.record(session, grant_round, utcnow()) == ["ministry-notice"]
+    assert store_notices.record(session, grant_round, utcnow()) == ["ministry-notice"]
     done = session.exec(
         select(Occurrence).where(Occurrence.obligation_id == "grant-award-ministry-notice")
     ).one()
@@ -227,12 +233,12 @@ def test_a_decision_typed_in_twice_for_the_same_applicant_is_refused(db_url, sch
     }
     engine = make_engine(db_url)
     with session_scope(engine) as session:
-        first = intake.add_decision(session, schemes, "2025-1", values, "test").id
-    with pytest.raises(rounds.GrantsError, match=f"har allerede vedtak {first} for ordningen"):
+        first = store_intake.add_decision(session, schemes, "2025-1", values, "test").id
+    with pytest.raises(store.GrantsError, match=f"har allerede vedtak {first} for ordningen"):
         with session_scope(engine) as session:
-            intake.add_decision(session, schemes, "2025-1", {**values, "tildelt_beløp": "900"}, "test")
+            store_intake.add_decision(session, schemes, "2025-1", {**values, "tildelt_beløp": "900"}, "test")
     with session_scope(engine) as session:
         assert _count(session, GrantDecision) == 1
-        intake.add_decision(
+        store_intake.add_decision(
             session, schemes, "2025-1", {**values, "orgnr": ORGNR_B}, "test"
         )  # another applicant

@@ -12,15 +12,15 @@ from sqlmodel import select
 
 from pliktvakt import occurrences
 from pliktvakt.db import session_scope
-from pliktvakt.grants import rounds, sanctions
-from pliktvakt.grants.letters import Particulars
+from pliktvakt.grants import store, store_sanctions
+from pliktvakt.grants.render_letters import Particulars
 from pliktvakt.grants.tables import GrantSanction
 from pliktvakt.models import Occurrence
 
 from .conftest import LETTER_SETTINGS
 from .test_duties import _ids, clock_day, decided  # noqa: F401
 
-STOP, RECLAIM = sanctions.SanctionKind.STOP, sanctions.SanctionKind.RECLAIM
+STOP, RECLAIM = store_sanctions.SanctionKind.STOP, store_sanctions.SanctionKind.RECLAIM
 CASE = "25/4711"
 # The contact person and appeal address the settings give (tests/grants/conftest.LETTER_SETTINGS).
 PARTICULARS = Particulars(
@@ -35,13 +35,13 @@ def with_case(decided):  # noqa: F811
     """The decided round with IMDi's case number, which a stop or reclaim letter states."""
     engine, _ = decided
     with session_scope(engine) as session:
-        rounds.set_case_number(session, rounds.get_round(session, "2025-1"), CASE, "test")
+        store.set_case_number(session, store.get_round(session, "2025-1"), CASE, "test")
     return decided
 
 
 def _notice(session) -> Occurrence:
     return session.exec(
-        select(Occurrence).where(Occurrence.obligation_id == sanctions.NOTICE_OBLIGATION)
+        select(Occurrence).where(Occurrence.obligation_id == store_sanctions.NOTICE_OBLIGATION)
     ).one()
 
 
@@ -53,19 +53,21 @@ def test_stop_waits_for_the_response_deadline_then_has_its_letter(with_case, sch
     engine, catalogue = with_case
     with session_scope(engine) as session:
         lag = _ids(session)["Frivillig lag"]
-        first = sanctions.request(
+        first = store_sanctions.request(
             session, catalogue, schemes, lag, STOP, "Tiltaket er ikke gjennomført", date(2025, 6, 2), "t"
         )
-        assert first.stage is sanctions.Stage.PROPOSED
+        assert first.stage is store_sanctions.Stage.PROPOSED
         occurrences.complete(
             session, first.notice.id, "fatima", "Varsel sendt, sak 25/77", clock_day(2025, 6, 4)
         )
-        early = sanctions.request(session, catalogue, schemes, lag, STOP, "", date(2025, 6, 5), "t")
-        assert early.stage is sanctions.Stage.AWAITING_RESPONSE
+        early = store_sanctions.request(session, catalogue, schemes, lag, STOP, "", date(2025, 6, 5), "t")
+        assert early.stage is store_sanctions.Stage.AWAITING_RESPONSE
         assert early.sanction.response_due == date(2025, 6, 18)
-        last_day = sanctions.request(session, catalogue, schemes, lag, STOP, "", date(2025, 6, 18), "t")
-        assert last_day.stage is sanctions.Stage.AWAITING_RESPONSE and not sanctions.stopped(session, lag)
-        done = sanctions.request(
+        last_day = store_sanctions.request(session, catalogue, schemes, lag, STOP, "", date(2025, 6, 18), "t")
+        assert last_day.stage is store_sanctions.Stage.AWAITING_RESPONSE and not store_sanctions.stopped(
+            session, lag
+        )
+        done = store_sanctions.request(
             session, catalogue, schemes, lag, STOP, "", date(2025, 6, 19), "t", particulars=PARTICULARS
         )
         assert done.carried_out and done.sanction.carried_out_on == date(2025, 6, 19)
@@ -75,8 +77,8 @@ def test_stop_waits_for_the_response_deadline_then_has_its_letter(with_case, sch
         assert (letter.appeal.deadline, letter.response_due) == (date(2025, 7, 10), date(2025, 6, 18))
         assert json.loads(done.sanction.letter)["reference"] == letter.reference
         # A second stop of the stopped grant is refused, and opens no new notice.
-        with pytest.raises(rounds.GrantsError, match="allerede gjennomført 19.06.2025"):
-            sanctions.request(session, catalogue, schemes, lag, STOP, "igjen", date(2025, 6, 23), "t")
+        with pytest.raises(store.GrantsError, match="allerede gjennomført 19.06.2025"):
+            store_sanctions.request(session, catalogue, schemes, lag, STOP, "igjen", date(2025, 6, 23), "t")
         assert len(session.exec(select(GrantSanction)).all()) == 1
 
 
@@ -87,20 +89,22 @@ def test_an_answer_lets_the_reclaim_go_before_the_deadline(with_case, schemes):
     engine, catalogue = with_case
     with session_scope(engine) as session:
         lag = _ids(session)["Frivillig lag"]
-        step = sanctions.request(
+        step = store_sanctions.request(
             session, catalogue, schemes, lag, RECLAIM, "Midlene er brukt til annet", date(2025, 6, 2), "t"
         )
-        with pytest.raises(rounds.GrantsError, match="ikke registrert sendt"):
-            sanctions.record_response(session, lag, date(2025, 6, 3), "Vi er uenige", "t")
+        with pytest.raises(store.GrantsError, match="ikke registrert sendt"):
+            store_sanctions.record_response(session, lag, date(2025, 6, 3), "Vi er uenige", "t")
         occurrences.complete(session, step.notice.id, "fatima", "Varsel sendt", clock_day(2025, 6, 4))
-        sanctions.record_response(session, lag, date(2025, 6, 10), "Vi brukte midlene etter planen", "t")
-        with pytest.raises(rounds.GrantsError, match="--amount"):
-            sanctions.request(session, catalogue, schemes, lag, RECLAIM, "", date(2025, 6, 11), "t")
-        with pytest.raises(rounds.GrantsError, match="høyst det tildelte beløpet"):
-            sanctions.request(
+        store_sanctions.record_response(
+            session, lag, date(2025, 6, 10), "Vi brukte midlene etter planen", "t"
+        )
+        with pytest.raises(store.GrantsError, match="--amount"):
+            store_sanctions.request(session, catalogue, schemes, lag, RECLAIM, "", date(2025, 6, 11), "t")
+        with pytest.raises(store.GrantsError, match="høyst det tildelte beløpet"):
+            store_sanctions.request(
                 session, catalogue, schemes, lag, RECLAIM, "", date(2025, 6, 11), "t", Decimal("150001")
             )
-        done = sanctions.request(
+        done = store_sanctions.request(
             session,
             catalogue,
             schemes,
@@ -126,13 +130,15 @@ def test_a_letter_needing_a_placeholder_refuses_the_stop(decided, shipped_scheme
     engine, catalogue = decided
     with session_scope(engine) as session:
         lag = _ids(session)["Frivillig lag"]
-        step = sanctions.request(
+        step = store_sanctions.request(
             session, catalogue, shipped_schemes, lag, STOP, "Ikke gjennomført", date(2025, 6, 2), "t"
         )
         occurrences.complete(session, step.notice.id, "fatima", "Varsel sendt", clock_day(2025, 6, 4))
-        with pytest.raises(rounds.GrantsError, match="facts.regelverk"):
-            sanctions.request(session, catalogue, shipped_schemes, lag, STOP, "", date(2025, 6, 30), "t")
-        assert step.sanction.carried_out_on is None and not sanctions.stopped(session, lag)
+        with pytest.raises(store.GrantsError, match="facts.regelverk"):
+            store_sanctions.request(
+                session, catalogue, shipped_schemes, lag, STOP, "", date(2025, 6, 30), "t"
+            )
+        assert step.sanction.carried_out_on is None and not store_sanctions.stopped(session, lag)
 
 
 @pytest.fixture
@@ -199,13 +205,13 @@ def test_a_stop_without_case_number_or_appeal_address_is_refused(decided, scheme
     engine, catalogue = decided
     with session_scope(engine) as session:
         lag = _ids(session)["Frivillig lag"]
-        step = sanctions.request(
+        step = store_sanctions.request(
             session, catalogue, schemes, lag, STOP, "Ikke gjennomført", date(2025, 6, 2), "t"
         )
         occurrences.complete(session, step.notice.id, "fatima", "Varsel sendt", clock_day(2025, 6, 4))
-        with pytest.raises(rounds.GrantsError) as refused:
-            sanctions.request(session, catalogue, schemes, lag, STOP, "", date(2025, 6, 19), "t")
+        with pytest.raises(store.GrantsError) as refused:
+            store_sanctions.request(session, catalogue, schemes, lag, STOP, "", date(2025, 6, 19), "t")
         message = str(refused.value)
         assert "ingenting er gjennomført" in message and "IMDis saksnummer for runden" in message
         assert "PLIKTVAKT_GRANT_APPEAL_ADDRESS" in message and "PLIKTVAKT_GRANT_CONTACT" in message
-        assert step.sanction.carried_out_on is None and not sanctions.stopped(session, lag)
+        assert step.sanction.carried_out_on is None and not store_sanctions.stopped(session, lag)

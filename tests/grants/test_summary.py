@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from pliktvakt.grants.awards import validate_rows
-from pliktvakt.grants.summary import (
+from pliktvakt.grants.inputs import validate_rows
+from pliktvakt.grants.texts import (
     render_award_notice,
     render_recipients_info,
     summarize_by_scheme,

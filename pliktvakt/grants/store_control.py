@@ -1,52 +1,18 @@
-"""The risk-based control sample of a round (vedlegg 1 pkt. 8, ØR punkt 6.3.8): IMDi checks,
-"ut fra en vurdering av risiko og vesentlighet", that recipients used the funds as the
-conditions require.
+"""Store: the risk-based control sample of a round (vedlegg 1 pkt. 8, ØR punkt 6.3.8).
 
-The sample is drawn from the grants that stand (awarded, not lapsed), weighted by amount
-(vesentlighet) and raised for a recipient (by organisation number) with earlier findings
-(risiko): weight = amount × (1 + number of earlier findings). The draw is weighted sampling
-without replacement (Efraimidis–Spirakis: the largest u^(1/w)) from ``random.Random(seed)``, so
-the same seed gives the same sample and the draw can be re-run by an auditor.
+IMDi checks, "ut fra en vurdering av risiko og vesentlighet", that recipients used the
+funds as the conditions require. Who is drawn: ``rules_control``.
 """
 
-import math
-import random
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session, func, select
 
-from pliktvakt import audit
-from pliktvakt.grants.rounds import GrantsError, decisions_of, get_round
+from pliktvakt import audit, bokmal
+from pliktvakt.grants.rules_control import Candidate, draw, sample_size
+from pliktvakt.grants.store import GrantsError, decisions_of, get_round
 from pliktvakt.grants.tables import GrantControlSample, GrantDecision
-
-
-@dataclass(frozen=True)
-class Candidate:
-    decision_id: int
-    orgnr: str
-    amount: Decimal
-    earlier_findings: int
-
-    @property
-    def weight(self) -> float:
-        return float(self.amount) * (1 + self.earlier_findings)
-
-
-def sample_size(population: int, share: float) -> int:
-    """``share`` of the population, rounded up, at least one where there is anyone to check."""
-    if not 0 < share <= 1:
-        raise GrantsError(f"--share {share}: må være større enn 0 og høyst 1 (f.eks. 0.1 for 10 %).")
-    return min(population, max(1, math.ceil(population * share))) if population else 0
-
-
-def draw(candidates: list[Candidate], share: float, seed: int) -> list[Candidate]:
-    """The sample, heaviest key first; deterministic for a given seed and candidate order."""
-    rng = random.Random(seed)
-    keyed = [(rng.random() ** (1 / c.weight), c) for c in candidates if c.weight > 0]
-    keyed.sort(key=lambda pair: pair[0], reverse=True)
-    return [c for _, c in keyed[: sample_size(len(keyed), share)]]
 
 
 def _earlier_findings(session: Session, orgnr: str) -> int:
@@ -70,7 +36,8 @@ def record_sample(
     ).first()
     if taken is not None:
         raise GrantsError(
-            f"Runden «{round_name}» har allerede et kontrollutvalg (trukket {taken.drawn_on:%d.%m.%Y}, "
+            f"Runden «{round_name}» har allerede et kontrollutvalg "
+            f"(trukket {bokmal.date_short(taken.drawn_on)}, "
             f"seed {taken.seed}); se `pliktvakt grants control-list {round_name}`."
         )
     candidates = [
@@ -116,15 +83,9 @@ def record_finding(session: Session, sample_id: int, finding: str, actor: str) -
         raise GrantsError(f"Fant ikke kontroll {sample_id} i noe kontrollutvalg.")
     if not finding.strip():
         raise GrantsError("Oppgi funnet (--finding).")
-    row.finding = finding.strip()
+    event = row.record_finding(finding.strip(), actor)
     session.add(row)
-    audit.append(
-        session,
-        actor,
-        "grant.control.finding",
-        f"grant-decision/{row.decision_id}",
-        {"sample": row.id, "finding": row.finding},
-    )
+    audit.record(session, event)
     return row
 
 

@@ -1,4 +1,4 @@
-"""The grant letters of a round: each rendered and recorded, behind the gate of instruks 6.1.
+"""Render: the grant letters of a round, each recorded, behind the gate of instruks 6.1.
 
 The files are returned, not written: the caller writes them in the same transaction, so a
 letter is recorded only if it was written (tasks.grants.write_round_letters).
@@ -12,9 +12,8 @@ from sqlmodel import Session
 
 from pliktvakt import audit
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants import duties
-from pliktvakt.grants.cases import as_award, letter_of
-from pliktvakt.grants.letters import (
+from pliktvakt.grants import store_duties
+from pliktvakt.grants.render_letters import (
     LetterData,
     LetterIncomplete,
     Particulars,
@@ -22,8 +21,9 @@ from pliktvakt.grants.letters import (
     build_letter_data,
     render_letter,
 )
-from pliktvakt.grants.rounds import GrantsError, decisions_of, get_round, letters_gate
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import GrantsError, decisions_of, get_round, letters_gate
+from pliktvakt.grants.store_cases import as_award, letter_of
 from pliktvakt.grants.tables import GrantDecision, GrantLetter
 
 
@@ -76,12 +76,12 @@ def make_letters(
             continue
         batch.files.update(rendered.files(Path(out_dir)))
         if catalogue is not None and data.acceptance is not None:
-            duties.acceptance_due(session, catalogue, row, data.acceptance.deadline, actor)
+            store_duties.acceptance_due(session, catalogue, row, data.acceptance.deadline, actor)
         if data.reporting_due is not None:
             reporting.setdefault(row.scheme_id, data.reporting_due)
     if catalogue is not None:
         for scheme_id, due in reporting.items():
-            duties.goal_reports_due(session, catalogue, grant_round, scheme_id, due, actor)
+            store_duties.goal_reports_due(session, catalogue, grant_round, scheme_id, due, actor)
     audit.append(
         session,
         actor,
@@ -114,9 +114,11 @@ def _render(
         particulars=particulars,
     )
     rendered = render_letter(data)
-    letter.data = rendered.json
-    letter.acceptance_due = data.acceptance.deadline if data.acceptance else None
-    letter.appeal_due = data.appeal.deadline if data.appeal else None
+    letter.rendered(
+        rendered.json,
+        data.acceptance.deadline if data.acceptance else None,
+        data.appeal.deadline if data.appeal else None,
+    )
     session.add(letter)
     session.flush()  # the letter's id, before an occurrence refers to the decision
     return rendered, data

@@ -1,4 +1,6 @@
-"""How a round's decisions come in: a whole file, all or nothing, or one typed in (CLI or
+"""Store: how a round's decisions come in and are written.
+
+A whole file, all or nothing, or one typed in (CLI or
 Prefect form), validated alike. A rejected file's reasons are kept with its rows.
 Each function works in the caller's transaction and audits what it changes."""
 
@@ -11,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
-from pliktvakt import audit
+from pliktvakt import audit, bokmal
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import check_texts
-from pliktvakt.grants.awards import (
+from pliktvakt.grants.inputs import (
     HEADERS,
     AwardDecision,
     AwardImportError,
@@ -24,9 +26,9 @@ from pliktvakt.grants.awards import (
     read_award_table,
     validate_rows,
 )
-from pliktvakt.grants.duties import registration_due
-from pliktvakt.grants.rounds import GrantsError, find_round
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import GrantsError, find_round
+from pliktvakt.grants.store_duties import registration_due
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantRound
 
 
@@ -322,6 +324,7 @@ def _round_open_for_decisions(session: Session, name: str) -> GrantRound:
         session.flush()
     elif grant_round.decided_on is not None:
         raise GrantsError(
-            f"Runden «{name}» er vedtatt {grant_round.decided_on:%d.%m.%Y} og tar ikke imot flere vedtak."
+            f"Runden «{name}» er vedtatt {bokmal.date_short(grant_round.decided_on)} "
+            "og tar ikke imot flere vedtak."
         )
     return grant_round

@@ -1,5 +1,7 @@
-"""What officers read about the grants register (bokmål): an upload file ready, the
-reconciliation's differences, and the table of what is not registered yet."""
+"""Texts: what officers read about the grants register (bokmål).
+
+An upload file ready, the reconciliation's differences, and the table of what is not
+registered yet."""
 
 import json
 from datetime import date
@@ -8,8 +10,8 @@ from pathlib import Path
 from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import UNCONFIRMED
 from pliktvakt.notify import Message
-from pliktvakt.register.excel import AWARDS_SHEET, SCHEMES_SHEET
-from pliktvakt.register.reconcile import Difference
+from pliktvakt.register.render import AWARDS_SHEET, SCHEMES_SHEET
+from pliktvakt.register.rules import Difference
 from pliktvakt.register.tables import RegisterSubmission, RegisterUpload
 from pliktvakt.rendering import desk_link, markdown_text
 
@@ -17,6 +19,10 @@ CLAUSE = (
     "Vedlegg 1 pkt. 1: «IMDi har ansvar for å registrere og oppdatere informasjon om "
     "tilskuddsordninger og enkelttilskudd rettet mot frivillige organisasjoner på Tilskudd.dfo.no. "
     "… Tildelinger av tilskudd skal registreres fortløpende.»"
+)
+NO_TOKEN = (
+    "PLIKTVAKT_TILSKUDD_API_TOKEN er ikke satt: ingenting er sendt til tilskuddsregisteret. "
+    "Sett nøkkelen, eller bruk Excel-opplasting (PLIKTVAKT_TILSKUDD_BACKEND=excel)."
 )
 STATUS_NAMES = {
     "venter": "venter på å bli sendt",
@@ -60,6 +66,17 @@ def differences_message(year: int, differences: list[Difference], source: str) -
         f"Sjekk tildelingene i registeret og rett dem der.\n\n{CLAUSE}"
     )
     return Message(subject=f"Tilskuddsregisteret {year}: {len(differences)} avvik ved avstemming", text=text)
+
+
+def send_problems(refused: list[str], failed: list[str], shown: int = 5) -> list[str]:
+    """A send run's failure reasons: a few examples of each kind and the count, not thousands
+    of lines."""
+    found = []
+    for items, what in ((refused, "avvist av registeret"), (failed, "ikke registrert ennå")):
+        if items:
+            more = f" (og {len(items) - shown} til)" if len(items) > shown else ""
+            found.append(f"{len(items)} {what}: " + "; ".join(items[:shown]) + more)
+    return found
 
 
 def submission_row(submission: RegisterSubmission, occurrence_id: int | None = None) -> dict[str, str]:

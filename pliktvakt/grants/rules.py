@@ -1,4 +1,4 @@
-"""Deadlines of grant letters: appeals (enkeltvedtak) and acceptance letters (aksept).
+"""Rules: the deadlines of grant letters, appeals (enkeltvedtak) and acceptance (aksept).
 
 Pure functions on dates. A deadline "has passed" only when the day after its due date has
 begun: the whole due day belongs to the recipient.

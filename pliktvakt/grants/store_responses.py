@@ -1,5 +1,7 @@
-"""What comes back after a grant letter: its receipt, appeals, acceptance, and the grants that
-lapse without it. Each function works in the caller's transaction and audits what it changes."""
+"""Store: what comes back after a grant letter, recorded in the caller's transaction.
+
+Its receipt, appeals, acceptance, and the grants that lapse without it. Each function works in
+the caller's transaction and audits what it changes."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,13 +9,13 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from pliktvakt import audit, occurrences
+from pliktvakt import audit, bokmal, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants import duties
-from pliktvakt.grants.cases import appeals_of, case_of, get_decision, letter_of
-from pliktvakt.grants.deadlines import appeal_deadline, grant_lapsed
-from pliktvakt.grants.rounds import GrantsError, decisions_of
+from pliktvakt.grants import store_duties
+from pliktvakt.grants.rules import appeal_deadline, grant_lapsed
 from pliktvakt.grants.schemes import DecisionKind
+from pliktvakt.grants.store import GrantsError, decisions_of
+from pliktvakt.grants.store_cases import appeals_of, case_of, get_decision, letter_of
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantLetter, GrantRound
 
 
@@ -32,17 +34,10 @@ def letter_received(session: Session, decision_id: int, on: date, actor: str) ->
     letter = _letter_for(session, decision)
     if on < letter.letter_date:
         raise GrantsError(f"--on {on.isoformat()} er før brevdatoen {letter.letter_date.isoformat()}.")
-    letter.received_on = on
-    if decision.decision_kind == DecisionKind.ENKELTVEDTAK:
-        letter.appeal_due = appeal_deadline(on).due
+    enkeltvedtak = decision.decision_kind == DecisionKind.ENKELTVEDTAK
+    event = letter.mark_received(on, actor, appeal_deadline(on).due if enkeltvedtak else None)
     session.add(letter)
-    audit.append(
-        session,
-        actor,
-        "grant.letter.received",
-        f"grant-decision/{decision_id}",
-        {"on": on, "appeal_due": letter.appeal_due},
-    )
+    audit.record(session, event)
     return letter
 
 
@@ -57,7 +52,7 @@ KIND_NAMES = {
     AppealKind.THIRD_PARTY: "klage fra en annen med rettslig klageinteresse",
     AppealKind.RECONSIDERATION: "anmodning om ny vurdering",
 }
-RECONSIDERATION_OBLIGATION = duties.RECONSIDERATION_OBLIGATION
+RECONSIDERATION_OBLIGATION = store_duties.RECONSIDERATION_OBLIGATION
 
 
 def record_appeal(
@@ -124,7 +119,7 @@ def record_appeal(
     }
     if kind is AppealKind.RECONSIDERATION and catalogue is not None:
         occurrence, _ = occurrences.trigger(
-            session, catalogue, RECONSIDERATION_OBLIGATION, received, duties.appeal_ref(appeal), actor
+            session, catalogue, RECONSIDERATION_OBLIGATION, received, store_duties.appeal_ref(appeal), actor
         )
         details["handling_occurrence"], details["handling_due"] = occurrence.id, occurrence.due
     audit.append(session, actor, "grant.appeal.received", f"grant-decision/{decision_id}", details)
@@ -170,16 +165,12 @@ def close_appeal(
     if not outcome.strip():
         raise GrantsError("Oppgi utfallet av klagen (--outcome).")
     appeal = open_appeals[0]
-    appeal.closed_on, appeal.outcome = on, outcome.strip()
+    event = appeal.close(on, outcome.strip(), actor)
     session.add(appeal)
-    duties.reconsideration_settled(session, appeal, on, f"Avgjort {on:%d.%m.%Y}: {appeal.outcome}", actor)
-    audit.append(
-        session,
-        actor,
-        "grant.appeal.closed",
-        f"grant-decision/{decision_id}",
-        {"appeal": appeal.id, "on": on, "outcome": appeal.outcome},
+    store_duties.reconsideration_settled(
+        session, appeal, on, f"Avgjort {bokmal.date_short(on)}: {appeal.outcome}", actor
     )
+    audit.record(session, event)
     return appeal
 
 
@@ -190,18 +181,14 @@ def accept(session: Session, decision_id: int, on: date, actor: str) -> GrantLet
     if decision.decision_kind != DecisionKind.AKSEPT or Decimal(decision.amount_awarded) == 0:
         raise GrantsError(f"Vedtak {decision_id} trenger ingen aksept (enkeltvedtak eller avslag).")
     letter = _letter_for(session, decision)
-    letter.accepted_on = on
+    event = letter.accept(on, actor)
     session.add(letter)
     in_time = letter.acceptance_due is None or on <= letter.acceptance_due
     if in_time:
-        duties.acceptance_settled(session, decision_id, on, f"Akseptbrev mottatt {on:%d.%m.%Y}", actor)
-    audit.append(
-        session,
-        actor,
-        "grant.accepted",
-        f"grant-decision/{decision_id}",
-        {"on": on, "due": letter.acceptance_due, "in_time": on <= (letter.acceptance_due or on)},
-    )
+        store_duties.acceptance_settled(
+            session, decision_id, on, f"Akseptbrev mottatt {bokmal.date_short(on)}", actor
+        )
+    audit.record(session, event)
     return letter
 
 
@@ -210,16 +197,10 @@ def lapse_due(session: Session, grant_round: GrantRound, as_of: date, actor: str
     lapsed = []
     for row in decisions_of(session, grant_round):
         if row.lapsed_at is None and grant_lapsed(case_of(session, row), as_of):
-            row.lapsed_at = as_of
+            event = row.lapse(as_of, actor)
             session.add(row)
-            audit.append(
-                session,
-                actor,
-                "grant.lapsed",
-                f"grant-decision/{row.id}",
-                {"applicant": row.applicant, "orgnr": row.orgnr, "on": as_of},
-            )
-            duties.acceptance_settled(
+            audit.record(session, event)
+            store_duties.acceptance_settled(
                 session,
                 row.id,
                 as_of,

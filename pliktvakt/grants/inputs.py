@@ -1,4 +1,4 @@
-"""Award decisions of a grant round, imported from CSV or XLSX.
+"""Validated input: the award decisions of a grant round, imported from CSV or XLSX.
 
 The file has one decision per row, with these headers (case and spaces do not matter):
 

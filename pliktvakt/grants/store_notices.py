@@ -1,4 +1,4 @@
-"""What the grant-award-notice flow does for one round, in the caller's transaction.
+"""Store: what the grant-award-notice flow does for one round, in the caller's transaction.
 
 ``prepare`` writes every message the round needs now into the outbox (deterministic keys,
 so a rerun sends nothing twice); ``record`` turns delivery receipts into the recorded
@@ -13,10 +13,9 @@ from sqlmodel import Session
 
 from pliktvakt import audit, bokmal, notify, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants.cases import as_award, case_of
-from pliktvakt.grants.deadlines import recipients_list_blockers
-from pliktvakt.grants.responses import lapse_due
-from pliktvakt.grants.rounds import (
+from pliktvakt.grants.rules import recipients_list_blockers
+from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import (
     DUTY,
     NOTICE_OBLIGATION,
     RECIPIENTS_OBLIGATION,
@@ -31,9 +30,10 @@ from pliktvakt.grants.rounds import (
     recipients_key,
     round_ref,
 )
-from pliktvakt.grants.schemes import GrantScheme
-from pliktvakt.grants.summary import render_award_notice, render_recipients_info, underspending
+from pliktvakt.grants.store_cases import as_award, case_of
+from pliktvakt.grants.store_responses import lapse_due
 from pliktvakt.grants.tables import GrantDecision, GrantRound
+from pliktvakt.grants.texts import render_award_notice, render_recipients_info, underspending
 from pliktvakt.notify import Key, Message
 
 ACTOR = "pliktvakt"
@@ -197,20 +197,17 @@ def record(session: Session, grant_round: GrantRound, now: datetime) -> list[str
     if grant_round.ministry_notice_sent_at is None and (
         receipts := notify.delivered(session, prefix=notice_key(grant_round).prefix)
     ):
-        grant_round.ministry_notice_sent_at = now
         _complete(session, NOTICE_OBLIGATION, grant_round, receipts, now)
         recorded.append("ministry-notice")
     if grant_round.recipients_info_sent_at is None and (
         receipts := notify.delivered(session, prefix=recipients_key(grant_round).prefix)
     ):
-        grant_round.recipients_info_sent_at = now
         _complete(session, RECIPIENTS_OBLIGATION, grant_round, receipts, now)
         recorded.append("recipients-info")
     if recorded:
+        event = grant_round.record_deliveries(recorded, now, ACTOR)
         session.add(grant_round)
-        audit.append(
-            session, ACTOR, "grant.round.recorded", f"grant-round/{grant_round.name}", {"steps": recorded}
-        )
+        audit.record(session, event)
     return recorded
 
 

@@ -1,4 +1,6 @@
-"""Grant letters (tilskuddsbrev): their data, rendering and the content check required by
+"""Render: grant letters (tilskuddsbrev), their data and their content check.
+
+Their data, rendering and the content check required by
 vedlegg 1 pkt. 3, 5 and 8. The gate before them is ``GrantRound.letters_allowed`` (instruks 6.1);
 the content check is the gate ``grant-letter-content``: a letter lacking an item is not rendered.
 
@@ -24,8 +26,8 @@ from markupsafe import escape
 from pydantic import BaseModel, ConfigDict
 
 from pliktvakt import bokmal, templating
-from pliktvakt.grants.awards import ApplicantKind, AwardDecision, decision_kind_for
-from pliktvakt.grants.deadlines import acceptance_deadline, appeal_deadline
+from pliktvakt.grants.inputs import ApplicantKind, AwardDecision, decision_kind_for
+from pliktvakt.grants.rules import acceptance_deadline, appeal_deadline
 from pliktvakt.grants.schemes import FACT_NAMES, REJECTION_FACTS, DecisionKind, GrantScheme, LegalBasis
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"

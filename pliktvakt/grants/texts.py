@@ -1,15 +1,18 @@
-"""Figures per scheme for the ministry: the award notice before letters (instruks 6.1), the
-recipients list after the appeal deadlines (vedlegg 1 pkt. 2), and underspending
-(mindreforbruk, vedlegg 1 pkt. 2)."""
+"""Texts: what people read of the grant area (bokmål).
+
+Figures per scheme for the ministry in the award notice before letters (instruks 6.1), the
+recipients list after the appeal deadlines (vedlegg 1 pkt. 2) and underspending (mindreforbruk,
+vedlegg 1 pkt. 2); and a round's state as a row of the grant-rounds table."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from pliktvakt import bokmal, templating
-from pliktvakt.grants.awards import AwardDecision
+from pliktvakt import bokmal, clock, templating
+from pliktvakt.grants.inputs import AwardDecision
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.notify import Message
+from pliktvakt.tabular import Rejection
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -132,3 +135,46 @@ def underspending(
         if awarded < budget:
             found.append(Underspend(scheme_id, schemes[scheme_id].name, Decimal(budget), awarded))
     return found
+
+
+# --- a round's state, as the grant-rounds table shows it ---------------------------------
+
+
+def table_row(state: dict) -> dict:
+    """A round's state as a row of the grant-rounds table, in bokmål."""
+    return {
+        "Runde": state["round"],
+        "Vedtak": state["decisions"],
+        "Vedtatt": _day(state["decided_on"]),
+        "Orientering sendt": _yes(state["notice_sent_at"]) if state["notice_needed"] else "ikke påkrevd",
+        "Brev tillatt": "ja" if state["letters_allowed"] else "nei",
+        "Brev laget": state["letters"],
+        "Åpne klager": state["open_appeals"],
+        "Siste frist": _day(state["last_deadline"]),
+        "Falt bort": state["lapsed"],
+        "Mottakerliste sendt": _recipients_shown(state),
+    }
+
+
+def _recipients_shown(state: dict) -> str:
+    blockers = state["recipients_blockers"]
+    if state["recipients_sent_at"] or not blockers:
+        return _yes(state["recipients_sent_at"])
+    return f"nei: {blockers[0]}" + (f" (+{len(blockers) - 1})" if len(blockers) > 1 else "")
+
+
+def _yes(when) -> str:
+    if not when:
+        return "nei"
+    moment = clock.resolve(when)
+    return f"ja, {bokmal.date_short(moment.date())} {moment:%H:%M}"
+
+
+def _day(day) -> str:
+    return day.isoformat() if day else ""
+
+
+def form_refusal(rejected: list[Rejection]) -> str:
+    """Why a decision typed in the run form was refused: it is checked as a one-row file, so the
+    reasons name its fields, not a line."""
+    return "; ".join(f"feltet «{r.field}»: {r.reason}" for r in rejected)

@@ -1,4 +1,4 @@
-"""The decision letter of a stop of payment or a reclaim (vedlegg 1 pkt. 5).
+"""Render: the decision letter of a stop of payment or a reclaim (vedlegg 1 pkt. 5).
 
 A stop or reclaim changes the recipient's rights under the grant: to a private recipient it is
 an enkeltvedtak, so the letter gives the reasons with the rules and main considerations
@@ -16,10 +16,10 @@ from markupsafe import escape
 from pydantic import BaseModel, ConfigDict
 
 from pliktvakt import bokmal, templating
-from pliktvakt.grants.deadlines import appeal_deadline
-from pliktvakt.grants.letters import TEMPLATE_DIR, AppealInfo, LetterFact, Particulars, RenderedLetter
-from pliktvakt.grants.rounds import GrantsError
+from pliktvakt.grants.render_letters import TEMPLATE_DIR, AppealInfo, LetterFact, Particulars, RenderedLetter
+from pliktvakt.grants.rules import appeal_deadline
 from pliktvakt.grants.schemes import FACT_NAMES, DecisionKind, GrantScheme
+from pliktvakt.grants.store import GrantsError
 from pliktvakt.grants.tables import GrantDecision, GrantLetter, GrantSanction
 from pliktvakt.legal_calendar import statutory_deadline
 

@@ -1,5 +1,7 @@
-"""Stopping payment of a grant or reclaiming it (vedlegg 1 pkt. 5), only after the recipient
-has been given advance notice and time to answer it (forvaltningsloven § 16).
+"""Store: stopping payment of a grant or reclaiming it (vedlegg 1 pkt. 5), step by step.
+
+Only after the recipient has been given advance notice and time to answer it
+(forvaltningsloven § 16).
 
 A stop or reclaim goes through these steps, each call to ``request`` taking the next it can:
 1. the proposal is recorded and the notice occurrence (grant-stop-reclaim-notice) triggered;
@@ -7,7 +9,7 @@ A stop or reclaim goes through these steps, each call to ``request`` taking the 
    scheme's ``notice_response_period`` (default 14 days, rolled forwards by domstolloven § 149)
    to comment, and that deadline is recorded;
 3. once the deadline has passed, or the recipient's answer is recorded (``record_response``),
-   the stop or reclaim is carried out and its decision letter rendered (``sanction_letters``):
+   the stop or reclaim is carried out and its decision letter rendered (``render_sanctions``):
    amount, repayment deadline, reasons (fvl. § 25) and appeal information (fvl. §§ 27–29).
    A letter needing a placeholder fact refuses the step, and nothing is carried out.
 A grant is stopped, or reclaimed, once. Each function works in the caller's transaction and
@@ -22,18 +24,18 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
-from pliktvakt import audit, clock, occurrences
+from pliktvakt import audit, bokmal, clock, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants.cases import get_decision, letter_of
-from pliktvakt.grants.letters import Particulars
-from pliktvakt.grants.rounds import GrantsError
+from pliktvakt.grants.render_letters import Particulars
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import GrantsError
+from pliktvakt.grants.store_cases import get_decision, letter_of
 from pliktvakt.grants.tables import GrantDecision, GrantRound, GrantSanction
 from pliktvakt.legal_calendar import statutory_deadline
 from pliktvakt.models import Occurrence, OccurrenceStatus
 
 if TYPE_CHECKING:
-    from pliktvakt.grants.sanction_letters import SanctionLetter
+    from pliktvakt.grants.render_sanctions import SanctionLetter
 
 NOTICE_OBLIGATION = "grant-stop-reclaim-notice"
 
@@ -126,7 +128,7 @@ def request(
             )
         return _propose(session, catalogue, decision_id, kind, reason.strip(), on, actor, amount)
     if amount is not None:
-        sanction.amount = amount
+        sanction.revise_amount(amount)
     notice = session.get(Occurrence, sanction.notice_occurrence_id)
     sent_on = notice_sent_on(notice)
     if sent_on is None:
@@ -135,7 +137,7 @@ def request(
         raise GrantsError(f"Datoen {on.isoformat()} er før forhåndsvarselet ble registrert sendt.")
     scheme = schemes[decision.scheme_id]
     if sanction.response_due is None:
-        sanction.response_due = response_deadline(scheme, sent_on)
+        sanction.open_response_period(response_deadline(scheme, sent_on))
         session.add(sanction)
     if sanction.response_on is None and on <= sanction.response_due:
         return SanctionStep(sanction, notice, Stage.AWAITING_RESPONSE)
@@ -166,15 +168,9 @@ def _propose(
     session.add(sanction)
     session.flush()
     notice, _ = occurrences.trigger(session, catalogue, NOTICE_OBLIGATION, on, sanction_ref(sanction), actor)
-    sanction.notice_occurrence_id = notice.id
+    event = sanction.proposed(notice, actor)
     session.add(sanction)
-    audit.append(
-        session,
-        actor,
-        f"grant.{kind.value}.proposed",
-        f"grant-decision/{decision_id}",
-        {"sanction": sanction.id, "reason": reason, "notice_occurrence": notice.id},
-    )
+    audit.record(session, event)
     return SanctionStep(sanction, notice, Stage.PROPOSED)
 
 
@@ -188,7 +184,7 @@ def _carry_out(
     actor: str,
     particulars: Particulars,
 ) -> SanctionStep:
-    from pliktvakt.grants import sanction_letters  # the letter needs this module's names
+    from pliktvakt.grants import render_sanctions  # the letter needs this module's names
 
     kind = SanctionKind(sanction.kind)
     if kind is SanctionKind.RECLAIM and sanction.amount is None:
@@ -198,29 +194,12 @@ def _carry_out(
     grant_letter = letter_of(session, decision.id)
     case_number = session.get(GrantRound, decision.round_id).case_number
     particulars = particulars.model_copy(update={"case_number": case_number})
-    data = sanction_letters.build(
+    data = render_sanctions.build(
         scheme, decision, sanction, notice_sent_on(notice), grant_letter, on, particulars
     )
-    sanction.carried_out_on = on
-    sanction.repayment_due = data.repayment_due
-    sanction.letter = data.model_dump_json(indent=2)
+    event = sanction.carry_out(on, data.repayment_due, data.model_dump_json(indent=2), notice, actor)
     session.add(sanction)
-    audit.append(
-        session,
-        actor,
-        f"grant.{kind.value}.carried_out",
-        f"grant-decision/{decision.id}",
-        {
-            "sanction": sanction.id,
-            "on": on,
-            "notice_occurrence": notice.id,
-            "notice": notice.evidence,
-            "response_due": sanction.response_due,
-            "response_on": sanction.response_on,
-            "amount": str(sanction.amount) if sanction.amount is not None else None,
-            "repayment_due": sanction.repayment_due,
-        },
-    )
+    audit.record(session, event)
     return SanctionStep(sanction, notice, Stage.CARRIED_OUT, data)
 
 
@@ -245,15 +224,9 @@ def record_response(session: Session, decision_id: int, on: date, text: str, act
         )
     if on < sent_on:
         raise GrantsError(f"--on {on.isoformat()} er før forhåndsvarselet ble sendt ({sent_on.isoformat()}).")
-    sanction.response_on, sanction.response_text = on, text.strip()
+    event = sanction.record_response(on, text.strip(), actor)
     session.add(sanction)
-    audit.append(
-        session,
-        actor,
-        "grant.sanction.response",
-        f"grant-decision/{decision_id}",
-        {"sanction": sanction.id, "on": on, "text": sanction.response_text},
-    )
+    audit.record(session, event)
     return sanction
 
 
@@ -270,7 +243,7 @@ def _refuse_repeat(session: Session, decision_id: int, kind: SanctionKind) -> No
     if done is not None:
         raise GrantsError(
             f"Vedtak {decision_id}: {KIND_NAMES[kind]} er allerede gjennomført "
-            f"{done.carried_out_on:%d.%m.%Y} (sak {done.id}); det kan ikke gjøres en gang til."
+            f"{bokmal.date_short(done.carried_out_on)} (sak {done.id}); det kan ikke gjøres en gang til."
         )
 
 

@@ -1,16 +1,17 @@
-"""Where a round stands: what may be paid, and its state for the CLI and the flow's table."""
+"""Store: where a round stands, what may be paid, and its state for the CLI and the flow.
+
+The state is shown by ``texts.table_row``."""
 
 from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session
 
-from pliktvakt import clock
-from pliktvakt.grants.cases import case_of, letter_of
-from pliktvakt.grants.deadlines import payable, recipients_list_blockers
-from pliktvakt.grants.rounds import decisions_of, letters_gate, needs_notice
-from pliktvakt.grants.sanctions import stopped
+from pliktvakt.grants.rules import payable, recipients_list_blockers
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import decisions_of, letters_gate, needs_notice
+from pliktvakt.grants.store_cases import case_of, letter_of
+from pliktvakt.grants.store_sanctions import stopped
 from pliktvakt.grants.tables import GrantDecision, GrantRound
 
 
@@ -48,34 +49,3 @@ def round_state(
         "recipients_blockers": recipients_list_blockers(cases, as_of),
         "recipients_sent_at": grant_round.recipients_info_sent_at,
     }
-
-
-def table_row(state: dict) -> dict:
-    """A round's state as a row of the grant-rounds table, in bokmål."""
-    return {
-        "Runde": state["round"],
-        "Vedtak": state["decisions"],
-        "Vedtatt": _day(state["decided_on"]),
-        "Orientering sendt": _yes(state["notice_sent_at"]) if state["notice_needed"] else "ikke påkrevd",
-        "Brev tillatt": "ja" if state["letters_allowed"] else "nei",
-        "Brev laget": state["letters"],
-        "Åpne klager": state["open_appeals"],
-        "Siste frist": _day(state["last_deadline"]),
-        "Falt bort": state["lapsed"],
-        "Mottakerliste sendt": _recipients_shown(state),
-    }
-
-
-def _recipients_shown(state: dict) -> str:
-    blockers = state["recipients_blockers"]
-    if state["recipients_sent_at"] or not blockers:
-        return _yes(state["recipients_sent_at"])
-    return f"nei: {blockers[0]}" + (f" (+{len(blockers) - 1})" if len(blockers) > 1 else "")
-
-
-def _yes(when) -> str:
-    return f"ja, {clock.resolve(when):%d.%m.%Y %H:%M}" if when else "nei"
-
-
-def _day(day) -> str:
-    return day.isoformat() if day else ""

@@ -1,4 +1,6 @@
-"""What the grants register must hold now, and what pliktvakt still owes it (vedlegg 1 pkt. 1).
+"""Store: the grants register's submissions and uploads, read and written in the session.
+
+What the register must hold now, and what pliktvakt still owes it (vedlegg 1 pkt. 1).
 
 «IMDi har ansvar for å registrere og oppdatere informasjon om tilskuddsordninger og
 enkelttilskudd rettet mot frivillige organisasjoner … Dette gjelder både IMDi og kommunenes
@@ -11,41 +13,40 @@ tilskudd … Tildelinger av tilskudd skal registreres fortløpende.»
   award is the municipality's decision and is sent at once.
 - Only awards to an organisation with a valid orgnr are sent; the rest are named as problems.
 - The occurrence is completed only with the register's receipt.
+- The Excel backend (``render.workbook``): a submission in an upload file stays unregistered
+  until an officer records the upload; the receipt is then the file's SHA-256 and the officer.
 """
 
+import hashlib
+import json
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 
-from sqlalchemy import Row
 from sqlmodel import Session, func, select
 from stdnum.no import orgnr as stdnum_orgnr
 
-from pliktvakt import audit, occurrences
+from pliktvakt import audit, bokmal, clock, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants import rounds
-from pliktvakt.grants.rounds import GrantsError
 from pliktvakt.grants.schemes import GrantScheme
+from pliktvakt.grants.store import GrantsError, all_rounds, decisions_of, letters_gate
 from pliktvakt.grants.tables import GrantDecision, GrantRound
-from pliktvakt.models import Occurrence
+from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.register import contract
-from pliktvakt.register.contract import Answer, AwardPayload, SchemePayload
-from pliktvakt.register.tables import Kind, RegisterSubmission, SubmissionStatus
+from pliktvakt.register.contract import Answer
+from pliktvakt.register.rules import (
+    OBLIGATION,
+    Plan,
+    allocation_key,
+    award_payload,
+    award_ref,
+    registrable,
+    scheme_payload,
+)
+from pliktvakt.register.tables import Kind, RegisterSubmission, RegisterUpload, SubmissionStatus
 from pliktvakt.settlement.inputs import Municipality
-
-OBLIGATION = "tilskudd-registration"
-DUTY = OBLIGATION
-RECONCILIATION = "tilskudd-reconciliation"  # the duty name of its alerts
-
-
-def award_ref(decision_id: int) -> str:
-    return f"grant-decision/{decision_id}"
-
-
-def registrable(scheme: GrantScheme, decision: GrantDecision | Row) -> bool:
-    """An award (not a rejection) under a scheme aimed at voluntary organisations."""
-    return scheme.voluntary_orgs and decision.amount_awarded > 0 and decision.lapsed_at is None
 
 
 def open_occurrences(
@@ -72,6 +73,22 @@ def open_occurrences(
     return occurrences.trigger_many(session, catalogue, OBLIGATION, on, refs, actor)
 
 
+def open_occurrence(
+    session: Session,
+    catalogue: Catalogue,
+    schemes: dict[str, GrantScheme],
+    decision: GrantDecision,
+    on: date,
+    actor: str,
+) -> bool:
+    """Open the decision's registration occurrence if it is an award to a voluntary organisation
+    (a decision typed in: the run form grant-decision-add); whether it was new."""
+    if not registrable(schemes[decision.scheme_id], decision):
+        return False
+    _, created = occurrences.trigger(session, catalogue, OBLIGATION, on, award_ref(decision.id), actor)
+    return created
+
+
 def mark_municipal(
     session: Session,
     schemes: dict[str, GrantScheme],
@@ -84,66 +101,19 @@ def mark_municipal(
     code = code.strip()
     if code not in municipalities:
         raise GrantsError(f"--forvalter «{code}»: ukjent kommunenummer; se config/municipalities.csv")
-    for decision in rounds.decisions_of(session, grant_round):
+    for decision in decisions_of(session, grant_round):
         if not schemes[decision.scheme_id].delegated_to_municipalities:
             raise GrantsError(
                 f"--forvalter {code}: linje {decision.source_line}, felt «ordning»: ordningen "
                 f"«{decision.scheme_id}» er ikke delegert til kommunene (delegated_to_municipalities "
                 "i config/grant_schemes.yaml); ingenting er lest inn"
             )
-    grant_round.administrator = code
+    event = grant_round.mark_municipal(code, actor)
     session.add(grant_round)
-    audit.append(
-        session, actor, "grant.round.municipal", f"grant-round/{grant_round.name}", {"kommunenr": code}
-    )
+    audit.record(session, event)
 
 
 # --- what to send ---------------------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    queued: int = 0  # new submissions (new or changed schemes and awards)
-    unchanged: int = 0
-    waiting: list[str] = field(default_factory=list)  # rounds held until the ministry has heard
-    problems: list[str] = field(default_factory=list)
-
-
-def scheme_payload(scheme: GrantScheme) -> SchemePayload:
-    return SchemePayload(
-        ekstern_id=scheme.id,
-        navn=scheme.name,
-        forvalter=contract.IMDI,
-        ansvarlig_departement=contract.MINISTRY,
-        regelverk=scheme.clause,
-        formaal=_confirmed(scheme, "purpose"),
-        malgruppe=_confirmed(scheme, "target_group"),
-    )
-
-
-def _confirmed(scheme: GrantScheme, fact: str) -> str | None:
-    """A scheme fact's text, or None while it is a placeholder (or the scheme has no facts)."""
-    value = getattr(scheme.facts, fact) if scheme.facts else None
-    return None if value is None or value.placeholder else value.text
-
-
-def award_payload(
-    decision: GrantDecision, scheme: GrantScheme, municipality: Municipality | None
-) -> AwardPayload:
-    return AwardPayload(
-        ekstern_id=award_ref(decision.id),
-        ordning_ekstern_id=scheme.id,
-        ordning=scheme.name,
-        forvalter=f"{municipality.name} kommune" if municipality else contract.IMDI,
-        forvalter_kommunenr=municipality.code if municipality else None,
-        ansvarlig_departement=contract.MINISTRY,
-        mottaker_orgnr=decision.orgnr,
-        mottaker=decision.applicant,
-        tildelt_belop=decision.amount_awarded,
-        sokt_belop=decision.amount_applied,
-        aar=decision.year,
-        fylke=municipality.county_name if municipality else None,
-    )
 
 
 def plan(
@@ -159,11 +129,11 @@ def plan(
     for scheme in schemes.values():
         if scheme.voluntary_orgs:
             queue(Kind.SCHEME, scheme.id, scheme_payload(scheme))
-    for grant_round in rounds.all_rounds(session):
+    for grant_round in all_rounds(session):
         if _held_back(session, schemes, grant_round, result):
             continue
         municipality = municipalities.get(grant_round.administrator) if grant_round.administrator else None
-        for decision in rounds.decisions_of(session, grant_round):
+        for decision in decisions_of(session, grant_round):
             scheme = schemes[decision.scheme_id]
             if not registrable(scheme, decision):
                 continue
@@ -183,7 +153,7 @@ def _held_back(
     """IMDi's own round waits until its letters may go: the ministry hears first (instruks 6.1)."""
     if grant_round.administrator is not None:
         return False
-    if rounds.letters_gate(session, schemes, grant_round) is None:
+    if letters_gate(session, schemes, grant_round) is None:
         return False
     result.waiting.append(grant_round.name)
     return True
@@ -215,7 +185,7 @@ def _queue(
         result.unchanged += 1
         return
     if newest is not None and newest.status in (SubmissionStatus.PENDING, SubmissionStatus.REFUSED):
-        newest.status = SubmissionStatus.SUPERSEDED  # never registered as it was; the new version goes
+        newest.supersede()  # never registered as it was; the new version goes
         session.add(newest)
     session.add(RegisterSubmission(kind=kind, ref=ref, idempotency_key=key, payload=body, backend=backend))
     result.queued += 1
@@ -247,17 +217,13 @@ def record_answers(session: Session, answers: list[Answer], now: datetime, backe
     receipts = []
     for submission in session.exec(query):
         answer = by_id[submission.id]
-        submission.attempts, submission.backend = submission.attempts + 1, backend
+        submission.attempted(backend)
         if answer.receipt:
-            submission.status, submission.receipt = SubmissionStatus.REGISTERED, answer.receipt
-            submission.registered_at, submission.error = now, None
-            receipts.append(
-                {"ref": submission.ref, "key": submission.idempotency_key, "receipt": answer.receipt}
-            )
+            receipts.append(submission.mark_registered(answer.receipt, now))
         elif answer.refused:
-            submission.status, submission.error = SubmissionStatus.REFUSED, answer.refused
+            submission.mark_refused(answer.refused)
         else:
-            submission.error = answer.error
+            submission.mark_failed(answer.error)
         session.add(submission)
     if receipts:
         audit.append(session, "pliktvakt", "register.registered", "register", {"registered": receipts})
@@ -273,7 +239,9 @@ def complete_registered(session: Session, now: datetime) -> int:
             .order_by(RegisterSubmission.id)
         ).all()
     )
-    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open")
+    query = select(Occurrence).where(
+        Occurrence.obligation_id == OBLIGATION, Occurrence.status == OccurrenceStatus.OPEN
+    )
     done = 0
     for occurrence in session.exec(query).all():
         if occurrence.ref in receipts:
@@ -287,7 +255,7 @@ def earliest_due(session: Session, unconfirmed: bool) -> tuple[date, bool] | Non
     """The first deadline among the open registration occurrences, and whether it rests on
     a placeholder (the catalogue's 5 business days are one)."""
     query = select(func.min(Occurrence.due)).where(
-        Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open"
+        Occurrence.obligation_id == OBLIGATION, Occurrence.status == OccurrenceStatus.OPEN
     )
     day = session.exec(query).one()
     return None if day is None else (day, unconfirmed)
@@ -304,7 +272,9 @@ def registered(session: Session, kind: Kind) -> Iterator[RegisterSubmission]:
 def withdraw_lapsed(session: Session) -> int:
     """Withdraw the open registration of an award that lapsed before it was registered (no
     acceptance by the deadline, vedlegg 1 pkt. 5): there is no award left to register."""
-    query = select(Occurrence).where(Occurrence.obligation_id == OBLIGATION, Occurrence.status == "open")
+    query = select(Occurrence).where(
+        Occurrence.obligation_id == OBLIGATION, Occurrence.status == OccurrenceStatus.OPEN
+    )
     open_by_decision = {int(o.ref.removeprefix("grant-decision/")): o for o in session.exec(query)}
     lapsed = select(GrantDecision).where(
         GrantDecision.id.in_(list(open_by_decision)), GrantDecision.lapsed_at.is_not(None)
@@ -312,7 +282,8 @@ def withdraw_lapsed(session: Session) -> int:
     withdrawn = 0
     for decision in session.exec(lapsed).all():
         reason = (
-            f"Tilskuddet falt bort {decision.lapsed_at:%d.%m.%Y} (ikke akseptert i tide) før registrering"
+            f"Tilskuddet falt bort {bokmal.date_short(decision.lapsed_at)} (ikke akseptert i tide) før "
+            "registrering"
         )
         occurrences.withdraw(session, open_by_decision[decision.id], reason, "pliktvakt")
         withdrawn += 1
@@ -327,3 +298,82 @@ def unresolved(session: Session) -> Iterator[RegisterSubmission]:
         )
     )
     yield from session.exec(query)
+
+
+def registered_years(session: Session) -> list[int]:
+    """The years of the awards the register holds from pliktvakt."""
+    return sorted({json.loads(s.payload)["aar"] for s in registered(session, Kind.AWARD)})
+
+
+def registered_awards(session: Session, year: int) -> dict[tuple[str, str], tuple[Decimal, tuple[str, ...]]]:
+    """What pliktvakt registered for ``year``, newest registered version of each award:
+    sums and decision refs by (orgnr, scheme name)."""
+    newest = {}
+    for submission in registered(session, Kind.AWARD):
+        newest[submission.ref] = json.loads(submission.payload)
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    refs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ref, payload in newest.items():
+        if payload["aar"] == year:
+            key = allocation_key(payload["mottaker_orgnr"], payload["ordning"])
+            sums[key] += Decimal(str(payload["tildelt_belop"]))
+            refs[key].append(ref)
+    return {key: (total, tuple(refs[key])) for key, total in sums.items()}
+
+
+# --- the Excel backend ---------------------------------------------------------------------
+
+
+class UploadError(ValueError):
+    """A confirmation that cannot be recorded; the message is bokmål."""
+
+
+def waiting(session: Session) -> list[RegisterSubmission]:
+    query = select(RegisterSubmission).where(RegisterSubmission.status == SubmissionStatus.PENDING)
+    return list(session.exec(query.order_by(RegisterSubmission.id)))
+
+
+def record_upload(
+    session: Session, submissions: list[RegisterSubmission], file: str, content: bytes
+) -> RegisterUpload:
+    """Put ``submissions`` in the upload file ``file`` (written by the caller's task)."""
+    sha = hashlib.sha256(content).hexdigest()
+    upload = RegisterUpload(sha256=sha, file=file, rows=len(submissions))
+    session.add(upload)
+    for submission in submissions:
+        submission.put_in_upload(sha)
+        session.add(submission)
+    audit.append(session, "pliktvakt", "register.upload.written", f"register-upload/{sha}", {"file": file})
+    return upload
+
+
+def find_upload(session: Session, sha: str) -> RegisterUpload:
+    """The upload whose checksum is ``sha`` or starts with it (at least 12 hex digits)."""
+    sha = sha.strip().lower()
+    if len(sha) < 12 or any(c not in "0123456789abcdef" for c in sha):
+        raise UploadError(f"«{sha}» er ikke en sjekksum: oppgi minst 12 heksadesimale tegn av SHA-256.")
+    found = list(session.exec(select(RegisterUpload).where(RegisterUpload.sha256.startswith(sha))))
+    if not found:
+        raise UploadError(f"Ingen opplastingsfil har sjekksum {sha}. Se `pliktvakt grants-register status`.")
+    if len(found) > 1:
+        raise UploadError(f"Flere opplastingsfiler begynner med {sha}; oppgi hele sjekksummen.")
+    return found[0]
+
+
+def confirm(session: Session, sha: str, by: str, now: datetime) -> tuple[RegisterUpload, int]:
+    """The officer ``by`` uploaded the file: its submissions get the file's checksum and the
+    officer as their receipt, and their occurrences are completed. Returns (upload, completed)."""
+    upload = find_upload(session, sha)
+    if upload.confirmed_at is not None:
+        when = bokmal.datetime_short(clock.resolve(clock.stored(upload.confirmed_at)))
+        raise UploadError(f"Opplastingen av {upload.file} ble bekreftet {when} av {upload.confirmed_by}.")
+    event = upload.confirm(by, now)
+    session.add(upload)
+    receipt = f"opplastingsfil {upload.file} (SHA-256 {upload.sha256}), lastet opp og bekreftet av {by}"
+    query = select(RegisterSubmission).where(RegisterSubmission.upload_sha256 == upload.sha256)
+    for submission in session.exec(query.where(RegisterSubmission.status == SubmissionStatus.IN_UPLOAD)):
+        submission.confirm_uploaded(receipt, now)
+        session.add(submission)
+    audit.record(session, event)
+    session.flush()
+    return upload, complete_registered(session, now)

@@ -1,4 +1,6 @@
-"""The grant duties that start from an event in a round's life, as occurrences with deadlines:
+"""Store: the grant duties that start from an event in a round's life, as occurrences.
+
+They are occurrences with deadlines:
 registering the decisions (vedlegg 1 pkt. 4), the acceptance deadline of each letter (pkt. 5),
 collecting goal-attainment information by the reporting deadline (pkt. 6), and forwarding an
 appeal IMDi does not uphold to AID (pkt. 2, forvaltningsloven § 33).
@@ -10,10 +12,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from pliktvakt import audit, clock, occurrences
+from pliktvakt import audit, bokmal, clock, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.grants.cases import appeals_of, get_decision
-from pliktvakt.grants.rounds import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
+from pliktvakt.grants.store import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
+from pliktvakt.grants.store_cases import appeals_of, get_decision
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantRound
 from pliktvakt.models import Occurrence
 
@@ -91,25 +93,20 @@ def appeal_not_upheld(
     appeal = open_appeals[0]
     if appeal.not_upheld_on is not None:
         raise GrantsError(
-            f"Klage {appeal.id} ble registrert som ikke tatt til følge {appeal.not_upheld_on:%d.%m.%Y}."
+            f"Klage {appeal.id} ble registrert som ikke tatt til følge "
+            f"{bokmal.date_short(appeal.not_upheld_on)}."
         )
     if on < appeal.submitted_on:
         raise GrantsError(f"--on {on.isoformat()} er før klagen kom inn ({appeal.submitted_on.isoformat()}).")
-    appeal.not_upheld_on = on
-    session.add(appeal)
     reconsideration_settled(
-        session, appeal, on, f"Ikke tatt til følge {on:%d.%m.%Y}; oversendt departementet", actor
+        session, appeal, on, f"Ikke tatt til følge {bokmal.date_short(on)}; oversendt departementet", actor
     )
     occurrence, _ = occurrences.trigger(
         session, catalogue, FORWARDING_OBLIGATION, on, appeal_ref(appeal), actor
     )
-    audit.append(
-        session,
-        actor,
-        "grant.appeal.not_upheld",
-        f"grant-decision/{decision_id}",
-        {"appeal": appeal.id, "on": on, "forwarding_occurrence": occurrence.id, "due": occurrence.due},
-    )
+    event = appeal.not_upheld(on, occurrence, actor)
+    session.add(appeal)
+    audit.record(session, event)
     return appeal, occurrence
 
 

@@ -1,5 +1,6 @@
-"""The announcement of a grant scheme (vedlegg 1 pkt. 1, ØR punkt 6.3.1), rendered from the
-scheme's facts in config/grant_schemes.yaml.
+"""Render: the announcement of a grant scheme (vedlegg 1 pkt. 1, ØR punkt 6.3.1).
+
+It is rendered from the scheme's facts in config/grant_schemes.yaml.
 
 The announcement states the scheme's goal, target group, allocation and assessment criteria
 and where its regelverk is; a scheme open to application also its application procedure and
@@ -16,9 +17,9 @@ from pathlib import Path
 from markupsafe import escape
 
 from pliktvakt import templating
-from pliktvakt.grants.letters import TEMPLATE_DIR
-from pliktvakt.grants.rounds import GrantsError
+from pliktvakt.grants.render_letters import TEMPLATE_DIR
 from pliktvakt.grants.schemes import ANNOUNCEMENT_FACT_NAMES, GrantScheme
+from pliktvakt.grants.store import GrantsError
 
 TEMPLATE_NAME = "kunngjoring.html.j2"
 OBLIGATION = "grant-scheme-announcement"

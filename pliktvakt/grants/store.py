@@ -1,10 +1,11 @@
-"""An award round: its references, how it is found, how it is decided, and the gate of
-instruks 6.1 before its grant letters.
+"""Store: an award round, its references, how it is found and decided, and the 6.1 gate.
+
+The gate of instruks 6.1 comes before its grant letters.
 
 Each function works in the caller's transaction and audits what it changes. The other
-modules of a round's life: ``intake`` (decisions coming in), ``cases`` (one decision),
-``round_letters``, ``responses`` (receipt, appeals, acceptance, lapse), ``status`` and
-``notices`` (the ministry).
+modules of a round's life: ``store_intake`` (decisions coming in), ``store_cases`` (one
+decision), ``render_round_letters``, ``store_responses`` (receipt, appeals, acceptance, lapse),
+``store_status`` and ``store_notices`` (the ministry).
 """
 
 from datetime import date
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from pliktvakt import audit, notify, occurrences
+from pliktvakt import audit, bokmal, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 
 # SchemeConfigError is imported here for the CLI (cli/), which shows it as a user error.
@@ -69,6 +70,11 @@ def all_rounds(session: Session) -> list[GrantRound]:
     return list(session.exec(select(GrantRound).order_by(GrantRound.id)))
 
 
+def decided_round_ids(session: Session) -> list[int]:
+    """The rounds whose decisions are final, in id order: the award notice's rounds."""
+    return [r.id for r in all_rounds(session) if r.decided_on is not None]
+
+
 def decisions_of(session: Session, grant_round: GrantRound) -> list[GrantDecision]:
     query = select(GrantDecision).where(GrantDecision.round_id == grant_round.id).order_by(GrantDecision.id)
     return list(session.exec(query))
@@ -96,15 +102,9 @@ def set_case_number(session: Session, grant_round: GrantRound, case_number: str,
         raise GrantsError(
             f"--saksnummer: oppgi IMDis saksnummer, høyst {CASE_NUMBER_LENGTH} tegn (f.eks. 25/01234)."
         )
-    grant_round.case_number = case_number
+    event = grant_round.set_case_number(case_number, actor)
     session.add(grant_round)
-    audit.append(
-        session,
-        actor,
-        "grant.round.case_number",
-        f"grant-round/{grant_round.name}",
-        {"case_number": case_number},
-    )
+    audit.record(session, event)
 
 
 CASE_NUMBER_LENGTH = GrantRound.__table__.c.case_number.type.length
@@ -130,7 +130,7 @@ def decide_round(
     """Mark the round decided; where a scheme needs it, trigger the ministry notice (instruks 6.1)."""
     grant_round = get_round(session, name)
     if grant_round.decided_on is not None:
-        raise GrantsError(f"Runden «{name}» ble vedtatt {grant_round.decided_on:%d.%m.%Y}.")
+        raise GrantsError(f"Runden «{name}» ble vedtatt {bokmal.date_short(grant_round.decided_on)}.")
     if not decisions_of(session, grant_round):
         raise GrantsError(f"Runden «{name}» har ingen vedtak.")
     if grant_round.administrator is not None:
@@ -138,9 +138,9 @@ def decide_round(
             f"Runden «{name}» er kommune {grant_round.administrator} sine vedtak: kommunen sender "
             "tilskuddsbrevene; IMDi registrerer dem bare i tilskuddsregisteret."
         )
-    grant_round.decided_on = on
+    event = grant_round.decide(on, actor)
     session.add(grant_round)
-    audit.append(session, actor, "grant.round.decided", f"grant-round/{name}", {"on": on})
+    audit.record(session, event)
     if occurrence_for(session, REGISTRATION_OBLIGATION, round_ref(grant_round)) is None:
         # Vedlegg 1 pkt. 4: a round typed in decision by decision had no import to start it.
         occurrences.trigger(session, catalogue, REGISTRATION_OBLIGATION, on, round_ref(grant_round), actor)

@@ -1,13 +1,13 @@
-"""One award decision as a case: its letter, its appeals, and the domain view of them."""
+"""Store: one award decision as a case, with its letter, its appeals and their domain view."""
 
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from pliktvakt.grants.awards import ApplicantKind, AwardDecision
-from pliktvakt.grants.deadlines import POSTAL_GRACE_DAYS, Appeal, GrantCase
-from pliktvakt.grants.rounds import GrantsError
+from pliktvakt.grants.inputs import ApplicantKind, AwardDecision
+from pliktvakt.grants.rules import POSTAL_GRACE_DAYS, Appeal, GrantCase
 from pliktvakt.grants.schemes import DecisionKind
+from pliktvakt.grants.store import GrantsError
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantLetter
 
 
