@@ -49,41 +49,43 @@ from pliktvakt import links  # noqa: E402
 from pliktvakt.alerts import AlertFacts, ops_event_alert, render_alert, render_digest  # noqa: E402
 from pliktvakt.audit import canonical, entry_hash  # noqa: E402
 from pliktvakt.catalogue import load_catalogue  # noqa: E402
-from pliktvakt.compliance import monthly as compliance_monthly  # noqa: E402
-from pliktvakt.compliance import record as compliance_record  # noqa: E402
 from pliktvakt.compliance import render as compliance_render  # noqa: E402
+from pliktvakt.compliance import render_summary as compliance_summary_render  # noqa: E402
+from pliktvakt.compliance import rules as compliance_rules  # noqa: E402
+from pliktvakt.compliance import rules_summary as compliance_summary_rules  # noqa: E402
+from pliktvakt.compliance import store as compliance_store  # noqa: E402
+from pliktvakt.compliance import texts as compliance_texts  # noqa: E402
 from pliktvakt.db import make_engine, migrate, session_scope  # noqa: E402
 from pliktvakt.evaluation import render as evaluation_render  # noqa: E402
 from pliktvakt.evaluation.config import PlanSettings  # noqa: E402
-from pliktvakt.evaluation.plan import SchemeInput  # noqa: E402
-from pliktvakt.evaluation.plan import plan as evaluation_plan  # noqa: E402
-from pliktvakt.grants import announcements, sanction_letters  # noqa: E402
-from pliktvakt.grants.awards import validate_rows  # noqa: E402
-from pliktvakt.grants.letters import (  # noqa: E402
+from pliktvakt.evaluation.rules import SchemeInput  # noqa: E402
+from pliktvakt.evaluation.rules import plan as evaluation_plan  # noqa: E402
+from pliktvakt.grants import render_announcements as announcements  # noqa: E402
+from pliktvakt.grants import render_sanctions as sanction_letters  # noqa: E402
+from pliktvakt.grants.inputs import validate_rows  # noqa: E402
+from pliktvakt.grants.render_letters import (  # noqa: E402
     LetterIncomplete,
     Particulars,
     build_letter_data,
     render_letter,
 )
-from pliktvakt.grants.rounds import GrantsError  # noqa: E402
 from pliktvakt.grants.schemes import ANNOUNCEMENT_FACT_NAMES, FACT_NAMES, load_schemes  # noqa: E402
-from pliktvakt.grants.summary import render_award_notice, render_recipients_info, underspending  # noqa: E402
+from pliktvakt.grants.store import GrantsError  # noqa: E402
 from pliktvakt.grants.tables import GrantDecision, GrantLetter, GrantSanction  # noqa: E402
+from pliktvakt.grants.texts import render_award_notice, render_recipients_info, underspending  # noqa: E402
 from pliktvakt.models import AuditEntry, AuditHead, Occurrence, OutboxMessage  # noqa: E402
 from pliktvakt.notify import with_desk_link  # noqa: E402
 from pliktvakt.occurrences import sync_obligations  # noqa: E402
 from pliktvakt.publications import texts as publication_texts  # noqa: E402
-from pliktvakt.publications.models import PublicationKind  # noqa: E402
-from pliktvakt.register import alerts as register_alerts  # noqa: E402
-from pliktvakt.register.reconcile import Difference  # noqa: E402
+from pliktvakt.publications.inputs import PublicationKind  # noqa: E402
+from pliktvakt.register import texts as register_alerts  # noqa: E402
+from pliktvakt.register.rules import Difference  # noqa: E402
 from pliktvakt.register.tables import RegisterSubmission, RegisterUpload  # noqa: E402
 from pliktvakt.rendering import catalogue_summary, open_summary, status_markdown, status_row  # noqa: E402
 from pliktvakt.settings import get_settings  # noqa: E402
-from pliktvakt.settlement import messages as settlement_messages  # noqa: E402
+from pliktvakt.settlement import texts as settlement_messages  # noqa: E402
 from pliktvakt.settlement.analysis import run_analysis  # noqa: E402
-from pliktvakt.settlement.cadence import MONTHLY, WEEKLY, CadenceChange  # noqa: E402
-from pliktvakt.settlement.keyfigures import QualityFailure  # noqa: E402
-from pliktvakt.settlement.model import (  # noqa: E402
+from pliktvakt.settlement.inputs import (  # noqa: E402
     CountyDeviationRule,
     DeviationRules,
     FarBehindRule,
@@ -93,9 +95,11 @@ from pliktvakt.settlement.model import (  # noqa: E402
     SettlementConfig,
     YearMonth,
 )
-from pliktvakt.settlement.parsing import COLUMNS as SETTLEMENT_COLUMNS  # noqa: E402
-from pliktvakt.settlement.parsing import parse_csv  # noqa: E402
-from pliktvakt.settlement.report import render_charts, render_report  # noqa: E402
+from pliktvakt.settlement.inputs_figures import COLUMNS as SETTLEMENT_COLUMNS  # noqa: E402
+from pliktvakt.settlement.inputs_figures import parse_csv  # noqa: E402
+from pliktvakt.settlement.keyfigures import QualityFailure  # noqa: E402
+from pliktvakt.settlement.render import render_charts, render_report  # noqa: E402
+from pliktvakt.settlement.rules_cadence import MONTHLY, WEEKLY, CadenceChange  # noqa: E402
 from pliktvakt.settlement.tables import SettlementCadence  # noqa: E402
 from pliktvakt.watch import (  # noqa: E402
     OpenOccurrence,
@@ -914,8 +918,8 @@ def compliance(corpus: Corpus, catalogue, url: str) -> None:
     scopes = [("all", None, None), ("pkt-6.1", "6.1", None), ("plikt", None, "half-year-report")]
     for name, section, obligation in scopes:
         with session_scope(engine) as session:
-            stored = compliance_record.read(session, catalogue, YEAR, section, obligation)
-        built = compliance_record.build(stored, YEAR, AS_OF, section, obligation, software_version="9.9.9")
+            stored = compliance_store.read(session, catalogue, YEAR, section, obligation)
+        built = compliance_rules.build(stored, YEAR, AS_OF, section, obligation, software_version="9.9.9")
         for fmt in ("html", "md", "csv"):
             corpus.write(
                 "compliance",
@@ -927,16 +931,17 @@ def compliance(corpus: Corpus, catalogue, url: str) -> None:
         if name == "all":
             html = compliance_render.render(built, "html")
             for today in (date(2025, 9, 1), date(2025, 9, 15)):
-                summary = compliance_monthly.plan_summary(built, today, html)
+                message = compliance_texts.summary_message(built, today, html)
+                summary = compliance_summary_rules.plan_summary(today, message)
                 corpus.message("compliance", f"summary-{today.isoformat()}", summary.message)
                 for receipts in ([], ["levert til ledelsen@imdi.example 01.09.2025 kl. 08:00"]):
-                    sent = compliance_monthly.sent_line(summary, receipts, today)
+                    sent = compliance_texts.sent_line(summary, receipts, today)
                     corpus.write(
                         "compliance",
                         f"artifact-{today.isoformat()}-{len(receipts)}.md",
-                        compliance_monthly.artifact_markdown(built, today, None, sent),
+                        compliance_summary_render.artifact_markdown(built, today, None, sent),
                     )
-    broken = compliance_record.build(
+    broken = compliance_rules.build(
         replace(stored, chain_problems=["rad 7: hash stemmer ikke (innsatt av korpuset)"]),
         YEAR,
         AS_OF,
