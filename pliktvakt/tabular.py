@@ -732,6 +732,17 @@ def _calamine_text(value: object) -> str:
     return _cell_text(value)
 
 
+def first_sheet_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
+    """The first sheet of a workbook held in memory, each row as text by its row number, with
+    no header taken: for a file whose header may be below a title (the grants register's
+    public allocation file). Read as ``read_xlsx`` reads with openpyxl, no size trusted."""
+    workbook = _open_workbook(io.BytesIO(data), data_only=True)
+    try:
+        return list(_sheet_rows(workbook.worksheets[0], file))
+    finally:
+        workbook.close()
+
+
 def _open_workbook(path: Path, data_only: bool):
     """The workbook, read only, with its sheets unopened. openpyxl's ``load_workbook`` asks each
     read-only sheet for its size at once, and for a sheet without a ``<dimension>`` record

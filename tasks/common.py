@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -22,6 +23,15 @@ class Refused:
     is not a bug. The flow ends the run with ``flows.run_end.refused``."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a task read, or why it could not: ``error`` is the bokmål reason, naming the file,
+    line and field where there is one. The flow ends Failed with it, without a traceback."""
+
+    value: Any = None
+    error: str | None = None
 
 
 @lru_cache(maxsize=8)

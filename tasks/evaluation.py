@@ -1,8 +1,6 @@
 """Tasks of the evaluation plan: one unit of I/O each (vedlegg 1 pkt. 9)."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
@@ -13,13 +11,7 @@ from pliktvakt.evaluation.rules import Plan
 from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError
 from pliktvakt.grants.store import load_grant_schemes
 from pliktvakt.settings import Settings
-from tasks.common import Refused, engine_for, io_task
-
-
-@dataclass
-class Loaded:
-    value: Any = None
-    error: str | None = None  # bokmål, naming the file, line and field
+from tasks.common import Loaded, Refused, engine_for, io_task
 
 
 @io_task(name="load-evaluation-inputs")

@@ -3,10 +3,8 @@ HTTP call, a file write or one transaction. The decisions are in ``pliktvakt.set
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from pydantic import SecretStr
 
@@ -28,17 +26,11 @@ from pliktvakt.settlement.analysis import AnalysisResult
 from pliktvakt.settlement.inputs import Municipality, YearMonth, load_municipalities, load_settlement_config
 from pliktvakt.settlement.inputs_figures import load_settlement_file, parse_csv
 from tasks import files
-from tasks.common import engine_for, io_task
+from tasks.common import Loaded, engine_for, io_task
 from tasks.settlement_source import load_settlement_url
 
 # Mistakes an officer can fix: the run ends Failed with the message, without a traceback.
 USER_ERRORS = (SettlementFileError, SettlementSourceError, ConfigError)
-
-
-@dataclass
-class Loaded:
-    value: Any = None
-    error: str | None = None  # bokmål, naming the file, line and field where there is one
 
 
 @io_task(name="load-settlement-config")

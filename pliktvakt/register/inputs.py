@@ -15,7 +15,6 @@ Each award pliktvakt registered must be in it with the same orgnr, scheme and am
 organisation can have two awards under one scheme in a year.
 """
 
-import io
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -54,11 +53,7 @@ def _first_sheet(data: bytes, source: str) -> list[tuple[int, list[str]]]:
     """The first sheet's rows as text, by row number, read by ``tabular`` (no recorded size
     trusted)."""
     try:
-        workbook = tabular._open_workbook(io.BytesIO(data), data_only=True)
-        try:
-            return list(tabular._sheet_rows(workbook.worksheets[0], source))
-        finally:
-            workbook.close()
+        return tabular.first_sheet_rows(data, source)
     except tabular.FileRejected as exc:
         raise AllocationFileError(str(exc.rejected[0])) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
