@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 from pliktvakt.audit import canonical, entry_hash  # noqa: E402
 from pliktvakt.catalogue import load_catalogue  # noqa: E402
 from pliktvakt.db import make_engine, migrate, session_scope  # noqa: E402
-from pliktvakt.models import AuditEntry, AuditHead, Occurrence, OutboxMessage  # noqa: E402
 from pliktvakt.occurrences import sync_obligations  # noqa: E402
+from pliktvakt.tables import AuditEntry, AuditHead, Occurrence, OutboxMessage  # noqa: E402
 
 YEAR = 2025
 AS_OF = datetime(2025, 9, 15, 7, tzinfo=timezone.utc)

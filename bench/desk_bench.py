@@ -39,9 +39,9 @@ from pliktvakt import links  # noqa: E402
 from pliktvakt.catalogue import load_catalogue  # noqa: E402
 from pliktvakt.clock import OSLO  # noqa: E402
 from pliktvakt.db import make_engine, migrate, session_scope  # noqa: E402
-from pliktvakt.models import Occurrence  # noqa: E402
 from pliktvakt.occurrences import sync_obligations  # noqa: E402
 from pliktvakt.settings import Settings  # noqa: E402
+from pliktvakt.tables import Occurrence  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 10, tzinfo=OSLO)

@@ -46,7 +46,6 @@ sys.path.insert(0, str(ROOT))
 
 # === pliktvakt imports: the only lines to edit after modules are renamed ====================
 from pliktvakt import links  # noqa: E402
-from pliktvakt.alerts import AlertFacts, ops_event_alert, render_alert, render_digest  # noqa: E402
 from pliktvakt.audit import canonical, entry_hash  # noqa: E402
 from pliktvakt.catalogue import load_catalogue  # noqa: E402
 from pliktvakt.compliance import render as compliance_render  # noqa: E402
@@ -73,7 +72,6 @@ from pliktvakt.grants.schemes import ANNOUNCEMENT_FACT_NAMES, FACT_NAMES, load_s
 from pliktvakt.grants.store import GrantsError  # noqa: E402
 from pliktvakt.grants.tables import GrantDecision, GrantLetter, GrantSanction  # noqa: E402
 from pliktvakt.grants.texts import render_award_notice, render_recipients_info, underspending  # noqa: E402
-from pliktvakt.models import AuditEntry, AuditHead, Occurrence, OutboxMessage  # noqa: E402
 from pliktvakt.notify import with_desk_link  # noqa: E402
 from pliktvakt.occurrences import sync_obligations  # noqa: E402
 from pliktvakt.publications import texts as publication_texts  # noqa: E402
@@ -81,7 +79,6 @@ from pliktvakt.publications.inputs import PublicationKind  # noqa: E402
 from pliktvakt.register import texts as register_alerts  # noqa: E402
 from pliktvakt.register.rules import Difference  # noqa: E402
 from pliktvakt.register.tables import RegisterSubmission, RegisterUpload  # noqa: E402
-from pliktvakt.rendering import catalogue_summary, open_summary, status_markdown, status_row  # noqa: E402
 from pliktvakt.settings import get_settings  # noqa: E402
 from pliktvakt.settlement import texts as settlement_messages  # noqa: E402
 from pliktvakt.settlement.analysis import run_analysis  # noqa: E402
@@ -101,6 +98,9 @@ from pliktvakt.settlement.keyfigures import QualityFailure  # noqa: E402
 from pliktvakt.settlement.render import render_charts, render_report  # noqa: E402
 from pliktvakt.settlement.rules_cadence import MONTHLY, WEEKLY, CadenceChange  # noqa: E402
 from pliktvakt.settlement.tables import SettlementCadence  # noqa: E402
+from pliktvakt.tables import AuditEntry, AuditHead, Occurrence, OutboxMessage  # noqa: E402
+from pliktvakt.texts import AlertFacts, ops_event_alert, render_alert, render_digest  # noqa: E402
+from pliktvakt.texts_status import catalogue_summary, open_summary, status_markdown, status_row  # noqa: E402
 from pliktvakt.watch import (  # noqa: E402
     OpenOccurrence,
     WatchSummary,
@@ -953,7 +953,7 @@ def compliance(corpus: Corpus, catalogue, url: str) -> None:
 
 
 def status(corpus: Corpus, catalogue, engine) -> None:
-    """The obligation-status table and the catalogue summary (pliktvakt/rendering.py)."""
+    """The obligation-status table and the catalogue summary (pliktvakt/texts_status.py)."""
     today = date(2025, 9, 15)
     with session_scope(engine) as session:
         rows_read = session.connection().execute(Occurrence.__table__.select().order_by(Occurrence.id)).all()

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from pliktvakt.catalogue import load_catalogue  # noqa: E402
 from pliktvakt.db import make_engine, migrate, session_scope  # noqa: E402
-from pliktvakt.models import Occurrence  # noqa: E402
 from pliktvakt.occurrences import sync_obligations  # noqa: E402
+from pliktvakt.tables import Occurrence  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 STAMP = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)

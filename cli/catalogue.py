@@ -117,7 +117,7 @@ def obligation_tables(catalogue: Catalogue) -> list[Table]:
     """The duties, then the gates apart: a gate blocks an action and has no date."""
     from rich.table import Table
 
-    from pliktvakt.rendering import KIND_NAMES, gate_checker
+    from pliktvakt.texts_status import KIND_NAMES, gate_checker
 
     duties = Table("Id", "Plikt", "Hjemmel", "Type", "Frist", "Rolle", "Flyt", title="Plikter")
     gates = Table("Id", "Sperre", "Hjemmel", "Sperrer", "Til", "Sjekkes av", title="Sperrer")

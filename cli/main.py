@@ -272,8 +272,8 @@ def status(
 
     from pliktvakt import bokmal, go_live
     from pliktvakt.db import session_scope
-    from pliktvakt.models import Occurrence, OccurrenceState, OccurrenceStatus
-    from pliktvakt.rendering import in_status_window, status_row
+    from pliktvakt.tables import Occurrence, OccurrenceState, OccurrenceStatus
+    from pliktvakt.texts_status import in_status_window, status_row
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
@@ -367,8 +367,8 @@ def calendar(
 
     from pliktvakt.db import session_scope
     from pliktvakt.ics import build_feed
-    from pliktvakt.models import Occurrence, OccurrenceStatus
     from pliktvakt.settings import get_settings
+    from pliktvakt.tables import Occurrence, OccurrenceStatus
 
     catalogue, today = _catalogue(), clock.resolve(as_of).date()
     with session_scope(_engine()) as session:
@@ -565,7 +565,7 @@ def absence_list(as_json: AsJson = False) -> None:
     from sqlmodel import select
 
     from pliktvakt.db import session_scope
-    from pliktvakt.models import OfficerAbsence
+    from pliktvakt.tables import OfficerAbsence
 
     with session_scope(_engine()) as session:
         rows = [
@@ -585,7 +585,7 @@ def absence_remove(absence_id: Id) -> None:
     """Slett et registrert fravær."""
     from pliktvakt import audit
     from pliktvakt.db import session_scope
-    from pliktvakt.models import OfficerAbsence
+    from pliktvakt.tables import OfficerAbsence
 
     with session_scope(_engine()) as session:
         absence = session.get(OfficerAbsence, absence_id)

@@ -31,8 +31,8 @@ from desk.web import (
 from pliktvakt import access, clock, go_live, links, notify, occurrences, signin
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import Occurrence, OccurrenceError
 from pliktvakt.settings import Settings, get_settings
+from pliktvakt.tables import Occurrence, OccurrenceError
 from pliktvakt.templating import environment
 
 HERE = Path(__file__).resolve().parent

@@ -12,8 +12,8 @@ from sqlmodel import select
 from desk import views
 from desk.web import Refused, check_csrf, forbidden, need_session, now_of, render
 from pliktvakt import absences, access, bokmal, clock, go_live, notify, occurrences
-from pliktvakt.models import Occurrence, OccurrenceError, OccurrenceStatus
-from pliktvakt.rendering import section_order
+from pliktvakt.tables import Occurrence, OccurrenceError, OccurrenceStatus
+from pliktvakt.texts_status import section_order
 
 VIA = "pliktvakt web"
 ALL_PAGE = 100

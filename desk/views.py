@@ -10,9 +10,9 @@ from pliktvakt import bokmal
 from pliktvakt.catalogue import SOURCE_NAMES, UNCONFIRMED, Catalogue, DeadlineRule, Obligation
 from pliktvakt.clock import OSLO, stored
 from pliktvakt.legal_calendar import statutory_deadline
-from pliktvakt.models import AuditEntry, Occurrence, OutboxMessage, OutboxStatus
 from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
-from pliktvakt.rendering import status_row
+from pliktvakt.tables import AuditEntry, Occurrence, OutboxMessage, OutboxStatus
+from pliktvakt.texts_status import status_row
 
 ROLL_NAMES = {
     "backward": "faller den på en helg eller helligdag, flyttes den til forrige virkedag",

@@ -9,8 +9,8 @@ from flows.forms import AsOf, field
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
 from pliktvakt.deployment_health import ops_alert
-from pliktvakt.models import OutboxStatus
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import OutboxStatus
 from pliktvakt.watch import DUTY, artifact_description, digest_due, most_serious, who_was_told
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import DeliveryReport, deliver_outbox

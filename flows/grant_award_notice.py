@@ -9,8 +9,8 @@ from flows.run_end import delivery_problems, finish
 from pliktvakt import bokmal, clock
 from pliktvakt.grants import store_notices, texts
 from pliktvakt.grants.store import DUTY
-from pliktvakt.models import OutboxStatus
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import OutboxStatus
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
 from tasks.grants import (

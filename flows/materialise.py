@@ -6,9 +6,9 @@ from prefect.artifacts import create_markdown_artifact
 from flows.forms import AsOf
 from pliktvakt import clock, readiness
 from pliktvakt.bokmal import date_short
-from pliktvakt.models import OccurrenceState
-from pliktvakt.rendering import status_markdown
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import OccurrenceState
+from pliktvakt.texts_status import status_markdown
 from tasks.common import load_catalogue_task, readiness_task, scheme_names_task
 from tasks.occurrences import materialise_occurrences, read_status, read_summary
 

@@ -7,10 +7,10 @@ from prefect import flow, get_run_logger
 
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.alerts import OPS_DUTY as DUTY
-from pliktvakt.alerts import ops_event_alert
-from pliktvakt.models import OutboxStatus
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import OutboxStatus
+from pliktvakt.texts import OPS_DUTY as DUTY
+from pliktvakt.texts import ops_event_alert
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import deliver_outbox
 from tasks.watch import queue_ops_alerts

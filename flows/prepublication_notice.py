@@ -7,11 +7,11 @@ from prefect.artifacts import create_table_artifact
 from flows.forms import AsOf
 from flows.run_end import delivery_problems, finish
 from pliktvakt import clock
-from pliktvakt.models import OutboxStatus
 from pliktvakt.publications.render import gate_description, gate_table
 from pliktvakt.publications.rules import DUTY
 from pliktvakt.publications.store_day import DayReport, GateLine
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import OutboxStatus
 from tasks.common import engine_for, load_catalogue_task
 from tasks.delivery import DeliveryReport, deliver_outbox
 from tasks.kudos import kudos_lookup

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import OccurrenceError, OfficerAbsence
+from pliktvakt.tables import OccurrenceError, OfficerAbsence
 
 
 def add(

@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 
 from pliktvakt.catalogue import Catalogue, Officer
 from pliktvakt.legal_calendar import business_days_between
-from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.notify import stand_in
+from pliktvakt.tables import Occurrence, OccurrenceStatus
 
 ACT_ON_ALL = frozenset({"styring", "drift"})
 SEE_ALL = frozenset({"styring", "drift", "ledelse"})

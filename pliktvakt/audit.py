@@ -19,7 +19,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from pliktvakt.clock import stored
-from pliktvakt.models import AuditEntry, AuditHead, Event, utcnow
+from pliktvakt.tables import AuditEntry, AuditHead, Event, utcnow
 
 GENESIS = "0" * 64
 

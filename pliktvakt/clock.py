@@ -10,7 +10,7 @@ refused everywhere else (``legal_calendar.local_date`` raises on them):
 - ``resolve``, the edge where a time comes in: the command line's text, and the naive
   datetimes Prefect makes of a run form's or a parameter's text, are Oslo wall-clock time.
 - ``stored``, for times read back from the database: they are stored in UTC
-  (``pliktvakt.models``), and SQLite and PostgreSQL ``timestamp`` columns return them naive.
+  (``pliktvakt.tables``), and SQLite and PostgreSQL ``timestamp`` columns return them naive.
 """
 
 from datetime import date, datetime, time, timezone

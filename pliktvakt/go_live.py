@@ -10,8 +10,8 @@ from datetime import date
 from sqlmodel import Session
 
 from pliktvakt import audit
-from pliktvakt.models import STATE_NAMES, Installation, OccurrenceState
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import STATE_NAMES, Installation, OccurrenceState
 
 BEFORE_GO_LIVE = STATE_NAMES[OccurrenceState.BEFORE_GO_LIVE]
 

@@ -6,8 +6,8 @@ from icalendar import Alarm, Calendar, Event
 
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
 from pliktvakt.legal_calendar import add_business_days
-from pliktvakt.models import Occurrence
 from pliktvakt.periods import period_text
+from pliktvakt.tables import Occurrence
 
 
 def occurrence_uid(occurrence: Occurrence) -> str:

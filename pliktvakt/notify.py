@@ -22,9 +22,9 @@ from sqlmodel import Session, select
 
 from pliktvakt import links, occurrences, outbox
 from pliktvakt.catalogue import Catalogue, Officer
-from pliktvakt.models import Occurrence, OfficerAbsence, OutboxMessage, OutboxStatus, utcnow
 from pliktvakt.outbox import Attachment
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import Occurrence, OfficerAbsence, OutboxMessage, OutboxStatus, utcnow
 
 ESCALATION = "escalation"
 NO_MINISTRY_RECIPIENTS = (

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit
 from pliktvakt.catalogue import Catalogue, Obligation
-from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceError, OccurrenceStatus, utcnow
+from pliktvakt.tables import ObligationRecord, Occurrence, OccurrenceError, OccurrenceStatus, utcnow
 
 # On a fresh database, recurring occurrences due this far back are created, so a late
 # one stays visible. Anchors are looked for further back, since a due date can fall

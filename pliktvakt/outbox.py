@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit
 from pliktvakt.db import check_texts
-from pliktvakt.models import OutboxMessage, OutboxStatus, utcnow
+from pliktvakt.tables import OutboxMessage, OutboxStatus, utcnow
 
 CHANNELS = ("email", "teams")
 # A claim older than this is taken to be from a run that died mid-send.

@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pliktvakt.catalogue import Catalogue, load_catalogue
-from pliktvakt.rendering import markdown_text
 from pliktvakt.settings import Settings
+from pliktvakt.texts_status import markdown_text
 
 # RFC 2606 / RFC 6761: names that never reach anyone. The shipped officers use @imdi.example.
 EXAMPLE_SUFFIXES = (".example", ".test", ".invalid", ".localhost")

@@ -7,9 +7,9 @@ from sqlmodel import SQLModel
 
 import pliktvakt.evaluation.tables  # noqa: F401
 import pliktvakt.grants.tables  # noqa: F401
-import pliktvakt.models  # noqa: F401
 import pliktvakt.publications.tables  # noqa: F401
 import pliktvakt.register.tables  # noqa: F401
 import pliktvakt.settlement.tables  # noqa: F401
+import pliktvakt.tables  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -15,7 +15,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from pliktvakt.clock import stored
-from pliktvakt.models import SignInLink
+from pliktvakt.tables import SignInLink
 
 LIFETIME = timedelta(minutes=15)
 # Within WINDOW, at most this many links per address and requests per client.

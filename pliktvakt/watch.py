@@ -12,14 +12,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from pliktvakt import notify
-from pliktvakt.alerts import AlertFacts, render_alert, render_digest
 from pliktvakt.bokmal import date_short, datetime_short
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue, Obligation, ReminderPlan
 from pliktvakt.legal_calendar import add_business_days, business_days_between
-from pliktvakt.models import OutboxMessage, OutboxStatus
 from pliktvakt.notify import ESCALATION, Key, recipient_for
 from pliktvakt.periods import NO_SUBJECTS, Subjects, period_text
-from pliktvakt.rendering import desk_link, markdown_text
+from pliktvakt.tables import OutboxMessage, OutboxStatus
+from pliktvakt.texts import AlertFacts, render_alert, render_digest
+from pliktvakt.texts_status import desk_link, markdown_text
 
 
 @lru_cache(maxsize=65536)

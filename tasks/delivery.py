@@ -20,10 +20,10 @@ from pliktvakt import outbox
 from pliktvakt.bokmal import datetime_short
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.models import OutboxMessage, utcnow
 from pliktvakt.notify import DESK_LINK, desk_link_in
 from pliktvakt.redact import scrub
 from pliktvakt.settings import Settings
+from pliktvakt.tables import OutboxMessage, utcnow
 from tasks import http, receipts
 from tasks.common import io_task
 

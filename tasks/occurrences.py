@@ -10,8 +10,8 @@ from pliktvakt import occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.go_live import go_live_date
-from pliktvakt.models import Occurrence, OccurrenceStatus
-from pliktvakt.rendering import in_status_window, open_summary, status_row
+from pliktvakt.tables import Occurrence, OccurrenceStatus
+from pliktvakt.texts_status import in_status_window, open_summary, status_row
 from tasks.common import engine_for
 
 

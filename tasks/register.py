@@ -21,11 +21,11 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.tables import GrantDecision
-from pliktvakt.models import Occurrence
 from pliktvakt.register import contract, inputs, render, rules, store, texts
 from pliktvakt.register.contract import Answer
 from pliktvakt.settings import Settings
 from pliktvakt.settlement.inputs import municipalities_by_code
+from pliktvakt.tables import Occurrence
 from tasks import http
 from tasks.common import engine_for, io_task
 from tasks.files import write_files

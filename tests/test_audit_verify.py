@@ -11,7 +11,7 @@ from sqlmodel import select
 from pliktvakt import audit
 from pliktvakt.audit import GENESIS, ChainProblem, canonical, entry_hash
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import AuditEntry, AuditHead
+from pliktvakt.tables import AuditEntry, AuditHead
 
 START = datetime(2025, 3, 30, 0, 59, 59, 999_999, tzinfo=timezone.utc)  # DST begins at 01:00 UTC
 

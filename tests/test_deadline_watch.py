@@ -18,8 +18,8 @@ from flows.deadline_watch import deadline_watch
 from pliktvakt import occurrences
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import OfficerAbsence, OutboxMessage
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import OfficerAbsence, OutboxMessage
 from tests.servers import SmtpServer
 
 # The 5 business days of oversight-matters-notice are a placeholder, so every subject says so.

@@ -7,13 +7,13 @@ from pathlib import Path
 from sqlmodel import select
 
 from flows.deadline_watch import deadline_watch
-from pliktvakt.alerts import AlertFacts, render_alert
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.go_live import go_live_date, record_first_init
-from pliktvakt.models import Occurrence, OutboxMessage
-from pliktvakt.rendering import catalogue_summary, status_row
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import Occurrence, OutboxMessage
+from pliktvakt.texts import AlertFacts, render_alert
+from pliktvakt.texts_status import catalogue_summary, status_row
 from tasks.watch import queue_alerts_now
 
 GO_LIVE = date(2026, 11, 28)

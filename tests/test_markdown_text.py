@@ -1,7 +1,7 @@
 """Text from config or users in the status and watch artifacts stays text (pure). What an
 occurrence is about is periods.period_text, tested in tests/test_periods.py."""
 
-from pliktvakt.rendering import markdown_text
+from pliktvakt.texts_status import markdown_text
 
 
 def test_text_from_config_or_users_is_not_markup():

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from pliktvakt.models import Event, Occurrence, OccurrenceError, OccurrenceStatus, OutboxMessage
+from pliktvakt.tables import Event, Occurrence, OccurrenceError, OccurrenceStatus, OutboxMessage
 
 DUE = date(2026, 3, 9)  # a Monday
 

@@ -25,12 +25,12 @@ from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import render_round_letters, store_intake
 from pliktvakt.grants import store as grants_store
-from pliktvakt.models import OfficerAbsence, OutboxMessage
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS, Key, Message
 from pliktvakt.publications import store as publications_store
 from pliktvakt.publications.inputs import PublicationInput
 from pliktvakt.publications.tables import Publication
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import OfficerAbsence, OutboxMessage
 from tasks.delivery import deliver_pending
 from tests.servers import SmtpServer
 from tests.settlement.conftest import MUNICIPALITY_CSV, SETTLEMENT_YAML

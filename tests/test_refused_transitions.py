@@ -7,7 +7,7 @@ from sqlmodel import select
 from pliktvakt import occurrences
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus
+from pliktvakt.tables import AuditEntry, Occurrence, OccurrenceStatus
 
 
 def test_complete_on_a_withdrawn_occurrence_exits_2(env, pliktvakt_cli):

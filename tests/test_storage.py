@@ -12,7 +12,7 @@ from sqlmodel import select
 from pliktvakt import audit, occurrences, outbox
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, migrate, session_scope
-from pliktvakt.models import AuditEntry, ObligationRecord, Occurrence, OutboxMessage
+from pliktvakt.tables import AuditEntry, ObligationRecord, Occurrence, OutboxMessage
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 AS_OF = date(2026, 11, 28)

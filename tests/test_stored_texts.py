@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from pliktvakt import outbox
 from pliktvakt.db import StoredValueRefused, make_engine, session_scope
-from pliktvakt.models import OutboxMessage
+from pliktvakt.tables import OutboxMessage
 
 
 def _message(**changes) -> OutboxMessage:
@@ -41,7 +41,7 @@ def _stored(engine) -> list[tuple[str, str]]:
 
 def test_a_new_row_with_a_text_longer_than_its_column_is_refused(db_url):
     engine = make_engine(db_url)
-    # recipient is max_length=300 in models.py; 301 is one over.
+    # recipient is max_length=300 in tables.py; 301 is one over.
     with pytest.raises(StoredValueRefused) as refused, session_scope(engine) as session:
         session.add(_message(recipient="a" * 301))
     assert str(refused.value) == "«recipient» (outbox_message): teksten har 301 tegn; høyst 300"

@@ -27,7 +27,7 @@ from pliktvakt.compliance.rules import (
     Record,
     Row,
 )
-from pliktvakt.models import STATE_NAMES
+from pliktvakt.tables import STATE_NAMES
 from pliktvakt.tabular import bulk
 from pliktvakt.tabular import csv_bytes as table_csv
 

@@ -30,10 +30,10 @@ from pliktvakt import audit
 from pliktvakt.catalogue import section_reference
 from pliktvakt.clock import OSLO
 from pliktvakt.legal_calendar import business_days_between
-from pliktvakt.models import STATE_NAMES, OccurrenceState, OutboxStatus, derive_state
 from pliktvakt.occurrences import BATCH_TRIGGERED, batch_members
-from pliktvakt.rendering import section_order
+from pliktvakt.tables import STATE_NAMES, OccurrenceState, OutboxStatus, derive_state
 from pliktvakt.tabular import bulk
+from pliktvakt.texts_status import section_order
 
 FIRST_YEAR = 2024  # the instruction applies from 1 January 2024
 

@@ -17,10 +17,10 @@ from pliktvakt.compliance.rules import (
     StoredOccurrence,
 )
 from pliktvakt.go_live import go_live_date
-from pliktvakt.models import ObligationRecord, Occurrence, OutboxMessage
 from pliktvakt.occurrences import BATCH_TRIGGERED
-from pliktvakt.rendering import section_order
+from pliktvakt.tables import ObligationRecord, Occurrence, OutboxMessage
 from pliktvakt.tabular import bulk
+from pliktvakt.texts_status import section_order
 
 
 def check_year(year: int, today: date) -> None:

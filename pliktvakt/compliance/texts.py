@@ -18,9 +18,9 @@ from pliktvakt.compliance.rules import (
     worst_overdue,
 )
 from pliktvakt.compliance.rules_summary import SummaryPlan, first_business_day
-from pliktvakt.models import STATE_NAMES
 from pliktvakt.notify import Message
 from pliktvakt.outbox import Attachment
+from pliktvakt.tables import STATE_NAMES
 
 
 def share_line(record: Record, emphasis: str = "") -> str:

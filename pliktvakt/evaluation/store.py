@@ -31,10 +31,10 @@ from pliktvakt.evaluation.errors import EvaluationError
 from pliktvakt.evaluation.rules import Plan, SchemeInput, plan
 from pliktvakt.evaluation.tables import Evaluation
 from pliktvakt.grants.schemes import GrantScheme
-from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxStatus
 from pliktvakt.notify import Key
 from pliktvakt.publications import inputs as publication_inputs
 from pliktvakt.publications import store as publication_store
+from pliktvakt.tables import Occurrence, OccurrenceStatus, OutboxStatus
 
 ROLE = "kunnskap"
 START, REPORT = "scheme-evaluation-start", "scheme-evaluation-report"

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlmodel import Field, SQLModel
 
 from pliktvakt.bokmal import date_short
-from pliktvakt.models import Event, utcnow
+from pliktvakt.tables import Event, utcnow
 
 
 class Evaluation(SQLModel, table=True):

@@ -20,8 +20,8 @@ from pliktvakt.catalogue import Catalogue
 # SchemeConfigError is imported here for the CLI (cli/), which shows it as a user error.
 from pliktvakt.grants.schemes import GrantScheme, SchemeConfigError, load_schemes, needing_notice  # noqa: F401
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantRound
-from pliktvakt.models import Occurrence
 from pliktvakt.notify import Key
+from pliktvakt.tables import Occurrence
 
 NOTICE_OBLIGATION = "grant-award-ministry-notice"
 RECIPIENTS_OBLIGATION = "grant-recipients-ministry-info"

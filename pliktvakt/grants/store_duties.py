@@ -17,7 +17,7 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.store import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
 from pliktvakt.grants.store_cases import appeals_of, get_decision
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantRound
-from pliktvakt.models import Occurrence
+from pliktvakt.tables import Occurrence
 
 ACCEPTANCE_OBLIGATION = "grant-acceptance-deadline"
 GOAL_OBLIGATION = "grant-goal-attainment"

@@ -32,7 +32,7 @@ from pliktvakt.grants.store import GrantsError
 from pliktvakt.grants.store_cases import get_decision, letter_of
 from pliktvakt.grants.tables import GrantDecision, GrantRound, GrantSanction
 from pliktvakt.legal_calendar import statutory_deadline
-from pliktvakt.models import Occurrence, OccurrenceStatus
+from pliktvakt.tables import Occurrence, OccurrenceStatus
 
 if TYPE_CHECKING:
     from pliktvakt.grants.render_sanctions import SanctionLetter

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from pliktvakt.models import Event, Occurrence, utcnow
+from pliktvakt.tables import Event, Occurrence, utcnow
 
 
 def _kroner() -> Column:

@@ -19,7 +19,6 @@ from sqlmodel import Session, select
 
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.models import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus
 from pliktvakt.notify import Key
 from pliktvakt.publications.inputs import PublicationError, PublicationInput, unknown_owner, validate
 from pliktvakt.publications.inputs_csv import PublicationImportError, read_publications
@@ -31,6 +30,7 @@ from pliktvakt.publications.tables import (
     PublicationStatus,
     as_text,
 )
+from pliktvakt.tables import Occurrence, OccurrenceStatus, OutboxMessage, OutboxStatus
 from pliktvakt.tabular import Rejection
 
 PRENOTICE = "publication-prenotice"

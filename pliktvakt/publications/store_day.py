@@ -22,7 +22,6 @@ from sqlmodel import Session, select
 from pliktvakt import audit, clock, notify, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import local_date
-from pliktvakt.models import Occurrence
 from pliktvakt.notify import Key
 from pliktvakt.publications import texts
 from pliktvakt.publications.inputs import PublicationKind, parse_date
@@ -46,6 +45,7 @@ from pliktvakt.publications.rules import (
 from pliktvakt.publications.store import KUDOS, changes, get, notice_key, notice_waiting
 from pliktvakt.publications.tables import Publication, PublicationStatus
 from pliktvakt.settings import Settings
+from pliktvakt.tables import Occurrence
 
 ACTOR = "pliktvakt"
 

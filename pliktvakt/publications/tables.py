@@ -6,10 +6,10 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from pliktvakt.models import Event, utcnow
 from pliktvakt.publications.inputs import PublicationKind
 from pliktvakt.publications.kudos import KudosLookup
 from pliktvakt.publications.rules import GateResult, NoticeReason, PublicationState, check_gate, delivery_day
+from pliktvakt.tables import Event, utcnow
 
 
 def as_text(value) -> str | None:

@@ -33,7 +33,6 @@ from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.schemes import GrantScheme
 from pliktvakt.grants.store import GrantsError, all_rounds, decisions_of, letters_gate
 from pliktvakt.grants.tables import GrantDecision, GrantRound
-from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.register import contract
 from pliktvakt.register.contract import Answer
 from pliktvakt.register.rules import (
@@ -47,6 +46,7 @@ from pliktvakt.register.rules import (
 )
 from pliktvakt.register.tables import Kind, RegisterSubmission, RegisterUpload, SubmissionStatus
 from pliktvakt.settlement.inputs import Municipality
+from pliktvakt.tables import Occurrence, OccurrenceStatus
 
 
 def open_occurrences(

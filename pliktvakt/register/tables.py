@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from pliktvakt.models import Event, utcnow
+from pliktvakt.tables import Event, utcnow
 
 
 class Kind(StrEnum):

@@ -13,7 +13,7 @@ from pliktvakt.notify import Message
 from pliktvakt.register.render import AWARDS_SHEET, SCHEMES_SHEET
 from pliktvakt.register.rules import Difference
 from pliktvakt.register.tables import RegisterSubmission, RegisterUpload
-from pliktvakt.rendering import desk_link, markdown_text
+from pliktvakt.texts_status import desk_link, markdown_text
 
 CLAUSE = (
     "Vedlegg 1 pkt. 1: «IMDi har ansvar for å registrere og oppdatere informasjon om "

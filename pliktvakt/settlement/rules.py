@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.notify import Key
 from pliktvakt.settlement import texts
 from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
@@ -23,6 +22,7 @@ from pliktvakt.settlement.keyfigures import KeyFigures, QualityFailure, gate_fai
 from pliktvakt.settlement.render_trends import trend_files
 from pliktvakt.settlement.rules_cadence import monthly_period
 from pliktvakt.settlement.sample import demo_month
+from pliktvakt.tables import Occurrence, OccurrenceStatus
 
 DUTY = "settlement"
 

@@ -20,7 +20,6 @@ from sqlmodel import Session
 
 from pliktvakt import audit, bokmal, notify, occurrences
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
-from pliktvakt.models import OccurrenceStatus
 from pliktvakt.notify import Key
 from pliktvakt.settlement import store, texts
 from pliktvakt.settlement.analysis import AnalysisResult
@@ -28,6 +27,7 @@ from pliktvakt.settlement.rules import DUTY
 from pliktvakt.settlement.rules_approval import Decision
 from pliktvakt.settlement.rules_cadence import KEY_FIGURES_OBLIGATION, monthly_period
 from pliktvakt.settlement.rules_cadence import OBLIGATION as REPORT_OBLIGATION
+from pliktvakt.tables import OccurrenceStatus
 
 OBLIGATION = "settlement-analysis-approval"
 

@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 from pliktvakt import audit, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.legal_calendar import add_business_days
-from pliktvakt.models import ObligationRecord, Occurrence, OccurrenceStatus
 from pliktvakt.settlement.analysis import AnalysisResult, reporting_cadence
 from pliktvakt.settlement.rules_cadence import (
     MONTHLY,
@@ -27,6 +26,7 @@ from pliktvakt.settlement.rules_cadence import (
 )
 from pliktvakt.settlement.tables import SettlementCadence
 from pliktvakt.settlement.texts import CADENCE_NAMES, reason_for
+from pliktvakt.tables import ObligationRecord, Occurrence, OccurrenceStatus
 
 
 def current(session: Session, day: date) -> SettlementCadence | None:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from pliktvakt.models import utcnow
+from pliktvakt.tables import utcnow
 
 
 class SettlementCadence(SQLModel, table=True):

@@ -21,8 +21,8 @@ from flows.deadline_watch import deadline_watch
 from pliktvakt import occurrences
 from pliktvakt.db import session_scope
 from pliktvakt.links import read_duty_token, secret_key
-from pliktvakt.models import OfficerAbsence, utcnow
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import OfficerAbsence, utcnow
 from tests.test_notify import _catalogue, _engine, _outbox, _teams_to, world  # noqa: F401  (world: fixture)
 
 KARI, OLA, DIRECTOR = "kari.nordmann@imdi.example", "ola.hansen@imdi.example", "direktor@imdi.example"

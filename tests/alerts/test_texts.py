@@ -1,12 +1,12 @@
 """What an officer reads, without servers: the alert's lines, the digest, and the desk link
-that notify adds in the recipient's name (pliktvakt/alerts.py, pliktvakt/notify.py)."""
+that notify adds in the recipient's name (pliktvakt/texts.py, pliktvakt/notify.py)."""
 
 from datetime import date
 from pathlib import Path
 
-from pliktvakt.alerts import AlertFacts, render_alert, render_digest
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.notify import DESK_LINK, Message, desk_link_in, html_of, with_desk_link
+from pliktvakt.texts import AlertFacts, render_alert, render_digest
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 LINK = "https://pliktvakt.imdi.example/plikt/7?t=abc.def"

@@ -38,8 +38,8 @@ from pliktvakt import notify, occurrences, outbox
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.clock import OSLO
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import OutboxMessage
 from pliktvakt.notify import Key, Message
+from pliktvakt.tables import OutboxMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime(2025, 6, 10, 12, 0, tzinfo=OSLO)

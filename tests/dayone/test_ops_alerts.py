@@ -25,7 +25,6 @@ from prefect.states import Failed
 
 from deployments.automations import apply_automations
 from deployments.serve import build_deployments
-from pliktvakt.alerts import ops_event_alert
 from pliktvakt.clock import OSLO
 from pliktvakt.deployment_health import (
     REFUSED_STATE,
@@ -34,6 +33,7 @@ from pliktvakt.deployment_health import (
     check_deployment,
     ops_alert,
 )
+from pliktvakt.texts import ops_event_alert
 from tests.conftest import ROOT
 
 DAILY_SIX = [("0 6 * * *", "Europe/Oslo")]

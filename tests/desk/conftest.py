@@ -15,8 +15,8 @@ from pliktvakt import occurrences
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.clock import OSLO
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import Occurrence, OccurrenceStatus
 from tests.conftest import ROOT
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=OSLO)

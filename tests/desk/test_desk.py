@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from pliktvakt import audit, links
 from pliktvakt.db import session_scope
-from pliktvakt.models import AuditEntry, OfficerAbsence, OutboxMessage, SignInLink
+from pliktvakt.tables import AuditEntry, OfficerAbsence, OutboxMessage, SignInLink
 from tests.desk.conftest import JONAS, NOW, PER, SARA, csrf_of, open_duty_of, path_of, reload, sign_in
 
 

@@ -7,9 +7,9 @@ from datetime import date
 from sqlmodel import select
 
 from pliktvakt.db import session_scope
-from pliktvakt.models import AuditEntry, Occurrence, OfficerAbsence
 from pliktvakt.register import store
 from pliktvakt.register.tables import RegisterUpload
+from pliktvakt.tables import AuditEntry, Occurrence, OfficerAbsence
 from tests.desk.conftest import PER, SARA, csrf_of, sign_in
 
 KARI = "kari.nordmann@imdi.example"  # styring: sees and acts on every duty

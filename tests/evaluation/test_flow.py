@@ -18,8 +18,8 @@ from flows.evaluation_plan import evaluation_plan
 from flows.evaluation_record import evaluation_record
 from flows.prepublication_notice import prepublication_notice
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import Occurrence
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
+from pliktvakt.tables import Occurrence
 from tests.artifacts import latest_artifact
 
 from .conftest import MINISTRY, OFFICER, write_plan_file

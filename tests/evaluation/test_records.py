@@ -13,8 +13,8 @@ from pliktvakt.evaluation import store
 from pliktvakt.evaluation.config import load_plan_settings
 from pliktvakt.evaluation.errors import EvaluationError
 from pliktvakt.grants.schemes import load_schemes
-from pliktvakt.models import AuditEntry, Occurrence
 from pliktvakt.publications.tables import Publication
+from pliktvakt.tables import AuditEntry, Occurrence
 
 NOW = datetime(2027, 2, 1, 9, tzinfo=clock.OSLO)
 

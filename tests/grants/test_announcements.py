@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import render_announcements, store
-from pliktvakt.models import Occurrence
+from pliktvakt.tables import Occurrence
 
 FRIVILLIG = "integreringsarbeid-frivillige-organisasjoner"
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from pliktvakt.db import session_scope
 from pliktvakt.grants import render_round_letters, store, store_duties, store_responses
 from pliktvakt.grants.tables import GrantAppeal
-from pliktvakt.models import Occurrence
+from pliktvakt.tables import Occurrence
 
 from .test_duties import _ids, decided  # noqa: F401
 

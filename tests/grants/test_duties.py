@@ -23,7 +23,7 @@ from pliktvakt.grants import (
 )
 from pliktvakt.grants.rules_control import Candidate, draw, sample_size
 from pliktvakt.grants.tables import GrantControlSample, GrantDecision
-from pliktvakt.models import Occurrence
+from pliktvakt.tables import Occurrence
 
 from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C, PARTY_HEADER
 from .test_rounds import _fake_notice_receipt

@@ -12,7 +12,7 @@ from flows.grant_award_notice import grant_award_notice
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import render_round_letters, store, store_intake, store_responses
 from pliktvakt.grants.tables import GrantDecision, GrantImportRejection, GrantRound
-from pliktvakt.models import Occurrence
+from pliktvakt.tables import Occurrence
 from tests.artifacts import latest_artifact
 
 from .conftest import HEADER, MINISTRY, OFFICER, ORGNR_A, ORGNR_B, ORGNR_C, ORGNR_D, PARTY_HEADER

@@ -14,8 +14,8 @@ from flows.tilskudd_reconciliation import tilskudd_reconciliation
 from flows.tilskudd_registration import tilskudd_registration
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants.tables import GrantRound
-from pliktvakt.models import Occurrence
 from pliktvakt.register import rules
+from pliktvakt.tables import Occurrence
 from tests.artifacts import latest_artifact
 
 from .conftest import HEADER, OFFICER, ORGNR_A, ORGNR_B, ORGNR_C

@@ -13,9 +13,9 @@ from sqlmodel import select
 from pliktvakt import clock
 from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants.tables import GrantDecision
-from pliktvakt.models import Occurrence
 from pliktvakt.register import contract, rules, store, texts
 from pliktvakt.register.tables import RegisterSubmission, SubmissionStatus
+from pliktvakt.tables import Occurrence
 from tasks import register as register_tasks
 
 from .register_support import FRIVILLIG, OSLO, TOKEN, award_lines, import_round

@@ -13,9 +13,9 @@ from sqlmodel import select
 from pliktvakt import clock
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import Occurrence, OutboxMessage
 from pliktvakt.register import inputs, render, rules
 from pliktvakt.register.tables import RegisterSubmission, SubmissionStatus
+from pliktvakt.tables import Occurrence, OutboxMessage
 from tasks import register as register_tasks
 
 from .register_support import FRIVILLIG, FRIVILLIG_NAME, award_lines, import_round

@@ -17,8 +17,8 @@ from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import store_intake
 from pliktvakt.grants.store import find_round
 from pliktvakt.grants.tables import GrantDecision
-from pliktvakt.models import AuditEntry, Occurrence
 from pliktvakt.register import rules, store
+from pliktvakt.tables import AuditEntry, Occurrence
 
 from .conftest import ROOT
 from .register_support import FRIVILLIG, ORGNRS

@@ -13,7 +13,7 @@ from pliktvakt.db import make_engine, session_scope
 from pliktvakt.grants import render_round_letters, store, store_intake, store_responses
 from pliktvakt.grants.inputs import AwardImportError
 from pliktvakt.grants.tables import GrantBudget, GrantDecision, GrantImportRejection, GrantLetter, GrantRound
-from pliktvakt.models import Occurrence
+from pliktvakt.tables import Occurrence
 
 from .conftest import HEADER, ORGNR_A, ORGNR_B, ORGNR_C, PARTY_HEADER, ROOT
 
@@ -194,7 +194,7 @@ def _fake_notice_receipt(session, grant_round):
     test_flow_grant_award_notice.py)."""
     from pliktvakt import outbox
     from pliktvakt.grants import store_notices
-    from pliktvakt.models import utcnow
+    from pliktvakt.tables import utcnow
 
     key = store.notice_key(grant_round).to("aid@dep.example", "email")
     outbox.enqueue(

@@ -15,7 +15,7 @@ from pliktvakt.db import session_scope
 from pliktvakt.grants import store, store_sanctions
 from pliktvakt.grants.render_letters import Particulars
 from pliktvakt.grants.tables import GrantSanction
-from pliktvakt.models import Occurrence
+from pliktvakt.tables import Occurrence
 
 from .conftest import LETTER_SETTINGS
 from .test_duties import _ids, clock_day, decided  # noqa: F401

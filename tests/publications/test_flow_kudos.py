@@ -8,9 +8,9 @@ from datetime import date
 
 from flows.prepublication_notice import prepublication_notice
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import Occurrence
 from pliktvakt.publications.tables import Publication
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import Occurrence
 
 from .conftest import MINISTRY, OWNER_EMAIL
 from .kudos_server import KudosStandIn, document

@@ -12,10 +12,10 @@ from pathlib import Path
 from flows.prepublication_notice import prepublication_notice
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import Occurrence
 from pliktvakt.notify import NO_MINISTRY_RECIPIENTS
 from pliktvakt.publications import inputs, store
 from pliktvakt.publications.tables import Publication
+from pliktvakt.tables import Occurrence
 from tests.artifacts import latest_artifact
 
 from .conftest import MINISTRY, OWNER_EMAIL

@@ -6,8 +6,8 @@ from sqlmodel import select
 from flows.publication_register import publication_add
 from flows.registry import deployment_specs
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import AuditEntry, Occurrence
 from pliktvakt.publications.tables import Publication
+from pliktvakt.tables import AuditEntry, Occurrence
 
 
 def test_the_run_form_has_the_fields_of_the_cli():

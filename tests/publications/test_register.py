@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import AuditEntry, Occurrence
 from pliktvakt.publications import inputs, store
 from pliktvakt.publications.inputs_csv import PublicationImportError
 from pliktvakt.publications.tables import Publication, PublicationChange, PublicationImportRejection
+from pliktvakt.tables import AuditEntry, Occurrence
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 

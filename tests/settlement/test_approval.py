@@ -20,8 +20,8 @@ from prefect.settings import PREFECT_API_URL
 from flows.deadline_watch import deadline_watch
 from flows.settlement_analysis import settlement_analysis
 from pliktvakt.links import read_duty_token, secret_key
-from pliktvakt.models import AuditEntry, Occurrence, utcnow
 from pliktvakt.settings import get_settings
+from pliktvakt.tables import AuditEntry, Occurrence, utcnow
 from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML, db_rows
 from tests.settlement.flowdata import ON_TRACK_FEB, scenario
 

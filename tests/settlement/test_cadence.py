@@ -9,10 +9,10 @@ from sqlmodel import select
 from pliktvakt import occurrences
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus
 from pliktvakt.settlement import rules_cadence, store_cadence
 from pliktvakt.settlement.analysis import run_analysis
 from pliktvakt.settlement.inputs import YearMonth
+from pliktvakt.tables import AuditEntry, Occurrence, OccurrenceStatus
 from tests.settlement.conftest import ROOT
 from tests.settlement.handmade import make_config
 

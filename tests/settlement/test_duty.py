@@ -8,12 +8,12 @@ import pytest
 
 from pliktvakt.catalogue import load_catalogue
 from pliktvakt.db import make_engine, session_scope
-from pliktvakt.models import Occurrence, OccurrenceStatus
 from pliktvakt.settlement import keyfigures, rules, rules_cadence, store, store_cadence
 from pliktvakt.settlement.analysis import run_analysis
 from pliktvakt.settlement.inputs import LoadResult, YearMonth
 from pliktvakt.settlement.keyfigures import QualityFailure
 from pliktvakt.settlement.texts_run import RunSummary
+from pliktvakt.tables import Occurrence, OccurrenceStatus
 from tests.settlement.conftest import ROOT
 from tests.settlement.handmade import make_config
 

@@ -7,9 +7,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from flows.settlement_analysis import settlement_analysis
-from pliktvakt.models import AuditEntry, Occurrence, OccurrenceStatus, OutboxMessage
 from pliktvakt.settings import get_settings
 from pliktvakt.settlement.tables import SettlementCadence
+from pliktvakt.tables import AuditEntry, Occurrence, OccurrenceStatus, OutboxMessage
 from tests.artifacts import latest_artifact
 from tests.servers import serve_in_background
 from tests.settlement.conftest import RECIPIENTS, SETTLEMENT_YAML, db_rows
