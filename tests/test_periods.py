@@ -1,5 +1,5 @@
 """«Periode» as a person says it: each key pinned by hand from how the areas build it
-(pliktvakt/occurrences.py, settlement/cadence.py, evaluation/store.py, grants, publications)."""
+(pliktvakt/occurrences.py, settlement/rules_cadence.py, evaluation/store.py, grants, publications)."""
 
 import pytest
 
