@@ -56,6 +56,7 @@ from pliktvakt.compliance import store as compliance_store  # noqa: E402
 from pliktvakt.compliance import texts as compliance_texts  # noqa: E402
 from pliktvakt.db import make_engine, migrate, session_scope  # noqa: E402
 from pliktvakt.evaluation import render as evaluation_render  # noqa: E402
+from pliktvakt.evaluation import texts as evaluation_texts  # noqa: E402
 from pliktvakt.evaluation.config import PlanSettings  # noqa: E402
 from pliktvakt.evaluation.rules import SchemeInput  # noqa: E402
 from pliktvakt.evaluation.rules import plan as evaluation_plan  # noqa: E402
@@ -785,14 +786,14 @@ def evaluation(corpus: Corpus) -> None:
             )
             corpus.xlsx("evaluation", f"{name}-plan", evaluation_render.xlsx(result, settings))
             corpus.message(
-                "evaluation", f"{name}-ministry", evaluation_render.ministry_message(result, settings)
+                "evaluation", f"{name}-ministry", evaluation_texts.ministry_message(result, settings)
             )
             for status in result.schemes:
                 if status.overdue or status.in_budget_year:
                     corpus.message(
                         "evaluation",
                         f"{name}-alert-{status.id}",
-                        evaluation_render.alert_message(status, result),
+                        evaluation_texts.alert_message(status, result),
                     )
 
 

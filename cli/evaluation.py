@@ -50,7 +50,7 @@ def plan_(
 ) -> None:
     """Vis den rullerende planen: hvilke ordninger som evalueres hvilket år, og hvem som er på overtid."""
     from pliktvakt.db import make_engine, session_scope
-    from pliktvakt.evaluation import render, store
+    from pliktvakt.evaluation import render, store, texts
 
     settings, plan_settings, schemes = _inputs()
     budget_year = year or clock.resolve(as_of).date().year
@@ -60,7 +60,7 @@ def plan_(
     print_listing(rows, as_json, [render.COLUMNS[k] for k in SHOWN], _cells)
     if not as_json:
         for status in result.alerts:
-            out.print(labelled("Varsel:", "yellow", render.alert_message(status, result).subject))
+            out.print(labelled("Varsel:", "yellow", texts.alert_message(status, result).subject))
 
 
 # The terminal is narrow: the id says which scheme (--json has every column).

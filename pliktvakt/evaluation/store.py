@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from pliktvakt import audit, notify, occurrences
 from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import Catalogue
-from pliktvakt.evaluation import render
+from pliktvakt.evaluation import texts
 from pliktvakt.evaluation.config import PlanSettings
 from pliktvakt.evaluation.errors import EvaluationError
 from pliktvakt.evaluation.rules import Plan, SchemeInput, plan
@@ -222,7 +222,7 @@ def prepare(
     occurrence = notice_occurrence(session, catalogue, result.budget_year, today, horizon_months)
     if occurrence is not None and occurrence.is_open:
         try:
-            message = render.ministry_message(result, settings)
+            message = texts.ministry_message(result, settings)
             key = notice_key(result.budget_year)
             prepared.notice_queued = notify.notify_ministry(
                 session, ministry, message, key, occurrence.id
@@ -232,7 +232,7 @@ def prepare(
     open_ones = _year_occurrences(session, result.budget_year)
     for status in result.alerts:
         key = alert_key(status.id, result.budget_year)
-        message = render.alert_message(status, result)
+        message = texts.alert_message(status, result)
         # The start of a planned evaluation is the duty the officer acts on at the desk.
         start = open_ones.get((START, evaluation_ref(status.id, result.budget_year)))
         occurrence_id = start.id if start is not None and start.is_open else None
