@@ -6,6 +6,7 @@ WORKDIR /srv/pliktvakt
 RUN pip install --no-cache-dir uv
 COPY pyproject.toml uv.lock README.md ./
 COPY pliktvakt ./pliktvakt
+COPY cli ./cli
 COPY flows ./flows
 COPY tasks ./tasks
 COPY deployments ./deployments

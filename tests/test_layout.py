@@ -34,3 +34,20 @@ def test_the_walk_finds_every_flow_module():
 def test_every_flow_body_is_at_most_30_lines():
     too_long = {name: lines for name, lines in flow_bodies().items() if lines > LONGEST_FLOW_BODY}
     assert too_long == {}
+
+
+def test_the_image_copies_every_package_the_project_ships():
+    # The CLI's move to cli/ (issue 32) needed a COPY line: without one the image's
+    # `pliktvakt` command would not start.
+    import tomllib
+
+    root = FLOWS.parent
+    shipped = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"][
+        "targets"
+    ]["wheel"]["packages"]
+    copied = {
+        line.split()[1]
+        for line in (root / "Dockerfile").read_text(encoding="utf-8").splitlines()
+        if line.startswith("COPY ")
+    }
+    assert len(shipped) >= 6 and set(shipped) - copied == set()
