@@ -34,8 +34,3 @@ def go_live_date(session: Session) -> date | None:
         return configured
     row = session.get(Installation, 1)
     return row.go_live if row else None
-
-
-def before_go_live(due: date, go_live: date | None) -> bool:
-    """Whether an occurrence due on ``due`` fell due before pliktvakt went live."""
-    return go_live is not None and due < go_live

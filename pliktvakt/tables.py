@@ -63,6 +63,11 @@ STATE_NAMES = {
 }
 
 
+def before_go_live(due: date, go_live: date | None) -> bool:
+    """Whether an occurrence due on ``due`` fell due before pliktvakt went live."""
+    return go_live is not None and due < go_live
+
+
 def derive_state(
     status: str,
     due: date,
@@ -79,7 +84,7 @@ def derive_state(
     done = status == OccurrenceStatus.DONE
     if done and (now is None or (completed_at is not None and completed_at <= now)):
         return OccurrenceState.DONE
-    if go_live is not None and due < go_live:
+    if before_go_live(due, go_live):
         return OccurrenceState.BEFORE_GO_LIVE
     if today > due:
         return OccurrenceState.OVERDUE

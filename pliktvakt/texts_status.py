@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from pliktvakt.bokmal import date_short
 from pliktvakt.catalogue import UNCONFIRMED, Catalogue
-from pliktvakt.go_live import BEFORE_GO_LIVE, before_go_live
+from pliktvakt.go_live import BEFORE_GO_LIVE
 from pliktvakt.periods import Subjects, period_text
-from pliktvakt.tables import STATE_NAMES, Occurrence, OccurrenceState, OccurrenceStatus
+from pliktvakt.tables import STATE_NAMES, Occurrence, OccurrenceState, OccurrenceStatus, before_go_live
 from pliktvakt.texts import due_text
 
 KIND_NAMES = {"recurring": "gjentakende", "event": "hendelse", "standing": "løpende", "gate": "sperre"}

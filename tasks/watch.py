@@ -10,13 +10,13 @@ from sqlmodel import Session, select
 from pliktvakt import notify, outbox
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.db import session_scope
-from pliktvakt.go_live import before_go_live, go_live_date
+from pliktvakt.go_live import go_live_date
 from pliktvakt.grants.schemes import SchemeConfigError, load_schemes
 from pliktvakt.grants.tables import GrantDecision, GrantRound
 from pliktvakt.notify import Key, away_on, read_absences
 from pliktvakt.periods import NO_SUBJECTS, Subjects
 from pliktvakt.publications.tables import Publication
-from pliktvakt.tables import Occurrence, OccurrenceStatus, OutboxMessage
+from pliktvakt.tables import Occurrence, OccurrenceStatus, OutboxMessage, before_go_live
 from pliktvakt.tabular import bulk
 from pliktvakt.watch import DUTY, OpenOccurrence, WatchSummary, most_serious, plan_alerts, plan_digests
 from tasks.common import engine_for, io_task
