@@ -69,7 +69,7 @@ from pliktvakt.grants.render_letters import (  # noqa: E402
     build_letter_data,
     render_letter,
 )
-from pliktvakt.grants.schemes import ANNOUNCEMENT_FACT_NAMES, FACT_NAMES, load_schemes  # noqa: E402
+from pliktvakt.grants.schemes import load_schemes  # noqa: E402
 from pliktvakt.grants.store import GrantsError  # noqa: E402
 from pliktvakt.grants.tables import GrantDecision, GrantLetter, GrantSanction  # noqa: E402
 from pliktvakt.grants.texts import render_award_notice, render_recipients_info, underspending  # noqa: E402
@@ -88,7 +88,6 @@ from pliktvakt.settlement.inputs import (  # noqa: E402
     DeviationRules,
     FarBehindRule,
     LargeDeviationRule,
-    Municipality,
     ProjectionConfig,
     SettlementConfig,
     YearMonth,
@@ -111,6 +110,10 @@ from pliktvakt.watch import (  # noqa: E402
     plan_digests,
     who_was_told,
 )
+
+# The tests' own data: the filled scheme facts and the hand-made settlement figures.
+from tests.grants.conftest import fill_facts  # noqa: E402
+from tests.settlement.handmade import MUNICIPALITIES, ROWS_2025, SETTLED_2024  # noqa: E402
 
 # === end of the pliktvakt imports ===========================================================
 
@@ -164,45 +167,6 @@ class Corpus:
 
 
 # --- settings and config ---------------------------------------------------------------------
-
-
-def fill_facts(raw: dict) -> dict:
-    """Every placeholder fact of config/grant_schemes.yaml filled with a test text (as
-    tests/grants/conftest.py does), so that letters can be made."""
-    for scheme in raw["schemes"]:
-        if scheme.get("facts"):
-            scheme["facts"] = {
-                name: {
-                    "text": f"Testtekst for {label} ({scheme['id']})",
-                    "source": "regelverk",
-                    "reference": f"Testregelverket pkt. {number}",
-                    **({"due": "03-01"} if name == "reporting" else {}),
-                }
-                for number, (name, label) in enumerate(FACT_NAMES.items(), start=1)
-            }
-            scheme["grounds"] = {
-                ground: {
-                    "text": f"Testgrunn {ground} ({scheme['id']})",
-                    "use": values["use"],
-                    "source": "regelverk",
-                    "reference": f"Testregelverket pkt. 5.{number}",
-                }
-                for number, (ground, values) in enumerate(scheme.get("grounds", {}).items(), start=1)
-            }
-            scheme["announcement"] = {
-                name: {
-                    "text": f"Testtekst for {label} ({scheme['id']})",
-                    "source": "regelverk",
-                    "reference": "Testregelverket pkt. 10",
-                }
-                for name, label in ANNOUNCEMENT_FACT_NAMES.items()
-            }
-            scheme["repayment_period"] = {
-                "period": "30d",
-                "source": "regelverk",
-                "reference": "Testregelverket pkt. 9",
-            }
-    return raw
 
 
 def prepare(work: Path) -> tuple[Path, str]:
@@ -514,38 +478,6 @@ def sanctions(corpus: Corpus, schemes, particulars) -> None:
 
 # --- settlement --------------------------------------------------------------------------
 
-MUNICIPALITIES = [
-    Municipality("0301", "Oslo", "03", "Oslo"),
-    Municipality("1103", "Stavanger", "11", "Rogaland"),
-    Municipality("4601", "Bergen", "46", "Vestland"),
-    Municipality("4602", "Kinn", "46", "Vestland"),
-]
-SETTLED_2024 = [10, 10, 10, 20, 20, 20, 20, 20, 20, 20, 20, 10]
-ROWS_2025 = """\
-2025;1;0301;Oslo;anmodet;40;3
-2025;1;0301;Oslo;bosatt;2;0
-2025;2;0301;Oslo;anmodet;40;3
-2025;2;0301;Oslo;vedtatt;40;3
-2025;2;0301;Oslo;bosatt;3;1
-2025;3;0301;Oslo;anmodet;50;4
-2025;3;0301;Oslo;vedtatt;40;3
-2025;3;0301;Oslo;bosatt;5;1
-2025;1;1103;Stavanger;anmodet;10;0
-2025;1;1103;Stavanger;vedtatt;10;0
-2025;1;1103;Stavanger;bosatt;:;:
-2025;2;1103;Stavanger;bosatt;2;0
-2025;3;1103;Stavanger;bosatt;2;0
-2025;1;4601;Bergen;anmodet;60;5
-2025;1;4601;Bergen;vedtatt;60;5
-2025;1;4601;Bergen;bosatt;0;0
-2025;2;4601;Bergen;bosatt;0;0
-2025;3;4601;Bergen;bosatt;1;0
-2025;1;4602;Kinn;anmodet;20;2
-2025;1;4602;Kinn;vedtatt;10;1
-2025;1;4602;Kinn;bosatt;1;0
-2025;2;4602;Kinn;bosatt;1;0
-2025;3;4602;Kinn;bosatt;1;0
-"""
 FIXED_CHARTS = {name: f"(figur {name})" for name in ("settled_vs_need", "counties", "deviations")}
 
 
