@@ -27,6 +27,17 @@ def appeals_of(session: Session, decision_id: int) -> list[GrantAppeal]:
     return list(session.exec(query))
 
 
+def open_appeal(session: Session, decision_id: int, appeal_id: int | None = None) -> GrantAppeal:
+    """The decision's first open appeal, or the open one with ``appeal_id``."""
+    open_appeals = [a for a in appeals_of(session, decision_id) if a.closed_on is None]
+    if appeal_id is not None:
+        open_appeals = [a for a in open_appeals if a.id == appeal_id]
+    if not open_appeals:
+        which = f" med id {appeal_id}" if appeal_id is not None else ""
+        raise GrantsError(f"Vedtak {decision_id} har ingen åpen klage{which}.")
+    return open_appeals[0]
+
+
 def as_award(row: GrantDecision) -> AwardDecision:
     """The stored decision as the domain model (already validated on the way in)."""
     return AwardDecision.model_construct(

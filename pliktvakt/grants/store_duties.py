@@ -15,7 +15,7 @@ from sqlmodel import Session
 from pliktvakt import audit, bokmal, clock, occurrences
 from pliktvakt.catalogue import Catalogue
 from pliktvakt.grants.store import REGISTRATION_OBLIGATION, GrantsError, occurrence_for, round_ref
-from pliktvakt.grants.store_cases import appeals_of, get_decision
+from pliktvakt.grants.store_cases import get_decision, open_appeal
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantRound
 from pliktvakt.tables import Occurrence
 
@@ -84,13 +84,7 @@ def appeal_not_upheld(
     body, which may instruct IMDi or reverse the decision (fvl. § 35 femte ledd). It stays open
     until its outcome is recorded."""
     get_decision(session, decision_id)
-    open_appeals = [a for a in appeals_of(session, decision_id) if a.closed_on is None]
-    if appeal_id is not None:
-        open_appeals = [a for a in open_appeals if a.id == appeal_id]
-    if not open_appeals:
-        which = f" med id {appeal_id}" if appeal_id is not None else ""
-        raise GrantsError(f"Vedtak {decision_id} har ingen åpen klage{which}.")
-    appeal = open_appeals[0]
+    appeal = open_appeal(session, decision_id, appeal_id)
     if appeal.not_upheld_on is not None:
         raise GrantsError(
             f"Klage {appeal.id} ble registrert som ikke tatt til følge "

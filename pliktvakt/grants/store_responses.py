@@ -15,7 +15,7 @@ from pliktvakt.grants import store_duties
 from pliktvakt.grants.rules import appeal_deadline, grant_lapsed
 from pliktvakt.grants.schemes import DecisionKind
 from pliktvakt.grants.store import GrantsError, decisions_of
-from pliktvakt.grants.store_cases import appeals_of, case_of, get_decision, letter_of
+from pliktvakt.grants.store_cases import case_of, get_decision, letter_of, open_appeal
 from pliktvakt.grants.tables import GrantAppeal, GrantDecision, GrantLetter, GrantRound
 
 
@@ -156,15 +156,9 @@ def close_appeal(
     session: Session, decision_id: int, on: date, outcome: str, actor: str, appeal_id: int | None = None
 ) -> GrantAppeal:
     """Record the outcome of the open appeal or request (the first, or ``appeal_id``)."""
-    open_appeals = [a for a in appeals_of(session, decision_id) if a.closed_on is None]
-    if appeal_id is not None:
-        open_appeals = [a for a in open_appeals if a.id == appeal_id]
-    if not open_appeals:
-        which = f" med id {appeal_id}" if appeal_id is not None else ""
-        raise GrantsError(f"Vedtak {decision_id} har ingen åpen klage{which}.")
+    appeal = open_appeal(session, decision_id, appeal_id)
     if not outcome.strip():
         raise GrantsError("Oppgi utfallet av klagen (--outcome).")
-    appeal = open_appeals[0]
     event = appeal.close(on, outcome.strip(), actor)
     session.add(appeal)
     store_duties.reconsideration_settled(
