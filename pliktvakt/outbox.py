@@ -246,7 +246,7 @@ def held_for_digest(session: Session) -> list[OutboxMessage]:
 
 def mark_digested(session: Session, messages_in_digest: list[OutboxMessage], digest_key: str) -> None:
     for message in messages_in_digest:
-        message.status, message.receipt = OutboxStatus.DIGESTED, f"samlet i {digest_key}"
+        message.mark_digested(digest_key)
         session.add(message)
 
 

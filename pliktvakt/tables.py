@@ -92,8 +92,9 @@ def derive_state(
 
 
 class OutboxStatus(StrEnum):
-    """Where an outbox message is. Only SENT and DIGESTED are delivered: the server accepted it
-    and gave a receipt (informed means delivered)."""
+    """Where an outbox message is. Only SENT is delivered: the server accepted it and gave its
+    receipt (informed means delivered). A DIGESTED one went out inside a digest, which is a
+    message of its own."""
 
     PENDING = "pending"
     SENDING = "sending"  # claimed by one run; a stale claim is taken over
@@ -302,6 +303,10 @@ class OutboxMessage(SurrogateKey, table=True):
                 "message_id": email_message_id,
             },
         )
+
+    def mark_digested(self, digest_key: str) -> None:
+        """Folded into the digest ``digest_key``, which carries its delivery."""
+        self.status, self.receipt = OutboxStatus.DIGESTED, f"samlet i {digest_key}"
 
     def mark_failed(self, error: str) -> Event:
         """Back to pending, so the next run tries again."""
